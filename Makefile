@@ -1,0 +1,77 @@
+# Congres — the two commands: `make run` (serve with demo data) and `make test` (everything).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+export FLASK_APP := wsgi
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test test-sqlite test-postgres lint bench system-deps system-deps-test translations translations-update worker clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.runtime: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml $(VENV)/.runtime
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+system-deps:
+	@scripts/install_system_deps.sh runtime
+
+system-deps-test:
+	@scripts/install_system_deps.sh test
+
+translations: $(VENV)/.runtime
+	@$(BIN)/python scripts/translations.py compile >/dev/null
+
+translations-update: $(VENV)/.runtime
+	$(BIN)/python scripts/translations.py update
+
+## make run: set everything up, migrate, load the demo data when empty, start the worker, serve.
+run: system-deps $(VENV)/.runtime node_modules/.installed translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask congress demo --if-empty
+	@$(BIN)/flask congress worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Congres on http://127.0.0.1:$(PORT)/ (worker pid $$worker)"; \
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+worker: $(VENV)/.runtime
+	$(BIN)/flask congress worker
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check congress tests bench scripts config.py wsgi.py
+
+## make test: ruff, then pytest on SQLite and on PostgreSQL (a throw-away server when DATABASE_URL gives none).
+test: system-deps-test $(VENV)/.dev node_modules/.installed translations lint
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: $(VENV)/.dev
+	@echo "== pytest on SQLite =="
+	env -u DATABASE_URL -u TEST_DATABASE_URL $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.dev
+	@echo "== pytest on PostgreSQL =="
+	@set -e; \
+	if [[ "$${DATABASE_URL:-}" == postgres* ]]; then url="$$DATABASE_URL"; started=0; \
+	else url=$$(scripts/pg_test_server.sh start); started=1; fi; \
+	trap '[ $$started = 1 ] && scripts/pg_test_server.sh stop' EXIT; \
+	TEST_DATABASE_URL="$$url" $(BIN)/pytest -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
+
+## make bench: every benchmark under bench/, results written to docs/benchmarks.md.
+bench: system-deps-test $(VENV)/.dev translations
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules instance .pytest_cache

@@ -1,0 +1,118 @@
+"""Congres: congress and event management. ``create_app`` builds the Flask application."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import Config, ProductionConfig, config_from_env
+
+
+class ConfigurationError(SystemExit):
+    """A one-line, human message about a setting; exits without a traceback."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"Congres configuration error: {message}")
+
+
+def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        instance_path=os.environ.get("CONGRESS_INSTANCE_DIR", str(Path(__file__).resolve().parent.parent / "instance")),
+    )
+    _load_config(app, config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from congress import database, errors, i18n, jobs, security, templating
+    from congress.extensions import csrf, db, limiter, login_manager, migrate
+
+    _check_database_url(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    errors.init_app(app)
+    jobs.init_app(app)
+
+    with app.app_context():
+        database.configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        if app.config.get("CHECK_DATABASE_ON_START", True) and not app.testing:
+            _check_database_reachable(app)
+
+    import congress.models  # noqa: F401  (every table registered)
+
+    _register_blueprints(app)
+    from congress import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _load_config(app: Flask, config: type[Config] | dict[str, Any] | None) -> None:
+    config_class = config_from_env()
+    if isinstance(config, type):
+        config_class = config
+    app.config.from_object(config_class)
+    if isinstance(config, dict):
+        app.config.update(config)
+    try:
+        if app.config.get("PRODUCTION"):
+            ProductionConfig.validate(app.config)
+    except RuntimeError as exc:
+        raise ConfigurationError(str(exc)) from None
+
+
+def _check_database_url(app: Flask) -> None:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigurationError(
+            "DATABASE_URL is not a valid database URL (expected sqlite:///path or postgresql://user@host/db)."
+        ) from None
+    if parsed.get_backend_name() not in {"sqlite", "postgresql"}:
+        raise ConfigurationError(f"DATABASE_URL names an unsupported database '{parsed.get_backend_name()}'.")
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    if parsed.get_backend_name() == "postgresql":
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("connect_args", {}).setdefault("connect_timeout", 5)
+
+
+def _check_database_reachable(app: Flask) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    from congress.extensions import db
+
+    try:
+        with db.engine.connect():
+            pass
+    except DBAPIError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        raise ConfigurationError(f"DATABASE_URL: cannot connect to the database ({reason}).") from None
+
+
+def _register_blueprints(app: Flask) -> None:
+    from congress.accounts.views import bp as accounts_bp
+    from congress.api.views import bp as api_bp
+    from congress.manage.views import bp as manage_bp
+    from congress.public.views import bp as public_bp
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(manage_bp, url_prefix="/manage")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    # Last: its /<slug>/ routes must not shadow the others.
+    app.register_blueprint(public_bp)

@@ -1,0 +1,63 @@
+"""Guards for views. Every non-public endpoint carries one; tests walk the url_map to prove it.
+
+``roles_required`` marks the view with ``required_roles`` and ``token_required`` with
+``required_scope``; the protection test reads those marks to know which roles must be refused.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, g, request
+from flask_login import current_user
+
+from congress.accounts.services import api_token_for
+from congress.extensions import login_manager
+
+
+def roles_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Logged-in users holding one of ``roles`` (admins always) pass; others get 401/403."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded.required_roles = frozenset(roles)  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate
+
+
+def bearer_secret() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" else ""
+
+
+def token_required(scope: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """API endpoints: a bearer token of ``scope`` is required (401 without, 403 with another)."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            secret = bearer_secret()
+            if not secret:
+                abort(401)
+            token = api_token_for(secret, scope)
+            if token is None:
+                # Unknown or revoked: 401; a valid token of another scope: 403.
+                abort(401 if api_token_for(secret, "read") is None else 403)
+            g.api_token = token
+            return view(*args, **kwargs)
+
+        guarded.required_scope = scope  # type: ignore[attr-defined]
+        return guarded
+
+    return decorate

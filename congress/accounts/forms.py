@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length
+
+from congress.accounts.models import Role
+from congress.accounts.services import MIN_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(max=500)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[InputRequired(), Length(max=254), Email(message=_l("Enter a valid e-mail address."))],
+    )
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=500)],
+        description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[InputRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+
+
+ROLE_LABELS = {
+    Role.ADMIN.value: _l("Administrator"),
+    Role.ORGANISER.value: _l("Organiser"),
+    Role.TRACK_MANAGER.value: _l("Track manager"),
+    Role.REVIEWER.value: _l("Reviewer"),
+    Role.CHECKIN.value: _l("Check-in staff"),
+    Role.SPEAKER.value: _l("Speaker"),
+}
+
+
+class InviteForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[InputRequired(), Length(max=254), Email(message=_l("Enter a valid e-mail address."))],
+    )
+    roles = SelectMultipleField(
+        _l("Roles"),
+        choices=[(r.value, ROLE_LABELS[r.value]) for r in Role if r is not Role.SPEAKER],
+        validators=[InputRequired(message=_l("Choose at least one role."))],
+    )
+    tracks = SelectMultipleField(_l("Tracks (for track managers)"), coerce=int, choices=[])

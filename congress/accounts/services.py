@@ -1,0 +1,237 @@
+"""Accounts: passwords (argon2), roles, single-use e-mail tokens and hashed API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app, url_for
+
+from congress.accounts.models import AccountToken, ApiToken, Role, RoleGrant, TokenScope, User
+from congress.audit.services import record
+from congress.database import lock_for_update, utcnow, write_transaction
+from congress.extensions import db
+from congress.mail.services import queue_mail
+
+_hasher = PasswordHasher()
+# Verified against when the e-mail is unknown, so that timing does not tell which addresses exist.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+PURPOSE_RESET = "reset"
+PURPOSE_INVITE = "invite"
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(ValueError):
+    """A rule of the accounts capability refused the request; the message is translated."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_secret(secret: str) -> str:
+    """SHA-256 of a high-entropy secret (tokens): enough, as they cannot be guessed."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        from flask_babel import gettext as _
+
+        raise AccountError(_("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+    user.password_hash = hash_password(password)
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user when e-mail and password match an active account, else None (one answer)."""
+    user = find_user(email)
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.password_hash or not user.active:
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    record("user.login", user)
+    db.session.commit()
+    return user
+
+
+def create_user(
+    email: str,
+    *,
+    name: str = "",
+    password: str | None = None,
+    roles: tuple[str, ...] = (),
+    track_ids: tuple[int, ...] = (),
+) -> User:
+    email = normalise_email(email)
+    user = find_user(email)
+    if user is None:
+        user = User(email=email, name=name or email.split("@")[0])
+        db.session.add(user)
+    elif name:
+        user.name = name
+    if password is not None:
+        set_password(user, password)
+    for role in roles:
+        grant_role(user, role, track_ids=track_ids)
+    db.session.flush()
+    record("user.create", user, roles=list(roles))
+    return user
+
+
+def grant_role(user: User, role: str, *, track_ids: tuple[int, ...] = ()) -> None:
+    Role(role)  # raises ValueError for unknown roles
+    scopes: tuple[int | None, ...] = track_ids if role == Role.TRACK_MANAGER.value and track_ids else (None,)
+    existing = {(g.role, g.track_id) for g in user.grants}
+    for track_id in scopes:
+        if (role, track_id) not in existing:
+            user.grants.append(RoleGrant(role=role, track_id=track_id))
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(15)
+
+
+# --- single-use e-mail tokens -------------------------------------------------------------
+
+
+def issue_account_token(user: User, purpose: str, valid_for: timedelta) -> str:
+    secret = secrets.token_urlsafe(32)
+    db.session.add(
+        AccountToken(
+            user=user, purpose=purpose, token_hash=hash_secret(secret), expires_at=utcnow() + valid_for
+        )
+    )
+    return secret
+
+
+def redeem_account_token(secret: str, purpose: str, new_password: str) -> User:
+    """Set the password through a token; the token is spent atomically (single use)."""
+    from flask_babel import gettext as _
+
+    invalid = _("This link is invalid or has expired. Ask for a new one.")
+    with write_transaction():
+        token = db.session.scalar(
+            lock_for_update(
+                sa.select(AccountToken).where(
+                    AccountToken.token_hash == hash_secret(secret), AccountToken.purpose == purpose
+                )
+            )
+        )
+        if token is None or token.used_at is not None or token.expires_at <= utcnow():
+            raise AccountError(invalid)
+        set_password(token.user, new_password)
+        token.used_at = utcnow()
+        token.user.active = True
+        record(f"user.{purpose}_redeemed", token.user)
+    return token.user
+
+
+def check_account_token(secret: str, purpose: str) -> AccountToken | None:
+    token = db.session.scalar(
+        sa.select(AccountToken).where(
+            AccountToken.token_hash == hash_secret(secret), AccountToken.purpose == purpose
+        )
+    )
+    if token is None or token.used_at is not None or token.expires_at <= utcnow():
+        return None
+    return token
+
+
+def request_password_reset(email: str, locale: str) -> None:
+    """E-mail a reset link when the account exists; the caller answers the same either way."""
+    user = find_user(email)
+    if user is None or not user.active:
+        return
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    secret = issue_account_token(user, PURPOSE_RESET, timedelta(hours=hours))
+    queue_mail(
+        user.email,
+        "password_reset",
+        locale=user.locale or locale,
+        user=user,
+        link=url_for("accounts.reset_password", token=secret, _external=True),
+        hours=hours,
+    )
+    record("user.password_reset_requested", user)
+    db.session.commit()
+
+
+def invite_staff(email: str, name: str, roles: tuple[str, ...], invited_by: User, locale: str,
+                 track_ids: tuple[int, ...] = ()) -> User:
+    user = create_user(email, name=name, roles=roles, track_ids=track_ids)
+    days = current_app.config["INVITATION_DAYS"]
+    secret = issue_account_token(user, PURPOSE_INVITE, timedelta(days=days))
+    queue_mail(
+        user.email,
+        "staff_invitation",
+        locale=locale,
+        user=user,
+        invited_by=invited_by,
+        roles=sorted(roles),
+        link=url_for("accounts.accept_invitation", token=secret, _external=True),
+        days=days,
+    )
+    record("user.invited", user, roles=list(roles))
+    db.session.commit()
+    return user
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str
+
+
+def create_api_token(name: str, scope: str) -> IssuedToken:
+    scope = TokenScope(scope).value
+    secret = "cgr_" + secrets.token_urlsafe(32)
+    token = ApiToken(name=name, scope=scope, token_hash=hash_secret(secret), prefix=secret[:10])
+    db.session.add(token)
+    db.session.flush()
+    record("api_token.create", token, actor_label="cli", name=name, scope=scope)
+    db.session.commit()
+    return IssuedToken(token, secret)
+
+
+def revoke_api_token(token_id: int) -> ApiToken | None:
+    token = db.session.get(ApiToken, token_id)
+    if token is not None and token.revoked_at is None:
+        token.revoked_at = utcnow()
+        record("api_token.revoke", token)
+        db.session.commit()
+    return token
+
+
+def api_token_for(secret: str, scope: str) -> ApiToken | None:
+    """The active token with this secret that grants ``scope`` (``read`` is granted by every scope)."""
+    if not secret or len(secret) > 200:
+        return None
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
+    if token is None or token.revoked_at is not None:
+        return None
+    if token.scope != scope and scope != TokenScope.READ.value:
+        return None
+    return token

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from congress.accounts import services
+from congress.accounts.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
+from congress.extensions import limiter
+from congress.i18n import current_language
+
+bp = Blueprint("accounts", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: never redirect to another host after login."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("manage.dashboard")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():  # noqa: ANN201
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            flash(_("You are logged in."), "success")
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append(_("The e-mail address or password is incorrect."))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():  # noqa: ANN201
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("public.index"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():  # noqa: ANN201
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data, current_language())
+        flash(_("If this address has an account, we have sent it a link to choose a new password."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form)
+
+
+def _set_password_page(token: str, purpose: str, template: str):  # noqa: ANN202
+    if services.check_account_token(token, purpose) is None:
+        flash(_("This link is invalid or has expired. Ask for a new one."), "error")
+        return redirect(url_for("accounts.forgot_password"))
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.redeem_account_token(token, purpose, form.password.data)
+        except services.AccountError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            login_user(user)
+            flash(_("Your password has been set."), "success")
+            return redirect(url_for("manage.dashboard"))
+    return render_template(template, form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_password(token: str):  # noqa: ANN201
+    return _set_password_page(token, services.PURPOSE_RESET, "accounts/reset.html")
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def accept_invitation(token: str):  # noqa: ANN201
+    return _set_password_page(token, services.PURPOSE_INVITE, "accounts/invitation.html")

@@ -1,0 +1,40 @@
+"""Recording audit events. The caller's transaction commits the event with the change itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context
+from flask_login import current_user
+
+from congress.audit.models import AuditEvent
+from congress.extensions import db
+
+
+def current_actor() -> tuple[int | None, str]:
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        return current_user.id, current_user.email
+    return None, "system"
+
+
+def record(
+    action: str,
+    obj: Any = None,
+    *,
+    congress_id: int | None = None,
+    actor_label: str | None = None,
+    **data: Any,
+) -> AuditEvent:
+    """Add an audit event to the current transaction (it commits with the change it describes)."""
+    actor_id, label = current_actor()
+    event = AuditEvent(
+        action=action,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=str(getattr(obj, "id", "") or "") if obj is not None else "",
+        congress_id=congress_id if congress_id is not None else getattr(obj, "congress_id", None),
+        actor_user_id=actor_id,
+        actor_label=actor_label or label,
+        data=data,
+    )
+    db.session.add(event)
+    return event

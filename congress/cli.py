@@ -1,0 +1,102 @@
+"""``flask --app wsgi congress …``: users, API tokens, demo data, the worker and the mail queue."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask.cli import AppGroup
+
+from congress.accounts import services as accounts
+from congress.accounts.models import ApiToken, Role, TokenScope
+from congress.extensions import db
+
+congress_cli = AppGroup("congress", help="Congres administration commands.")
+
+
+@congress_cli.command("create-user")
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, type=click.Choice([r.value for r in Role]), required=True,
+              help="Role to grant; repeat for several.")
+@click.option("--name", default="", help="Display name.")
+@click.option("--password", default=None, help="Password; asked for when interactive, else generated.")
+def create_user(email: str, roles: tuple[str, ...], name: str, password: str | None) -> None:
+    """Create a staff account (or add roles to an existing one)."""
+    generated = False
+    if password is None:
+        if sys.stdin.isatty():
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        else:
+            password, generated = accounts.generate_password(), True
+    try:
+        user = accounts.create_user(email, name=name, password=password, roles=roles)
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    db.session.commit()
+    click.echo(f"User {user.email} has roles: {', '.join(sorted(user.roles))}")
+    if generated:
+        click.echo(f"Password: {password}")
+
+
+@congress_cli.command("create-token")
+@click.argument("name")
+@click.option("--scope", type=click.Choice([s.value for s in TokenScope]), required=True)
+def create_token(name: str, scope: str) -> None:
+    """Create an API token; the secret is printed once, as the last line."""
+    issued = accounts.create_api_token(name, scope)
+    click.echo(f"API token #{issued.token.id} '{name}' with scope '{scope}'. Store it now; it is not shown again:")
+    click.echo(issued.secret)
+
+
+@congress_cli.command("list-tokens")
+def list_tokens() -> None:
+    for token in db.session.scalars(sa.select(ApiToken).order_by(ApiToken.id)):
+        state = "revoked" if token.revoked_at else "active"
+        click.echo(f"{token.id}\t{token.name}\t{token.scope}\t{token.prefix}…\t{state}")
+
+
+@congress_cli.command("revoke-token")
+@click.argument("token_id", type=int)
+def revoke_token(token_id: int) -> None:
+    if accounts.revoke_api_token(token_id) is None:
+        raise click.ClickException(f"no token with id {token_id}")
+    click.echo(f"Token {token_id} revoked.")
+
+
+@congress_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no edition yet.")
+def demo(if_empty: bool) -> None:
+    """Load the demo editions congres-2025 and congres-2024 (idempotent)."""
+    from congress.core.models import Congress
+    from congress.demo import load_demo
+
+    if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(Congress)):
+        click.echo("The database already has editions; demo data not loaded.")
+        return
+    report = load_demo()
+    for line in report:
+        click.echo(line)
+
+
+@congress_cli.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Worker threads.")
+def worker(workers: int) -> None:
+    """Run the background job consumer (mail delivery, scheduled jobs)."""
+    from congress.jobs import run_worker
+
+    run_worker(workers=workers)
+
+
+@congress_cli.command("send-mail")
+def send_mail() -> None:
+    """Deliver every queued message that is due, now, in this process."""
+    from congress.mail.services import send_due_mail
+
+    counts = send_due_mail()
+    click.echo(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing due")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(congress_cli)

@@ -1,0 +1,133 @@
+"""Editions, tracks, rooms and people: what every other capability hangs from."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from congress.database import UTCDateTime, utcnow
+from congress.extensions import db
+
+if TYPE_CHECKING:
+    from congress.programme.models import ProgrammeSession
+
+
+class CongressStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"
+
+
+class Congress(db.Model):
+    """One edition of the congress; several live side by side and public URLs carry the slug."""
+
+    __tablename__ = "congresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title_nl: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200))
+    tagline_nl: Mapped[str] = mapped_column(String(300), default="")
+    tagline_en: Mapped[str] = mapped_column(String(300), default="")
+    description_nl: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
+    venue_name: Mapped[str] = mapped_column(String(200), default="")
+    venue_address: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(16), default=CongressStatus.DRAFT.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    tracks: Mapped[list[Track]] = relationship(
+        back_populates="congress", order_by="Track.position", cascade="all, delete-orphan"
+    )
+    rooms: Mapped[list[Room]] = relationship(
+        back_populates="congress", order_by="Room.position", cascade="all, delete-orphan"
+    )
+    sessions: Mapped[list[ProgrammeSession]] = relationship(
+        back_populates="congress", order_by="ProgrammeSession.starts_at", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="dates_in_order"),
+        CheckConstraint("status IN ('draft', 'published', 'archived')", name="status_known"),
+    )
+
+    def title(self, locale: str) -> str:
+        return self.title_en if locale == "en" and self.title_en else self.title_nl
+
+    def tagline(self, locale: str) -> str:
+        return self.tagline_en if locale == "en" and self.tagline_en else self.tagline_nl
+
+    def description(self, locale: str) -> str:
+        return self.description_en if locale == "en" and self.description_en else self.description_nl
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != CongressStatus.DRAFT.value
+
+    def __repr__(self) -> str:
+        return f"<Congress {self.slug}>"
+
+
+class Track(db.Model):
+    """A thematic line of workshops within one edition."""
+
+    __tablename__ = "tracks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
+    name_nl: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    description_nl: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    colour: Mapped[str] = mapped_column(String(7), default="#154273")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    congress: Mapped[Congress] = relationship(back_populates="tracks")
+
+    __table_args__ = (UniqueConstraint("congress_id", "name_nl"),)
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_nl
+
+    def description(self, locale: str) -> str:
+        return self.description_en if locale == "en" and self.description_en else self.description_nl
+
+
+class Room(db.Model):
+    __tablename__ = "rooms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    capacity: Mapped[int] = mapped_column(Integer)
+    accessibility_notes: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    congress: Mapped[Congress] = relationship(back_populates="rooms")
+
+    __table_args__ = (
+        UniqueConstraint("congress_id", "name"),
+        CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+    )
+
+
+class Person(db.Model):
+    """Someone who appears in the programme (a speaker); may or may not have a user account."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254), index=True)
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    function: Mapped[str] = mapped_column(String(200), default="")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

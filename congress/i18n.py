@@ -1,0 +1,66 @@
+"""Dutch first, English second: locale selection and formatting in the edition's timezone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel import dates as babel_dates
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import get_locale
+
+from congress.extensions import babel
+
+LANG_SESSION_KEY = "lang"
+
+
+def select_locale() -> str:
+    """``?lang=`` (remembered in the session), then the remembered choice, then Accept-Language."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    asked = request.args.get("lang", "")
+    if asked in languages:
+        session[LANG_SESSION_KEY] = asked
+        return asked
+    remembered = session.get(LANG_SESSION_KEY)
+    if remembered in languages:
+        return remembered
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else "nl"
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def format_in_zone(value: datetime | None, timezone: str, fmt: str = "medium") -> str:
+    """A UTC datetime shown in ``timezone`` in the current locale (``fmt``: short/medium/long or a
+    Babel pattern)."""
+    if value is None:
+        return ""
+    return babel_dates.format_datetime(value, fmt, tzinfo=ZoneInfo(timezone), locale=get_locale())
+
+
+def format_time_in_zone(value: datetime | None, timezone: str) -> str:
+    if value is None:
+        return ""
+    return babel_dates.format_time(value, "HH:mm", tzinfo=ZoneInfo(timezone), locale=get_locale())
+
+
+def format_day(value: date | datetime | None, timezone: str | None = None, fmt: str = "full") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(ZoneInfo(timezone or "Europe/Amsterdam")).date()
+    return babel_dates.format_date(value, fmt, locale=get_locale())
+
+
+def format_date_range(start: date, end: date) -> str:
+    if start == end:
+        return babel_dates.format_date(start, "long", locale=get_locale())
+    return babel_dates.format_interval(start, end, "yMMMMd", locale=get_locale())

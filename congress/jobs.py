@@ -1,0 +1,74 @@
+"""Background jobs on Huey: an SQLite file by default (no other server), Redis when configured.
+
+Tasks run inside a fresh application context of the app that configured the queue, so they get
+their own database session whether they run in the worker (``flask congress worker``) or, in
+tests, immediately in the calling process.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app, has_app_context
+from huey.storage import RedisStorage, SqliteStorage
+
+from congress.extensions import huey
+
+_app: Flask | None = None
+
+
+def init_app(app: Flask) -> None:
+    global _app
+    _app = app
+    redis_url = app.config.get("REDIS_URL")
+    if redis_url:
+        huey.storage_class = RedisStorage
+        huey.storage_kwargs = {"url": redis_url}
+    else:
+        path = Path(app.config["HUEY_SQLITE_PATH"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        huey.storage_class = SqliteStorage
+        huey.storage_kwargs = {"filename": str(path)}
+    huey._immediate = bool(app.config.get("HUEY_IMMEDIATE"))
+    huey.storage = huey.create_storage()
+
+
+def _in_app_context(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        # Immediate mode (tests) runs in the caller's app; the worker in the app that configured it.
+        app = current_app._get_current_object() if has_app_context() else _app  # type: ignore[attr-defined]
+        if app is None:
+            raise RuntimeError("the task queue was used before create_app() configured it")
+        with app.app_context():
+            return fn(*args, **kwargs)
+
+    return run
+
+
+def task(**options: Any) -> Callable[[Callable[..., Any]], Any]:
+    """Like ``huey.task`` but the function runs in an application context."""
+
+    def decorate(fn: Callable[..., Any]) -> Any:
+        return huey.task(**options)(_in_app_context(fn))
+
+    return decorate
+
+
+def periodic_task(validate_datetime: Callable[..., bool], **options: Any) -> Callable[[Callable[..., Any]], Any]:
+    def decorate(fn: Callable[..., Any]) -> Any:
+        return huey.periodic_task(validate_datetime, **options)(_in_app_context(fn))
+
+    return decorate
+
+
+def run_worker(workers: int = 2, periodic: bool = True) -> None:
+    """Run the consumer in this process (blocks until SIGINT/SIGTERM)."""
+    # Import every module that defines tasks so that the consumer knows them.
+    import congress.tasks  # noqa: F401
+
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=periodic)
+    consumer.run()

@@ -1,0 +1,168 @@
+"""The one mail service: render a Jinja template in the recipient's language, store it in the
+outbox, and let a background job deliver it over SMTP, retrying with exponential backoff."""
+
+from __future__ import annotations
+
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import event, update
+from sqlalchemy.orm import Session as OrmSession
+
+from congress.database import utcnow
+from congress.extensions import db
+from congress.mail.models import MailStatus, OutboxMessage
+
+_PENDING_KEY = "congress_outbox_pending"
+SENDING = "sending"
+
+
+def queue_mail(
+    to: str,
+    template: str,
+    *,
+    locale: str = "nl",
+    congress_id: int | None = None,
+    **context: Any,
+) -> OutboxMessage:
+    """Render ``templates/email/<template>.{subject.txt,txt,html}`` and add it to the outbox.
+
+    The message joins the caller's transaction; it is handed to the worker only after that
+    transaction commits, so a rolled-back change never sends mail.
+    """
+    with force_locale(locale):
+        subject = " ".join(render_template(f"email/{template}.subject.txt", **context).split())
+        body_text = render_template(f"email/{template}.txt", **context)
+        body_html = render_template(f"email/{template}.html", **context)
+    message = OutboxMessage(
+        to_address=to,
+        template=template,
+        locale=locale,
+        subject=subject,
+        body_text=body_text,
+        body_html=body_html,
+        congress_id=congress_id,
+        status=MailStatus.QUEUED.value,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(message)
+    db.session.info.setdefault(_PENDING_KEY, []).append(message)
+    return message
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _enqueue_committed_mail(session: OrmSession) -> None:
+    pending = session.info.pop(_PENDING_KEY, None)
+    if not pending:
+        return
+    from congress.mail.tasks import deliver_mail
+
+    for message in pending:
+        identity = sa.inspect(message).identity
+        if identity:
+            deliver_mail(identity[0])
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_rolled_back_mail(session: OrmSession) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+def build_email(message: OutboxMessage) -> EmailMessage:
+    email = EmailMessage()
+    email["Subject"] = message.subject
+    email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    email["To"] = message.to_address
+    email["Message-ID"] = make_msgid(domain="congres.local")
+    email["Content-Language"] = message.locale
+    email.set_content(message.body_text)
+    email.add_alternative(message.body_html, subtype="html")
+    return email
+
+
+def _smtp_send(email: EmailMessage) -> None:
+    config = current_app.config
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(email)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff: base, 2×base, 4×base … capped at six hours."""
+    base = float(current_app.config["MAIL_RETRY_BASE_SECONDS"])
+    return timedelta(seconds=min(base * (2 ** max(attempts - 1, 0)), 6 * 3600))
+
+
+def deliver(message_id: int) -> str:
+    """Send one queued message. Returns its status afterwards; never raises for SMTP errors.
+
+    The message is claimed with a conditional update, so two workers never send it twice.
+    """
+    claimed = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.QUEUED.value)
+        .values(status=SENDING, attempts=OutboxMessage.attempts + 1)
+    ).rowcount
+    db.session.commit()
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        return "missing"
+    if not claimed:
+        return message.status
+    try:
+        _smtp_send(build_email(message))
+    except (OSError, smtplib.SMTPException) as exc:
+        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+            message.status = MailStatus.FAILED.value
+            message.next_attempt_at = None
+        else:
+            message.status = MailStatus.QUEUED.value
+            message.next_attempt_at = utcnow() + retry_delay(message.attempts)
+        db.session.commit()
+        return message.status
+    message.status = MailStatus.SENT.value
+    message.sent_at = utcnow()
+    message.next_attempt_at = None
+    message.last_error = ""
+    db.session.commit()
+    return message.status
+
+
+def due_message_ids(limit: int = 200) -> list[int]:
+    """Queued messages whose (re)try time has come, and claims older than ten minutes."""
+    now = utcnow()
+    stale = now - timedelta(minutes=10)
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == SENDING, OutboxMessage.next_attempt_at < stale)
+        .values(status=MailStatus.QUEUED.value)
+    )
+    db.session.commit()
+    return list(
+        db.session.scalars(
+            sa.select(OutboxMessage.id)
+            .where(OutboxMessage.status == MailStatus.QUEUED.value, OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.next_attempt_at)
+            .limit(limit)
+        )
+    )
+
+
+def send_due_mail() -> dict[str, int]:
+    """Deliver every message that is due now; used by the periodic job and the CLI."""
+    counts: dict[str, int] = {}
+    for message_id in due_message_ids():
+        status = deliver(message_id)
+        counts[status] = counts.get(status, 0) + 1
+    return counts

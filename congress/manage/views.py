@@ -1,0 +1,97 @@
+"""The organisers' back office: dashboard, staff, outbox, audit log and API tokens."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from congress.accounts import services as accounts
+from congress.accounts.access import roles_required
+from congress.accounts.forms import ROLE_LABELS, InviteForm
+from congress.accounts.models import ApiToken, Role, User
+from congress.audit.models import AuditEvent
+from congress.core.models import Congress, Track
+from congress.extensions import db
+from congress.i18n import current_language
+from congress.mail.models import OutboxMessage
+
+bp = Blueprint("manage", __name__)
+
+STAFF = (Role.ORGANISER, Role.TRACK_MANAGER, Role.REVIEWER, Role.CHECKIN, Role.SPEAKER)
+PAGE_SIZE = 50
+
+
+def _page() -> int:
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+@bp.route("/")
+@roles_required(*STAFF)
+def dashboard():  # noqa: ANN201
+    congresses = db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())).all()
+    return render_template("manage/dashboard.html", congresses=congresses, role_labels=ROLE_LABELS)
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def users():  # noqa: ANN201
+    form = InviteForm()
+    tracks = db.session.scalars(sa.select(Track).join(Congress).order_by(Congress.starts_on.desc(), Track.position))
+    form.tracks.choices = [(t.id, f"{t.congress.slug}: {t.name(current_language())}") for t in tracks]
+    if not current_user.has_role(Role.ADMIN):
+        # Only administrators can make administrators.
+        form.roles.choices = [c for c in form.roles.choices if c[0] != Role.ADMIN.value]
+    if form.validate_on_submit():
+        user = accounts.invite_staff(
+            form.email.data, form.name.data, tuple(form.roles.data), current_user, current_language(),
+            track_ids=tuple(form.tracks.data or ()),
+        )
+        flash(_("An invitation has been sent to %(email)s.", email=user.email), "success")
+        return redirect(url_for("manage.users"))
+    people = db.session.scalars(sa.select(User).order_by(User.name)).all()
+    return render_template("manage/users.html", form=form, users=people, role_labels=ROLE_LABELS)
+
+
+@bp.route("/outbox")
+@roles_required(Role.ORGANISER)
+def outbox():  # noqa: ANN201
+    if not current_app.config["MAIL_OUTBOX_VISIBLE"]:
+        abort(404)
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
+    pagination = db.paginate(query, page=_page(), per_page=PAGE_SIZE, error_out=False)
+    return render_template("manage/outbox.html", pagination=pagination)
+
+
+@bp.route("/outbox/<int:message_id>")
+@roles_required(Role.ORGANISER)
+def outbox_message(message_id: int):  # noqa: ANN201
+    if not current_app.config["MAIL_OUTBOX_VISIBLE"]:
+        abort(404)
+    message = db.get_or_404(OutboxMessage, message_id)
+    return render_template("manage/outbox_message.html", message=message)
+
+
+@bp.route("/audit")
+@roles_required(Role.ORGANISER)
+def audit():  # noqa: ANN201
+    query = sa.select(AuditEvent).order_by(AuditEvent.id.desc())
+    pagination = db.paginate(query, page=_page(), per_page=PAGE_SIZE, error_out=False)
+    return render_template("manage/audit.html", pagination=pagination)
+
+
+@bp.route("/tokens")
+@roles_required(Role.ADMIN)
+def tokens():  # noqa: ANN201
+    rows = db.session.scalars(sa.select(ApiToken).order_by(ApiToken.id.desc())).all()
+    return render_template("manage/tokens.html", tokens=rows)
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@roles_required(Role.ADMIN)
+def revoke_token(token_id: int):  # noqa: ANN201
+    if accounts.revoke_api_token(token_id) is None:
+        abort(404)
+    flash(_("The token has been revoked."), "success")
+    return redirect(url_for("manage.tokens"))

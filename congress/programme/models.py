@@ -1,0 +1,86 @@
+"""Programme items ("sessions" in the programme; not database sessions)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from congress.core.models import Congress, Person, Room, Track
+from congress.database import UTCDateTime, utcnow
+from congress.extensions import db
+
+
+class SessionFormat(enum.StrEnum):
+    PLENARY = "plenair"
+    WORKSHOP = "workshop"
+    LECTURE = "lezing"
+    PANEL = "paneldiscussie"
+    DIALOGUE = "dialoogsessie"
+
+
+session_speakers = Table(
+    "session_speakers",
+    db.metadata,
+    Column("session_id", ForeignKey("programme_sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+
+class ProgrammeSession(db.Model):
+    __tablename__ = "programme_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
+    track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"), index=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(250))
+    abstract: Mapped[str] = mapped_column(Text, default="")
+    format: Mapped[str] = mapped_column(String(32), default=SessionFormat.WORKSHOP.value)
+    language: Mapped[str] = mapped_column(String(8), default="nl")
+    target_audience: Mapped[str] = mapped_column(String(250), default="")
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    is_cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    congress: Mapped[Congress] = relationship(back_populates="sessions")
+    track: Mapped[Track | None] = relationship()
+    room: Mapped[Room | None] = relationship()
+    speakers: Mapped[list[Person]] = relationship(
+        secondary=session_speakers, order_by=session_speakers.c.position
+    )
+
+    __table_args__ = (
+        CheckConstraint("ends_at IS NULL OR starts_at IS NULL OR ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint(
+            "format IN ('plenair', 'workshop', 'lezing', 'paneldiscussie', 'dialoogsessie')", name="format_known"
+        ),
+    )
+
+    @property
+    def effective_capacity(self) -> int | None:
+        """The session's own capacity, else its room's."""
+        if self.capacity is not None:
+            return self.capacity
+        return self.room.capacity if self.room is not None else None
+
+
+def format_label(value: str) -> str:
+    """The session format in the reader's language."""
+    from flask_babel import gettext as _
+
+    labels = {
+        SessionFormat.PLENARY.value: _("Plenary"),
+        SessionFormat.WORKSHOP.value: _("Workshop"),
+        SessionFormat.LECTURE.value: _("Lecture"),
+        SessionFormat.PANEL.value: _("Panel discussion"),
+        SessionFormat.DIALOGUE.value: _("Dialogue session"),
+    }
+    return labels.get(value, value)

@@ -1,0 +1,3 @@
+"""Imports every capability's background tasks, for the worker."""
+
+from congress.mail import tasks as mail_tasks  # noqa: F401

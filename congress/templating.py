@@ -1,0 +1,46 @@
+"""Jinja filters and globals shared by every template."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, request
+
+from congress import i18n
+
+
+def lang_url(code: str) -> str:
+    """The current page in another language (the choice is then remembered)."""
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [code]
+    return request.path + "?" + urlencode(args, doseq=True)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["in_zone"] = i18n.format_in_zone
+    app.jinja_env.filters["time_in_zone"] = i18n.format_time_in_zone
+    app.jinja_env.filters["day"] = i18n.format_day
+    app.jinja_env.globals["date_range"] = i18n.format_date_range
+    app.jinja_env.globals["lang_url"] = lang_url
+    from congress.programme.models import format_label
+
+    app.jinja_env.filters["format_label"] = format_label
+    from congress.accounts.forms import ROLE_LABELS
+
+    app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(role, role))
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+
+    @app.context_processor
+    def inject_locale() -> dict:
+        return {"lang": i18n.current_language(), "languages": app.config["LANGUAGES"]}
+
+    @app.route("/vendor/<path:filename>")
+    def vendor(filename: str):  # noqa: ANN202
+        """Front-end packages from node_modules (installed by npm at set-up, never committed)."""
+        from flask import abort, send_from_directory
+
+        allowed = ("@utrecht/component-library-css/dist/", "@utrecht/design-tokens/dist/")
+        if not filename.startswith(allowed) or not filename.endswith((".css", ".woff2", ".svg")):
+            abort(404)
+        return send_from_directory(app.config["NODE_MODULES_DIR"], filename, max_age=86400)
+

@@ -1,0 +1,61 @@
+"""The landing page in Dutch and English: keyboard navigation, no CDN, no serious axe violations."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.browser.conftest import axe_violations
+
+
+@pytest.fixture
+def demo(runner):  # noqa: ANN001, ANN201
+    result = runner.invoke(args=["congress", "demo"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.mark.parametrize(("lang", "heading", "skip"), [
+    ("nl", "Congres Veerkrachtige & Weerbare Samenleving 2025", "Naar de inhoud"),
+    ("en", "Congress on a Resilient Society 2025", "Skip to main content"),
+])
+def test_landing_page(page, live_server, demo, lang, heading, skip):
+    requested_hosts = set()
+    page.on("request", lambda request: requested_hosts.add(urlparse(request.url).netloc))
+    page.goto(f"{live_server}/?lang={lang}")
+    assert page.locator("html").get_attribute("lang") == lang
+    assert page.locator("h1").inner_text() == heading
+
+    # Keyboard: the first Tab reaches the skip link, Enter moves focus to the main content.
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.textContent.trim()")
+    assert focused == skip
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "main"
+
+    # Styles from node_modules loaded, nothing from another host.
+    assert requested_hosts == {urlparse(live_server).netloc}
+    assert page.evaluate("() => document.styleSheets.length") >= 3
+
+    assert axe_violations(page) == []
+
+
+def test_edition_page_and_phone_width(phone_page, live_server, demo):
+    phone_page.goto(f"{live_server}/congres-2025/")
+    assert "Programma" in phone_page.locator("h2").first.inner_text()
+    # No horizontal scrolling at 360 px.
+    assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert axe_violations(phone_page) == []
+
+
+def test_login_page_is_accessible_and_errors_sit_next_to_fields(page, live_server, demo):
+    page.goto(f"{live_server}/login?lang=en")
+    page.fill("#email", "nobody@example.org")
+    page.fill("#password", "wrong password")
+    page.click("button[type=submit]")
+    error = page.locator("#password-error")
+    assert "incorrect" in error.inner_text()
+    assert page.locator("#password").get_attribute("aria-describedby") == "password-error"
+    assert page.locator("#email").input_value() == "nobody@example.org"
+    assert axe_violations(page) == []

@@ -1,0 +1,188 @@
+"""Fixtures shared by every test.
+
+The database is SQLite (a file in a temporary folder) unless ``TEST_DATABASE_URL`` points at
+PostgreSQL; ``make test`` runs the suite once on each. The schema is made by the Alembic
+migrations, once per run, and every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage as Message
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from flask import Flask
+from flask_login import FlaskLoginClient
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class RecordingHandler:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001, ANN201
+        with self.lock:
+            self.messages.append(
+                message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+            )
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[Controller, RecordingHandler]]:
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, handler
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> list[Message]:  # noqa: ANN001
+    """Messages the real SMTP server received during this test."""
+    _, handler = smtp_server
+    with handler.lock:
+        handler.messages.clear()
+    return handler.messages
+
+
+def database_url(tmp_dir: Path) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, smtp_server) -> Iterator[Flask]:  # noqa: ANN001
+    from flask_migrate import upgrade
+
+    from config import TestConfig
+    from congress import create_app
+    from congress.extensions import db
+
+    tmp_dir = tmp_path_factory.mktemp("congress")
+    controller, _ = smtp_server
+    settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
+    settings.update(
+        SQLALCHEMY_DATABASE_URI=database_url(tmp_dir),
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=controller.port,
+        HUEY_SQLITE_PATH=str(tmp_dir / "huey.db"),
+    )
+    application = create_app(settings)
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        _drop_everything(db)
+        upgrade(directory=str(ROOT / "migrations"))
+    yield application
+    with application.app_context():
+        db.session.remove()
+        _drop_everything(db)
+        db.engine.dispose()
+
+
+def _drop_everything(db) -> None:  # noqa: ANN001
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        else:
+            meta = sa.MetaData()
+            meta.reflect(conn)
+            meta.drop_all(conn)
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(request) -> Iterator[None]:  # noqa: ANN001
+    """Every test that uses the app starts with empty tables."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    flask_app = request.getfixturevalue("app")
+    from congress.extensions import db
+
+    ctx = flask_app.app_context()
+    ctx.push()
+    try:
+        yield
+    finally:
+        db.session.remove()
+        truncate_all(db)
+        ctx.pop()
+
+
+def truncate_all(db) -> None:  # noqa: ANN001
+    tables = [t for t in db.metadata.sorted_tables]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            for table in reversed(tables):
+                conn.execute(table.delete())
+
+
+class IsolatedClient(FlaskLoginClient):
+    """Each request gets its own application context, as in production.
+
+    Tests hold an application context open to call services; without this, requests would share
+    it (and with it ``g``, the cached locale, the logged-in user and the database session).
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        from flask.globals import _cv_app
+
+        from congress.extensions import db
+
+        db.session.commit()  # what the test wrote is visible to the request
+        token = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+            db.session.expire_all()  # and what the request wrote is visible to the test
+
+
+@pytest.fixture
+def client(app: Flask):  # noqa: ANN201
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # noqa: ANN201
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def congress(app: Flask):  # noqa: ANN201
+    from tests.factories import make_congress
+
+    return make_congress("congres-test")
+
+
+@pytest.fixture
+def organiser(app: Flask):  # noqa: ANN201
+    from tests.factories import make_user
+
+    return make_user("organiser", email="org@example.org", name="Olga Organisator")
+
+
+@pytest.fixture
+def admin(app: Flask):  # noqa: ANN201
+    from tests.factories import make_user
+
+    return make_user("admin", email="admin@example.org", name="Ada Admin")

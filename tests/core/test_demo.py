@@ -1,0 +1,39 @@
+import sqlalchemy as sa
+
+from congress.core.models import Congress
+from congress.extensions import db
+from congress.programme.models import ProgrammeSession
+
+
+def test_demo_loads_idempotently(runner):
+    first = runner.invoke(args=["congress", "demo"])
+    assert first.exit_code == 0, first.output
+    assert "Organiser login: organisator@congres.example / " in first.output
+    second = runner.invoke(args=["congress", "demo"])
+    assert second.exit_code == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Congress)) == 2
+    empty_only = runner.invoke(args=["congress", "demo", "--if-empty"])
+    assert "not loaded" in empty_only.output
+
+
+def test_demo_content(runner, client):
+    runner.invoke(args=["congress", "demo"])
+    current = db.session.scalar(sa.select(Congress).where(Congress.slug == "congres-2025"))
+    assert [t.name_nl for t in current.tracks] == [
+        "Digitale weerbaarheid", "Zelfbeschikking en emancipatie", "Preventie van jeugdcriminaliteit",
+        "Netwerken en participatie",
+    ]
+    workshops = [s for s in current.sessions if s.format == "workshop" or s.format == "dialoogsessie"]
+    # Two rounds with a workshop per track in each.
+    rounds = {}
+    for s in workshops:
+        rounds.setdefault(s.starts_at, set()).add(s.track_id)
+    assert len(rounds) >= 2 and all(len(tracks) == 4 for tracks in rounds.values())
+    plenary = [s for s in current.sessions if s.track_id is None]
+    assert len(plenary) >= 2
+    assert all(s.speakers for s in current.sessions)
+    past = db.session.scalar(sa.select(Congress).where(Congress.slug == "congres-2024"))
+    assert past.starts_on.year == 2024 and past.starts_on.month == 5
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgrammeSession)) >= 14
+    html = client.get("/").get_data(as_text=True)
+    assert "Congres Veerkrachtige &amp; Weerbare Samenleving" in html

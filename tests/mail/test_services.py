@@ -1,0 +1,101 @@
+"""Mail goes through the outbox and a real SMTP server (aiosmtpd on 127.0.0.1)."""
+
+import sqlalchemy as sa
+
+from congress.database import utcnow
+from congress.extensions import db
+from congress.mail import services
+from congress.mail.models import MailStatus, OutboxMessage
+from tests.factories import make_user
+
+
+def _queue(locale="nl", to="someone@example.org"):
+    user = make_user("organiser", name="Sam")
+    return services.queue_mail(to, "password_reset", locale=locale, user=user, link="http://x/reset", hours=2)
+
+
+def test_queued_mail_is_sent_after_commit(app, mailbox):
+    message = _queue()
+    assert mailbox == []  # nothing leaves before the transaction commits
+    db.session.commit()
+    assert len(mailbox) == 1
+    received = mailbox[0]
+    assert received["To"] == "someone@example.org"
+    assert received["Subject"] == "Kies een nieuw wachtwoord"
+    assert "Hallo Sam" in received.get_body(preferencelist=("plain",)).get_content()
+    assert "<a href=\"http://x/reset\">" in received.get_body(preferencelist=("html",)).get_content()
+    db.session.refresh(message)
+    assert message.status == MailStatus.SENT.value and message.attempts == 1 and message.sent_at
+
+
+def test_english_mail(app, mailbox):
+    _queue(locale="en")
+    db.session.commit()
+    assert mailbox[0]["Subject"] == "Choose a new password"
+
+
+def test_rolled_back_mail_is_never_sent(app, mailbox):
+    _queue()
+    db.session.rollback()
+    db.session.commit()
+    assert mailbox == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 0
+
+
+def test_failed_delivery_is_retried_with_backoff(app, mailbox):
+    app.config["MAIL_PORT"], real_port = 1, app.config["MAIL_PORT"]  # nothing listens on port 1
+    try:
+        message = _queue()
+        db.session.commit()
+        db.session.refresh(message)
+        assert message.status == MailStatus.QUEUED.value
+        assert message.attempts == 1
+        assert "Error" in message.last_error or "refused" in message.last_error.lower()
+        assert message.next_attempt_at is not None
+    finally:
+        app.config["MAIL_PORT"] = real_port
+    # The periodic job picks it up once it is due, and now the server is there.
+    message.next_attempt_at = utcnow()
+    db.session.commit()
+    assert services.send_due_mail() == {"sent": 1}
+    db.session.refresh(message)
+    assert message.status == MailStatus.SENT.value and message.attempts == 2
+    assert len(mailbox) == 1
+
+
+def test_backoff_doubles_and_gives_up(app):
+    app.config["MAIL_RETRY_BASE_SECONDS"] = 30
+    try:
+        assert [services.retry_delay(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    finally:
+        app.config["MAIL_RETRY_BASE_SECONDS"] = 60.0
+    app.config["MAIL_PORT"], real_port = 1, app.config["MAIL_PORT"]
+    try:
+        message = _queue()
+        db.session.commit()
+        for _ in range(app.config["MAIL_MAX_ATTEMPTS"]):
+            message.next_attempt_at = utcnow()
+            db.session.commit()
+            services.send_due_mail()
+        db.session.refresh(message)
+        assert message.status == MailStatus.FAILED.value
+        assert message.attempts == app.config["MAIL_MAX_ATTEMPTS"]
+    finally:
+        app.config["MAIL_PORT"] = real_port
+
+
+def test_a_sent_message_is_not_sent_twice(app, mailbox):
+    message = _queue()
+    db.session.commit()
+    assert services.deliver(message.id) == MailStatus.SENT.value
+    assert len(mailbox) == 1
+
+
+def test_outbox_is_readable_by_organisers(app, organiser, mailbox):
+    message = _queue()
+    db.session.commit()
+    client = app.test_client(user=organiser)
+    listing = client.get("/manage/outbox").get_data(as_text=True)
+    assert "Kies een nieuw wachtwoord" in listing
+    detail = client.get(f"/manage/outbox/{message.id}").get_data(as_text=True)
+    assert "http://x/reset" in detail

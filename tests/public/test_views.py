@@ -1,0 +1,48 @@
+from congress.core.models import CongressStatus
+from tests.factories import make_congress, make_session
+
+
+def test_landing_page_names_the_current_edition(client, congress):
+    html = client.get("/").get_data(as_text=True)
+    assert congress.title_nl in html
+    assert congress.title_en in client.get("/?lang=en").get_data(as_text=True)
+
+
+def test_landing_page_without_editions(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Er is nog geen editie gepubliceerd." in response.get_data(as_text=True)
+
+
+def test_edition_page_lists_tracks_rooms_and_sessions(client, congress):
+    make_session(congress, title="Weerbaar online", start="10:00", end="11:00")
+    html = client.get(f"/{congress.slug}/").get_data(as_text=True)
+    for text in ("Weerbaar online", "Spoor 1", "Zaal 1", "10:00"):
+        assert text in html
+
+
+def test_draft_and_unknown_editions_are_404_in_the_users_language(client):
+    draft = make_congress("concept", status=CongressStatus.DRAFT.value)
+    for url in (f"/{draft.slug}/", "/bestaat-niet/"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "Pagina niet gevonden" in response.get_data(as_text=True)
+    assert "Page not found" in client.get("/bestaat-niet/?lang=en").get_data(as_text=True)
+
+
+def test_several_editions_live_side_by_side(client):
+    make_congress("congres-a")
+    make_congress("congres-b")
+    assert client.get("/congres-a/").status_code == 200
+    assert client.get("/congres-b/").status_code == 200
+
+
+def test_texts_are_escaped(client, congress):
+    make_session(congress, title="<script>alert(1)</script>")
+    html = client.get(f"/{congress.slug}/").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_healthz(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}

@@ -1,0 +1,152 @@
+"""Security headers, CSRF, and the url_map walk that proves every endpoint is guarded."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from congress.accounts.models import Role, TokenScope
+
+# Endpoints anyone may open. Everything else must carry a guard (roles_required/token_required).
+PUBLIC_ENDPOINTS = {
+    "static",
+    "vendor",
+    "public.index",
+    "public.edition",
+    "public.healthz",
+    "accounts.login",
+    "accounts.logout",
+    "accounts.forgot_password",
+    "accounts.reset_password",
+    "accounts.accept_invitation",
+    "api.openapi",
+    "api.congresses",
+}
+
+SAMPLE_VALUES = {"int": "1", "default": "sample", "path": "sample"}
+
+
+def sample_url(rule) -> str:  # noqa: ANN001
+    def replace(match: re.Match) -> str:
+        converter = (match.group(1) or "default").split("(")[0]
+        return SAMPLE_VALUES.get(converter, "sample")
+
+    return re.sub(r"<(?:([a-z]+(?:\([^)]*\))?):)?[a-z_]+>", replace, rule.rule)
+
+
+def guarded_endpoints(app: Flask) -> list[tuple]:
+    """Every (rule, method, view) not on the public list; fails on a view without a guard."""
+    found = []
+    unguarded = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        view = app.view_functions[rule.endpoint]
+        if not hasattr(view, "required_roles") and not hasattr(view, "required_scope"):
+            unguarded.append(rule.endpoint)
+            continue
+        method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+        found.append((rule, method, view))
+    assert not unguarded, f"endpoints without a guard and not on the public list: {unguarded}"
+    return found
+
+
+def test_every_non_public_endpoint_refuses_anonymous_and_wrong_roles(app, client):
+    from tests.factories import make_user
+
+    users = {role.value: make_user(role.value) for role in Role}
+    endpoints = guarded_endpoints(app)
+    assert endpoints, "no guarded endpoints found"
+    for rule, method, view in endpoints:
+        url = sample_url(rule)
+        anonymous = client.open(url, method=method)
+        if hasattr(view, "required_scope"):
+            assert anonymous.status_code == 401, (rule.rule, anonymous.status_code)
+            continue
+        assert anonymous.status_code in (302, 401), (rule.rule, anonymous.status_code)
+        if anonymous.status_code == 302:
+            assert "/login" in anonymous.headers["Location"]
+        allowed = set(view.required_roles) | {Role.ADMIN.value}
+        for role, user in users.items():
+            if role in allowed:
+                continue
+            as_user = app.test_client(user=user)
+            response = as_user.open(url, method=method)
+            assert response.status_code == 403, (rule.rule, role, response.status_code)
+
+
+def test_token_endpoints_refuse_tokens_of_another_scope(app):
+    from congress.accounts.services import create_api_token
+
+    endpoints = [(r, m, v) for r, m, v in guarded_endpoints(app) if hasattr(v, "required_scope")]
+    tokens = {scope.value: create_api_token(f"t-{scope.value}", scope.value).secret for scope in TokenScope}
+    client = app.test_client()
+    for rule, method, view in endpoints:
+        for scope, secret in tokens.items():
+            if scope == view.required_scope:
+                continue
+            response = client.open(sample_url(rule), method=method, headers={"Authorization": f"Bearer {secret}"})
+            assert response.status_code == 403, (rule.rule, scope)
+
+
+def test_the_walk_catches_an_unguarded_endpoint(app):
+    """Adding a view without a guard makes the protection test fail."""
+    from config import TestConfig
+    from congress import create_app
+
+    settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
+    settings["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"]
+    other = create_app(settings)
+    other.add_url_rule("/manage/oops", "oops", lambda: "secret")
+    with pytest.raises(AssertionError, match="oops"):
+        guarded_endpoints(other)
+
+
+def test_security_headers_on_every_response(client, congress):
+    for url in ("/", f"/{congress.slug}/", "/login", "/does-not-exist/", "/api/v1/openapi.json"):
+        response = client.get(url)
+        csp = response.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_session_cookie_flags(client):
+    response = client.get("/?lang=en")
+    cookie = response.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_csrf_is_required_on_forms(app, organiser):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = app.test_client()
+        response = client.post("/login", data={"email": organiser.email, "password": "x" * 12})
+        assert response.status_code == 400
+        response = client.post("/logout")
+        assert response.status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_login_rejects_open_redirect(client, organiser):
+    from tests.factories import PASSWORD
+
+    response = client.post("/login?next=https://evil.example/", data={"email": organiser.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/manage")
+
+
+def test_no_page_loads_anything_from_another_host(client, congress):
+    from tests.factories import make_session
+
+    make_session(congress)
+    for url in ("/", f"/{congress.slug}/", "/login", "/password/forgot", "/nope/"):
+        html = client.get(url).get_data(as_text=True)
+        for attribute in re.findall(r'(?:src|href|action)="([^"]+)"', html):
+            assert not re.match(r"^(https?:)?//", attribute), (url, attribute)
