@@ -14,8 +14,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# Modules are added here as capabilities bring their benchmarks (registration, programme, …).
-BENCHMARKS: list[str] = []
+# Every module in bench/ with a run() function, in name order.
+BENCHMARKS: list[str] = sorted(
+    p.stem for p in (ROOT / "bench").glob("*.py") if not p.stem.startswith("_") and p.stem != "conftest"
+)
 
 
 def main(names: list[str]) -> int:

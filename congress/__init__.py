@@ -106,13 +106,15 @@ def _check_database_reachable(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from congress.accounts.views import bp as accounts_bp
-    from congress.api.views import bp as api_bp
-    from congress.manage.views import bp as manage_bp
-    from congress.public.views import bp as public_bp
+    """Each capability's ``views.bp`` (with its ``URL_PREFIX``) and ``api.bp`` (under /api/v1)."""
+    from congress import capabilities
+    from congress.extensions import csrf
 
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(manage_bp, url_prefix="/manage")
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
-    # Last: its /<slug>/ routes must not shadow the others.
-    app.register_blueprint(public_bp)
+    for module in capabilities.modules("views"):
+        if hasattr(module, "bp"):
+            app.register_blueprint(module.bp, url_prefix=getattr(module, "URL_PREFIX", None))
+    for module in capabilities.modules("api"):
+        if hasattr(module, "bp"):
+            # Bearer tokens, not cookies, authenticate API writes: no CSRF token there.
+            csrf.exempt(module.bp)
+            app.register_blueprint(module.bp, url_prefix="/api/v1")

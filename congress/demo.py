@@ -18,7 +18,7 @@ from congress.accounts.models import Role
 from congress.core import services as core
 from congress.core.models import Congress, CongressStatus, Person
 from congress.extensions import db
-from congress.programme.models import ProgrammeSession, SessionFormat
+from congress.programme.models import ProgrammeSession, SessionFormat, SignupRound
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 ORGANISER_EMAIL = "organisator@congres.example"
@@ -206,7 +206,15 @@ def _build_edition(slug: str, day: date, status: str, title_suffix: str, program
     for name, capacity, notes in ROOMS:
         core.add_room(congress, name, capacity, accessibility_notes=notes)
     db.session.flush()
+    rounds: dict[str, SignupRound] = {}
     for start, end, fmt, track_index, room_index, title, abstract, speaker_keys in programme:
+        signup_round = None
+        if track_index is not None:
+            if start not in rounds:
+                number = len(rounds) + 1
+                rounds[start] = SignupRound(congress=congress, name_nl=f"Workshopronde {number}",
+                                            name_en=f"Workshop round {number}", position=number)
+            signup_round = rounds[start]
         congress.sessions.append(
             ProgrammeSession(
                 title=title,
@@ -219,6 +227,8 @@ def _build_edition(slug: str, day: date, status: str, title_suffix: str, program
                 speakers=[_speaker(key) for key in speaker_keys],
                 language="nl",
                 target_audience="Professionals van gemeenten, maatschappelijke organisaties en onderwijs",
+                signup_round=signup_round,
+                signup_required=signup_round is not None,
             )
         )
     return congress
@@ -247,4 +257,10 @@ def load_demo() -> list[str]:
         report.append(f"Organiser {ORGANISER_EMAIL} exists (reset: flask --app wsgi congress create-user "
                       f"{ORGANISER_EMAIL} --role organiser).")
     db.session.commit()
+    # Each capability adds its own demo data (registrations, archive items, …), idempotently.
+    from congress import capabilities
+
+    for module in capabilities.modules("demo"):
+        module.load(report)
+        db.session.commit()
     return report

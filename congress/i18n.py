@@ -35,6 +35,9 @@ def current_language() -> str:
 
 
 def init_app(app: Flask) -> None:
+    from congress.capabilities import translation_directories
+
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(translation_directories()))
     babel.init_app(app, locale_selector=select_locale)
 
 

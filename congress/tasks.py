@@ -1,3 +1,5 @@
 """Imports every capability's background tasks, for the worker."""
 
-from congress.mail import tasks as mail_tasks  # noqa: F401
+from congress import capabilities
+
+TASK_MODULES = capabilities.modules("tasks")

@@ -5,8 +5,10 @@
 # Root cannot run the server, so initdb/pg_ctl run as the postgres user (runuser).
 set -euo pipefail
 PGBIN="${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
-DIR="${PG_TEST_DIR:-/tmp/congress-pg-test}"
-PORT="${PG_TEST_PORT:-54329}"
+# One cluster per checkout, so that work trees side by side never share a server.
+CHECKOUT_HASH=$(pwd | cksum | cut -d' ' -f1)
+DIR="${PG_TEST_DIR:-/tmp/congress-pg-$CHECKOUT_HASH}"
+PORT="${PG_TEST_PORT:-$((54000 + CHECKOUT_HASH % 900))}"
 as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 case "${1:-start}" in

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -24,6 +25,12 @@ PUBLIC_ENDPOINTS = {
     "api.openapi",
     "api.congresses",
 }
+
+# Capabilities list their own public endpoints in tests/<capability>/public_endpoints.py.
+for _listing in sorted(Path(__file__).parent.glob("*/public_endpoints.py")):
+    _namespace: dict = {}
+    exec(compile(_listing.read_text(), str(_listing), "exec"), _namespace)  # noqa: S102
+    PUBLIC_ENDPOINTS |= set(_namespace["PUBLIC_ENDPOINTS"])
 
 SAMPLE_VALUES = {"int": "1", "default": "sample", "path": "sample"}
 

@@ -51,6 +51,13 @@ SCHEMAS: dict[str, Any] = {
 
 
 def openapi_document() -> dict[str, Any]:
+    """The foundation's paths plus every capability's ``api.OPENAPI_PATHS``/``OPENAPI_SCHEMAS``."""
+    from congress import capabilities
+
+    paths, schemas = dict(PATHS), dict(SCHEMAS)
+    for module in capabilities.modules("api"):
+        paths.update(getattr(module, "OPENAPI_PATHS", {}))
+        schemas.update(getattr(module, "OPENAPI_SCHEMAS", {}))
     return {
         "openapi": "3.1.0",
         "info": {
@@ -60,9 +67,9 @@ def openapi_document() -> dict[str, Any]:
             "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": PATHS,
+        "paths": dict(sorted(paths.items())),
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": schemas,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

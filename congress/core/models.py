@@ -41,6 +41,10 @@ class Congress(db.Model):
     venue_name: Mapped[str] = mapped_column(String(200), default="")
     venue_address: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(16), default=CongressStatus.DRAFT.value)
+    # Registration window and the capacity of the whole edition (None: no limit).
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    capacity: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     tracks: Mapped[list[Track]] = relationship(
@@ -56,6 +60,7 @@ class Congress(db.Model):
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="dates_in_order"),
         CheckConstraint("status IN ('draft', 'published', 'archived')", name="status_known"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
     )
 
     def title(self, locale: str) -> str:

@@ -18,6 +18,7 @@ from congress.i18n import current_language
 from congress.mail.models import OutboxMessage
 
 bp = Blueprint("manage", __name__)
+URL_PREFIX = "/manage"
 
 STAFF = (Role.ORGANISER, Role.TRACK_MANAGER, Role.REVIEWER, Role.CHECKIN, Role.SPEAKER)
 PAGE_SIZE = 50

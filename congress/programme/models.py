@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from congress.core.models import Congress, Person, Room, Track
@@ -30,6 +30,28 @@ session_speakers = Table(
 )
 
 
+class SignupRound(db.Model):
+    """A time slot with parallel workshops; an attendee picks at most one session per round."""
+
+    __tablename__ = "signup_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
+    name_nl: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    congress: Mapped[Congress] = relationship()
+    sessions: Mapped[list[ProgrammeSession]] = relationship(
+        back_populates="signup_round", order_by="ProgrammeSession.starts_at"
+    )
+
+    __table_args__ = (UniqueConstraint("congress_id", "name_nl"),)
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_nl
+
+
 class ProgrammeSession(db.Model):
     __tablename__ = "programme_sessions"
 
@@ -45,6 +67,10 @@ class ProgrammeSession(db.Model):
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     capacity: Mapped[int | None] = mapped_column(Integer)
+    signup_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("signup_rounds.id", ondelete="SET NULL"), index=True
+    )
+    signup_required: Mapped[bool] = mapped_column(Boolean, default=False)
     is_cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -52,6 +78,7 @@ class ProgrammeSession(db.Model):
     congress: Mapped[Congress] = relationship(back_populates="sessions")
     track: Mapped[Track | None] = relationship()
     room: Mapped[Room | None] = relationship()
+    signup_round: Mapped[SignupRound | None] = relationship(back_populates="sessions")
     speakers: Mapped[list[Person]] = relationship(
         secondary=session_speakers, order_by=session_speakers.c.position
     )
