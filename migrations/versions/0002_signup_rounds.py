@@ -42,6 +42,7 @@ def upgrade():
     with op.batch_alter_table('programme_sessions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('signup_round_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('signup_required', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column('sequence', sa.Integer(), nullable=False, server_default='0'))
         batch_op.create_index(batch_op.f('ix_programme_sessions_signup_round_id'), ['signup_round_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_programme_sessions_signup_round_id_signup_rounds'), 'signup_rounds', ['signup_round_id'], ['id'], ondelete='SET NULL')
 
@@ -53,6 +54,7 @@ def downgrade():
     with op.batch_alter_table('programme_sessions', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_programme_sessions_signup_round_id_signup_rounds'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_programme_sessions_signup_round_id'))
+        batch_op.drop_column('sequence')
         batch_op.drop_column('signup_required')
         batch_op.drop_column('signup_round_id')
 
