@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from congress.accounts.models import Role
@@ -51,7 +52,7 @@ class InviteForm(FlaskForm):
     )
     roles = SelectMultipleField(
         _l("Roles"),
-        choices=[(r.value, ROLE_LABELS[r.value]) for r in Role if r is not Role.SPEAKER],
+        choices=[SelectChoice(r.value, ROLE_LABELS[r.value]) for r in Role if r is not Role.SPEAKER],
         validators=[InputRequired(message=_l("Choose at least one role."))],
     )
     tracks = SelectMultipleField(_l("Tracks (for track managers)"), coerce=int, choices=[])

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from congress.accounts import services as accounts
 from congress.accounts.access import roles_required
@@ -40,10 +41,10 @@ def dashboard():  # noqa: ANN201
 def users():  # noqa: ANN201
     form = InviteForm()
     tracks = db.session.scalars(sa.select(Track).join(Congress).order_by(Congress.starts_on.desc(), Track.position))
-    form.tracks.choices = [(t.id, f"{t.congress.slug}: {t.name(current_language())}") for t in tracks]
+    form.tracks.choices = [SelectChoice(t.id, f"{t.congress.slug}: {t.name(current_language())}") for t in tracks]
     if not current_user.has_role(Role.ADMIN):
         # Only administrators can make administrators.
-        form.roles.choices = [c for c in form.roles.choices if c[0] != Role.ADMIN.value]
+        form.roles.choices = [c for c in form.roles.choices if c.value != Role.ADMIN.value]
     if form.validate_on_submit():
         user = accounts.invite_staff(
             form.email.data, form.name.data, tuple(form.roles.data), current_user, current_language(),
