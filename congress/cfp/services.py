@@ -30,11 +30,6 @@ from congress.accounts import services as accounts
 from congress.accounts.models import Role, User
 from congress.audit.models import AuditEvent
 from congress.audit.services import record
-from congress.core.models import Congress, Person, Track
-from congress.database import lock_for_update, utcnow, write_transaction
-from congress.extensions import db
-from congress.mail.services import queue_mail
-from congress.programme.models import ProgrammeSession, SessionFormat
 from congress.cfp.models import (
     PROTECTIVE_FACTORS,
     CfpFormat,
@@ -52,6 +47,11 @@ from congress.cfp.models import (
     ReviewCriterion,
     SlideUpload,
 )
+from congress.core.models import Congress, Person, Track
+from congress.database import lock_for_update, utcnow, write_transaction
+from congress.extensions import db
+from congress.mail.services import queue_mail
+from congress.programme.models import ProgrammeSession, SessionFormat
 
 PURPOSE_VERIFY = "verify"
 VERIFY_DAYS = 3
@@ -94,7 +94,9 @@ def ensure_settings(congress: Congress) -> CfpSettings:
 
 def formats(congress: Congress) -> list[CfpFormat]:
     return list(
-        db.session.scalars(sa.select(CfpFormat).where(CfpFormat.congress_id == congress.id).order_by(CfpFormat.position))
+        db.session.scalars(
+            sa.select(CfpFormat).where(CfpFormat.congress_id == congress.id).order_by(CfpFormat.position)
+        )
     )
 
 
@@ -147,7 +149,8 @@ def update_settings(congress: Congress, **values: Any) -> CfpSettings:
 
 def set_open_tracks(congress: Congress, track_ids: Iterable[int]) -> None:
     wanted = {t.id for t in congress.tracks} & set(track_ids)
-    existing = {ct.track_id: ct for ct in db.session.scalars(sa.select(CfpTrack).where(CfpTrack.congress_id == congress.id))}
+    rows = db.session.scalars(sa.select(CfpTrack).where(CfpTrack.congress_id == congress.id))
+    existing = {ct.track_id: ct for ct in rows}
     for track_id, row in existing.items():
         if track_id not in wanted:
             db.session.delete(row)
@@ -347,9 +350,10 @@ def _count_active(person: Person, congress_id: int) -> int:
     ) or 0
 
 
-def _lock_person(person: Person) -> None:
-    """Serialise changes to one speaker's count of proposals (row lock on PostgreSQL)."""
-    db.session.execute(lock_for_update(sa.select(Person.id).where(Person.id == person.id)))
+def _lock_user(user: User) -> None:
+    """Serialise one speaker's changes (their profile made on first use, their count of proposals):
+    a row lock on the user on PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers."""
+    db.session.execute(lock_for_update(sa.select(User.id).where(User.id == user.id)))
 
 
 @dataclass
@@ -443,13 +447,15 @@ def create_proposal(congress: Congress, user: User, data: ProposalData, *, submi
     congress_id = congress.id
     with write_transaction():
         settings = _check_open(settings_for(congress))
+        _lock_user(user)
         person = person_for(user)
-        _lock_person(person)
         problems = validate_proposal(congress, settings, data, complete=submit)
         if problems:
             raise CfpError(" ".join(problems))
         if _count_active(person, congress_id) >= settings.max_proposals_per_speaker:
-            raise CfpError(_("You can have at most %(n)d proposals in this call.", n=settings.max_proposals_per_speaker))
+            raise CfpError(
+                _("You can have at most %(n)d proposals in this call.", n=settings.max_proposals_per_speaker)
+            )
         proposal = Proposal(congress_id=congress_id, guid=str(uuid.uuid4()), title=data.title)
         _apply(proposal, data)
         proposal.speakers.append(ProposalSpeaker(person=person, is_owner=True, position=0))
@@ -602,8 +608,8 @@ def accept_invitation(secret: str, user: User) -> Proposal:
         proposal = _locked(invitation.proposal_id)
         if ProposalStatus(proposal.status) not in (ProposalStatus.DRAFT, ProposalStatus.SUBMITTED):
             raise CfpError(_("This proposal can no longer be changed."))
+        _lock_user(user)
         person = person_for(user)
-        _lock_person(person)
         settings = settings_for(proposal.congress)
         if is_speaker(proposal, user):
             raise CfpError(_("You are already a speaker of this proposal."))
@@ -680,8 +686,9 @@ def visible_proposals(congress: Congress, user: User) -> list[Proposal]:
         return []
     return list(
         db.session.scalars(
-            query.options(selectinload(Proposal.speakers), selectinload(Proposal.reviews),
-                          selectinload(Proposal.track), selectinload(Proposal.format))
+            query.options(selectinload(Proposal.speakers).selectinload(ProposalSpeaker.person),
+                          selectinload(Proposal.reviews), selectinload(Proposal.track),
+                          selectinload(Proposal.format), selectinload(Proposal.session))
             .order_by(Proposal.track_id, Proposal.id)
         )
     )
@@ -767,7 +774,9 @@ def assign_reviewer(congress: Congress, by: User, reviewer: User, *, track_id: i
 
 
 def unassign(assignment: ReviewAssignment, by: User) -> None:
-    track_id = assignment.track_id if assignment.track_id else (assignment.proposal.track_id if assignment.proposal else None)
+    track_id = assignment.track_id
+    if track_id is None and assignment.proposal is not None:
+        track_id = assignment.proposal.track_id
     if not can_manage_track(by, track_id):
         raise PermissionError("not a manager of this track")
     record("cfp.reviewer_unassigned", assignment, congress_id=assignment.congress_id)
@@ -883,8 +892,8 @@ def progress(congress: Congress, user: User) -> tuple[list[Progress], list[Progr
     """Reviews done per reviewer and per track (within the tracks the user manages)."""
     per_reviewer = []
     for reviewer in reviewers():
-        mine = [p for p in db.session.scalars(reviewer_proposals_query(congress, reviewer))
-                if can_manage_track(user, p.track_id)]
+        query = reviewer_proposals_query(congress, reviewer).options(selectinload(Proposal.reviews))
+        mine = [p for p in db.session.scalars(query) if can_manage_track(user, p.track_id)]
         done = sum(1 for p in mine if any(r.reviewer_id == reviewer.id for r in p.reviews))
         conflicts = db.session.scalar(
             sa.select(sa.func.count(ConflictOfInterest.id)).join(Proposal)
@@ -1017,7 +1026,8 @@ def send_decision_mails(congress: Congress, proposal_ids: Iterable[int] | None =
             if not person.email:
                 continue
             user = db.session.get(User, person.user_id) if person.user_id else None
-            queue_mail(person.email, _decision_template(proposal), locale=(user.locale if user and user.locale else "nl"),
+            locale = user.locale if user and user.locale else "nl"
+            queue_mail(person.email, _decision_template(proposal), locale=locale,
                        congress_id=congress.id, **{**context, "name": person.name,
                                                    "link": link if speaker.is_owner else ""})
         proposal.decision_mail_sent_at = utcnow()

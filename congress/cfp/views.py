@@ -348,7 +348,8 @@ def join(token: str):  # noqa: ANN201
         error = _("This invitation has already been used.")
     elif invitation.email != current_user.email.lower():
         error = _("This invitation was sent to another e-mail address. Log in with that address.")
-    return render_template("cfp/join.html", invitation=None if error else invitation, error=error), (409 if error else 200)
+    page = render_template("cfp/join.html", invitation=None if error else invitation, error=error)
+    return page, (409 if error else 200)
 
 
 @bp.route("/speaker/proposals/<int:proposal_id>/slides", methods=["POST"])

@@ -13,7 +13,8 @@ from congress.extensions import db
 from tests.factories import make_user
 
 CRITERIA = [("Relevantie voor de Agenda", "Relevance for the Agenda", 3), ("Kwaliteit", "Quality", 2),
-            ("Praktijkgerichtheid", "Practical focus", 2), ("Diversiteit van perspectieven", "Diversity of perspectives", 1)]
+            ("Praktijkgerichtheid", "Practical focus", 2),
+            ("Diversiteit van perspectieven", "Diversity of perspectives", 1)]
 
 
 def open_call(congress: Congress, *, max_proposals: int = 5, anonymised: bool = False,
@@ -39,7 +40,8 @@ def open_call(congress: Congress, *, max_proposals: int = 5, anonymised: bool = 
     return settings
 
 
-def make_speaker(email: str | None = None, name: str = "Sanne Spreker", organisation: str = "Gemeente Testdorp") -> User:
+def make_speaker(email: str | None = None, name: str = "Sanne Spreker",
+                 organisation: str = "Gemeente Testdorp") -> User:
     user = make_user("speaker", email=email, name=name)
     person = services.person_for(user)
     person.organisation = organisation

@@ -41,7 +41,8 @@ def test_call_to_programme_walkthrough(app, client, congress, organiser, mailbox
     response = client.post("/speaker/signup", data={"name": "Sanne Spreker", "email": "sanne@example.org"})
     assert response.status_code == 200
     verify = _path(_link(mailbox, "sanne@example.org", r"https?://\S+/speaker/verify/\S+"))
-    assert client.post(verify, data={"password": "een lang wachtwoord", "confirm": "een lang wachtwoord"}).status_code == 302
+    password = {"password": "een lang wachtwoord", "confirm": "een lang wachtwoord"}
+    assert client.post(verify, data=password).status_code == 302
     sanne = services.accounts.find_user("sanne@example.org")
     assert sanne.active and sanne.has_role("speaker")
     speaker = app.test_client(user=sanne)
@@ -61,7 +62,8 @@ def test_call_to_programme_walkthrough(app, client, congress, organiser, mailbox
     assert proposal.status == ProposalStatus.SUBMITTED.value
 
     # … with a co-speaker, who signs up and accepts the single-use invitation.
-    assert speaker.post(f"/speaker/proposals/{proposal.id}/invite", data={"email": "kees@example.org"}).status_code == 302
+    invite = speaker.post(f"/speaker/proposals/{proposal.id}/invite", data={"email": "kees@example.org"})
+    assert invite.status_code == 302
     join = _path(_link(mailbox, "kees@example.org", r"https?://\S+/speaker/join/\S+"))
     client.post("/speaker/signup", data={"name": "Kees Co", "email": "kees@example.org"})
     verify = _path(_link(mailbox, "kees@example.org", r"https?://\S+/speaker/verify/\S+"))
@@ -86,7 +88,8 @@ def test_call_to_programme_walkthrough(app, client, congress, organiser, mailbox
     ria_client = app.test_client(user=ria)
     scores = {f"score_{c.id}": "4" for c in services.criteria(congress)}
     assert ria_client.post(f"/manage/cfp/{congress.slug}/proposals/{proposal.id}/review",
-                           data={**scores, "comment_organisers": "Sterk", "comment_speaker": "Mooi plan"}).status_code == 302
+                           data={**scores, "comment_organisers": "Sterk", "comment_speaker": "Mooi plan"}
+                           ).status_code == 302
     ranking = organiser_client.get(f"/manage/cfp/{congress.slug}/ranking").get_data(as_text=True)
     assert "Weerbaar online" in ranking and "4.0" in ranking
 
@@ -96,7 +99,8 @@ def test_call_to_programme_walkthrough(app, client, congress, organiser, mailbox
     preview = organiser_client.get(f"/manage/cfp/{congress.slug}/mails").get_data(as_text=True)
     assert "Weerbaar online" in preview and "Mooi plan" in preview
     assert not db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.template == "cfp/decision_accepted"))
-    assert organiser_client.post(f"/manage/cfp/{congress.slug}/mails", data={"proposal_id": proposal.id}).status_code == 302
+    sent = organiser_client.post(f"/manage/cfp/{congress.slug}/mails", data={"proposal_id": proposal.id})
+    assert sent.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))
                              .where(OutboxMessage.template == "cfp/decision_accepted")) == 2
 
