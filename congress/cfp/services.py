@@ -219,9 +219,10 @@ def sign_up_speaker(email: str, name: str, locale: str, next_url: str | None = N
         user.active = False
     user.locale = locale
     secret = accounts.issue_account_token(user, PURPOSE_VERIFY, timedelta(days=VERIFY_DAYS))
-    link = url_for("cfp.verify", token=secret, _external=True)
     if next_url and next_url.startswith("/") and not next_url.startswith("//"):
-        link += "?" + "next=" + next_url
+        link = url_for("cfp.verify", token=secret, next=next_url, _external=True)
+    else:
+        link = url_for("cfp.verify", token=secret, _external=True)
     queue_mail(email, "cfp/verify", locale=locale, user=user, link=link, days=VERIFY_DAYS)
     record("cfp.signup", user)
     db.session.commit()
@@ -937,8 +938,28 @@ def history(proposal: Proposal, viewer: User) -> list[dict[str, Any]]:
                 actor = _("Staff")
         else:
             actor = event.actor_label
-        rows.append({"at": event.occurred_at, "action": event.action, "actor": actor})
+        rows.append({"at": event.occurred_at, "action": action_label(event.action), "actor": actor})
     return rows
+
+
+def action_label(action: str) -> str:
+    labels = {
+        "cfp.proposal_created": _("Draft created"),
+        "cfp.proposal_submitted": _("Submitted"),
+        "cfp.proposal_updated": _("Changed"),
+        "cfp.proposal_withdrawn": _("Withdrawn"),
+        "cfp.co_speaker_invited": _("Co-speaker invited"),
+        "cfp.co_speaker_joined": _("Co-speaker joined"),
+        "cfp.review_saved": _("Review saved"),
+        "cfp.conflict_declared": _("Conflict of interest declared"),
+        "cfp.decision": _("Decision recorded"),
+        "cfp.decision_mailed": _("Decision e-mailed"),
+        "cfp.proposal_confirmed": _("Confirmed"),
+        "cfp.speaker_registered": _("Speaker registered for the edition"),
+        "cfp.speaker_registration_pending": _("Speaker registration pending"),
+        "cfp.slides_uploaded": _("Slides uploaded"),
+    }
+    return str(labels.get(action, action))
 
 
 # --- decisions -----------------------------------------------------------------------------
@@ -993,11 +1014,16 @@ def _decision_context(proposal: Proposal, link: str) -> dict[str, Any]:
             "comments": comments}
 
 
-def preview_decision_mail(proposal: Proposal, locale: str = "nl") -> dict[str, str]:
-    """The e-mail as it will be sent (with a placeholder instead of the secret link)."""
+def preview_decision_mail(proposal: Proposal, locale: str | None = None) -> dict[str, str]:
+    """The e-mail as it will be sent to the submitting speaker, in their language (with a
+    placeholder instead of the secret link)."""
     from flask import render_template
     from flask_babel import force_locale
 
+    if locale is None:
+        owner = next((s.person for s in proposal.speakers if s.is_owner), None)
+        user = db.session.get(User, owner.user_id) if owner is not None and owner.user_id else None
+        locale = user.locale if user is not None and user.locale else "nl"
     context = _decision_context(proposal, link="https://…/speaker/decision/…")
     template = _decision_template(proposal)
     with force_locale(locale):
@@ -1222,8 +1248,11 @@ def _speaker_guid(person: Person) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, f"congres:person:{person.id}"))
 
 
-def c3voc_submission(proposal: Proposal, *, hide_names: bool) -> dict[str, Any]:
-    """One proposal in the c3voc submission exchange format (draft-07 schema)."""
+def c3voc_submission(proposal: Proposal, *, hide_names: bool, private: bool = True) -> dict[str, Any]:
+    """One proposal in the c3voc submission exchange format (draft-07 schema).
+
+    ``hide_names`` leaves the speakers out (anonymised review); ``private=False`` leaves out
+    e-mail addresses and the notes for the organisers (for partners reading the API)."""
     kind = proposal.format.kind if proposal.format else ""
     item: dict[str, Any] = {
         "guid": proposal.guid,
@@ -1244,10 +1273,11 @@ def c3voc_submission(proposal: Proposal, *, hide_names: bool) -> dict[str, Any]:
     if not hide_names:
         item["speakers"] = [
             {"name": s.person.name, "public_name": s.person.name, "guid": _speaker_guid(s.person),
-             "email": s.person.email or "", "biography": s.person.bio or None}
+             "biography": s.person.bio or None, **({"email": s.person.email or ""} if private else {})}
             for s in proposal.speakers
         ]
-        item["internal_notes"] = proposal.notes
+        if private:
+            item["internal_notes"] = proposal.notes
     if proposal.session and proposal.session.starts_at and proposal.session.ends_at and proposal.session.room:
         item["slot"] = {"start": proposal.session.starts_at.isoformat(), "end": proposal.session.ends_at.isoformat(),
                         "room": proposal.session.room.name}
@@ -1380,3 +1410,16 @@ def questions_text(congress: Congress) -> str:
 
 def criteria_text(congress: Congress) -> str:
     return "\n".join(f"{c.name_nl} | {c.name_en} | {c.weight}" for c in criteria(congress))
+
+
+def accepted_submissions(congress: Congress) -> list[dict[str, Any]]:
+    """Accepted and confirmed proposals, without private data (the API for partners)."""
+    rows = db.session.scalars(
+        sa.select(Proposal)
+        .where(Proposal.congress_id == congress.id,
+               Proposal.status.in_([ProposalStatus.ACCEPTED.value, ProposalStatus.CONFIRMED.value]))
+        .options(selectinload(Proposal.speakers).selectinload(ProposalSpeaker.person),
+                 selectinload(Proposal.track), selectinload(Proposal.format), selectinload(Proposal.session))
+        .order_by(Proposal.id)
+    )
+    return [c3voc_submission(p, hide_names=False, private=False) for p in rows]

@@ -62,17 +62,6 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
-STATUS_LABELS = {
-    ProposalStatus.DRAFT.value: "Draft",
-    ProposalStatus.SUBMITTED.value: "Submitted",
-    ProposalStatus.ACCEPTED.value: "Accepted",
-    ProposalStatus.HELD.value: "On hold",
-    ProposalStatus.REJECTED.value: "Not accepted",
-    ProposalStatus.CONFIRMED.value: "Confirmed",
-    ProposalStatus.WITHDRAWN.value: "Withdrawn",
-}
-
-
 @bp.app_template_filter("cfp_status")
 def cfp_status(value: str) -> str:
     labels = {
@@ -314,6 +303,7 @@ def withdraw_proposal(proposal_id: int):  # noqa: ANN201
 
 @bp.route("/speaker/proposals/<int:proposal_id>/invite", methods=["POST"])
 @roles_required(SPEAKER)
+@limiter.limit("30 per hour")
 def invite(proposal_id: int):  # noqa: ANN201
     item = _own(proposal_id)
     form = InviteForm()
