@@ -14,6 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, NumberRange, Optional
 
 from congress.accounts.services import MIN_PASSWORD_LENGTH
@@ -48,8 +49,8 @@ class ProfileForm(FlaskForm):
     photo = FileField(_l("Photo"), description=_l("JPEG or PNG, at most 3 MB."))
 
 
-def protective_factor_choices() -> list[tuple[str, str]]:
-    return [("", _l("Choose…"))] + [(f, f) for f in PROTECTIVE_FACTORS]
+def protective_factor_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("Choose…"))] + [SelectChoice(f, f) for f in PROTECTIVE_FACTORS]
 
 
 class ProposalForm(FlaskForm):
@@ -58,7 +59,7 @@ class ProposalForm(FlaskForm):
     description = TextAreaField(_l("Description"), description=_l("What happens in the session, and how."))
     format_duration = SelectField(_l("Format and duration"), choices=[])
     track_id = SelectField(_l("Track"), coerce=int, choices=[])
-    language = SelectField(_l("Language"), choices=[("nl", _l("Dutch")), ("en", _l("English"))])
+    language = SelectField(_l("Language"), choices=[SelectChoice("nl", _l("Dutch")), SelectChoice("en", _l("English"))])
     target_audience = StringField(_l("Target audience"), validators=[Optional(), Length(max=250)])
     protective_factor = SelectField(_l("Protective factor the session strengthens"), choices=[])
     notes = TextAreaField(_l("Notes for the organisers"), description=_l("Only the organisers read this."))

@@ -579,7 +579,7 @@ def invite_co_speaker(proposal: Proposal, user: User, email: str, locale: str) -
         email, "cfp/co_speaker_invitation", locale=locale, congress_id=proposal.congress_id,
         inviter=inviter.name, title=proposal.title, congress=proposal.congress,
         link=url_for("cfp.join", token=secret, _external=True),
-        signup=url_for("cfp.signup", _external=True), days=INVITATION_DAYS,
+        signup=url_for("cfp.signup", next=url_for("cfp.join", token=secret), _external=True), days=INVITATION_DAYS,
     )
     record("cfp.co_speaker_invited", proposal, invitation_id=invitation.id)
     db.session.commit()
@@ -1423,3 +1423,17 @@ def accepted_submissions(congress: Congress) -> list[dict[str, Any]]:
         .order_by(Proposal.id)
     )
     return [c3voc_submission(p, hide_names=False, private=False) for p in rows]
+
+
+def register_pending_speakers(congress: Congress) -> int:
+    """Register the speakers of confirmed proposals that are not registered yet (e.g. because the
+    registration capability was not there when they confirmed). Returns how many were registered."""
+    done = 0
+    rows = db.session.scalars(
+        sa.select(Proposal).where(Proposal.congress_id == congress.id,
+                                  Proposal.status == ProposalStatus.CONFIRMED.value)
+    ).all()
+    for proposal in rows:
+        if any(s.registered_at is None for s in proposal.speakers):
+            done += register_confirmed_speakers(proposal)
+    return done

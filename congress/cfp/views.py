@@ -8,6 +8,7 @@ from datetime import datetime
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import click
 from flask import (
     Blueprint,
     Response,
@@ -650,3 +651,15 @@ def export_json(slug: str):  # noqa: ANN201
 
 
 bp.register_blueprint(manage_bp)
+
+
+@bp.cli.command("register-speakers")
+@click.argument("slug")
+def register_speakers_command(slug: str) -> None:
+    """Register the confirmed speakers of edition SLUG who are not registered yet (role Spreker)."""
+    congress = core.congress_by_slug(slug)
+    if congress is None:
+        raise click.ClickException(f"no edition {slug!r}")
+    if services.speaker_registrar() is None:
+        raise click.ClickException("the registration capability (register_speaker) is not installed")
+    click.echo(f"{services.register_pending_speakers(congress)} speaker(s) registered.")

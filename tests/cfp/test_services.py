@@ -287,3 +287,24 @@ def test_slides_by_content_stored_by_hash_and_listed_for_the_session(app, congre
     assert [f.content_type for f in files] == [services.PDF, services.PPTX]
     assert files[0].path.read_bytes() == pdf and files[0].path.name == f"{files[0].sha256}.pdf"
     assert "static" not in str(files[0].path)
+
+
+def test_cli_registers_pending_speakers_once_registration_exists(app, congress, runner, monkeypatch):
+    monkeypatch.setitem(sys.modules, "congress.registration.services", None)
+    open_call(congress)
+    proposal = make_proposal(congress, make_speaker())
+    services.decide([proposal], "accept")
+    proposal.confirm_token_hash = services.accounts.hash_secret("s")
+    db.session.commit()
+    services.confirm_proposal("s")
+    result = runner.invoke(args=["cfp", "register-speakers", congress.slug])
+    assert result.exit_code != 0 and "not installed" in result.output
+    calls = []
+    fake = types.ModuleType("congress.registration.services")
+    fake.register_speaker = lambda congress, *, name, email, organisation: calls.append(email)
+    monkeypatch.setitem(sys.modules, "congress.registration.services", fake)
+    result = runner.invoke(args=["cfp", "register-speakers", congress.slug])
+    assert result.exit_code == 0 and "1 speaker(s) registered." in result.output
+    result = runner.invoke(args=["cfp", "register-speakers", congress.slug])
+    assert "0 speaker(s) registered." in result.output
+    assert len(calls) == 1
