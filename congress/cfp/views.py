@@ -254,8 +254,9 @@ def proposal(proposal_id: int):  # noqa: ANN201
         "cfp/proposal.html", proposal=item, settings=settings, invite_form=InviteForm(), slides_form=SlidesForm(),
         invitations=services.pending_invitations(item), slides=services.slides_of(item),
         questions=services.questions(item.congress),
+        # Comments for the speaker once the decision has been sent to them.
         speaker_comments=[r.comment_speaker for r in item.reviews if r.comment_speaker.strip()]
-        if item.status in ("accepted", "rejected", "held", "confirmed") and item.decision_mail_sent_at else [],
+        if item.decision_mail_sent_at else [],
     )
 
 

@@ -12,6 +12,7 @@ from congress.cfp.models import Proposal
 from congress.core.models import Person
 from congress.extensions import db
 from tests.cfp.factories import make_proposal, make_speaker, open_call
+from tests.factories import make_user
 
 
 def _form(congress, **overrides):  # noqa: ANN001, ANN003, ANN202
@@ -141,3 +142,29 @@ def test_organiser_settings_form_round_trip(app, congress, organiser):
         "notes_max": 1000, "bio_max": 1000, "formats": "koffie | Koffie | Coffee | 10", "criteria": ""})
     assert bad.status_code == 422 and "bekende soort" in bad.get_data(as_text=True)
     assert [f.name_nl for f in services.formats(congress)] == ["Workshop", "Lezing"]  # nothing half-saved
+
+
+def test_speaker_withdraws_through_the_decision_link_and_sees_comments(app, client, congress, organiser, mailbox):
+    open_call(congress)
+    user = make_speaker(email="twijfel@example.org")
+    proposal = make_proposal(congress, user, title="Misschien toch niet")
+    reviewer = make_user("reviewer")
+    with app.test_request_context():
+        services.assign_reviewer(congress, organiser, reviewer, proposal=proposal)
+        services.save_review(proposal, reviewer, {c.id: 3 for c in services.criteria(congress)},
+                             "Intern: twijfelgeval", "Denk aan de doelgroep")
+        db.session.commit()
+        speaker = app.test_client(user=user)
+        assert "Denk aan de doelgroep" not in speaker.get(f"/speaker/proposals/{proposal.id}").get_data(as_text=True)
+        services.decide([proposal], "accept")
+        services.send_decision_mails(congress)
+    message = next(m for m in mailbox if m["To"] == "twijfel@example.org")
+    body = message.get_body(("plain",)).get_content()
+    assert "Denk aan de doelgroep" in body and "twijfelgeval" not in body
+    link = "/speaker/decision/" + body.split("/speaker/decision/")[1].split()[0]
+    assert client.post(link, data={"action": "withdraw"}).status_code == 200
+    assert db.session.get(Proposal, proposal.id).status == "withdrawn"
+    assert db.session.get(Proposal, proposal.id).session_id is None
+    assert client.get(link).status_code == 404
+    page = speaker.get(f"/speaker/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Denk aan de doelgroep" in page and "twijfelgeval" not in page
