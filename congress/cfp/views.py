@@ -152,17 +152,23 @@ def profile():  # noqa: ANN201
     person = services.person_for(current_user)
     form = ProfileForm(obj=person)
     if form.validate_on_submit():
+        failed = None
         try:
             services.update_profile(person, name=form.name.data, organisation=form.organisation.data or "",
                                     function=form.function.data or "", bio=form.bio.data or "")
-            upload = request.files.get("photo")
-            if upload is not None and upload.filename:
-                services.set_photo(person, upload.read(services.PHOTO_MAX_BYTES + 1))
         except services.CfpError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            (form.photo if "photo" in str(exc).lower() or "foto" in str(exc).lower() else form.name).errors = [str(exc)]
-            return render_template("cfp/profile.html", form=form, person=person), 422
+            failed = (form.name, str(exc))
+        upload = request.files.get("photo")
+        if failed is None and upload is not None and upload.filename:
+            try:
+                services.set_photo(person, upload.read(services.PHOTO_MAX_BYTES + 1))
+            except services.CfpError as exc:
+                failed = (form.photo, str(exc))
+        if failed is not None:
+            db.session.rollback()  # nothing half-saved: neither the text nor the photo
+            field, message = failed
+            field.errors = [message]
+            return render_template("cfp/profile.html", form=form, person=services.person_for(current_user)), 422
         db.session.commit()
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("cfp.dashboard"))
