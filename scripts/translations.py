@@ -43,7 +43,7 @@ def mapping_for(capability: str | None) -> str:
         sections = [f"[python: congress/{capability}/**.py]"]
         for folder in (f"templates/{capability}", f"templates/email/{capability}"):
             sections += [f"[jinja2: {folder}/**.html]\ntrimmed = true", f"[jinja2: {folder}/**.txt]\ntrimmed = true"]
-        sections += ["[ignore: **]"]
+        # (no "[ignore: **]": Babel 2.18 prunes every directory that matches an ignore pattern)
     return "\n".join(sections) + "\n"
 
 

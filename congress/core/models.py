@@ -135,4 +135,6 @@ class Person(db.Model):
     function: Mapped[str] = mapped_column(String(200), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # Stored name of the re-encoded profile photo (call for proposals), under the instance folder.
+    photo: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

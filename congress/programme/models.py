@@ -66,6 +66,8 @@ class ProgrammeSession(db.Model):
     target_audience: Mapped[str] = mapped_column(String(250), default="")
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Planned length (from an accepted proposal), so that a session without times can be scheduled.
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
     capacity: Mapped[int | None] = mapped_column(Integer)
     signup_round_id: Mapped[int | None] = mapped_column(
         ForeignKey("signup_rounds.id", ondelete="SET NULL"), index=True

@@ -1,0 +1,1 @@
+"""Call for proposals: speakers submit, reviewers score, organisers decide, sessions follow."""

@@ -1,0 +1,8 @@
+import pytest
+
+
+@pytest.fixture
+def request_ctx(app):  # noqa: ANN001, ANN201
+    """Services that build links (e-mails) need a request context, as in a view."""
+    with app.test_request_context():
+        yield

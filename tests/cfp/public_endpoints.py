@@ -1,0 +1,6 @@
+PUBLIC_ENDPOINTS = {
+    "cfp.call",
+    "cfp.signup",
+    "cfp.verify",
+    "cfp.decision",
+}

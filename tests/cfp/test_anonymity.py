@@ -1,0 +1,129 @@
+"""Anonymised review: nothing a reviewer can fetch names the speakers or their organisations.
+
+pretalx #346, #649 and #1523 leaked names through the dashboard and the history; this test
+crawls every page a reviewer can reach (every GET route open to reviewers, with real ids, and
+every same-site link found on those pages), the exports, and the e-mails the reviewer received.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from flask import Flask
+
+from congress.accounts.models import Role
+from congress.cfp import services
+from congress.extensions import db
+from tests.cfp.factories import make_proposal, make_speaker, open_call
+from tests.factories import make_user
+
+NAME, ORGANISATION = "Zoë Zichtbaar", "Stichting Geheimhouding"
+CO_NAME, CO_ORGANISATION = "Bram Bekend", "Buurtcentrum Herkenbaar"
+SECRETS = (NAME, ORGANISATION, CO_NAME, CO_ORGANISATION, "zoe@example.org", "bram@example.org", "Zichtbaar",
+           "Geheimhouding", "Herkenbaar")
+
+
+def _reviewer_routes(app: Flask, values: dict[str, str]) -> list[str]:
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods:
+            continue
+        view = app.view_functions[rule.endpoint]
+        roles = getattr(view, "required_roles", None)
+        if roles is None or Role.REVIEWER.value not in roles:
+            continue
+        url = rule.rule
+        for arg in rule.arguments:
+            url = re.sub(rf"<(?:[a-z]+:)?{arg}>", values.get(arg, "1"), url)
+        urls.append(url)
+    return urls
+
+
+def _crawl(client, start: list[str], limit: int = 200) -> dict[str, str]:
+    seen: dict[str, str] = {}
+    queue = list(start)
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        if url in seen or url.startswith(("/logout", "/static/", "/vendor/")):
+            continue
+        response = client.get(url)
+        body = response.get_data(as_text=True)
+        seen[url] = body
+        if response.status_code in (301, 302):
+            queue.append(response.headers["Location"])
+        if "html" in response.content_type:
+            for link in re.findall(r'href="(/[^"#]*)"', body):
+                queue.append(unescape(link))
+    return seen
+
+
+def _setup(app, organiser, *, anonymised: bool):
+    with app.test_request_context():
+        from tests.factories import make_congress
+
+        congress = make_congress("anoniem")
+        open_call(congress, anonymised=anonymised)
+        zoe = make_speaker(email="zoe@example.org", name=NAME, organisation=ORGANISATION)
+        proposal = make_proposal(congress, zoe, title="Samen sterk in de wijk",
+                                 abstract="Een werkvorm voor buurtbewoners.", notes="")
+        bram = make_speaker(email="bram@example.org", name=CO_NAME, organisation=CO_ORGANISATION)
+        from congress.cfp.models import ProposalSpeaker
+
+        proposal.speakers.append(ProposalSpeaker(person=services.person_for(bram), position=1))
+        reviewer = make_user("reviewer", name="Rita Recensent", email="rita@example.org")
+        other = make_user("reviewer", name="Otto Ander", email="otto@example.org")
+        services.assign_reviewer(congress, organiser, reviewer, track_id=proposal.track_id)
+        services.assign_reviewer(congress, organiser, other, proposal=proposal)
+        db.session.commit()
+    # The speakers act as themselves too, so that their names are in the audit trail.
+    app.test_client(user=zoe).post(f"/speaker/proposals/{proposal.id}/edit", data={
+        "title": proposal.title, "abstract": proposal.abstract, "description": "", "format_duration":
+        f"{proposal.format_id}:{proposal.duration}", "track_id": proposal.track_id, "language": "nl",
+        "target_audience": "", "protective_factor": proposal.protective_factor, "notes": ""})
+    db.session.refresh(proposal)
+    with app.test_request_context():
+        services.save_review(proposal, other, {c.id: 4 for c in services.criteria(congress)}, "Goed", "Mooi")
+        services.decide([proposal], "hold")
+        db.session.commit()
+    return congress, proposal, reviewer
+
+
+def _leaks(pages: dict[str, str]) -> list[tuple[str, str]]:
+    return [(url, secret) for url, body in pages.items() for secret in SECRETS if secret in body]
+
+
+def test_nothing_a_reviewer_can_fetch_names_the_speakers(app, organiser, mailbox):
+    congress, proposal, reviewer = _setup(app, organiser, anonymised=True)
+    client = app.test_client(user=reviewer)
+    values = {"slug": congress.slug, "proposal_id": str(proposal.id), "upload_id": "1", "name": "x.jpg"}
+    start = ["/manage/", "/manage/cfp/", f"/manage/cfp/{congress.slug}/proposals",
+             f"/manage/cfp/{congress.slug}/proposals/{proposal.id}",
+             f"/manage/cfp/{congress.slug}/export.csv", f"/manage/cfp/{congress.slug}/export.json",
+             *_reviewer_routes(app, values)]
+    pages = _crawl(client, start)
+    detail = pages[f"/manage/cfp/{congress.slug}/proposals/{proposal.id}"]
+    assert "Samen sterk in de wijk" in detail and "Uw beoordeling" in detail  # the reviewer does see the proposal
+    assert "Geschiedenis" in detail and "Spreker" in detail  # history shown, actor by role
+    assert "Samen sterk in de wijk" in pages[f"/manage/cfp/{congress.slug}/export.csv"]
+    assert len(pages) >= 8
+    assert _leaks(pages) == []
+    # The e-mails the reviewer received.
+    received = [m for m in mailbox if m["To"] == reviewer.email]
+    assert received
+    for message in received:
+        text = str(message["Subject"]) + message.get_body(("plain",)).get_content()
+        text += message.get_body(("html",)).get_content()
+        assert not [s for s in SECRETS if s in text]
+    # A reviewer may not look at the speakers' photos either.
+    assert client.get("/speaker/photos/x.jpg").status_code == 403
+
+
+def test_without_anonymity_the_same_crawl_finds_the_names(app, organiser):
+    """The crawl is able to find a leak: in the open mode the names are there."""
+    congress, proposal, reviewer = _setup(app, organiser, anonymised=False)
+    client = app.test_client(user=reviewer)
+    pages = _crawl(client, [f"/manage/cfp/{congress.slug}/proposals", f"/manage/cfp/{congress.slug}/export.csv"])
+    leaks = _leaks(pages)
+    assert (f"/manage/cfp/{congress.slug}/proposals", NAME) in leaks
+    assert (f"/manage/cfp/{congress.slug}/export.csv", ORGANISATION) in leaks
