@@ -22,6 +22,8 @@ from flask import Flask
 from flask_login import FlaskLoginClient
 
 ROOT = Path(__file__).resolve().parent.parent
+# The exchange schemas (frab/c3voc) live in shared/, beside the repository (as on CI).
+SCHEMAS = Path(os.environ.get("CONGRESS_SCHEMAS_DIR", ROOT.parent / "shared" / "schemas"))
 
 
 def free_port() -> int:

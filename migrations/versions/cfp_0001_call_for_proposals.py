@@ -1,7 +1,7 @@
 """call for proposals
 
 Revision ID: cfp_0001
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-23 00:12:50.424181
 
 """
@@ -13,7 +13,7 @@ import congress.database
 
 # revision identifiers, used by Alembic.
 revision = 'cfp_0001'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

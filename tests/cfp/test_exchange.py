@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 
 import jsonschema
 import pytest
@@ -14,10 +13,7 @@ from referencing import Registry, Resource
 from congress.cfp import services
 from congress.extensions import db
 from tests.cfp.factories import make_proposal, make_speaker, open_call
-
-SCHEMAS = Path("/work/shared/schemas")
-if not SCHEMAS.is_dir():  # the lead's checkout may keep them elsewhere
-    SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "schemas"
+from tests.conftest import SCHEMAS
 
 
 def _load(name: str) -> dict:
