@@ -437,7 +437,7 @@ def move_session(slug: str):  # noqa: ANN201
         return redirect(url_for("programme.schedule_editor", slug=congress.slug, day=day_value))
 
     if not form.validate_on_submit():
-        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         return answer(False, errors or _("The move could not be read."), 400)
     session = db.session.get(ProgrammeSession, int(form.session_id.data)) if form.session_id.data.isdigit() else None
     if session is None or session.congress_id != congress.id:
