@@ -299,3 +299,18 @@ def test_tracks_and_rooms_pages(app, filled, organiser):
     bad = staff.post(f"/manage/programme/{congress.slug}/rooms/new", data={
         "name": "Zaal 10", "capacity": "40", "available_from": f"{day}T12:00", "available_until": f"{day}T09:00"})
     assert 'id="available_until-error"' in bad.get_data(as_text=True)
+
+
+def test_feeds_are_gzipped_for_clients_that_accept_it(client, filled):
+    import gzip
+
+    congress, *_ = filled
+    plain = client.get(f"/{congress.slug}/schedule.json")
+    zipped = client.get(f"/{congress.slug}/schedule.json", headers={"Accept-Encoding": "gzip, deflate"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.data) == plain.data
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    again = client.get(f"/{congress.slug}/schedule.json", headers={"Accept-Encoding": "gzip",
+                                                                    "If-None-Match": zipped.headers["ETag"]})
+    assert again.status_code == 304
