@@ -66,7 +66,7 @@ def _prepare(database_url: str, instance: str) -> None:
             for slot in range(10):
                 start = datetime.combine(day + timedelta(days=d), datetime.min.time(), tzinfo=tz) + timedelta(
                     hours=9, minutes=45 * slot)
-                for r, room in enumerate(rooms):
+                for room in rooms:
                     db.session.add(ProgrammeSession(
                         congress=congress, title=f"Sessie {n}: weerbaarheid in de wijk", room=room,
                         track=tracks[n % len(tracks)], format=formats[n % len(formats)].value,

@@ -108,7 +108,8 @@ def test_publishing_numbers_versions_and_writes_a_changelog(app, organiser, mail
     assert mailbox == []  # the first publication is no change for anyone
     stamps = {s.id: (s.sequence, s.updated_at) for s in (moved, cancelled, untouched)}
 
-    programme.move_session(moved, organiser, room_id=congress.rooms[1].id, starts_at=moved.starts_at + timedelta(hours=4))
+    programme.move_session(moved, organiser, room_id=congress.rooms[1].id,
+                           starts_at=moved.starts_at + timedelta(hours=4))
     cancelled.is_cancelled = True
     new = make_session(congress, title="Nieuw", start="15:00", end="16:00")
     db.session.commit()
