@@ -140,7 +140,7 @@ class ProgrammeVersion(db.Model):
     )
 
 
-_PROGRAMME_CLASSES = (ProgrammeSession, Track, Room, SignupRound)
+_PROGRAMME_CLASSES = (ProgrammeSession, Track, Room, SignupRound, ProgrammeVersion)
 
 
 @event.listens_for(OrmSession, "after_flush")

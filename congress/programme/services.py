@@ -75,19 +75,61 @@ def zone(congress: Congress) -> ZoneInfo:
     return ZoneInfo(congress.timezone)
 
 
-def public_sessions(congress: Congress) -> list[ProgrammeSession]:
-    return list(
-        db.session.scalars(
-            sa.select(ProgrammeSession)
-            .where(ProgrammeSession.congress_id == congress.id, ProgrammeSession.starts_at.is_not(None))
-            .options(
-                selectinload(ProgrammeSession.speakers),
-                selectinload(ProgrammeSession.track),
-                selectinload(ProgrammeSession.room),
+class PublishedSession:
+    """A session as the last published version shows it (time, place, status and details from the
+    version's snapshot; anything else, such as SEQUENCE and DTSTAMP, from the live session)."""
+
+    def __init__(self, live: ProgrammeSession, state: dict[str, Any], rooms: dict[int, Room],
+                 tracks: dict[int, Track], people: dict[int, Person]) -> None:
+        details = state["details"]
+        self._live = live
+        self.id = live.id
+        self.title = state["title"]
+        self.starts_at = datetime.fromisoformat(state["starts_at"])
+        self.ends_at = datetime.fromisoformat(state["ends_at"]) if state["ends_at"] else None
+        self.room_id = state["room_id"]
+        self.room = rooms.get(state["room_id"]) if state["room_id"] is not None else None
+        self.is_cancelled = bool(state["cancelled"])
+        self.abstract, self.format, self.language, self.track_id = details[0], details[1], details[2], details[3]
+        self.track = tracks.get(self.track_id) if self.track_id is not None else None
+        self.target_audience, self.capacity = details[4], details[5]
+        self.speakers = [people[pid] for pid in details[6] if pid in people]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._live, name)
+
+    @property
+    def effective_capacity(self) -> int | None:
+        if self.capacity is not None:
+            return self.capacity
+        return self.room.capacity if self.room is not None else None
+
+
+def public_sessions(congress: Congress) -> list[Any]:
+    """The programme as last published (empty before the first version): what the public sees."""
+    version = latest_version(congress)
+    if version is None or not version.snapshot:
+        return []
+    live = {
+        s.id: s
+        for s in db.session.scalars(
+            sa.select(ProgrammeSession).where(
+                ProgrammeSession.congress_id == congress.id,
+                ProgrammeSession.id.in_([int(k) for k in version.snapshot]),
             )
-            .order_by(ProgrammeSession.starts_at, ProgrammeSession.room_id, ProgrammeSession.id)
         )
-    )
+    }
+    person_ids = {pid for state in version.snapshot.values() for pid in state["details"][6]}
+    people = {p.id: p for p in db.session.scalars(sa.select(Person).where(Person.id.in_(person_ids)))}
+    rooms = {r.id: r for r in congress.rooms}
+    tracks = {t.id: t for t in congress.tracks}
+    sessions = [
+        PublishedSession(live[int(key)], state, rooms, tracks, people)
+        for key, state in version.snapshot.items()
+        if int(key) in live and state["starts_at"]
+    ]
+    sessions.sort(key=lambda s: (s.starts_at, s.room_id or 0, s.id))
+    return sessions
 
 
 def all_sessions(congress: Congress) -> list[ProgrammeSession]:
@@ -193,7 +235,7 @@ def parse_filter(congress: Congress, args: Any) -> ProgrammeFilter:
                            languages=tuple(languages))
 
 
-def filtered_sessions(congress: Congress, flt: ProgrammeFilter) -> list[ProgrammeSession]:
+def filtered_sessions(congress: Congress, flt: ProgrammeFilter) -> list[Any]:
     return [s for s in public_sessions(congress) if flt.matches(s, congress)]
 
 
@@ -280,19 +322,13 @@ def day_grid(congress: Congress, day: date, sessions: list[ProgrammeSession], ro
 
 
 def speakers_of(congress: Congress) -> list[Person]:
-    return list(
-        db.session.scalars(
-            sa.select(Person)
-            .join(ProgrammeSession.speakers)
-            .where(ProgrammeSession.congress_id == congress.id, ProgrammeSession.starts_at.is_not(None))
-            .distinct()
-            .order_by(Person.name, Person.id)
-        )
-    )
+    """The speakers of the published programme."""
+    people = {p.id: p for s in public_sessions(congress) for p in s.speakers}
+    return sorted(people.values(), key=lambda p: (p.name, p.id))
 
 
-def sessions_of_speaker(congress: Congress, person: Person) -> list[ProgrammeSession]:
-    return [s for s in public_sessions(congress) if person in s.speakers]
+def sessions_of_speaker(congress: Congress, person: Person) -> list[Any]:
+    return [s for s in public_sessions(congress) if any(p.id == person.id for p in s.speakers)]
 
 
 def versions(congress: Congress) -> list[ProgrammeVersion]:

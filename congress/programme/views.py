@@ -99,11 +99,11 @@ def programme_page(congress: Congress):  # noqa: ANN201
     )
 
 
-def _public_session_or_404(congress: Congress, session_id: int) -> ProgrammeSession:
-    session = db.session.get(ProgrammeSession, session_id)
-    if session is None or session.congress_id != congress.id or session.starts_at is None:
-        abort(404)
-    return session
+def _public_session_or_404(congress: Congress, session_id: int) -> programme.PublishedSession:
+    for session in programme.public_sessions(congress):
+        if session.id == session_id:
+            return session
+    abort(404)
 
 
 def _seats_key(congress: Congress, session_id: int) -> str:

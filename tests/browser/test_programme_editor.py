@@ -6,7 +6,7 @@ from __future__ import annotations
 from congress.extensions import db
 from tests.browser.conftest import axe_violations
 from tests.factories import PASSWORD, make_congress, make_session
-from tests.programme.factories import make_speaker, make_track_manager
+from tests.programme.factories import make_speaker, make_track_manager, publish
 
 
 def _login(page, live_server, email):  # noqa: ANN001, ANN202
@@ -27,6 +27,7 @@ def test_track_manager_places_resolves_and_publishes(page, live_server, app):
                  speakers=[speaker])
     room = congress.rooms[0].id
     db.session.commit()
+    publish(congress)  # version 1: the workshop at 10:00
     slug = congress.slug
 
     _login(page, live_server, manager.email)
@@ -57,10 +58,15 @@ def test_track_manager_places_resolves_and_publishes(page, live_server, app):
     page.wait_for_selector(".utrecht-alert--ok")
     assert page.locator("[data-kind='speaker_double_booked']").count() == 0
 
+    # The public still sees version 1 until the new version is published.
+    page.goto(f"{live_server}/{slug}/programme")
+    assert "10:00" in page.locator("li.session", has_text="Mijn workshop").inner_text()
+
     page.goto(f"{live_server}/manage/programme/{slug}/publish")
+    assert "verplaatst" in page.locator(".change-list").inner_text()
     page.fill("#note", "Workshop verplaatst naar de middag")
     page.click("form.form button[type=submit]")
-    page.wait_for_selector("text=Versie 1 van het programma is gepubliceerd.")
+    page.wait_for_selector("text=Versie 2 van het programma is gepubliceerd.")
 
     # The public programme shows the change.
     page.goto(f"{live_server}/{slug}/programme?track={congress.tracks[0].id}")
@@ -75,6 +81,7 @@ def test_public_programme_pages_are_accessible(page, phone_page, live_server, ap
     session = make_session(congress, title="Openbare sessie", start="10:00", end="11:00", speakers=[speaker])
     make_session(congress, title="Tweede sessie", start="10:30", end="12:00", room_index=1, track_index=1)
     db.session.commit()
+    publish(congress)
     base = f"{live_server}/{congress.slug}"
     for url in (f"{base}/programme", f"{base}/programme?view=grid", f"{base}/programme/sessions/{session.id}",
                 f"{base}/programme/speakers/{speaker.id}", f"{base}/programme/rooms/{session.room_id}",

@@ -22,3 +22,11 @@ def make_track_manager(congress: Congress, track_index: int = 0, email: str | No
     db.session.commit()
     db.session.refresh(user)
     return user
+
+
+def publish(congress: Congress, note: str = "") -> None:
+    """Publish the programme as the next version (what the public pages and feeds show)."""
+    from congress.programme import services
+
+    services.publish(congress, None, note)
+    db.session.commit()

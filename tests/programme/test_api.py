@@ -2,7 +2,7 @@
 
 from congress.extensions import db
 from tests.factories import make_congress, make_session
-from tests.programme.factories import make_speaker
+from tests.programme.factories import make_speaker, publish
 
 
 def test_programme_tracks_rooms_and_speakers(client, app):
@@ -11,8 +11,9 @@ def test_programme_tracks_rooms_and_speakers(client, app):
     session = make_session(congress, title="API-sessie", speakers=[speaker])
     session.capacity = 12
     db.session.commit()
+    publish(congress)
     data = client.get(f"/api/v1/congresses/{congress.slug}/programme").get_json()
-    assert data["congress"] == congress.slug and data["version"] == 0
+    assert data["congress"] == congress.slug and data["version"] == 1
     [item] = data["sessions"]
     assert item["title"] == "API-sessie" and item["capacity"] == 12 and item["speaker_ids"] == [speaker.id]
     assert item["start"] == session.starts_at.isoformat()
@@ -45,6 +46,7 @@ def test_api_responses_match_their_openapi_schemas(client, app):
 
     congress = make_congress("api-schema")
     make_session(congress, speakers=[make_speaker("S", "s@example.org")])
+    publish(congress)
     document = client.get("/api/v1/openapi.json").get_json()
     for path in ("programme", "tracks", "rooms", "speakers"):
         schema = document["paths"][f"/congresses/{{slug}}/{path}"]["get"]["responses"]["200"]["content"][

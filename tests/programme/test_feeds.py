@@ -13,7 +13,7 @@ from lxml import etree
 from congress.extensions import db
 from congress.programme.models import SessionFormat
 from tests.factories import AMSTERDAM, make_congress, make_session
-from tests.programme.factories import make_speaker
+from tests.programme.factories import make_speaker, publish
 
 SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "schemas"
 if not SCHEMAS.exists():
@@ -40,6 +40,7 @@ def programme_data(app):
     c = make_session(congress, title="Vervallen", start="15:00", end="16:00", speakers=[alice])
     c.is_cancelled = True
     db.session.commit()
+    publish(congress)
     return congress, [a, b, c]
 
 
@@ -92,6 +93,7 @@ def test_track_session_and_filtered_feeds(client, programme_data):
 def test_a_session_spanning_the_summer_time_change(client, app, day, start, end, hours):
     congress = make_congress(f"zomertijd-{day.year}", day=day)
     session = make_session(congress, start=start, end=end, title="Nachtsessie", day=day)
+    publish(congress)
     assert session.ends_at - session.starts_at == timedelta(hours=hours)
     # The ICS feed, read with vobject.
     [event] = parse_ics(client.get(f"/{congress.slug}/programme.ics").data).values()

@@ -191,3 +191,23 @@ def test_every_change_raises_the_programme_stamp(app, organiser):
     db.session.commit()
     db.session.refresh(congress)
     assert congress.programme_changed_at > stamp
+
+
+def test_the_public_sees_the_last_published_version_not_the_draft(app, organiser):
+    congress = make_congress()
+    session = make_session(congress, title="Eerste titel", start="10:00", end="11:00")
+    assert programme.public_sessions(congress) == []  # nothing before the first version
+    programme.publish(congress, organiser)
+    db.session.commit()
+    original_start = session.starts_at
+    programme.move_session(session, organiser, room_id=congress.rooms[1].id,
+                           starts_at=session.starts_at + timedelta(hours=3))
+    session.title = "Concepttitel"
+    db.session.commit()
+    [shown] = programme.public_sessions(congress)
+    assert (shown.title, shown.starts_at, shown.room.id) == ("Eerste titel", original_start, congress.rooms[0].id)
+    programme.publish(congress, organiser)
+    db.session.commit()
+    [shown] = programme.public_sessions(congress)
+    assert (shown.title, shown.starts_at, shown.room.id) == ("Concepttitel", session.starts_at, congress.rooms[1].id)
+    assert shown.sequence == 1
