@@ -87,5 +87,11 @@ class RoomForm(FlaskForm):
     available_until = DateTimeLocalField(_l("Available until"), format=LOCAL, validators=[Optional()])
 
 
+class SignupRoundForm(FlaskForm):
+    name_nl = StringField(_l("Name (Dutch)"), validators=[InputRequired(), Length(max=120)])
+    name_en = StringField(_l("Name (English)"), validators=[Length(max=120)])
+    position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+
+
 class PublishForm(FlaskForm):
     note = TextAreaField(_l("Note for the changelog"), validators=[Length(max=2000)])

@@ -611,6 +611,26 @@ def save_room(congress: Congress, room: Room | None, *, name: str, capacity: int
     return room
 
 
+def save_signup_round(congress: Congress, signup_round: SignupRound | None, *, name_nl: str, name_en: str = "",
+                      position: int = 0) -> SignupRound:
+    created = signup_round is None
+    if signup_round is None:
+        signup_round = SignupRound(congress=congress)
+        db.session.add(signup_round)
+    signup_round.name_nl, signup_round.name_en, signup_round.position = name_nl.strip(), name_en.strip(), position
+    db.session.flush()
+    record("programme.round.create" if created else "programme.round.update", signup_round,
+           name=signup_round.name_nl)
+    return signup_round
+
+
+def signup_rounds(congress: Congress) -> list[SignupRound]:
+    return list(db.session.scalars(
+        sa.select(SignupRound).where(SignupRound.congress_id == congress.id)
+        .order_by(SignupRound.position, SignupRound.id)
+    ))
+
+
 # --------------------------------------------------------------------------------------------
 # Conflicts
 # --------------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import (
@@ -31,7 +30,15 @@ from congress.programme import feeds
 from congress.programme import services as programme
 from congress.programme.caching import cached_programme
 from congress.programme.calendar import calendar_for_sessions
-from congress.programme.forms import MoveForm, PublishForm, RoomForm, SessionForm, TrackForm, format_choices
+from congress.programme.forms import (
+    MoveForm,
+    PublishForm,
+    RoomForm,
+    SessionForm,
+    SignupRoundForm,
+    TrackForm,
+    format_choices,
+)
 from congress.programme.models import ProgrammeSession, SignupRound
 
 bp = Blueprint("programme", __name__)
@@ -569,5 +576,29 @@ def edit_room(slug: str, room_id: int | None = None):  # noqa: ANN201
     return render_template("programme/manage_room_form.html", congress=congress, form=form, room=room)
 
 
-def programme_query(flt_args: dict) -> str:
-    return urlencode(flt_args, doseq=True)
+@bp.route("/manage/programme/<slug>/rounds", methods=["GET", "POST"])
+@bp.route("/manage/programme/<slug>/rounds/<int:round_id>", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def manage_rounds(slug: str, round_id: int | None = None):  # noqa: ANN201
+    """Sign-up rounds: time slots of parallel sessions of which an attendee picks one."""
+    congress = _organiser_congress_or_403(slug)
+    current = None
+    if round_id is not None:
+        current = db.session.get(SignupRound, round_id)
+        if current is None or current.congress_id != congress.id:
+            abort(404)
+    form = SignupRoundForm(obj=current) if request.method == "GET" and current is not None else SignupRoundForm()
+    if form.validate_on_submit():
+        duplicate = db.session.scalar(sa.select(SignupRound).where(
+            SignupRound.congress_id == congress.id, SignupRound.name_nl == form.name_nl.data.strip(),
+            SignupRound.id != (current.id if current else 0)))
+        if duplicate is not None:
+            form.name_nl.errors = [_("Another sign-up round already has this name.")]
+        else:
+            saved = programme.save_signup_round(congress, current, name_nl=form.name_nl.data,
+                                                name_en=form.name_en.data or "", position=form.position.data or 0)
+            db.session.commit()
+            flash(_("The sign-up round “%(name)s” has been saved.", name=saved.name(current_language())), "success")
+            return redirect(url_for("programme.manage_rounds", slug=congress.slug))
+    return render_template("programme/manage_rounds.html", congress=congress, form=form, current=current,
+                           rounds=programme.signup_rounds(congress))

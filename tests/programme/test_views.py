@@ -318,3 +318,16 @@ def test_feeds_are_gzipped_for_clients_that_accept_it(client, filled):
     again = client.get(f"/{congress.slug}/schedule.json", headers={"Accept-Encoding": "gzip",
                                                                     "If-None-Match": zipped.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_signup_rounds_page(app, filled, organiser):
+    congress, *_ = filled
+    staff = app.test_client(user=organiser)
+    response = staff.post(f"/manage/programme/{congress.slug}/rounds", data={"name_nl": "Ronde 1", "name_en": "Round 1",
+                                                                           "position": "1"})
+    assert response.status_code == 302
+    [created] = programme.signup_rounds(congress)
+    assert created.name_en == "Round 1"
+    duplicate = staff.post(f"/manage/programme/{congress.slug}/rounds", data={"name_nl": "Ronde 1"})
+    assert 'id="name_nl-error"' in duplicate.get_data(as_text=True)
+    assert staff.get(f"/manage/programme/{congress.slug}/rounds/{created.id}").status_code == 200
