@@ -331,3 +331,10 @@ def test_signup_rounds_page(app, filled, organiser):
     duplicate = staff.post(f"/manage/programme/{congress.slug}/rounds", data={"name_nl": "Ronde 1"})
     assert 'id="name_nl-error"' in duplicate.get_data(as_text=True)
     assert staff.get(f"/manage/programme/{congress.slug}/rounds/{created.id}").status_code == 200
+
+
+def test_programme_before_the_first_version(client, app):
+    congress = make_congress("nog-niet")
+    make_session(congress, title="Concept")
+    html = client.get(f"/{congress.slug}/programme").get_data(as_text=True)
+    assert "Concept" not in html and "Het programma is nog niet gepubliceerd." in html
