@@ -819,17 +819,19 @@ def pending_changes(congress: Congress) -> tuple[list[dict[str, Any]], dict[str,
     return changes, now
 
 
-def publish(congress: Congress, user: User | None, note: str = "") -> ProgrammeVersion:
+def publish(congress: Congress, user: User | None, note: str = "", *,
+            allow_conflicts: bool = False) -> ProgrammeVersion:
     """Publish the programme as the next numbered version.
 
     Refused (:class:`PublishRefused`) while a hard conflict remains. Changed sessions get a higher
     ``sequence`` and a new ``updated_at`` (calendar apps replace their copy); their speakers get an
     e-mail, and registered notifiers (enrolled attendees) are called with the changed session ids.
+    ``allow_conflicts`` is for loading existing data (the demo), never for the editor.
     """
     from congress.mail.services import queue_mail
 
     hard = [c for c in find_conflicts(congress) if c.is_hard]
-    if hard:
+    if hard and not allow_conflicts:
         raise PublishRefused(hard)
     previous = latest_version(congress)
     changes, snapshot = pending_changes(congress)
@@ -853,7 +855,7 @@ def publish(congress: Congress, user: User | None, note: str = "") -> ProgrammeV
             s.updated_at = now
     db.session.flush()
     record("programme.publish", version, congress_id=congress.id, number=version.number,
-           changed=len(changes))
+           changed=len(changes), hard_conflicts=len(hard))
     if previous is not None:
         by_person: dict[int, tuple[Person, list[tuple[ProgrammeSession, list[str]]]]] = {}
         for change in changes:
