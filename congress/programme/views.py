@@ -240,6 +240,17 @@ def schedule_xml(congress: Congress):  # noqa: ANN201
     return Response(body, mimetype="application/xml")
 
 
+@bp.route("/<slug>/programme/tracks.css")
+@cached_programme(html=False)
+def tracks_css(congress: Congress):  # noqa: ANN201
+    """Each track's own colour for the grids (a stylesheet: the CSP forbids inline styles)."""
+    import re
+
+    rules = [f".grid-session.track-{t.id} {{ border-left-color: {t.colour}; }}"
+             for t in congress.tracks if re.fullmatch(r"#[0-9a-fA-F]{6}", t.colour or "")]
+    return Response("\n".join(rules) + "\n", mimetype="text/css")
+
+
 @bp.route("/<slug>/programme/changes")
 @cached_programme()
 def changes_page(congress: Congress):  # noqa: ANN201

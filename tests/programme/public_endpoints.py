@@ -12,6 +12,7 @@ PUBLIC_ENDPOINTS = {
     "programme.schedule_xml",
     "programme.changes_page",
     "programme.changes_atom",
+    "programme.tracks_css",
     "programme_api.programme",
     "programme_api.tracks",
     "programme_api.rooms",

@@ -338,3 +338,17 @@ def test_programme_before_the_first_version(client, app):
     make_session(congress, title="Concept")
     html = client.get(f"/{congress.slug}/programme").get_data(as_text=True)
     assert "Concept" not in html and "Het programma is nog niet gepubliceerd." in html
+
+
+def test_track_colours_stylesheet(client, filled):
+    congress, *_ = filled
+    congress.tracks[0].colour = "#8a2a72"
+    congress.tracks[1].colour = "red; } body { display: none"
+    db.session.commit()
+    css = client.get(f"/{congress.slug}/programme/tracks.css")
+    assert css.mimetype == "text/css"
+    text = css.get_data(as_text=True)
+    assert f".grid-session.track-{congress.tracks[0].id} {{ border-left-color: #8a2a72; }}" in text
+    assert "display" not in text
+    grid = client.get(f"/{congress.slug}/programme?view=grid").get_data(as_text=True)
+    assert f"track-{congress.tracks[0].id}" in grid and "tracks.css" in grid
