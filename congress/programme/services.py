@@ -819,6 +819,16 @@ def pending_changes(congress: Congress) -> tuple[list[dict[str, Any]], dict[str,
     return changes, now
 
 
+def _session_links(congress: Congress, sessions: list[ProgrammeSession]) -> dict[int, str]:
+    """Absolute links to the public session pages (only where a request tells the host)."""
+    from flask import has_request_context, url_for
+
+    if not has_request_context():
+        return {}
+    return {s.id: url_for("programme.session_page", slug=congress.slug, session_id=s.id, _external=True)
+            for s in sessions}
+
+
 def publish(congress: Congress, user: User | None, note: str = "", *,
             allow_conflicts: bool = False) -> ProgrammeVersion:
     """Publish the programme as the next numbered version.
@@ -865,9 +875,10 @@ def publish(congress: Congress, user: User | None, note: str = "", *,
             for person in s.speakers:
                 if person.email:
                     by_person.setdefault(person.id, (person, []))[1].append((s, change["kinds"]))
+        links = _session_links(congress, list(sessions.values()))
         for person, items in by_person.values():
             queue_mail(person.email, "programme/speaker_session_changed", locale="nl", congress_id=congress.id,
-                       person=person, congress=congress, version=version, items=items)
+                       person=person, congress=congress, version=version, items=items, links=links)
         if changed_ids:
             notify_changed_sessions(congress, changed_ids, version)
     return version

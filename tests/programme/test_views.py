@@ -352,3 +352,14 @@ def test_track_colours_stylesheet(client, filled):
     assert "display" not in text
     grid = client.get(f"/{congress.slug}/programme?view=grid").get_data(as_text=True)
     assert f"track-{congress.tracks[0].id}" in grid and "tracks.css" in grid
+
+
+def test_speakers_mail_links_to_the_session_page(app, filled, organiser, mailbox):
+    congress, a, *_ = filled
+    a.title = "Andere titel"
+    db.session.commit()
+    response = app.test_client(user=organiser).post(f"/manage/programme/{congress.slug}/publish", data={"note": ""})
+    assert response.status_code == 302
+    [mail] = mailbox
+    assert mail["To"] == "petra@example.org"
+    assert f"http://localhost/{congress.slug}/programme/sessions/{a.id}" in mail.get_body(("plain",)).get_content()
