@@ -20,6 +20,7 @@ from sqlalchemy import (
     event,
     update,
 )
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.orm import Session as OrmSession
 
@@ -141,6 +142,24 @@ class ProgrammeVersion(db.Model):
 
 
 _PROGRAMME_CLASSES = (ProgrammeSession, Track, Room, SignupRound, ProgrammeVersion)
+# Only these attributes of a changed row matter to the public programme; columns other
+# capabilities may add (counters and the like) do not invalidate its cache nor lock the edition.
+_WATCHED = {
+    ProgrammeSession: ("title", "abstract", "format", "language", "target_audience", "starts_at", "ends_at",
+                       "room_id", "track_id", "room", "track", "capacity", "signup_round_id", "signup_required",
+                       "is_cancelled", "sequence", "speakers"),
+    Person: ("name", "organisation", "function", "bio", "email"),
+    Congress: ("slug", "title_nl", "title_en", "description_nl", "description_en", "starts_on", "ends_on",
+               "timezone", "venue_name", "venue_address", "status"),
+}
+
+
+def _changed(obj: Any) -> bool:
+    watched = _WATCHED.get(type(obj))
+    if watched is None:
+        return True
+    state = sa_inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in watched)
 
 
 @event.listens_for(OrmSession, "after_flush")
@@ -152,7 +171,8 @@ def _stamp_programme_changes(session: OrmSession, _context: Any) -> None:
     """
     congress_ids: set[int] = set()
     person_ids: set[int] = set()
-    for obj in (*session.new, *session.dirty, *session.deleted):
+    dirty = [obj for obj in session.dirty if _changed(obj)]
+    for obj in (*session.new, *dirty, *session.deleted):
         if isinstance(obj, _PROGRAMME_CLASSES):
             congress_id = obj.congress_id or (obj.congress.id if obj.congress is not None else None)
             if congress_id:

@@ -211,3 +211,18 @@ def test_the_public_sees_the_last_published_version_not_the_draft(app, organiser
     [shown] = programme.public_sessions(congress)
     assert (shown.title, shown.starts_at, shown.room.id) == ("Concepttitel", session.starts_at, congress.rooms[1].id)
     assert shown.sequence == 1
+
+
+def test_unrelated_changes_do_not_raise_the_programme_stamp(app):
+    congress = make_congress()
+    make_session(congress)
+    db.session.refresh(congress)
+    stamp = congress.programme_changed_at
+    congress.capacity = 500  # registration's business, not the programme's
+    db.session.commit()
+    db.session.refresh(congress)
+    assert congress.programme_changed_at == stamp
+    congress.title_nl = "Nieuwe titel"
+    db.session.commit()
+    db.session.refresh(congress)
+    assert congress.programme_changed_at > stamp
