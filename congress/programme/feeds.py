@@ -14,6 +14,8 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET  # noqa: S405 (we only write XML)
 
+from flask_babel import gettext as _
+
 from congress.core.models import Congress, Person
 from congress.programme import services
 from congress.programme.models import ProgrammeSession, SessionFormat
@@ -105,8 +107,7 @@ def schedule_json(congress: Congress, urls: Urls, *, version: str, locale: str =
                 "room": room_name,
                 "slug": event_slug(congress, s),
                 "url": urls.session(s),
-                "title": s.title + (" (geannuleerd)" if s.is_cancelled and locale == "nl" else
-                                    " (cancelled)" if s.is_cancelled else ""),
+                "title": s.title + (f" ({_('cancelled')})" if s.is_cancelled else ""),
                 "subtitle": "",
                 "track": s.track.name(locale) if s.track else None,
                 "type": TYPES.get(s.format, "other"),

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from congress.accounts.models import Role, RoleGrant, User
 from congress.audit.services import record
 from congress.core.models import Congress, Person, Room, Track
-from congress.database import utcnow
+from congress.database import lock_for_update, utcnow
 from congress.extensions import db
 from congress.programme.models import ProgrammeSession, ProgrammeVersion, SessionFormat, SignupRound
 
@@ -840,6 +840,8 @@ def publish(congress: Congress, user: User | None, note: str = "", *,
     """
     from congress.mail.services import queue_mail
 
+    # One publisher at a time per edition (the version number is taken from the last one).
+    db.session.execute(lock_for_update(sa.select(Congress.id).where(Congress.id == congress.id)))
     hard = [c for c in find_conflicts(congress) if c.is_hard]
     if hard and not allow_conflicts:
         raise PublishRefused(hard)

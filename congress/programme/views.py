@@ -24,6 +24,7 @@ from congress.accounts.access import roles_required
 from congress.accounts.models import Role, RoleGrant, User
 from congress.core import services as core
 from congress.core.models import Congress, Person, Room, Track
+from congress.database import write_transaction
 from congress.extensions import db
 from congress.i18n import current_language
 from congress.programme import feeds
@@ -481,12 +482,11 @@ def publish(slug: str):  # noqa: ANN201
     form = PublishForm()
     if form.validate_on_submit():
         try:
-            version = programme.publish(congress, current_user, form.note.data or "")
+            with write_transaction():
+                version = programme.publish(congress, current_user, form.note.data or "")
         except programme.PublishRefused:
-            db.session.rollback()
             flash(_("The programme cannot be published while hard conflicts remain."), "error")
         else:
-            db.session.commit()
             flash(_("Version %(number)d of the programme has been published.", number=version.number), "success")
             return redirect(url_for("programme.publish", slug=congress.slug))
     conflicts = programme.find_conflicts(congress)

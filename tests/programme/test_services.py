@@ -226,3 +226,38 @@ def test_unrelated_changes_do_not_raise_the_programme_stamp(app):
     db.session.commit()
     db.session.refresh(congress)
     assert congress.programme_changed_at > stamp
+
+
+def test_two_publishers_at_once_get_consecutive_versions(app):
+    import threading
+
+    from congress.database import write_transaction
+
+    congress = make_congress()
+    make_session(congress)
+    congress_id = congress.id
+    db.session.commit()
+    barrier = threading.Barrier(2)
+    numbers, errors = [], []
+
+    def publisher() -> None:
+        with app.app_context():
+            from congress.core.models import Congress
+
+            try:
+                edition = db.session.get(Congress, congress_id)
+                barrier.wait(timeout=10)
+                with write_transaction():
+                    numbers.append(programme.publish(edition, None).number)
+            except Exception as exc:  # noqa: BLE001
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=publisher) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    assert sorted(numbers) == [1, 2]
