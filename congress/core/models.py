@@ -46,6 +46,9 @@ class Congress(db.Model):
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     capacity: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Raised on every change to the programme (sessions, tracks, rooms, speakers): public pages and
+    # feeds are cached under this stamp (programme capability).
+    programme_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     tracks: Mapped[list[Track]] = relationship(
         back_populates="congress", order_by="Track.position", cascade="all, delete-orphan"
@@ -114,12 +117,19 @@ class Room(db.Model):
     capacity: Mapped[int] = mapped_column(Integer)
     accessibility_notes: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # When the room can be used (None: the whole congress); the schedule editor warns outside it.
+    available_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    available_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     congress: Mapped[Congress] = relationship(back_populates="rooms")
 
     __table_args__ = (
         UniqueConstraint("congress_id", "name"),
         CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint(
+            "available_until IS NULL OR available_from IS NULL OR available_until > available_from",
+            name="availability_in_order",
+        ),
     )
 
 

@@ -4,9 +4,25 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    update,
+)
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Session as OrmSession
 
 from congress.core.models import Congress, Person, Room, Track
 from congress.database import UTCDateTime, utcnow
@@ -101,6 +117,86 @@ class ProgrammeSession(db.Model):
         if self.capacity is not None:
             return self.capacity
         return self.room.capacity if self.room is not None else None
+
+
+class ProgrammeVersion(db.Model):
+    """A published state of an edition's programme: a number, a changelog and a snapshot to diff against."""
+
+    __tablename__ = "programme_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    # [{"session_id", "title", "kinds": ["new"|"moved"|"room"|"cancelled"|"changed"|"removed"], ...}]
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # {session_id: {...}} as published, to compute the next version's changelog.
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    congress: Mapped[Congress] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("congress_id", "number"),
+        CheckConstraint("number > 0", name="number_positive"),
+    )
+
+
+_PROGRAMME_CLASSES = (ProgrammeSession, Track, Room, SignupRound, ProgrammeVersion)
+# Only these attributes of a changed row matter to the public programme; columns other
+# capabilities may add (counters and the like) do not invalidate its cache nor lock the edition.
+_WATCHED = {
+    ProgrammeSession: ("title", "abstract", "format", "language", "target_audience", "starts_at", "ends_at",
+                       "room_id", "track_id", "room", "track", "capacity", "signup_round_id", "signup_required",
+                       "is_cancelled", "sequence", "speakers"),
+    Person: ("name", "organisation", "function", "bio", "email"),
+    Congress: ("slug", "title_nl", "title_en", "description_nl", "description_en", "starts_on", "ends_on",
+               "timezone", "venue_name", "venue_address", "status"),
+}
+
+
+def _changed(obj: Any) -> bool:
+    watched = _WATCHED.get(type(obj))
+    if watched is None:
+        return True
+    state = sa_inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in watched)
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _stamp_programme_changes(session: OrmSession, _context: Any) -> None:
+    """Raise ``Congress.programme_changed_at`` whenever anything shown in the programme changes.
+
+    Public pages and feeds are cached under that stamp, so every writer (this capability, the
+    demo loader, the call for proposals …) invalidates them without knowing about the cache.
+    """
+    congress_ids: set[int] = set()
+    person_ids: set[int] = set()
+    dirty = [obj for obj in session.dirty if _changed(obj)]
+    for obj in (*session.new, *dirty, *session.deleted):
+        if isinstance(obj, _PROGRAMME_CLASSES):
+            congress_id = obj.congress_id or (obj.congress.id if obj.congress is not None else None)
+            if congress_id:
+                congress_ids.add(congress_id)
+        elif isinstance(obj, Person) and obj.id:
+            person_ids.add(obj.id)
+        elif isinstance(obj, Congress) and obj.id and obj not in session.new:
+            congress_ids.add(obj.id)
+    if person_ids:
+        rows = session.execute(
+            ProgrammeSession.__table__.select()
+            .with_only_columns(ProgrammeSession.__table__.c.congress_id)
+            .join(session_speakers, session_speakers.c.session_id == ProgrammeSession.__table__.c.id)
+            .where(session_speakers.c.person_id.in_(person_ids))
+        )
+        congress_ids.update(row[0] for row in rows)
+    if congress_ids:
+        session.execute(
+            update(Congress.__table__)
+            .where(Congress.__table__.c.id.in_(congress_ids))
+            .values(programme_changed_at=utcnow())
+        )
 
 
 def format_label(value: str) -> str:

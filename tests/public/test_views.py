@@ -1,5 +1,6 @@
 from congress.core.models import CongressStatus
 from tests.factories import make_congress, make_session
+from tests.programme.factories import publish
 
 
 def test_landing_page_names_the_current_edition(client, congress):
@@ -16,6 +17,7 @@ def test_landing_page_without_editions(client):
 
 def test_edition_page_lists_tracks_rooms_and_sessions(client, congress):
     make_session(congress, title="Weerbaar online", start="10:00", end="11:00")
+    publish(congress)  # the public sees the published programme
     html = client.get(f"/{congress.slug}/").get_data(as_text=True)
     for text in ("Weerbaar online", "Spoor 1", "Zaal 1", "10:00"):
         assert text in html
@@ -39,6 +41,7 @@ def test_several_editions_live_side_by_side(client):
 
 def test_texts_are_escaped(client, congress):
     make_session(congress, title="<script>alert(1)</script>")
+    publish(congress)
     html = client.get(f"/{congress.slug}/").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;" in html

@@ -1,0 +1,184 @@
+"""Public, read-only JSON API of an edition's programme: sessions, tracks, rooms and speakers.
+
+(``/congresses/<slug>/sessions`` with seats left belongs to the registration capability.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, url_for
+
+from congress.core.models import Congress, Person
+from congress.programme import feeds
+from congress.programme import services as programme_services
+from congress.programme.caching import cached_programme
+from congress.programme.models import ProgrammeSession
+
+bp = Blueprint("programme_api", __name__)
+
+
+def _session(congress: Congress, s: ProgrammeSession) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "guid": feeds.session_guid(congress, s),
+        "title": s.title,
+        "abstract": s.abstract,
+        "format": s.format,
+        "language": s.language,
+        "target_audience": s.target_audience,
+        "track_id": s.track_id,
+        "room_id": s.room_id,
+        "start": s.starts_at.isoformat(),
+        "end": s.ends_at.isoformat() if s.ends_at else None,
+        "capacity": s.effective_capacity,
+        "signup_required": s.signup_required,
+        "signup_round_id": s.signup_round_id,
+        "cancelled": s.is_cancelled,
+        "sequence": s.sequence,
+        "updated_at": s.updated_at.isoformat(),
+        "speaker_ids": [p.id for p in s.speakers],
+        "url": url_for("programme.session_page", slug=congress.slug, session_id=s.id, _external=True),
+        "ics_url": url_for("programme.session_ics", slug=congress.slug, session_id=s.id, _external=True),
+    }
+
+
+def _person(congress: Congress, p: Person) -> dict[str, Any]:
+    return {"id": p.id, "guid": feeds.person_guid(p), "name": p.name, "organisation": p.organisation,
+            "function": p.function, "biography": p.bio,
+            "url": url_for("programme.speaker_page", slug=congress.slug, person_id=p.id, _external=True)}
+
+
+@bp.route("/congresses/<slug>/programme")
+@cached_programme(html=False)
+def programme(congress: Congress):  # noqa: ANN201
+    latest = programme_services.latest_version(congress)
+    return jsonify({
+        "congress": congress.slug,
+        "timezone": congress.timezone,
+        "version": latest.number if latest else 0,
+        "sessions": [_session(congress, s) for s in programme_services.public_sessions(congress)],
+    })
+
+
+@bp.route("/congresses/<slug>/tracks")
+@cached_programme(html=False)
+def tracks(congress: Congress):  # noqa: ANN201
+    return jsonify([
+        {"id": t.id, "name": {"nl": t.name_nl, "en": t.name_en}, "colour": t.colour,
+         "description": {"nl": t.description_nl, "en": t.description_en},
+         "ics_url": url_for("programme.track_ics", slug=congress.slug, track_id=t.id, _external=True)}
+        for t in congress.tracks
+    ])
+
+
+@bp.route("/congresses/<slug>/rooms")
+@cached_programme(html=False)
+def rooms(congress: Congress):  # noqa: ANN201
+    return jsonify([
+        {"id": r.id, "name": r.name, "capacity": r.capacity, "accessibility_notes": r.accessibility_notes,
+         "available_from": r.available_from.isoformat() if r.available_from else None,
+         "available_until": r.available_until.isoformat() if r.available_until else None,
+         "url": url_for("programme.room_page", slug=congress.slug, room_id=r.id, _external=True)}
+        for r in congress.rooms
+    ])
+
+
+@bp.route("/congresses/<slug>/speakers")
+@cached_programme(html=False)
+def speakers(congress: Congress):  # noqa: ANN201
+    return jsonify([_person(congress, p) for p in programme_services.speakers_of(congress)])
+
+
+_SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"},
+         "description": "The edition's slug"}
+_CONDITIONAL = {
+    "304": {"description": "Not modified (If-None-Match / If-Modified-Since)"},
+    "404": {"description": "Unknown or unpublished edition",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+}
+
+
+def _path(summary: str, operation: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"get": {"summary": summary, "operationId": operation, "tags": ["programme"], "parameters": [_SLUG],
+                    "responses": {"200": {"description": summary, "headers": {
+                        "ETag": {"schema": {"type": "string"}}, "Last-Modified": {"schema": {"type": "string"}}},
+                        "content": {"application/json": {"schema": schema}}}, **_CONDITIONAL}}}
+
+
+OPENAPI_PATHS: dict[str, Any] = {
+    "/congresses/{slug}/programme": _path("The edition's scheduled sessions", "getProgramme",
+                                          {"$ref": "#/components/schemas/Programme"}),
+    "/congresses/{slug}/tracks": _path("The edition's tracks", "listTracks",
+                                       {"type": "array", "items": {"$ref": "#/components/schemas/Track"}}),
+    "/congresses/{slug}/rooms": _path("The edition's rooms", "listRooms",
+                                      {"type": "array", "items": {"$ref": "#/components/schemas/Room"}}),
+    "/congresses/{slug}/speakers": _path("The speakers in the edition's programme", "listSpeakers",
+                                         {"type": "array", "items": {"$ref": "#/components/schemas/Speaker"}}),
+}
+
+_NULL_INT = {"type": ["integer", "null"]}
+_I18N = {"type": "object", "properties": {"nl": {"type": "string"}, "en": {"type": "string"}}}
+
+OPENAPI_SCHEMAS: dict[str, Any] = {
+    "Programme": {
+        "type": "object",
+        "required": ["congress", "timezone", "version", "sessions"],
+        "properties": {
+            "congress": {"type": "string"},
+            "timezone": {"type": "string"},
+            "version": {"type": "integer", "description": "Number of the last published version (0: none)"},
+            "sessions": {"type": "array", "items": {"$ref": "#/components/schemas/ProgrammeSession"}},
+        },
+    },
+    "ProgrammeSession": {
+        "type": "object",
+        "required": ["id", "guid", "title", "format", "language", "start", "end", "cancelled", "url"],
+        "properties": {
+            "id": {"type": "integer"},
+            "guid": {"type": "string", "format": "uuid"},
+            "title": {"type": "string"},
+            "abstract": {"type": "string"},
+            "format": {"type": "string", "enum": ["plenair", "workshop", "lezing", "paneldiscussie",
+                                                  "dialoogsessie"]},
+            "language": {"type": "string"},
+            "target_audience": {"type": "string"},
+            "track_id": _NULL_INT,
+            "room_id": _NULL_INT,
+            "start": {"type": "string", "format": "date-time"},
+            "end": {"type": "string", "format": "date-time"},
+            "capacity": _NULL_INT,
+            "signup_required": {"type": "boolean"},
+            "signup_round_id": _NULL_INT,
+            "cancelled": {"type": "boolean"},
+            "sequence": {"type": "integer"},
+            "updated_at": {"type": "string", "format": "date-time"},
+            "speaker_ids": {"type": "array", "items": {"type": "integer"}},
+            "url": {"type": "string", "format": "uri"},
+            "ics_url": {"type": "string", "format": "uri"},
+        },
+    },
+    "Track": {
+        "type": "object",
+        "required": ["id", "name", "colour"],
+        "properties": {"id": {"type": "integer"}, "name": _I18N, "colour": {"type": "string"},
+                       "description": _I18N, "ics_url": {"type": "string", "format": "uri"}},
+    },
+    "Room": {
+        "type": "object",
+        "required": ["id", "name", "capacity"],
+        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "capacity": {"type": "integer"},
+                       "accessibility_notes": {"type": "string"},
+                       "available_from": {"type": ["string", "null"], "format": "date-time"},
+                       "available_until": {"type": ["string", "null"], "format": "date-time"},
+                       "url": {"type": "string", "format": "uri"}},
+    },
+    "Speaker": {
+        "type": "object",
+        "required": ["id", "guid", "name", "url"],
+        "properties": {"id": {"type": "integer"}, "guid": {"type": "string", "format": "uuid"},
+                       "name": {"type": "string"}, "organisation": {"type": "string"},
+                       "function": {"type": "string"}, "biography": {"type": "string"},
+                       "url": {"type": "string", "format": "uri"}},
+    },
+}

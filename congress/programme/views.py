@@ -1,0 +1,615 @@
+"""Programme pages: the public programme, its feeds and exports, and the management pages
+(sessions, tracks, rooms, the schedule editor, publishing)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from congress.accounts.access import roles_required
+from congress.accounts.models import Role, RoleGrant, User
+from congress.core import services as core
+from congress.core.models import Congress, Person, Room, Track
+from congress.database import write_transaction
+from congress.extensions import db
+from congress.i18n import current_language
+from congress.programme import feeds
+from congress.programme import services as programme
+from congress.programme.caching import cached_programme
+from congress.programme.calendar import calendar_for_sessions
+from congress.programme.forms import (
+    MoveForm,
+    PublishForm,
+    RoomForm,
+    SessionForm,
+    SignupRoundForm,
+    TrackForm,
+    format_choices,
+)
+from congress.programme.models import ProgrammeSession, SignupRound
+
+bp = Blueprint("programme", __name__)
+
+EDITORS = (Role.ORGANISER, Role.TRACK_MANAGER)
+
+
+@bp.app_template_filter("change_label")
+def change_label_filter(kind: str) -> str:
+    return programme.change_label(kind)
+
+
+@bp.app_template_filter("iso_in_zone")
+def iso_in_zone_filter(value: str | None, timezone: str) -> str:
+    from congress.i18n import format_in_zone
+
+    return format_in_zone(datetime.fromisoformat(value), timezone, "EEE d MMM HH:mm") if value else ""
+
+
+# --------------------------------------------------------------------------------------------
+# Public
+# --------------------------------------------------------------------------------------------
+
+
+def _filter_or_400(congress: Congress) -> programme.ProgrammeFilter:
+    try:
+        return programme.parse_filter(congress, request.args)
+    except programme.BadFilter:
+        abort(400, description=_("The day in the address is not a valid date (use YYYY-MM-DD)."))
+
+
+def _session_url(congress: Congress, s: ProgrammeSession) -> str:
+    return url_for("programme.session_page", slug=congress.slug, session_id=s.id, _external=True)
+
+
+def _domain() -> str:
+    return request.host.split(":")[0] or "congres.local"
+
+
+@bp.route("/<slug>/programme")
+@cached_programme()
+def programme_page(congress: Congress):  # noqa: ANN201
+    flt = _filter_or_400(congress)
+    view = "grid" if request.args.get("view") == "grid" else "list"
+    days = programme.congress_days(congress)
+    day = flt.day or (days[0] if len(days) > 1 and view == "grid" else None)
+    sessions = [s for s in programme.public_sessions(congress)
+                if programme.ProgrammeFilter(None, flt.track_ids, flt.formats, flt.languages).matches(s, congress)]
+    shown_days = [day] if day else days
+    grouped = dict(programme.group_by_day(sessions, congress))
+    grids = {}
+    if view == "grid":
+        rooms = list(congress.rooms)
+        for d in shown_days:
+            grids[d] = programme.day_grid(congress, d, grouped.get(d, []), rooms)
+    ics_args = flt.query_args(with_day=False)
+    return render_template(
+        "programme/public_programme.html", congress=congress, flt=flt, view=view, days=days, day=day,
+        shown_days=shown_days, grouped=grouped, grids=grids, rooms=list(congress.rooms),
+        formats=format_choices(), filter_args=flt.query_args(),
+        ics_url=url_for("programme.programme_ics", slug=congress.slug, **ics_args),
+        webcal_url=url_for("programme.programme_ics", slug=congress.slug, _external=True, **ics_args)
+        .replace("https://", "webcal://").replace("http://", "webcal://"),
+        version=programme.latest_version(congress),
+    )
+
+
+def _public_session_or_404(congress: Congress, session_id: int) -> programme.PublishedSession:
+    for session in programme.public_sessions(congress):
+        if session.id == session_id:
+            return session
+    abort(404)
+
+
+def _seats_key(congress: Congress, session_id: int) -> str:
+    session = db.session.get(ProgrammeSession, session_id)
+    return str(programme.seats_left(session)) if session is not None else ""
+
+
+@bp.route("/<slug>/programme/sessions/<int:session_id>")
+@cached_programme(extra=_seats_key)
+def session_page(congress: Congress, session_id: int):  # noqa: ANN201
+    session = _public_session_or_404(congress, session_id)
+    return render_template(
+        "programme/public_session.html", congress=congress, s=session, seats_left=programme.seats_left(session),
+        webcal_url=url_for("programme.session_ics", slug=congress.slug, session_id=session.id, _external=True)
+        .replace("https://", "webcal://").replace("http://", "webcal://"),
+    )
+
+
+@bp.route("/<slug>/programme/speakers/<int:person_id>")
+@cached_programme()
+def speaker_page(congress: Congress, person_id: int):  # noqa: ANN201
+    person = db.session.get(Person, person_id)
+    if person is None:
+        abort(404)
+    sessions = programme.sessions_of_speaker(congress, person)
+    if not sessions:
+        abort(404)
+    return render_template("programme/public_speaker.html", congress=congress, person=person, sessions=sessions)
+
+
+@bp.route("/<slug>/programme/speakers")
+@cached_programme()
+def speakers_page(congress: Congress):  # noqa: ANN201
+    return render_template("programme/public_speakers.html", congress=congress,
+                           people=programme.speakers_of(congress))
+
+
+@bp.route("/<slug>/programme/rooms/<int:room_id>")
+@cached_programme()
+def room_page(congress: Congress, room_id: int):  # noqa: ANN201
+    room = db.session.get(Room, room_id)
+    if room is None or room.congress_id != congress.id:
+        abort(404)
+    sessions = [s for s in programme.public_sessions(congress) if s.room_id == room.id]
+    return render_template("programme/public_room.html", congress=congress, room=room,
+                           grouped=programme.group_by_day(sessions, congress))
+
+
+@bp.route("/<slug>/programme.pdf")
+@cached_programme(html=False)
+def programme_pdf(congress: Congress):  # noqa: ANN201
+    from weasyprint import HTML
+
+    flt = _filter_or_400(congress)
+    sessions = programme.filtered_sessions(congress, flt)
+    html = render_template("programme/print.html", congress=congress,
+                           grouped=programme.group_by_day(sessions, congress))
+    pdf = HTML(string=html, base_url=request.url_root).write_pdf()
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{congress.slug}-programme.pdf"'})
+
+
+def _ics(congress: Congress, sessions: list[ProgrammeSession], name: str, filename: str) -> Response:
+    body = calendar_for_sessions(
+        sessions, congress, name=name, domain=_domain(), url_for=lambda s: _session_url(congress, s),
+        locale=current_language(),
+    )
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+@bp.route("/<slug>/programme.ics")
+@cached_programme(html=False)
+def programme_ics(congress: Congress):  # noqa: ANN201
+    flt = _filter_or_400(congress)
+    return _ics(congress, programme.filtered_sessions(congress, flt), congress.title(current_language()),
+                f"{congress.slug}.ics")
+
+
+@bp.route("/<slug>/programme/tracks/<int:track_id>.ics")
+@cached_programme(html=False)
+def track_ics(congress: Congress, track_id: int):  # noqa: ANN201
+    track = db.session.get(Track, track_id)
+    if track is None or track.congress_id != congress.id:
+        abort(404)
+    sessions = [s for s in programme.public_sessions(congress) if s.track_id == track.id]
+    return _ics(congress, sessions, f"{congress.title(current_language())}: {track.name(current_language())}",
+                f"{congress.slug}-track-{track.id}.ics")
+
+
+@bp.route("/<slug>/programme/sessions/<int:session_id>.ics")
+@cached_programme(html=False)
+def session_ics(congress: Congress, session_id: int):  # noqa: ANN201
+    session = _public_session_or_404(congress, session_id)
+    return _ics(congress, [session], session.title, f"{congress.slug}-session-{session.id}.ics")
+
+
+def _export_urls(congress: Congress) -> feeds.Urls:
+    return feeds.Urls(
+        base=url_for("programme.programme_page", slug=congress.slug, _external=True),
+        session=lambda s: _session_url(congress, s),
+        person=lambda p: url_for("programme.speaker_page", slug=congress.slug, person_id=p.id, _external=True),
+        room=lambda room_id: url_for("programme.room_page", slug=congress.slug, room_id=room_id, _external=True),
+        ics=lambda s: url_for("programme.session_ics", slug=congress.slug, session_id=s.id, _external=True),
+    )
+
+
+def _version_label(congress: Congress) -> str:
+    latest = programme.latest_version(congress)
+    stamp = (congress.programme_changed_at or congress.created_at).strftime("%Y%m%d%H%M%S")
+    return f"{latest.number if latest else 0}.{stamp}"
+
+
+@bp.route("/<slug>/schedule.json")
+@cached_programme(html=False)
+def schedule_json(congress: Congress):  # noqa: ANN201
+    data = feeds.schedule_json(congress, _export_urls(congress), version=_version_label(congress),
+                               locale=current_language())
+    return jsonify(data)
+
+
+@bp.route("/<slug>/schedule.xml")
+@cached_programme(html=False)
+def schedule_xml(congress: Congress):  # noqa: ANN201
+    body = feeds.schedule_xml(congress, _export_urls(congress), version=_version_label(congress),
+                              locale=current_language())
+    return Response(body, mimetype="application/xml")
+
+
+@bp.route("/<slug>/programme/tracks.css")
+@cached_programme(html=False)
+def tracks_css(congress: Congress):  # noqa: ANN201
+    """Each track's own colour for the grids (a stylesheet: the CSP forbids inline styles)."""
+    import re
+
+    rules = [f".grid-session.track-{t.id} {{ border-left-color: {t.colour}; }}"
+             for t in congress.tracks if re.fullmatch(r"#[0-9a-fA-F]{6}", t.colour or "")]
+    return Response("\n".join(rules) + "\n", mimetype="text/css")
+
+
+@bp.route("/<slug>/programme/changes")
+@cached_programme()
+def changes_page(congress: Congress):  # noqa: ANN201
+    return render_template("programme/public_changes.html", congress=congress,
+                           versions=programme.versions(congress))
+
+
+@bp.route("/<slug>/programme/changes.atom")
+@cached_programme(html=False)
+def changes_atom(congress: Congress):  # noqa: ANN201
+    body = render_template("programme/changes_atom.xml", congress=congress, versions=programme.versions(congress),
+                           feed_url=url_for("programme.changes_atom", slug=congress.slug, _external=True),
+                           page_url=url_for("programme.changes_page", slug=congress.slug, _external=True))
+    return Response(body, mimetype="application/atom+xml")
+
+
+# --------------------------------------------------------------------------------------------
+# Management
+# --------------------------------------------------------------------------------------------
+
+
+def _managed_congress_or_403(slug: str) -> Congress:
+    congress = core.congress_by_slug(slug)
+    if congress is None:
+        abort(404)
+    if not programme.can_manage_congress(current_user, congress):
+        abort(403)
+    return congress
+
+
+def _organiser_congress_or_403(slug: str) -> Congress:
+    congress = core.congress_by_slug(slug)
+    if congress is None:
+        abort(404)
+    if not programme.manages_everything(current_user):
+        abort(403)
+    return congress
+
+
+def _to_utc(congress: Congress, value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=programme.zone(congress)).astimezone(UTC)
+
+
+def _to_local(congress: Congress, value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.astimezone(programme.zone(congress)).replace(tzinfo=None)
+
+
+@bp.route("/manage/programme/")
+@roles_required(*EDITORS)
+def manage_index():  # noqa: ANN201
+    congresses = db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())).all()
+    mine = [c for c in congresses if programme.can_manage_congress(current_user, c)]
+    return render_template("programme/manage_index.html", congresses=mine)
+
+
+@bp.route("/manage/programme/<slug>/")
+@roles_required(*EDITORS)
+def manage_sessions(slug: str):  # noqa: ANN201
+    congress = _managed_congress_or_403(slug)
+    sessions = programme.all_sessions(congress)
+    conflicts = programme.find_conflicts(congress)
+    return render_template(
+        "programme/manage_sessions.html", congress=congress, sessions=sessions, conflicts=conflicts,
+        by_session=programme.conflicts_by_session(conflicts),
+        editable={s.id for s in sessions if programme.can_edit_session(current_user, s)},
+        organiser=programme.manages_everything(current_user), version=programme.latest_version(congress),
+    )
+
+
+def _session_form(congress: Congress, session: ProgrammeSession | None) -> SessionForm:
+    form = SessionForm(obj=session) if request.method == "GET" and session is not None else SessionForm()
+    form.format.choices = format_choices()
+    tracks = programme.editable_tracks(current_user, congress)
+    if session is not None and session.track is not None and session.track not in tracks:
+        tracks = [*tracks, session.track]
+    track_choices = [(t.id, t.name(current_language())) for t in tracks]
+    if programme.manages_everything(current_user):
+        track_choices = [(None, _("(no track)")), *track_choices]
+    form.track_id.choices = track_choices
+    form.room_id.choices = [(None, _("(no room)"))] + [(r.id, f"{r.name} ({r.capacity})") for r in congress.rooms]
+    rounds = db.session.scalars(sa.select(SignupRound).where(SignupRound.congress_id == congress.id)
+                                .order_by(SignupRound.position)).all()
+    form.signup_round_id.choices = [(None, _("(none)"))] + [(r.id, r.name(current_language())) for r in rounds]
+    people = db.session.scalars(sa.select(Person).order_by(Person.name)).all()
+    form.speaker_ids.choices = [(p.id, f"{p.name}{' · ' + p.organisation if p.organisation else ''}")
+                                for p in people]
+    if request.method == "GET" and session is not None:
+        form.starts_at.data = _to_local(congress, session.starts_at)
+        form.ends_at.data = _to_local(congress, session.ends_at)
+        form.speaker_ids.data = [p.id for p in session.speakers]
+    return form
+
+
+@bp.route("/manage/programme/<slug>/sessions/new", methods=["GET", "POST"])
+@bp.route("/manage/programme/<slug>/sessions/<int:session_id>", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def edit_session(slug: str, session_id: int | None = None):  # noqa: ANN201
+    congress = _managed_congress_or_403(slug)
+    session = None
+    if session_id is not None:
+        session = db.session.get(ProgrammeSession, session_id)
+        if session is None or session.congress_id != congress.id:
+            abort(404)
+        if not programme.can_edit_session(current_user, session):
+            abort(403)
+    form = _session_form(congress, session)
+    if form.validate_on_submit():
+        try:
+            speaker_ids = list(form.speaker_ids.data or [])
+            if form.new_speaker_name.data and form.new_speaker_name.data.strip():
+                speaker_ids.append(programme.add_speaker(form.new_speaker_name.data,
+                                                         form.new_speaker_email.data).id)
+            data = programme.SessionData(
+                title=form.title.data or "", abstract=form.abstract.data or "", format=form.format.data,
+                language=form.language.data, target_audience=form.target_audience.data or "",
+                track_id=form.track_id.data, room_id=form.room_id.data,
+                starts_at=_to_utc(congress, form.starts_at.data), ends_at=_to_utc(congress, form.ends_at.data),
+                capacity=form.capacity.data, signup_round_id=form.signup_round_id.data,
+                signup_required=form.signup_required.data, is_cancelled=form.is_cancelled.data,
+                speaker_ids=speaker_ids,
+            )
+            saved = programme.save_session(congress, session, data, current_user)
+        except programme.ProgrammeError as exc:
+            db.session.rollback()
+            field = getattr(form, exc.field or "title", form.title)
+            field.errors = [*field.errors, exc.message] if isinstance(field.errors, list) else [exc.message]
+        except programme.NotAllowed:
+            db.session.rollback()
+            abort(403)
+        else:
+            db.session.commit()
+            flash(_("The session “%(title)s” has been saved.", title=saved.title), "success")
+            return redirect(url_for("programme.manage_sessions", slug=congress.slug))
+    return render_template("programme/manage_session_form.html", congress=congress, form=form, session=session)
+
+
+@bp.route("/manage/programme/<slug>/sessions/<int:session_id>/delete", methods=["POST"])
+@roles_required(*EDITORS)
+def delete_session(slug: str, session_id: int):  # noqa: ANN201
+    congress = _managed_congress_or_403(slug)
+    session = db.session.get(ProgrammeSession, session_id)
+    if session is None or session.congress_id != congress.id:
+        abort(404)
+    try:
+        programme.delete_session(session, current_user)
+    except programme.NotAllowed:
+        abort(403)
+    db.session.commit()
+    flash(_("The session has been deleted."), "success")
+    return redirect(url_for("programme.manage_sessions", slug=congress.slug))
+
+
+@bp.route("/manage/programme/<slug>/schedule")
+@roles_required(*EDITORS)
+def schedule_editor(slug: str):  # noqa: ANN201
+    congress = _managed_congress_or_403(slug)
+    days = programme.congress_days(congress)
+    try:
+        day = date.fromisoformat(request.args["day"]) if request.args.get("day") else days[0]
+    except ValueError:
+        abort(400, description=_("The day in the address is not a valid date (use YYYY-MM-DD)."))
+    if day not in days:
+        day = days[0]
+    sessions = programme.all_sessions(congress)
+    conflicts = programme.find_conflicts(congress)
+    rooms = list(congress.rooms)
+    grid = programme.day_grid(congress, day, [s for s in sessions if s.starts_at], rooms)
+    editable = {s.id for s in sessions if programme.can_edit_session(current_user, s)}
+    move_form = MoveForm()
+    move_form.room_id.choices = [(r.id, r.name) for r in rooms]
+    move_form.day.choices = [(d.isoformat(), d.isoformat()) for d in days]
+    return render_template(
+        "programme/manage_schedule.html", congress=congress, day=day, days=days, grid=grid, rooms=rooms,
+        conflicts=conflicts, by_session=programme.conflicts_by_session(conflicts), editable=editable,
+        unscheduled=[s for s in sessions if s.starts_at is None and s.id in editable],
+        placed=[s for s in sessions if s.starts_at is not None and s.id in editable
+                and programme.local_day(s, congress) == day],
+        move_form=move_form,
+    )
+
+
+@bp.route("/manage/programme/<slug>/schedule/move", methods=["POST"])
+@roles_required(*EDITORS)
+def move_session(slug: str):  # noqa: ANN201
+    """The grid's drop target and the plain form without JavaScript (JSON when asked for)."""
+    congress = _managed_congress_or_403(slug)
+    wants_json = request.accept_mimetypes.best == "application/json"
+    form = MoveForm()
+    form.room_id.choices = [(r.id, r.name) for r in congress.rooms]
+    form.day.choices = [(d.isoformat(), d.isoformat()) for d in programme.congress_days(congress)]
+    day_value = form.day.data
+
+    def answer(ok: bool, message: str, status: int = 200):  # noqa: ANN202
+        if wants_json:
+            return jsonify({"ok": ok, "message": message,
+                            "conflicts": [c.message for c in programme.find_conflicts(congress)]}), status
+        flash(message, "success" if ok else "error")
+        return redirect(url_for("programme.schedule_editor", slug=congress.slug, day=day_value))
+
+    if not form.validate_on_submit():
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        return answer(False, errors or _("The move could not be read."), 400)
+    session = db.session.get(ProgrammeSession, int(form.session_id.data)) if form.session_id.data.isdigit() else None
+    if session is None or session.congress_id != congress.id:
+        abort(404)
+    hours, minutes = (int(x) for x in form.start.data.split(":"))
+    starts_at = programme.local_datetime(congress, date.fromisoformat(form.day.data), time(hours, minutes))
+    try:
+        programme.move_session(session, current_user, room_id=form.room_id.data, starts_at=starts_at)
+    except programme.NotAllowed:
+        db.session.rollback()
+        abort(403)
+    except programme.ProgrammeError as exc:
+        db.session.rollback()
+        return answer(False, exc.message, 409)
+    db.session.commit()
+    return answer(True, _("“%(title)s” has been moved.", title=session.title))
+
+
+@bp.route("/manage/programme/<slug>/publish", methods=["GET", "POST"])
+@roles_required(*EDITORS)
+def publish(slug: str):  # noqa: ANN201
+    congress = _managed_congress_or_403(slug)
+    form = PublishForm()
+    if form.validate_on_submit():
+        try:
+            with write_transaction():
+                version = programme.publish(congress, current_user, form.note.data or "")
+        except programme.PublishRefused:
+            flash(_("The programme cannot be published while hard conflicts remain."), "error")
+        else:
+            flash(_("Version %(number)d of the programme has been published.", number=version.number), "success")
+            return redirect(url_for("programme.publish", slug=congress.slug))
+    conflicts = programme.find_conflicts(congress)
+    changes, _snapshot = programme.pending_changes(congress)
+    return render_template("programme/manage_publish.html", congress=congress, form=form, conflicts=conflicts,
+                           hard=[c for c in conflicts if c.is_hard], changes=changes,
+                           versions=programme.versions(congress))
+
+
+@bp.route("/manage/programme/<slug>/tracks")
+@roles_required(Role.ORGANISER)
+def manage_tracks(slug: str):  # noqa: ANN201
+    congress = _organiser_congress_or_403(slug)
+    grants = db.session.scalars(sa.select(RoleGrant).where(RoleGrant.role == Role.TRACK_MANAGER.value)).all()
+    managers: dict[int, list[User]] = {}
+    for g in grants:
+        if g.track_id:
+            managers.setdefault(g.track_id, []).append(g.user)
+    return render_template("programme/manage_tracks.html", congress=congress, managers=managers)
+
+
+@bp.route("/manage/programme/<slug>/tracks/new", methods=["GET", "POST"])
+@bp.route("/manage/programme/<slug>/tracks/<int:track_id>", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def edit_track(slug: str, track_id: int | None = None):  # noqa: ANN201
+    congress = _organiser_congress_or_403(slug)
+    track = None
+    if track_id is not None:
+        track = db.session.get(Track, track_id)
+        if track is None or track.congress_id != congress.id:
+            abort(404)
+    form = TrackForm(obj=track) if request.method == "GET" and track is not None else TrackForm()
+    staff = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.name, User.email)).all()
+    form.managers.choices = [(u.id, f"{u.name or u.email} <{u.email}>") for u in staff
+                             if u.has_role(Role.TRACK_MANAGER.value, Role.ORGANISER.value)
+                             or u.roles & {Role.TRACK_MANAGER.value}]
+    if request.method == "GET" and track is not None:
+        form.managers.data = programme.track_manager_ids(track)
+    if form.validate_on_submit():
+        duplicate = db.session.scalar(sa.select(Track).where(
+            Track.congress_id == congress.id, Track.name_nl == form.name_nl.data.strip(),
+            Track.id != (track.id if track else 0)))
+        if duplicate is not None:
+            form.name_nl.errors = [_("Another track already has this name.")]
+        else:
+            saved = programme.save_track(
+                congress, track, name_nl=form.name_nl.data, name_en=form.name_en.data, colour=form.colour.data,
+                description_nl=form.description_nl.data or "", description_en=form.description_en.data or "",
+                manager_ids=form.managers.data or [],
+            )
+            db.session.commit()
+            flash(_("The track “%(name)s” has been saved.", name=saved.name(current_language())), "success")
+            return redirect(url_for("programme.manage_tracks", slug=congress.slug))
+    return render_template("programme/manage_track_form.html", congress=congress, form=form, track=track)
+
+
+@bp.route("/manage/programme/<slug>/rooms")
+@roles_required(Role.ORGANISER)
+def manage_rooms(slug: str):  # noqa: ANN201
+    congress = _organiser_congress_or_403(slug)
+    return render_template("programme/manage_rooms.html", congress=congress)
+
+
+@bp.route("/manage/programme/<slug>/rooms/new", methods=["GET", "POST"])
+@bp.route("/manage/programme/<slug>/rooms/<int:room_id>", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def edit_room(slug: str, room_id: int | None = None):  # noqa: ANN201
+    congress = _organiser_congress_or_403(slug)
+    room = None
+    if room_id is not None:
+        room = db.session.get(Room, room_id)
+        if room is None or room.congress_id != congress.id:
+            abort(404)
+    form = RoomForm(obj=room) if request.method == "GET" and room is not None else RoomForm()
+    if request.method == "GET" and room is not None:
+        form.available_from.data = _to_local(congress, room.available_from)
+        form.available_until.data = _to_local(congress, room.available_until)
+    if form.validate_on_submit():
+        duplicate = db.session.scalar(sa.select(Room).where(
+            Room.congress_id == congress.id, Room.name == form.name.data.strip(), Room.id != (room.id if room else 0)))
+        if duplicate is not None:
+            form.name.errors = [_("Another room already has this name.")]
+        else:
+            try:
+                saved = programme.save_room(
+                    congress, room, name=form.name.data, capacity=form.capacity.data,
+                    accessibility_notes=form.accessibility_notes.data or "",
+                    available_from=_to_utc(congress, form.available_from.data),
+                    available_until=_to_utc(congress, form.available_until.data),
+                )
+            except programme.ProgrammeError as exc:
+                db.session.rollback()
+                getattr(form, exc.field or "name").errors = [exc.message]
+            else:
+                db.session.commit()
+                flash(_("The room “%(name)s” has been saved.", name=saved.name), "success")
+                return redirect(url_for("programme.manage_rooms", slug=congress.slug))
+    return render_template("programme/manage_room_form.html", congress=congress, form=form, room=room)
+
+
+@bp.route("/manage/programme/<slug>/rounds", methods=["GET", "POST"])
+@bp.route("/manage/programme/<slug>/rounds/<int:round_id>", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def manage_rounds(slug: str, round_id: int | None = None):  # noqa: ANN201
+    """Sign-up rounds: time slots of parallel sessions of which an attendee picks one."""
+    congress = _organiser_congress_or_403(slug)
+    current = None
+    if round_id is not None:
+        current = db.session.get(SignupRound, round_id)
+        if current is None or current.congress_id != congress.id:
+            abort(404)
+    form = SignupRoundForm(obj=current) if request.method == "GET" and current is not None else SignupRoundForm()
+    if form.validate_on_submit():
+        duplicate = db.session.scalar(sa.select(SignupRound).where(
+            SignupRound.congress_id == congress.id, SignupRound.name_nl == form.name_nl.data.strip(),
+            SignupRound.id != (current.id if current else 0)))
+        if duplicate is not None:
+            form.name_nl.errors = [_("Another sign-up round already has this name.")]
+        else:
+            saved = programme.save_signup_round(congress, current, name_nl=form.name_nl.data,
+                                                name_en=form.name_en.data or "", position=form.position.data or 0)
+            db.session.commit()
+            flash(_("The sign-up round “%(name)s” has been saved.", name=saved.name(current_language())), "success")
+            return redirect(url_for("programme.manage_rounds", slug=congress.slug))
+    return render_template("programme/manage_rounds.html", congress=congress, form=form, current=current,
+                           rounds=programme.signup_rounds(congress))
