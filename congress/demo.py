@@ -122,12 +122,12 @@ PROGRAMME_2025 = [
      "Social Labs: jongeren weerbaar tegen criminele verleiding",
      "Social Labs vergroten de veerkracht van jongeren, zodat zij minder vatbaar zijn als zij met "
      "criminaliteit in aanraking komen. Een kijkje in de keuken.",
-     ["bakker", "elhaddad"]),
+     ["bakker", "vermeulen"]),
     ("13:30", "14:30", SessionFormat.WORKSHOP, 3, 4,
      "Ouder-netwerken die dragen",
      "Ondersteunende gezinsstructuren als beschermende factor: hoe gemeenten ouders en ouder-netwerken "
      "ondersteunen.",
-     ["vanderberg", "osei"]),
+     ["vanderberg"]),
     ("15:00", "16:00", SessionFormat.PANEL, None, 0,
      "Slotdebat: veerkracht en weerbaarheid na 2025",
      "Met de Maatschappelijke Raad en deelnemers over de toekomst van de Agenda: welke interventies verdienen "

@@ -1,8 +1,7 @@
 """Demo data for the programme: publish version 1 of every public edition's programme (idempotent).
 
-The demo programme of 2025 has two speakers booked in two workshops at 13:30; they are published
-as they are (the schedule editor shows them as conflicts to solve) so that the public pages have
-a programme to show.
+The demo programmes have no hard conflicts; should an edited demo have some, it is published all
+the same (the schedule editor shows them) so that the public pages have a programme to show.
 """
 
 from __future__ import annotations

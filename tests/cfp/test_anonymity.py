@@ -40,6 +40,18 @@ def _reviewer_routes(app: Flask, values: dict[str, str]) -> list[str]:
     return urls
 
 
+def _text_of(response) -> str:
+    """What a reader sees in a response: PDFs are read as text too (a name could hide there)."""
+    if response.mimetype == "application/pdf":
+        import io
+
+        import pypdfium2
+
+        pages = pypdfium2.PdfDocument(io.BytesIO(response.data))
+        return "".join(page.get_textpage().get_text_range() for page in pages)
+    return response.data.decode("utf-8", errors="replace")
+
+
 def _crawl(client, start: list[str], limit: int = 200) -> dict[str, str]:
     seen: dict[str, str] = {}
     queue = list(start)
@@ -48,7 +60,7 @@ def _crawl(client, start: list[str], limit: int = 200) -> dict[str, str]:
         if url in seen or url.startswith(("/logout", "/static/", "/vendor/")):
             continue
         response = client.get(url)
-        body = response.get_data(as_text=True)
+        body = _text_of(response)
         seen[url] = body
         if response.status_code in (301, 302):
             queue.append(response.headers["Location"])

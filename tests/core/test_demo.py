@@ -37,3 +37,14 @@ def test_demo_content(runner, client):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ProgrammeSession)) >= 14
     html = client.get("/").get_data(as_text=True)
     assert "Congres Veerkrachtige &amp; Weerbare Samenleving" in html
+
+
+def test_demo_programme_is_published_without_hard_conflicts(runner):
+    from congress.programme import services
+
+    result = runner.invoke(args=["congress", "demo"])
+    assert "conflicts" not in result.output
+    for slug in ("congres-2025", "congres-2024"):
+        congress = db.session.scalar(sa.select(Congress).where(Congress.slug == slug))
+        assert [c for c in services.find_conflicts(congress) if c.is_hard] == []
+        assert services.latest_version(congress) is not None
