@@ -85,7 +85,7 @@ def highlight(text: str, stems: set[str], *, width: int = 28) -> Markup | None:
         return None
     first = max(hits[0] - width // 3, 0)
     last = min(first + width, len(found)) - 1
-    start, end = found[first][0], found[last][1]
+    start = found[first][0] if first > 0 else 0
     hit_set = set(hits)
     pieces: list[str] = ["… " if first > 0 else ""]
     cursor = start
