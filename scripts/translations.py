@@ -43,7 +43,8 @@ def mapping_for(capability: str | None) -> str:
         sections = [f"[python: congress/{capability}/**.py]"]
         for folder in (f"templates/{capability}", f"templates/email/{capability}"):
             sections += [f"[jinja2: {folder}/**.html]\ntrimmed = true", f"[jinja2: {folder}/**.txt]\ntrimmed = true"]
-        sections += ["[ignore: **]"]
+        # Files matching no pattern are skipped anyway; an "[ignore: **]" here would make Babel ≥ 2.17
+        # prune every directory from the walk (its default directory filter honours ignore patterns).
     return "\n".join(sections) + "\n"
 
 
