@@ -29,7 +29,8 @@ CONTENT_TYPES = {
     "jpeg": "image/jpeg",
 }
 EXTENSIONS = {"pdf": ".pdf", "pptx": ".pptx", "docx": ".docx", "png": ".png", "jpeg": ".jpg"}
-INLINE_KINDS = {"pdf", "png", "jpeg"}
+# Served files never run anything, even when a browser is talked into rendering them.
+FILE_CSP = "sandbox; default-src 'none'"
 
 
 class UploadRefused(ValueError):
@@ -78,7 +79,8 @@ def read_limited(stream: BinaryIO, limit: int | None = None) -> bytes:
     limit = max_bytes() if limit is None else limit
     data = stream.read(limit + 1)
     if len(data) > limit:
-        raise UploadRefused(_l("The file is larger than %(mb)d MB.", mb=max(limit // (1024 * 1024), 1)))
+        size = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{max(limit // 1024, 1)} kB"
+        raise UploadRefused(_l("The file is larger than %(size)s.", size=size))
     if not data:
         raise UploadRefused(_l("The file is empty."))
     return data
@@ -214,20 +216,12 @@ def store(checked: CheckedFile) -> Path:
 
 
 def send_stored(stored: Any) -> Response:
-    """A stored file with its real type, never as HTML: attachment (or inline for PDF and images),
-    nosniff, and a sandboxing CSP."""
+    """A stored file with its real type, never as HTML: an attachment with its name, nosniff, and
+    (through the view's Talisman options) a sandboxing CSP."""
     path = path_for(stored.sha256)
     if not path.exists():
         abort(404)
-    response = send_file(
-        path, mimetype=stored.content_type, as_attachment=stored.kind not in INLINE_KINDS,
-        download_name=stored.filename, conditional=True, max_age=3600,
-    )
-    if stored.kind in INLINE_KINDS:
-        # send_file sets "inline" without the name; give it the name too.
-        from werkzeug.http import dump_options_header
-
-        response.headers["Content-Disposition"] = dump_options_header("inline", {"filename": stored.filename})
+    response = send_file(path, mimetype=stored.content_type, as_attachment=True, download_name=stored.filename,
+                         conditional=True, max_age=3600)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response

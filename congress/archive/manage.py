@@ -15,7 +15,8 @@ from congress.archive.forms import ArchiveSessionsForm, ItemForm, StatusForm, Up
 from congress.archive.labels import STATUS_LABELS
 from congress.archive.models import ItemStatus, KnowledgeItem
 from congress.core.models import Congress, Track
-from congress.extensions import db
+from congress.archive.files import FILE_CSP
+from congress.extensions import db, talisman
 from congress.i18n import current_language
 
 bp = Blueprint("archive_manage", __name__)
@@ -166,6 +167,7 @@ def upload(item_id: int):  # noqa: ANN201
 
 @bp.route("/<int:item_id>/files/<int:file_id>")
 @roles_required(EDITOR)
+@talisman(content_security_policy=FILE_CSP)
 def file(item_id: int, file_id: int):  # noqa: ANN201
     item = _item_or_404(item_id)
     stored = next((f for f in item.files if f.id == file_id), None)

@@ -20,7 +20,8 @@ from congress.archive.forms import ContributeForm
 from congress.archive.labels import EVIDENCE_LABELS, FACET_LABELS, TYPE_LABELS, facet_value_label
 from congress.archive.models import ItemStatus, KnowledgeItem
 from congress.archive.text import render_markdown
-from congress.extensions import db
+from congress.archive.files import FILE_CSP
+from congress.extensions import db, talisman
 
 bp = Blueprint("archive", __name__)
 URL_PREFIX = "/kennisbank"
@@ -131,6 +132,7 @@ def item(key: str):  # noqa: ANN201
 
 
 @bp.route("/item/<key>/files/<int:file_id>")
+@talisman(content_security_policy=FILE_CSP)
 def download(key: str, file_id: int):  # noqa: ANN201
     knowledge = _public_item_or_abort(key)
     stored = next((f for f in knowledge.files if f.id == file_id), None)
