@@ -33,9 +33,14 @@ ALLOWED_TAGS = {
 }
 
 
+# Letters that Unicode does not decompose into a base letter and a mark.
+_LETTERS = str.maketrans({"ı": "i", "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+                          "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "ð": "d"})
+
+
 def fold(text: str) -> str:
-    """Lower case without diacritics: "Geïnteresseerd" → "geinteresseerd"."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lower case without diacritics: "Geïnteresseerd" → "geinteresseerd", "Yılmaz" → "yilmaz"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
