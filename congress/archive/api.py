@@ -48,7 +48,7 @@ def item_json(item: KnowledgeItem, snippet: str | None = None) -> dict[str, Any]
 def knowledge():  # noqa: ANN201
     q, sort, page = query_args(request.args)
     per_page = min(max(request.args.get("per_page", search.PER_PAGE, type=int) or search.PER_PAGE, 1), 100)
-    result = search.search(q, filters_from_args(request.args), sort=sort, page=page, per_page=per_page)
+    result = search.search(q, filters_from_args(request.args), sort=sort, page=page, per_page=per_page, full=True)
     return jsonify({
         "query": q,
         "page": result.page,

@@ -151,6 +151,8 @@ class KnowledgeItem(db.Model):
             "evidence_status IS NULL OR " + _in("evidence_status", EvidenceStatus), name="evidence_known"
         ),
         Index("ix_knowledge_items_status_date", "status", "publication_date"),
+        # Facet counts group the published items by these columns: a covering index.
+        Index("ix_knowledge_items_facets", "status", "type", "year", "language", "track_name"),
     )
 
     def term_values(self, kind: str) -> list[str]:
@@ -187,7 +189,7 @@ class KnowledgeTerm(db.Model):
 
     __table_args__ = (
         UniqueConstraint("item_id", "kind", "value"),
-        Index("ix_knowledge_terms_kind_value", "kind", "value"),
+        Index("ix_knowledge_terms_kind_value", "kind", "value", "item_id"),
         CheckConstraint(_in("kind", TermKind), name="kind_known"),
     )
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from markupsafe import Markup
+from sqlalchemy.orm import selectinload
 
 from congress.archive import text as textmod
 from congress.archive.models import SEARCH_TABLE, ItemStatus, KnowledgeItem, KnowledgeTerm, TermKind
@@ -126,8 +127,9 @@ class Engine:
 
     key = "item_id"
 
-    def matches(self, query: ParsedQuery) -> sa.Subquery:
-        """(item_id, score) of matching items; a higher score is a better match."""
+    def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
+        """(item_id, score) of matching items; a higher score is a better match. Unranked (for
+        counts and facets) the score is 0 and cheaper to get."""
         raise NotImplementedError
 
 
@@ -153,10 +155,11 @@ class SqliteEngine(Engine):
         parts += ['"' + " ".join(textmod.stem(w) for w in phrase) + '"' for phrase in query.phrases]
         return " AND ".join(parts)
 
-    def matches(self, query: ParsedQuery) -> sa.Subquery:
+    def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
+        score = f"-bm25({SEARCH_TABLE}, 8.0, 3.0, 1.0)" if ranked else "0.0"
         return (
             sa.text(
-                f"SELECT rowid AS item_id, -bm25({SEARCH_TABLE}, 8.0, 3.0, 1.0) AS score "
+                f"SELECT rowid AS item_id, {score} AS score "
                 f"FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :fts"
             )
             .bindparams(fts=self.fts_query(query))
@@ -183,7 +186,7 @@ class PostgresEngine(Engine):
               "body": textmod.fold(r["body"])} for r in rows],
         )
 
-    def matches(self, query: ParsedQuery) -> sa.Subquery:
+    def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
         parts, params = [], {}
         if query.terms:
             parts.append("plainto_tsquery('dutch', :terms)")
@@ -194,7 +197,7 @@ class PostgresEngine(Engine):
         tsquery = " && ".join(parts)
         return (
             sa.text(
-                f"SELECT s.item_id AS item_id, ts_rank_cd(s.document, q.query) AS score "
+                f"SELECT s.item_id AS item_id, {'ts_rank_cd(s.document, q.query)' if ranked else '0.0'} AS score "
                 f"FROM {SEARCH_TABLE} s, (SELECT {tsquery} AS query) q WHERE s.document @@ q.query"
             )
             .bindparams(**params)
@@ -273,27 +276,56 @@ _FACET_COLUMNS = {
     "language": KnowledgeItem.language,
 }
 _FACET_TERMS = {"factor": TermKind.FACTOR, "target_group": TermKind.TARGET_GROUP}
+_ACTIVE = {"type": "types", "track": "tracks", "year": "years", "language": "languages", "factor": "factors",
+           "target_group": "target_groups"}
 
 
-def _facet_counts(name: str, filters: SearchFilters, matches: sa.Subquery | None) -> list[tuple[Any, int]]:
-    """Counts for one facet over the results without that facet's own filter (so the other
-    values stay visible as alternatives)."""
-    count = sa.func.count()
-    if name in _FACET_COLUMNS:
-        column = _FACET_COLUMNS[name]
-        stmt = sa.select(column, count).select_from(KnowledgeItem)
-    else:
-        column = KnowledgeTerm.value
-        stmt = (
-            sa.select(column, count)
-            .select_from(KnowledgeItem)
-            .join(KnowledgeTerm, KnowledgeTerm.item_id == KnowledgeItem.id)
-            .where(KnowledgeTerm.kind == _FACET_TERMS[name].value)
-        )
+def _matching(filters: SearchFilters, skip: str | None, matches: sa.Subquery | None) -> list[Any]:
+    conditions = _conditions(filters, skip=skip)
     if matches is not None:
-        stmt = stmt.join(matches, matches.c.item_id == KnowledgeItem.id)
-    stmt = stmt.where(*_conditions(filters, skip=name)).group_by(column).order_by(count.desc(), column)
-    return [(value, n) for value, n in db.session.execute(stmt) if value not in (None, "")]
+        # IN (…) lets the engine run the full-text match once, not once per item.
+        conditions.append(KnowledgeItem.id.in_(sa.select(matches.c.item_id)))
+    return conditions
+
+
+def _sorted(counts: dict[Any, int]) -> list[tuple[Any, int]]:
+    return sorted(((v, n) for v, n in counts.items() if v not in (None, "")), key=lambda vn: (-vn[1], str(vn[0])))
+
+
+def facet_counts(filters: SearchFilters, matches: sa.Subquery | None) -> dict[str, list[tuple[Any, int]]]:
+    """Counts per facet value over the results without that facet's own filter (so the other
+    values stay visible as alternatives). Facets without an active filter share one query:
+    one scan for the item columns and one for the terms, whatever the number of facets."""
+    result: dict[str, dict[Any, int]] = {name: {} for name in FACETS}
+    active = {name for name, attr in _ACTIVE.items() if getattr(filters, attr)}
+
+    shared_columns = [name for name in _FACET_COLUMNS if name not in active]
+    if shared_columns:
+        columns = [_FACET_COLUMNS[name] for name in shared_columns]
+        stmt = sa.select(*columns, sa.func.count()).where(*_matching(filters, None, matches)).group_by(*columns)
+        for row in db.session.execute(stmt):
+            for name, value in zip(shared_columns, row[:-1], strict=True):
+                result[name][value] = result[name].get(value, 0) + row[-1]
+    for name in _FACET_COLUMNS:
+        if name in active:
+            column = _FACET_COLUMNS[name]
+            stmt = sa.select(column, sa.func.count()).where(*_matching(filters, name, matches)).group_by(column)
+            result[name] = dict(db.session.execute(stmt).tuples().all())
+
+    shared_terms = [name for name in _FACET_TERMS if name not in active]
+    groups = [(shared_terms, None)] if shared_terms else []
+    groups += [([name], name) for name in _FACET_TERMS if name in active]
+    kinds = {kind.value: name for name, kind in _FACET_TERMS.items()}
+    for names, skip in groups:
+        ids = sa.select(KnowledgeItem.id).where(*_matching(filters, skip, matches))
+        stmt = (
+            sa.select(KnowledgeTerm.kind, KnowledgeTerm.value, sa.func.count())
+            .where(KnowledgeTerm.kind.in_([_FACET_TERMS[n].value for n in names]), KnowledgeTerm.item_id.in_(ids))
+            .group_by(KnowledgeTerm.kind, KnowledgeTerm.value)
+        )
+        for kind, value, count in db.session.execute(stmt):
+            result[kinds[kind]][value] = count
+    return {name: _sorted(counts) for name, counts in result.items()}
 
 
 def search(
@@ -304,40 +336,59 @@ def search(
     page: int = 1,
     per_page: int = PER_PAGE,
     facets: bool = True,
+    full: bool = False,
 ) -> SearchResult:
+    """One page of items for ``raw_query`` and ``filters``, with facet counts. ``full`` also loads
+    each item's terms and edition (for the API)."""
     filters = filters or SearchFilters()
     query = parse_query(raw_query)
     page = min(max(page, 1), MAX_PAGE)
-    matches = None if query.empty else engine().matches(query)
+    fts = engine()
+    ranked = not query.empty and sort != "date"
+    matches = None if query.empty else fts.matches(query, ranked=ranked)
+    plain = None if query.empty else (fts.matches(query, ranked=False) if ranked else matches)
 
-    base = sa.select(KnowledgeItem.id).where(*_conditions(filters))
-    if matches is not None:
-        base = base.join(matches, matches.c.item_id == KnowledgeItem.id)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
+    def filtered(subquery: sa.Subquery | None) -> sa.Select:
+        stmt = sa.select(KnowledgeItem.id).where(*_conditions(filters))
+        return stmt if subquery is None else stmt.join(subquery, subquery.c.item_id == KnowledgeItem.id)
+
+    facet_values = facet_counts(filters, plain) if facets else {}
+    if facets and not filters.types:
+        total = sum(n for _, n in facet_values["type"])  # every item has a type: no extra count
+    else:
+        total = db.session.scalar(sa.select(sa.func.count(KnowledgeItem.id)).where(*_matching(filters, None, plain)))
 
     by_date = (KnowledgeItem.publication_date.desc().nulls_last(), KnowledgeItem.id.desc())
-    if matches is not None and sort != "date":
-        order = (matches.c.score.desc(), *by_date)
-    else:
-        order = by_date
-    ids = list(db.session.scalars(base.order_by(*order).limit(per_page).offset((page - 1) * per_page)))
-    loaded = {i.id: i for i in db.session.scalars(sa.select(KnowledgeItem).where(KnowledgeItem.id.in_(ids)))}
+    order = (matches.c.score.desc(), *by_date) if ranked and matches is not None else by_date
+    ids = [] if not total else list(
+        db.session.scalars(filtered(matches).order_by(*order).limit(per_page).offset((page - 1) * per_page))
+    )
+    options = [selectinload(KnowledgeItem.files)]
+    if full:
+        options += [selectinload(KnowledgeItem.terms), selectinload(KnowledgeItem.congress)]
+    loaded = {
+        i.id: i for i in db.session.scalars(sa.select(KnowledgeItem).where(KnowledgeItem.id.in_(ids)).options(*options))
+    } if ids else {}
     stems = query.stems
     hits = [Hit(loaded[i], snippet_for(loaded[i], stems)) for i in ids if i in loaded]
 
-    facet_counts = {name: _facet_counts(name, filters, matches) for name in FACETS} if facets else {}
-    return SearchResult(hits=hits, total=total, page=page, per_page=per_page, facets=facet_counts, query=query)
+    return SearchResult(hits=hits, total=total or 0, page=page, per_page=per_page, facets=facet_values, query=query)
 
 
 def snippet_for(item: KnowledgeItem, stems: set[str]) -> Markup | None:
     """The summary (or body, or file text) around the first matching word, escaped then marked."""
-    sources = [item.summary, textmod.markdown_to_text(item.body), *(f.extracted_text for f in item.files)]
+    def sources() -> Iterator[str]:
+        yield item.summary
+        yield textmod.markdown_to_text(item.body)
+        for stored in item.files:
+            yield stored.extracted_text
+
     if stems:
-        for source in sources:
+        for source in sources():
             marked = textmod.highlight(source, stems)
             if marked is not None:
                 return marked
-    summary = item.summary or sources[1]
+    summary = item.summary or textmod.markdown_to_text(item.body)
     if not summary:
         return None
     return Markup.escape(summary if len(summary) <= 300 else summary[:300].rsplit(" ", 1)[0] + " …")

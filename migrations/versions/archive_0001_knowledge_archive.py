@@ -62,6 +62,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_knowledge_items_session_id'), ['session_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_knowledge_items_status'), ['status'], unique=False)
         batch_op.create_index('ix_knowledge_items_status_date', ['status', 'publication_date'], unique=False)
+        batch_op.create_index('ix_knowledge_items_facets', ['status', 'type', 'year', 'language', 'track_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_knowledge_items_track_id'), ['track_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_knowledge_items_track_name'), ['track_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_knowledge_items_type'), ['type'], unique=False)
@@ -132,7 +133,7 @@ def upgrade():
     )
     with op.batch_alter_table('knowledge_terms', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_knowledge_terms_item_id'), ['item_id'], unique=False)
-        batch_op.create_index('ix_knowledge_terms_kind_value', ['kind', 'value'], unique=False)
+        batch_op.create_index('ix_knowledge_terms_kind_value', ['kind', 'value', 'item_id'], unique=False)
 
     op.create_table('knowledge_versions',
     sa.Column('id', sa.Integer(), nullable=False),
