@@ -77,6 +77,12 @@ def markdown_to_text(source: str) -> str:
     return html.unescape(nh3.clean(rendered, tags=set())).strip()
 
 
+@lru_cache(maxsize=200_000)
+def word_key(word: str) -> str:
+    """The stem of a word as written (folded first)."""
+    return stem(fold(word))
+
+
 def highlight(text: str, stems: set[str], *, width: int = 28) -> Markup | None:
     """A window of ``text`` around the first word whose stem is asked for: escaped, then marked.
 
@@ -84,21 +90,29 @@ def highlight(text: str, stems: set[str], *, width: int = 28) -> Markup | None:
     """
     if not text or not stems:
         return None
-    found = [(m.start(), m.end()) for m in WORD.finditer(text)]
-    hits = [i for i, (s, e) in enumerate(found) if stem(fold(text[s:e])) in stems]
-    if not hits:
+    found: list[tuple[int, int]] = []
+    first_hit = None
+    for match in WORD.finditer(text):
+        found.append(match.span())
+        if first_hit is None and word_key(match.group()) in stems:
+            first_hit = len(found) - 1
+        if first_hit is not None and len(found) > first_hit + width:
+            break
+    if first_hit is None:
         return None
-    first = max(hits[0] - width // 3, 0)
+    first = max(first_hit - width // 3, 0)
     last = min(first + width, len(found)) - 1
+    more = last < len(found) - 1 or found[last][1] < len(text.rstrip())
     start = found[first][0] if first > 0 else 0
-    hit_set = set(hits)
     pieces: list[str] = ["… " if first > 0 else ""]
     cursor = start
     for i in range(first, last + 1):
         s, e = found[i]
-        pieces.append(str(html.escape(text[cursor:s])))
-        word = html.escape(text[s:e])
-        pieces.append(f"<mark>{word}</mark>" if i in hit_set else word)
+        pieces.append(html.escape(text[cursor:s]))
+        word = text[s:e]
+        escaped = html.escape(word)
+        pieces.append(f"<mark>{escaped}</mark>" if word_key(word) in stems else escaped)
         cursor = e
-    pieces.append(" …" if last < len(found) - 1 else html.escape(text[cursor:]))
+    tail = text[cursor:]
+    pieces.append(" …" if more and WORD.search(tail) else html.escape(tail))
     return Markup("".join(pieces))  # noqa: S704 - every piece escaped above
