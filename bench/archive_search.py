@@ -26,15 +26,20 @@ N_ITEMS = 2_000 if QUICK else 50_000
 N_QUERIES = 40 if QUICK else 200
 TARGET_P95_MS = 50.0
 
-WORDS = """veerkracht weerbaarheid samenleving gemeenten professionals jongeren ouders wijk buurt school
-polarisatie desinformatie mediawijsheid radicalisering extremisme discriminatie racisme criminaliteit preventie
-zelfbeschikking emancipatie identiteit ontwikkeling gezinsstructuren burgerschap cohesie ontmoeting participatie
-netwerken sleutelfiguren jongerenwerk werkplaats interventie evaluatie methode onderzoek kennisbasis praktijk
-beleid samenwerking expertise training gastles dialoog avond bewoners verenigingen bedrijven activiteiten hulp
-leefbaarheid veiligheid focusgebied uitkering middelen budget ministerie congres workshop sessie verslag
-presentatie rapport nieuws mijlpaal democratische rechtsstaat vrijheid keuzes kansen superdiversiteit migratie
-achtergrond opleiding religie stabiliteit inclusief omzien toekomst risicofactoren beschermende factoren buffer
-individu gemeenschap maatschappij palet geteste landelijk gebruiken testen werkt doen effectief bewezen""".split()
+WORDS = [
+    "veerkracht", "weerbaarheid", "samenleving", "gemeenten", "professionals", "jongeren", "ouders", "wijk",
+    "buurt", "school", "polarisatie", "desinformatie", "mediawijsheid", "radicalisering", "extremisme",
+    "discriminatie", "racisme", "criminaliteit", "preventie", "zelfbeschikking", "emancipatie", "identiteit",
+    "ontwikkeling", "gezinsstructuren", "burgerschap", "cohesie", "ontmoeting", "participatie", "netwerken",
+    "sleutelfiguren", "jongerenwerk", "werkplaats", "interventie", "evaluatie", "methode", "onderzoek",
+    "kennisbasis", "praktijk", "beleid", "samenwerking", "expertise", "training", "gastles", "dialoog", "avond",
+    "bewoners", "verenigingen", "bedrijven", "activiteiten", "hulp", "leefbaarheid", "veiligheid", "focusgebied",
+    "uitkering", "middelen", "budget", "ministerie", "congres", "workshop", "sessie", "verslag", "presentatie",
+    "rapport", "nieuws", "mijlpaal", "democratische", "rechtsstaat", "vrijheid", "keuzes", "kansen",
+    "superdiversiteit", "migratie", "achtergrond", "opleiding", "religie", "stabiliteit", "inclusief", "omzien",
+    "toekomst", "risicofactoren", "beschermende", "factoren", "buffer", "individu", "gemeenschap", "maatschappij",
+    "palet", "geteste", "landelijk", "gebruiken", "testen", "werkt", "doen", "effectief", "bewezen"
+]
 TRACKS = ["Digitale weerbaarheid", "Zelfbeschikking en emancipatie", "Preventie van jeugdcriminaliteit",
           "Netwerken en participatie"]
 TYPES = ["sessieverslag", "presentatie", "opname", "interventie", "evaluatie", "rapport", "nieuws", "mijlpaal"]
@@ -51,12 +56,16 @@ def _free_port() -> int:
 
 
 def _vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
-    """The base words plus Dutch-style compounds (jongerenwerk + plaats …), ranked by a Zipf law
-    (s = 1): a few words are very common and most are rare, as in real text."""
+    """Dutch function words, then the base words, then Dutch-style compounds (jongerenwerk + plaats
+    …), ranked by a Zipf law (s = 1) as in real text: function words are the most frequent, a few
+    content words are common, most are rare."""
+    from congress.archive.text import STOP_WORDS
+
     compounds = {a + b for a in WORDS for b in WORDS if a != b}
-    vocabulary = list(WORDS)
-    rng.shuffle(vocabulary)
-    vocabulary += rng.sample(sorted(compounds), 6000)
+    content = list(WORDS)
+    rng.shuffle(content)
+    content += rng.sample(sorted(compounds), 6000)
+    vocabulary = sorted(STOP_WORDS) + content
     weights = [1.0 / rank for rank in range(1, len(vocabulary) + 1)]
     return vocabulary, list(itertools.accumulate(weights))
 
@@ -67,6 +76,16 @@ CUMULATIVE: list[float] = []
 
 def _word(rng: random.Random) -> str:
     return VOCABULARY[bisect.bisect(CUMULATIVE, rng.random() * CUMULATIVE[-1]) % len(VOCABULARY)]
+
+
+def _query_word(rng: random.Random) -> str:
+    """What people type: content words, common ones more often (the same Zipf law)."""
+    from congress.archive.text import STOP_WORDS
+
+    while True:
+        word = _word(rng)
+        if word not in STOP_WORDS:
+            return word
 
 
 def _text(rng: random.Random, n: int) -> str:
@@ -80,16 +99,16 @@ def _queries(rng: random.Random) -> list[dict]:
         kind = i % 10
         q = {"q": "", "filters": {}, "sort": "relevance", "page": 1}
         if kind in (0, 1, 2):
-            q["q"] = _word(rng)
+            q["q"] = _query_word(rng)
         elif kind in (3, 4):
-            q["q"] = f"{_word(rng)} {_word(rng)}"
+            q["q"] = f"{_query_word(rng)} {_query_word(rng)}"
         elif kind == 5:
-            q["q"] = f'"{_word(rng)} {_word(rng)}"'
+            q["q"] = f'"{_query_word(rng)} {_query_word(rng)}"'
         elif kind == 6:
-            q["q"] = _word(rng)
+            q["q"] = _query_word(rng)
             q["filters"] = {"types": [rng.choice(TYPES)], "years": [rng.choice([2023, 2024, 2025])]}
         elif kind == 7:
-            q["q"] = _word(rng)
+            q["q"] = _query_word(rng)
             q["filters"] = {"factors": [rng.choice(FACTORS)], "tracks": [rng.choice(TRACKS)]}
             q["sort"] = "date"
         elif kind == 8:
@@ -98,8 +117,8 @@ def _queries(rng: random.Random) -> list[dict]:
             q["sort"] = "date"
             q["page"] = rng.randint(1, 5)
         else:
-            q["q"] = rng.choice(['"unbalanced ' + _word(rng), _word(rng) + "*", "NEAR(a b)", "x" * 5000,
-                                 _word(rng) + " AND OR"])
+            q["q"] = rng.choice(['"unbalanced ' + _query_word(rng), _query_word(rng) + "*", "NEAR(a b)", "x" * 5000,
+                                 _query_word(rng) + " AND OR"])
         queries.append(q)
     return queries
 
@@ -199,9 +218,11 @@ def _measure(database_url: str, label: str, items: list[dict], terms: list[dict]
          "target": "", "ok": None},
         {"benchmark": name, "database": label, "metric": "indexing throughput (items/s)",
          "value": round(len(items) / indexed), "target": "", "ok": None},
-        {"benchmark": name, "database": label, "metric": f"search p50 over {len(timings)} mixed queries with facets (ms)",
+        {"benchmark": name, "database": label, "metric":
+            f"search p50 over {len(timings)} mixed queries with facets (ms)",
          "value": round(p50, 1), "target": "", "ok": None},
-        {"benchmark": name, "database": label, "metric": f"search p95 over {len(timings)} mixed queries with facets (ms)",
+        {"benchmark": name, "database": label, "metric":
+            f"search p95 over {len(timings)} mixed queries with facets (ms)",
          "value": round(p95, 1), "target": f"≤ {TARGET_P95_MS:.0f}", "ok": p95 <= TARGET_P95_MS},
         {"benchmark": name, "database": label, "metric": "search max (ms)", "value": round(max(timings), 1),
          "target": "", "ok": None},

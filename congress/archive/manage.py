@@ -11,11 +11,11 @@ from congress.accounts.access import roles_required
 from congress.accounts.models import Role
 from congress.archive import files as filestore
 from congress.archive import services
+from congress.archive.files import FILE_CSP
 from congress.archive.forms import ArchiveSessionsForm, ItemForm, StatusForm, UploadForm, parse_links
 from congress.archive.labels import STATUS_LABELS
 from congress.archive.models import ItemStatus, KnowledgeItem
 from congress.core.models import Congress, Track
-from congress.archive.files import FILE_CSP
 from congress.extensions import db, talisman
 from congress.i18n import current_language
 

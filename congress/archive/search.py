@@ -19,7 +19,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from congress.archive import text as textmod
-from congress.archive.models import SEARCH_TABLE, ItemStatus, KnowledgeItem, KnowledgeTerm, TermKind
+from congress.archive.models import ItemStatus, KnowledgeItem, KnowledgeTerm, TermKind
 from congress.extensions import db
 
 MAX_QUERY_CHARS = 500
@@ -27,6 +27,8 @@ MAX_TERMS = 16
 MAX_PHRASES = 4
 PER_PAGE = 20
 MAX_PAGE = 500
+# Up to this many full-text matches, their ids drive the queries; beyond, the match runs inside them.
+SMALL_MATCH = 5000
 PHRASE = re.compile(r'"([^"]*)"')
 
 FACETS = ("type", "track", "year", "factor", "target_group", "language")
@@ -122,11 +124,6 @@ class Engine:
     def index(self, rows: Sequence[dict[str, Any]]) -> None:
         raise NotImplementedError
 
-    def remove(self, item_id: int) -> None:
-        db.session.execute(sa.text(f"DELETE FROM {SEARCH_TABLE} WHERE {self.key} = :id"), {"id": item_id})
-
-    key = "item_id"
-
     def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
         """(item_id, score) of matching items; a higher score is a better match. Unranked (for
         counts and facets) the score is 0 and cheaper to get."""
@@ -135,15 +132,15 @@ class Engine:
 
 class SqliteEngine(Engine):
     name = "sqlite"
-    key = "rowid"
+    # The SQL below names the index table (SEARCH_TABLE) literally: no text is ever formatted in.
 
     def index(self, rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
             return
         ids = [{"id": r["id"]} for r in rows]
-        db.session.execute(sa.text(f"DELETE FROM {SEARCH_TABLE} WHERE rowid = :id"), ids)
+        db.session.execute(sa.text("DELETE FROM knowledge_search WHERE rowid = :id"), ids)
         db.session.execute(
-            sa.text(f"INSERT INTO {SEARCH_TABLE} (rowid, title, summary, body) VALUES (:id, :title, :summary, :body)"),
+            sa.text("INSERT INTO knowledge_search (rowid, title, summary, body) VALUES (:id, :title, :summary, :body)"),
             [{"id": r["id"], "title": textmod.analyse(r["title"]), "summary": textmod.analyse(r["summary"]),
               "body": textmod.analyse(r["body"])} for r in rows],
         )
@@ -156,12 +153,14 @@ class SqliteEngine(Engine):
         return " AND ".join(parts)
 
     def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
-        score = f"-bm25({SEARCH_TABLE}, 8.0, 3.0, 1.0)" if ranked else "0.0"
+        sql = (
+            "SELECT rowid AS item_id, -bm25(knowledge_search, 8.0, 3.0, 1.0) AS score "
+            "FROM knowledge_search WHERE knowledge_search MATCH :fts"
+            if ranked else
+            "SELECT rowid AS item_id, 0.0 AS score FROM knowledge_search WHERE knowledge_search MATCH :fts"
+        )
         return (
-            sa.text(
-                f"SELECT rowid AS item_id, {score} AS score "
-                f"FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH :fts"
-            )
+            sa.text(sql)
             .bindparams(fts=self.fts_query(query))
             .columns(item_id=sa.Integer, score=sa.Float)
             .subquery("fts")
@@ -176,7 +175,7 @@ class PostgresEngine(Engine):
             return
         db.session.execute(
             sa.text(
-                f"INSERT INTO {SEARCH_TABLE} (item_id, document) VALUES (:id, "
+                "INSERT INTO knowledge_search (item_id, document) VALUES (:id, "
                 "setweight(to_tsvector('dutch', :title), 'A') || setweight(to_tsvector('dutch', :summary), 'B') "
                 "|| setweight(to_tsvector('dutch', :body), 'C')) "
                 "ON CONFLICT (item_id) DO UPDATE SET document = excluded.document"
@@ -194,12 +193,13 @@ class PostgresEngine(Engine):
         for i, phrase in enumerate(query.phrases):
             parts.append(f"phraseto_tsquery('dutch', :phrase{i})")
             params[f"phrase{i}"] = " ".join(phrase)
+        # Only fixed SQL fragments are joined here; the user's words are bound parameters.
         tsquery = " && ".join(parts)
+        score = "ts_rank_cd(s.document, q.query)" if ranked else "0.0"
+        sql = " ".join(["SELECT s.item_id AS item_id,", score, "AS score FROM knowledge_search s, (SELECT", tsquery,
+                        "AS query) q WHERE s.document @@ q.query"])
         return (
-            sa.text(
-                f"SELECT s.item_id AS item_id, {'ts_rank_cd(s.document, q.query)' if ranked else '0.0'} AS score "
-                f"FROM {SEARCH_TABLE} s, (SELECT {tsquery} AS query) q WHERE s.document @@ q.query"
-            )
+            sa.text(sql)
             .bindparams(**params)
             .columns(item_id=sa.Integer, score=sa.Float)
             .subquery("fts")
@@ -245,8 +245,10 @@ def reindex_all(batch: int = 500) -> int:
 # ---------------------------------------------------------------- searching
 
 def _term_filter(kind: TermKind, values: Sequence[str]) -> Any:
-    return KnowledgeItem.id.in_(
-        sa.select(KnowledgeTerm.item_id).where(KnowledgeTerm.kind == kind.value, KnowledgeTerm.value.in_(values))
+    # EXISTS probes the (item, kind, value) index per candidate item: cheap when a text query has
+    # already narrowed the candidates.
+    return sa.exists().where(
+        KnowledgeTerm.item_id == KnowledgeItem.id, KnowledgeTerm.kind == kind.value, KnowledgeTerm.value.in_(values)
     )
 
 
@@ -280,11 +282,10 @@ _ACTIVE = {"type": "types", "track": "tracks", "year": "years", "language": "lan
            "target_group": "target_groups"}
 
 
-def _matching(filters: SearchFilters, skip: str | None, matches: sa.Subquery | None) -> list[Any]:
+def _matching(filters: SearchFilters, skip: str | None, match: Any) -> list[Any]:
     conditions = _conditions(filters, skip=skip)
-    if matches is not None:
-        # IN (…) lets the engine run the full-text match once, not once per item.
-        conditions.append(KnowledgeItem.id.in_(sa.select(matches.c.item_id)))
+    if match is not None:
+        conditions.append(match)
     return conditions
 
 
@@ -292,10 +293,11 @@ def _sorted(counts: dict[Any, int]) -> list[tuple[Any, int]]:
     return sorted(((v, n) for v, n in counts.items() if v not in (None, "")), key=lambda vn: (-vn[1], str(vn[0])))
 
 
-def facet_counts(filters: SearchFilters, matches: sa.Subquery | None) -> dict[str, list[tuple[Any, int]]]:
+def facet_counts(filters: SearchFilters, matches: Any) -> dict[str, list[tuple[Any, int]]]:
     """Counts per facet value over the results without that facet's own filter (so the other
     values stay visible as alternatives). Facets without an active filter share one query:
-    one scan for the item columns and one for the terms, whatever the number of facets."""
+    one scan for the item columns and one for the terms, whatever the number of facets.
+    ``matches`` is the full-text condition on ``KnowledgeItem.id`` (or None)."""
     result: dict[str, dict[Any, int]] = {name: {} for name in FACETS}
     active = {name for name, attr in _ACTIVE.items() if getattr(filters, attr)}
 
@@ -343,26 +345,54 @@ def search(
     filters = filters or SearchFilters()
     query = parse_query(raw_query)
     page = min(max(page, 1), MAX_PAGE)
-    fts = engine()
     ranked = not query.empty and sort != "date"
-    matches = None if query.empty else fts.matches(query, ranked=ranked)
-    plain = None if query.empty else (fts.matches(query, ranked=False) if ranked else matches)
+    by_date = (KnowledgeItem.publication_date.desc().nulls_last(), KnowledgeItem.id.desc())
+    offset = (page - 1) * per_page
+    match: Any = None
+    scores: dict[int, float] | None = None
+    ranked_matches: sa.Subquery | None = None
+    if not query.empty:
+        fts = engine()
+        candidates = fts.matches(query, ranked=ranked)
+        rows = db.session.execute(sa.select(candidates.c.item_id, candidates.c.score).limit(SMALL_MATCH + 1)).all()
+        if len(rows) <= SMALL_MATCH:
+            # Few matches (the usual case): the ids themselves drive every following query.
+            scores = {item_id: score for item_id, score in rows}
+            match = KnowledgeItem.id.in_(list(scores)) if scores else sa.false()
+        else:
+            # Many matches: the engine runs the match inside each query (IN, so once per query).
+            plain = fts.matches(query, ranked=False)
+            match = KnowledgeItem.id.in_(sa.select(plain.c.item_id))
+            ranked_matches = candidates if ranked else None
 
-    def filtered(subquery: sa.Subquery | None) -> sa.Select:
-        stmt = sa.select(KnowledgeItem.id).where(*_conditions(filters))
-        return stmt if subquery is None else stmt.join(subquery, subquery.c.item_id == KnowledgeItem.id)
-
-    facet_values = facet_counts(filters, plain) if facets else {}
+    if scores == {}:
+        return SearchResult(hits=[], total=0, page=page, per_page=per_page,
+                            facets={name: [] for name in FACETS} if facets else {}, query=query)
+    facet_values = facet_counts(filters, match) if facets else {}
+    total: int | None = None
     if facets and not filters.types:
         total = sum(n for _, n in facet_values["type"])  # every item has a type: no extra count
-    else:
-        total = db.session.scalar(sa.select(sa.func.count(KnowledgeItem.id)).where(*_matching(filters, None, plain)))
 
-    by_date = (KnowledgeItem.publication_date.desc().nulls_last(), KnowledgeItem.id.desc())
-    order = (matches.c.score.desc(), *by_date) if ranked and matches is not None else by_date
-    ids = [] if not total else list(
-        db.session.scalars(filtered(matches).order_by(*order).limit(per_page).offset((page - 1) * per_page))
-    )
+    if ranked and scores is not None:
+        # Rank the (few) filtered matches here: by score, then newest first.
+        found = db.session.execute(
+            sa.select(KnowledgeItem.id, KnowledgeItem.publication_date).where(*_matching(filters, None, match))
+        ).all()
+        found.sort(key=lambda row: (-scores[row[0]], -(row[1].toordinal() if row[1] else 0), -row[0]))
+        total = len(found)
+        ids = [row[0] for row in found[offset:offset + per_page]]
+    else:
+        if total is None:
+            total = db.session.scalar(
+                sa.select(sa.func.count(KnowledgeItem.id)).where(*_matching(filters, None, match))
+            ) or 0
+        stmt = sa.select(KnowledgeItem.id).where(*_matching(filters, None, match))
+        if ranked_matches is not None:
+            stmt = stmt.join(ranked_matches, ranked_matches.c.item_id == KnowledgeItem.id)
+            order: tuple[Any, ...] = (ranked_matches.c.score.desc(), *by_date)
+        else:
+            order = by_date
+        ids = list(db.session.scalars(stmt.order_by(*order).limit(per_page).offset(offset))) if total else []
     options = [selectinload(KnowledgeItem.files)]
     if full:
         options += [selectinload(KnowledgeItem.terms), selectinload(KnowledgeItem.congress)]

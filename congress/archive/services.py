@@ -241,7 +241,8 @@ def _lines(data: dict[str, Any]) -> list[str]:
             lines.append(f"{name}:")
             lines += [f"  {line}" for line in str(value or "").splitlines()]
         else:
-            lines.append(f"{name}: {json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value}")
+            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+            lines.append(f"{name}: {shown}")
     return lines
 
 
@@ -377,7 +378,9 @@ def invitation_for(secret: str) -> SpeakerInvitation | None:
     """A valid invitation for the link's secret; None when unknown, expired or the item moved on."""
     if not secret or len(secret) > 200:
         return None
-    invitation = db.session.scalar(sa.select(SpeakerInvitation).where(SpeakerInvitation.token_hash == hash_secret(secret)))
+    invitation = db.session.scalar(
+        sa.select(SpeakerInvitation).where(SpeakerInvitation.token_hash == hash_secret(secret))
+    )
     if invitation is None or invitation.expires_at <= utcnow():
         return None
     if invitation.item.status not in (ItemStatus.DRAFT.value, ItemStatus.IN_REVIEW.value):

@@ -16,11 +16,11 @@ from werkzeug.datastructures import MultiDict
 from congress.accounts.models import Role
 from congress.archive import files as filestore
 from congress.archive import search, services
+from congress.archive.files import FILE_CSP
 from congress.archive.forms import ContributeForm
 from congress.archive.labels import EVIDENCE_LABELS, FACET_LABELS, TYPE_LABELS, facet_value_label
 from congress.archive.models import ItemStatus, KnowledgeItem
 from congress.archive.text import render_markdown
-from congress.archive.files import FILE_CSP
 from congress.extensions import db, talisman
 
 bp = Blueprint("archive", __name__)

@@ -78,6 +78,7 @@ def office_bytes(kind: str, text: str = "Dia over veerkracht") -> bytes:
             archive.writestr("ppt/slides/slide1.xml",
                              f"<p:sld xmlns:p='urn:p' xmlns:a='urn:a'><a:t>{text}</a:t></p:sld>")
         else:
-            archive.writestr("word/document.xml",
-                             f"<w:document xmlns:w='urn:w'><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>")
+            paragraph = f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p>"
+            document = f"<w:document xmlns:w='urn:w'><w:body>{paragraph}</w:body></w:document>"
+            archive.writestr("word/document.xml", document)
     return buffer.getvalue()
