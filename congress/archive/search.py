@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from markupsafe import Markup
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from congress.archive import text as textmod
 from congress.archive.models import ItemStatus, KnowledgeItem, KnowledgeTerm, TermKind
@@ -28,7 +28,7 @@ MAX_PHRASES = 4
 PER_PAGE = 20
 MAX_PAGE = 500
 # Up to this many full-text matches, their ids drive the queries; beyond, the match runs inside them.
-SMALL_MATCH = 5000
+SMALL_MATCH = 2000
 PHRASE = re.compile(r'"([^"]*)"')
 
 FACETS = ("type", "track", "year", "factor", "target_group", "language")
@@ -247,9 +247,8 @@ def reindex_all(batch: int = 500) -> int:
 def _term_filter(kind: TermKind, values: Sequence[str]) -> Any:
     # EXISTS probes the (item, kind, value) index per candidate item: cheap when a text query has
     # already narrowed the candidates.
-    return sa.exists().where(
-        KnowledgeTerm.item_id == KnowledgeItem.id, KnowledgeTerm.kind == kind.value, KnowledgeTerm.value.in_(values)
-    )
+    term = aliased(KnowledgeTerm)
+    return sa.exists().where(term.item_id == KnowledgeItem.id, term.kind == kind.value, term.value.in_(values))
 
 
 def _conditions(filters: SearchFilters, skip: str | None = None) -> list[Any]:
@@ -283,10 +282,15 @@ _ACTIVE = {"type": "types", "track": "tracks", "year": "years", "language": "lan
 
 
 def _matching(filters: SearchFilters, skip: str | None, match: Any) -> list[Any]:
-    conditions = _conditions(filters, skip=skip)
-    if match is not None:
-        conditions.append(match)
-    return conditions
+    if match is None:
+        return _conditions(filters, skip=skip)
+    if db.engine.dialect.name == "sqlite" and filters.statuses:
+        # SQLite has no statistics here and would walk the status index (nearly every item);
+        # "+status" disqualifies that index, so the full-text matches drive the query.
+        plain = SearchFilters(**{**filters.__dict__, "statuses": ()})
+        status = sa.literal_column("+knowledge_items.status").in_(list(filters.statuses))
+        return [status, *_conditions(plain, skip=skip), match]
+    return [*_conditions(filters, skip=skip), match]
 
 
 def _sorted(counts: dict[Any, int]) -> list[tuple[Any, int]]:
@@ -319,12 +323,20 @@ def facet_counts(filters: SearchFilters, matches: Any) -> dict[str, list[tuple[A
     groups += [([name], name) for name in _FACET_TERMS if name in active]
     kinds = {kind.value: name for name, kind in _FACET_TERMS.items()}
     for names, skip in groups:
-        ids = sa.select(KnowledgeItem.id).where(*_matching(filters, skip, matches))
-        stmt = (
-            sa.select(KnowledgeTerm.kind, KnowledgeTerm.value, sa.func.count())
-            .where(KnowledgeTerm.kind.in_([_FACET_TERMS[n].value for n in names]), KnowledgeTerm.item_id.in_(ids))
-            .group_by(KnowledgeTerm.kind, KnowledgeTerm.value)
-        )
+        wanted = KnowledgeTerm.kind.in_([_FACET_TERMS[n].value for n in names])
+        count = sa.select(KnowledgeTerm.kind, KnowledgeTerm.value, sa.func.count())
+        if matches is None:
+            # Everything (or a filtered listing): walk the terms, check their items.
+            ids = sa.select(KnowledgeItem.id).where(*_matching(filters, skip, None))
+            stmt = count.where(wanted, KnowledgeTerm.item_id.in_(ids))
+        else:
+            # A text query: from the matching items to their terms.
+            stmt = (
+                count.select_from(KnowledgeItem)
+                .join(KnowledgeTerm, KnowledgeTerm.item_id == KnowledgeItem.id)
+                .where(wanted, *_matching(filters, skip, matches))
+            )
+        stmt = stmt.group_by(KnowledgeTerm.kind, KnowledgeTerm.value)
         for kind, value, count in db.session.execute(stmt):
             result[kinds[kind]][value] = count
     return {name: _sorted(counts) for name, counts in result.items()}
@@ -353,17 +365,20 @@ def search(
     ranked_matches: sa.Subquery | None = None
     if not query.empty:
         fts = engine()
-        candidates = fts.matches(query, ranked=ranked)
-        rows = db.session.execute(sa.select(candidates.c.item_id, candidates.c.score).limit(SMALL_MATCH + 1)).all()
-        if len(rows) <= SMALL_MATCH:
+        plain = fts.matches(query, ranked=False)
+        found_ids = list(db.session.scalars(sa.select(plain.c.item_id).limit(SMALL_MATCH + 1)))
+        if len(found_ids) <= SMALL_MATCH:
             # Few matches (the usual case): the ids themselves drive every following query.
-            scores = {item_id: score for item_id, score in rows}
-            match = KnowledgeItem.id.in_(list(scores)) if scores else sa.false()
+            if ranked and found_ids:
+                candidates = fts.matches(query, ranked=True)
+                scores = dict(db.session.execute(sa.select(candidates.c.item_id, candidates.c.score)).tuples().all())
+            else:
+                scores = dict.fromkeys(found_ids, 0.0)
+            match = KnowledgeItem.id.in_(found_ids) if found_ids else sa.false()
         else:
             # Many matches: the engine runs the match inside each query (IN, so once per query).
-            plain = fts.matches(query, ranked=False)
             match = KnowledgeItem.id.in_(sa.select(plain.c.item_id))
-            ranked_matches = candidates if ranked else None
+            ranked_matches = fts.matches(query, ranked=True) if ranked else None
 
     if scores == {}:
         return SearchResult(hits=[], total=0, page=page, per_page=per_page,
@@ -373,7 +388,7 @@ def search(
     if facets and not filters.types:
         total = sum(n for _, n in facet_values["type"])  # every item has a type: no extra count
 
-    if ranked and scores is not None:
+    if ranked and scores:
         # Rank the (few) filtered matches here: by score, then newest first.
         found = db.session.execute(
             sa.select(KnowledgeItem.id, KnowledgeItem.publication_date).where(*_matching(filters, None, match))
