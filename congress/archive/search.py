@@ -316,7 +316,7 @@ def facet_counts(filters: SearchFilters, matches: Any) -> dict[str, list[tuple[A
         if name in active:
             column = _FACET_COLUMNS[name]
             stmt = sa.select(column, sa.func.count()).where(*_matching(filters, name, matches)).group_by(column)
-            result[name] = dict(db.session.execute(stmt).tuples().all())
+            result[name] = dict(db.session.execute(stmt).all())
 
     shared_terms = [name for name in _FACET_TERMS if name not in active]
     groups = [(shared_terms, None)] if shared_terms else []
@@ -371,7 +371,7 @@ def search(
             # Few matches (the usual case): the ids themselves drive every following query.
             if ranked and found_ids:
                 candidates = fts.matches(query, ranked=True)
-                scores = dict(db.session.execute(sa.select(candidates.c.item_id, candidates.c.score)).tuples().all())
+                scores = dict(db.session.execute(sa.select(candidates.c.item_id, candidates.c.score)).all())
             else:
                 scores = dict.fromkeys(found_ids, 0.0)
             match = KnowledgeItem.id.in_(found_ids) if found_ids else sa.false()
