@@ -50,6 +50,9 @@ class ItemForm(FlaskForm):
     evidence_status = SelectField(_l("Evidence status (interventions)"), choices=[])
     setting = StringField(_l("Setting (interventions)"), validators=[Length(max=300)])
     links = TextAreaField(_l("Links"), description=_l("One per line: title | https://…"))
+    related = StringField(_l("Related items"),
+                          description=_l("Permalink keys of related items (e.g. an intervention's evaluations), "
+                                         "separated by commas."))
     note = StringField(_l("What did you change?"), validators=[Length(max=300)])
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003

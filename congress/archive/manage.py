@@ -76,6 +76,15 @@ def _load(form: ItemForm, item: KnowledgeItem) -> None:
     form.evidence_status.data = item.evidence_status or ""
     form.setting.data = item.setting
     form.links.data = "\n".join(f"{link.get('title', '')} | {link['url']}" for link in item.links or [])
+    form.related.data = ", ".join(r.key for r in item.related)
+
+
+def _set_related(item: KnowledgeItem, form: ItemForm) -> None:
+    keys = [k.strip() for k in (form.related.data or "").replace("\n", ",").split(",") if k.strip()]
+    wanted = [services.item_by_key(k) for k in keys[:50]]
+    ids = [w.id for w in wanted if w is not None]
+    if sorted(ids) != sorted(r.id for r in item.related):
+        services.set_related(item, ids)
 
 
 @bp.route("/")
@@ -99,6 +108,7 @@ def new_item():  # noqa: ANN201
     if form.validate_on_submit():
         fields = _fields(form)
         item = services.create_item(fields.pop("type"), fields.pop("title"), note=form.note.data or "", **fields)
+        _set_related(item, form)
         db.session.commit()
         flash(_("The item has been saved as a draft."), "success")
         return redirect(url_for("archive_manage.edit_item", item_id=item.id))
@@ -115,6 +125,7 @@ def edit_item(item_id: int):  # noqa: ANN201
         _load(form, item)
     if form.validate_on_submit():
         version = services.update_item(item, note=form.note.data or "", **_fields(form))
+        _set_related(item, form)
         db.session.commit()
         if version is None:
             flash(_("Nothing was changed."), "info")

@@ -240,3 +240,13 @@ def _register_editorial_pages(state) -> None:  # noqa: ANN001
 
 
 bp.record_once(_register_editorial_pages)
+
+
+@bp.cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the full-text index of every knowledge item (flask archive reindex)."""
+    import click
+
+    count = search.reindex_all()
+    db.session.commit()
+    click.echo(f"{count} knowledge items indexed.")

@@ -121,13 +121,20 @@ def test_editor_pages(app, organiser):
     response = editor.post(f"/manage/kennisbank/{item.id}", data=data)
     assert response.status_code == 200 and "https://" in response.get_data(as_text=True)  # the link is refused
     data["links"] = ""
+    evaluation = make_item("Evaluatie training", item_type="evaluatie")
+    data["related"] = f"{evaluation.key}, onbekend"
     assert editor.post(f"/manage/kennisbank/{item.id}", data=data).status_code == 302
+    db.session.refresh(item)
+    assert item.related == [evaluation]
     assert editor.get(f"/manage/kennisbank/{item.id}/versions").status_code == 200
     diff = editor.get(f"/manage/kennisbank/{item.id}/versions/2").get_data(as_text=True)
     assert "Weerbaarheidstraining 2.0" in diff
     assert editor.post(f"/manage/kennisbank/{item.id}/versions/1/restore").status_code == 302
     db.session.refresh(item)
     assert item.title == "Weerbaarheidstraining" and len(item.versions) == 3
+    # A draft intervention is not shown on the public page of its evaluation.
+    assert "Weerbaarheidstraining" not in app.test_client().get(f"/kennisbank/item/{evaluation.key}").get_data(
+        as_text=True)
     assert editor.get(f"/manage/kennisbank/{item.id}/versions/99").status_code == 404
     # An impossible status change is refused with a message, not an error.
     response = editor.post(f"/manage/kennisbank/{item.id}/status", data={"status-status": "published"},
@@ -146,3 +153,15 @@ def test_archive_sessions_page(app, organiser):
     response = editor.post(f"/manage/kennisbank/sessions/{congress.slug}", data={"all": "1"}, follow_redirects=True)
     assert "1 sessies gearchiveerd" in response.get_data(as_text=True)
     assert editor.get("/manage/kennisbank/sessions/bestaatniet").status_code == 404
+
+
+def test_reindex_command(app, runner):
+    from congress.archive import search
+
+    make_item("Herindexeren", summary="veerkracht")
+    db.session.execute(sa.text("DELETE FROM knowledge_search"))
+    db.session.commit()
+    assert search.search("veerkracht").total == 0
+    result = runner.invoke(args=["archive", "reindex"])
+    assert result.exit_code == 0 and "1 knowledge items indexed" in result.output
+    assert search.search("veerkracht").total == 1
