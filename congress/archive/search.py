@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from markupsafe import Markup
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import aliased, selectinload
 
 from congress.archive import text as textmod
@@ -120,6 +121,11 @@ class SearchResult:
 
 class Engine:
     name = ""
+    # Up to this many matches, their ids are handed to the following queries.
+    max_ids = SMALL_MATCH
+
+    def id_condition(self, ids: list[int]) -> Any:
+        return KnowledgeItem.id.in_(ids)
 
     def index(self, rows: Sequence[dict[str, Any]]) -> None:
         raise NotImplementedError
@@ -169,6 +175,11 @@ class SqliteEngine(Engine):
 
 class PostgresEngine(Engine):
     name = "postgresql"
+    max_ids = 200_000
+
+    def id_condition(self, ids: list[int]) -> Any:
+        # One array parameter, however many ids: = ANY(%(ids)s).
+        return KnowledgeItem.id == sa.any_(sa.bindparam("match_ids", ids, type_=postgresql.ARRAY(sa.Integer)))
 
     def index(self, rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
@@ -342,6 +353,57 @@ def facet_counts(filters: SearchFilters, matches: Any) -> dict[str, list[tuple[A
     return {name: _sorted(counts) for name, counts in result.items()}
 
 
+def _small_result(filters: SearchFilters, ids: list[int], scores: dict[int, float] | None, offset: int,
+                  per_page: int, facets: bool) -> tuple[int, list[int], dict[str, list[tuple[Any, int]]]]:
+    """Total, the page's ids and the facets of a small set of matches, computed here with the same
+    rules as :func:`facet_counts` (each facet ignores its own filter)."""
+    rows = db.session.execute(
+        sa.select(KnowledgeItem.id, KnowledgeItem.type, KnowledgeItem.track_name, KnowledgeItem.year,
+                  KnowledgeItem.language, KnowledgeItem.publication_date)
+        .where(engine().id_condition(ids),
+               KnowledgeItem.status.in_(list(filters.statuses)) if filters.statuses else sa.true())
+    ).all()
+    item_terms: dict[int, dict[str, set[str]]] = {}
+    for item_id, kind, value in db.session.execute(
+        sa.select(KnowledgeTerm.item_id, KnowledgeTerm.kind, KnowledgeTerm.value)
+        .where(KnowledgeTerm.item_id.in_([r[0] for r in rows]) if rows else sa.false(),
+               KnowledgeTerm.kind.in_([k.value for k in _FACET_TERMS.values()]))
+    ):
+        item_terms.setdefault(item_id, {}).setdefault(kind, set()).add(value)
+    wanted = {name: {str(v) for v in getattr(filters, attr)} for name, attr in _ACTIVE.items()}
+    column = {"type": 1, "track": 2, "year": 3, "language": 4}
+
+    def values(row: Any, name: str) -> set[str]:
+        if name in column:
+            value = row[column[name]]
+            return set() if value in (None, "") else {str(value)}
+        return item_terms.get(row[0], {}).get(_FACET_TERMS[name].value, set())
+
+    def passes(row: Any, name: str) -> bool:
+        return not wanted[name] or bool(values(row, name) & wanted[name])
+
+    counts: dict[str, dict[Any, int]] = {name: {} for name in FACETS}
+    results = []
+    for row in rows:
+        ok = {name: passes(row, name) for name in FACETS}
+        failing = [name for name in FACETS if not ok[name]]
+        if not failing:
+            results.append(row)
+        if facets and len(failing) <= 1:
+            for name in FACETS:
+                if failing and failing[0] != name:
+                    continue
+                for value in values(row, name):
+                    key: Any = int(value) if name == "year" else value
+                    counts[name][key] = counts[name].get(key, 0) + 1
+    if scores is not None:
+        results.sort(key=lambda r: (-scores.get(r[0], 0.0), -(r[5].toordinal() if r[5] else 0), -r[0]))
+    else:
+        results.sort(key=lambda r: (-(r[5].toordinal() if r[5] else 0), -r[0]))
+    page_ids = [r[0] for r in results[offset:offset + per_page]]
+    return len(results), page_ids, ({name: _sorted(c) for name, c in counts.items()} if facets else {})
+
+
 def search(
     raw_query: str | None = "",
     filters: SearchFilters | None = None,
@@ -366,37 +428,37 @@ def search(
     if not query.empty:
         fts = engine()
         plain = fts.matches(query, ranked=False)
-        found_ids = list(db.session.scalars(sa.select(plain.c.item_id).limit(SMALL_MATCH + 1)))
-        if len(found_ids) <= SMALL_MATCH:
-            # Few matches (the usual case): the ids themselves drive every following query.
-            if ranked and found_ids:
-                candidates = fts.matches(query, ranked=True)
-                scores = dict(db.session.execute(sa.select(candidates.c.item_id, candidates.c.score)).all())
-            else:
-                scores = dict.fromkeys(found_ids, 0.0)
-            match = KnowledgeItem.id.in_(found_ids) if found_ids else sa.false()
+        found_ids = list(db.session.scalars(sa.select(plain.c.item_id).limit(fts.max_ids + 1)))
+        if len(found_ids) <= fts.max_ids:
+            # The ids of the matches drive every following query (the match runs once).
+            match = fts.id_condition(found_ids) if found_ids else sa.false()
+            if not found_ids:
+                scores = {}
+            elif len(found_ids) <= SMALL_MATCH:
+                if ranked:
+                    candidates = fts.matches(query, ranked=True)
+                    scores = dict(db.session.execute(sa.select(candidates.c.item_id, candidates.c.score)).all())
+                else:
+                    scores = dict.fromkeys(found_ids, 0.0)
+            elif ranked:
+                ranked_matches = fts.matches(query, ranked=True)
         else:
-            # Many matches: the engine runs the match inside each query (IN, so once per query).
+            # Very many matches: the engine runs the match inside each query (IN, so once per query).
             match = KnowledgeItem.id.in_(sa.select(plain.c.item_id))
             ranked_matches = fts.matches(query, ranked=True) if ranked else None
 
     if scores == {}:
         return SearchResult(hits=[], total=0, page=page, per_page=per_page,
                             facets={name: [] for name in FACETS} if facets else {}, query=query)
-    facet_values = facet_counts(filters, match) if facets else {}
-    total: int | None = None
-    if facets and not filters.types:
-        total = sum(n for _, n in facet_values["type"])  # every item has a type: no extra count
-
-    if ranked and scores:
-        # Rank the (few) filtered matches here: by score, then newest first.
-        found = db.session.execute(
-            sa.select(KnowledgeItem.id, KnowledgeItem.publication_date).where(*_matching(filters, None, match))
-        ).all()
-        found.sort(key=lambda row: (-scores[row[0]], -(row[1].toordinal() if row[1] else 0), -row[0]))
-        total = len(found)
-        ids = [row[0] for row in found[offset:offset + per_page]]
+    if scores is not None and len(scores) <= SMALL_MATCH:
+        # Few matches: one read of their facet columns and terms; filter, count and rank here.
+        total, ids, facet_values = _small_result(filters, list(scores), scores if ranked else None,
+                                                 offset, per_page, facets)
     else:
+        facet_values = facet_counts(filters, match) if facets else {}
+        total = None
+        if facets and not filters.types:
+            total = sum(n for _, n in facet_values["type"])  # every item has a type: no extra count
         if total is None:
             total = db.session.scalar(
                 sa.select(sa.func.count(KnowledgeItem.id)).where(*_matching(filters, None, match))

@@ -144,3 +144,39 @@ def test_withdrawn_and_deleted_items_leave_the_results(app):
     db.session.delete(item)
     db.session.commit()
     assert search.search("weerbaarheid").total == 0
+
+
+def test_the_three_query_strategies_agree(app, monkeypatch):
+    """Few matches are counted in Python, more in SQL with their ids, very many with the match
+    inside each query: all three give the same totals, facets and order."""
+    import random
+
+    rng = random.Random(7)
+    words = ["weerbaarheid", "jongeren", "wijk", "ouders", "school", "cohesie"]
+    for i in range(40):
+        make_item(f"Item {i} {rng.choice(words)}", summary=" ".join(rng.sample(words, 3)),
+                  item_type=rng.choice(["interventie", "evaluatie", "rapport"]),
+                  factors=rng.sample(["sociale cohesie", "digitale weerbaarheid", "democratisch burgerschap"], 1),
+                  target_groups=rng.sample(["jongeren", "ouders"], rng.randint(0, 2)),
+                  publication_date=f"202{rng.randint(3, 5)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}")
+    cases = [
+        ("weerbaarheid", SearchFilters(), "relevance"),
+        ("jongeren wijk", SearchFilters(types=["interventie", "rapport"]), "relevance"),
+        ("school", SearchFilters(factors=["sociale cohesie"], years=[2024, 2025]), "date"),
+        ('"jongeren wijk"', SearchFilters(target_groups=["ouders"]), "relevance"),
+    ]
+
+    def run():
+        out = []
+        for q, f, sort in cases:
+            r = search.search(q, f, sort=sort, per_page=7, page=2)
+            out.append((r.total, [h.item.id for h in r.hits], r.facets))
+        return out
+
+    default = run()
+    assert any(total > 7 for total, _, _ in default)
+    monkeypatch.setattr(search, "SMALL_MATCH", 0)
+    assert run() == default
+    monkeypatch.setattr(search.Engine, "max_ids", 0)
+    monkeypatch.setattr(search.PostgresEngine, "max_ids", 0)
+    assert run() == default
