@@ -47,7 +47,14 @@ def test_upgrade_downgrade_upgrade_and_no_drift(app, empty_database):
     with other.app_context():
         upgrade(directory=MIGRATIONS)
         with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+            # Tables a capability manages outside the ORM (full-text indexes) are not compared.
+            unmanaged = tuple(db.metadata.info.get("unmanaged_table_prefixes", ()))
+
+            def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001, ANN202
+                return not (type_ == "table" and reflected and compare_to is None and name.startswith(unmanaged))
+
+            opts = {"compare_type": True, "include_object": include_object}
+            diff = compare_metadata(MigrationContext.configure(conn, opts=opts), db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
 
         downgrade(directory=MIGRATIONS, revision="base")

@@ -1437,3 +1437,26 @@ def register_pending_speakers(congress: Congress) -> int:
         if any(s.registered_at is None for s in proposal.speakers):
             done += register_confirmed_speakers(proposal)
     return done
+
+
+# --- the knowledge archive takes up the slides -------------------------------------------------
+
+def _slides_for_archive(session: ProgrammeSession):  # noqa: ANN202
+    """Slides speakers uploaded for ``session``, for the archive when it archives the session."""
+    from congress.archive.hooks import SessionFile
+
+    for slide in session_slides(session.id):
+        if slide.path.exists():
+            yield SessionFile(filename=slide.original_name, data=slide.path.read_bytes(),
+                              description=_("Slides"), uploaded_by="")
+
+
+def _connect_archive() -> None:
+    try:
+        from congress.archive.hooks import register_session_file_provider
+    except ImportError:  # the archive capability is not installed
+        return
+    register_session_file_provider(_slides_for_archive)
+
+
+_connect_archive()

@@ -308,3 +308,33 @@ def test_cli_registers_pending_speakers_once_registration_exists(app, congress, 
     result = runner.invoke(args=["cfp", "register-speakers", congress.slug])
     assert "0 speaker(s) registered." in result.output
     assert len(calls) == 1
+
+
+def test_slides_are_taken_up_by_the_archive(app, congress):
+    """An ended edition's session is archived with the slides its speaker uploaded in the call."""
+    from datetime import timedelta
+
+    from congress.archive import services as archive
+
+    open_call(congress)
+    speaker = make_speaker()
+    proposal = make_proposal(congress, speaker)
+    services.decide([proposal], "accept")
+    proposal.confirm_token_hash = services.accounts.hash_secret("t")
+    db.session.commit()
+    services.confirm_proposal("t")
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    services.upload_slides(proposal, speaker, "weerbaar-online.pdf", buffer.getvalue())
+    outcome = archive.archive_sessions(congress, [proposal.session_id], today=congress.ends_on + timedelta(days=1),
+                                       invite=False)
+    db.session.commit()
+    [item] = outcome.items
+    assert outcome.refused_files == []
+    assert [f.filename for f in item.files] == ["weerbaar-online.pdf"]

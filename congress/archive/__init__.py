@@ -1,0 +1,1 @@
+"""Knowledge archive: sessions, interventions and evaluations live on as searchable knowledge items."""

@@ -1,0 +1,171 @@
+"""JSON API: GET /api/v1/knowledge (public search of the knowledge base)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, jsonify, request, url_for
+
+from congress.archive import search, services
+from congress.archive.models import ItemStatus, KnowledgeItem
+from congress.archive.views import filters_from_args, query_args
+
+bp = Blueprint("archive_api", __name__)
+
+
+def item_json(item: KnowledgeItem, snippet: str | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "key": item.key,
+        "type": item.type,
+        "title": item.title,
+        "summary": item.summary,
+        "year": item.year,
+        "publication_date": item.publication_date.isoformat() if item.publication_date else None,
+        "track": item.track_name or None,
+        "edition": item.congress.slug if item.congress else None,
+        "authors": list(item.authors or []),
+        "organisations": list(item.organisations or []),
+        "tags": item.tags,
+        "protective_factors": item.factors,
+        "target_groups": item.target_groups,
+        "language": item.language,
+        "licence": item.licence,
+        "evidence_status": item.evidence_status,
+        "url": url_for("archive.item", key=item.key, _external=True),
+        "files": [
+            {"name": f.filename, "type": f.content_type, "size": f.size,
+             "url": url_for("archive.download", key=item.key, file_id=f.id, _external=True)}
+            for f in item.files
+        ],
+        "links": list(item.links or []),
+    }
+    if snippet is not None:
+        data["snippet"] = snippet
+    return data
+
+
+@bp.route("/knowledge")
+def knowledge():  # noqa: ANN201
+    q, sort, page = query_args(request.args)
+    per_page = min(max(request.args.get("per_page", search.PER_PAGE, type=int) or search.PER_PAGE, 1), 100)
+    result = search.search(q, filters_from_args(request.args), sort=sort, page=page, per_page=per_page, full=True)
+    return jsonify({
+        "query": q,
+        "page": result.page,
+        "per_page": result.per_page,
+        "pages": result.pages,
+        "total": result.total,
+        "items": [item_json(h.item, str(h.snippet) if h.snippet is not None else None) for h in result.hits],
+        "facets": {name: [{"value": v, "count": n} for v, n in values] for name, values in result.facets.items()},
+    })
+
+
+@bp.route("/knowledge/<key>")
+def knowledge_item(key: str):  # noqa: ANN201
+    item = services.item_by_key(key)
+    if item is None or item.status not in (ItemStatus.PUBLISHED.value, ItemStatus.WITHDRAWN.value):
+        abort(404)
+    if item.status == ItemStatus.WITHDRAWN.value:
+        abort(410, description=item.withdrawal_reason or "This item has been withdrawn.")
+    return jsonify(item_json(item))
+
+
+_filter_params = [
+    {"name": "q", "in": "query", "schema": {"type": "string"},
+     "description": 'Words (Dutch stemming, accents ignored) and "quoted phrases"; any text is accepted.'},
+    {"name": "type", "in": "query", "schema": {"type": "array", "items": {"type": "string", "enum": [
+        "sessieverslag", "presentatie", "opname", "interventie", "evaluatie", "rapport", "nieuws", "mijlpaal"]}},
+     "style": "form", "explode": True},
+    {"name": "track", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form",
+     "explode": True, "description": "Track name (Dutch), e.g. Digitale weerbaarheid"},
+    {"name": "year", "in": "query", "schema": {"type": "array", "items": {"type": "integer"}}, "style": "form",
+     "explode": True},
+    {"name": "factor", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form",
+     "explode": True, "description": "Protective factor"},
+    {"name": "target_group", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
+     "style": "form", "explode": True},
+    {"name": "language", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form",
+     "explode": True},
+    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["relevance", "date"]}},
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+]
+
+OPENAPI_PATHS = {
+    "/knowledge": {
+        "get": {
+            "summary": "Search the knowledge base",
+            "operationId": "searchKnowledge",
+            "parameters": _filter_params,
+            "responses": {
+                "200": {
+                    "description": "One page of published knowledge items with facet counts",
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/KnowledgeSearch"}}},
+                }
+            },
+        }
+    },
+    "/knowledge/{key}": {
+        "get": {
+            "summary": "One published knowledge item",
+            "operationId": "getKnowledgeItem",
+            "parameters": [{"name": "key", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {
+                "200": {"description": "The item",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/KnowledgeItem"}}}},
+                "404": {"description": "No such published item",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+                "410": {"description": "The item has been withdrawn",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            },
+        }
+    },
+}
+
+_strings = {"type": "array", "items": {"type": "string"}}
+OPENAPI_SCHEMAS = {
+    "KnowledgeItem": {
+        "type": "object",
+        "required": ["key", "type", "title", "summary", "url", "language", "licence"],
+        "properties": {
+            "key": {"type": "string"},
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "summary": {"type": "string"},
+            "snippet": {"type": "string", "description": "HTML: escaped text with <mark> around matches"},
+            "year": {"type": ["integer", "null"]},
+            "publication_date": {"type": ["string", "null"], "format": "date"},
+            "track": {"type": ["string", "null"]},
+            "edition": {"type": ["string", "null"]},
+            "authors": _strings,
+            "organisations": _strings,
+            "tags": _strings,
+            "protective_factors": _strings,
+            "target_groups": _strings,
+            "language": {"type": "string"},
+            "licence": {"type": "string"},
+            "evidence_status": {"type": ["string", "null"],
+                                "enum": ["in_ontwikkeling", "getest", "bewezen_effectief", None]},
+            "url": {"type": "string", "format": "uri"},
+            "files": {"type": "array", "items": {"type": "object", "properties": {
+                "name": {"type": "string"}, "type": {"type": "string"}, "size": {"type": "integer"},
+                "url": {"type": "string", "format": "uri"}}}},
+            "links": {"type": "array", "items": {"type": "object", "properties": {
+                "title": {"type": "string"}, "url": {"type": "string"}}}},
+        },
+    },
+    "KnowledgeSearch": {
+        "type": "object",
+        "required": ["query", "page", "per_page", "pages", "total", "items", "facets"],
+        "properties": {
+            "query": {"type": "string"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "pages": {"type": "integer"},
+            "total": {"type": "integer"},
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/KnowledgeItem"}},
+            "facets": {"type": "object", "additionalProperties": {"type": "array", "items": {
+                "type": "object", "properties": {"value": {}, "count": {"type": "integer"}}}}},
+        },
+    },
+}

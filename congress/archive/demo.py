@@ -1,0 +1,229 @@
+"""Demo data for the knowledge base: the 2024 edition's sessions as published items, plus
+interventions (with their evidence status), evaluations, a report, news and milestones.
+
+The texts follow the Agenda's letters to the House of Representatives (7 July 2023 and
+26 November 2024). Evidence statuses stay modest, as the letters do: the Agenda was still testing
+what works ("testen wat werkt") and would only afterwards judge which interventions are most
+effective, so no demo intervention is marked as proven effective. Idempotent.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import sqlalchemy as sa
+
+from congress.archive import services
+from congress.archive.models import ItemStatus, KnowledgeItem
+from congress.core.models import Congress
+from congress.extensions import db
+
+SESSION_TEXTS_2024 = {
+    "Opening van het eerste Congres Veerkrachtige & Weerbare Samenleving": (
+        "In mei 2024 kwamen experts van ministeries, gemeenten, maatschappelijke organisaties, burgers en "
+        "wetenschappers bijeen voor het eerste congres van de Agenda Veerkrachtige & Weerbare Samenleving.",
+        "## Waarom deze Agenda?\n\n"
+        "Het kabinet wil de veerkracht en weerbaarheid van de samenleving bevorderen en zo bijdragen aan sociale "
+        "stabiliteit. Gemeenten, maatschappelijke organisaties en onderwijsinstellingen hebben behoefte aan meer "
+        "kennis en methodes om de veerkracht en weerbaarheid van inwoners te vergroten.\n\n"
+        "## Van testen wat werkt naar doen wat werkt\n\n"
+        "In de ontwikkelfase (2023–2025) ligt de nadruk op het vergroten van de kennisbasis en het ontwikkelen, "
+        "testen en evalueren van methodes. Methodes die zich in de praktijk bewijzen, worden daarna landelijk "
+        "gebruikt.\n\n"
+        "De Agenda werkt langs vier actielijnen:\n\n"
+        "1. het versterken van expertise;\n2. het (verder) ontwikkelen van interventies;\n"
+        "3. het versterken van samenwerking;\n4. het stimuleren van gerichte beleidsontwikkeling.",
+        ["democratisch burgerschap", "sociale cohesie"],
+        ["primaire preventie", "actielijnen"],
+    ),
+    "Digitale weerbaarheid bij jongeren: wat weten we?": (
+        "Een overzicht van wat bekend is over digitale weerbaarheid als beschermende factor, en wat nog niet.",
+        "Digitale weerbaarheid is een van de bekende beschermende factoren die een buffer kunnen vormen tegen de "
+        "invloed van risicofactoren. Er is nog weinig empirisch onderzoek gedaan naar het bevorderen van "
+        "veerkracht en weerbaarheid; daarom weten we nog niet goed genoeg wat in de praktijk werkt en onder welke "
+        "omstandigheden.\n\nIn de workshop bespraken deelnemers hoe professionals jongeren helpen om "
+        "desinformatie en online polarisatie te herkennen.",
+        ["digitale weerbaarheid"],
+        ["mediawijsheid", "desinformatie", "onderzoek"],
+    ),
+    "Zelfbeschikking en emancipatie in de praktijk": (
+        "Gemeenten deelden hun aanpak om zelfbeschikking te versterken: vrij zijn om eigen keuzes te maken.",
+        "Samenleven in superdiversiteit betekent dat mensen vrij zijn om binnen de grenzen van de democratische "
+        "rechtsstaat hun eigen keuzes te maken. Een gebrek aan zelfbeschikking zet die vrijheid onder druk.\n\n"
+        "Gemeenten lieten zien hoe zij met sleutelfiguren uit gemeenschappen werken aan positieve "
+        "identiteitsontwikkeling en het voorkomen van schadelijke praktijken.",
+        ["positieve identiteitsontwikkeling"],
+        ["zelfbeschikking", "sleutelfiguren", "schadelijke praktijken"],
+    ),
+    "Preventie van jeugdcriminaliteit: de rol van de wijk": (
+        "Over primaire preventie en de samenwerking tussen jongerenwerk, school en gemeente.",
+        "De Agenda richt zich op primaire preventie: het versterken van de algemene weerbaarheid en veerkracht "
+        "van groepen en individuen, en het toerusten van professionals om beschermende factoren te versterken. "
+        "Secundaire preventie en repressie vallen erbuiten.\n\nDeelnemers bespraken de rol van jongerenwerk, "
+        "school en gemeente in wijken waar de leefbaarheid en veiligheid onder druk staan.",
+        ["ondersteunende gezinsstructuren"],
+        ["jongerenwerk", "primaire preventie"],
+    ),
+    "Netwerken en participatie: ontmoeting organiseren": (
+        "Buurtinitiatieven professionaliseren en bewoners activeren: wat gemeenten doen met de SPUK Kansrijke Wijk.",
+        "Met de Specifieke Uitkering Kansrijke Wijk investeren de twintig focusgebieden van het Nationaal "
+        "Programma Leefbaarheid en Veiligheid in het organiseren van ontmoetingen, het bevorderen van sociale "
+        "cohesie, het professionaliseren van buurtinitiatieven en het activeren van bewoners en sleutelfiguren.",
+        ["sociale cohesie", "democratisch burgerschap"],
+        ["SPUK Kansrijke Wijk", "buurtinitiatieven"],
+    ),
+}
+
+SLIDES_TEXT = "Agenda Veerkrachtige en Weerbare Samenleving - vier actielijnen - budget 10,6 miljoen euro 2023-2025"
+
+
+def _pdf(text: str) -> bytes:
+    """A one-page PDF showing ``text`` (demo slides)."""
+    stream = f"BT /F1 14 Tf 60 720 Td ({text}) Tj ET".encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+# (key, type, title, summary, body, fields)
+ITEMS = [
+    ("homebase", "rapport", "Homebase. Een basis voor interventies ter preventie van jeugdcriminaliteit",
+     "Onderzoek naar de succesfactoren van bestaande jongerenwerkplaatsen in Nederland, uitgevoerd in opdracht "
+     "van het Ministerie van SZW met een bijdrage van het Ministerie van Justitie en Veiligheid.",
+     "Op basis van de uitkomsten van dit onderzoek worden in drie wijken waar de leefbaarheid en veiligheid onder "
+     "druk staan nieuwe jongerenwerkplaatsen opgezet. De werkplaatsen lopen tot en met 2025.",
+     {"authors": ["F. Kaulingfreks", "J.D. de Jong", "S. Sieckelinck"], "publication_date": "2024-06-01",
+      "factors": ["ondersteunende gezinsstructuren", "positieve identiteitsontwikkeling"],
+      "target_groups": ["jongeren", "jongerenwerkers"], "tags": ["jongerenwerkplaatsen", "jeugdcriminaliteit"],
+      "track": "Preventie van jeugdcriminaliteit"}),
+    ("werkplaatsen", "interventie", "Jongerenwerkplaatsen in drie wijken",
+     "Nieuwe jongerenwerkplaatsen in wijken waar de leefbaarheid en veiligheid onder druk staan, opgezet op basis "
+     "van de succesfactoren uit het Homebase-onderzoek.",
+     "De werkplaatsen bieden jongeren een plek, activiteiten en begeleiding, zodat zij minder vatbaar zijn als zij "
+     "met criminaliteit in aanraking komen. Ze lopen tot en met 2025 en worden gevolgd.",
+     {"evidence_status": "in_ontwikkeling", "setting": "Jongerenwerk in de wijk", "publication_date": "2024-11-26",
+      "factors": ["positieve identiteitsontwikkeling"], "target_groups": ["jongeren"],
+      "track": "Preventie van jeugdcriminaliteit", "related": ["homebase"]}),
+    ("sociallabs", "interventie", "Social Labs: veerkracht van jongeren tegen criminele verleiding",
+     "Social Labs vergroten de veerkracht en weerbaarheid van jongeren, zodat zij minder vatbaar zijn als zij met "
+     "criminaliteit in aanraking komen.",
+     "Het Ministerie van Justitie en Veiligheid stelde vanuit de aanpak Preventie met Gezag 2,1 miljoen euro "
+     "beschikbaar aan het Ministerie van SZW om Social Labs te ontwikkelen.",
+     {"evidence_status": "in_ontwikkeling", "setting": "Wijk en jongerenwerk", "publication_date": "2024-11-26",
+      "factors": ["positieve identiteitsontwikkeling", "ondersteunende gezinsstructuren"],
+      "target_groups": ["jongeren"], "organisations": ["Ministerie van Justitie en Veiligheid",
+                                                      "Ministerie van Sociale Zaken en Werkgelegenheid"],
+      "track": "Preventie van jeugdcriminaliteit", "related": ["homebase"]}),
+    ("communitybuilders", "interventie", "Community builders in Woensel Zuid",
+     "In Woensel Zuid (Eindhoven) organiseren community builders buurtactiviteiten die sociale cohesie "
+     "versterken en polarisatie verminderen.",
+     "De community builders brengen mensen, verenigingen en bedrijven in de wijk met elkaar in contact, zodat "
+     "mensen weten waar ze terecht kunnen voor ontmoeting, activiteiten of hulp. Eindhoven betaalt dit uit de "
+     "SPUK Kansrijke Wijk.",
+     {"evidence_status": "getest", "setting": "Wijk (focusgebied NPLV)", "publication_date": "2024-11-26",
+      "factors": ["sociale cohesie", "democratisch burgerschap"], "target_groups": ["bewoners", "verenigingen"],
+      "organisations": ["Gemeente Eindhoven"], "track": "Netwerken en participatie",
+      "related": ["evaluatie-du"]}),
+    ("weerbaarheidstraining", "interventie", "Weerbaarheidstrainingen en gastlessen mediawijsheid",
+     "Gemeenten met een Decentrale Uitkering Veerkracht en Weerbaarheid organiseren weerbaarheidstrainingen en "
+     "gastlessen over mediawijsheid en democratische waarden.",
+     "Zeven gemeenten kregen tot eind 2024 een bijdrage via de Decentrale Uitkering. In 2023 ging het om "
+     "€ 313.327. Met de lessen leren leerlingen desinformatie herkennen en over democratische waarden praten.",
+     {"evidence_status": "getest", "setting": "Onderwijs en welzijn", "publication_date": "2024-11-26",
+      "factors": ["digitale weerbaarheid", "democratisch burgerschap"], "target_groups": ["leerlingen", "jongeren"],
+      "track": "Digitale weerbaarheid", "related": ["evaluatie-du"]}),
+    ("dialoogavonden", "interventie", "Dialoogavonden over het tegengaan van polarisatie",
+     "Avonden waarop inwoners met elkaar in gesprek gaan over onderwerpen die verdelen, begeleid door "
+     "professionals.",
+     "Een van de activiteiten die gemeenten met de Decentrale Uitkering Veerkracht en Weerbaarheid organiseren.",
+     {"evidence_status": "in_ontwikkeling", "setting": "Buurthuis en bibliotheek", "publication_date": "2024-11-26",
+      "factors": ["sociale cohesie", "democratisch burgerschap"], "target_groups": ["inwoners"],
+      "track": "Netwerken en participatie", "related": ["evaluatie-du"]}),
+    ("evaluatie-du", "evaluatie", "Ervaringen met de Decentrale Uitkering Veerkracht en Weerbaarheid",
+     "Een eerste evaluatie van activiteiten in gemeenten met een Decentrale Uitkering: weerbaarheidstrainingen, "
+     "gastlessen mediawijsheid en dialoogavonden.",
+     "De evaluatie beschrijft de ervaringen van deelnemers en uitvoerders in de praktijk. Effecten op langere "
+     "termijn zijn nog niet gemeten: na de ontwikkelfase beoordeelt het ministerie welk type interventie het "
+     "meest effectief is.",
+     {"publication_date": "2025-03-01", "factors": ["digitale weerbaarheid", "sociale cohesie"],
+      "target_groups": ["gemeenten", "professionals"], "tags": ["Decentrale Uitkering", "evaluatie"]}),
+    ("raad", "nieuws", "Maatschappelijke Raad voor de Agenda aangesteld",
+     "Zeven onafhankelijke leden met een breed netwerk en diverse achtergronden adviseren gevraagd en ongevraagd "
+     "over de uitvoering van de Agenda.",
+     "De leden komen uit verschillende regio's van Nederland, hun leeftijden variëren van 20 tot 70 jaar en zij "
+     "zijn voor twee jaar benoemd. De Raad denkt ook mee over de doorontwikkeling van de Agenda na 2025.",
+     {"publication_date": "2024-11-26", "tags": ["Maatschappelijke Raad"]}),
+    ("congres-2024", "mijlpaal", "Eerste Congres Veerkrachtige & Weerbare Samenleving",
+     "In mei 2024 werd het eerste congres gehouden: het delen van opgedane kennis is een belangrijk element van "
+     "de Agenda.",
+     "Experts van ministeries, gemeenten, maatschappelijke organisaties, burgers en wetenschappers gingen in "
+     "gesprek over digitale weerbaarheid, zelfbeschikking en emancipatie, preventie van jeugdcriminaliteit en "
+     "netwerken en participatie.",
+     {"publication_date": "2024-05-23", "tags": ["congres"]}),
+    ("spuk", "mijlpaal", "Ruim € 28 miljoen voor veerkracht en weerbaarheid in twintig wijken",
+     "Veel gemeenten zetten de integrale middelen van de SPUK Kansrijke Wijk in voor veerkracht en "
+     "weerbaarheid: niet € 6,3 miljoen maar ruim € 28 miljoen komt zo beschikbaar.",
+     "De Ministeries van SZW, VWS, OCW en BZK stelden samen € 256 miljoen beschikbaar voor de twintig kwetsbare "
+     "stedelijke gebieden van het Nationaal Programma Leefbaarheid en Veiligheid.",
+     {"publication_date": "2024-11-26", "factors": ["sociale cohesie"], "tags": ["SPUK Kansrijke Wijk"]}),
+]
+
+
+def _publish(item: KnowledgeItem) -> None:
+    if item.status == ItemStatus.DRAFT.value:
+        services.set_status(item, ItemStatus.IN_REVIEW.value)
+    if item.status == ItemStatus.IN_REVIEW.value:
+        services.set_status(item, ItemStatus.PUBLISHED.value)
+
+
+def load(report: list[str]) -> None:
+    edition = db.session.scalar(sa.select(Congress).where(Congress.slug == "congres-2024"))
+    if edition is None:
+        return
+    if db.session.scalar(sa.select(sa.func.count()).select_from(KnowledgeItem)):
+        report.append("Knowledge base has items; demo items left as they are.")
+        return
+    outcome = services.archive_sessions(edition, invite=False, today=date(2024, 5, 24))
+    for item in outcome.items:
+        summary, body, factors, tags = SESSION_TEXTS_2024.get(item.title, (item.summary, "", [], []))
+        services.update_item(item, summary=summary, body=body, factors=factors, tags=tags,
+                             note="verslag van de redactie")
+        if item.title.startswith("Opening"):
+            services.add_file(item, io.BytesIO(_pdf(SLIDES_TEXT)), "opening-dia.pdf", description="Dia's",
+                              uploaded_by="demo")
+        _publish(item)
+    tracks = {t.name_nl: t.id for t in edition.tracks}
+    by_key: dict[str, KnowledgeItem] = {}
+    for key, item_type, title, summary, body, fields in ITEMS:
+        fields = dict(fields)
+        related = fields.pop("related", [])
+        track = fields.pop("track", None)
+        item = services.create_item(item_type, title, summary=summary, body=body, note="demo",
+                                    track_id=tracks.get(track) if track else None,
+                                    congress_id=edition.id if track else None, **fields)
+        by_key[key] = item
+        item._demo_related = related  # type: ignore[attr-defined]
+    for item in by_key.values():
+        if item._demo_related:  # type: ignore[attr-defined]
+            services.set_related(item, [by_key[k].id for k in item._demo_related])  # type: ignore[attr-defined]
+        _publish(item)
+    db.session.flush()
+    report.append(f"Knowledge base: {len(outcome.items)} session items of congres-2024 and {len(by_key)} "
+                  "interventions, evaluations, reports, news and milestones published.")

@@ -1,0 +1,282 @@
+"""Editorial pages (/manage/kennisbank): items, versions with diff and restore, files, the status
+workflow, and archiving an ended edition's sessions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from congress.accounts.access import roles_required
+from congress.accounts.models import Role
+from congress.archive import files as filestore
+from congress.archive import services
+from congress.archive.files import FILE_CSP
+from congress.archive.forms import ArchiveSessionsForm, ItemForm, StatusForm, UploadForm, parse_links
+from congress.archive.labels import STATUS_LABELS
+from congress.archive.models import ItemStatus, KnowledgeItem
+from congress.core.models import Congress, Track
+from congress.extensions import db, talisman
+from congress.i18n import current_language
+
+bp = Blueprint("archive_manage", __name__)
+URL_PREFIX = "/manage/kennisbank"
+EDITOR = Role.ORGANISER.value
+PAGE_SIZE = 50
+
+
+def _item_or_404(item_id: int) -> KnowledgeItem:
+    return db.get_or_404(KnowledgeItem, item_id)
+
+
+def _fill_choices(form: ItemForm) -> None:
+    congresses = db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())).all()
+    form.congress_id.choices = [(0, "—")] + [(c.id, c.title(current_language())) for c in congresses]
+    tracks = db.session.scalars(sa.select(Track).join(Congress).order_by(Congress.starts_on.desc(), Track.position))
+    form.track_id.choices = [(0, "—")] + [(t.id, f"{t.congress.slug}: {t.name(current_language())}") for t in tracks]
+
+
+def _fields(form: ItemForm) -> dict:
+    return {
+        "type": form.type.data,
+        "title": form.title.data,
+        "summary": form.summary.data or "",
+        "body": form.body.data or "",
+        "congress_id": form.congress_id.data or None,
+        "track_id": form.track_id.data or None,
+        "authors": form.authors.data,
+        "organisations": form.organisations.data,
+        "tags": form.tags.data,
+        "factors": form.factors.data or [],
+        "target_groups": form.target_groups.data,
+        "language": form.language.data,
+        "licence": form.licence.data or "CC BY 4.0",
+        "publication_date": form.publication_date.data,
+        "evidence_status": form.evidence_status.data or None,
+        "setting": form.setting.data or "",
+        "links": parse_links(form.links.data),
+    }
+
+
+def _load(form: ItemForm, item: KnowledgeItem) -> None:
+    form.type.data = item.type
+    form.title.data = item.title
+    form.summary.data = item.summary
+    form.body.data = item.body
+    form.congress_id.data = item.congress_id or 0
+    form.track_id.data = item.track_id or 0
+    form.authors.data = ", ".join(item.authors or [])
+    form.organisations.data = ", ".join(item.organisations or [])
+    form.tags.data = ", ".join(item.tags)
+    form.factors.data = item.factors
+    form.target_groups.data = ", ".join(item.target_groups)
+    form.language.data = item.language
+    form.licence.data = item.licence
+    form.publication_date.data = item.publication_date
+    form.evidence_status.data = item.evidence_status or ""
+    form.setting.data = item.setting
+    form.links.data = "\n".join(f"{link.get('title', '')} | {link['url']}" for link in item.links or [])
+    form.related.data = ", ".join(r.key for r in item.related)
+
+
+def _set_related(item: KnowledgeItem, form: ItemForm) -> None:
+    keys = [k.strip() for k in (form.related.data or "").replace("\n", ",").split(",") if k.strip()]
+    wanted = [services.item_by_key(k) for k in keys[:50]]
+    ids = [w.id for w in wanted if w is not None]
+    if sorted(ids) != sorted(r.id for r in item.related):
+        services.set_related(item, ids)
+
+
+@bp.route("/")
+@roles_required(EDITOR)
+def items():  # noqa: ANN201
+    status = request.args.get("status", "")
+    query = sa.select(KnowledgeItem).order_by(KnowledgeItem.updated_at.desc(), KnowledgeItem.id.desc())
+    if status in STATUS_LABELS:
+        query = query.where(KnowledgeItem.status == status)
+    pagination = db.paginate(query, page=max(request.args.get("page", 1, type=int) or 1, 1), per_page=PAGE_SIZE,
+                             error_out=False)
+    return render_template("archive/manage/list.html", pagination=pagination, status=status,
+                           status_labels=STATUS_LABELS)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(EDITOR)
+def new_item():  # noqa: ANN201
+    form = ItemForm()
+    _fill_choices(form)
+    if form.validate_on_submit():
+        fields = _fields(form)
+        item = services.create_item(fields.pop("type"), fields.pop("title"), note=form.note.data or "", **fields)
+        _set_related(item, form)
+        db.session.commit()
+        flash(_("The item has been saved as a draft."), "success")
+        return redirect(url_for("archive_manage.edit_item", item_id=item.id))
+    return render_template("archive/manage/edit.html", form=form, item=None)
+
+
+@bp.route("/<int:item_id>", methods=["GET", "POST"])
+@roles_required(EDITOR)
+def edit_item(item_id: int):  # noqa: ANN201
+    item = _item_or_404(item_id)
+    form = ItemForm()
+    _fill_choices(form)
+    if request.method == "GET":
+        _load(form, item)
+    if form.validate_on_submit():
+        version = services.update_item(item, note=form.note.data or "", **_fields(form))
+        _set_related(item, form)
+        db.session.commit()
+        if version is None:
+            flash(_("Nothing was changed."), "info")
+        else:
+            flash(_("Saved as version %(number)d.", number=version.number), "success")
+        return redirect(url_for("archive_manage.edit_item", item_id=item.id))
+    return render_template(
+        "archive/manage/edit.html", form=form, item=item, upload_form=UploadForm(prefix="upload"),
+        status_form=StatusForm(prefix="status"), transitions=sorted(services.TRANSITIONS[item.status]),
+        status_labels=STATUS_LABELS, max_mb=filestore.max_bytes() // (1024 * 1024),
+    )
+
+
+@bp.route("/<int:item_id>/status", methods=["POST"])
+@roles_required(EDITOR)
+def change_status(item_id: int):  # noqa: ANN201
+    item = _item_or_404(item_id)
+    form = StatusForm(prefix="status")
+    if form.validate_on_submit():
+        try:
+            services.set_status(item, form.status.data, reason=form.reason.data or "")
+        except (services.ArchiveError, ValueError):
+            db.session.rollback()
+            flash(_("This status change is not possible."), "error")
+        else:
+            db.session.commit()
+            flash(_("Status: %(status)s.", status=STATUS_LABELS[item.status]), "success")
+    return redirect(url_for("archive_manage.edit_item", item_id=item.id))
+
+
+@bp.route("/<int:item_id>/files", methods=["POST"])
+@roles_required(EDITOR)
+def upload(item_id: int):  # noqa: ANN201
+    item = _item_or_404(item_id)
+    form = UploadForm(prefix="upload")
+    if form.validate_on_submit():
+        storage = form.file.data
+        try:
+            services.add_file(item, storage.stream, storage.filename or "", description=form.description.data or "")
+        except filestore.UploadRefused as exc:
+            db.session.rollback()
+            flash(_("The file was refused: %(reason)s", reason=str(exc)), "error")
+            return redirect(url_for("archive_manage.edit_item", item_id=item.id)), 303
+        db.session.commit()
+        flash(_("The file has been added."), "success")
+    else:
+        flash(_("Choose a file to upload."), "error")
+    return redirect(url_for("archive_manage.edit_item", item_id=item.id))
+
+
+@bp.route("/<int:item_id>/files/<int:file_id>")
+@roles_required(EDITOR)
+@talisman(content_security_policy=FILE_CSP)
+def file(item_id: int, file_id: int):  # noqa: ANN201
+    item = _item_or_404(item_id)
+    stored = next((f for f in item.files if f.id == file_id), None)
+    if stored is None:
+        abort(404)
+    return filestore.send_stored(stored)
+
+
+@bp.route("/<int:item_id>/files/<int:file_id>/delete", methods=["POST"])
+@roles_required(EDITOR)
+def delete_file(item_id: int, file_id: int):  # noqa: ANN201
+    item = _item_or_404(item_id)
+    try:
+        services.remove_file(item, file_id)
+    except services.ArchiveError:
+        abort(404)
+    db.session.commit()
+    flash(_("The file has been removed."), "success")
+    return redirect(url_for("archive_manage.edit_item", item_id=item.id))
+
+
+@bp.route("/<int:item_id>/versions")
+@roles_required(EDITOR)
+def versions(item_id: int):  # noqa: ANN201
+    item = _item_or_404(item_id)
+    return render_template("archive/manage/versions.html", item=item)
+
+
+@bp.route("/<int:item_id>/versions/<int:number>")
+@roles_required(EDITOR)
+def version_diff(item_id: int, number: int):  # noqa: ANN201
+    item = _item_or_404(item_id)
+    try:
+        diff = services.diff_version(item, number)
+    except services.ArchiveError:
+        abort(404)
+    version = next(v for v in item.versions if v.number == number)
+    return render_template("archive/manage/diff.html", item=item, version=version, diff=diff)
+
+
+@bp.route("/<int:item_id>/versions/<int:number>/restore", methods=["POST"])
+@roles_required(EDITOR)
+def restore(item_id: int, number: int):  # noqa: ANN201
+    item = _item_or_404(item_id)
+    try:
+        version = services.restore_version(item, number)
+    except services.ArchiveError:
+        abort(404)
+    db.session.commit()
+    flash(_("Version %(old)d restored as version %(new)d.", old=number, new=version.number), "success")
+    return redirect(url_for("archive_manage.edit_item", item_id=item.id))
+
+
+@bp.route("/sessions")
+@roles_required(EDITOR)
+def editions():  # noqa: ANN201
+    congresses = db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())).all()
+    return render_template("archive/manage/editions.html", congresses=congresses,
+                           ended=services.edition_has_ended)
+
+
+@bp.route("/sessions/<slug>", methods=["GET", "POST"])
+@roles_required(EDITOR)
+def archive_sessions(slug: str):  # noqa: ANN201
+    congress = db.session.scalar(sa.select(Congress).where(Congress.slug == slug))
+    if congress is None:
+        abort(404)
+    archived = {
+        item.session_id: item for item in db.session.scalars(
+            sa.select(KnowledgeItem).where(KnowledgeItem.session_id.in_([s.id for s in congress.sessions]))
+        )
+    }
+    form = ArchiveSessionsForm()
+    form.sessions.choices = [(s.id, s.title) for s in congress.sessions if s.id not in archived]
+    if request.method == "POST" and form.validate_on_submit():
+        chosen = None if request.form.get("all") else list(form.sessions.data or [])
+        if chosen == []:
+            flash(_("Choose one or more sessions."), "error")
+            return redirect(url_for("archive_manage.archive_sessions", slug=slug))
+        try:
+            outcome = services.archive_sessions(congress, chosen, locale=current_language())
+        except services.ArchiveError:
+            db.session.rollback()
+            flash(_("Sessions can be archived once the edition has ended."), "error")
+            return redirect(url_for("archive_manage.archive_sessions", slug=slug))
+        db.session.commit()
+        flash(_("%(count)d sessions archived as draft items; their speakers have been invited.",
+                count=len(outcome.items)), "success")
+        for refused in outcome.refused_files:
+            flash(_("A file was not taken up: %(reason)s", reason=refused), "error")
+        return redirect(url_for("archive_manage.archive_sessions", slug=slug))
+    return render_template("archive/manage/sessions.html", congress=congress, form=form, archived=archived,
+                           ended=services.edition_has_ended(congress), status_labels=STATUS_LABELS)
+
+
+@bp.app_template_global("archive_status_label")
+def archive_status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+__all__ = ["bp", "ItemStatus"]

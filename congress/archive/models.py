@@ -1,0 +1,252 @@
+"""Knowledge items, their versions, files, terms (facets), relations and speaker invitations.
+
+The full-text index (``knowledge_search``) is not an ORM table: its shape differs per database
+(an FTS5 virtual table on SQLite, a tsvector table with a GIN index on PostgreSQL). The migration
+creates it and :mod:`congress.archive.search` reads and writes it.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from congress.core.models import Congress, Person, Track
+from congress.database import UTCDateTime, utcnow
+from congress.extensions import db
+
+if TYPE_CHECKING:
+    from congress.programme.models import ProgrammeSession
+
+# Tables the archive manages outside the ORM; Alembic's comparison leaves them alone.
+SEARCH_TABLE = "knowledge_search"
+db.metadata.info.setdefault("unmanaged_table_prefixes", set()).add(SEARCH_TABLE)
+
+
+class ItemType(enum.StrEnum):
+    SESSION_REPORT = "sessieverslag"
+    PRESENTATION = "presentatie"
+    RECORDING = "opname"
+    INTERVENTION = "interventie"
+    EVALUATION = "evaluatie"
+    REPORT = "rapport"
+    NEWS = "nieuws"
+    MILESTONE = "mijlpaal"
+
+
+class ItemStatus(enum.StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+class EvidenceStatus(enum.StrEnum):
+    IN_DEVELOPMENT = "in_ontwikkeling"
+    TESTED = "getest"
+    PROVEN = "bewezen_effectief"
+
+
+class TermKind(enum.StrEnum):
+    TAG = "tag"
+    FACTOR = "factor"
+    TARGET_GROUP = "target_group"
+
+
+def _in(column: str, values: Any) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+knowledge_item_speakers = Table(
+    "knowledge_item_speakers",
+    db.metadata,
+    Column("item_id", ForeignKey("knowledge_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+# An intervention and the evaluations (or reports) that study it.
+knowledge_relations = Table(
+    "knowledge_relations",
+    db.metadata,
+    Column("item_id", ForeignKey("knowledge_items.id", ondelete="CASCADE"), primary_key=True),
+    Column("related_id", ForeignKey("knowledge_items.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class KnowledgeItem(db.Model):
+    __tablename__ = "knowledge_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The permalink key: random, given at creation, never changed.
+    key: Mapped[str] = mapped_column(String(16), unique=True)
+    type: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16), default=ItemStatus.DRAFT.value, index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    congress_id: Mapped[int | None] = mapped_column(ForeignKey("congresses.id", ondelete="SET NULL"), index=True)
+    track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"), index=True)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programme_sessions.id", ondelete="SET NULL"), index=True
+    )
+    # Track name kept on the item so that facets group the same track across editions.
+    track_name: Mapped[str] = mapped_column(String(200), default="", index=True)
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    organisations: Mapped[list[str]] = mapped_column(JSON, default=list)
+    links: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(8), default="nl", index=True)
+    licence: Mapped[str] = mapped_column(String(64), default="CC BY 4.0")
+    publication_date: Mapped[date | None] = mapped_column(Date, index=True)
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    evidence_status: Mapped[str | None] = mapped_column(String(24))
+    setting: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawal_reason: Mapped[str] = mapped_column(Text, default="")
+
+    congress: Mapped[Congress | None] = relationship()
+    track: Mapped[Track | None] = relationship()
+    session: Mapped[ProgrammeSession | None] = relationship()
+    speakers: Mapped[list[Person]] = relationship(
+        secondary=knowledge_item_speakers, order_by=knowledge_item_speakers.c.position
+    )
+    terms: Mapped[list[KnowledgeTerm]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="KnowledgeTerm.id"
+    )
+    files: Mapped[list[KnowledgeFile]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="KnowledgeFile.id"
+    )
+    versions: Mapped[list[KnowledgeVersion]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="KnowledgeVersion.number"
+    )
+    related: Mapped[list[KnowledgeItem]] = relationship(
+        secondary=knowledge_relations,
+        primaryjoin=lambda: KnowledgeItem.id == knowledge_relations.c.item_id,
+        secondaryjoin=lambda: KnowledgeItem.id == knowledge_relations.c.related_id,
+    )
+
+    __table_args__ = (
+        CheckConstraint(_in("type", ItemType), name="type_known"),
+        CheckConstraint(_in("status", ItemStatus), name="status_known"),
+        CheckConstraint(
+            "evidence_status IS NULL OR " + _in("evidence_status", EvidenceStatus), name="evidence_known"
+        ),
+        Index("ix_knowledge_items_status_date", "status", "publication_date"),
+        # Facet counts group the published items by these columns: a covering index.
+        Index("ix_knowledge_items_facets", "status", "type", "year", "language", "track_name"),
+    )
+
+    def term_values(self, kind: str) -> list[str]:
+        return [t.value for t in self.terms if t.kind == kind]
+
+    @property
+    def tags(self) -> list[str]:
+        return self.term_values(TermKind.TAG.value)
+
+    @property
+    def factors(self) -> list[str]:
+        return self.term_values(TermKind.FACTOR.value)
+
+    @property
+    def target_groups(self) -> list[str]:
+        return self.term_values(TermKind.TARGET_GROUP.value)
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == ItemStatus.PUBLISHED.value
+
+
+class KnowledgeTerm(db.Model):
+    """A tag, protective factor or target group of an item: the facets count these rows."""
+
+    __tablename__ = "knowledge_terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("knowledge_items.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(120))
+
+    item: Mapped[KnowledgeItem] = relationship(back_populates="terms")
+
+    __table_args__ = (
+        UniqueConstraint("item_id", "kind", "value"),
+        Index("ix_knowledge_terms_kind_value", "kind", "value", "item_id"),
+        CheckConstraint(_in("kind", TermKind), name="kind_known"),
+    )
+
+
+class KnowledgeFile(db.Model):
+    """An uploaded file, stored under its SHA-256 outside the static folder."""
+
+    __tablename__ = "knowledge_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("knowledge_items.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(8))
+    content_type: Mapped[str] = mapped_column(String(120))
+    size: Mapped[int] = mapped_column(BigInteger)
+    description: Mapped[str] = mapped_column(String(300), default="")
+    extracted_text: Mapped[str] = mapped_column(Text, default="")
+    uploaded_by: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item: Mapped[KnowledgeItem] = relationship(back_populates="files")
+
+    __table_args__ = (CheckConstraint("kind IN ('pdf', 'pptx', 'docx', 'png', 'jpeg')", name="kind_known"),)
+
+
+class KnowledgeVersion(db.Model):
+    """A snapshot of the editable fields after each edit: the history, the diff and the restore."""
+
+    __tablename__ = "knowledge_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("knowledge_items.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(String(300), default="")
+    actor_label: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item: Mapped[KnowledgeItem] = relationship(back_populates="versions")
+
+    __table_args__ = (UniqueConstraint("item_id", "number"),)
+
+
+class SpeakerInvitation(db.Model):
+    """A personal link for a speaker to add slides and a summary to a draft item (hash stored)."""
+
+    __tablename__ = "knowledge_speaker_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("knowledge_items.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    item: Mapped[KnowledgeItem] = relationship()
+    person: Mapped[Person | None] = relationship()

@@ -1,0 +1,544 @@
+"""One search service, two engines: SQLite FTS5 (Python-side Dutch stemming) and PostgreSQL
+full-text search (the `dutch` configuration, a GIN index).
+
+User text never reaches the engine as query syntax: :func:`parse_query` turns it into words and
+phrases, and each engine gets a query built from those (quoted FTS5 strings, or
+``plainto_tsquery``/``phraseto_tsquery`` arguments). Any input therefore yields results or none.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from markupsafe import Markup
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import aliased, selectinload
+
+from congress.archive import text as textmod
+from congress.archive.models import ItemStatus, KnowledgeItem, KnowledgeTerm, TermKind
+from congress.extensions import db
+
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 16
+MAX_PHRASES = 4
+PER_PAGE = 20
+MAX_PAGE = 500
+# Up to this many full-text matches, their ids drive the queries; beyond, the match runs inside them.
+SMALL_MATCH = 2000
+PHRASE = re.compile(r'"([^"]*)"')
+
+FACETS = ("type", "track", "year", "factor", "target_group", "language")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    terms: tuple[str, ...] = ()  # folded words, stop words left out
+    phrases: tuple[tuple[str, ...], ...] = ()  # folded words of each phrase, in order
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms and not self.phrases
+
+    @property
+    def stems(self) -> set[str]:
+        found = {textmod.stem(t) for t in self.terms}
+        for phrase in self.phrases:
+            found |= {textmod.stem(w) for w in phrase}
+        return found
+
+
+def parse_query(raw: str | None) -> ParsedQuery:
+    """Words and "quoted phrases"; operators, stars and unbalanced quotes are just text."""
+    raw = (raw or "")[:MAX_QUERY_CHARS]
+    phrases: list[tuple[str, ...]] = []
+    for match in PHRASE.finditer(raw):
+        phrase = tuple(textmod.words(match.group(1)))
+        if len(phrase) > 1 and len(phrases) < MAX_PHRASES:
+            phrases.append(phrase[:MAX_TERMS])
+        elif phrase:
+            raw += " " + " ".join(phrase)
+    loose = PHRASE.sub(" ", raw)
+    terms: list[str] = []
+    for word in textmod.words(loose):
+        if word not in textmod.STOP_WORDS and word not in terms:
+            terms.append(word)
+    return ParsedQuery(tuple(terms[:MAX_TERMS]), tuple(phrases))
+
+
+@dataclass
+class SearchFilters:
+    types: Sequence[str] = ()
+    tracks: Sequence[str] = ()
+    years: Sequence[int] = ()
+    factors: Sequence[str] = ()
+    target_groups: Sequence[str] = ()
+    languages: Sequence[str] = ()
+    statuses: Sequence[str] = (ItemStatus.PUBLISHED.value,)
+
+
+@dataclass
+class Hit:
+    item: KnowledgeItem
+    snippet: Markup | None
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
+    query: ParsedQuery = field(default_factory=ParsedQuery)
+
+    @property
+    def pages(self) -> int:
+        return max(math.ceil(self.total / self.per_page), 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+# ---------------------------------------------------------------- engines
+
+class Engine:
+    name = ""
+    # Up to this many matches, their ids are handed to the following queries.
+    max_ids = SMALL_MATCH
+
+    def id_condition(self, ids: list[int]) -> Any:
+        return KnowledgeItem.id.in_(ids)
+
+    def index(self, rows: Sequence[dict[str, Any]]) -> None:
+        raise NotImplementedError
+
+    def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
+        """(item_id, score) of matching items; a higher score is a better match. Unranked (for
+        counts and facets) the score is 0 and cheaper to get."""
+        raise NotImplementedError
+
+
+class SqliteEngine(Engine):
+    name = "sqlite"
+    # The SQL below names the index table (SEARCH_TABLE) literally: no text is ever formatted in.
+
+    def index(self, rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        ids = [{"id": r["id"]} for r in rows]
+        db.session.execute(sa.text("DELETE FROM knowledge_search WHERE rowid = :id"), ids)
+        db.session.execute(
+            sa.text("INSERT INTO knowledge_search (rowid, title, summary, body) VALUES (:id, :title, :summary, :body)"),
+            [{"id": r["id"], "title": textmod.analyse(r["title"]), "summary": textmod.analyse(r["summary"]),
+              "body": textmod.analyse(r["body"])} for r in rows],
+        )
+
+    @staticmethod
+    def fts_query(query: ParsedQuery) -> str:
+        # Stems hold letters and digits only, so double quotes make each one a plain FTS5 string.
+        parts = [f'"{textmod.stem(t)}"' for t in query.terms]
+        parts += ['"' + " ".join(textmod.stem(w) for w in phrase) + '"' for phrase in query.phrases]
+        return " AND ".join(parts)
+
+    def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
+        sql = (
+            "SELECT rowid AS item_id, -bm25(knowledge_search, 8.0, 3.0, 1.0) AS score "
+            "FROM knowledge_search WHERE knowledge_search MATCH :fts"
+            if ranked else
+            "SELECT rowid AS item_id, 0.0 AS score FROM knowledge_search WHERE knowledge_search MATCH :fts"
+        )
+        return (
+            sa.text(sql)
+            .bindparams(fts=self.fts_query(query))
+            .columns(item_id=sa.Integer, score=sa.Float)
+            .subquery("fts")
+        )
+
+
+class PostgresEngine(Engine):
+    name = "postgresql"
+    max_ids = 200_000
+
+    def id_condition(self, ids: list[int]) -> Any:
+        # One array parameter, however many ids: = ANY(%(ids)s).
+        return KnowledgeItem.id == sa.any_(sa.bindparam("match_ids", ids, type_=postgresql.ARRAY(sa.Integer)))
+
+    def index(self, rows: Sequence[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        db.session.execute(
+            sa.text(
+                "INSERT INTO knowledge_search (item_id, document) VALUES (:id, "
+                "setweight(to_tsvector('dutch', :title), 'A') || setweight(to_tsvector('dutch', :summary), 'B') "
+                "|| setweight(to_tsvector('dutch', :body), 'C')) "
+                "ON CONFLICT (item_id) DO UPDATE SET document = excluded.document"
+            ),
+            # Accents folded here (as unaccent would), so the stored vectors and the index stay immutable.
+            [{"id": r["id"], "title": textmod.fold(r["title"]), "summary": textmod.fold(r["summary"]),
+              "body": textmod.fold(r["body"])} for r in rows],
+        )
+
+    def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
+        parts, params = [], {}
+        if query.terms:
+            parts.append("plainto_tsquery('dutch', :terms)")
+            params["terms"] = " ".join(query.terms)
+        for i, phrase in enumerate(query.phrases):
+            parts.append(f"phraseto_tsquery('dutch', :phrase{i})")
+            params[f"phrase{i}"] = " ".join(phrase)
+        # Only fixed SQL fragments are joined here; the user's words are bound parameters.
+        tsquery = " && ".join(parts)
+        score = "ts_rank_cd(s.document, q.query)" if ranked else "0.0"
+        sql = " ".join(["SELECT s.item_id AS item_id,", score, "AS score FROM knowledge_search s, (SELECT", tsquery,
+                        "AS query) q WHERE s.document @@ q.query"])
+        return (
+            sa.text(sql)
+            .bindparams(**params)
+            .columns(item_id=sa.Integer, score=sa.Float)
+            .subquery("fts")
+        )
+
+
+def engine() -> Engine:
+    return PostgresEngine() if db.engine.dialect.name == "postgresql" else SqliteEngine()
+
+
+# ---------------------------------------------------------------- indexing
+
+def document_for(item: KnowledgeItem) -> dict[str, Any]:
+    summary = " ".join([item.summary, " ".join(item.authors or []), " ".join(item.organisations or []),
+                        " ".join(t.value for t in item.terms), item.track_name or "", item.setting or ""])
+    body = " ".join([textmod.markdown_to_text(item.body), *(f.extracted_text for f in item.files)])
+    return {"id": item.id, "title": item.title, "summary": summary, "body": body}
+
+
+def index_items(items: Sequence[KnowledgeItem]) -> None:
+    """(Re)write the index rows of ``items`` in the current transaction."""
+    engine().index([document_for(item) for item in items])
+
+
+def index_item(item: KnowledgeItem) -> None:
+    index_items([item])
+
+
+def reindex_all(batch: int = 500) -> int:
+    count = 0
+    last_id = 0
+    while True:
+        items = db.session.scalars(
+            sa.select(KnowledgeItem).where(KnowledgeItem.id > last_id).order_by(KnowledgeItem.id).limit(batch)
+        ).all()
+        if not items:
+            return count
+        index_items(items)
+        count += len(items)
+        last_id = items[-1].id
+
+
+# ---------------------------------------------------------------- searching
+
+def _term_filter(kind: TermKind, values: Sequence[str]) -> Any:
+    # EXISTS probes the (item, kind, value) index per candidate item: cheap when a text query has
+    # already narrowed the candidates.
+    term = aliased(KnowledgeTerm)
+    return sa.exists().where(term.item_id == KnowledgeItem.id, term.kind == kind.value, term.value.in_(values))
+
+
+def _conditions(filters: SearchFilters, skip: str | None = None) -> list[Any]:
+    conditions: list[Any] = []
+    if filters.statuses:
+        conditions.append(KnowledgeItem.status.in_(list(filters.statuses)))
+    if filters.types and skip != "type":
+        conditions.append(KnowledgeItem.type.in_(list(filters.types)))
+    if filters.tracks and skip != "track":
+        conditions.append(KnowledgeItem.track_name.in_(list(filters.tracks)))
+    if filters.years and skip != "year":
+        conditions.append(KnowledgeItem.year.in_(list(filters.years)))
+    if filters.languages and skip != "language":
+        conditions.append(KnowledgeItem.language.in_(list(filters.languages)))
+    if filters.factors and skip != "factor":
+        conditions.append(_term_filter(TermKind.FACTOR, filters.factors))
+    if filters.target_groups and skip != "target_group":
+        conditions.append(_term_filter(TermKind.TARGET_GROUP, filters.target_groups))
+    return conditions
+
+
+_FACET_COLUMNS = {
+    "type": KnowledgeItem.type,
+    "track": KnowledgeItem.track_name,
+    "year": KnowledgeItem.year,
+    "language": KnowledgeItem.language,
+}
+_FACET_TERMS = {"factor": TermKind.FACTOR, "target_group": TermKind.TARGET_GROUP}
+_ACTIVE = {"type": "types", "track": "tracks", "year": "years", "language": "languages", "factor": "factors",
+           "target_group": "target_groups"}
+
+
+def _matching(filters: SearchFilters, skip: str | None, match: Any) -> list[Any]:
+    if match is None:
+        return _conditions(filters, skip=skip)
+    if db.engine.dialect.name == "sqlite" and filters.statuses:
+        # SQLite has no statistics here and would walk the status index (nearly every item);
+        # "+status" disqualifies that index, so the full-text matches drive the query.
+        plain = SearchFilters(**{**filters.__dict__, "statuses": ()})
+        status = sa.literal_column("+knowledge_items.status").in_(list(filters.statuses))
+        return [status, *_conditions(plain, skip=skip), match]
+    return [*_conditions(filters, skip=skip), match]
+
+
+def _sorted(counts: dict[Any, int]) -> list[tuple[Any, int]]:
+    return sorted(((v, n) for v, n in counts.items() if v not in (None, "")), key=lambda vn: (-vn[1], str(vn[0])))
+
+
+def facet_counts(filters: SearchFilters, matches: Any) -> dict[str, list[tuple[Any, int]]]:
+    """Counts per facet value over the results without that facet's own filter (so the other
+    values stay visible as alternatives). Facets without an active filter share one query:
+    one scan for the item columns and one for the terms, whatever the number of facets.
+    ``matches`` is the full-text condition on ``KnowledgeItem.id`` (or None)."""
+    result: dict[str, dict[Any, int]] = {name: {} for name in FACETS}
+    active = {name for name, attr in _ACTIVE.items() if getattr(filters, attr)}
+
+    shared_columns = [name for name in _FACET_COLUMNS if name not in active]
+    if shared_columns:
+        columns = [_FACET_COLUMNS[name] for name in shared_columns]
+        stmt = sa.select(*columns, sa.func.count()).where(*_matching(filters, None, matches)).group_by(*columns)
+        for row in db.session.execute(stmt):
+            for name, value in zip(shared_columns, row[:-1], strict=True):
+                result[name][value] = result[name].get(value, 0) + row[-1]
+    for name in _FACET_COLUMNS:
+        if name in active:
+            column = _FACET_COLUMNS[name]
+            stmt = sa.select(column, sa.func.count()).where(*_matching(filters, name, matches)).group_by(column)
+            result[name] = dict(db.session.execute(stmt).all())
+
+    shared_terms = [name for name in _FACET_TERMS if name not in active]
+    groups = [(shared_terms, None)] if shared_terms else []
+    groups += [([name], name) for name in _FACET_TERMS if name in active]
+    kinds = {kind.value: name for name, kind in _FACET_TERMS.items()}
+    for names, skip in groups:
+        wanted = KnowledgeTerm.kind.in_([_FACET_TERMS[n].value for n in names])
+        count = sa.select(KnowledgeTerm.kind, KnowledgeTerm.value, sa.func.count())
+        if matches is None:
+            # Everything (or a filtered listing): walk the terms, check their items.
+            ids = sa.select(KnowledgeItem.id).where(*_matching(filters, skip, None))
+            stmt = count.where(wanted, KnowledgeTerm.item_id.in_(ids))
+        else:
+            # A text query: from the matching items to their terms.
+            stmt = (
+                count.select_from(KnowledgeItem)
+                .join(KnowledgeTerm, KnowledgeTerm.item_id == KnowledgeItem.id)
+                .where(wanted, *_matching(filters, skip, matches))
+            )
+        stmt = stmt.group_by(KnowledgeTerm.kind, KnowledgeTerm.value)
+        for kind, value, count in db.session.execute(stmt):
+            result[kinds[kind]][value] = count
+    return {name: _sorted(counts) for name, counts in result.items()}
+
+
+def _small_result(filters: SearchFilters, ids: list[int], scores: dict[int, float] | None, offset: int,
+                  per_page: int, facets: bool) -> tuple[int, list[int], dict[str, list[tuple[Any, int]]]]:
+    """Total, the page's ids and the facets of a small set of matches, computed here with the same
+    rules as :func:`facet_counts` (each facet ignores its own filter)."""
+    rows = db.session.execute(
+        sa.select(KnowledgeItem.id, KnowledgeItem.type, KnowledgeItem.track_name, KnowledgeItem.year,
+                  KnowledgeItem.language, KnowledgeItem.publication_date)
+        .where(engine().id_condition(ids),
+               KnowledgeItem.status.in_(list(filters.statuses)) if filters.statuses else sa.true())
+    ).all()
+    item_terms: dict[int, dict[str, set[str]]] = {}
+    for item_id, kind, value in db.session.execute(
+        sa.select(KnowledgeTerm.item_id, KnowledgeTerm.kind, KnowledgeTerm.value)
+        .where(KnowledgeTerm.item_id.in_([r[0] for r in rows]) if rows else sa.false(),
+               KnowledgeTerm.kind.in_([k.value for k in _FACET_TERMS.values()]))
+    ):
+        item_terms.setdefault(item_id, {}).setdefault(kind, set()).add(value)
+    wanted = {name: {str(v) for v in getattr(filters, attr)} for name, attr in _ACTIVE.items()}
+    column = {"type": 1, "track": 2, "year": 3, "language": 4}
+
+    def values(row: Any, name: str) -> set[str]:
+        if name in column:
+            value = row[column[name]]
+            return set() if value in (None, "") else {str(value)}
+        return item_terms.get(row[0], {}).get(_FACET_TERMS[name].value, set())
+
+    def passes(row: Any, name: str) -> bool:
+        return not wanted[name] or bool(values(row, name) & wanted[name])
+
+    counts: dict[str, dict[Any, int]] = {name: {} for name in FACETS}
+    results = []
+    for row in rows:
+        ok = {name: passes(row, name) for name in FACETS}
+        failing = [name for name in FACETS if not ok[name]]
+        if not failing:
+            results.append(row)
+        if facets and len(failing) <= 1:
+            for name in FACETS:
+                if failing and failing[0] != name:
+                    continue
+                for value in values(row, name):
+                    key: Any = int(value) if name == "year" else value
+                    counts[name][key] = counts[name].get(key, 0) + 1
+    if scores is not None:
+        results.sort(key=lambda r: (-scores.get(r[0], 0.0), -(r[5].toordinal() if r[5] else 0), -r[0]))
+    else:
+        results.sort(key=lambda r: (-(r[5].toordinal() if r[5] else 0), -r[0]))
+    page_ids = [r[0] for r in results[offset:offset + per_page]]
+    return len(results), page_ids, ({name: _sorted(c) for name, c in counts.items()} if facets else {})
+
+
+def search(
+    raw_query: str | None = "",
+    filters: SearchFilters | None = None,
+    *,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    facets: bool = True,
+    full: bool = False,
+) -> SearchResult:
+    """One page of items for ``raw_query`` and ``filters``, with facet counts. ``full`` also loads
+    each item's terms and edition (for the API)."""
+    filters = filters or SearchFilters()
+    query = parse_query(raw_query)
+    page = min(max(page, 1), MAX_PAGE)
+    ranked = not query.empty and sort != "date"
+    by_date = (KnowledgeItem.publication_date.desc().nulls_last(), KnowledgeItem.id.desc())
+    offset = (page - 1) * per_page
+    match: Any = None
+    scores: dict[int, float] | None = None
+    ranked_matches: sa.Subquery | None = None
+    if not query.empty:
+        fts = engine()
+        plain = fts.matches(query, ranked=False)
+        found_ids = list(db.session.scalars(sa.select(plain.c.item_id).limit(fts.max_ids + 1)))
+        if len(found_ids) <= fts.max_ids:
+            # The ids of the matches drive every following query (the match runs once).
+            match = fts.id_condition(found_ids) if found_ids else sa.false()
+            if not found_ids:
+                scores = {}
+            elif len(found_ids) <= SMALL_MATCH:
+                if ranked:
+                    candidates = fts.matches(query, ranked=True)
+                    scores = dict(db.session.execute(sa.select(candidates.c.item_id, candidates.c.score)).all())
+                else:
+                    scores = dict.fromkeys(found_ids, 0.0)
+            elif ranked:
+                ranked_matches = fts.matches(query, ranked=True)
+        else:
+            # Very many matches: the engine runs the match inside each query (IN, so once per query).
+            match = KnowledgeItem.id.in_(sa.select(plain.c.item_id))
+            ranked_matches = fts.matches(query, ranked=True) if ranked else None
+
+    if scores == {}:
+        return SearchResult(hits=[], total=0, page=page, per_page=per_page,
+                            facets={name: [] for name in FACETS} if facets else {}, query=query)
+    if scores is not None and len(scores) <= SMALL_MATCH:
+        # Few matches: one read of their facet columns and terms; filter, count and rank here.
+        total, ids, facet_values = _small_result(filters, list(scores), scores if ranked else None,
+                                                 offset, per_page, facets)
+    else:
+        facet_values = facet_counts(filters, match) if facets else {}
+        total = None
+        if facets and not filters.types:
+            total = sum(n for _, n in facet_values["type"])  # every item has a type: no extra count
+        if total is None:
+            total = db.session.scalar(
+                sa.select(sa.func.count(KnowledgeItem.id)).where(*_matching(filters, None, match))
+            ) or 0
+        stmt = sa.select(KnowledgeItem.id).where(*_matching(filters, None, match))
+        if ranked_matches is not None:
+            stmt = stmt.join(ranked_matches, ranked_matches.c.item_id == KnowledgeItem.id)
+            order: tuple[Any, ...] = (ranked_matches.c.score.desc(), *by_date)
+        else:
+            order = by_date
+        ids = list(db.session.scalars(stmt.order_by(*order).limit(per_page).offset(offset))) if total else []
+    options = [selectinload(KnowledgeItem.files)]
+    if full:
+        options += [selectinload(KnowledgeItem.terms), selectinload(KnowledgeItem.congress)]
+    loaded = {
+        i.id: i for i in db.session.scalars(sa.select(KnowledgeItem).where(KnowledgeItem.id.in_(ids)).options(*options))
+    } if ids else {}
+    stems = query.stems
+    hits = [Hit(loaded[i], snippet_for(loaded[i], stems)) for i in ids if i in loaded]
+
+    return SearchResult(hits=hits, total=total or 0, page=page, per_page=per_page, facets=facet_values, query=query)
+
+
+def snippet_for(item: KnowledgeItem, stems: set[str]) -> Markup | None:
+    """The summary (or body, or file text) around the first matching word, escaped then marked."""
+    def sources() -> Iterator[str]:
+        yield item.summary
+        yield textmod.markdown_to_text(item.body)
+        for stored in item.files:
+            yield stored.extracted_text
+
+    if stems:
+        for source in sources():
+            marked = textmod.highlight(source, stems)
+            if marked is not None:
+                return marked
+    summary = item.summary or textmod.markdown_to_text(item.body)
+    if not summary:
+        return None
+    return Markup.escape(summary if len(summary) <= 300 else summary[:300].rsplit(" ", 1)[0] + " …")
+
+
+def related_items(item: KnowledgeItem, limit: int = 5) -> list[KnowledgeItem]:
+    """Explicit relations first, then published items sharing the most terms or the same track."""
+    found: list[KnowledgeItem] = [r for r in item.related if r.is_public]
+    reverse = db.session.scalars(
+        sa.select(KnowledgeItem)
+        .join(sa.table("knowledge_relations", sa.column("item_id"), sa.column("related_id")),
+              sa.literal_column("knowledge_relations.item_id") == KnowledgeItem.id)
+        .where(sa.literal_column("knowledge_relations.related_id") == item.id,
+               KnowledgeItem.status == ItemStatus.PUBLISHED.value)
+    ).all()
+    for other in reverse:
+        if other not in found:
+            found.append(other)
+    if len(found) >= limit:
+        return found[:limit]
+    values = [t.value for t in item.terms]
+    shared = sa.func.count(KnowledgeTerm.id)
+    stmt = (
+        sa.select(KnowledgeItem.id, shared)
+        .join(KnowledgeTerm, KnowledgeTerm.item_id == KnowledgeItem.id)
+        .where(KnowledgeItem.status == ItemStatus.PUBLISHED.value, KnowledgeItem.id != item.id,
+               KnowledgeTerm.value.in_(values) if values else sa.false())
+        .group_by(KnowledgeItem.id)
+        .order_by(shared.desc(), KnowledgeItem.id.desc())
+        .limit(limit * 2)
+    )
+    candidate_ids = [row[0] for row in db.session.execute(stmt)]
+    if item.track_name:
+        candidate_ids += list(db.session.scalars(
+            sa.select(KnowledgeItem.id).where(
+                KnowledgeItem.status == ItemStatus.PUBLISHED.value, KnowledgeItem.id != item.id,
+                KnowledgeItem.track_name == item.track_name,
+            ).order_by(KnowledgeItem.publication_date.desc().nulls_last()).limit(limit)
+        ))
+    for candidate_id in candidate_ids:
+        if len(found) >= limit:
+            break
+        candidate = db.session.get(KnowledgeItem, candidate_id)
+        if candidate is not None and candidate not in found and candidate.id != item.id:
+            found.append(candidate)
+    return found

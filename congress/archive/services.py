@@ -1,0 +1,409 @@
+"""The archive's business rules: items and their versions, the editorial workflow, files,
+archiving an edition's sessions and inviting its speakers."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import url_for
+
+from congress.accounts.services import hash_secret
+from congress.archive import files as filestore
+from congress.archive import hooks, search
+from congress.archive.models import (
+    EvidenceStatus,
+    ItemStatus,
+    ItemType,
+    KnowledgeFile,
+    KnowledgeItem,
+    KnowledgeTerm,
+    KnowledgeVersion,
+    SpeakerInvitation,
+    TermKind,
+)
+from congress.audit.services import current_actor, record
+from congress.core.models import Congress, Track
+from congress.database import utcnow
+from congress.extensions import db
+from congress.mail.services import queue_mail
+from congress.programme.models import ProgrammeSession
+
+INVITATION_DAYS = 60
+KEY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+
+# The protective factors of the Agenda (letter of 7 July 2023) and social cohesion (26 November 2024).
+PROTECTIVE_FACTORS = (
+    "positieve identiteitsontwikkeling",
+    "digitale weerbaarheid",
+    "ondersteunende gezinsstructuren",
+    "democratisch burgerschap",
+    "sociale cohesie",
+)
+
+# Which status may follow which (the editorial workflow).
+TRANSITIONS: dict[str, set[str]] = {
+    ItemStatus.DRAFT.value: {ItemStatus.IN_REVIEW.value},
+    ItemStatus.IN_REVIEW.value: {ItemStatus.DRAFT.value, ItemStatus.PUBLISHED.value},
+    ItemStatus.PUBLISHED.value: {ItemStatus.WITHDRAWN.value},
+    ItemStatus.WITHDRAWN.value: {ItemStatus.DRAFT.value},
+}
+
+# The fields a version records (and a restore puts back).
+VERSIONED = (
+    "type", "title", "summary", "body", "congress_id", "track_id", "session_id", "authors", "organisations",
+    "links", "language", "licence", "publication_date", "evidence_status", "setting", "tags", "factors",
+    "target_groups",
+)
+
+
+class ArchiveError(ValueError):
+    """A rule was broken; ``str(exc)`` is a message for the user."""
+
+
+def new_key() -> str:
+    return "".join(secrets.choice(KEY_ALPHABET) for _ in range(10))
+
+
+def _clean_list(values: Any) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = values.replace("\n", ",").split(",")
+    seen: list[str] = []
+    for value in values:
+        value = " ".join(str(value).split())[:120]
+        if value and value not in seen:
+            seen.append(value)
+    return seen
+
+
+def _set_terms(item: KnowledgeItem, kind: TermKind, values: Any) -> None:
+    wanted = _clean_list(values)
+    item.terms = [t for t in item.terms if t.kind != kind.value or t.value in wanted]
+    have = {t.value for t in item.terms if t.kind == kind.value}
+    for value in wanted:
+        if value not in have:
+            item.terms.append(KnowledgeTerm(kind=kind.value, value=value))
+
+
+def _apply(item: KnowledgeItem, fields: dict[str, Any]) -> None:
+    for name, value in fields.items():
+        if name not in VERSIONED:
+            raise TypeError(f"unknown field {name}")
+        if name == "type":
+            item.type = ItemType(value).value
+        elif name == "evidence_status":
+            item.evidence_status = EvidenceStatus(value).value if value else None
+        elif name in ("authors", "organisations"):
+            setattr(item, name, _clean_list(value))
+        elif name == "links":
+            item.links = [
+                {"title": str(link.get("title", ""))[:200], "url": str(link["url"])[:500]}
+                for link in (value or []) if str(link.get("url", "")).startswith(("https://", "http://"))
+            ]
+        elif name == "tags":
+            _set_terms(item, TermKind.TAG, value)
+        elif name == "factors":
+            _set_terms(item, TermKind.FACTOR, value)
+        elif name == "target_groups":
+            _set_terms(item, TermKind.TARGET_GROUP, value)
+        elif name == "publication_date":
+            item.publication_date = date.fromisoformat(value) if isinstance(value, str) and value else (value or None)
+        elif name in ("title",):
+            title = " ".join(str(value or "").split())
+            if not title:
+                raise ArchiveError("A title is required.")
+            item.title = title[:300]
+        else:
+            setattr(item, name, value if value is not None or name.endswith("_id") else "")
+    if "track_id" in fields:
+        track = db.session.get(Track, item.track_id) if item.track_id else None
+        item.track = track
+        item.track_name = track.name_nl if track else ""
+    if "congress_id" in fields:
+        item.congress = db.session.get(Congress, item.congress_id) if item.congress_id else None
+    if item.publication_date is not None:
+        item.year = item.publication_date.year
+    elif item.congress is not None:
+        item.year = item.congress.starts_on.year
+    else:
+        item.year = None
+
+
+def snapshot(item: KnowledgeItem) -> dict[str, Any]:
+    return {
+        "type": item.type,
+        "title": item.title,
+        "summary": item.summary,
+        "body": item.body,
+        "congress_id": item.congress_id,
+        "track_id": item.track_id,
+        "session_id": item.session_id,
+        "authors": list(item.authors or []),
+        "organisations": list(item.organisations or []),
+        "links": list(item.links or []),
+        "language": item.language,
+        "licence": item.licence,
+        "publication_date": item.publication_date.isoformat() if item.publication_date else None,
+        "evidence_status": item.evidence_status,
+        "setting": item.setting,
+        "tags": item.tags,
+        "factors": item.factors,
+        "target_groups": item.target_groups,
+    }
+
+
+def _add_version(item: KnowledgeItem, note: str) -> KnowledgeVersion | None:
+    data = snapshot(item)
+    if item.versions and item.versions[-1].data == data:
+        return None
+    _, actor = current_actor()
+    version = KnowledgeVersion(number=len(item.versions) + 1, data=data, note=note[:300], actor_label=actor)
+    item.versions.append(version)
+    return version
+
+
+def create_item(item_type: str, title: str, *, note: str = "", **fields: Any) -> KnowledgeItem:
+    item = KnowledgeItem(key=new_key(), type=ItemType(item_type).value, title=title, status=ItemStatus.DRAFT.value,
+                         summary="", body="", authors=[], organisations=[], links=[], language="nl",
+                         licence="CC BY 4.0", setting="", withdrawal_reason="", track_name="")
+    db.session.add(item)
+    _apply(item, {"title": title, **fields})
+    db.session.flush()
+    _add_version(item, note or "created")
+    search.index_item(item)
+    record("archive.item.create", item, congress_id=item.congress_id, key=item.key, type=item.type)
+    return item
+
+
+def update_item(item: KnowledgeItem, *, note: str = "", **fields: Any) -> KnowledgeVersion | None:
+    """Change fields; every change becomes a version (unchanged saves add none)."""
+    _apply(item, fields)
+    item.updated_at = utcnow()
+    version = _add_version(item, note or "edited")
+    db.session.flush()
+    search.index_item(item)
+    if version is not None:
+        record("archive.item.edit", item, congress_id=item.congress_id, version=version.number,
+               fields=sorted(fields))
+    return version
+
+
+def set_related(item: KnowledgeItem, related_ids: list[int]) -> None:
+    item.related = [r for r in (db.session.get(KnowledgeItem, i) for i in related_ids) if r and r.id != item.id]
+    record("archive.item.relate", item, congress_id=item.congress_id, related=[r.id for r in item.related])
+
+
+def set_status(item: KnowledgeItem, status: str, *, reason: str = "") -> None:
+    status = ItemStatus(status).value
+    if status not in TRANSITIONS[item.status]:
+        raise ArchiveError(f"An item cannot go from {item.status} to {status}.")
+    previous = item.status
+    item.status = status
+    if status == ItemStatus.PUBLISHED.value:
+        item.published_at = utcnow()
+        item.withdrawal_reason = ""
+        if item.publication_date is None:
+            item.publication_date = date.today()
+            _apply(item, {})
+    elif status == ItemStatus.WITHDRAWN.value:
+        item.withdrawn_at = utcnow()
+        item.withdrawal_reason = " ".join(reason.split())[:1000]
+    db.session.flush()
+    record(f"archive.item.{status}", item, congress_id=item.congress_id, previous=previous, reason=reason[:200])
+
+
+def restore_version(item: KnowledgeItem, number: int) -> KnowledgeVersion:
+    version = next((v for v in item.versions if v.number == number), None)
+    if version is None:
+        raise ArchiveError("There is no such version.")
+    data = dict(version.data)
+    _apply(item, data)
+    new = _add_version(item, f"restored version {number}")
+    db.session.flush()
+    search.index_item(item)
+    record("archive.item.restore", item, congress_id=item.congress_id, restored=number)
+    return new or item.versions[-1]
+
+
+def _lines(data: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for name in VERSIONED:
+        value = data.get(name)
+        if name in ("summary", "body"):
+            lines.append(f"{name}:")
+            lines += [f"  {line}" for line in str(value or "").splitlines()]
+        else:
+            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
+            lines.append(f"{name}: {shown}")
+    return lines
+
+
+def diff_version(item: KnowledgeItem, number: int) -> list[tuple[str, str]]:
+    """The change that made version ``number``, as (kind, line) with kind '+', '-', ' ' or '@'."""
+    versions = {v.number: v for v in item.versions}
+    if number not in versions:
+        raise ArchiveError("There is no such version.")
+    before = _lines(versions[number - 1].data) if number - 1 in versions else []
+    after = _lines(versions[number].data)
+    result: list[tuple[str, str]] = []
+    for line in difflib.unified_diff(before, after, lineterm="", n=2):
+        if line.startswith(("---", "+++")):
+            continue
+        kind = line[:1] if line[:1] in "+- @" else " "
+        result.append((kind, line[1:] if kind != "@" else line))
+    return result
+
+
+# ---------------------------------------------------------------- files
+
+def add_file(item: KnowledgeItem, stream: Any, filename: str, *, description: str = "",
+             uploaded_by: str = "") -> KnowledgeFile:
+    """Check, store and attach a file; its text joins the index. Raises ``UploadRefused``."""
+    checked = filestore.check_upload(stream, filename)
+    filestore.store(checked)
+    existing = next((f for f in item.files if f.sha256 == checked.sha256), None)
+    if existing is not None:
+        return existing
+    stored = KnowledgeFile(
+        sha256=checked.sha256, filename=checked.filename, kind=checked.kind, content_type=checked.content_type,
+        size=checked.size, description=" ".join(description.split())[:300], extracted_text=checked.extracted_text,
+        uploaded_by=uploaded_by or current_actor()[1],
+    )
+    item.files.append(stored)
+    db.session.flush()
+    search.index_item(item)
+    record("archive.file.add", item, congress_id=item.congress_id, file=stored.filename, sha256=stored.sha256,
+           size=stored.size)
+    return stored
+
+
+def remove_file(item: KnowledgeItem, file_id: int) -> None:
+    stored = next((f for f in item.files if f.id == file_id), None)
+    if stored is None:
+        raise ArchiveError("There is no such file.")
+    item.files.remove(stored)
+    db.session.flush()
+    search.index_item(item)
+    record("archive.file.remove", item, congress_id=item.congress_id, file=stored.filename, sha256=stored.sha256)
+
+
+# ---------------------------------------------------------------- from session to item
+
+@dataclass
+class ArchiveOutcome:
+    items: list[KnowledgeItem]
+    skipped: list[ProgrammeSession]
+    refused_files: list[str]
+
+
+def edition_has_ended(congress: Congress, today: date | None = None) -> bool:
+    return congress.ends_on < (today or date.today())
+
+
+def archive_sessions(congress: Congress, session_ids: list[int] | None = None, *, today: date | None = None,
+                     invite: bool = True, locale: str = "nl") -> ArchiveOutcome:
+    """Each chosen session (all when ``session_ids`` is None) of an ended edition becomes a draft
+    item with its abstract, speakers, track and the files other capabilities hold for it; the
+    speakers get a personal link to add slides and a summary. Sessions archived before are skipped."""
+    if not edition_has_ended(congress, today):
+        raise ArchiveError("Sessions can be archived once the edition has ended.")
+    sessions = [s for s in congress.sessions if not s.is_cancelled]
+    if session_ids is not None:
+        wanted = set(session_ids)
+        sessions = [s for s in sessions if s.id in wanted]
+    done = set(db.session.scalars(
+        sa.select(KnowledgeItem.session_id).where(KnowledgeItem.session_id.in_([s.id for s in sessions]))
+    ))
+    outcome = ArchiveOutcome([], [], [])
+    for session in sessions:
+        if session.id in done:
+            outcome.skipped.append(session)
+            continue
+        item = create_item(
+            ItemType.SESSION_REPORT.value,
+            session.title,
+            note="archived from the programme",
+            summary=session.abstract,
+            congress_id=congress.id,
+            track_id=session.track_id,
+            session_id=session.id,
+            authors=[p.name for p in session.speakers],
+            organisations=[p.organisation for p in session.speakers if p.organisation],
+            language=session.language or "nl",
+            publication_date=congress.ends_on,
+            target_groups=[session.target_audience] if session.target_audience else [],
+        )
+        item.speakers = list(session.speakers)
+        for provided in hooks.files_for_session(session):
+            try:
+                add_file(item, io.BytesIO(provided.data), provided.filename, description=provided.description,
+                         uploaded_by=provided.uploaded_by)
+            except filestore.UploadRefused as exc:
+                outcome.refused_files.append(f"{session.title}: {provided.filename}: {exc}")
+        record("archive.session.archive", item, congress_id=congress.id, session_id=session.id)
+        if invite:
+            invite_speakers(item, locale=locale)
+        outcome.items.append(item)
+    db.session.flush()
+    return outcome
+
+
+def invite_speakers(item: KnowledgeItem, *, locale: str = "nl") -> list[SpeakerInvitation]:
+    invitations = []
+    for person in item.speakers:
+        if not person.email:
+            continue
+        secret = secrets.token_urlsafe(32)
+        invitation = SpeakerInvitation(item=item, person=person, email=person.email, token_hash=hash_secret(secret),
+                                       expires_at=utcnow() + timedelta(days=INVITATION_DAYS))
+        db.session.add(invitation)
+        queue_mail(person.email, "archive/speaker_invitation", locale=locale, congress_id=item.congress_id,
+                   name=person.name, title=item.title, days=INVITATION_DAYS,
+                   link=url_for("archive.contribute", token=secret, _external=True))
+        invitations.append(invitation)
+    if invitations:
+        record("archive.speakers.invite", item, congress_id=item.congress_id, count=len(invitations))
+    return invitations
+
+
+def invitation_for(secret: str) -> SpeakerInvitation | None:
+    """A valid invitation for the link's secret; None when unknown, expired or the item moved on."""
+    if not secret or len(secret) > 200:
+        return None
+    invitation = db.session.scalar(
+        sa.select(SpeakerInvitation).where(SpeakerInvitation.token_hash == hash_secret(secret))
+    )
+    if invitation is None or invitation.expires_at <= utcnow():
+        return None
+    if invitation.item.status not in (ItemStatus.DRAFT.value, ItemStatus.IN_REVIEW.value):
+        return None
+    return invitation
+
+
+def contribute(invitation: SpeakerInvitation, *, summary: str | None = None,
+               uploads: list[tuple[Any, str]] = ()) -> list[KnowledgeFile]:
+    """A speaker adds a summary and files through their link (files checked like any upload)."""
+    item = invitation.item
+    label = f"speaker:{invitation.email}"
+    added = [add_file(item, stream, name, description="", uploaded_by=label) for stream, name in uploads]
+    if summary is not None and summary.strip() and summary.strip() != item.summary:
+        item.summary = summary.strip()[:5000]
+        _add_version(item, f"summary by speaker {invitation.email}")
+        search.index_item(item)
+    invitation.last_used_at = utcnow()
+    record("archive.speaker.contribute", item, congress_id=item.congress_id, actor_label=label,
+           files=[f.filename for f in added], summary=bool(summary and summary.strip()))
+    db.session.flush()
+    return added
+
+
+def item_by_key(key: str) -> KnowledgeItem | None:
+    return db.session.scalar(sa.select(KnowledgeItem).where(KnowledgeItem.key == key))

@@ -1,0 +1,121 @@
+"""Text analysis shared by indexing, querying and highlighting: accent folding, words, Dutch stems,
+and Markdown rendered to sanitised HTML."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+import nh3
+import snowballstemmer
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# The Porter variant of Snowball's Dutch stemmer: the one PostgreSQL's `dutch` configuration uses.
+_stemmer = snowballstemmer.stemmer("dutch_porter")
+
+# Snowball's Dutch stop words (as PostgreSQL's `dutch` dictionary): left out of loose query terms.
+STOP_WORDS = frozenset(
+    ["aan", "al", "alles", "als", "altijd", "andere", "ben", "bij", "daar", "dan", "dat", "de", "der", "deze",
+        "die", "dit", "doch", "doen", "door", "dus", "een", "eens", "en", "er", "ge", "geen", "geweest", "haar",
+        "had", "heb", "hebben", "heeft", "hem", "het", "hier", "hij", "hoe", "hun", "iemand", "iets", "ik", "in",
+        "is", "ja", "je", "kan", "kon", "kunnen", "maar", "me", "meer", "men", "met", "mij", "mijn", "moet", "na",
+        "naar", "niet", "niets", "nog", "nu", "of", "om", "omdat", "onder", "ons", "ook", "op", "over", "reeds", "te",
+        "tegen", "toch", "toen", "tot", "u", "uit", "uw", "van", "veel", "voor", "want", "waren", "was", "wat",
+        "werd", "wezen", "wie", "wil", "worden", "wordt", "zal", "ze", "zelf", "zich", "zij", "zijn", "zo", "zonder",
+        "zou"]
+)
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h2", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td", "hr",
+}
+
+
+# Letters that Unicode does not decompose into a base letter and a mark.
+_LETTERS = str.maketrans({"ı": "i", "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+                          "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "ð": "d"})
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: "Geïnteresseerd" → "geinteresseerd", "Yılmaz" → "yilmaz"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def analyse(text: str) -> str:
+    """The text as the index stores it on SQLite: folded, stemmed words in their order."""
+    return " ".join(stem(w) for w in words(text))
+
+
+def render_markdown(source: str) -> Markup:
+    """Markdown to HTML, sanitised with nh3 (raw HTML in the source is escaped, then cleaned)."""
+    rendered = _markdown.render(source or "")
+    cleaned = nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above
+
+
+def markdown_to_text(source: str) -> str:
+    """The words of a Markdown text without markup (for the index and snippets)."""
+    rendered = _markdown.render(source or "")
+    return html.unescape(nh3.clean(rendered, tags=set())).strip()
+
+
+@lru_cache(maxsize=200_000)
+def word_key(word: str) -> str:
+    """The stem of a word as written (folded first)."""
+    return stem(fold(word))
+
+
+def highlight(text: str, stems: set[str], *, width: int = 28) -> Markup | None:
+    """A window of ``text`` around the first word whose stem is asked for: escaped, then marked.
+
+    Returns None when no word matches.
+    """
+    if not text or not stems:
+        return None
+    found: list[tuple[int, int]] = []
+    first_hit = None
+    for match in WORD.finditer(text):
+        found.append(match.span())
+        if first_hit is None and word_key(match.group()) in stems:
+            first_hit = len(found) - 1
+        if first_hit is not None and len(found) > first_hit + width:
+            break
+    if first_hit is None:
+        return None
+    first = max(first_hit - width // 3, 0)
+    last = min(first + width, len(found)) - 1
+    more = last < len(found) - 1 or found[last][1] < len(text.rstrip())
+    start = found[first][0] if first > 0 else 0
+    pieces: list[str] = ["… " if first > 0 else ""]
+    cursor = start
+    for i in range(first, last + 1):
+        s, e = found[i]
+        pieces.append(html.escape(text[cursor:s]))
+        word = text[s:e]
+        escaped = html.escape(word)
+        pieces.append(f"<mark>{escaped}</mark>" if word_key(word) in stems else escaped)
+        cursor = e
+    tail = text[cursor:]
+    pieces.append(" …" if more and WORD.search(tail) else html.escape(tail))
+    return Markup("".join(pieces))  # noqa: S704 - every piece escaped above

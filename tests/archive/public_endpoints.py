@@ -1,0 +1,10 @@
+PUBLIC_ENDPOINTS = {
+    "archive.index",
+    "archive.item",
+    "archive.download",
+    "archive.feed",
+    "archive.export",
+    "archive.contribute",
+    "archive_api.knowledge",
+    "archive_api.knowledge_item",
+}

@@ -1,0 +1,33 @@
+"""The demo gives a new user a living knowledge base."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from congress.archive import search
+from congress.archive.models import KnowledgeItem
+from congress.extensions import db
+
+
+def test_demo_archive(runner, client):
+    result = runner.invoke(args=["congress", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "Knowledge base:" in result.output
+    items = db.session.scalars(sa.select(KnowledgeItem)).all()
+    assert all(i.status == "published" for i in items)
+    sessions = [i for i in items if i.type == "sessieverslag"]
+    assert len(sessions) == 5 and all(i.congress.slug == "congres-2024" for i in sessions)
+    interventions = [i for i in items if i.type == "interventie"]
+    assert len(interventions) >= 3 and all(i.evidence_status for i in interventions)
+    assert any(i.related for i in interventions)
+    assert any(i.type == "evaluatie" for i in items)
+    # Stemming, accents and a word inside the demo slides.
+    assert search.search("weerbaar").total >= 5
+    assert search.search("Yilmaz").total >= 1  # Ayşe Yılmaz
+    assert search.search("actielijnen budget").total >= 1
+    html = client.get("/kennisbank/").get_data(as_text=True)
+    assert "Community builders in Woensel Zuid" in html or "Woensel" in client.get(
+        "/kennisbank/?q=woensel").get_data(as_text=True)
+    again = runner.invoke(args=["congress", "demo"])
+    assert again.exit_code == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(KnowledgeItem)) == len(items)
