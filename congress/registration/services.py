@@ -489,6 +489,7 @@ def register(
     override: bool = False,
     ignore_window: bool = False,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> RegistrationResult:
     """Register someone for an edition and enrol them in the chosen sessions, in one transaction.
 
@@ -560,6 +561,8 @@ def register(
                 record("registration.enrolment_override", registration, session_id=session.id)
         record("registration.create", registration, source=source, status=registration.status,
                sessions=[s.id for s in chosen], override=override or None)
+        if not notify:
+            return RegistrationResult(registration, True, secret)
         link = external_url("registration.manage", secret=secret)
         queue_mail(
             registration.email,
