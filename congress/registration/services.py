@@ -833,7 +833,7 @@ def move_enrolment(registration: Registration, session: ProgrammeSession, target
                 result = _enrol(registration, session, waitlist=True)
         record("registration.move", registration, session_id=session_id, target=target, override=override or None)
         db.session.flush()
-        for sid in sorted(freed - ({session_id} if target == "waitlisted" else set())):
+        for sid in sorted(freed):
             promote_waiting_list(sid)
     return result
 
