@@ -64,12 +64,13 @@ def attendance_rows(session: ProgrammeSession, enrolments: Sequence[Enrolment]) 
     header = [_("Place"), _("Name"), _("Organisation"), _("Sector"), _("Badge role"), _("Status"), _("Signature")]
     rows = []
     waiting = 0
+    waiting_word = _("waiting list")
     for e in enrolments:
         r = e.registration
         if e.status == "waitlisted":
             waiting += 1
         rows.append([
-            f"{_('waiting')} {waiting}" if e.status == "waitlisted" else "",
+            f"{waiting_word} {waiting}" if e.status == "waitlisted" else "",
             r.name, r.organisation, r.sector.name("nl") if r.sector else "", str(ROLE_LABELS.get(r.role, r.role)),
             str(ENROLMENT_LABELS.get(e.status, e.status)) + ("" if r.status == "confirmed" else
                                                               f" ({STATUS_LABELS.get(r.status, r.status)})"),

@@ -135,21 +135,21 @@ def fill_from(form: BaseRegistrationForm, registration: Registration) -> None:
     for name in ("name", "email", "organisation", "function", "dietary", "accessibility",
                  "consent_privacy", "consent_attendee_list", "consent_photos"):
         getattr(form, name).data = getattr(registration, name)
-    if hasattr(form, "sector"):
+    if getattr(form, "sector", None) is not None:
         form.sector.data = str(registration.sector_id) if registration.sector_id else ""
-    if hasattr(form, "role"):
+    if getattr(form, "role", None) is not None:
         form.role.data = registration.role
     for name, question in form.question_fields:
         getattr(form, name).data = (registration.answers or {}).get(str(question.id))
     for enrolment in registration.enrolments:
-        if enrolment.round_id is not None and hasattr(form, f"round_{enrolment.round_id}"):
+        if enrolment.round_id is not None and getattr(form, f"round_{enrolment.round_id}", None) is not None:
             getattr(form, f"round_{enrolment.round_id}").data = str(enrolment.session_id)
-        elif hasattr(form, f"session_{enrolment.session_id}"):
+        elif getattr(form, f"session_{enrolment.session_id}", None) is not None:
             getattr(form, f"session_{enrolment.session_id}").data = True
 
 
 def data_from(form: BaseRegistrationForm, locale: str) -> RegistrationData:
-    sector = form.sector.data if hasattr(form, "sector") else ""
+    sector = form.sector.data if getattr(form, "sector", None) is not None else ""
     return RegistrationData(
         name=form.name.data or "",
         email=form.email.data or "",
@@ -159,7 +159,7 @@ def data_from(form: BaseRegistrationForm, locale: str) -> RegistrationData:
         dietary=form.dietary.data or "",
         accessibility=form.accessibility.data or "",
         answers={str(q.id): getattr(form, name).data for name, q in form.question_fields},
-        consent_privacy=bool(form.consent_privacy.data) if hasattr(form, "consent_privacy") else True,
+        consent_privacy=bool(form.consent_privacy.data) if getattr(form, "consent_privacy", None) is not None else True,
         consent_attendee_list=bool(form.consent_attendee_list.data),
         consent_photos=bool(form.consent_photos.data),
         locale=locale,
