@@ -126,13 +126,15 @@ def create_registration(slug: str):  # noqa: ANN201
             return jsonify({"error": {"code": 409, "title": "Conflict", "reason": exc.code,
                                       "message": str(exc)}}), 409
         return _errors(exc.errors or {"body": [str(exc)]})
-    registration = result.registration
     if not result.created:
-        payload = registration_json(registration, None)
+        payload = registration_json(result.registration, None)
         payload["duplicate"] = True
         return jsonify(payload), 200
-    return jsonify(registration_json(registration, services.external_url(
-        "registration.manage", secret=result.link))), 201
+    return jsonify({
+        "id": result.id, "status": result.status, "role": result.role, "manage_url":
+        services.external_url("registration.manage", secret=result.link),
+        "enrolments": [{"session": sid, "status": status, "position": rank} for sid, status, rank in result.enrolments],
+    }), 201
 
 
 _ERROR = {"$ref": "#/components/schemas/Error"}

@@ -263,6 +263,10 @@ def rounds_with_seats(congress: Congress) -> list[tuple[SignupRound | None, list
 
 def waiting_rank(enrolment: Enrolment) -> int | None:
     """1 for the first person waiting."""
+    known = enrolment.__dict__.get("rank_when_enrolled")
+    if known is not None:
+        # Set by _enrol inside the transaction that took the place (saves a count per mail and answer).
+        return known or None
     if enrolment.status != EnrolmentStatus.WAITLISTED.value or enrolment.position is None:
         return None
     ahead = db.session.scalar(
@@ -348,21 +352,24 @@ def validate_data(congress: Congress, data: RegistrationData) -> dict[str, list[
     return errors
 
 
-def _choose_sessions(congress: Congress, session_ids: Sequence[int]) -> list[ProgrammeSession]:
-    """The chosen sessions, checked: of this edition, open for sign-up, one per round."""
+def _choose_sessions(congress: Congress, session_ids: Sequence[int]) -> list[int]:
+    """The chosen session ids, checked: of this edition, open for sign-up, one per round."""
     ids = list(dict.fromkeys(int(i) for i in session_ids))
     if not ids:
         return []
-    allowed = {s.id: s for s in signup_sessions(congress)}
-    chosen = []
-    for sid in ids:
-        if sid not in allowed:
-            raise RegistrationError(_l("This session cannot be chosen."), field="sessions")
-        chosen.append(allowed[sid])
-    rounds = [s.signup_round_id for s in chosen if s.signup_round_id is not None]
+    rows = dict(db.session.execute(
+        sa.select(ProgrammeSession.id, ProgrammeSession.signup_round_id).where(
+            ProgrammeSession.id.in_(ids),
+            ProgrammeSession.congress_id == congress.id,
+            ProgrammeSession.is_cancelled.is_(False),
+            sa.or_(ProgrammeSession.signup_round_id.is_not(None), ProgrammeSession.signup_required.is_(True)),
+        )).all())
+    if any(sid not in rows for sid in ids):
+        raise RegistrationError(_l("This session cannot be chosen."), field="sessions")
+    rounds = [rows[sid] for sid in ids if rows[sid] is not None]
     if len(rounds) != len(set(rounds)):
         raise RegistrationError(_l("Choose at most one session per round."), field="sessions")
-    return chosen
+    return ids
 
 
 # --- seats (inside a write transaction) ---------------------------------------------------------
@@ -394,22 +401,40 @@ def _next_position(session_id: int) -> int:
     return (last or 0) + 1
 
 
-def _enrol(registration: Registration, session: ProgrammeSession, *, override: bool = False,
+def _session_facts(session_id: int) -> tuple[int | None, int | None]:
+    """(round id, effective capacity) of a session, read in one query."""
+    from congress.core.models import Room
+
+    row = db.session.execute(
+        sa.select(ProgrammeSession.signup_round_id, sa.func.coalesce(ProgrammeSession.capacity, Room.capacity))
+        .outerjoin(Room, ProgrammeSession.room_id == Room.id).where(ProgrammeSession.id == session_id)
+    ).one()
+    return row[0], row[1]
+
+
+def _enrol(registration: Registration, session_id: int, *, override: bool = False,
            waitlist: bool = False) -> Enrolment:
     """Take a seat when one is free (or with ``override``), else a place at the end of the waiting list.
     The caller holds the session's lock."""
-    capacity = session.effective_capacity
-    has_seat = not waitlist and (override or capacity is None or _enrolled_now(session.id) < capacity)
+    round_id, capacity = _session_facts(session_id)
+    taken = _enrolled_now(session_id) if capacity is not None else 0
+    has_seat = not waitlist and (override or capacity is None or taken < capacity)
     enrolment = Enrolment(
         registration=registration,
-        session_id=session.id,
-        round_id=session.signup_round_id,
+        session_id=session_id,
+        round_id=round_id,
         status=EnrolmentStatus.ENROLLED.value if has_seat else EnrolmentStatus.WAITLISTED.value,
-        position=None if has_seat else _next_position(session.id),
-        over_capacity=bool(override and capacity is not None and _enrolled_now(session.id) >= capacity),
+        position=None if has_seat else _next_position(session_id),
+        over_capacity=bool(has_seat and override and capacity is not None and taken >= capacity),
     )
     db.session.add(enrolment)
     db.session.flush()
+    if not has_seat:
+        enrolment.rank_when_enrolled = db.session.scalar(
+            sa.select(sa.func.count()).select_from(Enrolment).where(
+                Enrolment.session_id == session_id, Enrolment.status == EnrolmentStatus.WAITLISTED.value))
+    else:
+        enrolment.rank_when_enrolled = 0
     return enrolment
 
 
@@ -476,6 +501,11 @@ class RegistrationResult:
     registration: Registration
     created: bool
     link: str
+    # What the API answers, taken inside the transaction: (session id, status, waiting rank) per choice.
+    enrolments: list[tuple[int, str, int | None]] | None = None
+    status: str | None = None
+    id: int | None = None
+    role: str | None = None
 
 
 def register(
@@ -510,7 +540,7 @@ def register(
     with write_transaction():
         # The edition row is the lock for its capacity and for the one-registration-per-e-mail rule.
         _lock_congress(congress_id)
-        _lock_sessions(s.id for s in chosen)
+        _lock_sessions(chosen)
         congress = db.session.get(Congress, congress_id)
         existing = db.session.scalar(
             sa.select(Registration).where(Registration.congress_id == congress_id,
@@ -555,14 +585,20 @@ def register(
         secret = _new_link(registration)
         db.session.add(registration)
         db.session.flush()
-        for session in chosen:
-            enrolment = _enrol(registration, session, override=override)
+        # Into the identity map at once (kept referenced), so that the mail finds them without a query each.
+        preloaded = db.session.scalars(sa.select(ProgrammeSession).where(ProgrammeSession.id.in_(chosen))).all() \
+            if chosen else []
+        for session_id in chosen:
+            enrolment = _enrol(registration, session_id, override=override)
             if enrolment.over_capacity:
-                record("registration.enrolment_override", registration, session_id=session.id)
+                record("registration.enrolment_override", registration, session_id=session_id)
         record("registration.create", registration, source=source, status=registration.status,
-               sessions=[s.id for s in chosen], override=override or None)
+               sessions=chosen, override=override or None)
+        result = RegistrationResult(registration, True, secret, status=registration.status, id=registration.id,
+                                    role=registration.role, enrolments=[
+            (e.session_id, e.status, waiting_rank(e)) for e in registration.enrolments])
         if not notify:
-            return RegistrationResult(registration, True, secret)
+            return result
         link = external_url("registration.manage", secret=secret)
         queue_mail(
             registration.email,
@@ -571,7 +607,8 @@ def register(
             link=link, confirm_link=external_url("registration.confirm", secret=secret),
             enrolments=_mail_enrolments(registration), hours=hold_hours(),
         )
-    return RegistrationResult(registration, True, secret)
+    del preloaded
+    return result
 
 
 def _mail_enrolments(registration: Registration) -> list[tuple[Enrolment, int | None]]:
@@ -749,12 +786,12 @@ def change_sessions(registration: Registration, session_ids: Sequence[int], *, o
     with write_transaction():
         current = list(db.session.scalars(
             sa.select(Enrolment.session_id).where(Enrolment.registration_id == registration_id)))
-        _lock_sessions(set(current) | {s.id for s in chosen})
+        _lock_sessions(set(current) | set(chosen))
         registration = db.session.get(Registration, registration_id)
         db.session.refresh(registration)
         if registration.status == RegistrationStatus.CANCELLED.value:
             raise RegistrationError(_l("This registration has been cancelled."), code="cancelled")
-        wanted = {s.id for s in chosen}
+        wanted = set(chosen)
         freed = []
         for enrolment in list(registration.enrolments):
             if enrolment.session_id not in wanted:
@@ -763,12 +800,12 @@ def change_sessions(registration: Registration, session_ids: Sequence[int], *, o
         db.session.flush()
         have = {e.session_id for e in registration.enrolments}
         added = []
-        for session in chosen:
-            if session.id not in have:
-                enrolment = _enrol(registration, session, override=override)
-                added.append((session.id, enrolment.status))
+        for session_id in chosen:
+            if session_id not in have:
+                enrolment = _enrol(registration, session_id, override=override)
+                added.append((session_id, enrolment.status))
                 if enrolment.over_capacity:
-                    record("registration.enrolment_override", registration, session_id=session.id)
+                    record("registration.enrolment_override", registration, session_id=session_id)
         if freed or added:
             record("registration.change_sessions", registration, removed=freed,
                    added=[sid for sid, _status in added])
@@ -821,7 +858,7 @@ def move_enrolment(registration: Registration, session: ProgrammeSession, target
                 if existing is not None:
                     registration.enrolments.remove(existing)
                     db.session.flush()
-                result = _enrol(registration, session, override=override)
+                result = _enrol(registration, session_id, override=override)
                 if result.over_capacity:
                     record("registration.enrolment_override", registration, session_id=session_id)
         else:  # waitlisted
@@ -830,7 +867,7 @@ def move_enrolment(registration: Registration, session: ProgrammeSession, target
                     freed.add(session_id)
                     registration.enrolments.remove(existing)
                     db.session.flush()
-                result = _enrol(registration, session, waitlist=True)
+                result = _enrol(registration, session_id, waitlist=True)
         record("registration.move", registration, session_id=session_id, target=target, override=override or None)
         db.session.flush()
         for sid in sorted(freed):
