@@ -10,11 +10,11 @@ The helpers (a throw-away database with an open edition, gunicorn, the load) are
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -124,10 +124,8 @@ def fire(base_url: str, slug: str, token: str, payloads: list[dict], *, concurre
         if session is None:
             session = local.session = requests.Session()
         if barrier is not None:
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):
                 barrier.wait(timeout=timeout)
-            except threading.BrokenBarrierError:
-                pass
         start = time.perf_counter()
         try:
             response = session.post(url, json=payload, headers=headers, timeout=timeout)

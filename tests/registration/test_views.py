@@ -48,6 +48,8 @@ def test_register_confirm_change_and_cancel_through_the_mails(client, mailbox):
     assert client.post(f"/{path}/confirm").status_code == 302
     r = db.session.scalar(sa.select(Registration))
     assert r.status == "confirmed"
+    edit_page = client.get(f"/{path}/edit")
+    assert edit_page.status_code == 200 and "Uw keuze: Ingeschreven" in edit_page.get_data(as_text=True)
     response = client.post(f"/{path}/edit", data={
         "name": "Nieuwe Naam", "email": r.email, "sector": str(r.sector_id),
         f"round_{small.signup_round_id}": str(big.id)})
