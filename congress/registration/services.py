@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -83,6 +84,7 @@ class RegistrationData:
     consent_attendee_list: bool = False
     consent_photos: bool = False
     locale: str = "nl"
+    email_key: str = ""  # the normalised e-mail, set by validate_data
 
 
 # --- e-mail addresses and secrets ------------------------------------------------------------
@@ -139,7 +141,8 @@ def external_url(endpoint: str, **values: Any) -> str:
     """An absolute URL, also from the worker (no request): PUBLIC_BASE_URL or SERVER_NAME is the base."""
     if has_request_context():
         return url_for(endpoint, _external=True, **values)
-    base = current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    base = (current_app.config.get("PUBLIC_BASE_URL") or os.environ.get("PUBLIC_BASE_URL")
+            or "http://127.0.0.1:5000")
     with current_app.test_request_context("/", base_url=base):
         return url_for(endpoint, _external=True, **values)
 
@@ -152,7 +155,9 @@ def manage_url(registration: Registration) -> str:
 
 
 def hold_hours() -> int:
-    return int(current_app.config.get("REGISTRATION_HOLD_HOURS", DEFAULT_HOLD_HOURS))
+    """How long an unconfirmed registration holds its seats (config or environment, default 48)."""
+    value = current_app.config.get("REGISTRATION_HOLD_HOURS") or os.environ.get("REGISTRATION_HOLD_HOURS")
+    return int(value or DEFAULT_HOLD_HOURS)
 
 
 def active_count(congress_id: int) -> int:
@@ -263,12 +268,12 @@ def rounds_with_seats(congress: Congress) -> list[tuple[SignupRound | None, list
 
 def waiting_rank(enrolment: Enrolment) -> int | None:
     """1 for the first person waiting."""
-    known = enrolment.__dict__.get("rank_when_enrolled")
-    if known is not None:
-        # Set by _enrol inside the transaction that took the place (saves a count per mail and answer).
-        return known or None
     if enrolment.status != EnrolmentStatus.WAITLISTED.value or enrolment.position is None:
         return None
+    known = enrolment.__dict__.get("rank_when_enrolled")
+    if known:
+        # Set by _enrol inside the transaction that took the place (saves a count per mail and answer).
+        return known
     ahead = db.session.scalar(
         sa.select(sa.func.count()).select_from(Enrolment).where(
             Enrolment.session_id == enrolment.session_id,
@@ -299,7 +304,7 @@ def validate_data(congress: Congress, data: RegistrationData) -> dict[str, list[
     if not data.name:
         add("name", _l("This field is required."))
     try:
-        normalise_email(data.email)
+        data.email_key = normalise_email(data.email)
         data.email = data.email.strip()
         if len(data.email) > 254:
             add("email", _l("Use at most %(n)d characters.", n=254))
@@ -396,45 +401,42 @@ def _enrolled_now(session_id: int) -> int:
     ) or 0
 
 
-def _next_position(session_id: int) -> int:
-    last = db.session.scalar(sa.select(sa.func.max(Enrolment.position)).where(Enrolment.session_id == session_id))
-    return (last or 0) + 1
-
-
-def _session_facts(session_id: int) -> tuple[int | None, int | None]:
-    """(round id, effective capacity) of a session, read in one query."""
+def _seat_facts(session_id: int) -> tuple[int | None, int | None, int, int, int]:
+    """(round id, effective capacity, enrolled, waiting, last waiting position) of a session, in one query.
+    Read inside the transaction that holds the session's lock."""
     from congress.core.models import Room
 
+    def count(status: str):  # noqa: ANN202
+        return (sa.select(sa.func.count()).select_from(Enrolment)
+                .where(Enrolment.session_id == ProgrammeSession.id, Enrolment.status == status).scalar_subquery())
+
+    last = (sa.select(sa.func.coalesce(sa.func.max(Enrolment.position), 0))
+            .where(Enrolment.session_id == ProgrammeSession.id).scalar_subquery())
     row = db.session.execute(
-        sa.select(ProgrammeSession.signup_round_id, sa.func.coalesce(ProgrammeSession.capacity, Room.capacity))
+        sa.select(ProgrammeSession.signup_round_id, sa.func.coalesce(ProgrammeSession.capacity, Room.capacity),
+                  count(EnrolmentStatus.ENROLLED.value), count(EnrolmentStatus.WAITLISTED.value), last)
         .outerjoin(Room, ProgrammeSession.room_id == Room.id).where(ProgrammeSession.id == session_id)
     ).one()
-    return row[0], row[1]
+    return row[0], row[1], row[2], row[3], row[4]
 
 
 def _enrol(registration: Registration, session_id: int, *, override: bool = False,
            waitlist: bool = False) -> Enrolment:
     """Take a seat when one is free (or with ``override``), else a place at the end of the waiting list.
     The caller holds the session's lock."""
-    round_id, capacity = _session_facts(session_id)
-    taken = _enrolled_now(session_id) if capacity is not None else 0
+    round_id, capacity, taken, waiting, last_position = _seat_facts(session_id)
     has_seat = not waitlist and (override or capacity is None or taken < capacity)
     enrolment = Enrolment(
         registration=registration,
         session_id=session_id,
         round_id=round_id,
         status=EnrolmentStatus.ENROLLED.value if has_seat else EnrolmentStatus.WAITLISTED.value,
-        position=None if has_seat else _next_position(session_id),
+        position=None if has_seat else last_position + 1,
         over_capacity=bool(has_seat and override and capacity is not None and taken >= capacity),
     )
     db.session.add(enrolment)
-    db.session.flush()
-    if not has_seat:
-        enrolment.rank_when_enrolled = db.session.scalar(
-            sa.select(sa.func.count()).select_from(Enrolment).where(
-                Enrolment.session_id == session_id, Enrolment.status == EnrolmentStatus.WAITLISTED.value))
-    else:
-        enrolment.rank_when_enrolled = 0
+    # Known now, so that mails and answers need no count: 0 for a seat, else the place in the queue.
+    enrolment.rank_when_enrolled = 0 if has_seat else waiting + 1
     return enrolment
 
 
@@ -534,7 +536,7 @@ def register(
         errors.setdefault("sessions", []).append(str(exc))
     if errors:
         raise RegistrationError(_l("Some of what you entered is not valid."), code="invalid", errors=errors)
-    email_key = normalise_email(data.email)
+    email_key = data.email_key or normalise_email(data.email)
     congress_id = congress.id
     now = now or utcnow()
     with write_transaction():

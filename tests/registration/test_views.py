@@ -70,7 +70,7 @@ def test_bad_input_keeps_what_was_typed_and_shows_errors_in_dutch_and_english(cl
     response = client.post(f"/{congress.slug}/register", data=bad)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Voer een geldig e-mailadres in." in html
+    assert "Vul een geldig e-mailadres in." in html
     assert 'value="Mijn Organisatie"' in html and 'value="geen-adres"' in html
     assert 'aria-describedby="email-error"' in html
     html = client.post(f"/{congress.slug}/register?lang=en", data=bad).get_data(as_text=True)
