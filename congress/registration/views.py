@@ -65,7 +65,8 @@ def register(slug: str):  # noqa: ANN201
     rounds = services.rounds_with_seats(congress)
     form = registration_form(services.sectors(congress), services.questions(congress), rounds, locale)
     if state != "open":
-        return render_template("registration/closed.html", congress=congress, state=state), 200
+        status = 409 if request.method == "POST" else 200
+        return render_template("registration/closed.html", congress=congress, state=state), status
     if form.validate_on_submit():
         try:
             result = services.register(congress, data_from(form, locale), chosen_sessions(form))

@@ -84,7 +84,7 @@ def test_closed_and_full_editions_show_a_clear_message(client):
     response = client.get(f"/{congress.slug}/register")
     assert "Deze editie is vol" in response.get_data(as_text=True)
     response = client.post(f"/{congress.slug}/register", data=form_data(congress, 2))
-    assert response.status_code == 200 and "vol" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "vol" in response.get_data(as_text=True)
     congress.registration_closes_at = utcnow() - timedelta(hours=1)
     db.session.commit()
     assert "gesloten" in client.get(f"/{congress.slug}/register").get_data(as_text=True)
