@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from congress.audit.services import record
@@ -539,78 +540,92 @@ def register(
     email_key = data.email_key or normalise_email(data.email)
     congress_id = congress.id
     now = now or utcnow()
-    with write_transaction():
-        # The edition row is the lock for its capacity and for the one-registration-per-e-mail rule.
-        _lock_congress(congress_id)
-        _lock_sessions(chosen)
-        congress = db.session.get(Congress, congress_id)
-        existing = db.session.scalar(
-            sa.select(Registration).where(Registration.congress_id == congress_id,
-                                          Registration.email_key == email_key)
-        )
-        if existing is not None:
-            return RegistrationResult(existing, False, manage_secret(existing))
-        if not ignore_window:
-            state = window_state(congress, now)
-            if state != "open":
-                raise RegistrationError(
-                    _l("Registration is not open yet.") if state == "not_open" else _l("Registration is closed."),
-                    code=state,
-                )
-        if not override and congress.capacity is not None and active_count(congress_id) >= congress.capacity:
-            raise RegistrationError(_l("This edition is full."), code="full")
-        registration = Registration(
-            congress_id=congress_id,
-            name=data.name,
-            email=data.email,
-            email_key=email_key,
-            organisation=data.organisation,
-            function=data.function,
-            sector_id=data.sector_id,
-            dietary=data.dietary,
-            accessibility=data.accessibility,
-            answers=data.answers,
-            consent_privacy=data.consent_privacy,
-            consent_attendee_list=data.consent_attendee_list,
-            consent_photos=data.consent_photos,
-            role=BadgeRole(role).value,
-            locale=data.locale if data.locale in ("nl", "en") else "nl",
-            source=source,
-            created_at=now,
-        )
-        if confirmed:
-            registration.status = RegistrationStatus.CONFIRMED.value
-            registration.confirmed_at = now
-        else:
-            registration.status = RegistrationStatus.PENDING.value
-            registration.expires_at = now + timedelta(hours=hold_hours())
-        secret = _new_link(registration)
-        db.session.add(registration)
-        db.session.flush()
-        # Into the identity map at once (kept referenced), so that the mail finds them without a query each.
-        preloaded = db.session.scalars(sa.select(ProgrammeSession).where(ProgrammeSession.id.in_(chosen))).all() \
-            if chosen else []
-        for session_id in chosen:
-            enrolment = _enrol(registration, session_id, override=override)
-            if enrolment.over_capacity:
-                record("registration.enrolment_override", registration, session_id=session_id)
-        record("registration.create", registration, source=source, status=registration.status,
-               sessions=chosen, override=override or None)
-        result = RegistrationResult(registration, True, secret, status=registration.status, id=registration.id,
-                                    role=registration.role, enrolments=[
-            (e.session_id, e.status, waiting_rank(e)) for e in registration.enrolments])
-        if not notify:
-            return result
-        link = external_url("registration.manage", secret=secret)
-        queue_mail(
-            registration.email,
-            "registration/confirmed" if confirmed else "registration/confirm",
-            locale=registration.locale, congress_id=congress_id, registration=registration, congress=congress,
-            link=link, confirm_link=external_url("registration.confirm", secret=secret),
-            enrolments=_mail_enrolments(registration), hours=hold_hours(),
-        )
-    del preloaded
-    return result
+    limited = congress.capacity is not None
+    try:
+        with write_transaction():
+            # With a capacity for the whole edition, the edition row is the lock for it (and registrations
+            # of an edition are serialised); without one, only the chosen sessions are locked and the unique
+            # constraint on (edition, e-mail) keeps one registration per address.
+            if limited:
+                _lock_congress(congress_id)
+            _lock_sessions(chosen)
+            congress = db.session.get(Congress, congress_id)
+            existing = db.session.scalar(
+                sa.select(Registration).where(Registration.congress_id == congress_id,
+                                              Registration.email_key == email_key)
+            )
+            if existing is not None:
+                return RegistrationResult(existing, False, manage_secret(existing))
+            if not ignore_window:
+                state = window_state(congress, now)
+                if state != "open":
+                    raise RegistrationError(
+                        _l("Registration is not open yet.") if state == "not_open" else _l("Registration is closed."),
+                        code=state,
+                    )
+            full = limited and congress.capacity is not None and active_count(congress_id) >= congress.capacity
+            if full and not override:
+                raise RegistrationError(_l("This edition is full."), code="full")
+            registration = Registration(
+                congress_id=congress_id,
+                name=data.name,
+                email=data.email,
+                email_key=email_key,
+                organisation=data.organisation,
+                function=data.function,
+                sector_id=data.sector_id,
+                dietary=data.dietary,
+                accessibility=data.accessibility,
+                answers=data.answers,
+                consent_privacy=data.consent_privacy,
+                consent_attendee_list=data.consent_attendee_list,
+                consent_photos=data.consent_photos,
+                role=BadgeRole(role).value,
+                locale=data.locale if data.locale in ("nl", "en") else "nl",
+                source=source,
+                created_at=now,
+            )
+            if confirmed:
+                registration.status = RegistrationStatus.CONFIRMED.value
+                registration.confirmed_at = now
+            else:
+                registration.status = RegistrationStatus.PENDING.value
+                registration.expires_at = now + timedelta(hours=hold_hours())
+            secret = _new_link(registration)
+            db.session.add(registration)
+            db.session.flush()
+            # Into the identity map at once (kept referenced), so that the mail finds them without a query each.
+            preloaded = db.session.scalars(sa.select(ProgrammeSession).where(ProgrammeSession.id.in_(chosen))).all() \
+                if chosen else []
+            for session_id in chosen:
+                enrolment = _enrol(registration, session_id, override=override)
+                if enrolment.over_capacity:
+                    record("registration.enrolment_override", registration, session_id=session_id)
+            record("registration.create", registration, source=source, status=registration.status,
+                   sessions=chosen, override=override or None)
+            result = RegistrationResult(registration, True, secret, status=registration.status, id=registration.id,
+                                        role=registration.role, enrolments=[
+                (e.session_id, e.status, waiting_rank(e)) for e in registration.enrolments])
+            if not notify:
+                return result
+            link = external_url("registration.manage", secret=secret)
+            queue_mail(
+                registration.email,
+                "registration/confirmed" if confirmed else "registration/confirm",
+                locale=registration.locale, congress_id=congress_id, registration=registration, congress=congress,
+                link=link, confirm_link=external_url("registration.confirm", secret=secret),
+                enrolments=_mail_enrolments(registration), hours=hold_hours(),
+            )
+        del preloaded
+        return result
+    except IntegrityError:
+        # The same address registered at the same moment in another transaction: that one stands.
+        db.session.rollback()
+        existing = db.session.scalar(sa.select(Registration).where(
+            Registration.congress_id == congress_id, Registration.email_key == email_key))
+        if existing is None:
+            raise
+        return RegistrationResult(existing, False, manage_secret(existing))
 
 
 def _mail_enrolments(registration: Registration) -> list[tuple[Enrolment, int | None]]:

@@ -292,3 +292,23 @@ def test_enrolment_positions_are_unique_per_session(app):
     with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_a_simultaneous_duplicate_is_caught_by_the_unique_constraint(app, monkeypatch):
+    """Without an edition capacity no edition lock is taken; the unique constraint decides."""
+    congress = open_congress()
+    first = registered(congress, n=1).registration
+    real_scalar = db.session.scalar
+    calls = {"n": 0}
+
+    def blind_scalar(stmt, *args, **kwargs):  # the duplicate check misses the other registration once
+        if "registrations.email_key" in str(stmt) and calls["n"] == 0:
+            calls["n"] += 1
+            return None
+        return real_scalar(stmt, *args, **kwargs)
+
+    monkeypatch.setattr(db.session, "scalar", blind_scalar)
+    again = services.register(congress, data(congress, 1), [])
+    monkeypatch.undo()
+    assert not again.created and again.registration.id == first.id
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
