@@ -234,11 +234,25 @@ def _postgres_url() -> tuple[str | None, bool]:
     if url.startswith("postgres"):
         return url, False
     try:
+        already = subprocess.run(["scripts/pg_test_server.sh", "start"], cwd=ROOT, capture_output=True, text=True,
+                                 check=False, timeout=60) if _cluster_running() else None
+        if already is not None and already.returncode == 0:
+            return already.stdout.strip().splitlines()[-1], False  # someone else's run: leave it running
+    except (subprocess.SubprocessError, OSError):
+        pass
+    try:
         out = subprocess.run(["scripts/pg_test_server.sh", "start"], cwd=ROOT, capture_output=True, text=True,
                              check=True, timeout=60)
     except (subprocess.SubprocessError, OSError):
         return None, False
     return out.stdout.strip().splitlines()[-1], True
+
+
+def _cluster_running() -> bool:
+    """Whether this checkout's throw-away cluster (scripts/pg_test_server.sh) is up already."""
+    checksum = subprocess.run(["bash", "-c", "pwd | cksum | cut -d' ' -f1"], cwd=ROOT, capture_output=True,
+                              text=True, check=False).stdout.strip()
+    return (Path(f"/tmp/congress-pg-{checksum}") / "data" / "postmaster.pid").exists()
 
 
 def _fresh_postgres_database(server_url: str) -> str:
