@@ -7,6 +7,7 @@ import json
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from werkzeug.routing import BuildError
 
 from congress.core import services as core
 from congress.extensions import limiter
@@ -115,14 +116,23 @@ def manage(secret: str):  # noqa: ANN201
     congress = registration.congress
     enrolments = [(e, services.waiting_rank(e)) for e in registration.enrolments]
     ics = url_for("registration.agenda", secret=secret, _external=True)
-    badge_endpoint = current_app.config.get("REGISTRATION_TICKET_ENDPOINT", "badges.ticket")
-    ticket_url = (url_for(badge_endpoint, secret=secret)
-                  if badge_endpoint in current_app.view_functions and registration.is_active else None)
+    ticket_url = _ticket_url(secret) if registration.is_active else None
     return _private(Response(render_template(
         "registration/manage.html", registration=registration, congress=congress, enrolments=enrolments,
         secret=secret, webcal=ics.replace("https://", "webcal://").replace("http://", "webcal://"),
         ticket_url=ticket_url, confirm_form=ConfirmForm(), can_change=services.window_state(congress) == "open",
     )))
+
+
+def _ticket_url(secret: str) -> str | None:
+    """The ticket download of the badges capability, when it is installed (an endpoint taking ``secret``)."""
+    endpoint = current_app.config.get("REGISTRATION_TICKET_ENDPOINT", "badges.ticket")
+    if endpoint not in current_app.view_functions:
+        return None
+    try:
+        return url_for(endpoint, secret=secret)
+    except BuildError:
+        return None
 
 
 @bp.route("/my/<secret>/confirm", methods=["GET", "POST"])

@@ -166,3 +166,15 @@ def test_custom_questions_on_the_form(client):
     response = client.post(f"/{congress.slug}/register", data={**form_data(congress, 1), f"q_{q.id}": ["1", "2"]})
     assert response.status_code == 302
     assert db.session.scalar(sa.select(Registration)).answers == {str(q.id): ["1", "2"]}
+
+
+def test_ticket_link_appears_when_the_badges_capability_offers_one(app, client):
+    congress = open_congress()
+    result = registered(congress, n=1, confirmed=True)
+    assert "Uw toegangsbewijs downloaden" not in client.get(f"/my/{result.link}").get_data(as_text=True)
+    app.config["REGISTRATION_TICKET_ENDPOINT"] = "registration.download_data"  # any endpoint taking `secret`
+    try:
+        html = client.get(f"/my/{result.link}").get_data(as_text=True)
+    finally:
+        app.config.pop("REGISTRATION_TICKET_ENDPOINT")
+    assert "Uw toegangsbewijs downloaden" in html and f"/my/{result.link}/data.json" in html
