@@ -236,3 +236,11 @@ def agenda(secret: str):  # noqa: ANN201
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="{congress.slug}.ics"'
     return _private(response)
+
+
+@bp.cli.command("expire-unconfirmed")
+def expire_unconfirmed_command() -> None:
+    """Release the seats of registrations not confirmed in time (the worker does this every 5 minutes)."""
+    import click
+
+    click.echo(f"{services.expire_unconfirmed()} unconfirmed registrations expired.")

@@ -312,3 +312,14 @@ def test_a_simultaneous_duplicate_is_caught_by_the_unique_constraint(app, monkey
     monkeypatch.undo()
     assert not again.created and again.registration.id == first.id
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 1
+
+
+def test_expiry_command(app, runner):
+    congress = open_congress()
+    r = registered(congress, n=1).registration
+    r.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    result = runner.invoke(args=["registration", "expire-unconfirmed"])
+    assert result.exit_code == 0 and "1 unconfirmed" in result.output
+    db.session.expire_all()
+    assert db.session.get(Registration, r.id).status == "cancelled"
