@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, has_request_context, url_for
+from flask import current_app, g, has_request_context, url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -189,16 +189,28 @@ def registration_state(congress: Congress, now: datetime | None = None) -> str:
     return state
 
 
+def _per_request(key: str, load: Any) -> Any:
+    """Read once per request (sectors and questions are read by the form, validation and the API)."""
+    if not has_request_context():
+        return load()
+    cache = g.setdefault("registration_cache", {})
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]
+
+
 def sectors(congress: Congress) -> list[Sector]:
-    return list(db.session.scalars(
-        sa.select(Sector).where(Sector.congress_id == congress.id).order_by(Sector.position, Sector.id)
-    ))
+    congress_id = congress.id
+    return _per_request(f"sectors-{congress_id}", lambda: list(db.session.scalars(
+        sa.select(Sector).where(Sector.congress_id == congress_id).order_by(Sector.position, Sector.id)
+    )))
 
 
 def questions(congress: Congress) -> list[Question]:
-    return list(db.session.scalars(
-        sa.select(Question).where(Question.congress_id == congress.id).order_by(Question.position, Question.id)
-    ))
+    congress_id = congress.id
+    return _per_request(f"questions-{congress_id}", lambda: list(db.session.scalars(
+        sa.select(Question).where(Question.congress_id == congress_id).order_by(Question.position, Question.id)
+    )))
 
 
 def signup_sessions(congress: Congress) -> list[ProgrammeSession]:
