@@ -41,6 +41,7 @@ from congress.registration.models import (
     Registration,
     RegistrationStatus,
     Sector,
+    new_badge_token,
 )
 
 DEFAULT_HOLD_HOURS = 48
@@ -670,19 +671,13 @@ def register_speaker(congress: Congress, *, name: str, email: str, organisation:
             return existing
     data = RegistrationData(name=(name or email).strip()[:200], email=email.strip(),
                             organisation=(organisation or "").strip()[:200], consent_privacy=True)
-    try:
-        result = register(congress, data, (), confirmed=True, source="speaker", role=BadgeRole.SPEAKER.value,
-                          override=True, ignore_window=True)
-    except RegistrationError as exc:
-        if exc.code == "invalid" and "sector" in exc.errors and len(exc.errors) == 1:
-            data.sector_id = None
-            return _register_speaker_without_sector(congress, data)
-        raise
-    return result.registration
+    # Not through register(): a speaker needs no sector, no answers to the edition's own questions, no
+    # open window and no free place in the edition.
+    return _register_speaker_without_sector(congress, data)
 
 
 def _register_speaker_without_sector(congress: Congress, data: RegistrationData) -> Registration:
-    """Speakers are registered without a sector even when the form requires one."""
+    """A confirmed speaker's registration, created directly (the form's requirements do not apply)."""
     email_key = normalise_email(data.email)
     congress_id = congress.id
     with write_transaction():
@@ -1018,6 +1013,7 @@ def erase(registration: Registration) -> None:
         registration.consent_photos = False
         registration.erased_at = utcnow()
         _new_link(registration)  # the old link stops working
+        registration.badge_token = new_badge_token()  # and so does a printed badge
         record("registration.erase", registration)
 
 

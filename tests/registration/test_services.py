@@ -323,3 +323,12 @@ def test_expiry_command(app, runner):
     assert result.exit_code == 0 and "1 unconfirmed" in result.output
     db.session.expire_all()
     assert db.session.get(Registration, r.id).status == "cancelled"
+
+
+def test_register_speaker_needs_no_answers_or_sector(app):
+    congress = open_congress()
+    services.add_question(congress, kind="short_text", label_nl="Verplicht", required=True)
+    speaker = services.register_speaker(congress, name="Ruben Bakker", email="ruben@example.org",
+                                        organisation="Homebase")
+    assert speaker.status == "confirmed" and speaker.role == "spreker" and speaker.sector_id is None
+    assert speaker.organisation == "Homebase"
