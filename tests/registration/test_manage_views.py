@@ -185,3 +185,31 @@ def test_demo_is_usable_and_idempotent(app):
     small = next(s for title, s in seats.items() if title.startswith("Gastlessen"))
     assert small.full and small.waiting > 0
     assert all(s.enrolled <= s.capacity for s in seats.values())
+
+
+def test_every_page_renders_with_the_demo_in_both_languages(app, organiser):
+    from congress.demo import load_demo
+
+    load_demo()
+    from congress.core import services as core
+
+    congress = core.congress_by_slug("congres-2025")
+    session = services.seat_overview(congress)[0].session
+    registration = db.session.scalar(sa.select(Registration).where(Registration.congress_id == congress.id))
+    client = app.test_client(user=organiser)
+    base = f"/manage/registrations/{congress.slug}"
+    pages = ["/manage/registrations/", "/manage/", f"{base}/", f"{base}/new", f"{base}/sessions/",
+             f"{base}/sessions/{session.id}", f"{base}/statistics", f"{base}/settings", f"{base}/{registration.id}",
+             f"{base}/{registration.id}/edit", f"/{congress.slug}/register", f"/{congress.slug}/register/link",
+             f"/{congress.slug}/register/thanks", "/congres-2024/register"]
+    for lang in ("nl", "en"):
+        for url in pages:
+            response = client.get(f"{url}?lang={lang}")
+            assert response.status_code == 200, (url, response.status_code)
+    link = services.manage_secret(registration)
+    anonymous = app.test_client()
+    for url in (f"/my/{link}", f"/my/{link}/edit", f"/my/{link}/cancel", f"/my/{link}/erase",
+                f"/my/{link}/agenda.ics", f"/my/{link}/data.json"):
+        assert anonymous.get(url).status_code == 200, url
+    html = anonymous.get("/congres-2024/register").get_data(as_text=True)
+    assert "gesloten" in html
