@@ -3,6 +3,7 @@
     python scripts/translations.py update          # extract strings, merge them into every catalogue
     python scripts/translations.py compile         # build the .mo files (make run/test do this)
     python scripts/translations.py init CAPABILITY # give a capability its own catalogue
+    python scripts/translations.py harmonise       # make shared strings read the same everywhere
 
 There is one catalogue for the foundation (``congress/translations``) and one per capability that
 has a ``congress/<capability>/translations`` folder; a capability's catalogue holds the strings of
@@ -43,8 +44,7 @@ def mapping_for(capability: str | None) -> str:
         sections = [f"[python: congress/{capability}/**.py]"]
         for folder in (f"templates/{capability}", f"templates/email/{capability}"):
             sections += [f"[jinja2: {folder}/**.html]\ntrimmed = true", f"[jinja2: {folder}/**.txt]\ntrimmed = true"]
-        # No "[ignore: **]": Babel 2.18 applies ignore patterns before method patterns, so it would
-        # ignore everything. Files that match no pattern are skipped anyway.
+        # (no "[ignore: **]": Babel 2.18 prunes every directory that matches an ignore pattern)
     return "\n".join(sections) + "\n"
 
 
@@ -86,6 +86,33 @@ def update() -> None:
     update_one(None)
     for capability in capabilities_with_catalogues():
         update_one(capability)
+    harmonise()
+
+
+def harmonise() -> None:
+    """Flask-Babel merges the catalogues and the last one wins: a string that several catalogues
+    share must read the same in all. The foundation's translation wins, then the first capability's
+    (alphabetically)."""
+    for locale in LOCALES:
+        chosen: dict[str, str] = {}
+        for capability in [None, *capabilities_with_catalogues()]:
+            po = catalogue_dir(capability) / locale / "LC_MESSAGES" / "messages.po"
+            if not po.exists():
+                continue
+            with po.open("rb") as fh:
+                catalog = read_po(fh, locale=locale)
+            changed = False
+            for message in catalog:
+                if not message.id or not isinstance(message.id, str):
+                    continue
+                if message.id in chosen and message.string != chosen[message.id]:
+                    message.string = chosen[message.id]
+                    changed = True
+                elif message.string:
+                    chosen.setdefault(message.id, message.string)
+            if changed:
+                with po.open("wb") as fh:
+                    write_po(fh, catalog, omit_header=True, no_location=True, sort_output=True)
 
 
 def init(capability: str) -> None:
@@ -105,4 +132,4 @@ if __name__ == "__main__":
     if command == "init":
         init(sys.argv[2])
     else:
-        {"update": update, "compile": compile_catalogues}[command]()
+        {"update": update, "compile": compile_catalogues, "harmonise": harmonise}[command]()
