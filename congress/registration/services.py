@@ -1085,3 +1085,54 @@ def save_window(congress: Congress, *, opens_at: datetime | None, closes_at: dat
            opens_at=opens_at.isoformat() if opens_at else None,
            closes_at=closes_at.isoformat() if closes_at else None, capacity=capacity)
     db.session.commit()
+
+
+# --- hooks for the programme capability ----------------------------------------------------------
+
+
+def seats_left_for_session(session: ProgrammeSession) -> int | None:
+    """Seats left in a session open for sign-up (None: no sign-up or no limit), for programme pages."""
+    if session.signup_round_id is None and not session.signup_required:
+        return None
+    capacity = session.effective_capacity
+    if capacity is None:
+        return None
+    return max(capacity - enrolled_counts([session.id])[session.id]["enrolled"], 0)
+
+
+def notify_enrolled_of_changes(congress: Congress, session_ids: list[int], version: Any = None) -> int:
+    """E-mail the people enrolled in (or waiting for) sessions that changed in a published programme
+    version, one message per person. Runs inside the caller's (publishing) transaction."""
+    if not session_ids:
+        return 0
+    rows = db.session.execute(
+        sa.select(Registration, ProgrammeSession)
+        .join(Enrolment, Enrolment.registration_id == Registration.id)
+        .join(ProgrammeSession, Enrolment.session_id == ProgrammeSession.id)
+        .where(Registration.congress_id == congress.id, Registration.status.in_(ACTIVE),
+               Enrolment.session_id.in_(session_ids))
+        .order_by(Registration.id, ProgrammeSession.starts_at)
+    ).all()
+    by_person: dict[int, tuple[Registration, list[ProgrammeSession]]] = {}
+    for registration, session in rows:
+        by_person.setdefault(registration.id, (registration, []))[1].append(session)
+    for registration, sessions_changed in by_person.values():
+        if not registration.email:
+            continue
+        queue_mail(registration.email, "registration/sessions_changed", locale=registration.locale,
+                   congress_id=congress.id, registration=registration, congress=congress,
+                   sessions=sessions_changed, link=manage_url(registration))
+    if by_person:
+        record("registration.programme_change_mailed", congress, congress_id=congress.id,
+               people=len(by_person), sessions=sorted(session_ids))
+    return len(by_person)
+
+
+def connect_programme_hooks() -> None:
+    """Tell the programme capability about seats and enrolled people, where it offers the hooks."""
+    from congress.programme import services as programme
+
+    if hasattr(programme, "register_seats_left_provider"):
+        programme.register_seats_left_provider(seats_left_for_session)
+    if hasattr(programme, "register_changed_sessions_notifier"):
+        programme.register_changed_sessions_notifier(notify_enrolled_of_changes)

@@ -42,6 +42,7 @@ def _register_manage_blueprint(state) -> None:  # noqa: ANN001
     from congress.registration.manage_views import URL_PREFIX, manage_bp
 
     state.app.register_blueprint(manage_bp, url_prefix=URL_PREFIX)
+    services.connect_programme_hooks()
 
 
 @bp.app_context_processor

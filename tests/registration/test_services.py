@@ -334,3 +334,26 @@ def test_register_speaker_needs_no_answers_or_sector(app):
                                         organisation="Homebase")
     assert speaker.status == "confirmed" and speaker.role == "spreker" and speaker.sector_id is None
     assert speaker.organisation == "Homebase"
+
+
+def test_programme_hooks_seats_left_and_change_mail(app, mailbox):
+    congress = open_congress()
+    _, (small, big) = add_round(congress)
+    a = registered(congress, [small.id], n=1, confirmed=True).registration
+    registered(congress, [small.id], n=2, confirmed=True)
+    waiting = registered(congress, [small.id], n=3, confirmed=True).registration
+    cancelled = registered(congress, [big.id], n=4, confirmed=True).registration
+    services.cancel(cancelled, notify=False)
+    assert services.seats_left_for_session(small) == 0
+    assert services.seats_left_for_session(big) == 30
+    from tests.factories import make_session
+
+    plenary = make_session(congress, start="09:00", end="09:30")
+    assert services.seats_left_for_session(plenary) is None
+    mailbox.clear()
+    small.is_cancelled = True
+    db.session.commit()
+    assert services.notify_enrolled_of_changes(congress, [small.id, big.id]) == 3
+    db.session.commit()
+    assert sorted(m["To"] for m in mailbox) == sorted([a.email, "deelnemer2@example.org", waiting.email])
+    assert "geannuleerd" in mailbox[0].get_body(("plain",)).get_content()
