@@ -44,7 +44,8 @@ def mapping_for(capability: str | None) -> str:
         sections = [f"[python: congress/{capability}/**.py]"]
         for folder in (f"templates/{capability}", f"templates/email/{capability}"):
             sections += [f"[jinja2: {folder}/**.html]\ntrimmed = true", f"[jinja2: {folder}/**.txt]\ntrimmed = true"]
-        # (no "[ignore: **]": Babel 2.18 prunes every directory that matches an ignore pattern)
+        # Files matching no pattern are skipped anyway; an "[ignore: **]" here would make Babel ≥ 2.17
+        # prune every directory from the walk (its default directory filter honours ignore patterns).
     return "\n".join(sections) + "\n"
 
 
@@ -92,24 +93,27 @@ def update() -> None:
 def harmonise() -> None:
     """Flask-Babel merges the catalogues and the last one wins: a string that several catalogues
     share must read the same in all. The foundation's translation wins, then the first capability's
-    (alphabetically)."""
+    (alphabetically); a catalogue that lacks a translation another one has gets it too."""
     for locale in LOCALES:
+        paths = [catalogue_dir(c) / locale / "LC_MESSAGES" / "messages.po"
+                 for c in [None, *capabilities_with_catalogues()]]
+        catalogs = []
+        for po in paths:
+            if po.exists():
+                with po.open("rb") as fh:
+                    catalogs.append((po, read_po(fh, locale=locale)))
         chosen: dict[str, str] = {}
-        for capability in [None, *capabilities_with_catalogues()]:
-            po = catalogue_dir(capability) / locale / "LC_MESSAGES" / "messages.po"
-            if not po.exists():
-                continue
-            with po.open("rb") as fh:
-                catalog = read_po(fh, locale=locale)
+        for _po, catalog in catalogs:
+            for message in catalog:
+                if message.id and isinstance(message.id, str) and message.string:
+                    chosen.setdefault(message.id, message.string)
+        for po, catalog in catalogs:
             changed = False
             for message in catalog:
-                if not message.id or not isinstance(message.id, str):
-                    continue
-                if message.id in chosen and message.string != chosen[message.id]:
-                    message.string = chosen[message.id]
+                wanted = chosen.get(message.id) if isinstance(message.id, str) else None
+                if wanted is not None and message.string != wanted:
+                    message.string = wanted
                     changed = True
-                elif message.string:
-                    chosen.setdefault(message.id, message.string)
             if changed:
                 with po.open("wb") as fh:
                     write_po(fh, catalog, omit_header=True, no_location=True, sort_output=True)
