@@ -30,7 +30,7 @@ from congress.audit.services import record
 from congress.core.models import Congress
 from congress.database import lock_for_update, utcnow, write_transaction
 from congress.extensions import db
-from congress.mail.services import queue_mail
+from congress.mail.services import RenderedLater, queue_mail
 from congress.programme.models import ProgrammeSession, SignupRound
 from congress.registration.models import (
     BadgeRole,
@@ -628,6 +628,7 @@ def register(
                 locale=registration.locale, congress_id=congress_id, registration=registration, congress=congress,
                 link=link, confirm_link=external_url("registration.confirm", secret=secret),
                 enrolments=_mail_enrolments(registration), hours=hold_hours(),
+                attachments=e_ticket(registration) if confirmed else None,
             )
         del preloaded
         return result
@@ -699,8 +700,15 @@ def _register_speaker_without_sector(congress: Congress, data: RegistrationData)
         congress = db.session.get(Congress, congress_id)
         queue_mail(registration.email, "registration/confirmed", locale=registration.locale,
                    congress_id=congress_id, registration=registration, congress=congress,
-                   link=external_url("registration.manage", secret=secret), enrolments=[], hours=hold_hours())
+                   link=external_url("registration.manage", secret=secret), enrolments=[], hours=hold_hours(),
+                   attachments=e_ticket(registration))
     return registration
+
+
+def e_ticket(registration: Registration) -> list[RenderedLater]:
+    """The e-ticket goes with the confirmation; the badges capability renders it in the mail worker
+    (an attachment kind that no capability renders is left out)."""
+    return [RenderedLater("ticket", str(registration.id))]
 
 
 # --- life cycle -------------------------------------------------------------------------------------
@@ -722,7 +730,8 @@ def confirm(registration: Registration) -> bool:
             queue_mail(registration.email, "registration/confirmed", locale=registration.locale,
                        congress_id=registration.congress_id, registration=registration,
                        congress=registration.congress, link=manage_url(registration),
-                       enrolments=_mail_enrolments(registration), hours=hold_hours())
+                       enrolments=_mail_enrolments(registration), hours=hold_hours(),
+                       attachments=e_ticket(registration))
     return bool(done)
 
 

@@ -48,7 +48,7 @@ def _register_manage_blueprint(state) -> None:  # noqa: ANN001
 @bp.app_context_processor
 def _labels() -> dict:
     return {"registration_status_labels": STATUS_LABELS, "registration_role_labels": ROLE_LABELS,
-            "enrolment_labels": ENROLMENT_LABELS}
+            "enrolment_labels": ENROLMENT_LABELS, "registration_state": services.registration_state}
 
 
 def _private(response: Response) -> Response:

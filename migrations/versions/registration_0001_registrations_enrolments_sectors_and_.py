@@ -1,7 +1,7 @@
 """registrations, enrolments, sectors and questions
 
 Revision ID: registration_0001
-Revises: 0002
+Revises: archive_0001
 Create Date: 2026-11-23 00:45:56.487986
 
 """
@@ -13,7 +13,7 @@ import congress.database
 
 # revision identifiers, used by Alembic.
 revision = 'registration_0001'
-down_revision = '0002'
+down_revision = 'archive_0001'
 branch_labels = None
 depends_on = None
 

@@ -338,3 +338,24 @@ def test_slides_are_taken_up_by_the_archive(app, congress):
     [item] = outcome.items
     assert outcome.refused_files == []
     assert [f.filename for f in item.files] == ["weerbaar-online.pdf"]
+
+
+def test_confirmed_speakers_get_a_speaker_registration_and_a_ticket(app, congress, mailbox):
+    """With the real registration capability: confirmed, role Spreker, no double opt-in, e-ticket."""
+    from congress.registration.models import Registration
+
+    open_call(congress)
+    proposal = make_proposal(congress, make_speaker())
+    services.decide([proposal], "accept")
+    proposal.confirm_token_hash = services.accounts.hash_secret("real")
+    db.session.commit()
+    mailbox.clear()
+    services.confirm_proposal("real")
+    email = proposal.speakers[0].person.email
+    registration = db.session.scalar(sa.select(Registration).where(Registration.email == email))
+    assert (registration.status, registration.role) == ("confirmed", "spreker")
+    assert proposal.speakers[0].registered_at is not None
+    confirmed = [m for m in mailbox if m["To"] == email]
+    assert confirmed, "the speaker gets the registration confirmation"
+    attachments = [p.get_filename() for m in confirmed for p in m.iter_attachments()]
+    assert any(name and name.startswith("e-ticket") for name in attachments) or "badges" not in sys.modules

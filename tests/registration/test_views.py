@@ -178,3 +178,17 @@ def test_ticket_link_appears_when_the_badges_capability_offers_one(app, client):
     finally:
         app.config.pop("REGISTRATION_TICKET_ENDPOINT")
     assert "Uw toegangsbewijs downloaden" in html and f"/my/{result.link}/data.json" in html
+
+
+def test_edition_pages_invite_to_register_while_registration_is_open(client):
+    from tests.registration.factories import open_congress
+
+    congress = open_congress("open-voor-aanmelding")
+    for url in ("/", f"/{congress.slug}/"):
+        html = client.get(url).get_data(as_text=True)
+        assert f'href="/{congress.slug}/register"' in html
+    congress.registration_closes_at = congress.registration_opens_at
+    from congress.extensions import db
+
+    db.session.commit()
+    assert f'href="/{congress.slug}/register"' not in client.get(f"/{congress.slug}/").get_data(as_text=True)
