@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from congress.database import utcnow
 from congress.extensions import db
-from congress.mail.models import MailStatus, OutboxMessage
+from congress.mail.models import MailStatus, OutboxAttachment, OutboxMessage
 
 _PENDING_KEY = "congress_outbox_pending"
 SENDING = "sending"
@@ -29,9 +29,12 @@ def queue_mail(
     *,
     locale: str = "nl",
     congress_id: int | None = None,
+    attachments: list[tuple[str, str, bytes]] | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.{subject.txt,txt,html}`` and add it to the outbox.
+
+    ``attachments`` are ``(filename, content type, bytes)``, e.g. an e-ticket PDF.
 
     The message joins the caller's transaction; it is handed to the worker only after that
     transaction commits, so a rolled-back change never sends mail.
@@ -50,6 +53,10 @@ def queue_mail(
         congress_id=congress_id,
         status=MailStatus.QUEUED.value,
         next_attempt_at=utcnow(),
+        attachments=[
+            OutboxAttachment(filename=name, content_type=content_type, data=data)
+            for name, content_type, data in attachments or ()
+        ],
     )
     db.session.add(message)
     db.session.info.setdefault(_PENDING_KEY, []).append(message)
@@ -83,6 +90,10 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["Content-Language"] = message.locale
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        email.add_attachment(attachment.data, maintype=maintype, subtype=subtype or "octet-stream",
+                             filename=attachment.filename)
     return email
 
 

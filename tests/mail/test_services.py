@@ -99,3 +99,15 @@ def test_outbox_is_readable_by_organisers(app, organiser, mailbox):
     assert "Kies een nieuw wachtwoord" in listing
     detail = client.get(f"/manage/outbox/{message.id}").get_data(as_text=True)
     assert "http://x/reset" in detail
+
+
+def test_attachments_travel_with_the_message(app, mailbox):
+    user = make_user("organiser", name="Sam")
+    services.queue_mail("a@example.org", "password_reset", user=user, link="http://x", hours=1,
+                        attachments=[("e-ticket.pdf", "application/pdf", b"%PDF-1.7 test"),
+                                     ("agenda.ics", "text/calendar", b"BEGIN:VCALENDAR")])
+    db.session.commit()
+    received = mailbox[0]
+    files = {part.get_filename(): (part.get_content_type(), part.get_content()) for part in received.iter_attachments()}
+    assert files["e-ticket.pdf"] == ("application/pdf", b"%PDF-1.7 test")
+    assert files["agenda.ics"][0] == "text/calendar"
