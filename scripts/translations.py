@@ -43,7 +43,8 @@ def mapping_for(capability: str | None) -> str:
         sections = [f"[python: congress/{capability}/**.py]"]
         for folder in (f"templates/{capability}", f"templates/email/{capability}"):
             sections += [f"[jinja2: {folder}/**.html]\ntrimmed = true", f"[jinja2: {folder}/**.txt]\ntrimmed = true"]
-        sections += ["[ignore: **]"]
+        # No "[ignore: **]": Babel 2.18 applies ignore patterns before method patterns, so it would
+        # ignore everything. Files that match no pattern are skipped anyway.
     return "\n".join(sections) + "\n"
 
 

@@ -1,0 +1,80 @@
+"""Demo data for registration (idempotent).
+
+The demo editions lie in the past on today's calendar, which would leave nothing to try. So
+``congres-2025`` (published) gets a registration window that opened on 1 September 2025 and stays open
+for a year after the demo is loaded, a capacity of 250, the demo sectors, one custom question, a small
+workshop (12 seats) that is full with a waiting list, and 40 confirmed demo registrations. No mail is
+sent for them. ``congres-2024`` (archived) stays closed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from congress.core import services as core
+from congress.database import utcnow
+from congress.extensions import db
+from congress.registration import services
+from congress.registration.models import Question, Registration
+
+FIRST = ["Anouk", "Bram", "Chantal", "Daan", "Esra", "Fleur", "Gijs", "Hanna", "Imran", "Jasmijn", "Koen", "Lotte",
+         "Mohamed", "Noor", "Olaf", "Priya", "Quinten", "Rosa", "Sem", "Tamara"]
+LAST = ["de Vries", "Jansen", "Bakker", "Öztürk", "Visser", "Smit", "Meijer", "Benali", "Mulder", "de Boer"]
+ORGANISATIONS = [("Gemeente Utrecht", 0), ("Stichting Buurtwerk Noord", 1), ("ROC Midden Nederland", 2),
+                 ("Universiteit Utrecht", 3), ("Ministerie van Justitie en Veiligheid", 4), ("", 5),
+                 ("Gemeente Tilburg", 0), ("Jeugdfonds Sport & Cultuur", 1)]
+FUNCTIONS = ["beleidsadviseur", "jongerenwerker", "docent burgerschap", "onderzoeker", "programmamanager",
+             "ervaringsdeskundige", "wijkcoördinator"]
+
+
+def load(report: list[str]) -> None:
+    congress = core.congress_by_slug("congres-2025")
+    if congress is None:
+        return
+    if congress.registration_opens_at is None:
+        congress.registration_opens_at = datetime(2025, 9, 1, 7, 0, tzinfo=UTC)
+        congress.registration_closes_at = utcnow() + timedelta(days=365)
+        congress.capacity = 250
+    services.ensure_default_sectors(congress)
+    if not services.questions(congress):
+        db.session.add(Question(
+            congress_id=congress.id, kind="single_choice", label_nl="Hoe heeft u van het congres gehoord?",
+            label_en="How did you hear about the congress?", required=False, position=0,
+            options=[{"value": "1", "nl": "Uitnodiging per e-mail", "en": "Invitation by e-mail"},
+                     {"value": "2", "nl": "Via een collega", "en": "Through a colleague"},
+                     {"value": "3", "nl": "Website of sociale media", "en": "Website or social media"}]))
+    db.session.commit()
+    exists = db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
+        Registration.congress_id == congress.id))
+    if exists:
+        report.append(f"Registrations for {congress.slug} exist; left as they are.")
+        return
+    sessions = services.signup_sessions(congress)
+    small = next((s for s in sessions if s.title.startswith("Gastlessen")), None)
+    if small is not None and small.capacity is None:
+        small.capacity = 12
+        db.session.commit()
+    sectors = services.sectors(congress)
+    by_round: dict[int | None, list] = {}
+    for s in sessions:
+        by_round.setdefault(s.signup_round_id, []).append(s)
+    for i in range(40):
+        name = f"{FIRST[i % len(FIRST)]} {LAST[(i * 3) % len(LAST)]}"
+        organisation, sector_index = ORGANISATIONS[i % len(ORGANISATIONS)]
+        choice = []
+        for round_sessions in by_round.values():
+            # Most people want the small workshop, so that it fills up and has a waiting list.
+            wanted = small if small in round_sessions and i % 3 != 2 else round_sessions[i % len(round_sessions)]
+            choice.append(wanted.id)
+        data = services.RegistrationData(
+            name=name, email=f"deelnemer{i + 1}@deelnemers.example", organisation=organisation,
+            function=FUNCTIONS[i % len(FUNCTIONS)], sector_id=sectors[sector_index].id if sectors else None,
+            consent_privacy=True, consent_attendee_list=i % 4 != 0, consent_photos=i % 2 == 0,
+            dietary="vegetarisch" if i % 5 == 0 else "",
+        )
+        services.register(congress, data, choice, confirmed=i % 6 != 5, source="organiser", ignore_window=True,
+                          notify=False, role="pers" if i == 7 else ("vrijwilliger" if i == 11 else "deelnemer"))
+    report.append(f"Registration for {congress.slug} is open until "
+                  f"{congress.registration_closes_at:%Y-%m-%d}; 40 demo registrations added.")

@@ -1,0 +1,115 @@
+"""Exports: CSV and XLSX (openpyxl) of registrations and per-session attendance, and a PDF attendance list
+(weasyprint)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from flask import render_template
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from congress.core.models import Congress
+from congress.i18n import format_in_zone
+from congress.programme.models import ProgrammeSession
+from congress.registration import services
+from congress.registration.forms import ENROLMENT_LABELS, ROLE_LABELS, STATUS_LABELS
+from congress.registration.models import Enrolment, Registration
+
+
+def _safe(value: Any) -> Any:
+    """Cells that a spreadsheet would run as a formula are quoted (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def registration_rows(congress: Congress, registrations: Iterable[Registration], locale: str
+                      ) -> tuple[list[str], list[list[Any]]]:
+    questions = services.questions(congress)
+    header = [_("Number"), _("Name"), _("E-mail address"), _("Organisation"), _("Function"), _("Sector"),
+              _("Badge role"), _("Status"), _("Registered at"), _("Confirmed at"), _("Dietary wishes"),
+              _("Accessibility needs"), _("Attendee list"), _("Photos"), _("Sessions")]
+    header += [q.label(locale) for q in questions]
+    rows = []
+    for r in registrations:
+        sessions = "; ".join(
+            f"{e.session.title}{' (' + _('waiting list') + ')' if e.status == 'waitlisted' else ''}"
+            for e in r.enrolments)
+        row = [r.id, r.name, r.email, r.organisation, r.function, r.sector.name(locale) if r.sector else "",
+               str(ROLE_LABELS.get(r.role, r.role)), str(STATUS_LABELS.get(r.status, r.status)),
+               format_in_zone(r.created_at, congress.timezone, "yyyy-MM-dd HH:mm"),
+               format_in_zone(r.confirmed_at, congress.timezone, "yyyy-MM-dd HH:mm"),
+               r.dietary, r.accessibility, _("yes") if r.consent_attendee_list else _("no"),
+               _("yes") if r.consent_photos else _("no"), sessions]
+        for q in questions:
+            value = (r.answers or {}).get(str(q.id))
+            labels = dict(q.choices(locale))
+            if isinstance(value, list):
+                value = ", ".join(labels.get(v, v) for v in value)
+            elif isinstance(value, bool):
+                value = _("yes") if value else _("no")
+            elif value is not None and labels:
+                value = labels.get(value, value)
+            row.append(value if value is not None else "")
+        rows.append(row)
+    return header, rows
+
+
+def attendance_rows(session: ProgrammeSession, enrolments: Sequence[Enrolment]) -> tuple[list[str], list[list[Any]]]:
+    header = [_("Place"), _("Name"), _("Organisation"), _("Sector"), _("Badge role"), _("Status"), _("Signature")]
+    rows = []
+    waiting = 0
+    waiting_word = _("waiting list")
+    for e in enrolments:
+        r = e.registration
+        if e.status == "waitlisted":
+            waiting += 1
+        rows.append([
+            f"{waiting_word} {waiting}" if e.status == "waitlisted" else "",
+            r.name, r.organisation, r.sector.name("nl") if r.sector else "", str(ROLE_LABELS.get(r.role, r.role)),
+            str(ENROLMENT_LABELS.get(e.status, e.status)) + ("" if r.status == "confirmed" else
+                                                              f" ({STATUS_LABELS.get(r.status, r.status)})"),
+            "",
+        ])
+    return header, rows
+
+
+def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_safe(v) for v in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
+
+
+def to_xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31] or "Sheet"
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([_safe(v) for v in row])
+    sheet.freeze_panes = "A2"
+    for column in sheet.columns:
+        width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 50)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def attendance_pdf(congress: Congress, session: ProgrammeSession, enrolments: Sequence[Enrolment]) -> bytes:
+    from weasyprint import HTML
+
+    html = render_template("registration/manage/attendance_pdf.html", congress=congress, session=session,
+                           enrolments=[e for e in enrolments if e.status == "enrolled"],
+                           waiting=[e for e in enrolments if e.status == "waitlisted"])
+    return HTML(string=html).write_pdf()

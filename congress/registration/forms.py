@@ -1,0 +1,264 @@
+"""Forms. Built per edition (sectors, sign-up rounds and custom questions vary); the rules themselves are
+checked again by the services, whose messages are shown next to the fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from congress.registration.models import BadgeRole, QuestionKind, Registration
+from congress.registration.services import RegistrationData, SessionSeats
+
+ROLE_LABELS = {
+    BadgeRole.ATTENDEE.value: _l("Attendee"),
+    BadgeRole.SPEAKER.value: _l("Speaker"),
+    BadgeRole.PRESS.value: _l("Press"),
+    BadgeRole.VOLUNTEER.value: _l("Volunteer"),
+    BadgeRole.ORGANISATION.value: _l("Organisation"),
+}
+STATUS_LABELS = {
+    "pending": _l("Awaiting confirmation"),
+    "confirmed": _l("Confirmed"),
+    "waitlisted": _l("On the waiting list"),
+    "cancelled": _l("Cancelled"),
+}
+ENROLMENT_LABELS = {"enrolled": _l("Enrolled"), "waitlisted": _l("On the waiting list")}
+KIND_LABELS = {
+    QuestionKind.SHORT_TEXT.value: _l("Short text"),
+    QuestionKind.LONG_TEXT.value: _l("Long text"),
+    QuestionKind.SINGLE_CHOICE.value: _l("Single choice"),
+    QuestionKind.MULTIPLE_CHOICE.value: _l("Multiple choice"),
+    QuestionKind.CHECKBOX.value: _l("Checkbox"),
+}
+
+
+class Required:
+    """Marks a field as required (the asterisk, the ``required`` attribute); the services check it and
+    word the message."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form: Any, field: Any) -> None:
+        return None
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class BaseRegistrationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[Required()], render_kw={"autocomplete": "name"})
+    email = StringField(_l("E-mail address"), validators=[Required()],
+                        render_kw={"autocomplete": "email", "inputmode": "email", "type": "email"})
+    organisation = StringField(_l("Organisation"),
+                               render_kw={"autocomplete": "organization"})
+    function = StringField(_l("Function"),
+                           render_kw={"autocomplete": "organization-title"})
+    sector = SelectField(_l("Sector"), choices=[], validate_choice=False, validators=[Required()])
+    dietary = TextAreaField(_l("Dietary wishes"), render_kw={"rows": 2})
+    accessibility = TextAreaField(_l("Accessibility needs"),
+                                  description=_l("For example a wheelchair space, a hearing loop or an interpreter."),
+                                  render_kw={"rows": 2})
+    consent_privacy = BooleanField(_l("I agree to the privacy statement."), validators=[Required()])
+    consent_attendee_list = BooleanField(_l("My name and organisation may appear on the attendee list."))
+    consent_photos = BooleanField(_l("I do not mind appearing in photos of the congress."))
+    role = SelectField(_l("Badge role"), choices=[(k, v) for k, v in ROLE_LABELS.items()], validate_choice=True)
+    override = BooleanField(_l("Go over capacity if a session or the edition is full (recorded in the audit log)"))
+    submit = SubmitField(_l("Register"))
+
+
+def registration_form(congress_sectors: list, questions: list, rounds: list[tuple[Any, list[SessionSeats]]],
+                      locale: str, *, organiser: bool = False, registration: Registration | None = None,
+                      formdata: Any = None, sessions: bool = True) -> BaseRegistrationForm:
+    """A form class with this edition's sectors, sign-up rounds and custom questions."""
+
+    class RegistrationForm(BaseRegistrationForm):
+        pass
+
+    for question in questions:
+        label = question.label(locale)
+        name = f"q_{question.id}"
+        validators = [Required()] if question.required else []
+        if question.kind == QuestionKind.SHORT_TEXT.value:
+            field = StringField(label, validators=validators)
+        elif question.kind == QuestionKind.LONG_TEXT.value:
+            field = TextAreaField(label, validators=validators, render_kw={"rows": 3})
+        elif question.kind == QuestionKind.SINGLE_CHOICE.value:
+            field = RadioField(label, choices=question.choices(locale), validate_choice=False, validators=validators)
+        elif question.kind == QuestionKind.MULTIPLE_CHOICE.value:
+            field = MultiCheckboxField(label, choices=question.choices(locale), validate_choice=False,
+                                       validators=validators)
+        else:
+            field = BooleanField(label, validators=validators)
+        setattr(RegistrationForm, name, field)
+        RegistrationForm._question_fields = [*getattr(RegistrationForm, "_question_fields", []), (name, question)]
+    if sessions:
+        for signup_round, seats in rounds:
+            if signup_round is not None:
+                setattr(RegistrationForm, f"round_{signup_round.id}", RadioField(
+                    signup_round.name(locale), choices=[("", _l("No workshop in this round"))]
+                    + [(str(s.session.id), s.session.title) for s in seats],
+                    validate_choice=False, default=""))
+            else:
+                for s in seats:
+                    setattr(RegistrationForm, f"session_{s.session.id}", BooleanField(s.session.title))
+    form = RegistrationForm(formdata=formdata) if formdata is not None else RegistrationForm()
+    form.question_fields = getattr(RegistrationForm, "_question_fields", [])
+    form.sector.choices = [("", _l("Choose…"))] + [(str(s.id), s.name(locale)) for s in congress_sectors]
+    if not organiser:
+        del form.role
+        del form.override
+    if not congress_sectors:
+        del form.sector
+    if registration is not None and not form.is_submitted():
+        fill_from(form, registration)
+    return form
+
+
+def fill_from(form: BaseRegistrationForm, registration: Registration) -> None:
+    for name in ("name", "email", "organisation", "function", "dietary", "accessibility",
+                 "consent_privacy", "consent_attendee_list", "consent_photos"):
+        getattr(form, name).data = getattr(registration, name)
+    if getattr(form, "sector", None) is not None:
+        form.sector.data = str(registration.sector_id) if registration.sector_id else ""
+    if getattr(form, "role", None) is not None:
+        form.role.data = registration.role
+    for name, question in form.question_fields:
+        getattr(form, name).data = (registration.answers or {}).get(str(question.id))
+    for enrolment in registration.enrolments:
+        if enrolment.round_id is not None and getattr(form, f"round_{enrolment.round_id}", None) is not None:
+            getattr(form, f"round_{enrolment.round_id}").data = str(enrolment.session_id)
+        elif getattr(form, f"session_{enrolment.session_id}", None) is not None:
+            getattr(form, f"session_{enrolment.session_id}").data = True
+
+
+def data_from(form: BaseRegistrationForm, locale: str) -> RegistrationData:
+    sector = form.sector.data if getattr(form, "sector", None) is not None else ""
+    return RegistrationData(
+        name=form.name.data or "",
+        email=form.email.data or "",
+        organisation=form.organisation.data or "",
+        function=form.function.data or "",
+        sector_id=int(sector) if sector and str(sector).isdigit() else None,
+        dietary=form.dietary.data or "",
+        accessibility=form.accessibility.data or "",
+        answers={str(q.id): getattr(form, name).data for name, q in form.question_fields},
+        consent_privacy=bool(form.consent_privacy.data) if getattr(form, "consent_privacy", None) is not None else True,
+        consent_attendee_list=bool(form.consent_attendee_list.data),
+        consent_photos=bool(form.consent_photos.data),
+        locale=locale,
+    )
+
+
+def chosen_sessions(form: BaseRegistrationForm) -> list[int]:
+    chosen = []
+    for field in form:
+        if field.name.startswith("round_") and field.data and str(field.data).isdigit():
+            chosen.append(int(field.data))
+        elif field.name.startswith("session_") and field.data:
+            chosen.append(int(field.name.split("_", 1)[1]))
+    return chosen
+
+
+def show_errors(form: BaseRegistrationForm, errors: dict[str, list[str]]) -> None:
+    """Put the services' messages next to the fields they belong to."""
+    for name, messages in errors.items():
+        target = getattr(form, name, None) if name != "sessions" else None
+        if target is None and name == "sessions":
+            target = next((f for f in form if f.name.startswith(("round_", "session_"))), None)
+        if target is None:
+            form.form_errors.extend(messages)
+            continue
+        target.errors = list(target.errors or []) + [m for m in messages if m not in (target.errors or [])]
+
+
+class LinkForm(FlaskForm):
+    email = StringField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)],
+                        render_kw={"autocomplete": "email", "inputmode": "email", "type": "email"})
+    submit = SubmitField(_l("Send me my link"))
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField(_l("Confirm my registration"))
+
+
+class CancelForm(FlaskForm):
+    submit = SubmitField(_l("Cancel my registration"))
+
+
+class EraseForm(FlaskForm):
+    sure = BooleanField(_l("I understand that my data will be erased and my registration cancelled."),
+                        validators=[DataRequired()])
+    submit = SubmitField(_l("Erase my data"))
+
+
+class WindowForm(FlaskForm):
+    opens_at = DateTimeLocalField(_l("Registration opens"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    closes_at = DateTimeLocalField(_l("Registration closes"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    capacity = IntegerField(_l("Capacity of the whole edition"), validators=[Optional(), NumberRange(min=0)],
+                            description=_l("Leave empty for no limit."))
+    submit = SubmitField(_l("Save"))
+
+
+class SectorsForm(FlaskForm):
+    sectors = TextAreaField(_l("Sectors"), validators=[DataRequired(), Length(max=4000)], render_kw={"rows": 8},
+                            description=_l("One per line: Dutch name | English name."))
+    submit = SubmitField(_l("Save sectors"))
+
+
+class QuestionForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=[(k, v) for k, v in KIND_LABELS.items()])
+    label_nl = StringField(_l("Question (Dutch)"), validators=[DataRequired(), Length(max=300)])
+    label_en = StringField(_l("Question (English)"), validators=[Optional(), Length(max=300)])
+    required = BooleanField(_l("Required"))
+    options = TextAreaField(_l("Options"), validators=[Optional(), Length(max=4000)], render_kw={"rows": 4},
+                            description=_l("For choices: one per line, Dutch | English."))
+    submit = SubmitField(_l("Add question"))
+
+
+class CapacityForm(FlaskForm):
+    capacity = IntegerField(_l("Capacity of this session"), validators=[Optional(), NumberRange(min=0)],
+                            description=_l("Leave empty to use the room's capacity."))
+    submit = SubmitField(_l("Save capacity"))
+
+
+class MoveForm(FlaskForm):
+    session = SelectField(_l("Session"), choices=[], validate_choice=False)
+    target = SelectField(_l("Place"), choices=[("enrolled", _l("Enrolled")), ("waitlisted", _l("On the waiting list")),
+                                               ("none", _l("Not in this session"))])
+    override = BooleanField(_l("Go over capacity if the session is full (recorded in the audit log)"))
+    submit = SubmitField(_l("Move"))
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Badge role"), choices=[(k, v) for k, v in ROLE_LABELS.items()])
+    submit = SubmitField(_l("Save role"))
+
+
+def pairs(text: str) -> list[tuple[str, str]]:
+    """``nl | en`` lines into pairs (English falls back to the Dutch)."""
+    result = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        nl, _sep, en = line.partition("|")
+        nl, en = nl.strip()[:120], en.strip()[:120]
+        if nl:
+            result.append((nl, en or nl))
+    return result

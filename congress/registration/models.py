@@ -1,0 +1,174 @@
+"""Registrations, workshop enrolments, sectors and custom questions per edition."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from congress.core.models import Congress
+from congress.database import UTCDateTime, utcnow
+from congress.extensions import db
+from congress.programme.models import ProgrammeSession
+
+
+class RegistrationStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for the double opt-in; holds its seats until expires_at
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"  # reserved for an edition-wide waiting list (not used: a full edition refuses)
+    CANCELLED = "cancelled"
+
+
+class BadgeRole(enum.StrEnum):
+    ATTENDEE = "deelnemer"
+    SPEAKER = "spreker"
+    PRESS = "pers"
+    VOLUNTEER = "vrijwilliger"
+    ORGANISATION = "organisatie"
+
+
+class EnrolmentStatus(enum.StrEnum):
+    ENROLLED = "enrolled"
+    WAITLISTED = "waitlisted"
+
+
+class QuestionKind(enum.StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    CHECKBOX = "checkbox"
+
+
+class Sector(db.Model):
+    """A sector category on the registration form; organisers edit the list per edition."""
+
+    __tablename__ = "registration_sectors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
+    name_nl: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (UniqueConstraint("congress_id", "name_nl"),)
+
+    def name(self, locale: str) -> str:
+        return self.name_en if locale == "en" and self.name_en else self.name_nl
+
+
+class Question(db.Model):
+    """A custom question on an edition's registration form (Indico's form fields, simplified)."""
+
+    __tablename__ = "registration_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    label_nl: Mapped[str] = mapped_column(String(300))
+    label_en: Mapped[str] = mapped_column(String(300), default="")
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Choices: [{"value": "a", "nl": "…", "en": "…"}, …]
+    options: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('short_text', 'long_text', 'single_choice', 'multiple_choice', 'checkbox')", name="kind_known"
+        ),
+    )
+
+    def label(self, locale: str) -> str:
+        return self.label_en if locale == "en" and self.label_en else self.label_nl
+
+    def choices(self, locale: str) -> list[tuple[str, str]]:
+        return [(o["value"], (o.get("en") if locale == "en" and o.get("en") else o.get("nl", o["value"])))
+                for o in self.options or []]
+
+
+class Registration(db.Model):
+    __tablename__ = "registrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(254))
+    # The normalised e-mail while the registration is active; NULL once cancelled or erased, so that
+    # the unique constraint allows a new registration then (NULLs are distinct on every database).
+    email_key: Mapped[str | None] = mapped_column(String(254))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    function: Mapped[str] = mapped_column(String(200), default="")
+    sector_id: Mapped[int | None] = mapped_column(ForeignKey("registration_sectors.id", ondelete="SET NULL"),
+                                                  index=True)
+    dietary: Mapped[str] = mapped_column(String(500), default="")
+    accessibility: Mapped[str] = mapped_column(String(500), default="")
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    consent_privacy: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_attendee_list: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_photos: Mapped[bool] = mapped_column(Boolean, default=False)
+    role: Mapped[str] = mapped_column(String(16), default=BadgeRole.ATTENDEE.value)
+    status: Mapped[str] = mapped_column(String(16), default=RegistrationStatus.PENDING.value, index=True)
+    locale: Mapped[str] = mapped_column(String(8), default="nl")
+    source: Mapped[str] = mapped_column(String(16), default="form")  # form, api, organiser, speaker
+    # SHA-256 of the personal link's secret (≥ 256 bits); a lost link is replaced by a new one.
+    manage_secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The link's secret is HMAC(SECRET_KEY, nonce): mails can repeat it, the database alone cannot.
+    manage_nonce: Mapped[str] = mapped_column(String(48))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    congress: Mapped[Congress] = relationship()
+    sector: Mapped[Sector | None] = relationship()
+    enrolments: Mapped[list[Enrolment]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan", order_by="Enrolment.id"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("congress_id", "email_key"),
+        CheckConstraint("status IN ('pending', 'confirmed', 'waitlisted', 'cancelled')", name="status_known"),
+        CheckConstraint("role IN ('deelnemer', 'spreker', 'pers', 'vrijwilliger', 'organisatie')", name="role_known"),
+        Index("ix_registrations_congress_status", "congress_id", "status"),
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != RegistrationStatus.CANCELLED.value
+
+
+class Enrolment(db.Model):
+    """A registration's choice of one session: a seat, or a place on its waiting list."""
+
+    __tablename__ = "registration_enrolments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("programme_sessions.id", ondelete="CASCADE"))
+    # Copied from the session: the unique constraint below allows one choice per round.
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("signup_rounds.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16))
+    # A ticket number on the session's waiting list (lower comes first); NULL when enrolled.
+    position: Mapped[int | None] = mapped_column(Integer)
+    over_capacity: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    registration: Mapped[Registration] = relationship(back_populates="enrolments")
+    session: Mapped[ProgrammeSession] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("registration_id", "session_id"),
+        UniqueConstraint("registration_id", "round_id"),
+        UniqueConstraint("session_id", "position"),
+        CheckConstraint("status IN ('enrolled', 'waitlisted')", name="status_known"),
+        CheckConstraint(
+            "(status = 'enrolled' AND position IS NULL) OR (status = 'waitlisted' AND position IS NOT NULL)",
+            name="position_only_when_waiting",
+        ),
+        Index("ix_registration_enrolments_session_status", "session_id", "status"),
+    )

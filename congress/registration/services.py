@@ -1,0 +1,1025 @@
+"""The rules of registration. Plain functions, no ``request``: views, the API, jobs and tests call them.
+
+Seats are guarded by the database. Every change of an enrolment runs inside
+:func:`congress.database.write_transaction` (SQLite: ``BEGIN IMMEDIATE``, one writer at a time) and
+locks the rows it depends on with ``SELECT … FOR UPDATE`` on PostgreSQL, always in the same order
+(the edition row first, then the session rows by id) so that transactions never deadlock. Counts are
+read inside that transaction; the waiting list is promoted in the same transaction that frees a seat.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from congress.audit.services import record
+from congress.core.models import Congress
+from congress.database import lock_for_update, utcnow, write_transaction
+from congress.extensions import db
+from congress.mail.services import queue_mail
+from congress.programme.models import ProgrammeSession, SignupRound
+from congress.registration.models import (
+    BadgeRole,
+    Enrolment,
+    EnrolmentStatus,
+    Question,
+    QuestionKind,
+    Registration,
+    RegistrationStatus,
+    Sector,
+)
+
+DEFAULT_HOLD_HOURS = 48
+ACTIVE = (RegistrationStatus.PENDING.value, RegistrationStatus.CONFIRMED.value)
+DEFAULT_SECTORS = [
+    ("gemeente", "municipality"),
+    ("maatschappelijke organisatie", "civil-society organisation"),
+    ("onderwijsinstelling", "educational institution"),
+    ("kennisinstelling", "knowledge institution"),
+    ("Rijksoverheid", "central government"),
+    ("inwoner/ervaringsdeskundige", "resident/expert by experience"),
+    ("anders", "other"),
+]
+ERASED_NAME = "—"
+
+
+class RegistrationError(ValueError):
+    """A rule refused the request. ``code``: closed, not_open, full, invalid, session_full, duplicate;
+    ``field`` names the form/API field the message belongs to (or None)."""
+
+    def __init__(self, message: Any, *, code: str = "invalid", field: str | None = None,
+                 errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(str(message))
+        self.code = code
+        self.field = field
+        self.errors = errors or ({field: [str(message)]} if field else {})
+
+
+@dataclass
+class RegistrationData:
+    """What a person enters (form, API or organiser)."""
+
+    name: str
+    email: str
+    organisation: str = ""
+    function: str = ""
+    sector_id: int | None = None
+    dietary: str = ""
+    accessibility: str = ""
+    answers: dict[str, Any] = field(default_factory=dict)
+    consent_privacy: bool = False
+    consent_attendee_list: bool = False
+    consent_photos: bool = False
+    locale: str = "nl"
+
+
+# --- e-mail addresses and secrets ------------------------------------------------------------
+
+
+def normalise_email(email: str) -> str:
+    """The e-mail's syntax checked (email-validator) and its canonical, lower-case form."""
+    try:
+        result = validate_email((email or "").strip(), check_deliverability=False)
+    except EmailNotValidError:
+        raise RegistrationError(_l("Enter a valid e-mail address."), field="email") from None
+    return result.normalized.lower()
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _secret_for_nonce(nonce: str) -> str:
+    """The personal link's secret: HMAC-SHA256(SECRET_KEY, nonce), 256 bits.
+
+    The database keeps only its hash and the nonce; without the application's key neither reveals
+    the link, yet every e-mail can carry the same link (calendar subscriptions keep working).
+    """
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, b"registration-link:" + nonce.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def _new_link(registration: Registration) -> str:
+    nonce = secrets.token_urlsafe(24)
+    secret = _secret_for_nonce(nonce)
+    registration.manage_nonce = nonce
+    registration.manage_secret_hash = hash_secret(secret)
+    return secret
+
+
+def manage_secret(registration: Registration) -> str:
+    return _secret_for_nonce(registration.manage_nonce)
+
+
+def find_by_secret(secret: str) -> Registration | None:
+    if not secret or len(secret) < 20 or len(secret) > 100:
+        return None
+    registration = db.session.scalar(
+        sa.select(Registration).where(Registration.manage_secret_hash == hash_secret(secret))
+    )
+    if registration is None or registration.erased_at is not None:
+        return None
+    return registration
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL, also from the worker (no request): PUBLIC_BASE_URL or SERVER_NAME is the base."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    base = current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    with current_app.test_request_context("/", base_url=base):
+        return url_for(endpoint, _external=True, **values)
+
+
+def manage_url(registration: Registration) -> str:
+    return external_url("registration.manage", secret=manage_secret(registration))
+
+
+# --- the edition's state ---------------------------------------------------------------------
+
+
+def hold_hours() -> int:
+    return int(current_app.config.get("REGISTRATION_HOLD_HOURS", DEFAULT_HOLD_HOURS))
+
+
+def active_count(congress_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Registration).where(
+            Registration.congress_id == congress_id, Registration.status.in_(ACTIVE)
+        )
+    ) or 0
+
+
+def window_state(congress: Congress, now: datetime | None = None) -> str:
+    """``not_open``, ``open`` or ``closed`` (by the dates and the edition's status)."""
+    now = now or utcnow()
+    if not congress.is_public or congress.status == "archived":
+        return "closed"
+    if congress.registration_opens_at is None or now < congress.registration_opens_at:
+        return "not_open"
+    if congress.registration_closes_at is not None and now >= congress.registration_closes_at:
+        return "closed"
+    return "open"
+
+
+def registration_state(congress: Congress, now: datetime | None = None) -> str:
+    """``not_open``, ``open``, ``full`` or ``closed``."""
+    state = window_state(congress, now)
+    if state == "open" and congress.capacity is not None and active_count(congress.id) >= congress.capacity:
+        return "full"
+    return state
+
+
+def sectors(congress: Congress) -> list[Sector]:
+    return list(db.session.scalars(
+        sa.select(Sector).where(Sector.congress_id == congress.id).order_by(Sector.position, Sector.id)
+    ))
+
+
+def questions(congress: Congress) -> list[Question]:
+    return list(db.session.scalars(
+        sa.select(Question).where(Question.congress_id == congress.id).order_by(Question.position, Question.id)
+    ))
+
+
+def signup_sessions(congress: Congress) -> list[ProgrammeSession]:
+    """Sessions an attendee can choose: in a sign-up round or requiring sign-up, not cancelled."""
+    return list(db.session.scalars(
+        sa.select(ProgrammeSession)
+        .where(
+            ProgrammeSession.congress_id == congress.id,
+            ProgrammeSession.is_cancelled.is_(False),
+            sa.or_(ProgrammeSession.signup_round_id.is_not(None), ProgrammeSession.signup_required.is_(True)),
+        )
+        .options(selectinload(ProgrammeSession.room), selectinload(ProgrammeSession.track),
+                 selectinload(ProgrammeSession.signup_round), selectinload(ProgrammeSession.speakers))
+        .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
+    ))
+
+
+def enrolled_counts(session_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """{session id: {"enrolled": n, "waitlisted": m}}."""
+    ids = list(session_ids)
+    counts = {sid: {"enrolled": 0, "waitlisted": 0} for sid in ids}
+    if not ids:
+        return counts
+    rows = db.session.execute(
+        sa.select(Enrolment.session_id, Enrolment.status, sa.func.count())
+        .where(Enrolment.session_id.in_(ids))
+        .group_by(Enrolment.session_id, Enrolment.status)
+    )
+    for session_id, status, count in rows:
+        counts[session_id][status] = count
+    return counts
+
+
+@dataclass
+class SessionSeats:
+    session: ProgrammeSession
+    capacity: int | None
+    enrolled: int
+    waiting: int
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.enrolled, 0)
+
+    @property
+    def full(self) -> bool:
+        return self.capacity is not None and self.enrolled >= self.capacity
+
+
+def seat_overview(congress: Congress) -> list[SessionSeats]:
+    sessions = signup_sessions(congress)
+    counts = enrolled_counts(s.id for s in sessions)
+    return [SessionSeats(s, s.effective_capacity, counts[s.id]["enrolled"], counts[s.id]["waitlisted"])
+            for s in sessions]
+
+
+def rounds_with_seats(congress: Congress) -> list[tuple[SignupRound | None, list[SessionSeats]]]:
+    """Sessions grouped by sign-up round (rounds in their order; sessions outside a round last)."""
+    grouped: dict[int | None, list[SessionSeats]] = {}
+    rounds: dict[int | None, SignupRound | None] = {}
+    for seats in seat_overview(congress):
+        key = seats.session.signup_round_id
+        grouped.setdefault(key, []).append(seats)
+        rounds[key] = seats.session.signup_round
+    order = sorted(grouped, key=lambda k: (k is None, rounds[k].position if rounds[k] else 0, k or 0))
+    return [(rounds[k], grouped[k]) for k in order]
+
+
+def waiting_rank(enrolment: Enrolment) -> int | None:
+    """1 for the first person waiting."""
+    if enrolment.status != EnrolmentStatus.WAITLISTED.value or enrolment.position is None:
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Enrolment).where(
+            Enrolment.session_id == enrolment.session_id,
+            Enrolment.status == EnrolmentStatus.WAITLISTED.value,
+            Enrolment.position < enrolment.position,
+        )
+    ) or 0
+    return ahead + 1
+
+
+# --- validation --------------------------------------------------------------------------------
+
+LIMITS = {"name": 200, "organisation": 200, "function": 200, "dietary": 500, "accessibility": 500}
+
+
+def validate_data(congress: Congress, data: RegistrationData) -> dict[str, list[str]]:
+    """Field errors (translated) for what a person entered; also normalises ``data`` in place."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: Any) -> None:
+        errors.setdefault(name, []).append(str(message))
+
+    for name, limit in LIMITS.items():
+        value = (getattr(data, name) or "").strip()
+        setattr(data, name, value)
+        if len(value) > limit:
+            add(name, _l("Use at most %(n)d characters.", n=limit))
+    if not data.name:
+        add("name", _l("This field is required."))
+    try:
+        normalise_email(data.email)
+        data.email = data.email.strip()
+        if len(data.email) > 254:
+            add("email", _l("Use at most %(n)d characters.", n=254))
+    except RegistrationError as exc:
+        add("email", exc)
+    if not data.consent_privacy:
+        add("consent_privacy", _l("You must agree to the privacy statement to register."))
+    known_sectors = {s.id for s in sectors(congress)}
+    if data.sector_id is not None and data.sector_id not in known_sectors:
+        add("sector", _l("Choose one of the options."))
+    if known_sectors and data.sector_id is None:
+        add("sector", _l("This field is required."))
+    cleaned: dict[str, Any] = {}
+    raw = data.answers or {}
+    for question in questions(congress):
+        key = str(question.id)
+        value = raw.get(key)
+        values = {v for v, _label in question.choices("nl")}
+        if question.kind in (QuestionKind.SHORT_TEXT.value, QuestionKind.LONG_TEXT.value):
+            value = (value or "").strip() if isinstance(value, str) else ("" if value is None else None)
+            limit = 300 if question.kind == QuestionKind.SHORT_TEXT.value else 4000
+            if value is None:
+                add(f"q_{key}", _l("Not a valid value."))
+                continue
+            if len(value) > limit:
+                add(f"q_{key}", _l("Use at most %(n)d characters.", n=limit))
+            if question.required and not value:
+                add(f"q_{key}", _l("This field is required."))
+        elif question.kind == QuestionKind.SINGLE_CHOICE.value:
+            value = value or ""
+            if value and value not in values:
+                add(f"q_{key}", _l("Choose one of the options."))
+            if question.required and not value:
+                add(f"q_{key}", _l("This field is required."))
+        elif question.kind == QuestionKind.MULTIPLE_CHOICE.value:
+            value = value or []
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or any(v not in values for v in value):
+                add(f"q_{key}", _l("Choose one of the options."))
+                continue
+            if question.required and not value:
+                add(f"q_{key}", _l("This field is required."))
+        else:
+            value = bool(value)
+            if question.required and not value:
+                add(f"q_{key}", _l("This field is required."))
+        cleaned[key] = value
+    data.answers = cleaned
+    return errors
+
+
+def _choose_sessions(congress: Congress, session_ids: Sequence[int]) -> list[ProgrammeSession]:
+    """The chosen sessions, checked: of this edition, open for sign-up, one per round."""
+    ids = list(dict.fromkeys(int(i) for i in session_ids))
+    if not ids:
+        return []
+    allowed = {s.id: s for s in signup_sessions(congress)}
+    chosen = []
+    for sid in ids:
+        if sid not in allowed:
+            raise RegistrationError(_l("This session cannot be chosen."), field="sessions")
+        chosen.append(allowed[sid])
+    rounds = [s.signup_round_id for s in chosen if s.signup_round_id is not None]
+    if len(rounds) != len(set(rounds)):
+        raise RegistrationError(_l("Choose at most one session per round."), field="sessions")
+    return chosen
+
+
+# --- seats (inside a write transaction) ---------------------------------------------------------
+
+
+def _lock_congress(congress_id: int) -> None:
+    db.session.execute(lock_for_update(sa.select(Congress.id).where(Congress.id == congress_id)))
+
+
+def _lock_sessions(session_ids: Iterable[int]) -> None:
+    ids = sorted(set(session_ids))
+    if ids:
+        db.session.execute(
+            lock_for_update(sa.select(ProgrammeSession.id).where(ProgrammeSession.id.in_(ids)).order_by(
+                ProgrammeSession.id))
+        ).all()
+
+
+def _enrolled_now(session_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Enrolment).where(
+            Enrolment.session_id == session_id, Enrolment.status == EnrolmentStatus.ENROLLED.value
+        )
+    ) or 0
+
+
+def _next_position(session_id: int) -> int:
+    last = db.session.scalar(sa.select(sa.func.max(Enrolment.position)).where(Enrolment.session_id == session_id))
+    return (last or 0) + 1
+
+
+def _enrol(registration: Registration, session: ProgrammeSession, *, override: bool = False,
+           waitlist: bool = False) -> Enrolment:
+    """Take a seat when one is free (or with ``override``), else a place at the end of the waiting list.
+    The caller holds the session's lock."""
+    capacity = session.effective_capacity
+    has_seat = not waitlist and (override or capacity is None or _enrolled_now(session.id) < capacity)
+    enrolment = Enrolment(
+        registration=registration,
+        session_id=session.id,
+        round_id=session.signup_round_id,
+        status=EnrolmentStatus.ENROLLED.value if has_seat else EnrolmentStatus.WAITLISTED.value,
+        position=None if has_seat else _next_position(session.id),
+        over_capacity=bool(override and capacity is not None and _enrolled_now(session.id) >= capacity),
+    )
+    db.session.add(enrolment)
+    db.session.flush()
+    return enrolment
+
+
+def promote_waiting_list(session_id: int) -> list[Enrolment]:
+    """Give free seats of a session to the first people waiting, and e-mail them.
+
+    Call inside a write transaction that holds the session's lock (``promote_after_change`` opens one).
+    """
+    session = db.session.get(ProgrammeSession, session_id)
+    if session is None:
+        return []
+    promoted: list[Enrolment] = []
+    capacity = session.effective_capacity
+    while True:
+        if capacity is not None and _enrolled_now(session_id) >= capacity:
+            break
+        first = db.session.scalar(
+            sa.select(Enrolment).where(
+                Enrolment.session_id == session_id, Enrolment.status == EnrolmentStatus.WAITLISTED.value
+            ).order_by(Enrolment.position).limit(1)
+        )
+        if first is None:
+            break
+        first.status = EnrolmentStatus.ENROLLED.value
+        first.position = None
+        db.session.flush()
+        promoted.append(first)
+        registration = first.registration
+        record("registration.waitlist_promoted", registration, session_id=session_id)
+        if registration.email:
+            queue_mail(registration.email, "registration/promoted", locale=registration.locale,
+                       congress_id=registration.congress_id, registration=registration, session=session,
+                       congress=registration.congress, link=manage_url(registration))
+    return promoted
+
+
+def promote_after_change(session: ProgrammeSession) -> list[Enrolment]:
+    """For other capabilities: after raising a session's (or its room's) capacity, fill the seats."""
+    with write_transaction():
+        _lock_sessions([session.id])
+        return promote_waiting_list(session.id)
+
+
+def set_session_capacity(session: ProgrammeSession, capacity: int | None) -> list[Enrolment]:
+    """Organisers: change a session's capacity; a raised capacity promotes the waiting list at once."""
+    if capacity is not None and capacity < 0:
+        raise RegistrationError(_l("Capacity cannot be negative."), field="capacity")
+    session_id = session.id
+    with write_transaction():
+        _lock_sessions([session_id])
+        session = db.session.get(ProgrammeSession, session_id)
+        old = session.capacity
+        session.capacity = capacity
+        record("registration.session_capacity", session, old=old, new=capacity)
+        db.session.flush()
+        return promote_waiting_list(session_id)
+
+
+# --- registering ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RegistrationResult:
+    registration: Registration
+    created: bool
+    link: str
+
+
+def register(
+    congress: Congress,
+    data: RegistrationData,
+    session_ids: Sequence[int] = (),
+    *,
+    confirmed: bool = False,
+    source: str = "form",
+    role: str = BadgeRole.ATTENDEE.value,
+    override: bool = False,
+    ignore_window: bool = False,
+    now: datetime | None = None,
+    notify: bool = True,
+) -> RegistrationResult:
+    """Register someone for an edition and enrol them in the chosen sessions, in one transaction.
+
+    A second registration with the same e-mail in the same edition creates nothing: the existing
+    registration is returned with ``created=False`` (the caller decides what to tell whom).
+    Raises :class:`RegistrationError` for invalid input, a closed window or a full edition.
+    """
+    errors = validate_data(congress, data)
+    try:
+        chosen = _choose_sessions(congress, session_ids)
+    except RegistrationError as exc:
+        errors.setdefault("sessions", []).append(str(exc))
+    if errors:
+        raise RegistrationError(_l("Some of what you entered is not valid."), code="invalid", errors=errors)
+    email_key = normalise_email(data.email)
+    congress_id = congress.id
+    now = now or utcnow()
+    with write_transaction():
+        # The edition row is the lock for its capacity and for the one-registration-per-e-mail rule.
+        _lock_congress(congress_id)
+        _lock_sessions(s.id for s in chosen)
+        congress = db.session.get(Congress, congress_id)
+        existing = db.session.scalar(
+            sa.select(Registration).where(Registration.congress_id == congress_id,
+                                          Registration.email_key == email_key)
+        )
+        if existing is not None:
+            return RegistrationResult(existing, False, manage_secret(existing))
+        if not ignore_window:
+            state = window_state(congress, now)
+            if state != "open":
+                raise RegistrationError(
+                    _l("Registration is not open yet.") if state == "not_open" else _l("Registration is closed."),
+                    code=state,
+                )
+        if not override and congress.capacity is not None and active_count(congress_id) >= congress.capacity:
+            raise RegistrationError(_l("This edition is full."), code="full")
+        registration = Registration(
+            congress_id=congress_id,
+            name=data.name,
+            email=data.email,
+            email_key=email_key,
+            organisation=data.organisation,
+            function=data.function,
+            sector_id=data.sector_id,
+            dietary=data.dietary,
+            accessibility=data.accessibility,
+            answers=data.answers,
+            consent_privacy=data.consent_privacy,
+            consent_attendee_list=data.consent_attendee_list,
+            consent_photos=data.consent_photos,
+            role=BadgeRole(role).value,
+            locale=data.locale if data.locale in ("nl", "en") else "nl",
+            source=source,
+            created_at=now,
+        )
+        if confirmed:
+            registration.status = RegistrationStatus.CONFIRMED.value
+            registration.confirmed_at = now
+        else:
+            registration.status = RegistrationStatus.PENDING.value
+            registration.expires_at = now + timedelta(hours=hold_hours())
+        secret = _new_link(registration)
+        db.session.add(registration)
+        db.session.flush()
+        for session in chosen:
+            enrolment = _enrol(registration, session, override=override)
+            if enrolment.over_capacity:
+                record("registration.enrolment_override", registration, session_id=session.id)
+        record("registration.create", registration, source=source, status=registration.status,
+               sessions=[s.id for s in chosen], override=override or None)
+        if not notify:
+            return RegistrationResult(registration, True, secret)
+        link = external_url("registration.manage", secret=secret)
+        queue_mail(
+            registration.email,
+            "registration/confirmed" if confirmed else "registration/confirm",
+            locale=registration.locale, congress_id=congress_id, registration=registration, congress=congress,
+            link=link, confirm_link=external_url("registration.confirm", secret=secret),
+            enrolments=_mail_enrolments(registration), hours=hold_hours(),
+        )
+    return RegistrationResult(registration, True, secret)
+
+
+def _mail_enrolments(registration: Registration) -> list[tuple[Enrolment, int | None]]:
+    return [(e, waiting_rank(e)) for e in registration.enrolments]
+
+
+def register_speaker(congress: Congress, *, name: str, email: str, organisation: str = "") -> Registration:
+    """A confirmed speaker's registration: confirmed, role Spreker, no double opt-in; idempotent.
+
+    Called by the call-for-proposals capability when a speaker confirms. An existing active
+    registration of the e-mail becomes a confirmed speaker's registration.
+    """
+    email_key = normalise_email(email)
+    congress_id = congress.id
+    with write_transaction():
+        _lock_congress(congress_id)
+        existing = db.session.scalar(
+            sa.select(Registration).where(Registration.congress_id == congress_id,
+                                          Registration.email_key == email_key)
+        )
+        if existing is not None:
+            changed = existing.role != BadgeRole.SPEAKER.value or existing.status != "confirmed"
+            existing.role = BadgeRole.SPEAKER.value
+            if existing.status == RegistrationStatus.PENDING.value:
+                existing.status = RegistrationStatus.CONFIRMED.value
+                existing.confirmed_at = utcnow()
+                existing.expires_at = None
+            if changed:
+                record("registration.speaker", existing)
+            return existing
+    data = RegistrationData(name=(name or email).strip()[:200], email=email.strip(),
+                            organisation=(organisation or "").strip()[:200], consent_privacy=True)
+    try:
+        result = register(congress, data, (), confirmed=True, source="speaker", role=BadgeRole.SPEAKER.value,
+                          override=True, ignore_window=True)
+    except RegistrationError as exc:
+        if exc.code == "invalid" and "sector" in exc.errors and len(exc.errors) == 1:
+            data.sector_id = None
+            return _register_speaker_without_sector(congress, data)
+        raise
+    return result.registration
+
+
+def _register_speaker_without_sector(congress: Congress, data: RegistrationData) -> Registration:
+    """Speakers are registered without a sector even when the form requires one."""
+    email_key = normalise_email(data.email)
+    congress_id = congress.id
+    with write_transaction():
+        _lock_congress(congress_id)
+        existing = db.session.scalar(sa.select(Registration).where(
+            Registration.congress_id == congress_id, Registration.email_key == email_key))
+        if existing is not None:
+            return existing
+        now = utcnow()
+        registration = Registration(
+            congress_id=congress_id, name=data.name, email=data.email, email_key=email_key,
+            organisation=data.organisation, consent_privacy=True, role=BadgeRole.SPEAKER.value,
+            status=RegistrationStatus.CONFIRMED.value, confirmed_at=now, source="speaker", answers={},
+        )
+        secret = _new_link(registration)
+        db.session.add(registration)
+        db.session.flush()
+        record("registration.create", registration, source="speaker", status=registration.status)
+        congress = db.session.get(Congress, congress_id)
+        queue_mail(registration.email, "registration/confirmed", locale=registration.locale,
+                   congress_id=congress_id, registration=registration, congress=congress,
+                   link=external_url("registration.manage", secret=secret), enrolments=[], hours=hold_hours())
+    return registration
+
+
+# --- life cycle -------------------------------------------------------------------------------------
+
+
+def confirm(registration: Registration) -> bool:
+    """The double opt-in. True when this call confirmed it (a conditional update: exactly once)."""
+    registration_id = registration.id
+    with write_transaction():
+        done = db.session.execute(
+            sa.update(Registration)
+            .where(Registration.id == registration_id, Registration.status == RegistrationStatus.PENDING.value)
+            .values(status=RegistrationStatus.CONFIRMED.value, confirmed_at=utcnow(), expires_at=None)
+        ).rowcount
+        if done:
+            registration = db.session.get(Registration, registration_id)
+            db.session.refresh(registration)
+            record("registration.confirm", registration)
+            queue_mail(registration.email, "registration/confirmed", locale=registration.locale,
+                       congress_id=registration.congress_id, registration=registration,
+                       congress=registration.congress, link=manage_url(registration),
+                       enrolments=_mail_enrolments(registration), hours=hold_hours())
+    return bool(done)
+
+
+def cancel(registration: Registration, *, reason: str = "attendee", notify: bool = True) -> bool:
+    """Cancel: the seats are freed and the waiting lists promoted in the same transaction."""
+    registration_id = registration.id
+    with write_transaction():
+        session_ids = list(db.session.scalars(
+            sa.select(Enrolment.session_id).where(Enrolment.registration_id == registration_id)))
+        _lock_sessions(session_ids)
+        registration = db.session.get(Registration, registration_id)
+        db.session.refresh(registration)
+        if registration.status == RegistrationStatus.CANCELLED.value:
+            return False
+        registration.status = RegistrationStatus.CANCELLED.value
+        registration.cancelled_at = utcnow()
+        registration.expires_at = None
+        registration.email_key = None
+        for enrolment in list(registration.enrolments):
+            registration.enrolments.remove(enrolment)
+        db.session.flush()
+        record("registration.cancel", registration, reason=reason)
+        if notify and registration.email:
+            queue_mail(registration.email, "registration/cancelled", locale=registration.locale,
+                       congress_id=registration.congress_id, registration=registration,
+                       congress=registration.congress, reason=reason,
+                       register_link=external_url("registration.register", slug=registration.congress.slug))
+        for session_id in sorted(set(session_ids)):
+            promote_waiting_list(session_id)
+    return True
+
+
+def expire_unconfirmed(now: datetime | None = None) -> int:
+    """Release the seats of registrations not confirmed in time (the periodic job)."""
+    now = now or utcnow()
+    ids = list(db.session.scalars(
+        sa.select(Registration.id).where(Registration.status == RegistrationStatus.PENDING.value,
+                                         Registration.expires_at.is_not(None), Registration.expires_at <= now)
+    ))
+    db.session.commit()
+    expired = 0
+    for registration_id in ids:
+        registration = db.session.get(Registration, registration_id)
+        # Re-checked inside cancel's transaction: a confirmation that came first wins.
+        if registration is None or registration.status != RegistrationStatus.PENDING.value:
+            continue
+        if _cancel_if_still_pending(registration_id, now):
+            expired += 1
+    return expired
+
+
+def _cancel_if_still_pending(registration_id: int, now: datetime) -> bool:
+    with write_transaction():
+        session_ids = list(db.session.scalars(
+            sa.select(Enrolment.session_id).where(Enrolment.registration_id == registration_id)))
+        _lock_sessions(session_ids)
+        registration = db.session.get(Registration, registration_id)
+        db.session.refresh(registration)
+        if registration.status != RegistrationStatus.PENDING.value or registration.expires_at is None \
+                or registration.expires_at > now:
+            return False
+        registration.status = RegistrationStatus.CANCELLED.value
+        registration.cancelled_at = now
+        registration.email_key = None
+        registration.expires_at = None
+        for enrolment in list(registration.enrolments):
+            registration.enrolments.remove(enrolment)
+        db.session.flush()
+        record("registration.expire", registration)
+        queue_mail(registration.email, "registration/cancelled", locale=registration.locale,
+                   congress_id=registration.congress_id, registration=registration,
+                   congress=registration.congress, reason="expired",
+                   register_link=external_url("registration.register", slug=registration.congress.slug))
+        for session_id in sorted(set(session_ids)):
+            promote_waiting_list(session_id)
+    return True
+
+
+def change_sessions(registration: Registration, session_ids: Sequence[int], *, override: bool = False) -> None:
+    """Change workshop choices. Unchanged choices keep their seat or waiting place; a freed seat goes to
+    the first person waiting, in the same transaction."""
+    congress = registration.congress
+    chosen = _choose_sessions(congress, session_ids)
+    registration_id = registration.id
+    with write_transaction():
+        current = list(db.session.scalars(
+            sa.select(Enrolment.session_id).where(Enrolment.registration_id == registration_id)))
+        _lock_sessions(set(current) | {s.id for s in chosen})
+        registration = db.session.get(Registration, registration_id)
+        db.session.refresh(registration)
+        if registration.status == RegistrationStatus.CANCELLED.value:
+            raise RegistrationError(_l("This registration has been cancelled."), code="cancelled")
+        wanted = {s.id for s in chosen}
+        freed = []
+        for enrolment in list(registration.enrolments):
+            if enrolment.session_id not in wanted:
+                freed.append(enrolment.session_id)
+                registration.enrolments.remove(enrolment)
+        db.session.flush()
+        have = {e.session_id for e in registration.enrolments}
+        added = []
+        for session in chosen:
+            if session.id not in have:
+                enrolment = _enrol(registration, session, override=override)
+                added.append((session.id, enrolment.status))
+                if enrolment.over_capacity:
+                    record("registration.enrolment_override", registration, session_id=session.id)
+        if freed or added:
+            record("registration.change_sessions", registration, removed=freed,
+                   added=[sid for sid, _status in added])
+        for session_id in sorted(freed):
+            promote_waiting_list(session_id)
+
+
+def move_enrolment(registration: Registration, session: ProgrammeSession, target: str, *,
+                   override: bool = False) -> Enrolment | None:
+    """Organisers: put someone in a session (``enrolled``), on its waiting list (``waitlisted``) or take
+    them out (``none``). A seat beyond capacity needs ``override``, which is audited."""
+    if target not in ("enrolled", "waitlisted", "none"):
+        raise RegistrationError(_l("Choose one of the options."), field="target")
+    registration_id, session_id = registration.id, session.id
+    with write_transaction():
+        others = list(db.session.scalars(sa.select(Enrolment.session_id).where(
+            Enrolment.registration_id == registration_id, Enrolment.round_id == session.signup_round_id,
+            Enrolment.round_id.is_not(None))))
+        _lock_sessions({session_id, *others})
+        registration = db.session.get(Registration, registration_id)
+        db.session.refresh(registration)
+        session = db.session.get(ProgrammeSession, session_id)
+        if registration.status == RegistrationStatus.CANCELLED.value:
+            raise RegistrationError(_l("This registration has been cancelled."), code="cancelled")
+        freed: set[int] = set()
+        existing = None
+        for enrolment in list(registration.enrolments):
+            same_round = session.signup_round_id is not None and enrolment.round_id == session.signup_round_id
+            if enrolment.session_id == session_id:
+                existing = enrolment
+            elif same_round and target != "none":
+                if enrolment.status == EnrolmentStatus.ENROLLED.value:
+                    freed.add(enrolment.session_id)
+                registration.enrolments.remove(enrolment)
+        db.session.flush()
+        result: Enrolment | None = existing
+        if target == "none":
+            if existing is not None:
+                if existing.status == EnrolmentStatus.ENROLLED.value:
+                    freed.add(session_id)
+                registration.enrolments.remove(existing)
+                result = None
+        elif target == "enrolled":
+            if existing is None or existing.status != EnrolmentStatus.ENROLLED.value:
+                capacity = session.effective_capacity
+                if capacity is not None and _enrolled_now(session_id) >= capacity and not override:
+                    raise RegistrationError(
+                        _l("This session is full. Tick the override to go over its capacity."),
+                        code="session_full", field="override")
+                if existing is not None:
+                    registration.enrolments.remove(existing)
+                    db.session.flush()
+                result = _enrol(registration, session, override=override)
+                if result.over_capacity:
+                    record("registration.enrolment_override", registration, session_id=session_id)
+        else:  # waitlisted
+            if existing is None or existing.status != EnrolmentStatus.WAITLISTED.value:
+                if existing is not None:
+                    freed.add(session_id)
+                    registration.enrolments.remove(existing)
+                    db.session.flush()
+                result = _enrol(registration, session, waitlist=True)
+        record("registration.move", registration, session_id=session_id, target=target, override=override or None)
+        db.session.flush()
+        for sid in sorted(freed):
+            promote_waiting_list(sid)
+    return result
+
+
+def update_details(registration: Registration, data: RegistrationData) -> None:
+    """Change what someone entered (self-service and organisers); the e-mail stays unique."""
+    congress = registration.congress
+    errors = validate_data(congress, data)
+    if errors:
+        raise RegistrationError(_l("Some of what you entered is not valid."), errors=errors)
+    email_key = normalise_email(data.email)
+    registration_id = registration.id
+    with write_transaction():
+        _lock_congress(congress.id)
+        registration = db.session.get(Registration, registration_id)
+        if registration.email_key is not None and email_key != registration.email_key:
+            taken = db.session.scalar(sa.select(Registration.id).where(
+                Registration.congress_id == registration.congress_id, Registration.email_key == email_key))
+            if taken:
+                raise RegistrationError(_l("Another registration uses this e-mail address."), field="email",
+                                        errors={"email": [str(_l("Another registration uses this e-mail address."))]})
+            registration.email_key = email_key
+        changed = []
+        for name in ("name", "email", "organisation", "function", "sector_id", "dietary", "accessibility",
+                     "answers", "consent_attendee_list", "consent_photos"):
+            value = getattr(data, name)
+            if getattr(registration, name) != value:
+                setattr(registration, name, value)
+                changed.append(name)
+        if changed:
+            record("registration.update", registration, fields=changed)
+
+
+def set_role(registration: Registration, role: str) -> None:
+    role = BadgeRole(role).value
+    if registration.role != role:
+        old = registration.role
+        registration.role = role
+        record("registration.role", registration, old=old, new=role)
+    db.session.commit()
+
+
+def send_link(congress: Congress, email: str) -> None:
+    """E-mail the personal link when the address has an active registration; silent otherwise (the caller
+    answers the same either way)."""
+    try:
+        email_key = normalise_email(email)
+    except RegistrationError:
+        return
+    registration = db.session.scalar(sa.select(Registration).where(
+        Registration.congress_id == congress.id, Registration.email_key == email_key))
+    if registration is None:
+        return
+    record("registration.link_sent", registration)
+    queue_mail(registration.email, "registration/link", locale=registration.locale, congress_id=congress.id,
+               registration=registration, congress=congress, link=manage_url(registration))
+    db.session.commit()
+
+
+def new_link(registration: Registration) -> str:
+    """Organisers: replace a (leaked) personal link by a new one and mail it."""
+    secret = _new_link(registration)
+    record("registration.link_replaced", registration)
+    queue_mail(registration.email, "registration/link", locale=registration.locale,
+               congress_id=registration.congress_id, registration=registration, congress=registration.congress,
+               link=external_url("registration.manage", secret=secret))
+    db.session.commit()
+    return secret
+
+
+def personal_data(registration: Registration, locale: str = "nl") -> dict[str, Any]:
+    """Everything stored about the person (the JSON download)."""
+    question_labels = {str(q.id): q.label(locale) for q in questions(registration.congress)}
+    return {
+        "congress": registration.congress.slug,
+        "name": registration.name,
+        "email": registration.email,
+        "organisation": registration.organisation,
+        "function": registration.function,
+        "sector": registration.sector.name(locale) if registration.sector else None,
+        "dietary_wishes": registration.dietary,
+        "accessibility_needs": registration.accessibility,
+        "answers": {question_labels.get(k, k): v for k, v in (registration.answers or {}).items()},
+        "consents": {"privacy_statement": registration.consent_privacy,
+                     "attendee_list": registration.consent_attendee_list, "photos": registration.consent_photos},
+        "role": registration.role,
+        "status": registration.status,
+        "language": registration.locale,
+        "created_at": registration.created_at.isoformat(),
+        "confirmed_at": registration.confirmed_at.isoformat() if registration.confirmed_at else None,
+        "cancelled_at": registration.cancelled_at.isoformat() if registration.cancelled_at else None,
+        "sessions": [
+            {"session": e.session.title, "start": e.session.starts_at.isoformat() if e.session.starts_at else None,
+             "status": e.status, "position": waiting_rank(e)}
+            for e in registration.enrolments
+        ],
+    }
+
+
+def erase(registration: Registration) -> None:
+    """Erase the person's data: the registration is cancelled (seats freed, waiting lists promoted) and
+    anonymised; the row stays so that counts by status, sector and role stay right."""
+    cancel(registration, reason="erased", notify=False)
+    registration = db.session.get(Registration, registration.id)
+    with write_transaction():
+        registration = db.session.get(Registration, registration.id)
+        registration.name = ERASED_NAME
+        registration.email = ""
+        registration.email_key = None
+        registration.organisation = ""
+        registration.function = ""
+        registration.dietary = ""
+        registration.accessibility = ""
+        registration.answers = {}
+        registration.consent_attendee_list = False
+        registration.consent_photos = False
+        registration.erased_at = utcnow()
+        _new_link(registration)  # the old link stops working
+        record("registration.erase", registration)
+
+
+# --- settings per edition --------------------------------------------------------------------------
+
+
+def ensure_default_sectors(congress: Congress) -> None:
+    if sectors(congress):
+        return
+    for position, (nl, en) in enumerate(DEFAULT_SECTORS):
+        db.session.add(Sector(congress_id=congress.id, name_nl=nl, name_en=en, position=position))
+    db.session.flush()
+
+
+def save_sectors(congress: Congress, lines: list[tuple[str, str]]) -> None:
+    """Replace the sector list (``(nl, en)`` pairs in order); sectors in use are kept and renamed."""
+    current = {s.name_nl: s for s in sectors(congress)}
+    keep = set()
+    for position, (nl, en) in enumerate(lines):
+        sector = current.get(nl)
+        if sector is None:
+            sector = Sector(congress_id=congress.id, name_nl=nl)
+            db.session.add(sector)
+        sector.name_en = en
+        sector.position = position
+        keep.add(nl)
+    for name, sector in current.items():
+        if name not in keep:
+            db.session.delete(sector)  # registrations keep NULL
+    record("registration.sectors", congress, congress_id=congress.id, sectors=[nl for nl, _en in lines])
+    db.session.commit()
+
+
+def add_question(congress: Congress, *, kind: str, label_nl: str, label_en: str = "", required: bool = False,
+                 options: list[tuple[str, str]] | None = None) -> Question:
+    kind = QuestionKind(kind).value
+    choice_kinds = (QuestionKind.SINGLE_CHOICE.value, QuestionKind.MULTIPLE_CHOICE.value)
+    if kind in choice_kinds and not options:
+        raise RegistrationError(_l("Give at least one option."), field="options")
+    question = Question(
+        congress_id=congress.id, kind=kind, label_nl=label_nl.strip(), label_en=label_en.strip(), required=required,
+        options=[{"value": str(i + 1), "nl": nl, "en": en} for i, (nl, en) in enumerate(options or [])]
+        if kind in choice_kinds else [],
+        position=len(questions(congress)),
+    )
+    db.session.add(question)
+    db.session.flush()
+    record("registration.question_add", question, congress_id=congress.id, label=question.label_nl)
+    db.session.commit()
+    return question
+
+
+def delete_question(question: Question) -> None:
+    record("registration.question_delete", question, congress_id=question.congress_id, label=question.label_nl)
+    db.session.delete(question)
+    db.session.commit()
+
+
+def save_window(congress: Congress, *, opens_at: datetime | None, closes_at: datetime | None,
+                capacity: int | None) -> None:
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise RegistrationError(_l("The closing moment must be after the opening moment."), field="closes_at")
+    if capacity is not None and capacity < 0:
+        raise RegistrationError(_l("Capacity cannot be negative."), field="capacity")
+    congress.registration_opens_at = opens_at
+    congress.registration_closes_at = closes_at
+    congress.capacity = capacity
+    record("registration.window", congress, congress_id=congress.id,
+           opens_at=opens_at.isoformat() if opens_at else None,
+           closes_at=closes_at.isoformat() if closes_at else None, capacity=capacity)
+    db.session.commit()

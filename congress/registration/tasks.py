@@ -1,0 +1,14 @@
+"""Periodic job: release the seats of registrations that were not confirmed in time."""
+
+from __future__ import annotations
+
+from huey import crontab
+
+from congress.jobs import periodic_task
+
+
+@periodic_task(crontab(minute="*/5"))
+def expire_unconfirmed_registrations() -> int:
+    from congress.registration.services import expire_unconfirmed
+
+    return expire_unconfirmed()

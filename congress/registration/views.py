@@ -1,0 +1,227 @@
+"""Public pages: the registration form, the double opt-in, "send me my link" and the self-service pages
+behind the personal link. The organisers' pages live in :mod:`congress.registration.manage_views`."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from congress.core import services as core
+from congress.extensions import limiter
+from congress.i18n import current_language
+from congress.programme.calendar import calendar_for_sessions
+from congress.registration import services
+from congress.registration.forms import (
+    ENROLMENT_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+    CancelForm,
+    ConfirmForm,
+    EraseForm,
+    LinkForm,
+    chosen_sessions,
+    data_from,
+    registration_form,
+    show_errors,
+)
+from congress.registration.models import EnrolmentStatus, Registration
+
+bp = Blueprint("registration", __name__)
+
+
+def form_limit() -> str:
+    return current_app.config.get("REGISTRATION_RATE_LIMIT", "20 per minute;200 per hour")
+
+
+@bp.record_once
+def _register_manage_blueprint(state) -> None:  # noqa: ANN001
+    """The organisers' blueprint (``registration_manage``) is registered with this one."""
+    from congress.registration.manage_views import URL_PREFIX, manage_bp
+
+    state.app.register_blueprint(manage_bp, url_prefix=URL_PREFIX)
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    return {"registration_status_labels": STATUS_LABELS, "registration_role_labels": ROLE_LABELS,
+            "enrolment_labels": ENROLMENT_LABELS}
+
+
+def _private(response: Response) -> Response:
+    """Pages behind a personal link: never cached by proxies, never indexed."""
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.route("/<slug>/register", methods=["GET", "POST"])
+@limiter.limit(form_limit, methods=["POST"])
+def register(slug: str):  # noqa: ANN201
+    congress = core.public_congress_or_404(slug)
+    locale = current_language()
+    state = services.registration_state(congress)
+    rounds = services.rounds_with_seats(congress)
+    form = registration_form(services.sectors(congress), services.questions(congress), rounds, locale)
+    if state != "open":
+        return render_template("registration/closed.html", congress=congress, state=state), 200
+    if form.validate_on_submit():
+        try:
+            result = services.register(congress, data_from(form, locale), chosen_sessions(form))
+        except services.RegistrationError as exc:
+            if exc.code in ("closed", "not_open", "full"):
+                return render_template("registration/closed.html", congress=congress, state=exc.code), 409
+            show_errors(form, exc.errors)
+        else:
+            if not result.created:
+                # The same answer as for a new registration; the owner of the address gets their link.
+                services.send_link(congress, form.email.data or "")
+            return redirect(url_for("registration.thanks", slug=slug))
+    status = 422 if form.is_submitted() else 200
+    return render_template("registration/register.html", congress=congress, form=form, rounds=rounds), status
+
+
+@bp.route("/<slug>/register/thanks")
+def thanks(slug: str):  # noqa: ANN201
+    congress = core.public_congress_or_404(slug)
+    return render_template("registration/thanks.html", congress=congress,
+                           hours=services.hold_hours())
+
+
+@bp.route("/<slug>/register/link", methods=["GET", "POST"])
+@limiter.limit(form_limit, methods=["POST"])
+def send_link(slug: str):  # noqa: ANN201
+    congress = core.public_congress_or_404(slug)
+    form = LinkForm()
+    if form.validate_on_submit():
+        services.send_link(congress, form.email.data)
+        flash(_("If this address is registered for this edition, we have sent the personal link to it."), "success")
+        return redirect(url_for("registration.send_link", slug=slug))
+    return render_template("registration/link.html", congress=congress, form=form)
+
+
+def _registration_or_404(secret: str) -> Registration:
+    registration = services.find_by_secret(secret)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.route("/my/<secret>")
+def manage(secret: str):  # noqa: ANN201
+    registration = _registration_or_404(secret)
+    congress = registration.congress
+    enrolments = [(e, services.waiting_rank(e)) for e in registration.enrolments]
+    ics = url_for("registration.agenda", secret=secret, _external=True)
+    badge_endpoint = current_app.config.get("REGISTRATION_TICKET_ENDPOINT", "badges.ticket")
+    ticket_url = (url_for(badge_endpoint, secret=secret)
+                  if badge_endpoint in current_app.view_functions and registration.is_active else None)
+    return _private(Response(render_template(
+        "registration/manage.html", registration=registration, congress=congress, enrolments=enrolments,
+        secret=secret, webcal=ics.replace("https://", "webcal://").replace("http://", "webcal://"),
+        ticket_url=ticket_url, confirm_form=ConfirmForm(), can_change=services.window_state(congress) == "open",
+    )))
+
+
+@bp.route("/my/<secret>/confirm", methods=["GET", "POST"])
+def confirm(secret: str):  # noqa: ANN201
+    registration = _registration_or_404(secret)
+    form = ConfirmForm()
+    if registration.status != "pending":
+        return redirect(url_for("registration.manage", secret=secret))
+    if form.validate_on_submit():
+        services.confirm(registration)
+        flash(_("Thank you: your registration is confirmed."), "success")
+        return redirect(url_for("registration.manage", secret=secret))
+    return _private(Response(render_template("registration/confirm.html", registration=registration,
+                                             congress=registration.congress, form=form)))
+
+
+@bp.route("/my/<secret>/edit", methods=["GET", "POST"])
+@limiter.limit(form_limit, methods=["POST"])
+def edit(secret: str):  # noqa: ANN201
+    registration = _registration_or_404(secret)
+    congress = registration.congress
+    if not registration.is_active:
+        return redirect(url_for("registration.manage", secret=secret))
+    locale = current_language()
+    rounds = services.rounds_with_seats(congress)
+    can_change = services.window_state(congress) == "open"
+    form = registration_form(services.sectors(congress), services.questions(congress), rounds, locale,
+                             registration=registration, sessions=can_change)
+    del form.consent_privacy  # given when registering
+    form.submit.label.text = _("Save changes")
+    if form.is_submitted():
+        data = data_from(form, registration.locale)
+        errors = {} if form.validate() else {"form": [_("The form has expired. Please try again.")]}
+        if not errors:
+            try:
+                services.update_details(registration, data)
+                if can_change:
+                    services.change_sessions(registration, chosen_sessions(form))
+            except services.RegistrationError as exc:
+                errors = exc.errors or {"sessions": [str(exc)]}
+            else:
+                flash(_("Your changes have been saved."), "success")
+                return redirect(url_for("registration.manage", secret=secret))
+        show_errors(form, errors)
+    enrolled = {e.session_id: e for e in registration.enrolments}
+    status = 422 if form.is_submitted() else 200
+    return _private(Response(render_template(
+        "registration/edit.html", registration=registration, congress=congress, form=form, rounds=rounds,
+        enrolled=enrolled, secret=secret, can_change=can_change), status=status))
+
+
+@bp.route("/my/<secret>/cancel", methods=["GET", "POST"])
+def cancel(secret: str):  # noqa: ANN201
+    registration = _registration_or_404(secret)
+    form = CancelForm()
+    if not registration.is_active:
+        return redirect(url_for("registration.manage", secret=secret))
+    if form.validate_on_submit():
+        services.cancel(registration, reason="attendee")
+        flash(_("Your registration has been cancelled. Your seats have been given to others."), "success")
+        return redirect(url_for("registration.manage", secret=secret))
+    return _private(Response(render_template("registration/cancel.html", registration=registration,
+                                             congress=registration.congress, form=form, secret=secret)))
+
+
+@bp.route("/my/<secret>/data.json")
+def download_data(secret: str):  # noqa: ANN201
+    registration = _registration_or_404(secret)
+    body = json.dumps(services.personal_data(registration, current_language()), ensure_ascii=False, indent=2)
+    response = Response(body, mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="registration-{registration.congress.slug}.json"'
+    return _private(response)
+
+
+@bp.route("/my/<secret>/erase", methods=["GET", "POST"])
+def erase(secret: str):  # noqa: ANN201
+    registration = _registration_or_404(secret)
+    form = EraseForm()
+    if form.validate_on_submit():
+        slug = registration.congress.slug
+        services.erase(registration)
+        flash(_("Your data has been erased."), "success")
+        return redirect(url_for("public.edition", slug=slug))
+    return _private(Response(render_template("registration/erase.html", registration=registration,
+                                             congress=registration.congress, form=form, secret=secret),
+                             status=422 if form.is_submitted() else 200))
+
+
+@bp.route("/my/<secret>/agenda.ics")
+def agenda(secret: str):  # noqa: ANN201
+    registration = _registration_or_404(secret)
+    congress = registration.congress
+    sessions = [e.session for e in registration.enrolments if e.status == EnrolmentStatus.ENROLLED.value]
+    body = calendar_for_sessions(
+        sorted(sessions, key=lambda s: s.starts_at or congress.created_at), congress,
+        name=f"{congress.title(registration.locale)} – {registration.name}",
+        domain=request.host.split(":")[0] or "congres.local",
+        url_for=lambda s: url_for("public.edition", slug=congress.slug, _external=True),
+        locale=registration.locale,
+    )
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'inline; filename="{congress.slug}.ics"'
+    return _private(response)
