@@ -99,4 +99,9 @@ def send_mail() -> None:
 
 
 def init_app(app: Flask) -> None:
+    """The foundation's commands plus each capability's ``cli.register(congress_cli)``."""
+    from congress import capabilities
+
+    for module in capabilities.modules("cli"):
+        module.register(congress_cli)
     app.cli.add_command(congress_cli)
