@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -27,12 +28,13 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "badges"
 PX_TO_PT = 0.75  # weasyprint lays out in CSS px (1/96 in); PDF streams use points (1/72 in)
 QR_ANCHOR_PREFIX = "qr-"
 
+# Ribbon colours by badge role (registration.models.BadgeRole values); white text on each is AA.
 ROLE_COLOURS = {
-    "Deelnemer": "#154273",
-    "Spreker": "#7a1f64",
-    "Organisatie": "#1e6b3a",
-    "Pers": "#9a3b00",
-    "Vrijwilliger": "#4b3596",
+    "deelnemer": "#154273",
+    "spreker": "#7a1f64",
+    "organisatie": "#1e6b3a",
+    "pers": "#9a3b00",
+    "vrijwilliger": "#4b3596",
 }
 
 
@@ -49,7 +51,8 @@ class BadgeData:
 
     name: str
     organisation: str
-    role: str
+    role: str  # the role's value, e.g. "spreker"
+    role_label: str  # what the ribbon says, e.g. "Spreker"
     code: str
     edition_title: str
     edition_date: str
@@ -58,7 +61,7 @@ class BadgeData:
 
     @property
     def role_colour(self) -> str:
-        return ROLE_COLOURS.get(self.role, "#3d3d3d")
+        return ROLE_COLOURS.get(self.role.lower(), "#3d3d3d")
 
     @property
     def name_size(self) -> str:
@@ -100,7 +103,7 @@ def sheet_html(badges: Sequence[BadgeData], layout: Layout, *, labels: dict[str,
 DEFAULT_LABELS = {"programme": "Mijn programma", "lang": "nl"}
 
 
-def _stamp_qr_codes(codes: Sequence[str]) -> Callable:
+def stamp_qr_codes(codes: Sequence[str]) -> Callable:
     """A weasyprint finisher that draws each page's QR codes into its content stream."""
 
     def finisher(document, pdf) -> None:  # noqa: ANN001
@@ -130,7 +133,7 @@ def render_pdf(badges: Sequence[BadgeData], layout_name: str, *, labels: dict[st
     document = HTML(string=sheet_html(badges, layout, labels=labels), base_url=str(TEMPLATES)).render(
         stylesheets=[stylesheet], font_config=fonts
     )
-    return document.write_pdf(finisher=_stamp_qr_codes([b.code for b in badges]))
+    return document.write_pdf(finisher=stamp_qr_codes([b.code for b in badges]))
 
 
 def _render_chunk(args: tuple[list[BadgeData], str, dict[str, str] | None]) -> bytes:
@@ -171,7 +174,9 @@ def render_batch(
     else:
         parts = []
         done = 0
-        with ProcessPoolExecutor(max_workers=processes, mp_context=get_context("fork")) as pool:
+        # fork is cheapest, but forking a multi-threaded process (the job worker) can deadlock.
+        method = "fork" if threading.active_count() == 1 else "forkserver"
+        with ProcessPoolExecutor(max_workers=processes, mp_context=get_context(method)) as pool:
             for chunk, pdf in zip(chunks, pool.map(_render_chunk, [(c, layout_name, labels) for c in chunks]),
                                   strict=True):
                 parts.append(pdf)

@@ -13,7 +13,7 @@ import congress.database
 
 # revision identifiers, used by Alembic.
 revision = 'registration_0001'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

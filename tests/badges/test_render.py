@@ -20,7 +20,8 @@ def badge(i: int, name: str | None = None) -> BadgeData:
     return BadgeData(
         name=name or f"Deelnemer {i}",
         organisation="Gemeente Utrecht",
-        role=["Deelnemer", "Spreker", "Organisatie", "Pers", "Vrijwilliger"][i % 5],
+        role=["deelnemer", "spreker", "organisatie", "pers", "vrijwilliger"][i % 5],
+        role_label=["Deelnemer", "Spreker", "Organisatie", "Pers", "Vrijwilliger"][i % 5],
         code=tokens.sign(KEYS.private_key, 1, i),
         edition_title="Congres Veerkrachtige & Weerbare Samenleving 2025",
         edition_date="13 november 2025",
