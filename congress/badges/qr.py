@@ -8,6 +8,7 @@ renderer costs about 20× more than the rest of a badge.
 from __future__ import annotations
 
 from functools import lru_cache
+from html import escape
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
@@ -68,7 +69,7 @@ def svg(data: str, *, title: str = "QR code") -> str:
     path = "".join(f"M{x} {y}h{w}v{h}h-{w}z" for x, y, w, h in rectangles(data))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" role="img" shape-rendering="crispEdges">'
-        f"<title>{title}</title><rect width=\"{n}\" height=\"{n}\" fill=\"#fff\"/>"
+        f"<title>{escape(title)}</title><rect width=\"{n}\" height=\"{n}\" fill=\"#fff\"/>"
         f'<path fill="#000" d="{path}"/></svg>'
     )
 

@@ -315,3 +315,60 @@ def checkins_since(congress: Congress, since: datetime | None) -> list[dict[str,
          "undone_at": _iso(c.undone_at)}
         for c in db.session.scalars(query)
     ]
+
+
+# --- the live dashboard -------------------------------------------------------------------------
+
+def dashboard(congress: Congress, locale: str = "nl") -> dict[str, Any]:
+    """Arrivals per 5 minutes, checked in against registered per sector and workshop, no-shows."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(congress.timezone)
+    registrations = list(db.session.scalars(
+        sa.select(Registration).where(Registration.congress_id == congress.id,
+                                      Registration.status == RegistrationStatus.CONFIRMED.value)
+        .options(selectinload(Registration.enrolments), selectinload(Registration.sector))
+    ))
+    checkins = list(db.session.scalars(
+        sa.select(CheckIn).where(CheckIn.congress_id == congress.id, CheckIn.undone_at.is_(None))
+    ))
+    at_venue = {c.registration_id: c for c in checkins if c.list_key == VENUE}
+    per_session: dict[str, set[int]] = {}
+    for c in checkins:
+        per_session.setdefault(c.list_key, set()).add(c.registration_id)
+
+    buckets: dict[str, int] = {}
+    for c in sorted(at_venue.values(), key=lambda c: c.scanned_at):
+        local = c.scanned_at.astimezone(zone)
+        start = local.replace(minute=local.minute - local.minute % 5, second=0, microsecond=0)
+        label = start.strftime("%H:%M")
+        buckets[label] = buckets.get(label, 0) + 1
+
+    sectors: dict[str, dict[str, int]] = {}
+    for r in registrations:
+        name = r.sector.name(locale) if r.sector else "—"
+        row = sectors.setdefault(name, {"registered": 0, "checked_in": 0})
+        row["registered"] += 1
+        row["checked_in"] += r.id in at_venue
+
+    workshops = []
+    for session in congress.sessions:
+        if not session.signup_required:
+            continue
+        enrolled = {e.registration_id for r in registrations for e in r.enrolments
+                    if e.session_id == session.id and e.status == EnrolmentStatus.ENROLLED.value}
+        present = per_session.get(list_key(session.id), set())
+        workshops.append({"id": session.id, "title": session.title, "enrolled": len(enrolled),
+                          "checked_in": len(present), "not_enrolled_admitted": len(present - enrolled)})
+
+    no_shows = [r for r in registrations if r.id not in at_venue]
+    return {
+        "generated_at": _iso(utcnow()),
+        "registered": len(registrations),
+        "checked_in": len(at_venue),
+        "arrivals": [{"time": t, "count": n} for t, n in buckets.items()],
+        "sectors": [{"sector": k, **v} for k, v in sorted(sectors.items())],
+        "workshops": workshops,
+        "no_shows": len(no_shows),
+        "no_show_names": sorted(r.name for r in no_shows)[:200],
+    }
