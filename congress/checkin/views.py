@@ -19,9 +19,10 @@ from congress.checkin import services
 from congress.checkin.forms import ScanForm, SearchForm, StationForm
 from congress.checkin.models import VENUE, CheckIn, Station
 from congress.core.services import congress_by_slug
-from congress.extensions import db
+from congress.extensions import db, talisman
 from congress.i18n import current_language
 from congress.registration.models import Registration
+from congress.security import CONTENT_SECURITY_POLICY
 
 bp = Blueprint("checkin", __name__)
 
@@ -49,7 +50,13 @@ def _list_choices(congress) -> list[SelectChoice]:  # noqa: ANN001
 
 # --- the station device ---------------------------------------------------------------------------
 
+# The camera's QR decoder (where the browser has no BarcodeDetector) is WebAssembly: this page alone
+# may compile it. Still no inline scripts, no other hosts.
+STATION_CSP = {**CONTENT_SECURITY_POLICY, "script-src": "'self' 'wasm-unsafe-eval'"}
+
+
 @bp.route("/station/")
+@talisman(content_security_policy=STATION_CSP)
 def station():  # noqa: ANN201
     """A shell: the device signs in with the station token from its set-up link (kept on the device)."""
     return render_template("checkin/station.html")

@@ -110,3 +110,31 @@ def test_unset_station_and_axe(page, live_server):
     page.wait_for_selector(".station[data-ready='true']", timeout=15000)
     assert "niet ingesteld" in page.locator("[data-status]").inner_text()
     assert axe_violations(page) == []
+
+
+def test_camera_decoder_works_from_local_files(page, live_server):
+    """Chromium on Linux has no BarcodeDetector: the ZXing WebAssembly polyfill from node_modules
+    decodes a real badge code, without any request to another host."""
+    import base64
+
+    import qrcode
+
+    from congress.badges import tokens
+
+    code = tokens.sign(tokens.generate_key_pair().private_key, 1, 42)
+    image = qrcode.make(code, border=4)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    data_url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    hosts = set()
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+    page.goto(f"{live_server}/station/")
+    page.wait_for_selector(".station[data-ready='true']", timeout=15000)
+    decoded = page.evaluate("""async (src) => {
+        const detector = await window.congresBarcodeDetector();
+        const img = new Image(); img.src = src; await img.decode();
+        const found = await detector.detect(img);
+        return found.map(f => f.rawValue);
+    }""", data_url)
+    assert decoded == [code]
+    assert hosts == {live_server.split("/")[2]}

@@ -244,13 +244,35 @@ document.addEventListener("click", (event) => {
   if (!event.target.closest("button, a, input, video")) input.focus();
 });
 
-// --- camera: the browser's BarcodeDetector where it exists -------------------------------------
-if ("BarcodeDetector" in window) {
+// --- camera: the browser's BarcodeDetector, else the ZXing WebAssembly polyfill from node_modules
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = reject;
+    document.head.appendChild(script);
+  });
+}
+
+export async function barcodeDetector() {
+  if (!("BarcodeDetector" in window)) {
+    await loadScript("/vendor/barcode-detector/dist/iife/polyfill.js");
+    // Never the CDN the polyfill would use by default: the venue may have no internet.
+    window.BarcodeDetectionAPI.setZXingModuleOverrides({
+      locateFile: (path, prefix) => (path.endsWith(".wasm") ? `/vendor/zxing-wasm/dist/reader/${path}` : prefix + path),
+    });
+  }
+  return new window.BarcodeDetector({ formats: ["qr_code"] });
+}
+window.congresBarcodeDetector = barcodeDetector;
+
+if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
   const cameraButton = $("[data-camera]");
   cameraButton.hidden = false;
   cameraButton.addEventListener("click", async () => {
     const video = $("[data-video]");
-    const detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+    const detector = await barcodeDetector();
     const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
     video.srcObject = stream;
     video.hidden = false;
@@ -263,9 +285,9 @@ if ("BarcodeDetector" in window) {
         await scan(last);
         setTimeout(() => { last = ""; }, 3000);
       }
-      if (!video.hidden) requestAnimationFrame(tick);
+      if (!video.hidden) setTimeout(tick, 150);
     };
-    requestAnimationFrame(tick);
+    tick();
   });
 }
 
