@@ -138,3 +138,17 @@ def test_camera_decoder_works_from_local_files(page, live_server):
     }""", data_url)
     assert decoded == [code]
     assert hosts == {live_server.split("/")[2]}
+
+
+def test_workshop_station_offers_to_admit_when_seats_are_free(page, app, live_server):
+    congress, sessions, people, codes = checkin_edition("room-congres")
+    _, secret = services.create_station(congress, "Zaal 2", session_id=sessions[1].id)  # nobody enrolled there
+    _open(page, f"{live_server}/station/#setup={secret}")
+    _scan(page, codes[0])
+    refused = _result(page)
+    assert refused["result"] == "not_enrolled" and "Vrije plaatsen: 2" in refused["text"]
+    page.click("[data-admit]")
+    admitted = _result(page, refused)
+    assert admitted["result"] == "ok"
+    db.session.rollback()
+    assert db.session.scalars(sa.select(CheckIn)).one().admitted_without_enrolment is True

@@ -187,6 +187,8 @@ function show(answer, offline) {
   }
   if (offline) detail = `${detail} ${messages.offline}`.trim();
   $("[data-result-detail]").textContent = detail;
+  // Not enrolled but seats are free: staff may let the person in (the server records that).
+  $("[data-admit]").hidden = !(answer.result === "not_enrolled" && answer.seats_left && !offline);
   beep(kind);
 }
 
@@ -195,9 +197,11 @@ async function updateQueueLine() {
   queueLine.textContent = count ? fill(messages.queue, { count }) : "";
 }
 
-async function scan(code) {
+let lastCode = "";
+async function scan(code, admit = false) {
   if (stopped || !code) return;
-  const scan = { code, scanned_at: new Date().toISOString(), nonce: crypto.randomUUID() };
+  lastCode = code;
+  const scan = { code, scanned_at: new Date().toISOString(), nonce: crypto.randomUUID(), admit };
   try {
     const response = await api(root.dataset.api, { method: "POST", body: scan, timeout: 4000 });
     if (await checkStopped(response)) return;
@@ -237,6 +241,10 @@ $("[data-scan-form]").addEventListener("submit", async (event) => {
   const code = input.value.trim();
   input.value = "";
   await scan(code);
+  input.focus();
+});
+$("[data-admit]").addEventListener("click", async () => {
+  await scan(lastCode, true);
   input.focus();
 });
 // Keep the focus in the field for handheld scanners in keyboard mode.
