@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,7 +18,6 @@ from congress.extensions import db
 from congress.i18n import current_language
 
 bp = Blueprint("badges", __name__)
-URL_PREFIX = "/manage/badges"
 
 
 def _congress_or_404(slug: str):  # noqa: ANN202
@@ -26,7 +27,7 @@ def _congress_or_404(slug: str):  # noqa: ANN202
     return congress
 
 
-@bp.route("/<slug>/", methods=["GET", "POST"])
+@bp.route("/manage/badges/<slug>/", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def index(slug: str):  # noqa: ANN201
     from congress.badges.forms import PrintForm
@@ -63,7 +64,7 @@ def index(slug: str):  # noqa: ANN201
     return render_template("badges/index.html", congress=congress, form=form, runs=runs)
 
 
-@bp.route("/<slug>/runs/<int:run_id>")
+@bp.route("/manage/badges/<slug>/runs/<int:run_id>")
 @roles_required(Role.ORGANISER)
 def run(slug: str, run_id: int):  # noqa: ANN201
     congress = _congress_or_404(slug)
@@ -73,7 +74,7 @@ def run(slug: str, run_id: int):  # noqa: ANN201
     return render_template("badges/run.html", congress=congress, run=print_run)
 
 
-@bp.route("/<slug>/runs/<int:run_id>/progress.json")
+@bp.route("/manage/badges/<slug>/runs/<int:run_id>/progress.json")
 @roles_required(Role.ORGANISER)
 def run_progress(slug: str, run_id: int):  # noqa: ANN201
     print_run = db.get_or_404(PrintRun, run_id)
@@ -81,7 +82,7 @@ def run_progress(slug: str, run_id: int):  # noqa: ANN201
             "percent": print_run.percent}
 
 
-@bp.route("/<slug>/runs/<int:run_id>/badges.pdf")
+@bp.route("/manage/badges/<slug>/runs/<int:run_id>/badges.pdf")
 @roles_required(Role.ORGANISER)
 def download(slug: str, run_id: int):  # noqa: ANN201
     congress = _congress_or_404(slug)
@@ -92,3 +93,16 @@ def download(slug: str, run_id: int):  # noqa: ANN201
         return redirect(url_for("badges.run", slug=slug, run_id=run_id))
     return send_file(path, mimetype="application/pdf", as_attachment=True,
                      download_name=f"{congress.slug}-badges-{print_run.layout}.pdf")
+
+
+@bp.route("/my/<secret>/ticket.pdf")
+def ticket(secret: str):  # noqa: ANN201
+    """The attendee's e-ticket, through their personal link only (public: the secret is the key)."""
+    from congress.registration.services import find_by_secret
+
+    registration = find_by_secret(secret)
+    if registration is None or not registration.is_active:
+        abort(404)
+    pdf = services.ticket_pdf(registration, current_language())
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"e-ticket-{registration.congress.slug}.pdf")

@@ -1,1 +1,1 @@
-PUBLIC_ENDPOINTS: set[str] = set()
+PUBLIC_ENDPOINTS: set[str] = {"badges.ticket"}

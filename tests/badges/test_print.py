@@ -159,3 +159,15 @@ def test_issued_codes_are_unique_per_registration(edition):
     with pytest.raises(sa.exc.IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_ticket_through_the_personal_link_only(app, client):
+    congress = open_congress("ticket-congres")
+    result = registered(congress, name="Tineke Ticket", email="t@example.org", confirmed=True)
+    secret = result.link  # the personal secret of the manage link
+    response = client.get(f"/my/{secret}/ticket.pdf")
+    assert response.status_code == 200 and response.headers["Content-Type"] == "application/pdf"
+    assert decode(response.data) == [services.issue_code(result.registration)]
+    assert client.get("/my/" + "x" * 43 + "/ticket.pdf").status_code == 404
+    registration.cancel(result.registration)
+    assert client.get(f"/my/{secret}/ticket.pdf").status_code == 404
