@@ -44,6 +44,22 @@ def test_every_string_is_translated_in_both_catalogues():
         assert not missing, f"{locale}: untranslated strings: {missing[:20]} (+{max(len(missing) - 20, 0)})"
 
 
+def test_catalogues_agree_on_shared_strings():
+    """Flask-Babel merges catalogues, the last one winning: a string in two must read the same."""
+    for locale in ("nl", "en"):
+        seen: dict[str, tuple[str, str]] = {}
+        clashes = []
+        for po in sorted(ROOT.glob(f"congress/**/translations/{locale}/LC_MESSAGES/messages.po")):
+            with po.open("rb") as fh:
+                for message in read_po(fh):
+                    if not message.id or not message.string:
+                        continue
+                    if message.id in seen and seen[message.id][0] != message.string:
+                        clashes.append((message.id, seen[message.id], (message.string, po.parts[-5])))
+                    seen.setdefault(message.id, (message.string, po.parts[-5]))
+        assert not clashes, f"{locale}: {clashes[:10]}"
+
+
 def test_dutch_is_the_default(client, congress):
     html = client.get("/").get_data(as_text=True)
     assert '<html lang="nl">' in html

@@ -50,6 +50,9 @@ class OutboxAttachment(db.Model):
     message_id: Mapped[int] = mapped_column(ForeignKey("mail_outbox.id", ondelete="CASCADE"), index=True)
     filename: Mapped[str] = mapped_column(String(200))
     content_type: Mapped[str] = mapped_column(String(100))
-    data: Mapped[bytes] = mapped_column(LargeBinary)
+    # Either the bytes, or a source ("kind:argument") that the worker renders just before sending,
+    # so that slow attachments (an e-ticket PDF) never slow down the request that queued the mail.
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    source: Mapped[str | None] = mapped_column(String(120))
 
     message: Mapped[OutboxMessage] = relationship(back_populates="attachments")

@@ -4,6 +4,8 @@ outbox, and let a background job deliver it over SMTP, retrying with exponential
 from __future__ import annotations
 
 import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -22,6 +24,23 @@ from congress.mail.models import MailStatus, OutboxAttachment, OutboxMessage
 _PENDING_KEY = "congress_outbox_pending"
 SENDING = "sending"
 
+# Renderers of attachments that are made at delivery time: kind -> fn(argument, locale) -> (name, type, bytes).
+AttachmentRenderer = Callable[[str, str], tuple[str, str, bytes]]
+ATTACHMENT_RENDERERS: dict[str, AttachmentRenderer] = {}
+
+
+def register_attachment_renderer(kind: str, renderer: AttachmentRenderer) -> None:
+    """Capabilities register what they can attach (badges: ``ticket``); unknown kinds are skipped."""
+    ATTACHMENT_RENDERERS[kind] = renderer
+
+
+@dataclass(frozen=True)
+class RenderedLater:
+    """An attachment rendered by the worker just before sending, e.g. ``RenderedLater("ticket", "42")``."""
+
+    kind: str
+    argument: str
+
 
 def queue_mail(
     to: str,
@@ -29,7 +48,7 @@ def queue_mail(
     *,
     locale: str = "nl",
     congress_id: int | None = None,
-    attachments: list[tuple[str, str, bytes]] | None = None,
+    attachments: list[tuple[str, str, bytes] | RenderedLater] | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.{subject.txt,txt,html}`` and add it to the outbox.
@@ -53,14 +72,32 @@ def queue_mail(
         congress_id=congress_id,
         status=MailStatus.QUEUED.value,
         next_attempt_at=utcnow(),
-        attachments=[
-            OutboxAttachment(filename=name, content_type=content_type, data=data)
-            for name, content_type, data in attachments or ()
-        ],
+        attachments=[_attachment(a) for a in attachments or ()],
     )
     db.session.add(message)
     db.session.info.setdefault(_PENDING_KEY, []).append(message)
     return message
+
+
+def _attachment(item: tuple[str, str, bytes] | RenderedLater) -> OutboxAttachment:
+    if isinstance(item, RenderedLater):
+        return OutboxAttachment(filename="", content_type="", source=f"{item.kind}:{item.argument}")
+    name, content_type, data = item
+    return OutboxAttachment(filename=name, content_type=content_type, data=data)
+
+
+def _render_pending_attachments(message: OutboxMessage) -> None:
+    """Make the attachments that were left to the worker; keep them, so a retry sends the same."""
+    for attachment in list(message.attachments):
+        if attachment.data is not None or not attachment.source:
+            continue
+        kind, _, argument = attachment.source.partition(":")
+        renderer = ATTACHMENT_RENDERERS.get(kind)
+        if renderer is None:
+            message.attachments.remove(attachment)  # that capability is not installed
+            continue
+        attachment.filename, attachment.content_type, attachment.data = renderer(argument, message.locale)
+    db.session.commit()
 
 
 @event.listens_for(OrmSession, "after_commit")
@@ -131,6 +168,7 @@ def deliver(message_id: int) -> str:
     if not claimed:
         return message.status
     try:
+        _render_pending_attachments(message)
         _smtp_send(build_email(message))
     except (OSError, smtplib.SMTPException) as exc:
         message.last_error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -22,7 +22,7 @@ def test_queued_mail_is_sent_after_commit(app, mailbox):
     received = mailbox[0]
     assert received["To"] == "someone@example.org"
     assert received["Subject"] == "Kies een nieuw wachtwoord"
-    assert "Hallo Sam" in received.get_body(preferencelist=("plain",)).get_content()
+    assert "Beste Sam" in received.get_body(preferencelist=("plain",)).get_content()
     assert "<a href=\"http://x/reset\">" in received.get_body(preferencelist=("html",)).get_content()
     db.session.refresh(message)
     assert message.status == MailStatus.SENT.value and message.attempts == 1 and message.sent_at
@@ -111,3 +111,27 @@ def test_attachments_travel_with_the_message(app, mailbox):
     files = {part.get_filename(): (part.get_content_type(), part.get_content()) for part in received.iter_attachments()}
     assert files["e-ticket.pdf"] == ("application/pdf", b"%PDF-1.7 test")
     assert files["agenda.ics"][0] == "text/calendar"
+
+
+def test_attachments_rendered_by_the_worker(app, mailbox):
+    calls = []
+
+    def render(argument: str, locale: str) -> tuple[str, str, bytes]:
+        calls.append((argument, locale))
+        return f"ticket-{argument}.pdf", "application/pdf", b"%PDF ticket " + argument.encode()
+
+    services.register_attachment_renderer("test-ticket", render)
+    try:
+        user = make_user("organiser", name="Sam")
+        message = services.queue_mail("a@example.org", "password_reset", locale="en", user=user, link="x", hours=1,
+                                      attachments=[services.RenderedLater("test-ticket", "42"),
+                                                   services.RenderedLater("not-installed", "1")])
+        assert calls == []  # nothing rendered while the request is running
+        db.session.commit()
+        assert calls == [("42", "en")]
+        files = {p.get_filename(): p.get_content() for p in mailbox[0].iter_attachments()}
+        assert files == {"ticket-42.pdf": b"%PDF ticket 42"}
+        db.session.refresh(message)
+        assert [a.filename for a in message.attachments] == ["ticket-42.pdf"]
+    finally:
+        services.ATTACHMENT_RENDERERS.pop("test-ticket", None)
