@@ -28,6 +28,7 @@ from congress.core.models import Congress
 from congress.database import utcnow
 from congress.extensions import db
 from congress.i18n import format_date_range, format_time_in_zone
+from congress.mail.services import register_attachment_renderer
 from congress.programme.models import ProgrammeSession
 from congress.registration.forms import ROLE_LABELS
 from congress.registration.models import Enrolment, EnrolmentStatus, Registration, RegistrationStatus
@@ -324,3 +325,14 @@ def ticket_pdf(registration: Registration, locale: str | None = None) -> bytes:
                                congress=registration.congress, qr_anchor=f"{QR_ANCHOR_PREFIX}0")
     document = HTML(string=html, base_url=str(TEMPLATES)).render()
     return document.write_pdf(finisher=stamp_qr_codes([data.code]))
+
+
+def _ticket_attachment(registration_id: str, locale: str) -> tuple[str, str, bytes]:
+    registration = db.session.get(Registration, int(registration_id))
+    if registration is None:
+        raise LookupError(f"no registration {registration_id}")
+    return f"e-ticket-{registration.congress.slug}.pdf", "application/pdf", ticket_pdf(registration, locale)
+
+
+# The confirmation e-mail carries the e-ticket: rendered by the mail worker, not in the request.
+register_attachment_renderer("ticket", _ticket_attachment)
