@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import Flask
 
 from congress.extensions import db, login_manager, talisman
@@ -34,6 +36,22 @@ def init_app(app: Flask) -> None:
         x_content_type_options=True,
         permissions_policy={"camera": "(self)", "microphone": "()", "geolocation": "()"},
     )
+
+    @app.before_request
+    def _start_timer() -> None:
+        from flask import g
+
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _server_timing(response):  # noqa: ANN001, ANN202
+        """How long the application took, for browsers' dev tools and the benchmarks."""
+        from flask import g
+
+        started = g.get("request_started")
+        if started is not None:
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+        return response
 
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"

@@ -39,8 +39,9 @@ def init_app(app: Flask) -> None:
         """Front-end packages from node_modules (installed by npm at set-up, never committed)."""
         from flask import abort, send_from_directory
 
-        allowed = ("@utrecht/component-library-css/dist/", "@utrecht/design-tokens/dist/")
-        if not filename.startswith(allowed) or not filename.endswith((".css", ".woff2", ".svg")):
+        allowed = ("@utrecht/component-library-css/dist/", "@utrecht/design-tokens/dist/", "idb/build/",
+                   "chart.js/dist/", "barcode-detector/dist/iife/", "zxing-wasm/dist/reader/")
+        if not filename.startswith(allowed) or not filename.endswith((".css", ".woff2", ".svg", ".js", ".wasm")):
             abort(404)
         return send_from_directory(app.config["NODE_MODULES_DIR"], filename, max_age=86400)
 

@@ -1,0 +1,88 @@
+"""Badge rendering: 1,000 badges into one A4 4-up PDF and into one PDF of one badge per page.
+
+Reports seconds, badges/s and peak memory (this process and its render processes), and the time
+spent making the QR codes alone. Target: at least 60 badges/s with peak memory under 400 MB.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import time
+
+from congress.badges import qr, render, tokens
+from congress.badges.render import BadgeData, ProgrammeLine
+
+TARGET_RATE = 60.0
+TARGET_MEMORY_MB = 400
+
+
+def _badges(count: int) -> list[BadgeData]:
+    keys = tokens.generate_key_pair()
+    first = ["Anna", "Youssef", "Ayşe", "Thomas", "Łucja", "Kwame", "Marieke", "Søren"]
+    last = ["de Vries", "El Haddad", "Yılmaz", "van der Berg", "Wróbel", "Osei", "de Jong", "Ørsted-Hansen"]
+    roles = [("deelnemer", "Deelnemer")] * 7 + [
+        ("spreker", "Spreker"), ("pers", "Pers"), ("organisatie", "Organisatie")
+    ]
+    return [
+        BadgeData(
+            name=f"{first[i % 8]} {last[(i // 8) % 8]}",
+            organisation=["Gemeente Utrecht", "Stichting Mediawijs Onderwijs", "Hogeschool van Amsterdam"][i % 3],
+            role=roles[i % 10][0],
+            role_label=roles[i % 10][1],
+            code=tokens.sign(keys.private_key, 1, i + 1),
+            edition_title="Congres Veerkrachtige & Weerbare Samenleving 2025",
+            edition_date="13 november 2025",
+            programme=(ProgrammeLine("11:00", "Gastlessen mediawijsheid", "Zaal Utrecht"),),
+        )
+        for i in range(count)
+    ]
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def run() -> list[dict]:
+    count = 100 if os.environ.get("BENCH_QUICK") else 1000
+    badges = _badges(count)
+    rows: list[dict] = []
+
+    qr.matrix.cache_clear()
+    start = time.perf_counter()
+    for badge in badges:
+        qr.rectangles(badge.code)
+    qr_seconds = time.perf_counter() - start
+    rows.append({"benchmark": "badges", "database": "-", "metric": f"QR codes alone ({count})",
+                 "value": f"{qr_seconds:.2f} s ({count / qr_seconds:.0f}/s)", "target": "", "ok": None})
+
+    for layout in ("a4-4up", "a6"):
+        qr.matrix.cache_clear()
+        render._stylesheet.cache_clear()
+        timings = []
+        for _ in range(1 if count >= 1000 else 2):
+            start = time.perf_counter()
+            pdf = render.render_batch(badges, layout)
+            timings.append(time.perf_counter() - start)
+        seconds = statistics.median(timings)
+        rate = count / seconds
+        peak = _peak_mb()
+        print(f"  {layout}: {count} badges in {seconds:.1f} s = {rate:.0f}/s, {len(pdf) / 1e6:.1f} MB PDF, "
+              f"peak {peak:.0f} MB", flush=True)
+        rows += [
+            {"benchmark": f"badges {layout}", "database": "-", "metric": f"{count} badges, seconds",
+             "value": f"{seconds:.1f}", "target": f"≤ {count / TARGET_RATE:.0f}", "ok": rate >= TARGET_RATE},
+            {"benchmark": f"badges {layout}", "database": "-", "metric": "badges/s", "value": f"{rate:.0f}",
+             "target": f"≥ {TARGET_RATE:.0f}", "ok": rate >= TARGET_RATE},
+            {"benchmark": f"badges {layout}", "database": "-", "metric": "peak memory (largest process)",
+             "value": f"{peak:.0f} MB", "target": f"< {TARGET_MEMORY_MB} MB", "ok": peak < TARGET_MEMORY_MB},
+        ]
+    return rows
+
+
+if __name__ == "__main__":
+    for row in run():
+        print(row)

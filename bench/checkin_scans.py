@@ -1,0 +1,199 @@
+"""Check-in scans: 20 concurrent scanning clients against gunicorn (2 workers) on SQLite and on
+PostgreSQL, 5,000 scans (80 % first scans, 15 % repeats, 5 % invalid). Reports scans/s, p50 and
+p99 server latency (the app's Server-Timing) and client latency, and duplicate check-ins (must be 0).
+
+    python -m bench checkin_scans            # or: make bench
+    BENCH_QUICK=1 python -m bench checkin_scans
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import secrets
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from bench.registration_rush import ROOT, _postgres_url, percentile, start_gunicorn
+
+TARGET_RATE = 400.0
+TARGET_P99_MS = 20.0
+
+
+def prepare(database_url: str, instance_dir: Path, attendees: int) -> dict:
+    """A fresh database with an edition, ``attendees`` confirmed registrations with codes, a token."""
+    from flask_migrate import upgrade
+
+    from congress import create_app
+    from congress.accounts.services import create_api_token
+    from congress.badges import services as badges
+    from congress.badges.models import IssuedCode
+    from congress.extensions import db
+    from congress.registration.models import Registration
+    from tests.factories import make_congress
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "HUEY_SQLITE_PATH": str(instance_dir / "h.db"),
+                      "TESTING": True, "HUEY_IMMEDIATE": True})
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        congress = make_congress("scans")
+        people = [
+            Registration(congress_id=congress.id, name=f"Bezoeker {i}", email=f"scan{i}@example.org",
+                         email_key=f"scan{i}@example.org", organisation="Gemeente Utrecht", status="confirmed",
+                         manage_secret_hash=secrets.token_hex(32), manage_nonce=secrets.token_hex(12))
+            for i in range(attendees)
+        ]
+        db.session.add_all(people)
+        db.session.flush()
+        key = badges.ensure_edition_key(congress)
+        from congress.badges import tokens
+
+        codes = []
+        for person in people:
+            nonce = tokens.new_nonce()
+            code = tokens.sign(key.private_key, congress.id, person.id, nonce)
+            codes.append(code)
+            db.session.add(IssuedCode(congress_id=congress.id, registration_id=person.id, nonce=nonce.hex(),
+                                      code=code))
+        token = create_api_token("bench-scanner", "checkin").secret
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return {"codes": codes, "token": token}
+
+
+def scan_plan(codes: list[str], total: int, seed: int = 11) -> list[dict]:
+    """80 % first scans in random order, 15 % repeats (after their first scan), 5 % invalid."""
+    rng = random.Random(seed)
+    firsts = codes[: int(total * 0.80)]
+    rng.shuffle(firsts)
+    plan = [{"code": c, "kind": "first"} for c in firsts]
+    for _ in range(int(total * 0.15)):
+        position = rng.randrange(len(plan) // 2, len(plan) + 1)
+        plan.insert(position, {"code": rng.choice(firsts[: len(plan) // 2]), "kind": "repeat"})
+    for _ in range(total - len(plan)):
+        garbage = rng.choice(["C1" + "A" * 127, "hello", "x" * 300, "C1" + secrets.token_hex(60)[:127].upper()])
+        plan.insert(rng.randrange(len(plan) + 1), {"code": garbage, "kind": "invalid"})
+    return plan
+
+
+def fire(base_url: str, token: str, plan: list[dict], concurrency: int) -> list[dict]:
+    import requests
+
+    local = threading.local()
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def one(item: dict) -> dict:
+        session = getattr(local, "session", None) or requests.Session()
+        local.session = session
+        started = time.perf_counter()
+        try:
+            response = session.post(f"{base_url}/api/v1/checkins", headers=headers, timeout=30,
+                                    json={"code": item["code"], "nonce": secrets.token_hex(8)})
+        except requests.RequestException:
+            return {"status": 599, "client_ms": (time.perf_counter() - started) * 1000, "server_ms": None}
+        timing = response.headers.get("Server-Timing", "")
+        server_ms = float(timing.split("dur=")[1]) if "dur=" in timing else None
+        return {"status": response.status_code, "client_ms": (time.perf_counter() - started) * 1000,
+                "server_ms": server_ms, "result": response.json().get("result") if response.ok else None,
+                "kind": item["kind"]}
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        return list(pool.map(one, plan))
+
+
+def duplicates(database_url: str) -> tuple[int, int]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        dupes = conn.execute(sa.text(
+            "SELECT count(*) FROM (SELECT registration_id, list_key FROM checkins WHERE undone_at IS NULL "
+            "GROUP BY registration_id, list_key HAVING count(*) > 1) d")).scalar()
+        total = conn.execute(sa.text("SELECT count(*) FROM checkins")).scalar()
+    engine.dispose()
+    return dupes, total
+
+
+def run_one(label: str, database_url: str, workdir: Path, total: int, concurrency: int) -> list[dict]:
+    setup = prepare(database_url, workdir, attendees=int(total * 0.8))
+    plan = scan_plan(setup["codes"], total)
+    server = start_gunicorn(database_url, workdir / "instance", workers=2)
+    try:
+        fire(server.base_url, setup["token"], [{"code": "warm-up", "kind": "invalid"}] * 40, concurrency=4)
+        started = time.perf_counter()
+        outcomes = fire(server.base_url, setup["token"], plan, concurrency)
+        elapsed = time.perf_counter() - started
+    finally:
+        server.stop()
+    dupes, stored = duplicates(database_url)
+    errors = sum(1 for o in outcomes if o["status"] != 200)
+    expected = {"first": "ok", "repeat": "already_checked_in", "invalid": "invalid"}
+    wrong = sum(1 for o in outcomes if o["status"] == 200 and o["result"] != expected[o["kind"]])
+    server_ms = [o["server_ms"] for o in outcomes if o["server_ms"] is not None]
+    client_ms = [o["client_ms"] for o in outcomes]
+    rate = len(outcomes) / elapsed
+    p99 = percentile(server_ms, 0.99)
+    name = f"checkin_scans ({concurrency} clients, 2 workers, {total} scans)"
+    return [
+        {"benchmark": name, "database": label, "metric": "scans/s", "value": round(rate, 1),
+         "target": f">= {TARGET_RATE:.0f}", "ok": rate >= TARGET_RATE},
+        {"benchmark": name, "database": label, "metric": "p50 server latency (ms)",
+         "value": round(percentile(server_ms, 0.5), 1), "target": "", "ok": None},
+        {"benchmark": name, "database": label, "metric": "p99 server latency (ms)", "value": round(p99, 1),
+         "target": f"<= {TARGET_P99_MS:.0f}", "ok": p99 <= TARGET_P99_MS},
+        {"benchmark": name, "database": label, "metric": "p50 / p99 client latency (ms)",
+         "value": f"{percentile(client_ms, 0.5):.1f} / {percentile(client_ms, 0.99):.1f}", "target": "", "ok": None},
+        {"benchmark": name, "database": label, "metric": "duplicate check-ins", "value": dupes, "target": "0",
+         "ok": dupes == 0},
+        {"benchmark": name, "database": label, "metric": "check-ins stored / expected",
+         "value": f"{stored} / {int(total * 0.8)}", "target": "equal", "ok": stored == int(total * 0.8)},
+        {"benchmark": name, "database": label, "metric": "errors or wrong results", "value": errors + wrong,
+         "target": "0", "ok": errors + wrong == 0},
+    ]
+
+
+def run() -> list[dict]:
+    quick = os.environ.get("BENCH_QUICK") == "1"
+    total = int(os.environ.get("BENCH_SCANS", "500" if quick else "5000"))
+    concurrency = int(os.environ.get("BENCH_SCAN_CLIENTS", "20"))
+    rows: list[dict] = []
+    workdir = Path(tempfile.mkdtemp(prefix="checkin-scans-"))
+    try:
+        (workdir / "sqlite").mkdir()
+        rows += run_one("SQLite", f"sqlite:///{workdir / 'sqlite' / 'scans.db'}", workdir / "sqlite", total,
+                        concurrency)
+        server_url, started = _postgres_url()
+        if server_url is None:
+            rows.append({"benchmark": "checkin_scans", "database": "PostgreSQL", "metric": "skipped",
+                         "value": "no PostgreSQL server", "target": "", "ok": False})
+        else:
+            try:
+                import sqlalchemy as sa
+
+                url = sa.engine.make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
+                admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+                with admin.connect() as conn:
+                    conn.exec_driver_sql('DROP DATABASE IF EXISTS "congress_bench_scans" WITH (FORCE)')
+                    conn.exec_driver_sql('CREATE DATABASE "congress_bench_scans"')
+                admin.dispose()
+                (workdir / "postgres").mkdir()
+                rows += run_one("PostgreSQL", url.set(database="congress_bench_scans").render_as_string(
+                    hide_password=False), workdir / "postgres", total, concurrency)
+            finally:
+                if started:
+                    subprocess.run(["scripts/pg_test_server.sh", "stop"], cwd=ROOT, check=False, timeout=60)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    for row in rows:
+        print(f"  {row['database']:<10} {row['metric']:<30} {row['value']!s:>12}  {row.get('target', '')}")
+    return rows
+
+
+if __name__ == "__main__":
+    run()

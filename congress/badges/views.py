@@ -1,0 +1,108 @@
+"""Organisers print badges: choose a layout and who, follow the progress, download the PDF."""
+
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from congress.accounts.access import roles_required
+from congress.accounts.models import Role
+from congress.badges import services
+from congress.badges.models import PrintRun
+from congress.core.services import congress_by_slug
+from congress.extensions import db
+from congress.i18n import current_language
+
+bp = Blueprint("badges", __name__)
+
+
+def _congress_or_404(slug: str):  # noqa: ANN202
+    congress = congress_by_slug(slug)
+    if congress is None:
+        abort(404)
+    return congress
+
+
+@bp.route("/manage/badges/<slug>/", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def index(slug: str):  # noqa: ANN201
+    from congress.badges.forms import PrintForm
+    from congress.registration.services import sectors
+
+    congress = _congress_or_404(slug)
+    form = PrintForm()
+    lang = current_language()
+    form.track.choices = [SelectChoice(0, "—")] + [SelectChoice(t.id, t.name(lang)) for t in congress.tracks]
+    form.sector.choices = [SelectChoice(0, "—")] + [SelectChoice(s.id, s.name(lang)) for s in sectors(congress)]
+    if form.validate_on_submit():
+        who = form.who.data
+        missing = {
+            "track": (form.track, not form.track.data),
+            "sector": (form.sector, not form.sector.data),
+            "one": (form.registration, not form.registration.data),
+        }.get(who)
+        if missing and missing[1]:
+            missing[0].errors = [*missing[0].errors, _("Choose which one.")]
+        else:
+            try:
+                run = services.start_print_run(
+                    congress, form.layout.data, who, track_id=form.track.data or None,
+                    sector_id=form.sector.data or None, registration_id=form.registration.data,
+                    user_id=current_user.id,
+                )
+            except services.EmptySelection:
+                form.who.errors = [*form.who.errors, _("Nobody matches this selection, so there is nothing to print.")]
+            else:
+                return redirect(url_for("badges.run", slug=slug, run_id=run.id))
+    runs = db.session.scalars(
+        db.select(PrintRun).where(PrintRun.congress_id == congress.id).order_by(PrintRun.id.desc()).limit(20)
+    ).all()
+    return render_template("badges/index.html", congress=congress, form=form, runs=runs)
+
+
+@bp.route("/manage/badges/<slug>/runs/<int:run_id>")
+@roles_required(Role.ORGANISER)
+def run(slug: str, run_id: int):  # noqa: ANN201
+    congress = _congress_or_404(slug)
+    print_run = db.get_or_404(PrintRun, run_id)
+    if print_run.congress_id != congress.id:
+        abort(404)
+    return render_template("badges/run.html", congress=congress, run=print_run)
+
+
+@bp.route("/manage/badges/<slug>/runs/<int:run_id>/progress.json")
+@roles_required(Role.ORGANISER)
+def run_progress(slug: str, run_id: int):  # noqa: ANN201
+    print_run = db.get_or_404(PrintRun, run_id)
+    return {"status": print_run.status, "done": print_run.done, "total": print_run.total,
+            "percent": print_run.percent}
+
+
+@bp.route("/manage/badges/<slug>/runs/<int:run_id>/badges.pdf")
+@roles_required(Role.ORGANISER)
+def download(slug: str, run_id: int):  # noqa: ANN201
+    congress = _congress_or_404(slug)
+    print_run = db.get_or_404(PrintRun, run_id)
+    path = services.print_run_path(print_run) if print_run.congress_id == congress.id else None
+    if path is None:
+        flash(_("This PDF is not ready."), "error")
+        return redirect(url_for("badges.run", slug=slug, run_id=run_id))
+    return send_file(path, mimetype="application/pdf", as_attachment=True,
+                     download_name=f"{congress.slug}-badges-{print_run.layout}.pdf")
+
+
+@bp.route("/my/<secret>/ticket.pdf")
+def ticket(secret: str):  # noqa: ANN201
+    """The attendee's e-ticket, through their personal link only (public: the secret is the key)."""
+    from congress.registration.services import find_by_secret
+
+    registration = find_by_secret(secret)
+    if registration is None or not registration.is_active:
+        abort(404)
+    pdf = services.ticket_pdf(registration, current_language())
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                     download_name=f"e-ticket-{registration.congress.slug}.pdf")

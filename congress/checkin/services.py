@@ -1,0 +1,374 @@
+"""Check-in rules: verify a badge code, check the person in exactly once per list, merge offline
+scans (the earliest wins), undo with an audit trail, and the bundle stations keep offline."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from congress.audit.services import record
+from congress.badges import services as badges
+from congress.badges import tokens
+from congress.checkin.models import VENUE, CheckIn, ScanEvent, Station, list_key
+from congress.core.models import Congress
+from congress.database import lock_for_update, utcnow, write_transaction
+from congress.extensions import db
+from congress.programme.models import ProgrammeSession
+from congress.registration.models import Enrolment, EnrolmentStatus, Registration, RegistrationStatus
+
+# Scans may carry a client time up to this far in the past (offline queues) or future (clock skew).
+MAX_PAST = timedelta(days=7)
+MAX_FUTURE = timedelta(minutes=10)
+
+
+class Result(enum.StrEnum):
+    OK = "ok"
+    ALREADY = "already_checked_in"
+    INVALID = "invalid"
+    REVOKED = "revoked"
+    NOT_ENROLLED = "not_enrolled"
+    WRONG_CONGRESS = "wrong_congress"
+
+
+class CheckinError(ValueError):
+    """The request itself is wrong (an unknown list), not the code."""
+
+
+@dataclass
+class Scan:
+    code: Any
+    list: str | int | None = VENUE
+    station: Station | None = None
+    congress: Congress | None = None  # the edition this scanner works for, when known
+    scanned_at: datetime | None = None
+    nonce: str | None = None
+    user_id: int | None = None
+    admit: bool = False  # admit someone not enrolled in this session
+    offline: bool = False
+    station_label: str = ""  # third-party scanners name their device with a free label
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
+
+
+def _attendee(registration: Registration) -> dict[str, str]:
+    notes = "; ".join(part for part in (registration.accessibility, registration.dietary) if part)
+    return {"name": registration.name, "organisation": registration.organisation, "notes": notes}
+
+
+def _answer(result: Result, registration: Registration | None = None, **extra: Any) -> dict[str, Any]:
+    answer: dict[str, Any] = {
+        "result": result.value,
+        "attendee": _attendee(registration) if registration is not None else None,
+        "checked_in_at": None,
+        "first_checked_in_at": None,
+    }
+    answer.update(extra)
+    return answer
+
+
+def _resolve_list(scan: Scan, congress: Congress) -> tuple[str, ProgrammeSession | None]:
+    raw = scan.station.session_id if scan.station is not None and scan.list in (None, "") else scan.list
+    if raw in (None, "", VENUE):
+        return VENUE, None
+    try:
+        session_id = int(raw)
+    except (TypeError, ValueError):
+        raise CheckinError("list must be 'venue' or a session id") from None
+    session = db.session.get(ProgrammeSession, session_id)
+    if session is None or session.congress_id != congress.id:
+        raise CheckinError("no such session in this edition")
+    return list_key(session.id), session
+
+
+def _clamp_time(scanned_at: datetime | None, now: datetime) -> datetime:
+    if scanned_at is None:
+        return now
+    if scanned_at.tzinfo is None:
+        scanned_at = scanned_at.replace(tzinfo=UTC)
+    return min(max(scanned_at, now - MAX_PAST), now + MAX_FUTURE)
+
+
+def scan(request: Scan) -> dict[str, Any]:
+    """Check a code in. Never raises for a bad code: the answer's ``result`` says what happened."""
+    now = utcnow()
+    nonce = request.nonce[:64] if isinstance(request.nonce, str) and request.nonce else None
+    if nonce is not None:
+        earlier = db.session.scalar(sa.select(ScanEvent).where(ScanEvent.nonce == nonce))
+        if earlier is not None:
+            return earlier.response
+    context = request.station.congress if request.station is not None else request.congress
+    scanned_at = _clamp_time(request.scanned_at, now)
+
+    code = request.code if isinstance(request.code, str) else ""
+    try:
+        if not code or len(code) > tokens.MAX_CODE_LENGTH:
+            raise tokens.InvalidCode("not a badge code")
+        verified = badges.verify_code(code, context)
+    except badges.WrongCongress:
+        return _log(request, nonce, context, scanned_at, None, _answer(Result.WRONG_CONGRESS))
+    except tokens.InvalidCode:
+        return _log(request, nonce, context, scanned_at, None, _answer(Result.INVALID))
+
+    registration = db.session.get(Registration, verified.registration_id)
+    congress = context or (registration.congress if registration is not None else None)
+    if registration is None or congress is None or registration.congress_id != verified.congress_id:
+        return _log(request, nonce, context, scanned_at, None, _answer(Result.INVALID))
+    if badges.is_revoked(verified):
+        result = _answer(Result.REVOKED, registration, status=registration.status)
+        return _log(request, nonce, congress, scanned_at, registration, result)
+
+    key, session = _resolve_list(request, congress)
+    if session is not None and not request.admit and not _is_enrolled(registration.id, session.id):
+        result = _answer(Result.NOT_ENROLLED, registration, seats_left=_seats_left(session))
+        return _log(request, nonce, congress, scanned_at, registration, result)
+    return _check_in(request, nonce, congress, registration, key, session, scanned_at)
+
+
+def _is_enrolled(registration_id: int, session_id: int) -> bool:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Enrolment).where(
+            Enrolment.registration_id == registration_id, Enrolment.session_id == session_id,
+            Enrolment.status == EnrolmentStatus.ENROLLED.value,
+        )
+    ) > 0
+
+
+def _seats_left(session: ProgrammeSession) -> int | None:
+    capacity = session.effective_capacity
+    if capacity is None:
+        return None
+    present = db.session.scalar(
+        sa.select(sa.func.count()).select_from(CheckIn).where(
+            CheckIn.list_key == list_key(session.id), CheckIn.undone_at.is_(None)
+        )
+    )
+    return max(capacity - present, 0)
+
+
+def _check_in(request: Scan, nonce: str | None, congress: Congress, registration: Registration, key: str,
+              session: ProgrammeSession | None, scanned_at: datetime) -> dict[str, Any]:
+    try:
+        with write_transaction():
+            return _check_in_locked(request, nonce, congress, registration, key, session, scanned_at)
+    except IntegrityError:
+        # PostgreSQL: a concurrent scan of the same code (or the same nonce) committed first.
+        if nonce is not None:
+            earlier = db.session.scalar(sa.select(ScanEvent).where(ScanEvent.nonce == nonce))
+            if earlier is not None:
+                return earlier.response
+        existing = _active(registration.id, key)
+        answer = _answer(Result.ALREADY, registration, checked_in_at=_iso(scanned_at), list=key,
+                         first_checked_in_at=_iso(existing.scanned_at) if existing else None,
+                         first_station=existing.station_name if existing else "")
+        return _log(request, None, congress, scanned_at, registration, answer)
+
+
+def _active(registration_id: int, key: str, *, lock: bool = False) -> CheckIn | None:
+    query = sa.select(CheckIn).where(CheckIn.registration_id == registration_id, CheckIn.list_key == key,
+                                     CheckIn.undone_at.is_(None))
+    return db.session.scalar(lock_for_update(query) if lock else query)
+
+
+def _check_in_locked(request: Scan, nonce: str | None, congress: Congress, registration: Registration, key: str,
+                     session: ProgrammeSession | None, scanned_at: datetime) -> dict[str, Any]:
+    if nonce is not None:
+        earlier = db.session.scalar(sa.select(ScanEvent).where(ScanEvent.nonce == nonce))
+        if earlier is not None:
+            return earlier.response
+    station = request.station
+    station_name = station.name if station is not None else request.station_label[:120]
+    existing = _active(registration.id, key, lock=True)
+    if existing is None:
+        checkin = CheckIn(
+            congress_id=congress.id, registration_id=registration.id, list_key=key,
+            session_id=session.id if session is not None else None,
+            station_id=station.id if station is not None else None, station_name=station_name,
+            scanned_at=scanned_at, offline=request.offline, by_user_id=request.user_id,
+            admitted_without_enrolment=session is not None and request.admit,
+        )
+        db.session.add(checkin)
+        db.session.flush()  # the unique index decides here
+        record("checkin.create", checkin, congress_id=congress.id, list=key, station=station_name,
+               offline=request.offline, admitted=checkin.admitted_without_enrolment)
+        answer = _answer(Result.OK, registration, checked_in_at=_iso(scanned_at),
+                         first_checked_in_at=_iso(scanned_at), station=station_name, list=key)
+        return _log(request, nonce, congress, scanned_at, registration, answer, commit=False)
+    if scanned_at < existing.scanned_at:
+        # An offline scan from before the one we had: the earliest wins.
+        existing.scanned_at = scanned_at
+        existing.station_id = station.id if station is not None else None
+        existing.station_name = station_name
+    answer = _answer(Result.ALREADY, registration, checked_in_at=_iso(scanned_at),
+                     first_checked_in_at=_iso(existing.scanned_at), first_station=existing.station_name, list=key)
+    return _log(request, nonce, congress, scanned_at, registration, answer, commit=False)
+
+
+def _log(request: Scan, nonce: str | None, congress: Congress | None, scanned_at: datetime,
+         registration: Registration | None, answer: dict[str, Any], *, commit: bool = True) -> dict[str, Any]:
+    event = ScanEvent(
+        congress_id=congress.id if congress is not None else None, nonce=nonce,
+        station_id=request.station.id if request.station is not None else None,
+        list_key=str(request.list or VENUE)[:32], registration_id=registration.id if registration else None,
+        result=answer["result"], response=answer, scanned_at=scanned_at,
+    )
+    if not commit:
+        db.session.add(event)
+        return answer
+    try:
+        with write_transaction():
+            db.session.add(event)
+    except IntegrityError:
+        # The same nonce arrived twice at the same moment: answer what the first one got.
+        earlier = db.session.scalar(sa.select(ScanEvent).where(ScanEvent.nonce == nonce))
+        return earlier.response if earlier is not None else answer
+    return answer
+
+
+def undo(checkin: CheckIn, user_id: int | None) -> None:
+    with write_transaction():
+        if checkin.undone_at is None:
+            checkin.undone_at = utcnow()
+            checkin.undone_by_id = user_id
+            record("checkin.undo", checkin, congress_id=checkin.congress_id, list=checkin.list_key)
+
+
+def check_out(checkin: CheckIn) -> None:
+    with write_transaction():
+        if checkin.checked_out_at is None:
+            checkin.checked_out_at = utcnow()
+            record("checkin.checkout", checkin, congress_id=checkin.congress_id, list=checkin.list_key)
+
+
+# --- stations ---------------------------------------------------------------------------------
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_station(congress: Congress, name: str, *, session_id: int | None = None,
+                   valid_for: timedelta | None = timedelta(days=14)) -> tuple[Station, str]:
+    secret = "stn_" + secrets.token_urlsafe(32)
+    station = Station(congress_id=congress.id, name=name, session_id=session_id, token_hash=_hash(secret),
+                      expires_at=utcnow() + valid_for if valid_for else None)
+    db.session.add(station)
+    db.session.flush()
+    record("checkin.station_create", station, congress_id=congress.id, name=name)
+    db.session.commit()
+    return station, secret
+
+
+def station_for(secret: str) -> Station | None:
+    if not secret or len(secret) > 200:
+        return None
+    return db.session.scalar(sa.select(Station).where(Station.token_hash == _hash(secret)))
+
+
+def revoke_station(station: Station) -> None:
+    station.revoked_at = utcnow()
+    record("checkin.station_revoke", station, congress_id=station.congress_id)
+    db.session.commit()
+
+
+# --- what stations download and synchronise ---------------------------------------------------
+
+def bundle(congress: Congress) -> dict[str, Any]:
+    registrations = db.session.scalars(
+        sa.select(Registration)
+        .where(Registration.congress_id == congress.id,
+               Registration.status.in_([RegistrationStatus.CONFIRMED.value, RegistrationStatus.PENDING.value]))
+        .options(selectinload(Registration.enrolments))
+        .order_by(Registration.id)
+    )
+    return {
+        "congress": congress.slug,
+        "congress_id": congress.id,
+        "algorithm": "Ed25519",
+        "public_key": badges.public_key_b64(congress),
+        "code_format": "C1 + base32(version u8 | congress u32 | registration u32 | nonce 6 bytes | signature 64)",
+        "revocations": badges.revocations(congress),
+        "attendees": [
+            {**_attendee(r), "id": r.id,
+             "sessions": [e.session_id for e in r.enrolments if e.status == EnrolmentStatus.ENROLLED.value]}
+            for r in registrations
+        ],
+        "generated_at": _iso(utcnow()),
+    }
+
+
+def checkins_since(congress: Congress, since: datetime | None) -> list[dict[str, Any]]:
+    query = sa.select(CheckIn).where(CheckIn.congress_id == congress.id).order_by(CheckIn.received_at)
+    if since is not None:
+        query = query.where(sa.or_(CheckIn.received_at > since, CheckIn.undone_at > since))
+    return [
+        {"id": c.id, "registration": c.registration_id, "list": c.list_key, "scanned_at": _iso(c.scanned_at),
+         "received_at": _iso(c.received_at), "station": c.station_name, "offline": c.offline,
+         "undone_at": _iso(c.undone_at)}
+        for c in db.session.scalars(query)
+    ]
+
+
+# --- the live dashboard -------------------------------------------------------------------------
+
+def dashboard(congress: Congress, locale: str = "nl") -> dict[str, Any]:
+    """Arrivals per 5 minutes, checked in against registered per sector and workshop, no-shows."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(congress.timezone)
+    registrations = list(db.session.scalars(
+        sa.select(Registration).where(Registration.congress_id == congress.id,
+                                      Registration.status == RegistrationStatus.CONFIRMED.value)
+        .options(selectinload(Registration.enrolments), selectinload(Registration.sector))
+    ))
+    checkins = list(db.session.scalars(
+        sa.select(CheckIn).where(CheckIn.congress_id == congress.id, CheckIn.undone_at.is_(None))
+    ))
+    at_venue = {c.registration_id: c for c in checkins if c.list_key == VENUE}
+    per_session: dict[str, set[int]] = {}
+    for c in checkins:
+        per_session.setdefault(c.list_key, set()).add(c.registration_id)
+
+    buckets: dict[str, int] = {}
+    for c in sorted(at_venue.values(), key=lambda c: c.scanned_at):
+        local = c.scanned_at.astimezone(zone)
+        start = local.replace(minute=local.minute - local.minute % 5, second=0, microsecond=0)
+        label = start.strftime("%H:%M")
+        buckets[label] = buckets.get(label, 0) + 1
+
+    sectors: dict[str, dict[str, int]] = {}
+    for r in registrations:
+        name = r.sector.name(locale) if r.sector else "—"
+        row = sectors.setdefault(name, {"registered": 0, "checked_in": 0})
+        row["registered"] += 1
+        row["checked_in"] += r.id in at_venue
+
+    workshops = []
+    for session in congress.sessions:
+        if not session.signup_required:
+            continue
+        enrolled = {e.registration_id for r in registrations for e in r.enrolments
+                    if e.session_id == session.id and e.status == EnrolmentStatus.ENROLLED.value}
+        present = per_session.get(list_key(session.id), set())
+        workshops.append({"id": session.id, "title": session.title, "enrolled": len(enrolled),
+                          "checked_in": len(present), "not_enrolled_admitted": len(present - enrolled)})
+
+    no_shows = [r for r in registrations if r.id not in at_venue]
+    return {
+        "generated_at": _iso(utcnow()),
+        "registered": len(registrations),
+        "checked_in": len(at_venue),
+        "arrivals": [{"time": t, "count": n} for t, n in buckets.items()],
+        "sectors": [{"sector": k, **v} for k, v in sorted(sectors.items())],
+        "workshops": workshops,
+        "no_shows": len(no_shows),
+        "no_show_names": sorted(r.name for r in no_shows)[:200],
+    }

@@ -1,0 +1,200 @@
+"""Check-in pages: the station (for tablets and scanners), and for staff and organisers the
+stations, a scan form that works without JavaScript, manual search, undo and the live dashboard."""
+
+from __future__ import annotations
+
+import io
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from congress.accounts.access import roles_required
+from congress.accounts.models import Role
+from congress.badges import qr
+from congress.badges import services as badges
+from congress.checkin import services
+from congress.checkin.forms import ScanForm, SearchForm, StationForm
+from congress.checkin.models import VENUE, CheckIn, Station
+from congress.core.services import congress_by_slug
+from congress.extensions import db, talisman
+from congress.i18n import current_language
+from congress.registration.models import Registration
+from congress.security import CONTENT_SECURITY_POLICY
+
+bp = Blueprint("checkin", __name__)
+
+
+def _local_next(default: str) -> str:
+    target = request.form.get("next", "")
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+def _congress_or_404(slug: str):  # noqa: ANN202
+    congress = congress_by_slug(slug)
+    if congress is None:
+        abort(404)
+    return congress
+
+
+def _list_choices(congress) -> list[SelectChoice]:  # noqa: ANN001
+    choices = [SelectChoice(VENUE, _("Venue entrance"))]
+    for session in congress.sessions:
+        if session.starts_at is not None:
+            label = f"{session.title} ({session.room.name if session.room else '—'})"
+            choices.append(SelectChoice(str(session.id), label))
+    return choices
+
+
+# --- the station device ---------------------------------------------------------------------------
+
+# The camera's QR decoder (where the browser has no BarcodeDetector) is WebAssembly: this page alone
+# may compile it. Still no inline scripts, no other hosts.
+STATION_CSP = {**CONTENT_SECURITY_POLICY, "script-src": "'self' 'wasm-unsafe-eval'"}
+
+
+@bp.route("/station/")
+@talisman(content_security_policy=STATION_CSP)
+def station():  # noqa: ANN201
+    """A shell: the device signs in with the station token from its set-up link (kept on the device)."""
+    return render_template("checkin/station.html")
+
+
+# --- staff ---------------------------------------------------------------------------------------
+
+@bp.route("/manage/checkin/<slug>/", methods=["GET", "POST"])
+@roles_required(Role.ORGANISER)
+def stations(slug: str):  # noqa: ANN201
+    congress = _congress_or_404(slug)
+    form = StationForm()
+    form.list.choices = _list_choices(congress)
+    created = None
+    if form.validate_on_submit():
+        session_id = None if form.list.data == VENUE else int(form.list.data)
+        station, secret = services.create_station(congress, form.name.data, session_id=session_id)
+        link = url_for("checkin.station", _external=True) + "#setup=" + secret
+        created = {"station": station, "link": link, "qr": qr.svg(link, title=_("Set-up link"))}
+        flash(_("Station %(name)s created. Open the set-up link on the device; it is shown only once.",
+                name=station.name), "success")
+    rows = db.session.scalars(sa.select(Station).where(Station.congress_id == congress.id).order_by(Station.id))
+    return render_template("checkin/stations.html", congress=congress, form=form, stations=rows.all(),
+                           created=created)
+
+
+@bp.route("/manage/checkin/<slug>/stations/<int:station_id>/revoke", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def revoke_station(slug: str, station_id: int):  # noqa: ANN201
+    congress = _congress_or_404(slug)
+    station = db.get_or_404(Station, station_id)
+    if station.congress_id != congress.id:
+        abort(404)
+    services.revoke_station(station)
+    flash(_("Station %(name)s can no longer scan.", name=station.name), "success")
+    return redirect(url_for("checkin.stations", slug=slug))
+
+
+@bp.route("/manage/checkin/<slug>/scan", methods=["GET", "POST"])
+@roles_required(Role.CHECKIN, Role.ORGANISER)
+def scan(slug: str):  # noqa: ANN201
+    """Scanning without JavaScript: a USB or Bluetooth scanner types into the field and presses Enter."""
+    congress = _congress_or_404(slug)
+    form = ScanForm()
+    form.list.choices = _list_choices(congress)
+    answer = None
+    if form.validate_on_submit():
+        try:
+            answer = services.scan(services.Scan(
+                code=form.code.data.strip(), list=form.list.data, congress=congress, user_id=current_user.id,
+                admit=form.admit.data, station_label=current_user.name or current_user.email))
+        except services.CheckinError:
+            form.list.errors = [*form.list.errors, _("Choose a list of this edition.")]
+        form.code.data = ""
+        form.admit.data = False
+    return render_template("checkin/scan.html", congress=congress, form=form, answer=answer)
+
+
+@bp.route("/manage/checkin/<slug>/search")
+@roles_required(Role.CHECKIN, Role.ORGANISER)
+def search(slug: str):  # noqa: ANN201
+    """For those who forgot their badge: find them, check them in, print a badge on the spot."""
+    congress = _congress_or_404(slug)
+    form = SearchForm(request.args)
+    people: list[Registration] = []
+    if request.args and form.validate():
+        like = f"%{form.q.data.strip().lower()}%"
+        people = list(db.session.scalars(
+            sa.select(Registration).where(
+                Registration.congress_id == congress.id,
+                sa.or_(sa.func.lower(Registration.name).like(like), sa.func.lower(Registration.email).like(like),
+                       sa.func.lower(Registration.organisation).like(like)),
+            ).order_by(Registration.name).limit(50)
+        ))
+    present = {
+        c.registration_id: c for c in db.session.scalars(
+            sa.select(CheckIn).where(CheckIn.congress_id == congress.id, CheckIn.list_key == VENUE,
+                                     CheckIn.undone_at.is_(None),
+                                     CheckIn.registration_id.in_([p.id for p in people] or [0])))
+    }
+    return render_template("checkin/search.html", congress=congress, form=form, people=people, present=present)
+
+
+@bp.route("/manage/checkin/<slug>/registrations/<int:registration_id>/checkin", methods=["POST"])
+@roles_required(Role.CHECKIN, Role.ORGANISER)
+def manual_checkin(slug: str, registration_id: int):  # noqa: ANN201
+    congress = _congress_or_404(slug)
+    registration = db.get_or_404(Registration, registration_id)
+    if registration.congress_id != congress.id:
+        abort(404)
+    code = badges.issue_code(registration)
+    db.session.commit()
+    answer = services.scan(services.Scan(code=code, congress=congress, user_id=current_user.id,
+                                         station_label=current_user.name or current_user.email))
+    messages = {
+        "ok": (_("%(name)s is checked in.", name=registration.name), "success"),
+        "already_checked_in": (_("%(name)s was already checked in.", name=registration.name), "info"),
+    }
+    message, category = messages.get(answer["result"], (_("%(name)s cannot be checked in (%(result)s).",
+                                                           name=registration.name, result=answer["result"]), "error"))
+    flash(message, category)
+    return redirect(_local_next(url_for("checkin.search", slug=slug)))
+
+
+@bp.route("/manage/checkin/<slug>/registrations/<int:registration_id>/badge.pdf")
+@roles_required(Role.CHECKIN, Role.ORGANISER)
+def print_badge(slug: str, registration_id: int):  # noqa: ANN201
+    congress = _congress_or_404(slug)
+    registration = db.get_or_404(Registration, registration_id)
+    if registration.congress_id != congress.id:
+        abort(404)
+    pdf = badges.render_registrations([registration], request.args.get("layout", "a6"), locale=current_language(),
+                                      processes=1)
+    return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"badge-{registration.id}.pdf")
+
+
+@bp.route("/manage/checkin/<slug>/checkins/<int:checkin_id>/undo", methods=["POST"])
+@roles_required(Role.CHECKIN, Role.ORGANISER)
+def undo(slug: str, checkin_id: int):  # noqa: ANN201
+    congress = _congress_or_404(slug)
+    checkin = db.get_or_404(CheckIn, checkin_id)
+    if checkin.congress_id != congress.id:
+        abort(404)
+    services.undo(checkin, current_user.id)
+    flash(_("The check-in has been undone."), "success")
+    return redirect(_local_next(url_for("checkin.search", slug=slug)))
+
+
+@bp.route("/manage/checkin/<slug>/dashboard")
+@roles_required(Role.ORGANISER)
+def dashboard(slug: str):  # noqa: ANN201
+    congress = _congress_or_404(slug)
+    return render_template("checkin/dashboard.html", congress=congress,
+                           figures=services.dashboard(congress, current_language()))
+
+
+@bp.route("/manage/checkin/<slug>/dashboard.json")
+@roles_required(Role.ORGANISER)
+def dashboard_json(slug: str):  # noqa: ANN201
+    congress = _congress_or_404(slug)
+    return jsonify(services.dashboard(congress, current_language()))

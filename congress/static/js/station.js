@@ -1,0 +1,311 @@
+// The check-in station: keyboard-wedge and camera scanning, online through the API, offline
+// against the downloaded bundle (Ed25519 signature checked with WebCrypto), scans queued in
+// IndexedDB and uploaded when the network is back. The server merges them: earliest scan wins.
+import { openDB } from "/vendor/idb/build/index.js";
+
+const TOKEN_KEY = "congres-station-token";
+const root = document.querySelector(".station");
+const messages = JSON.parse(document.getElementById("station-messages").textContent);
+const $ = (selector) => root.querySelector(selector);
+const input = $("#station-code");
+const statusLine = $("[data-status]");
+const queueLine = $("[data-queue]");
+let station = null;
+let bundle = null;
+let stopped = false;
+
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (_, key) => (key in values ? String(values[key]) : ""));
+}
+
+// --- set-up: the set-up link carries the station token in the fragment (never sent to the server)
+if (location.hash.startsWith("#setup=")) {
+  localStorage.setItem(TOKEN_KEY, decodeURIComponent(location.hash.slice("#setup=".length)));
+  history.replaceState(null, "", location.pathname);
+}
+const token = localStorage.getItem(TOKEN_KEY);
+
+const db = await openDB("congres-station", 1, {
+  upgrade(database) {
+    database.createObjectStore("meta");
+    database.createObjectStore("queue", { keyPath: "nonce" });
+    database.createObjectStore("seen");
+  },
+});
+
+function api(path, options = {}) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeout || 5000);
+  return fetch(path, {
+    method: options.method || "GET",
+    body: options.body ? JSON.stringify(options.body) : undefined,
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: "application/json" },
+    signal: controller.signal,
+    credentials: "omit",
+    cache: "no-store",
+  }).finally(() => clearTimeout(timer));
+}
+
+function stop(message) {
+  stopped = true;
+  statusLine.textContent = message;
+  statusLine.classList.add("station__status--stopped");
+  input.disabled = true;
+}
+
+async function checkStopped(response) {
+  if (response.status === 401) {
+    stop(messages.stopped);
+    return true;
+  }
+  return false;
+}
+
+// --- the bundle: public key, revocations and attendees, refreshed every minute -----------------
+async function refresh() {
+  if (stopped) return;
+  try {
+    const me = await api(root.dataset.me);
+    if (await checkStopped(me)) return;
+    station = await me.json();
+    await db.put("meta", station, "station");
+    const response = await api(root.dataset.bundlePattern.replace("__slug__", station.congress), { timeout: 15000 });
+    if (await checkStopped(response)) return;
+    bundle = await response.json();
+    await db.put("meta", bundle, "bundle");
+    statusLine.textContent = fill(messages.updated, {
+      time: new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }),
+      count: bundle.attendees.length,
+    });
+  } catch (error) {
+    station = station || (await db.get("meta", "station"));
+    bundle = bundle || (await db.get("meta", "bundle"));
+    statusLine.textContent = bundle ? messages.offline : messages.no_bundle;
+  }
+  if (station) document.querySelector("[data-station-name]").textContent = station.name;
+  await flush();
+}
+
+// --- offline verification ----------------------------------------------------------------------
+const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+function base32Decode(text) {
+  const bytes = [];
+  let buffer = 0;
+  let bits = 0;
+  for (const char of text) {
+    const value = BASE32.indexOf(char);
+    if (value < 0) return null;
+    buffer = (buffer << 5) | value;
+    bits += 5;
+    if (bits >= 8) {
+      bits -= 8;
+      bytes.push((buffer >> bits) & 0xff);
+    }
+  }
+  return new Uint8Array(bytes);
+}
+
+function toHex(bytes) {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+let publicKey = null;
+async function verifyOffline(code) {
+  const answer = (result, attendee = null, extra = {}) => ({ result, attendee, ...extra });
+  if (!bundle) return answer("invalid");
+  const text = String(code).trim().toUpperCase();
+  if (!text.startsWith("C1") || text.length !== 129) return answer("invalid");
+  const raw = base32Decode(text.slice(2));
+  if (!raw || raw.length !== 79) return answer("invalid");
+  const payload = raw.slice(0, 15);
+  const signature = raw.slice(15);
+  if (!publicKey) {
+    const keyBytes = Uint8Array.from(atob(bundle.public_key), (c) => c.charCodeAt(0));
+    publicKey = await crypto.subtle.importKey("raw", keyBytes, { name: "Ed25519" }, false, ["verify"]);
+  }
+  const view = new DataView(payload.buffer);
+  const congressId = view.getUint32(1);
+  const registrationId = view.getUint32(5);
+  const nonce = toHex(payload.slice(9, 15));
+  if (congressId !== bundle.congress_id) return answer("wrong_congress");
+  const valid = await crypto.subtle.verify({ name: "Ed25519" }, publicKey, signature, payload);
+  if (!valid) return answer("invalid");
+  if (bundle.revocations.some((r) => r.registration === registrationId && r.nonce === nonce)) return answer("revoked");
+  const attendee = bundle.attendees.find((a) => a.id === registrationId);
+  if (!attendee) return answer("revoked");
+  const person = { name: attendee.name, organisation: attendee.organisation, notes: attendee.notes };
+  const list = station && station.list ? station.list : "venue";
+  if (list.startsWith("session:") && !attendee.sessions.includes(Number(list.slice(8)))) {
+    return answer("not_enrolled", person);
+  }
+  const seenKey = `${registrationId}|${list}`;
+  const first = await db.get("seen", seenKey);
+  const now = new Date().toISOString();
+  if (first) return answer("already_checked_in", person, { first_checked_in_at: first.at, first_station: first.station });
+  await db.put("seen", { at: now, station: station ? station.name : "" }, seenKey);
+  return answer("ok", person, { checked_in_at: now, first_checked_in_at: now });
+}
+
+// --- scanning -----------------------------------------------------------------------------------
+function beep(kind) {
+  try {
+    const audio = new AudioContext();
+    const tones = { ok: [880], warn: [440, 440], bad: [220, 180, 140] }[kind];
+    tones.forEach((frequency, index) => {
+      const oscillator = audio.createOscillator();
+      const gain = audio.createGain();
+      oscillator.frequency.value = frequency;
+      gain.gain.value = 0.15;
+      oscillator.connect(gain).connect(audio.destination);
+      oscillator.start(audio.currentTime + index * 0.18);
+      oscillator.stop(audio.currentTime + index * 0.18 + 0.14);
+    });
+  } catch (error) {
+    /* no sound on this device */
+  }
+}
+
+let shown = 0;
+function show(answer, offline) {
+  const box = $("[data-result]");
+  box.dataset.seq = String(++shown); // lets tests and assistive tooling tell one answer from the next
+  const kind = answer.result === "ok" ? "ok" : answer.result === "already_checked_in" ? "warn" : "bad";
+  box.hidden = false;
+  box.className = `scan-result scan-result--${kind}`;
+  box.dataset.result = answer.result;
+  $("[data-result-title]").textContent = messages[answer.result] || messages.invalid;
+  const attendee = answer.attendee || {};
+  $("[data-result-name]").textContent = attendee.name || "";
+  $("[data-result-organisation]").textContent = attendee.organisation || "";
+  $("[data-result-notes]").textContent = attendee.notes ? `${messages.notes}: ${attendee.notes}` : "";
+  let detail = "";
+  if (answer.result === "already_checked_in") {
+    const when = answer.first_checked_in_at ? new Date(answer.first_checked_in_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "";
+    detail = fill(messages.first, { when, where: answer.first_station || "—" });
+  } else if (answer.result === "not_enrolled" && answer.seats_left) {
+    detail = fill(messages.seats, { n: answer.seats_left });
+  }
+  if (offline) detail = `${detail} ${messages.offline}`.trim();
+  $("[data-result-detail]").textContent = detail;
+  // Not enrolled but seats are free: staff may let the person in (the server records that).
+  $("[data-admit]").hidden = !(answer.result === "not_enrolled" && answer.seats_left && !offline);
+  beep(kind);
+}
+
+async function updateQueueLine() {
+  const count = await db.count("queue");
+  queueLine.textContent = count ? fill(messages.queue, { count }) : "";
+}
+
+let lastCode = "";
+async function scan(code, admit = false) {
+  if (stopped || !code) return;
+  lastCode = code;
+  const scan = { code, scanned_at: new Date().toISOString(), nonce: crypto.randomUUID(), admit };
+  try {
+    const response = await api(root.dataset.api, { method: "POST", body: scan, timeout: 4000 });
+    if (await checkStopped(response)) return;
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    show(await response.json(), false);
+  } catch (error) {
+    // The network is gone (or the server is): decide here, keep the scan for later.
+    const answer = await verifyOffline(code);
+    if (answer.result !== "invalid" && answer.result !== "wrong_congress") {
+      await db.put("queue", { ...scan, offline: true });
+    }
+    show(answer, true);
+  }
+  await updateQueueLine();
+}
+
+let flushing = false;
+async function flush() {
+  if (flushing || stopped) return;
+  flushing = true;
+  try {
+    for (const queued of await db.getAll("queue")) {
+      const response = await api(root.dataset.api, { method: "POST", body: queued });
+      if (await checkStopped(response)) return;
+      if (response.ok || response.status === 422) await db.delete("queue", queued.nonce);
+    }
+  } catch (error) {
+    /* still offline: try again later */
+  } finally {
+    flushing = false;
+    await updateQueueLine();
+  }
+}
+
+$("[data-scan-form]").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const code = input.value.trim();
+  input.value = "";
+  await scan(code);
+  input.focus();
+});
+$("[data-admit]").addEventListener("click", async () => {
+  await scan(lastCode, true);
+  input.focus();
+});
+// Keep the focus in the field for handheld scanners in keyboard mode.
+document.addEventListener("click", (event) => {
+  if (!event.target.closest("button, a, input, video")) input.focus();
+});
+
+// --- camera: the browser's BarcodeDetector, else the ZXing WebAssembly polyfill from node_modules
+function loadScript(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = reject;
+    document.head.appendChild(script);
+  });
+}
+
+export async function barcodeDetector() {
+  if (!("BarcodeDetector" in window)) {
+    await loadScript("/vendor/barcode-detector/dist/iife/polyfill.js");
+    // Never the CDN the polyfill would use by default: the venue may have no internet.
+    window.BarcodeDetectionAPI.setZXingModuleOverrides({
+      locateFile: (path, prefix) => (path.endsWith(".wasm") ? `/vendor/zxing-wasm/dist/reader/${path}` : prefix + path),
+    });
+  }
+  return new window.BarcodeDetector({ formats: ["qr_code"] });
+}
+window.congresBarcodeDetector = barcodeDetector;
+
+if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+  const cameraButton = $("[data-camera]");
+  cameraButton.hidden = false;
+  cameraButton.addEventListener("click", async () => {
+    const video = $("[data-video]");
+    const detector = await barcodeDetector();
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+    video.srcObject = stream;
+    video.hidden = false;
+    await video.play();
+    let last = "";
+    const tick = async () => {
+      const codes = await detector.detect(video).catch(() => []);
+      if (codes.length && codes[0].rawValue !== last) {
+        last = codes[0].rawValue;
+        await scan(last);
+        setTimeout(() => { last = ""; }, 3000);
+      }
+      if (!video.hidden) setTimeout(tick, 150);
+    };
+    tick();
+  });
+}
+
+if (!token) {
+  stop(messages.not_set_up);
+} else {
+  await refresh();
+  setInterval(refresh, 60000);
+  setInterval(flush, 5000);
+  window.addEventListener("online", flush);
+  await updateQueueLine();
+}
+root.dataset.ready = "true";

@@ -1,0 +1,1 @@
+PUBLIC_ENDPOINTS: set[str] = {"checkin.station"}

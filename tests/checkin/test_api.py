@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from congress.accounts.services import create_api_token
+from congress.checkin import services
+from congress.database import utcnow
+from tests.checkin.factories import checkin_edition
+
+
+@pytest.fixture
+def edition(app):
+    return checkin_edition("api-congres")
+
+
+@pytest.fixture
+def scanner(app):
+    return {"Authorization": "Bearer " + create_api_token("scanner", "checkin").secret}
+
+
+def test_post_checkin_with_api_token(client, edition, scanner):
+    congress, _, _, codes = edition
+    response = client.post("/api/v1/checkins", json={"code": codes[0], "station": "Handscanner 1"}, headers=scanner)
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["result"] == "ok" and body["attendee"]["name"] == "Bezoeker 0"
+    again = client.post("/api/v1/checkins", json={"code": codes[0]}, headers=scanner).get_json()
+    assert again["result"] == "already_checked_in" and again["first_station"] == "Handscanner 1"
+
+
+def test_post_checkin_with_station_token(client, edition):
+    congress, sessions, _, codes = edition
+    _, secret = services.create_station(congress, "Zaal Utrecht", session_id=sessions[0].id)
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/v1/stations/me", headers=headers).get_json()["list"] == f"session:{sessions[0].id}"
+    assert client.post("/api/v1/checkins", json={"code": codes[0]}, headers=headers).get_json()["result"] == "ok"
+
+
+@pytest.mark.parametrize("body", [{"code": "x" * 10_000}, {"code": ""}, {"code": 5}, {"code": None},
+                                  {"code": "\u0000\u00ff"}])
+def test_bad_codes_are_results_not_errors(client, edition, scanner, body):
+    response = client.post("/api/v1/checkins", json=body, headers=scanner)
+    assert response.status_code == 200 and response.get_json()["result"] == "invalid"
+
+
+@pytest.mark.parametrize("body", [None, [], "text", {"station": "x"}, {"code": "C1", "scanned_at": "gisteren"},
+                                  {"code": "C1", "nonce": "x" * 100}])
+def test_malformed_requests_are_422(client, edition, scanner, body):
+    response = client.post("/api/v1/checkins", json=body, headers=scanner) if body is not None else \
+        client.post("/api/v1/checkins", data=b"\x00\x01", headers=scanner)
+    assert response.status_code == 422
+
+
+def test_unknown_list_is_422(client, edition, scanner):
+    _, _, _, codes = edition
+    assert client.post("/api/v1/checkins", json={"code": codes[0], "list": 99999}, headers=scanner).status_code == 422
+
+
+def test_tokens(client, edition):
+    congress, _, _, codes = edition
+    assert client.post("/api/v1/checkins", json={"code": codes[0]}).status_code == 401
+    wrong = create_api_token("partner", "registrations").secret
+    assert client.post("/api/v1/checkins", json={"code": codes[0]},
+                       headers={"Authorization": f"Bearer {wrong}"}).status_code == 403
+    station, secret = services.create_station(congress, "Oud")
+    services.revoke_station(station)
+    response = client.post("/api/v1/checkins", json={"code": codes[0]}, headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 401 and response.get_json()["error"]["title"] == "station_revoked"
+
+
+def test_station_token_of_another_edition(client, edition):
+    congress, _, _, codes = edition
+    other, _, _, other_codes = checkin_edition("ander", people=1)
+    _, secret = services.create_station(other, "Elders")
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.post("/api/v1/checkins", json={"code": codes[0]}, headers=headers).get_json()["result"] == \
+        "wrong_congress"
+    assert client.get(f"/api/v1/congresses/{congress.slug}/checkin-bundle", headers=headers).status_code == 403
+    assert client.get(f"/api/v1/congresses/{other.slug}/checkin-bundle", headers=headers).status_code == 200
+
+
+def test_sync_since(client, edition, scanner):
+    congress, _, _, codes = edition
+    before = (utcnow() - timedelta(seconds=1)).isoformat()
+    client.post("/api/v1/checkins", json={"code": codes[0], "nonce": "n1"}, headers=scanner)
+    listing = client.get("/api/v1/checkins", query_string={"congress": congress.slug, "since": before},
+                         headers=scanner).get_json()
+    assert len(listing["checkins"]) == 1
+    later = client.get("/api/v1/checkins", query_string={"congress": congress.slug,
+                                                         "since": listing["checkins"][0]["received_at"]},
+                       headers=scanner).get_json()
+    assert later["checkins"] == []
+    assert client.get("/api/v1/checkins", query_string={"congress": congress.slug, "since": "nope"},
+                      headers=scanner).status_code == 422
+
+
+def test_openapi_documents_the_checkin_api(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert "/checkins" in paths and "/congresses/{slug}/checkin-bundle" in paths
