@@ -83,6 +83,19 @@ class Config:
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
 
+    # Links in mails the worker sends (no request to take the host from), e.g. https://congres.example.org
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+
+    # Registration: how long an unconfirmed registration holds its seats; rate limits per IP.
+    REGISTRATION_HOLD_HOURS = int(os.environ.get("REGISTRATION_HOLD_HOURS", "48"))
+    REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "20 per minute;200 per hour")
+    REGISTRATION_API_RATE_LIMIT = os.environ.get("REGISTRATION_API_RATE_LIMIT", "120 per minute")
+
+    # Uploads (kept outside the static folder, under content-hash names).
+    ARCHIVE_MAX_FILE_BYTES = int(os.environ.get("ARCHIVE_MAX_FILE_BYTES", str(50 * 1024 * 1024)))
+    ARCHIVE_UPLOAD_DIR = os.environ.get("ARCHIVE_UPLOAD_DIR")  # default: instance/uploads
+    CFP_UPLOAD_DIR = os.environ.get("CFP_UPLOAD_DIR")  # default: instance/cfp
+
     # Front-end packages installed by npm at set-up (never committed).
     NODE_MODULES_DIR = os.environ.get("NODE_MODULES_DIR", str(BASE_DIR / "node_modules"))
 

@@ -168,16 +168,13 @@ def test_custom_questions_on_the_form(client):
     assert db.session.scalar(sa.select(Registration)).answers == {str(q.id): ["1", "2"]}
 
 
-def test_ticket_link_appears_when_the_badges_capability_offers_one(app, client):
+def test_manage_page_links_to_the_e_ticket(app, client):
     congress = open_congress()
     result = registered(congress, n=1, confirmed=True)
-    assert "Uw toegangsbewijs downloaden" not in client.get(f"/my/{result.link}").get_data(as_text=True)
-    app.config["REGISTRATION_TICKET_ENDPOINT"] = "registration.download_data"  # any endpoint taking `secret`
-    try:
-        html = client.get(f"/my/{result.link}").get_data(as_text=True)
-    finally:
-        app.config.pop("REGISTRATION_TICKET_ENDPOINT")
-    assert "Uw toegangsbewijs downloaden" in html and f"/my/{result.link}/data.json" in html
+    html = client.get(f"/my/{result.link}").get_data(as_text=True)
+    assert "Uw toegangsbewijs downloaden" in html and f"/my/{result.link}/ticket.pdf" in html
+    ticket = client.get(f"/my/{result.link}/ticket.pdf")
+    assert ticket.status_code == 200 and ticket.data.startswith(b"%PDF")
 
 
 def test_edition_pages_invite_to_register_while_registration_is_open(client):
