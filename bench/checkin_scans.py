@@ -11,15 +11,12 @@ from __future__ import annotations
 import os
 import random
 import secrets
-import shutil
-import subprocess
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.registration_rush import ROOT, _postgres_url, percentile, start_gunicorn
+from bench._support import ROOT, on_both_databases, percentile, start_gunicorn
 
 TARGET_RATE = 400.0
 TARGET_P99_MS = 20.0
@@ -162,34 +159,8 @@ def run() -> list[dict]:
     quick = os.environ.get("BENCH_QUICK") == "1"
     total = int(os.environ.get("BENCH_SCANS", "500" if quick else "5000"))
     concurrency = int(os.environ.get("BENCH_SCAN_CLIENTS", "20"))
-    rows: list[dict] = []
-    workdir = Path(tempfile.mkdtemp(prefix="checkin-scans-"))
-    try:
-        (workdir / "sqlite").mkdir()
-        rows += run_one("SQLite", f"sqlite:///{workdir / 'sqlite' / 'scans.db'}", workdir / "sqlite", total,
-                        concurrency)
-        server_url, started = _postgres_url()
-        if server_url is None:
-            rows.append({"benchmark": "checkin_scans", "database": "PostgreSQL", "metric": "skipped",
-                         "value": "no PostgreSQL server", "target": "", "ok": False})
-        else:
-            try:
-                import sqlalchemy as sa
-
-                url = sa.engine.make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
-                admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-                with admin.connect() as conn:
-                    conn.exec_driver_sql('DROP DATABASE IF EXISTS "congress_bench_scans" WITH (FORCE)')
-                    conn.exec_driver_sql('CREATE DATABASE "congress_bench_scans"')
-                admin.dispose()
-                (workdir / "postgres").mkdir()
-                rows += run_one("PostgreSQL", url.set(database="congress_bench_scans").render_as_string(
-                    hide_password=False), workdir / "postgres", total, concurrency)
-            finally:
-                if started:
-                    subprocess.run(["scripts/pg_test_server.sh", "stop"], cwd=ROOT, check=False, timeout=60)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    rows = on_both_databases("checkin_scans", lambda label, url, workdir: run_one(
+        label, url, workdir, total, concurrency))
     for row in rows:
         print(f"  {row['database']:<10} {row['metric']:<30} {row['value']!s:>12}  {row.get('target', '')}")
     return rows

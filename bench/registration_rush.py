@@ -13,11 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import random
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -25,79 +20,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).parent / "gunicorn"
+from bench._support import ROOT, Server, free_port, on_both_databases, percentile, start_gunicorn
+
+__all__ = ["ROOT", "Server", "fire", "free_port", "percentile", "prepare", "start_gunicorn"]
 TARGET_RATE = 150.0
 TARGET_P99_MS = 300.0
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen
-    base_url: str
-    log: Path
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-
-
-def start_gunicorn(database_url: str, instance_dir: Path, *, workers: int = 2, threads: int = 1,
-                   timeout: float = 30.0) -> Server:
-    """gunicorn on 127.0.0.1 with ``workers`` processes, production settings, no rate limits (the load
-    comes from one address), and a throw-away instance folder (Huey queue)."""
-    import requests
-
-    port = free_port()
-    instance_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "CONGRESS_INSTANCE_DIR": str(instance_dir),
-        "CONGRESS_ENV": "production",
-        "SECRET_KEY": "bench-secret-key-0123456789abcdef0123456789abcdef",
-        "FORCE_HTTPS": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "RATELIMIT_ENABLED": "0",
-        "HUEY_SQLITE_PATH": str(instance_dir / "huey.db"),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    env.pop("TEST_DATABASE_URL", None)
-    log = instance_dir / "gunicorn.log"
-    command = [str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "60",
-               "--backlog", "2048", "--log-level", "warning"]
-    if threads > 1:
-        command += ["-k", "gthread", "--threads", str(threads)]
-    process = subprocess.Popen([*command, "wsgi:app"], cwd=ROOT, env=env, stdout=log.open("wb"),
-                               stderr=subprocess.STDOUT, start_new_session=True)
-    server = Server(process, f"http://127.0.0.1:{port}", log)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
-        try:
-            if requests.get(server.base_url + "/healthz", timeout=1).status_code == 200:
-                # Every worker answers (each imports the app lazily on its first request otherwise).
-                for _ in range(workers * 2):
-                    requests.get(server.base_url + "/healthz", timeout=5)
-                return server
-        except requests.RequestException:
-            time.sleep(0.2)
-    server.stop()
-    raise RuntimeError("gunicorn did not start in time")
 
 
 @dataclass
@@ -147,15 +74,6 @@ def fire(base_url: str, slug: str, token: str, payloads: list[dict], *, concurre
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         return list(pool.map(one, payloads))
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lower, upper = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lower] + (ordered[upper] - ordered[lower]) * (k - lower)
 
 
 # --- a throw-away database with an open edition --------------------------------------------------
@@ -236,44 +154,6 @@ def payloads(count: int, rounds: list[list[int]], seed: int = 7) -> list[dict]:
 # --- the benchmark -----------------------------------------------------------------------------------
 
 
-def _postgres_url() -> tuple[str | None, bool]:
-    url = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("DATABASE_URL", "")
-    if url.startswith("postgres"):
-        return url, False
-    try:
-        already = subprocess.run(["scripts/pg_test_server.sh", "start"], cwd=ROOT, capture_output=True, text=True,
-                                 check=False, timeout=60) if _cluster_running() else None
-        if already is not None and already.returncode == 0:
-            return already.stdout.strip().splitlines()[-1], False  # someone else's run: leave it running
-    except (subprocess.SubprocessError, OSError):
-        pass
-    try:
-        out = subprocess.run(["scripts/pg_test_server.sh", "start"], cwd=ROOT, capture_output=True, text=True,
-                             check=True, timeout=60)
-    except (subprocess.SubprocessError, OSError):
-        return None, False
-    return out.stdout.strip().splitlines()[-1], True
-
-
-def _cluster_running() -> bool:
-    """Whether this checkout's throw-away cluster (scripts/pg_test_server.sh) is up already."""
-    checksum = subprocess.run(["bash", "-c", "pwd | cksum | cut -d' ' -f1"], cwd=ROOT, capture_output=True,
-                              text=True, check=False).stdout.strip()
-    return (Path(f"/tmp/congress-pg-{checksum}") / "data" / "postmaster.pid").exists()
-
-
-def _fresh_postgres_database(server_url: str) -> str:
-    import sqlalchemy as sa
-
-    url = sa.engine.make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql('DROP DATABASE IF EXISTS "congress_bench_rush" WITH (FORCE)')
-        conn.exec_driver_sql('CREATE DATABASE "congress_bench_rush"')
-    admin.dispose()
-    return url.set(database="congress_bench_rush").render_as_string(hide_password=False)
-
-
 def run_one(label: str, database_url: str, workdir: Path, *, count: int, concurrency: int, workers: int) -> list[dict]:
     setup = prepare(database_url, workdir)
     server = start_gunicorn(database_url, workdir / "instance", workers=workers)
@@ -317,28 +197,8 @@ def run() -> list[dict]:
     count = int(os.environ.get("BENCH_RUSH_COUNT", "200" if quick else "2000"))
     concurrency = int(os.environ.get("BENCH_RUSH_CLIENTS", "50"))
     workers = int(os.environ.get("BENCH_RUSH_WORKERS", "4"))
-    rows: list[dict] = []
-    workdir = Path(tempfile.mkdtemp(prefix="registration-rush-"))
-    try:
-        sqlite_dir = workdir / "sqlite"
-        sqlite_dir.mkdir()
-        rows += run_one("SQLite", f"sqlite:///{sqlite_dir / 'rush.db'}", sqlite_dir, count=count,
-                        concurrency=concurrency, workers=workers)
-        server_url, started = _postgres_url()
-        if server_url is None:
-            rows.append({"benchmark": "registration_rush", "database": "PostgreSQL", "metric": "skipped",
-                         "value": "no PostgreSQL server", "target": "", "ok": False})
-        else:
-            try:
-                pg_dir = workdir / "postgres"
-                pg_dir.mkdir()
-                rows += run_one("PostgreSQL", _fresh_postgres_database(server_url), pg_dir, count=count,
-                                concurrency=concurrency, workers=workers)
-            finally:
-                if started:
-                    subprocess.run(["scripts/pg_test_server.sh", "stop"], cwd=ROOT, check=False, timeout=60)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    rows = on_both_databases("registration_rush", lambda label, url, workdir: run_one(
+        label, url, workdir, count=count, concurrency=concurrency, workers=workers))
     for row in rows:
         print(f"  {row['database']:<10} {row['metric']:<22} {row['value']!s:>10}  {row.get('target', '')}")
     return rows
