@@ -70,20 +70,12 @@ def _session(congress: Congress, session_id: int) -> ProgrammeSession:
 
 
 def checked_in_ids():  # noqa: ANN201
-    """Registration ids checked in at the venue, when the check-in capability is installed (else None)."""
+    """A query of the registration ids checked in at the venue (None without the check-in capability)."""
     try:
-        from congress.checkin.models import CheckIn  # type: ignore[import-not-found]
+        from congress.checkin.models import VENUE, CheckIn
     except ImportError:
         return None
-    column = getattr(CheckIn, "registration_id", None)
-    if column is None:
-        return None
-    query = sa.select(column)
-    if hasattr(CheckIn, "undone"):
-        query = query.where(CheckIn.undone.is_(False))
-    if hasattr(CheckIn, "undone_at"):
-        query = query.where(CheckIn.undone_at.is_(None))
-    return query
+    return sa.select(CheckIn.registration_id).where(CheckIn.list_key == VENUE, CheckIn.undone_at.is_(None))
 
 
 @manage_bp.route("/")

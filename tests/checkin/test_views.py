@@ -96,3 +96,17 @@ def test_station_page_is_public_and_loads_nothing_from_elsewhere(client):
     html = client.get("/station/").get_data(as_text=True)
     assert 'type="module"' in html and "station.js" in html
     assert not re.search(r'(src|href)="(https?:)?//', html)
+
+
+def test_registrations_list_filters_on_checked_in_at_the_venue(app, edition, organiser):
+    from congress.checkin import services
+
+    congress, sessions, people, codes = edition
+    services.scan(services.Scan(code=codes[0], congress=congress))
+    services.scan(services.Scan(code=codes[1], list=sessions[0].id, congress=congress))  # a room, not the venue
+    client = app.test_client(user=organiser)
+    yes = client.get(f"/manage/registrations/{congress.slug}/", query_string={"checked_in": "yes"})
+    no = client.get(f"/manage/registrations/{congress.slug}/", query_string={"checked_in": "no"})
+    assert yes.status_code == 200, yes.status_code
+    assert "Bezoeker 0" in yes.get_data(as_text=True) and "Bezoeker 1" not in yes.get_data(as_text=True)
+    assert "Bezoeker 1" in no.get_data(as_text=True) and "Bezoeker 0" not in no.get_data(as_text=True)
