@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-import secrets
 from datetime import datetime
 from typing import Any
 
@@ -90,10 +89,6 @@ class Question(db.Model):
                 for o in self.options or []]
 
 
-def new_badge_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
 class Registration(db.Model):
     __tablename__ = "registrations"
 
@@ -123,7 +118,6 @@ class Registration(db.Model):
     # The link's secret is HMAC(SECRET_KEY, nonce): mails can repeat it, the database alone cannot.
     manage_nonce: Mapped[str] = mapped_column(String(48))
     # The secret on the badge's QR code (badges and check-in capabilities); not the personal link.
-    badge_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_badge_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

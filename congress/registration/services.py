@@ -41,7 +41,6 @@ from congress.registration.models import (
     Registration,
     RegistrationStatus,
     Sector,
-    new_badge_token,
 )
 
 DEFAULT_HOLD_HOURS = 48
@@ -1005,7 +1004,8 @@ def personal_data(registration: Registration, locale: str = "nl") -> dict[str, A
 
 def erase(registration: Registration) -> None:
     """Erase the person's data: the registration is cancelled (seats freed, waiting lists promoted) and
-    anonymised; the row stays so that counts by status, sector and role stay right."""
+    anonymised; the row stays so that counts by status, sector and role stay right. Cancelling also
+    puts the printed badge's code on the revocation list (badges capability)."""
     cancel(registration, reason="erased", notify=False)
     registration = db.session.get(Registration, registration.id)
     with write_transaction():
@@ -1022,7 +1022,6 @@ def erase(registration: Registration) -> None:
         registration.consent_photos = False
         registration.erased_at = utcnow()
         _new_link(registration)  # the old link stops working
-        registration.badge_token = new_badge_token()  # and so does a printed badge
         record("registration.erase", registration)
 
 

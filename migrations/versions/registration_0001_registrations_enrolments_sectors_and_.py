@@ -70,7 +70,6 @@ def upgrade():
     sa.Column('source', sa.String(length=16), nullable=False),
     sa.Column('manage_secret_hash', sa.String(length=64), nullable=False),
     sa.Column('manage_nonce', sa.String(length=48), nullable=False),
-    sa.Column('badge_token', sa.String(length=64), nullable=False),
     sa.Column('created_at', congress.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', congress.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('expires_at', congress.database.UTCDateTime(timezone=True), nullable=True),
@@ -82,7 +81,6 @@ def upgrade():
     sa.ForeignKeyConstraint(['congress_id'], ['congresses.id'], name=op.f('fk_registrations_congress_id_congresses'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['sector_id'], ['registration_sectors.id'], name=op.f('fk_registrations_sector_id_registration_sectors'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_registrations')),
-    sa.UniqueConstraint('badge_token', name=op.f('uq_registrations_badge_token')),
     sa.UniqueConstraint('congress_id', 'email_key', name=op.f('uq_registrations_congress_id_email_key')),
     sa.UniqueConstraint('manage_secret_hash', name=op.f('uq_registrations_manage_secret_hash'))
     )

@@ -187,3 +187,11 @@ def test_bundle_holds_what_an_offline_station_needs(edition):
     assert {a["id"] for a in bundle["attendees"]} == {people[0].id, people[2].id}
     assert any(r["registration"] == people[1].id for r in bundle["revocations"])
     assert bundle["attendees"][0]["sessions"] == [sessions[0].id]
+
+
+def test_an_erased_registrations_badge_is_revoked(edition):
+    congress, _, people, codes = edition
+    registration.erase(people[2])
+    answer = services.scan(Scan(code=codes[2], congress=congress))
+    assert answer["result"] == Result.REVOKED
+    assert answer["attendee"]["name"] == registration.ERASED_NAME  # nothing personal left to show

@@ -236,14 +236,12 @@ def test_personal_data_and_erase_keep_the_counts(app):
     exported = services.personal_data(a)
     assert exported["email"] == "deelnemer1@example.org" and exported["dietary_wishes"] == "vegan"
     assert exported["sessions"][0]["status"] == "enrolled"
-    sector_id, badge_token = a.sector_id, a.badge_token
-    assert len(badge_token) >= 32 and badge_token != b.badge_token
+    sector_id = a.sector_id
     services.erase(a)
     db.session.expire_all()
     erased = db.session.get(Registration, a.id)
     assert erased.name == services.ERASED_NAME and erased.email == "" and erased.dietary == ""
     assert erased.status == "cancelled" and erased.sector_id == sector_id
-    assert erased.badge_token != badge_token
     assert services.find_by_secret(secret) is None
     assert statuses(c) == {small.id: "enrolled"}
     assert statuses(b) == {small.id: "enrolled"}
