@@ -11,6 +11,7 @@ import datetime
 import importlib
 import platform
 import sys
+import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,9 +24,13 @@ BENCHMARKS: list[str] = sorted(
 def main(names: list[str]) -> int:
     rows: list[dict] = []
     for name in names or BENCHMARKS:
-        module = importlib.import_module(f"bench.{name}")
         print(f"== {name}", flush=True)
-        rows.extend(module.run())
+        try:
+            rows.extend(importlib.import_module(f"bench.{name}").run())
+        except Exception as exc:  # one broken benchmark must not hide the others' figures
+            traceback.print_exc()
+            rows.append({"benchmark": name, "database": "", "metric": "failed to run",
+                         "value": f"{type(exc).__name__}: {exc}"[:200], "target": "", "ok": False})
     write_report(rows)
     failed = [r for r in rows if r.get("ok") is False]
     return 1 if failed else 0

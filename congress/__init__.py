@@ -87,9 +87,11 @@ def _check_database_url(app: Flask) -> None:
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     if parsed.get_backend_name() == "postgresql":
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        # Copies: the configuration class's dict is shared by every app made from it.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("pool_pre_ping", True)
-        options.setdefault("connect_args", {}).setdefault("connect_timeout", 5)
+        options["connect_args"] = {"connect_timeout": 5, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _check_database_reachable(app: Flask) -> None:

@@ -75,3 +75,14 @@ def _root():
     from pathlib import Path
 
     return Path(__file__).resolve().parent.parent
+
+
+def test_a_postgresql_app_does_not_change_the_settings_of_later_apps(app):
+    """The engine options of one app (PostgreSQL connect timeout) must not leak into the next."""
+    from config import TestConfig
+
+    settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
+    create_app({**settings, "SQLALCHEMY_DATABASE_URI": "postgresql://nobody@127.0.0.1:1/x"})
+    sqlite_app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert "connect_args" not in sqlite_app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert TestConfig.SQLALCHEMY_ENGINE_OPTIONS == {}
