@@ -1,20 +1,27 @@
-"""Run every benchmark and write docs/benchmarks.md.
+"""Run the benchmarks and write docs/benchmarks.md.
+
+    python -m bench                  # every module in bench/ (make bench)
+    python -m bench checkin_scans    # only these; the other modules' last figures are kept
 
 Each benchmark module has ``run() -> list[dict]``; a row has ``benchmark``, ``database``,
-``metric``, ``value``, ``target`` and ``ok``. Machines are shared and noisy: benchmarks report
-medians and ratios measured in one run.
+``metric``, ``value``, ``target`` and ``ok``. The rows of each module are kept in
+docs/benchmarks.json with the time they were measured, and docs/benchmarks.md is written from it.
+Machines are shared and noisy: benchmarks report medians and ratios measured in one run.
 """
 
 from __future__ import annotations
 
 import datetime
 import importlib
+import json
 import platform
 import sys
 import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "docs" / "benchmarks.json"
+REPORT = ROOT / "docs" / "benchmarks.md"
 # Every module in bench/ with a run() function, in name order.
 BENCHMARKS: list[str] = sorted(
     p.stem for p in (ROOT / "bench").glob("*.py") if not p.stem.startswith("_") and p.stem != "conftest"
@@ -22,39 +29,45 @@ BENCHMARKS: list[str] = sorted(
 
 
 def main(names: list[str]) -> int:
-    rows: list[dict] = []
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    failed = False
     for name in names or BENCHMARKS:
         print(f"== {name}", flush=True)
+        measured = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC"
         try:
-            rows.extend(importlib.import_module(f"bench.{name}").run())
+            rows = importlib.import_module(f"bench.{name}").run()
         except Exception as exc:  # one broken benchmark must not hide the others' figures
             traceback.print_exc()
-            rows.append({"benchmark": name, "database": "", "metric": "failed to run",
-                         "value": f"{type(exc).__name__}: {exc}"[:200], "target": "", "ok": False})
-    write_report(rows)
-    failed = [r for r in rows if r.get("ok") is False]
+            rows = [{"benchmark": name, "database": "", "metric": "failed to run",
+                     "value": f"{type(exc).__name__}: {exc}"[:200], "target": "", "ok": False}]
+        results[name] = {"measured": measured, "machine": f"{platform.node()} ({platform.machine()}, "
+                         f"Python {platform.python_version()})", "rows": rows}
+        failed = failed or any(r.get("ok") is False for r in rows)
+        RESULTS.parent.mkdir(exist_ok=True)
+        RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n")
+        write_report(results)
     return 1 if failed else 0
 
 
-def write_report(rows: list[dict]) -> None:
+def write_report(results: dict) -> None:
     lines = [
         "# Benchmarks",
         "",
-        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
-        f"({platform.machine()}, Python {platform.python_version()}) by `make bench`.",
+        "Written by `make bench` (`python -m bench`) from docs/benchmarks.json. Each benchmark says when and",
+        "where it was measured; figures are medians and ratios from one run on a shared 2-core machine.",
         "",
         "| benchmark | database | metric | value | target | ok |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    for r in rows:
-        ok = "" if r.get("ok") is None else ("yes" if r["ok"] else "**no**")
-        lines.append(f"| {r['benchmark']} | {r.get('database', '')} | {r['metric']} | {r['value']} | "
-                     f"{r.get('target', '')} | {ok} |")
-    if not rows:
-        lines.append("| (none yet) | | | | | |")
-    (ROOT / "docs").mkdir(exist_ok=True)
-    (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote docs/benchmarks.md ({len(rows)} rows)")
+    for name in sorted(results):
+        for r in results[name]["rows"]:
+            ok = "" if r.get("ok") is None else ("yes" if r["ok"] else "**no**")
+            lines.append(f"| {r['benchmark']} | {r.get('database', '')} | {r['metric']} | {r['value']} | "
+                         f"{r.get('target', '')} | {ok} |")
+    lines += ["", "| module | measured | machine |", "| --- | --- | --- |"]
+    lines += [f"| {name} | {results[name]['measured']} | {results[name]['machine']} |" for name in sorted(results)]
+    REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {REPORT.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -71,8 +71,11 @@ def scan_plan(codes: list[str], total: int, seed: int = 11) -> list[dict]:
     rng.shuffle(firsts)
     plan = [{"code": c, "kind": "first"} for c in firsts]
     for _ in range(int(total * 0.15)):
+        # A repeat comes well after its first scan (more than the clients in flight), so that the
+        # expected answer is "already checked in" whatever order concurrent requests finish in.
         position = rng.randrange(len(plan) // 2, len(plan) + 1)
-        plan.insert(position, {"code": rng.choice(firsts[: len(plan) // 2]), "kind": "repeat"})
+        earlier = [item["code"] for item in plan[: position - 200] if item["kind"] == "first"]
+        plan.insert(position, {"code": rng.choice(earlier), "kind": "repeat"})
     for _ in range(total - len(plan)):
         garbage = rng.choice(["C1" + "A" * 127, "hello", "x" * 300, "C1" + secrets.token_hex(60)[:127].upper()])
         plan.insert(rng.randrange(len(plan) + 1), {"code": garbage, "kind": "invalid"})

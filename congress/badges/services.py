@@ -127,14 +127,13 @@ def revocations(congress: Congress) -> list[dict[str, object]]:
 
 
 def is_revoked(code: tokens.BadgeCode) -> bool:
-    issued = db.session.scalar(
-        sa.select(IssuedCode).where(IssuedCode.registration_id == code.registration_id,
-                                    IssuedCode.nonce == code.nonce_hex)
-    )
-    if issued is None or issued.revoked_at is not None:
-        return True
-    registration = db.session.get(Registration, code.registration_id)
-    return registration is None or registration.status == RegistrationStatus.CANCELLED.value
+    """Replaced, unknown, or of a cancelled (or erased) registration: one query."""
+    row = db.session.execute(
+        sa.select(IssuedCode.revoked_at, Registration.status)
+        .join(Registration, Registration.id == IssuedCode.registration_id)
+        .where(IssuedCode.registration_id == code.registration_id, IssuedCode.nonce == code.nonce_hex)
+    ).first()
+    return row is None or row.revoked_at is not None or row.status == RegistrationStatus.CANCELLED.value
 
 
 # --- what is printed -----------------------------------------------------------------------------

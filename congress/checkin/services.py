@@ -101,11 +101,9 @@ def _clamp_time(scanned_at: datetime | None, now: datetime) -> datetime:
 def scan(request: Scan) -> dict[str, Any]:
     """Check a code in. Never raises for a bad code: the answer's ``result`` says what happened."""
     now = utcnow()
+    # A nonce seen before is answered with what it got then: inside the check-in's lock for valid
+    # codes, and through the unique index when logging any other answer.
     nonce = request.nonce[:64] if isinstance(request.nonce, str) and request.nonce else None
-    if nonce is not None:
-        earlier = db.session.scalar(sa.select(ScanEvent).where(ScanEvent.nonce == nonce))
-        if earlier is not None:
-            return earlier.response
     context = request.station.congress if request.station is not None else request.congress
     scanned_at = _clamp_time(request.scanned_at, now)
 
