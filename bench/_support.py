@@ -158,3 +158,61 @@ def on_both_databases(name: str, run_one: Callable[[str, str, Path], list[dict]]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return rows
+
+
+def post_json_concurrently(base_url: str, path: str, bodies: list[dict], headers: dict[str, str],
+                           concurrency: int, timeout: float = 30.0) -> list[dict]:
+    """POST each body with ``concurrency`` connections from one asyncio loop: a lean load generator,
+    so that the client's own CPU takes as little as possible from the server on a shared machine.
+    Returns, in order, ``status``, ``body`` (parsed JSON or {}), ``client_ms`` and ``server_ms``
+    (the app's Server-Timing)."""
+    import asyncio
+    import json
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    host, port = parts.hostname, parts.port
+    extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    results: list[dict] = [{} for _ in bodies]
+
+    async def one(index: int) -> None:
+        payload = json.dumps(bodies[index]).encode()
+        request = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+                   f"Content-Length: {len(payload)}\r\nConnection: close\r\n{extra}\r\n").encode() + payload
+        started = time.perf_counter()
+        try:
+            reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
+            writer.write(request)
+            await writer.drain()
+            raw = await asyncio.wait_for(reader.read(), timeout)
+            writer.close()
+        except (OSError, TimeoutError):
+            results[index] = {"status": 599, "body": {}, "client_ms": (time.perf_counter() - started) * 1000,
+                              "server_ms": None}
+            return
+        head, _, body = raw.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        status = int(lines[0].split()[1])
+        server_ms = None
+        for line in lines[1:]:
+            name, _, value = line.partition(":")
+            if name.lower() == "server-timing" and "dur=" in value:
+                server_ms = float(value.split("dur=")[1])
+        try:
+            parsed = json.loads(body) if body else {}
+        except ValueError:
+            parsed = {}
+        results[index] = {"status": status, "body": parsed, "client_ms": (time.perf_counter() - started) * 1000,
+                          "server_ms": server_ms}
+
+    async def main() -> None:
+        queue = iter(range(len(bodies)))
+
+        async def worker() -> None:
+            for index in queue:
+                await one(index)
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+    asyncio.run(main())
+    return results

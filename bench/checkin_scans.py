@@ -11,12 +11,10 @@ from __future__ import annotations
 import os
 import random
 import secrets
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench._support import ROOT, on_both_databases, percentile, start_gunicorn
+from bench._support import ROOT, on_both_databases, percentile, post_json_concurrently, start_gunicorn
 
 TARGET_RATE = 400.0
 TARGET_P99_MS = 20.0
@@ -83,28 +81,13 @@ def scan_plan(codes: list[str], total: int, seed: int = 11) -> list[dict]:
 
 
 def fire(base_url: str, token: str, plan: list[dict], concurrency: int) -> list[dict]:
-    import requests
-
-    local = threading.local()
-    headers = {"Authorization": f"Bearer {token}"}
-
-    def one(item: dict) -> dict:
-        session = getattr(local, "session", None) or requests.Session()
-        local.session = session
-        started = time.perf_counter()
-        try:
-            response = session.post(f"{base_url}/api/v1/checkins", headers=headers, timeout=30,
-                                    json={"code": item["code"], "nonce": secrets.token_hex(8)})
-        except requests.RequestException:
-            return {"status": 599, "client_ms": (time.perf_counter() - started) * 1000, "server_ms": None}
-        timing = response.headers.get("Server-Timing", "")
-        server_ms = float(timing.split("dur=")[1]) if "dur=" in timing else None
-        return {"status": response.status_code, "client_ms": (time.perf_counter() - started) * 1000,
-                "server_ms": server_ms, "result": response.json().get("result") if response.ok else None,
-                "kind": item["kind"]}
-
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        return list(pool.map(one, plan))
+    bodies = [{"code": item["code"], "nonce": secrets.token_hex(8)} for item in plan]
+    outcomes = post_json_concurrently(base_url, "/api/v1/checkins", bodies, {"Authorization": f"Bearer {token}"},
+                                      concurrency)
+    for outcome, item in zip(outcomes, plan, strict=True):
+        outcome["kind"] = item["kind"]
+        outcome["result"] = outcome["body"].get("result") if outcome["status"] == 200 else None
+    return outcomes
 
 
 def duplicates(database_url: str) -> tuple[int, int]:
