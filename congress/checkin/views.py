@@ -39,6 +39,14 @@ def _congress_or_404(slug: str):  # noqa: ANN202
     return congress
 
 
+def _registration_of(congress, registration_id: int) -> Registration:  # noqa: ANN001
+    """A registration of this edition only: another edition's id is a 404, not a way in."""
+    registration = db.get_or_404(Registration, registration_id)
+    if registration.congress_id != congress.id:
+        abort(404)
+    return registration
+
+
 def _list_choices(congress) -> list[SelectChoice]:  # noqa: ANN001
     choices = [SelectChoice(VENUE, _("Venue entrance"))]
     for session in congress.sessions:
@@ -144,9 +152,7 @@ def search(slug: str):  # noqa: ANN201
 @roles_required(Role.CHECKIN, Role.ORGANISER)
 def manual_checkin(slug: str, registration_id: int):  # noqa: ANN201
     congress = _congress_or_404(slug)
-    registration = db.get_or_404(Registration, registration_id)
-    if registration.congress_id != congress.id:
-        abort(404)
+    registration = _registration_of(congress, registration_id)
     code = badges.issue_code(registration)
     db.session.commit()
     answer = services.scan(services.Scan(code=code, congress=congress, user_id=current_user.id,
@@ -165,9 +171,7 @@ def manual_checkin(slug: str, registration_id: int):  # noqa: ANN201
 @roles_required(Role.CHECKIN, Role.ORGANISER)
 def print_badge(slug: str, registration_id: int):  # noqa: ANN201
     congress = _congress_or_404(slug)
-    registration = db.get_or_404(Registration, registration_id)
-    if registration.congress_id != congress.id:
-        abort(404)
+    registration = _registration_of(congress, registration_id)
     pdf = badges.render_registrations([registration], request.args.get("layout", "a6"), locale=current_language(),
                                       processes=1)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"badge-{registration.id}.pdf")
