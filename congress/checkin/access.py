@@ -26,7 +26,8 @@ def checkin_auth(view: Callable[..., Any]) -> Callable[..., Any]:
             abort(401)
         g.station = None
         g.api_token = None
-        station = station_for(secret)
+        # Station tokens start with "stn_", API tokens with "cgr_": one lookup, not two, per scan.
+        station = station_for(secret) if not secret.startswith("cgr_") else None
         if station is not None:
             if not station.is_active():
                 response = jsonify({"error": {"code": 401, "title": "station_revoked",
