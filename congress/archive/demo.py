@@ -78,28 +78,13 @@ SESSION_TEXTS_2024 = {
 SLIDES_TEXT = "Agenda Veerkrachtige en Weerbare Samenleving - vier actielijnen - budget 10,6 miljoen euro 2023-2025"
 
 
-def _pdf(text: str) -> bytes:
-    """A one-page PDF showing ``text`` (demo slides)."""
-    stream = f"BT /F1 14 Tf 60 720 Td ({text}) Tj ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] /Resources << /Font << /F1 4 0 R >> >> "
-        b"/Contents 5 0 R >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+def sample_pdf(text: str) -> bytes:
+    """A one-page PDF showing ``text`` (demo slides; tests use it too), made by weasyprint."""
+    from html import escape
+
+    from weasyprint import HTML
+
+    return HTML(string=f"<!doctype html><html lang='nl'><body><p>{escape(text)}</p></body></html>").write_pdf()
 
 
 # (key, type, title, summary, body, fields)
@@ -206,7 +191,7 @@ def load(report: list[str]) -> None:
         services.update_item(item, summary=summary, body=body, factors=factors, tags=tags,
                              note="verslag van de redactie")
         if item.title.startswith("Opening"):
-            services.add_file(item, io.BytesIO(_pdf(SLIDES_TEXT)), "opening-dia.pdf", description="Dia's",
+            services.add_file(item, io.BytesIO(sample_pdf(SLIDES_TEXT)), "opening-dia.pdf", description="Dia's",
                               uploaded_by="demo")
         _publish(item)
     tracks = {t.name_nl: t.id for t in edition.tracks}
