@@ -2,6 +2,7 @@
 
     python -m bench                  # every module in bench/ (make bench)
     python -m bench checkin_scans    # only these; the other modules' last figures are kept
+    BENCH_DATABASES=sqlite python -m bench.checkin_scans   # one database, figures printed only
 
 Each benchmark module has ``run() -> list[dict]``; a row has ``benchmark``, ``database``,
 ``metric``, ``value``, ``target`` and ``ok``. The rows of each module are kept in

@@ -141,8 +141,12 @@ def on_both_databases(name: str, run_one: Callable[[str, str, Path], list[dict]]
     rows: list[dict] = []
     workdir = Path(tempfile.mkdtemp(prefix=f"{name}-"))
     try:
-        (workdir / "sqlite").mkdir()
-        rows += run_one("SQLite", f"sqlite:///{workdir / 'sqlite' / 'bench.db'}", workdir / "sqlite")
+        wanted = os.environ.get("BENCH_DATABASES", "sqlite,postgresql").lower().split(",")
+        if "sqlite" in wanted:
+            (workdir / "sqlite").mkdir()
+            rows += run_one("SQLite", f"sqlite:///{workdir / 'sqlite' / 'bench.db'}", workdir / "sqlite")
+        if "postgresql" not in wanted:
+            return rows
         server_url, started = postgres_server_url()
         if server_url is None:
             rows.append({"benchmark": name, "database": "PostgreSQL", "metric": "skipped",

@@ -98,3 +98,15 @@ def lock_for_update(stmt: Any) -> Any:
     if db.engine.dialect.name == "sqlite":
         return stmt
     return stmt.with_for_update()
+
+
+def insert_unless_exists(model: Any, values: dict[str, Any], *, index_elements: list[str],
+                         index_where: Any = None) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL: the unique index decides in one
+    statement, without an exception to catch and a rolled-back transaction to redo."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(model.__table__).values(**values).on_conflict_do_nothing(
+        index_elements=index_elements, index_where=index_where)

@@ -56,18 +56,30 @@ def sign_code(congress: Congress, registration_id: int, nonce: bytes | None = No
     return tokens.sign(ensure_edition_key(congress).private_key, congress.id, registration_id, nonce)
 
 
-def verify_code(code: str, congress: Congress | None = None) -> tokens.BadgeCode:
-    """Verify against the key of the edition the code names; with ``congress``, refuse other editions.
+def verify_code(code: str, congress: Congress | int | None = None) -> tokens.BadgeCode:
+    """Verify against the key of the edition the code names; with ``congress`` (or its id), refuse
+    other editions.
 
     Raises ``tokens.InvalidCode`` for malformed, forged or unknown-edition codes and
     ``WrongCongress`` for a valid code of another edition.
     """
     claimed = tokens.peek(code)
-    key = db.session.scalar(sa.select(EditionKey).where(EditionKey.congress_id == claimed.congress_id))
-    if key is None:
-        raise tokens.InvalidCode("unknown edition")
-    verified = tokens.verify(code, key.public_key)
-    if congress is not None and verified.congress_id != congress.id:
+    cache = current_app.extensions.setdefault("badge_public_keys", {})
+    public_key = cache.get(claimed.congress_id)
+    try:
+        verified = tokens.verify(code, public_key) if public_key is not None else None
+    except tokens.InvalidCode:
+        verified = None  # forged, or the cached key is stale: ask the database
+    if verified is None:
+        public_key = db.session.scalar(
+            sa.select(EditionKey.public_key).where(EditionKey.congress_id == claimed.congress_id))
+        if public_key is None:
+            raise tokens.InvalidCode("unknown edition")
+        verified = tokens.verify(code, public_key)
+        # Public keys are public and never change for an edition: a scan need not read them again.
+        cache[claimed.congress_id] = public_key
+    expected = congress.id if isinstance(congress, Congress) else congress
+    if expected is not None and verified.congress_id != expected:
         raise WrongCongress(verified)
     return verified
 

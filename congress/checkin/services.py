@@ -17,9 +17,10 @@ from sqlalchemy.orm import selectinload
 from congress.audit.services import record
 from congress.badges import services as badges
 from congress.badges import tokens
+from congress.badges.models import IssuedCode
 from congress.checkin.models import VENUE, CheckIn, ScanEvent, Station, list_key
 from congress.core.models import Congress
-from congress.database import lock_for_update, utcnow, write_transaction
+from congress.database import insert_unless_exists, lock_for_update, utcnow, write_transaction
 from congress.extensions import db
 from congress.programme.models import ProgrammeSession
 from congress.registration.models import Enrolment, EnrolmentStatus, Registration, RegistrationStatus
@@ -60,12 +61,12 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
 
 
-def _attendee(registration: Registration) -> dict[str, str]:
+def _attendee(registration: Registration | sa.Row) -> dict[str, str]:
     notes = "; ".join(part for part in (registration.accessibility, registration.dietary) if part)
     return {"name": registration.name, "organisation": registration.organisation, "notes": notes}
 
 
-def _answer(result: Result, registration: Registration | None = None, **extra: Any) -> dict[str, Any]:
+def _answer(result: Result, registration: Registration | sa.Row | None = None, **extra: Any) -> dict[str, Any]:
     answer: dict[str, Any] = {
         "result": result.value,
         "attendee": _attendee(registration) if registration is not None else None,
@@ -76,7 +77,7 @@ def _answer(result: Result, registration: Registration | None = None, **extra: A
     return answer
 
 
-def _resolve_list(scan: Scan, congress: Congress) -> tuple[str, ProgrammeSession | None]:
+def _resolve_list(scan: Scan, congress_id: int) -> tuple[str, ProgrammeSession | None]:
     raw = scan.station.session_id if scan.station is not None and scan.list in (None, "") else scan.list
     if raw in (None, "", VENUE):
         return VENUE, None
@@ -85,7 +86,7 @@ def _resolve_list(scan: Scan, congress: Congress) -> tuple[str, ProgrammeSession
     except (TypeError, ValueError):
         raise CheckinError("list must be 'venue' or a session id") from None
     session = db.session.get(ProgrammeSession, session_id)
-    if session is None or session.congress_id != congress.id:
+    if session is None or session.congress_id != congress_id:
         raise CheckinError("no such session in this edition")
     return list_key(session.id), session
 
@@ -98,38 +99,70 @@ def _clamp_time(scanned_at: datetime | None, now: datetime) -> datetime:
     return min(max(scanned_at, now - MAX_PAST), now + MAX_FUTURE)
 
 
+def _holder(verified: tokens.BadgeCode, nonce: str | None) -> sa.Row | None:
+    """The registration a verified code names, its issued code's state and what this nonce was
+    answered before (a retried upload): one query per scan."""
+    earlier = sa.select(ScanEvent.response).where(ScanEvent.nonce == nonce).scalar_subquery()
+    return db.session.execute(
+        sa.select(Registration.id, Registration.congress_id, Registration.name, Registration.organisation,
+                  Registration.accessibility, Registration.dietary, Registration.status,
+                  IssuedCode.id.label("issued_id"), IssuedCode.revoked_at,
+                  (earlier if nonce is not None else sa.null()).label("earlier"))
+        .outerjoin(IssuedCode, sa.and_(IssuedCode.registration_id == Registration.id,
+                                       IssuedCode.nonce == verified.nonce_hex))
+        .where(Registration.id == verified.registration_id)
+    ).first()
+
+
 def scan(request: Scan) -> dict[str, Any]:
-    """Check a code in. Never raises for a bad code: the answer's ``result`` says what happened."""
+    """Check a code in. Never raises for a bad code: the answer's ``result`` says what happened.
+
+    A scan is the hot path at the door: a signature check against the cached public key, one read
+    (the holder and their code), then one short write transaction (the check-in, if new, and the scan
+    event). A nonce seen before is answered with what it got then."""
     now = utcnow()
-    # A nonce seen before is answered with what it got then: inside the check-in's lock for valid
-    # codes, and through the unique index when logging any other answer.
     nonce = request.nonce[:64] if isinstance(request.nonce, str) and request.nonce else None
-    context = request.station.congress if request.station is not None else request.congress
+    if request.station is not None:
+        context_id: int | None = request.station.congress_id
+    else:
+        context_id = request.congress.id if request.congress is not None else None
     scanned_at = _clamp_time(request.scanned_at, now)
 
     code = request.code if isinstance(request.code, str) else ""
     try:
         if not code or len(code) > tokens.MAX_CODE_LENGTH:
             raise tokens.InvalidCode("not a badge code")
-        verified = badges.verify_code(code, context)
+        verified = badges.verify_code(code, context_id)
     except badges.WrongCongress:
-        return _log(request, nonce, context, scanned_at, None, _answer(Result.WRONG_CONGRESS))
+        return _log(request, nonce, context_id, scanned_at, None, _answer(Result.WRONG_CONGRESS))
     except tokens.InvalidCode:
-        return _log(request, nonce, context, scanned_at, None, _answer(Result.INVALID))
+        return _log(request, nonce, context_id, scanned_at, None, _answer(Result.INVALID))
 
-    registration = db.session.get(Registration, verified.registration_id)
-    congress = context or (registration.congress if registration is not None else None)
-    if registration is None or congress is None or registration.congress_id != verified.congress_id:
-        return _log(request, nonce, context, scanned_at, None, _answer(Result.INVALID))
-    if badges.is_revoked(verified):
-        result = _answer(Result.REVOKED, registration, status=registration.status)
-        return _log(request, nonce, congress, scanned_at, registration, result)
+    holder = _holder(verified, nonce)
+    if holder is not None and holder.earlier is not None:
+        return holder.earlier
+    if holder is None or holder.congress_id != verified.congress_id:
+        return _log(request, nonce, context_id, scanned_at, None, _answer(Result.INVALID))
+    congress_id = holder.congress_id
+    if holder.issued_id is None or holder.revoked_at is not None \
+            or holder.status == RegistrationStatus.CANCELLED.value:
+        # Replaced (a lost badge), never issued, or of a cancelled registration.
+        return _log(request, nonce, congress_id, scanned_at, holder,
+                    _answer(Result.REVOKED, holder, status=holder.status))
 
-    key, session = _resolve_list(request, congress)
-    if session is not None and not request.admit and not _is_enrolled(registration.id, session.id):
-        result = _answer(Result.NOT_ENROLLED, registration, seats_left=_seats_left(session))
-        return _log(request, nonce, congress, scanned_at, registration, result)
-    return _check_in(request, nonce, congress, registration, key, session, scanned_at)
+    key, session = _resolve_list(request, congress_id)
+    if session is not None and not request.admit and not _is_enrolled(holder.id, session.id):
+        result = _answer(Result.NOT_ENROLLED, holder, seats_left=_seats_left(session))
+        return _log(request, nonce, congress_id, scanned_at, holder, result)
+    try:
+        with write_transaction():
+            return _check_in_locked(request, nonce, congress_id, holder, key, session, scanned_at)
+    except IntegrityError:
+        # The same nonce, sent twice at the same moment, committed first elsewhere.
+        earlier = _earlier_answer(nonce)
+        if earlier is None:
+            raise
+        return earlier
 
 
 def _is_enrolled(registration_id: int, session_id: int) -> bool:
@@ -153,82 +186,68 @@ def _seats_left(session: ProgrammeSession) -> int | None:
     return max(capacity - present, 0)
 
 
-def _check_in(request: Scan, nonce: str | None, congress: Congress, registration: Registration, key: str,
-              session: ProgrammeSession | None, scanned_at: datetime) -> dict[str, Any]:
-    try:
-        with write_transaction():
-            return _check_in_locked(request, nonce, congress, registration, key, session, scanned_at)
-    except IntegrityError:
-        # PostgreSQL: a concurrent scan of the same code (or the same nonce) committed first.
-        if nonce is not None:
-            earlier = db.session.scalar(sa.select(ScanEvent).where(ScanEvent.nonce == nonce))
-            if earlier is not None:
-                return earlier.response
-        existing = _active(registration.id, key)
-        answer = _answer(Result.ALREADY, registration, checked_in_at=_iso(scanned_at), list=key,
-                         first_checked_in_at=_iso(existing.scanned_at) if existing else None,
-                         first_station=existing.station_name if existing else "")
-        return _log(request, None, congress, scanned_at, registration, answer)
+def _earlier_answer(nonce: str | None) -> dict[str, Any] | None:
+    if nonce is None:
+        return None
+    return db.session.scalar(sa.select(ScanEvent.response).where(ScanEvent.nonce == nonce))
 
 
-def _active(registration_id: int, key: str, *, lock: bool = False) -> CheckIn | None:
-    query = sa.select(CheckIn).where(CheckIn.registration_id == registration_id, CheckIn.list_key == key,
-                                     CheckIn.undone_at.is_(None))
-    return db.session.scalar(lock_for_update(query) if lock else query)
-
-
-def _check_in_locked(request: Scan, nonce: str | None, congress: Congress, registration: Registration, key: str,
+def _check_in_locked(request: Scan, nonce: str | None, congress_id: int, holder: sa.Row, key: str,
                      session: ProgrammeSession | None, scanned_at: datetime) -> dict[str, Any]:
-    if nonce is not None:
-        earlier = db.session.scalar(sa.select(ScanEvent).where(ScanEvent.nonce == nonce))
-        if earlier is not None:
-            return earlier.response
     station = request.station
+    station_id = station.id if station is not None else None
     station_name = station.name if station is not None else request.station_label[:120]
-    existing = _active(registration.id, key, lock=True)
-    if existing is None:
-        checkin = CheckIn(
-            congress_id=congress.id, registration_id=registration.id, list_key=key,
-            session_id=session.id if session is not None else None,
-            station_id=station.id if station is not None else None, station_name=station_name,
-            scanned_at=scanned_at, offline=request.offline, by_user_id=request.user_id,
-            admitted_without_enrolment=session is not None and request.admit,
-        )
-        db.session.add(checkin)
-        db.session.flush()  # the unique index decides here
-        record("checkin.create", checkin, congress_id=congress.id, list=key, station=station_name,
-               offline=request.offline, admitted=checkin.admitted_without_enrolment)
-        answer = _answer(Result.OK, registration, checked_in_at=_iso(scanned_at),
-                         first_checked_in_at=_iso(scanned_at), station=station_name, list=key)
-        return _log(request, nonce, congress, scanned_at, registration, answer, commit=False)
-    if scanned_at < existing.scanned_at:
+    admitted = session is not None and request.admit
+    # The partial unique index (one active check-in per registration and list) decides: on a
+    # conflict nothing is inserted and nothing raises, on SQLite and on PostgreSQL alike.
+    new_id = db.session.execute(insert_unless_exists(
+        CheckIn,
+        {"congress_id": congress_id, "registration_id": holder.id, "list_key": key,
+         "session_id": session.id if session is not None else None, "station_id": station_id,
+         "station_name": station_name, "scanned_at": scanned_at, "offline": request.offline,
+         "by_user_id": request.user_id, "admitted_without_enrolment": admitted},
+        index_elements=["registration_id", "list_key"], index_where=CheckIn.undone_at.is_(None),
+    ).returning(CheckIn.id)).scalar()
+    if new_id is not None:
+        if admitted:
+            # Letting someone in who is not enrolled is a staff decision: it goes in the audit log.
+            record("checkin.admit", congress_id=congress_id, checkin=new_id, registration=holder.id, list=key,
+                   station=station_name)
+        answer = _answer(Result.OK, holder, checked_in_at=_iso(scanned_at), first_checked_in_at=_iso(scanned_at),
+                         station=station_name, list=key)
+        return _log(request, nonce, congress_id, scanned_at, holder, answer, commit=False)
+    active = (CheckIn.registration_id == holder.id, CheckIn.list_key == key, CheckIn.undone_at.is_(None))
+    first = db.session.execute(lock_for_update(
+        sa.select(CheckIn.id, CheckIn.scanned_at, CheckIn.station_name).where(*active))).first()
+    first_at, first_station = (first.scanned_at, first.station_name) if first is not None else (None, "")
+    if first is not None and scanned_at < first.scanned_at:
         # An offline scan from before the one we had: the earliest wins.
-        existing.scanned_at = scanned_at
-        existing.station_id = station.id if station is not None else None
-        existing.station_name = station_name
-    answer = _answer(Result.ALREADY, registration, checked_in_at=_iso(scanned_at),
-                     first_checked_in_at=_iso(existing.scanned_at), first_station=existing.station_name, list=key)
-    return _log(request, nonce, congress, scanned_at, registration, answer, commit=False)
+        db.session.execute(sa.update(CheckIn).where(CheckIn.id == first.id).values(
+            scanned_at=scanned_at, station_id=station_id, station_name=station_name))
+        first_at, first_station = scanned_at, station_name
+    answer = _answer(Result.ALREADY, holder, checked_in_at=_iso(scanned_at), first_checked_in_at=_iso(first_at),
+                     first_station=first_station, list=key)
+    return _log(request, nonce, congress_id, scanned_at, holder, answer, commit=False)
 
 
-def _log(request: Scan, nonce: str | None, congress: Congress | None, scanned_at: datetime,
-         registration: Registration | None, answer: dict[str, Any], *, commit: bool = True) -> dict[str, Any]:
-    event = ScanEvent(
-        congress_id=congress.id if congress is not None else None, nonce=nonce,
-        station_id=request.station.id if request.station is not None else None,
-        list_key=str(request.list or VENUE)[:32], registration_id=registration.id if registration else None,
+def _log(request: Scan, nonce: str | None, congress_id: int | None, scanned_at: datetime,
+         holder: sa.Row | None, answer: dict[str, Any], *, commit: bool = True) -> dict[str, Any]:
+    """Every scan goes in the scan log with what it was answered; inside the check-in's transaction,
+    or in its own."""
+    event = sa.insert(ScanEvent).values(
+        congress_id=congress_id, nonce=nonce, station_id=request.station.id if request.station is not None else None,
+        list_key=str(request.list or VENUE)[:32], registration_id=holder.id if holder is not None else None,
         result=answer["result"], response=answer, scanned_at=scanned_at,
     )
     if not commit:
-        db.session.add(event)
+        db.session.execute(event)
         return answer
     try:
         with write_transaction():
-            db.session.add(event)
+            db.session.execute(event)
     except IntegrityError:
         # The same nonce arrived twice at the same moment: answer what the first one got.
-        earlier = db.session.scalar(sa.select(ScanEvent).where(ScanEvent.nonce == nonce))
-        return earlier.response if earlier is not None else answer
+        return _earlier_answer(nonce) or answer
     return answer
 
 

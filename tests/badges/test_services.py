@@ -30,6 +30,16 @@ def test_a_code_signed_with_another_editions_key_is_forged(app):
         services.verify_code(forged, first)
 
 
+def test_a_stale_cached_public_key_is_read_again(app):
+    """Scans keep public keys in memory; a key that no longer matches is looked up, not trusted."""
+    congress = make_congress("sleutel-cache")
+    code = services.sign_code(congress, 5)
+    assert services.verify_code(code, congress.id).registration_id == 5  # cached now
+    app.extensions["badge_public_keys"][congress.id] = tokens.generate_key_pair().public_key
+    assert services.verify_code(code, congress.id).registration_id == 5
+    assert app.extensions["badge_public_keys"][congress.id] == services.ensure_edition_key(congress).public_key
+
+
 def test_unknown_edition(app):
     pair = tokens.generate_key_pair()
     with pytest.raises(tokens.InvalidCode):
