@@ -12,7 +12,7 @@ from email.utils import make_msgid
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template, request
 from flask_babel import force_locale
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session as OrmSession
@@ -34,6 +34,17 @@ def register_attachment_renderer(kind: str, renderer: AttachmentRenderer) -> Non
     ATTACHMENT_RENDERERS[kind] = renderer
 
 
+# Builders of a template's context for mail composed by the worker: kind -> fn(argument) -> context,
+# or None when what the mail is about is gone.
+ContextBuilder = Callable[[str], dict[str, Any] | None]
+CONTEXT_BUILDERS: dict[str, ContextBuilder] = {}
+
+
+def register_context_builder(kind: str, builder: ContextBuilder) -> None:
+    """Capabilities register how the worker rebuilds a mail's context (registration: ``registration``)."""
+    CONTEXT_BUILDERS[kind] = builder
+
+
 @dataclass(frozen=True)
 class RenderedLater:
     """An attachment rendered by the worker just before sending, e.g. ``RenderedLater("ticket", "42")``."""
@@ -49,19 +60,25 @@ def queue_mail(
     locale: str = "nl",
     congress_id: int | None = None,
     attachments: list[tuple[str, str, bytes] | RenderedLater] | None = None,
+    compose_later: RenderedLater | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.{subject.txt,txt,html}`` and add it to the outbox.
 
     ``attachments`` are ``(filename, content type, bytes)``, e.g. an e-ticket PDF.
+    ``compose_later``: leave rendering to the worker, which asks the registered context builder of
+    that kind (hot paths such as registering, where rendering would hold the write lock longer).
 
     The message joins the caller's transaction; it is handed to the worker only after that
     transaction commits, so a rolled-back change never sends mail.
     """
-    with force_locale(locale):
-        subject = " ".join(render_template(f"email/{template}.subject.txt", **context).split())
-        body_text = render_template(f"email/{template}.txt", **context)
-        body_html = render_template(f"email/{template}.html", **context)
+    later = None
+    if compose_later is not None:
+        subject = body_text = body_html = ""
+        later = {"kind": compose_later.kind, "argument": compose_later.argument,
+                 "base_url": request.host_url if has_request_context() else None}
+    else:
+        subject, body_text, body_html = _render(template, locale, context)
     message = OutboxMessage(
         to_address=to,
         template=template,
@@ -72,11 +89,37 @@ def queue_mail(
         congress_id=congress_id,
         status=MailStatus.QUEUED.value,
         next_attempt_at=utcnow(),
+        compose_later=later,
         attachments=[_attachment(a) for a in attachments or ()],
     )
     db.session.add(message)
     db.session.info.setdefault(_PENDING_KEY, []).append(message)
     return message
+
+
+def _render(template: str, locale: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    with force_locale(locale):
+        subject = " ".join(render_template(f"email/{template}.subject.txt", **context).split())
+        body_text = render_template(f"email/{template}.txt", **context)
+        body_html = render_template(f"email/{template}.html", **context)
+    return subject, body_text, body_html
+
+
+def _compose(message: OutboxMessage) -> bool:
+    """Render a message left to the worker, with links on the base URL of the request that queued
+    it. False when it cannot be composed (its kind is not installed, or its subject is gone)."""
+    later = message.compose_later
+    if not later or message.subject:
+        return True
+    builder = CONTEXT_BUILDERS.get(later.get("kind", ""))
+    base_url = later.get("base_url") or current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
+    with current_app.test_request_context("/", base_url=base_url):
+        context = builder(later.get("argument", "")) if builder is not None else None
+        if context is None:
+            return False
+        message.subject, message.body_text, message.body_html = _render(message.template, message.locale, context)
+    db.session.commit()
+    return True
 
 
 def _attachment(item: tuple[str, str, bytes] | RenderedLater) -> OutboxAttachment:
@@ -166,6 +209,19 @@ def deliver(message_id: int) -> str:
     if message is None:
         return "missing"
     if not claimed:
+        return message.status
+    try:
+        composed, problem = _compose(message), "nothing to compose: what the message was about is gone"
+    except Exception as exc:  # a broken template must not leave the message claimed for ever
+        current_app.logger.exception("composing mail %s failed", message_id)
+        db.session.rollback()
+        message = db.session.get(OutboxMessage, message_id)
+        composed, problem = False, f"{type(exc).__name__}: {exc}"[:2000]
+    if not composed:
+        message.status = MailStatus.FAILED.value
+        message.next_attempt_at = None
+        message.last_error = problem
+        db.session.commit()
         return message.status
     try:
         _render_pending_attachments(message)

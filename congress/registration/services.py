@@ -30,7 +30,7 @@ from congress.audit.services import record
 from congress.core.models import Congress
 from congress.database import lock_for_update, utcnow, write_transaction
 from congress.extensions import db
-from congress.mail.services import RenderedLater, queue_mail
+from congress.mail.services import RenderedLater, queue_mail, register_context_builder
 from congress.programme.models import ProgrammeSession, SignupRound
 from congress.registration.models import (
     BadgeRole,
@@ -414,10 +414,17 @@ def _enrolled_now(session_id: int) -> int:
     ) or 0
 
 
-def _seat_facts(session_id: int) -> tuple[int | None, int | None, int, int, int]:
-    """(round id, effective capacity, enrolled, waiting, last waiting position) of a session, in one query.
-    Read inside the transaction that holds the session's lock."""
+SeatFacts = tuple[int | None, int | None, int, int, int]
+
+
+def _seat_facts_of(session_ids: Iterable[int]) -> dict[int, SeatFacts]:
+    """(round id, effective capacity, enrolled, waiting, last waiting position) per session, in one
+    query. Read inside the transaction that holds the sessions' locks."""
     from congress.core.models import Room
+
+    ids = list(session_ids)
+    if not ids:
+        return {}
 
     def count(status: str):  # noqa: ANN202
         return (sa.select(sa.func.count()).select_from(Enrolment)
@@ -425,31 +432,50 @@ def _seat_facts(session_id: int) -> tuple[int | None, int | None, int, int, int]
 
     last = (sa.select(sa.func.coalesce(sa.func.max(Enrolment.position), 0))
             .where(Enrolment.session_id == ProgrammeSession.id).scalar_subquery())
-    row = db.session.execute(
-        sa.select(ProgrammeSession.signup_round_id, sa.func.coalesce(ProgrammeSession.capacity, Room.capacity),
+    rows = db.session.execute(
+        sa.select(ProgrammeSession.id, ProgrammeSession.signup_round_id,
+                  sa.func.coalesce(ProgrammeSession.capacity, Room.capacity),
                   count(EnrolmentStatus.ENROLLED.value), count(EnrolmentStatus.WAITLISTED.value), last)
-        .outerjoin(Room, ProgrammeSession.room_id == Room.id).where(ProgrammeSession.id == session_id)
-    ).one()
-    return row[0], row[1], row[2], row[3], row[4]
+        .outerjoin(Room, ProgrammeSession.room_id == Room.id).where(ProgrammeSession.id.in_(ids))
+    )
+    return {row[0]: (row[1], row[2], row[3], row[4], row[5]) for row in rows}
+
+
+def _seat_facts(session_id: int) -> SeatFacts:
+    return _seat_facts_of([session_id])[session_id]
+
+
+@dataclass(frozen=True)
+class Seat:
+    """What a choice gets: a seat, or a place on the waiting list (``rank``: 0 for a seat)."""
+
+    round_id: int | None
+    status: str
+    position: int | None
+    over_capacity: bool
+    rank: int
+
+
+def _seat(facts: SeatFacts, *, override: bool = False, waitlist: bool = False) -> Seat:
+    round_id, capacity, taken, waiting, last_position = facts
+    has_seat = not waitlist and (override or capacity is None or taken < capacity)
+    return Seat(round_id=round_id,
+                status=EnrolmentStatus.ENROLLED.value if has_seat else EnrolmentStatus.WAITLISTED.value,
+                position=None if has_seat else last_position + 1,
+                over_capacity=bool(has_seat and override and capacity is not None and taken >= capacity),
+                rank=0 if has_seat else waiting + 1)
 
 
 def _enrol(registration: Registration, session_id: int, *, override: bool = False,
            waitlist: bool = False) -> Enrolment:
     """Take a seat when one is free (or with ``override``), else a place at the end of the waiting list.
     The caller holds the session's lock."""
-    round_id, capacity, taken, waiting, last_position = _seat_facts(session_id)
-    has_seat = not waitlist and (override or capacity is None or taken < capacity)
-    enrolment = Enrolment(
-        registration=registration,
-        session_id=session_id,
-        round_id=round_id,
-        status=EnrolmentStatus.ENROLLED.value if has_seat else EnrolmentStatus.WAITLISTED.value,
-        position=None if has_seat else last_position + 1,
-        over_capacity=bool(has_seat and override and capacity is not None and taken >= capacity),
-    )
+    seat = _seat(_seat_facts(session_id), override=override, waitlist=waitlist)
+    enrolment = Enrolment(registration=registration, session_id=session_id, round_id=seat.round_id,
+                          status=seat.status, position=seat.position, over_capacity=seat.over_capacity)
     db.session.add(enrolment)
     # Known now, so that mails and answers need no count: 0 for a seat, else the place in the queue.
-    enrolment.rank_when_enrolled = 0 if has_seat else waiting + 1
+    enrolment.rank_when_enrolled = seat.rank
     return enrolment
 
 
@@ -553,92 +579,107 @@ def register(
     congress_id = congress.id
     now = now or utcnow()
     limited = congress.capacity is not None
+    # What needs no lock is done before taking it, so that the write lock (on SQLite the whole
+    # database) is held only to count seats and store: the same address registering at the same
+    # moment is caught by the unique constraint on (edition, e-mail) below.
+    existing = _registration_by_email(congress_id, email_key)
+    if existing is not None:
+        return RegistrationResult(existing, False, manage_secret(existing))
+    if not ignore_window:
+        state = window_state(congress, now)
+        if state != "open":
+            raise RegistrationError(
+                _l("Registration is not open yet.") if state == "not_open" else _l("Registration is closed."),
+                code=state,
+            )
+    registration = Registration(
+        congress_id=congress_id,
+        name=data.name,
+        email=data.email,
+        email_key=email_key,
+        organisation=data.organisation,
+        function=data.function,
+        sector_id=data.sector_id,
+        dietary=data.dietary,
+        accessibility=data.accessibility,
+        answers=data.answers,
+        consent_privacy=data.consent_privacy,
+        consent_attendee_list=data.consent_attendee_list,
+        consent_photos=data.consent_photos,
+        role=BadgeRole(role).value,
+        locale=data.locale if data.locale in ("nl", "en") else "nl",
+        source=source,
+        created_at=now,
+    )
+    if confirmed:
+        registration.status = RegistrationStatus.CONFIRMED.value
+        registration.confirmed_at = now
+    else:
+        registration.status = RegistrationStatus.PENDING.value
+        registration.expires_at = now + timedelta(hours=hold_hours())
+    secret = _new_link(registration)
     try:
-        with write_transaction():
+        with write_transaction(keep_loaded=True):
             # With a capacity for the whole edition, the edition row is the lock for it (and registrations
-            # of an edition are serialised); without one, only the chosen sessions are locked and the unique
-            # constraint on (edition, e-mail) keeps one registration per address.
+            # of an edition are serialised); without one, only the chosen sessions are locked.
             if limited:
                 _lock_congress(congress_id)
             _lock_sessions(chosen)
-            congress = db.session.get(Congress, congress_id)
-            existing = db.session.scalar(
-                sa.select(Registration).where(Registration.congress_id == congress_id,
-                                              Registration.email_key == email_key)
-            )
-            if existing is not None:
-                return RegistrationResult(existing, False, manage_secret(existing))
-            if not ignore_window:
-                state = window_state(congress, now)
-                if state != "open":
-                    raise RegistrationError(
-                        _l("Registration is not open yet.") if state == "not_open" else _l("Registration is closed."),
-                        code=state,
-                    )
-            full = limited and congress.capacity is not None and active_count(congress_id) >= congress.capacity
-            if full and not override:
+            if limited and not override and active_count(congress_id) >= congress.capacity:
                 raise RegistrationError(_l("This edition is full."), code="full")
-            registration = Registration(
-                congress_id=congress_id,
-                name=data.name,
-                email=data.email,
-                email_key=email_key,
-                organisation=data.organisation,
-                function=data.function,
-                sector_id=data.sector_id,
-                dietary=data.dietary,
-                accessibility=data.accessibility,
-                answers=data.answers,
-                consent_privacy=data.consent_privacy,
-                consent_attendee_list=data.consent_attendee_list,
-                consent_photos=data.consent_photos,
-                role=BadgeRole(role).value,
-                locale=data.locale if data.locale in ("nl", "en") else "nl",
-                source=source,
-                created_at=now,
-            )
-            if confirmed:
-                registration.status = RegistrationStatus.CONFIRMED.value
-                registration.confirmed_at = now
-            else:
-                registration.status = RegistrationStatus.PENDING.value
-                registration.expires_at = now + timedelta(hours=hold_hours())
-            secret = _new_link(registration)
+            facts = _seat_facts_of(chosen)
+            seats = {session_id: _seat(facts[session_id], override=override) for session_id in chosen}
             db.session.add(registration)
             db.session.flush()
-            # Into the identity map at once (kept referenced), so that the mail finds them without a query each.
-            preloaded = db.session.scalars(sa.select(ProgrammeSession).where(ProgrammeSession.id.in_(chosen))).all() \
-                if chosen else []
-            for session_id in chosen:
-                enrolment = _enrol(registration, session_id, override=override)
-                if enrolment.over_capacity:
+            if seats:
+                # One statement for every choice (a rush spends its time here, under the lock).
+                db.session.execute(sa.insert(Enrolment), [
+                    {"registration_id": registration.id, "session_id": session_id, "round_id": seat.round_id,
+                     "status": seat.status, "position": seat.position, "over_capacity": seat.over_capacity,
+                     "created_at": now}
+                    for session_id, seat in seats.items()])
+            for session_id, seat in seats.items():
+                if seat.over_capacity:
                     record("registration.enrolment_override", registration, session_id=session_id)
             record("registration.create", registration, source=source, status=registration.status,
                    sessions=chosen, override=override or None)
             result = RegistrationResult(registration, True, secret, status=registration.status, id=registration.id,
                                         role=registration.role, enrolments=[
-                (e.session_id, e.status, waiting_rank(e)) for e in registration.enrolments])
-            if not notify:
-                return result
-            link = external_url("registration.manage", secret=secret)
-            queue_mail(
-                registration.email,
-                "registration/confirmed" if confirmed else "registration/confirm",
-                locale=registration.locale, congress_id=congress_id, registration=registration, congress=congress,
-                link=link, confirm_link=external_url("registration.confirm", secret=secret),
-                enrolments=_mail_enrolments(registration), hours=hold_hours(),
-                attachments=e_ticket(registration) if confirmed else None,
-            )
-        del preloaded
+                (session_id, seat.status, seat.rank or None) for session_id, seat in seats.items()])
+            if notify:
+                # Composed by the worker (see _registration_mail_context), not under the lock.
+                queue_mail(registration.email, "registration/confirmed" if confirmed else "registration/confirm",
+                           locale=registration.locale, congress_id=congress_id,
+                           compose_later=RenderedLater("registration", str(registration.id)),
+                           attachments=e_ticket(registration) if confirmed else None)
         return result
     except IntegrityError:
         # The same address registered at the same moment in another transaction: that one stands.
         db.session.rollback()
-        existing = db.session.scalar(sa.select(Registration).where(
-            Registration.congress_id == congress_id, Registration.email_key == email_key))
+        existing = _registration_by_email(congress_id, email_key)
         if existing is None:
             raise
         return RegistrationResult(existing, False, manage_secret(existing))
+
+
+def _registration_by_email(congress_id: int, email_key: str) -> Registration | None:
+    return db.session.scalar(sa.select(Registration).where(Registration.congress_id == congress_id,
+                                                           Registration.email_key == email_key))
+
+
+def _registration_mail_context(argument: str) -> dict[str, Any] | None:
+    """The confirmation mail's context, rebuilt by the mail worker from the registration."""
+    registration = db.session.get(Registration, int(argument)) if argument.isdigit() else None
+    if registration is None or registration.email is None:
+        return None
+    secret = manage_secret(registration)
+    return {"registration": registration, "congress": registration.congress,
+            "link": external_url("registration.manage", secret=secret),
+            "confirm_link": external_url("registration.confirm", secret=secret),
+            "enrolments": _mail_enrolments(registration), "hours": hold_hours()}
+
+
+register_context_builder("registration", _registration_mail_context)
 
 
 def _mail_enrolments(registration: Registration) -> list[tuple[Enrolment, int | None]]:

@@ -135,3 +135,37 @@ def test_attachments_rendered_by_the_worker(app, mailbox):
         assert [a.filename for a in message.attachments] == ["ticket-42.pdf"]
     finally:
         services.ATTACHMENT_RENDERERS.pop("test-ticket", None)
+
+
+def test_mail_composed_by_the_worker_with_the_requests_links(app, mailbox):
+    user_id = make_user("organiser", name="Sam").id
+    built = []
+
+    def build(argument: str) -> dict | None:
+        from flask import url_for
+
+        from congress.accounts.models import User
+
+        built.append(argument)
+        return None if argument == "gone" else {"user": db.session.get(User, user_id), "hours": 3,
+                                                 "link": url_for("public.index", _external=True)}
+
+    services.register_context_builder("test-reset", build)
+    try:
+        with app.test_request_context("/", base_url="https://congres.example.nl/"):
+            message = services.queue_mail("a@example.org", "password_reset", locale="en",
+                                          compose_later=services.RenderedLater("test-reset", "7"))
+            gone = services.queue_mail("b@example.org", "password_reset",
+                                       compose_later=services.RenderedLater("test-reset", "gone"))
+            assert built == [] and message.subject == ""  # the request renders nothing
+            db.session.commit()
+        assert sorted(built) == ["7", "gone"]
+        assert [m["To"] for m in mailbox] == ["a@example.org"]
+        assert mailbox[0]["Subject"] == "Choose a new password"
+        assert "https://congres.example.nl/" in mailbox[0].get_body(preferencelist=("plain",)).get_content()
+        db.session.refresh(message)
+        db.session.refresh(gone)
+        assert message.status == MailStatus.SENT.value and message.subject == "Choose a new password"
+        assert gone.status == MailStatus.FAILED.value and "gone" in gone.last_error
+    finally:
+        services.CONTEXT_BUILDERS.pop("test-reset", None)
