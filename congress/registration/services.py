@@ -393,13 +393,19 @@ def _choose_sessions(congress: Congress, session_ids: Sequence[int]) -> list[int
 # --- seats (inside a write transaction) ---------------------------------------------------------
 
 
+def _row_locks() -> bool:
+    """PostgreSQL locks rows; on SQLite the write transaction already holds the whole database."""
+    return db.engine.dialect.name != "sqlite"
+
+
 def _lock_congress(congress_id: int) -> None:
-    db.session.execute(lock_for_update(sa.select(Congress.id).where(Congress.id == congress_id)))
+    if _row_locks():
+        db.session.execute(lock_for_update(sa.select(Congress.id).where(Congress.id == congress_id)))
 
 
 def _lock_sessions(session_ids: Iterable[int]) -> None:
     ids = sorted(set(session_ids))
-    if ids:
+    if ids and _row_locks():
         db.session.execute(
             lock_for_update(sa.select(ProgrammeSession.id).where(ProgrammeSession.id.in_(ids)).order_by(
                 ProgrammeSession.id))
@@ -627,6 +633,8 @@ def register(
             _lock_sessions(chosen)
             if limited and not override and active_count(congress_id) >= congress.capacity:
                 raise RegistrationError(_l("This edition is full."), code="full")
+            # Stored after the locks are taken, so that registrations are numbered in the order they
+            # got their seats (the waiting list follows that order).
             facts = _seat_facts_of(chosen)
             seats = {session_id: _seat(facts[session_id], override=override) for session_id in chosen}
             db.session.add(registration)
