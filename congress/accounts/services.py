@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -225,11 +226,16 @@ def revoke_api_token(token_id: int) -> ApiToken | None:
     return token
 
 
+@functools.cache
+def _token_query() -> sa.Select:
+    return sa.select(ApiToken).where(ApiToken.token_hash == sa.bindparam("token_hash"))
+
+
 def api_token_for(secret: str, scope: str) -> ApiToken | None:
     """The active token with this secret that grants ``scope`` (``read`` is granted by every scope)."""
     if not secret or len(secret) > 200:
         return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
+    token = db.session.scalar(_token_query(), {"token_hash": hash_secret(secret)})
     if token is None or token.revoked_at is not None:
         return None
     if token.scope != scope and scope != TokenScope.READ.value:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 
@@ -55,8 +56,14 @@ def current_congress(today: date | None = None) -> Congress | None:
     return public[0] if public else None
 
 
+@functools.cache
+def _by_slug_query() -> sa.Select:
+    return sa.select(Congress).where(Congress.slug == sa.bindparam("slug"))
+
+
 def congress_by_slug(slug: str) -> Congress | None:
-    return db.session.scalar(sa.select(Congress).where(Congress.slug == slug))
+    """Every public request asks this: the statement is built once."""
+    return db.session.scalar(_by_slug_query(), {"slug": slug})
 
 
 def public_congress_or_404(slug: str) -> Congress:

@@ -10,6 +10,7 @@ read inside that transaction; the waiting list is promoted in the same transacti
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -199,18 +200,30 @@ def _per_request(key: str, load: Any) -> Any:
     return cache[key]
 
 
+# Statements on the registration's hot path are built once, with bound parameters: building and
+# keying a statement costs as much as running it on SQLite.
+@functools.cache
+def _sectors_query() -> sa.Select:
+    return sa.select(Sector).where(Sector.congress_id == sa.bindparam("congress_id")).order_by(
+        Sector.position, Sector.id)
+
+
+@functools.cache
+def _questions_query() -> sa.Select:
+    return sa.select(Question).where(Question.congress_id == sa.bindparam("congress_id")).order_by(
+        Question.position, Question.id)
+
+
 def sectors(congress: Congress) -> list[Sector]:
     congress_id = congress.id
-    return _per_request(f"sectors-{congress_id}", lambda: list(db.session.scalars(
-        sa.select(Sector).where(Sector.congress_id == congress_id).order_by(Sector.position, Sector.id)
-    )))
+    return _per_request(f"sectors-{congress_id}", lambda: list(
+        db.session.scalars(_sectors_query(), {"congress_id": congress_id})))
 
 
 def questions(congress: Congress) -> list[Question]:
     congress_id = congress.id
-    return _per_request(f"questions-{congress_id}", lambda: list(db.session.scalars(
-        sa.select(Question).where(Question.congress_id == congress_id).order_by(Question.position, Question.id)
-    )))
+    return _per_request(f"questions-{congress_id}", lambda: list(
+        db.session.scalars(_questions_query(), {"congress_id": congress_id})))
 
 
 def signup_sessions(congress: Congress) -> list[ProgrammeSession]:
@@ -370,18 +383,22 @@ def validate_data(congress: Congress, data: RegistrationData) -> dict[str, list[
     return errors
 
 
+@functools.cache
+def _choosable_query() -> sa.Select:
+    return sa.select(ProgrammeSession.id, ProgrammeSession.signup_round_id).where(
+        ProgrammeSession.id.in_(sa.bindparam("ids", expanding=True)),
+        ProgrammeSession.congress_id == sa.bindparam("congress_id"),
+        ProgrammeSession.is_cancelled.is_(False),
+        sa.or_(ProgrammeSession.signup_round_id.is_not(None), ProgrammeSession.signup_required.is_(True)),
+    )
+
+
 def _choose_sessions(congress: Congress, session_ids: Sequence[int]) -> list[int]:
     """The chosen session ids, checked: of this edition, open for sign-up, one per round."""
     ids = list(dict.fromkeys(int(i) for i in session_ids))
     if not ids:
         return []
-    rows = dict(db.session.execute(
-        sa.select(ProgrammeSession.id, ProgrammeSession.signup_round_id).where(
-            ProgrammeSession.id.in_(ids),
-            ProgrammeSession.congress_id == congress.id,
-            ProgrammeSession.is_cancelled.is_(False),
-            sa.or_(ProgrammeSession.signup_round_id.is_not(None), ProgrammeSession.signup_required.is_(True)),
-        )).all())
+    rows = dict(db.session.execute(_choosable_query(), {"ids": ids, "congress_id": congress.id}).all())
     if any(sid not in rows for sid in ids):
         raise RegistrationError(_l("This session cannot be chosen."), field="sessions")
     rounds = [rows[sid] for sid in ids if rows[sid] is not None]
@@ -423,14 +440,9 @@ def _enrolled_now(session_id: int) -> int:
 SeatFacts = tuple[int | None, int | None, int, int, int]
 
 
-def _seat_facts_of(session_ids: Iterable[int]) -> dict[int, SeatFacts]:
-    """(round id, effective capacity, enrolled, waiting, last waiting position) per session, in one
-    query. Read inside the transaction that holds the sessions' locks."""
+@functools.cache
+def _seat_facts_query() -> sa.Select:
     from congress.core.models import Room
-
-    ids = list(session_ids)
-    if not ids:
-        return {}
 
     def count(status: str):  # noqa: ANN202
         return (sa.select(sa.func.count()).select_from(Enrolment)
@@ -438,12 +450,20 @@ def _seat_facts_of(session_ids: Iterable[int]) -> dict[int, SeatFacts]:
 
     last = (sa.select(sa.func.coalesce(sa.func.max(Enrolment.position), 0))
             .where(Enrolment.session_id == ProgrammeSession.id).scalar_subquery())
-    rows = db.session.execute(
-        sa.select(ProgrammeSession.id, ProgrammeSession.signup_round_id,
-                  sa.func.coalesce(ProgrammeSession.capacity, Room.capacity),
-                  count(EnrolmentStatus.ENROLLED.value), count(EnrolmentStatus.WAITLISTED.value), last)
-        .outerjoin(Room, ProgrammeSession.room_id == Room.id).where(ProgrammeSession.id.in_(ids))
-    )
+    return (sa.select(ProgrammeSession.id, ProgrammeSession.signup_round_id,
+                      sa.func.coalesce(ProgrammeSession.capacity, Room.capacity),
+                      count(EnrolmentStatus.ENROLLED.value), count(EnrolmentStatus.WAITLISTED.value), last)
+            .outerjoin(Room, ProgrammeSession.room_id == Room.id)
+            .where(ProgrammeSession.id.in_(sa.bindparam("ids", expanding=True))))
+
+
+def _seat_facts_of(session_ids: Iterable[int]) -> dict[int, SeatFacts]:
+    """(round id, effective capacity, enrolled, waiting, last waiting position) per session, in one
+    query. Read inside the transaction that holds the sessions' locks."""
+    ids = list(session_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(_seat_facts_query(), {"ids": ids})
     return {row[0]: (row[1], row[2], row[3], row[4], row[5]) for row in rows}
 
 
@@ -670,9 +690,14 @@ def register(
         return RegistrationResult(existing, False, manage_secret(existing))
 
 
+@functools.cache
+def _by_email_query() -> sa.Select:
+    return sa.select(Registration).where(Registration.congress_id == sa.bindparam("congress_id"),
+                                         Registration.email_key == sa.bindparam("email_key"))
+
+
 def _registration_by_email(congress_id: int, email_key: str) -> Registration | None:
-    return db.session.scalar(sa.select(Registration).where(Registration.congress_id == congress_id,
-                                                           Registration.email_key == email_key))
+    return db.session.scalar(_by_email_query(), {"congress_id": congress_id, "email_key": email_key})
 
 
 def _registration_mail_context(argument: str) -> dict[str, Any] | None:

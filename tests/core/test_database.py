@@ -15,14 +15,23 @@ pytestmark = pytest.mark.skipif((os.environ.get("TEST_DATABASE_URL") or "").star
                                 reason="the writers' queue is SQLite's")
 
 
-def test_a_second_writer_waits_for_the_first_instead_of_failing(tmp_path):
+def test_a_second_writer_waits_for_the_first_instead_of_failing(app, tmp_path):
+    try:
+        _second_writer_waits(tmp_path, app.config)
+    finally:
+        from congress import jobs
+
+        jobs.init_app(app)  # the session's app configures the task queue again
+
+
+def _second_writer_waits(tmp_path, config) -> None:  # noqa: ANN001
     from congress import create_app
     from congress.extensions import db
 
     # A busy timeout far shorter than the first writer's transaction: without the queue, the second
     # writer's BEGIN IMMEDIATE gives up with "database is locked".
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'queue.db'}", "TESTING": True,
-                      "SQLITE_BUSY_TIMEOUT_MS": 20, "HUEY_SQLITE_PATH": str(tmp_path / "huey.db")})
+    app = create_app({**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'queue.db'}",
+                      "SQLITE_BUSY_TIMEOUT_MS": 20})
     with app.app_context():
         db.session.execute(sa.text("CREATE TABLE writes (who TEXT, at REAL)"))
         db.session.commit()
