@@ -210,7 +210,9 @@ def run() -> list[dict]:
     quick = os.environ.get("BENCH_QUICK") == "1"
     count = int(os.environ.get("BENCH_RUSH_COUNT", "200" if quick else "2000"))
     concurrency = int(os.environ.get("BENCH_RUSH_CLIENTS", "50"))
-    workers = int(os.environ.get("BENCH_RUSH_WORKERS", "4"))
+    # As many sync workers as cores: a registration is CPU work (the database is local), and on this
+    # 2-core machine four workers spend a third more CPU per registration on switching between them.
+    workers = int(os.environ.get("BENCH_RUSH_WORKERS", str(max(2, os.cpu_count() or 2))))
     rows = on_both_databases("registration_rush", lambda label, url, workdir: run_one(
         label, url, workdir, count=count, concurrency=concurrency, workers=workers))
     for row in rows:
