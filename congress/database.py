@@ -153,13 +153,11 @@ def lock_for_update(stmt: Any) -> Any:
     return stmt.with_for_update()
 
 
-def insert_unless_exists(model: Any, values: dict[str, Any], *, index_elements: list[str],
-                         index_where: Any = None) -> Any:
-    """``INSERT … ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL: the unique index decides in one
-    statement, without an exception to catch and a rolled-back transaction to redo."""
+def insert_unless_exists(model: Any, *, index_elements: list[str], index_where: Any = None) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL, values bound when executed: the
+    unique index decides in one statement, without an exception to catch and a transaction to redo."""
     if db.engine.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    return insert(model.__table__).values(**values).on_conflict_do_nothing(
-        index_elements=index_elements, index_where=index_where)
+    return insert(model.__table__).on_conflict_do_nothing(index_elements=index_elements, index_where=index_where)

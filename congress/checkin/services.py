@@ -4,6 +4,7 @@ scans (the earliest wins), undo with an audit trail, and the bundle stations kee
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -99,19 +100,36 @@ def _clamp_time(scanned_at: datetime | None, now: datetime) -> datetime:
     return min(max(scanned_at, now - MAX_PAST), now + MAX_FUTURE)
 
 
-def _holder(verified: tokens.BadgeCode, nonce: str | None) -> sa.Row | None:
-    """The registration a verified code names, its issued code's state and what this nonce was
-    answered before (a retried upload): one query per scan."""
-    earlier = sa.select(ScanEvent.response).where(ScanEvent.nonce == nonce).scalar_subquery()
-    return db.session.execute(
+@functools.cache
+def _holder_query(with_nonce: bool) -> sa.Select:
+    # Built once (a scan's statements cost as much to build as to run); parameters are bound per scan.
+    earlier = sa.select(ScanEvent.response).where(ScanEvent.nonce == sa.bindparam("scan_nonce")).scalar_subquery()
+    return (
         sa.select(Registration.id, Registration.congress_id, Registration.name, Registration.organisation,
                   Registration.accessibility, Registration.dietary, Registration.status,
                   IssuedCode.id.label("issued_id"), IssuedCode.revoked_at,
-                  (earlier if nonce is not None else sa.null()).label("earlier"))
+                  (earlier if with_nonce else sa.null()).label("earlier"))
         .outerjoin(IssuedCode, sa.and_(IssuedCode.registration_id == Registration.id,
-                                       IssuedCode.nonce == verified.nonce_hex))
-        .where(Registration.id == verified.registration_id)
-    ).first()
+                                       IssuedCode.nonce == sa.bindparam("code_nonce")))
+        .where(Registration.id == sa.bindparam("registration_id"))
+    )
+
+
+def _holder(verified: tokens.BadgeCode, nonce: str | None) -> sa.Row | None:
+    """The registration a verified code names, its issued code's state and what this nonce was
+    answered before (a retried upload): one query per scan."""
+    params = {"registration_id": verified.registration_id, "code_nonce": verified.nonce_hex}
+    if nonce is not None:
+        params["scan_nonce"] = nonce
+    return db.session.execute(_holder_query(nonce is not None), params).first()
+
+
+@functools.cache
+def _new_checkin(dialect: str) -> Any:
+    # The partial unique index (one active check-in per registration and list) decides: on a
+    # conflict nothing is inserted and nothing raises, on SQLite and on PostgreSQL alike.
+    return insert_unless_exists(CheckIn, index_elements=["registration_id", "list_key"],
+                                index_where=CheckIn.undone_at.is_(None)).returning(CheckIn.id)
 
 
 def scan(request: Scan) -> dict[str, Any]:
@@ -198,16 +216,12 @@ def _check_in_locked(request: Scan, nonce: str | None, congress_id: int, holder:
     station_id = station.id if station is not None else None
     station_name = station.name if station is not None else request.station_label[:120]
     admitted = session is not None and request.admit
-    # The partial unique index (one active check-in per registration and list) decides: on a
-    # conflict nothing is inserted and nothing raises, on SQLite and on PostgreSQL alike.
-    new_id = db.session.execute(insert_unless_exists(
-        CheckIn,
-        {"congress_id": congress_id, "registration_id": holder.id, "list_key": key,
-         "session_id": session.id if session is not None else None, "station_id": station_id,
-         "station_name": station_name, "scanned_at": scanned_at, "offline": request.offline,
-         "by_user_id": request.user_id, "admitted_without_enrolment": admitted},
-        index_elements=["registration_id", "list_key"], index_where=CheckIn.undone_at.is_(None),
-    ).returning(CheckIn.id)).scalar()
+    new_id = db.session.execute(_new_checkin(db.engine.dialect.name), {
+        "congress_id": congress_id, "registration_id": holder.id, "list_key": key,
+        "session_id": session.id if session is not None else None, "station_id": station_id,
+        "station_name": station_name, "scanned_at": scanned_at, "offline": request.offline,
+        "by_user_id": request.user_id, "admitted_without_enrolment": admitted, "received_at": utcnow(),
+    }).scalar()
     if new_id is not None:
         if admitted:
             # Letting someone in who is not enrolled is a staff decision: it goes in the audit log.
@@ -230,21 +244,25 @@ def _check_in_locked(request: Scan, nonce: str | None, congress_id: int, holder:
     return _log(request, nonce, congress_id, scanned_at, holder, answer, commit=False)
 
 
+_SCAN_EVENT = sa.insert(ScanEvent.__table__)
+
+
 def _log(request: Scan, nonce: str | None, congress_id: int | None, scanned_at: datetime,
          holder: sa.Row | None, answer: dict[str, Any], *, commit: bool = True) -> dict[str, Any]:
     """Every scan goes in the scan log with what it was answered; inside the check-in's transaction,
     or in its own."""
-    event = sa.insert(ScanEvent).values(
-        congress_id=congress_id, nonce=nonce, station_id=request.station.id if request.station is not None else None,
-        list_key=str(request.list or VENUE)[:32], registration_id=holder.id if holder is not None else None,
-        result=answer["result"], response=answer, scanned_at=scanned_at,
-    )
+    event = {
+        "congress_id": congress_id, "nonce": nonce,
+        "station_id": request.station.id if request.station is not None else None,
+        "list_key": str(request.list or VENUE)[:32], "registration_id": holder.id if holder is not None else None,
+        "result": answer["result"], "response": answer, "scanned_at": scanned_at, "received_at": utcnow(),
+    }
     if not commit:
-        db.session.execute(event)
+        db.session.execute(_SCAN_EVENT, event)
         return answer
     try:
         with write_transaction():
-            db.session.execute(event)
+            db.session.execute(_SCAN_EVENT, event)
     except IntegrityError:
         # The same nonce arrived twice at the same moment: answer what the first one got.
         return _earlier_answer(nonce) or answer
