@@ -126,7 +126,12 @@ def write_transaction(*, keep_loaded: bool = False) -> Iterator[None]:
     session = db.session()
     if session.in_transaction():
         # A write transaction must begin with its lock; what the caller had pending commits first.
-        if keep_loaded and not (session.new or session.dirty or session.deleted):
+        unchanged = not (session.new or session.dirty or session.deleted)
+        if keep_loaded and unchanged and db.engine.dialect.name == "postgresql":
+            # Row locks (FOR UPDATE) guard the counts there, and each statement reads what is
+            # committed: the caller's reads can go on in the same transaction.
+            pass
+        elif keep_loaded and unchanged:
             expire, session.expire_on_commit = session.expire_on_commit, False
             try:
                 session.commit()

@@ -11,7 +11,6 @@ from flask import abort, g, jsonify
 from congress.accounts.access import bearer_secret
 from congress.accounts.models import TokenScope
 from congress.accounts.services import api_token_for
-from congress.database import utcnow
 
 
 def checkin_auth(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -33,8 +32,7 @@ def checkin_auth(view: Callable[..., Any]) -> Callable[..., Any]:
                 response = jsonify({"error": {"code": 401, "title": "station_revoked",
                                               "message": "This station has been revoked or has expired."}})
                 return response, 401
-            station.last_seen_at = utcnow()
-            g.station = station
+            g.station = station  # its last_seen_at is written with what it came for
             return view(*args, **kwargs)
         token = api_token_for(secret, TokenScope.CHECKIN.value)
         if token is None:

@@ -173,7 +173,7 @@ def scan(request: Scan) -> dict[str, Any]:
         result = _answer(Result.NOT_ENROLLED, holder, seats_left=_seats_left(session))
         return _log(request, nonce, congress_id, scanned_at, holder, result)
     try:
-        with write_transaction():
+        with write_transaction(keep_loaded=True):
             return _check_in_locked(request, nonce, congress_id, holder, key, session, scanned_at)
     except IntegrityError:
         # The same nonce, sent twice at the same moment, committed first elsewhere.
@@ -245,6 +245,14 @@ def _check_in_locked(request: Scan, nonce: str | None, congress_id: int, holder:
 
 
 _SCAN_EVENT = sa.insert(ScanEvent.__table__)
+_STATION_SEEN = sa.update(Station.__table__).where(Station.__table__.c.id == sa.bindparam("station"))
+
+
+def _store_scan(request: Scan, event: dict[str, Any]) -> None:
+    """The scan event, and when the station was last heard of, in the scan's own transaction."""
+    db.session.execute(_SCAN_EVENT, event)
+    if request.station is not None:
+        db.session.execute(_STATION_SEEN, {"station": request.station.id, "last_seen_at": event["received_at"]})
 
 
 def _log(request: Scan, nonce: str | None, congress_id: int | None, scanned_at: datetime,
@@ -258,11 +266,11 @@ def _log(request: Scan, nonce: str | None, congress_id: int | None, scanned_at: 
         "result": answer["result"], "response": answer, "scanned_at": scanned_at, "received_at": utcnow(),
     }
     if not commit:
-        db.session.execute(_SCAN_EVENT, event)
+        _store_scan(request, event)
         return answer
     try:
-        with write_transaction():
-            db.session.execute(_SCAN_EVENT, event)
+        with write_transaction(keep_loaded=True):
+            _store_scan(request, event)
     except IntegrityError:
         # The same nonce arrived twice at the same moment: answer what the first one got.
         return _earlier_answer(nonce) or answer

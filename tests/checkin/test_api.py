@@ -3,10 +3,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from congress.accounts.services import create_api_token
 from congress.checkin import services
+from congress.checkin.models import Station
 from congress.database import utcnow
+from congress.extensions import db
 from tests.checkin.factories import checkin_edition
 
 
@@ -36,6 +39,10 @@ def test_post_checkin_with_station_token(client, edition):
     headers = {"Authorization": f"Bearer {secret}"}
     assert client.get("/api/v1/stations/me", headers=headers).get_json()["list"] == f"session:{sessions[0].id}"
     assert client.post("/api/v1/checkins", json={"code": codes[0]}, headers=headers).get_json()["result"] == "ok"
+    assert client.post("/api/v1/checkins", json={"code": "garbage"}, headers=headers).get_json()["result"] == "invalid"
+    db.session.rollback()
+    station = db.session.scalar(sa.select(Station).where(Station.name == "Zaal Utrecht"))
+    assert station.last_seen_at is not None and utcnow() - station.last_seen_at < timedelta(minutes=1)
 
 
 @pytest.mark.parametrize("body", [{"code": "x" * 10_000}, {"code": ""}, {"code": 5}, {"code": None},
