@@ -420,13 +420,17 @@ def _lock_congress(congress_id: int) -> None:
         db.session.execute(lock_for_update(sa.select(Congress.id).where(Congress.id == congress_id)))
 
 
+@functools.cache
+def _lock_sessions_query() -> sa.Select:
+    # PostgreSQL only. In id order, so that two registrations locking the same sessions never deadlock.
+    return sa.select(ProgrammeSession.id).where(ProgrammeSession.id.in_(sa.bindparam("ids", expanding=True))).order_by(
+        ProgrammeSession.id).with_for_update()
+
+
 def _lock_sessions(session_ids: Iterable[int]) -> None:
     ids = sorted(set(session_ids))
     if ids and _row_locks():
-        db.session.execute(
-            lock_for_update(sa.select(ProgrammeSession.id).where(ProgrammeSession.id.in_(ids)).order_by(
-                ProgrammeSession.id))
-        ).all()
+        db.session.execute(_lock_sessions_query(), {"ids": ids}).all()
 
 
 def _enrolled_now(session_id: int) -> int:
@@ -661,11 +665,11 @@ def register(
             db.session.flush()
             if seats:
                 # One statement for every choice (a rush spends its time here, under the lock).
-                db.session.execute(sa.insert(Enrolment), [
+                db.session.execute(sa.insert(Enrolment.__table__).values([
                     {"registration_id": registration.id, "session_id": session_id, "round_id": seat.round_id,
                      "status": seat.status, "position": seat.position, "over_capacity": seat.over_capacity,
                      "created_at": now}
-                    for session_id, seat in seats.items()])
+                    for session_id, seat in seats.items()]))
             for session_id, seat in seats.items():
                 if seat.over_capacity:
                     record("registration.enrolment_override", registration, session_id=session_id)
