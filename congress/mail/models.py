@@ -37,7 +37,7 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Composed by the worker, not by the request that queued it: {"kind", "argument", "base_url"}.
-    # Subject and bodies stay empty until then (see mail.services.compose_later).
+    # Subject and bodies stay empty until then (see mail.services.queue_mail_later).
     compose_later: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     attachments: Mapped[list[OutboxAttachment]] = relationship(

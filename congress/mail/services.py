@@ -60,25 +60,16 @@ def queue_mail(
     locale: str = "nl",
     congress_id: int | None = None,
     attachments: list[tuple[str, str, bytes] | RenderedLater] | None = None,
-    compose_later: RenderedLater | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.{subject.txt,txt,html}`` and add it to the outbox.
 
     ``attachments`` are ``(filename, content type, bytes)``, e.g. an e-ticket PDF.
-    ``compose_later``: leave rendering to the worker, which asks the registered context builder of
-    that kind (hot paths such as registering, where rendering would hold the write lock longer).
 
     The message joins the caller's transaction; it is handed to the worker only after that
     transaction commits, so a rolled-back change never sends mail.
     """
-    later = None
-    if compose_later is not None:
-        subject = body_text = body_html = ""
-        later = {"kind": compose_later.kind, "argument": compose_later.argument,
-                 "base_url": request.host_url if has_request_context() else None}
-    else:
-        subject, body_text, body_html = _render(template, locale, context)
+    subject, body_text, body_html = _render(template, locale, context)
     message = OutboxMessage(
         to_address=to,
         template=template,
@@ -89,12 +80,36 @@ def queue_mail(
         congress_id=congress_id,
         status=MailStatus.QUEUED.value,
         next_attempt_at=utcnow(),
-        compose_later=later,
         attachments=[_attachment(a) for a in attachments or ()],
     )
     db.session.add(message)
     db.session.info.setdefault(_PENDING_KEY, []).append(message)
     return message
+
+
+_INSERT_MESSAGE = sa.insert(OutboxMessage.__table__).returning(OutboxMessage.__table__.c.id)
+_INSERT_ATTACHMENT = sa.insert(OutboxAttachment.__table__)
+
+
+def queue_mail_later(to: str, template: str, compose: RenderedLater, *, locale: str = "nl",
+                     congress_id: int | None = None, attachments: list[RenderedLater] | None = None) -> int:
+    """Like :func:`queue_mail`, but the worker composes the message: it asks the context builder
+    registered for ``compose.kind`` (see :func:`register_context_builder`) and renders the
+    templates with links on the base URL of this request. For busy paths such as registering,
+    where rendering would hold the write lock longer; plain inserts, returns the message's id."""
+    now = utcnow()
+    message_id = db.session.execute(_INSERT_MESSAGE, {
+        "to_address": to, "template": template, "locale": locale, "subject": "", "body_text": "",
+        "body_html": "", "congress_id": congress_id, "status": MailStatus.QUEUED.value, "attempts": 0,
+        "last_error": "", "created_at": now, "next_attempt_at": now,
+        "compose_later": {"kind": compose.kind, "argument": compose.argument,
+                          "base_url": request.host_url if has_request_context() else None},
+    }).scalar_one()
+    for item in attachments or ():
+        db.session.execute(_INSERT_ATTACHMENT, {"message_id": message_id, "filename": "", "content_type": "",
+                                                "data": None, "source": f"{item.kind}:{item.argument}"})
+    db.session.info.setdefault(_PENDING_KEY, []).append(message_id)
+    return message_id
 
 
 def _render(template: str, locale: str, context: dict[str, Any]) -> tuple[str, str, str]:
@@ -151,7 +166,7 @@ def _enqueue_committed_mail(session: OrmSession) -> None:
     from congress.mail.tasks import deliver_mail
 
     for message in pending:
-        identity = sa.inspect(message).identity
+        identity = (message,) if isinstance(message, int) else sa.inspect(message).identity
         if identity:
             deliver_mail(identity[0])
 

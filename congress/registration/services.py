@@ -31,7 +31,7 @@ from congress.audit.services import record
 from congress.core.models import Congress
 from congress.database import lock_for_update, utcnow, write_transaction
 from congress.extensions import db
-from congress.mail.services import RenderedLater, queue_mail, register_context_builder
+from congress.mail.services import RenderedLater, queue_mail, queue_mail_later, register_context_builder
 from congress.programme.models import ProgrammeSession, SignupRound
 from congress.registration.models import (
     BadgeRole,
@@ -680,10 +680,9 @@ def register(
                 (session_id, seat.status, seat.rank or None) for session_id, seat in seats.items()])
             if notify:
                 # Composed by the worker (see _registration_mail_context), not under the lock.
-                queue_mail(registration.email, "registration/confirmed" if confirmed else "registration/confirm",
-                           locale=registration.locale, congress_id=congress_id,
-                           compose_later=RenderedLater("registration", str(registration.id)),
-                           attachments=e_ticket(registration) if confirmed else None)
+                queue_mail_later(registration.email, "registration/confirmed" if confirmed else "registration/confirm",
+                                 RenderedLater("registration", str(registration.id)), locale=registration.locale,
+                                 congress_id=congress_id, attachments=e_ticket(registration) if confirmed else None)
         return result
     except IntegrityError:
         # The same address registered at the same moment in another transaction: that one stands.

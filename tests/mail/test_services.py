@@ -153,16 +153,18 @@ def test_mail_composed_by_the_worker_with_the_requests_links(app, mailbox):
     services.register_context_builder("test-reset", build)
     try:
         with app.test_request_context("/", base_url="https://congres.example.nl/"):
-            message = services.queue_mail("a@example.org", "password_reset", locale="en",
-                                          compose_later=services.RenderedLater("test-reset", "7"))
-            gone = services.queue_mail("b@example.org", "password_reset",
-                                       compose_later=services.RenderedLater("test-reset", "gone"))
-            assert built == [] and message.subject == ""  # the request renders nothing
+            message_id = services.queue_mail_later("a@example.org", "password_reset",
+                                                   services.RenderedLater("test-reset", "7"), locale="en")
+            gone_id = services.queue_mail_later("b@example.org", "password_reset",
+                                                services.RenderedLater("test-reset", "gone"))
+            assert built == []  # the request renders nothing
+            assert db.session.get(OutboxMessage, message_id).subject == ""
             db.session.commit()
         assert sorted(built) == ["7", "gone"]
         assert [m["To"] for m in mailbox] == ["a@example.org"]
         assert mailbox[0]["Subject"] == "Choose a new password"
         assert "https://congres.example.nl/" in mailbox[0].get_body(preferencelist=("plain",)).get_content()
+        message, gone = db.session.get(OutboxMessage, message_id), db.session.get(OutboxMessage, gone_id)
         db.session.refresh(message)
         db.session.refresh(gone)
         assert message.status == MailStatus.SENT.value and message.subject == "Choose a new password"
