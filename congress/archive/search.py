@@ -127,7 +127,19 @@ class Engine:
     def id_condition(self, column: Any, ids: list[int]) -> Any:
         return column.in_(ids)
 
+    # True when scoring the matches costs little more than finding them: the first query then
+    # returns the scores too, and the page is ranked from them (see :meth:`scored`).
+    scores_at_once = False
+
     def index(self, rows: Sequence[dict[str, Any]]) -> None:
+        raise NotImplementedError
+
+    def fetch_matches(self, query: ParsedQuery, ranked: bool, limit: int) -> dict[int, float]:
+        """Up to ``limit`` matches, item id to score (0 when not ``ranked``)."""
+        found = self.matches(query, ranked=ranked)
+        return dict(db.session.execute(sa.select(found.c.item_id, found.c.score).limit(limit)).all())
+
+    def scored(self, scores: dict[int, float]) -> sa.Subquery:
         raise NotImplementedError
 
     def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
@@ -176,6 +188,28 @@ class SqliteEngine(Engine):
 class PostgresEngine(Engine):
     name = "postgresql"
     max_ids = 200_000
+    scores_at_once = True
+
+    def fetch_matches(self, query: ParsedQuery, ranked: bool, limit: int) -> dict[int, float]:
+        # The planner prices a bitmap scan of the GIN index at random_page_cost (4: a disk seek) a
+        # heap page and the test of each row's document as almost free, so for a word in a quarter
+        # of the items it reads the whole table instead (3-4 times slower here). The index and
+        # table are read from memory: price that for this one query, then restore the setting.
+        previous = db.session.scalar(sa.text("SELECT current_setting('random_page_cost')"))
+        db.session.execute(sa.text("SELECT set_config('random_page_cost', '1.1', true)"))
+        try:
+            return super().fetch_matches(query, ranked, limit)
+        finally:
+            db.session.execute(sa.text("SELECT set_config('random_page_cost', :v, true)"), {"v": previous})
+
+    def scored(self, scores: dict[int, float]) -> sa.Subquery:
+        # (item_id, score) pairs from two arrays: PostgreSQL unnests them side by side.
+        return sa.select(
+            sa.func.unnest(sa.bindparam("scored_ids", list(scores), type_=postgresql.ARRAY(sa.Integer)))
+            .label("item_id"),
+            sa.func.unnest(sa.bindparam("scored", list(scores.values()), type_=postgresql.ARRAY(sa.Float)))
+            .label("score"),
+        ).subquery("scored")
 
     def id_condition(self, column: Any, ids: list[int]) -> Any:
         # One array parameter, however many ids: = ANY(%(ids)s).
@@ -426,12 +460,15 @@ def search(
     if not query.empty:
         fts = engine()
         plain = fts.matches(query, ranked=False)
-        found_ids = list(db.session.scalars(sa.select(plain.c.item_id).limit(fts.max_ids + 1)))
+        found = fts.fetch_matches(query, ranked and fts.scores_at_once, fts.max_ids + 1)
+        found_ids = list(found)
         if not found_ids:
             return SearchResult(hits=[], total=0, page=page, per_page=per_page,
                                 facets={name: [] for name in FACETS} if facets else {}, query=query)
         if len(found_ids) <= SMALL_MATCH:
-            if ranked:
+            if ranked and fts.scores_at_once:
+                scores = found
+            elif ranked:
                 candidates = fts.matches(query, ranked=True)
                 scores = dict(db.session.execute(sa.select(candidates.c.item_id, candidates.c.score)).all())
             else:
@@ -439,10 +476,12 @@ def search(
         elif len(found_ids) <= fts.max_ids:
             # The ids of the matches drive the following queries (the match runs once).
             match = fts.id_condition(F.item_id, found_ids)
+            if ranked and fts.scores_at_once:
+                ranked_matches = fts.scored(found)
         else:
             # Very many matches: each query joins the facet rows to the engine's matches.
             source = plain.join(facet_rows, F.item_id == plain.c.item_id)
-        if scores is None and ranked:
+        if scores is None and ranked and ranked_matches is None:
             ranked_matches = fts.matches(query, ranked=True)
 
     if scores is not None:
