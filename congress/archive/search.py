@@ -4,6 +4,9 @@ full-text search (the `dutch` configuration, a GIN index).
 User text never reaches the engine as query syntax: :func:`parse_query` turns it into words and
 phrases, and each engine gets a query built from those (quoted FTS5 strings, or
 ``plainto_tsquery``/``phraseto_tsquery`` arguments). Any input therefore yields results or none.
+
+Filters, facet counts, totals and the date order read the narrow ``knowledge_search_facets`` table
+(kept by database triggers, migration archive_0002), never the wide item rows.
 """
 
 from __future__ import annotations
@@ -128,7 +131,7 @@ class Engine:
         return column.in_(ids)
 
     # True when scoring the matches costs little more than finding them: the first query then
-    # returns the scores too, and the page is ranked from them (see :meth:`scored`).
+    # returns the scores too, and the page is ranked from them (see :func:`_ranked_page`).
     scores_at_once = False
 
     def index(self, rows: Sequence[dict[str, Any]]) -> None:
@@ -139,8 +142,6 @@ class Engine:
         found = self.matches(query, ranked=ranked)
         return dict(db.session.execute(sa.select(found.c.item_id, found.c.score).limit(limit)).all())
 
-    def scored(self, scores: dict[int, float]) -> sa.Subquery:
-        raise NotImplementedError
 
     def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
         """(item_id, score) of matching items; a higher score is a better match. Unranked (for
@@ -202,14 +203,6 @@ class PostgresEngine(Engine):
         finally:
             db.session.execute(sa.text("SELECT set_config('random_page_cost', :v, true)"), {"v": previous})
 
-    def scored(self, scores: dict[int, float]) -> sa.Subquery:
-        # (item_id, score) pairs from two arrays: PostgreSQL unnests them side by side.
-        return sa.select(
-            sa.func.unnest(sa.bindparam("scored_ids", list(scores), type_=postgresql.ARRAY(sa.Integer)))
-            .label("item_id"),
-            sa.func.unnest(sa.bindparam("scored", list(scores.values()), type_=postgresql.ARRAY(sa.Float)))
-            .label("score"),
-        ).subquery("scored")
 
     def id_condition(self, column: Any, ids: list[int]) -> Any:
         # One array parameter, however many ids: = ANY(%(ids)s).
@@ -436,6 +429,30 @@ def _small_result(filters: SearchFilters, ids: list[int], scores: dict[int, floa
     return len(results), page_ids, ({name: _sorted(c) for name, c in counts.items()} if facets else {})
 
 
+def _ranked_page(filters: SearchFilters, scores: dict[int, float], offset: int, per_page: int) -> list[int]:
+    """The page of the best-scored matches that pass ``filters``, by score, then date, then id.
+
+    The facet rows are read for the best scores first, in growing chunks (ties at a chunk's edge
+    stay together): every item after a chunk scores strictly lower than every item in it, so once
+    enough items passed the filters, the rest cannot come before them. Exact, and for a broad
+    query only a few hundred of its thousands of matches are read."""
+    order = sorted(scores, key=scores.__getitem__, reverse=True)
+    need = offset + per_page
+    start, size = 0, max(need * 4, 200)
+    passed: list[Any] = []
+    while start < len(order) and len(passed) < need:
+        end = min(start + size, len(order))
+        while end < len(order) and scores[order[end]] == scores[order[end - 1]]:
+            end += 1
+        passed += db.session.execute(
+            sa.select(F.item_id, F.publication_date)
+            .where(engine().id_condition(F.item_id, order[start:end]), *_conditions(filters))
+        ).all()
+        start, size = end, size * 4
+    passed.sort(key=lambda r: (-scores[r[0]], -(r[1].toordinal() if r[1] else 0), -r[0]))
+    return [r[0] for r in passed[offset:offset + per_page]]
+
+
 def search(
     raw_query: str | None = "",
     filters: SearchFilters | None = None,
@@ -455,6 +472,7 @@ def search(
     offset = (page - 1) * per_page
     source: Any = facet_rows
     match: Any = None
+    scored: dict[int, float] | None = None  # the scores of many matches, when the engine gave them
     scores: dict[int, float] | None = None
     ranked_matches: sa.Subquery | None = None
     if not query.empty:
@@ -477,11 +495,11 @@ def search(
             # The ids of the matches drive the following queries (the match runs once).
             match = fts.id_condition(F.item_id, found_ids)
             if ranked and fts.scores_at_once:
-                ranked_matches = fts.scored(found)
+                scored = found
         else:
             # Very many matches: each query joins the facet rows to the engine's matches.
             source = plain.join(facet_rows, F.item_id == plain.c.item_id)
-        if scores is None and ranked and ranked_matches is None:
+        if scores is None and ranked and scored is None:
             ranked_matches = fts.matches(query, ranked=True)
 
     if scores is not None:
@@ -500,7 +518,9 @@ def search(
                 .where(*_conditions(filters, text_match=text_match, match=match))
             ) or 0
         by_date = (F.publication_date.desc().nulls_last(), F.item_id.desc())
-        if ranked_matches is not None:
+        if scored is not None:
+            stmt = None
+        elif ranked_matches is not None:
             stmt = (sa.select(F.item_id).select_from(ranked_matches.join(facet_rows,
                                                                          F.item_id == ranked_matches.c.item_id))
                     .where(*_conditions(filters, text_match=True))
@@ -508,7 +528,12 @@ def search(
         else:
             stmt = sa.select(F.item_id).select_from(source).where(
                 *_conditions(filters, text_match=text_match, match=match)).order_by(*by_date)
-        page_ids = list(db.session.scalars(stmt.limit(per_page).offset(offset))) if total else []
+        if not total:
+            page_ids = []
+        elif stmt is None:
+            page_ids = _ranked_page(filters, scored or {}, offset, per_page)
+        else:
+            page_ids = list(db.session.scalars(stmt.limit(per_page).offset(offset)))
     options = [selectinload(KnowledgeItem.files)]
     if full:
         options += [selectinload(KnowledgeItem.terms), selectinload(KnowledgeItem.congress)]

@@ -180,6 +180,11 @@ def test_the_three_query_strategies_agree(app, monkeypatch):
     monkeypatch.setattr(search.Engine, "max_ids", 0)
     monkeypatch.setattr(search.PostgresEngine, "max_ids", 0)
     assert run() == default
+    # Scores fetched with the ids, the page ranked from them in chunks (PostgreSQL's way).
+    monkeypatch.setattr(search.Engine, "max_ids", 10_000)
+    monkeypatch.setattr(search.PostgresEngine, "max_ids", 10_000)
+    monkeypatch.setattr(search.Engine, "scores_at_once", True)
+    assert run() == default
 
 
 def _facet_rows():
@@ -254,7 +259,8 @@ def test_facet_counts_equal_a_brute_force_count(app, monkeypatch):
         db.session.commit()
     items = [h.item for h in search.search("", SearchFilters(statuses=["published", "draft"]), per_page=100).hits]
     cases = [("weerbaar", SearchFilters()), ("", SearchFilters(types=["interventie"], factors=["sociale cohesie"])),
-             ("jongeren", SearchFilters(years=[2024, 2025], target_groups=["ouders"], tracks=["Netwerken", "Preventie"])),
+             ("jongeren", SearchFilters(years=[2024, 2025], target_groups=["ouders"],
+                                        tracks=["Netwerken", "Preventie"])),
              ("wijk", SearchFilters(languages=["en"], types=["rapport", "evaluatie"]))]
 
     def values(item, name):
