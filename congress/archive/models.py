@@ -36,7 +36,9 @@ if TYPE_CHECKING:
 
 # Tables the archive manages outside the ORM; Alembic's comparison leaves them alone.
 SEARCH_TABLE = "knowledge_search"
-db.metadata.info.setdefault("unmanaged_table_prefixes", set()).add(SEARCH_TABLE)
+# The search's narrow copy of each item's facets, kept by database triggers (migration archive_0002).
+FACETS_TABLE = "knowledge_search_facets"
+db.metadata.info.setdefault("unmanaged_table_prefixes", set()).update({SEARCH_TABLE, FACETS_TABLE})
 
 
 class ItemType(enum.StrEnum):

@@ -4,6 +4,9 @@ full-text search (the `dutch` configuration, a GIN index).
 User text never reaches the engine as query syntax: :func:`parse_query` turns it into words and
 phrases, and each engine gets a query built from those (quoted FTS5 strings, or
 ``plainto_tsquery``/``phraseto_tsquery`` arguments). Any input therefore yields results or none.
+
+Filters, facet counts, totals and the date order read the narrow ``knowledge_search_facets`` table
+(kept by database triggers, migration archive_0002), never the wide item rows.
 """
 
 from __future__ import annotations
@@ -17,10 +20,10 @@ from typing import Any
 import sqlalchemy as sa
 from markupsafe import Markup
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import selectinload
 
 from congress.archive import text as textmod
-from congress.archive.models import ItemStatus, KnowledgeItem, KnowledgeTerm, TermKind
+from congress.archive.models import FACETS_TABLE, ItemStatus, KnowledgeItem, KnowledgeTerm
 from congress.extensions import db
 
 MAX_QUERY_CHARS = 500
@@ -124,11 +127,21 @@ class Engine:
     # Up to this many matches, their ids are handed to the following queries.
     max_ids = SMALL_MATCH
 
-    def id_condition(self, ids: list[int]) -> Any:
-        return KnowledgeItem.id.in_(ids)
+    def id_condition(self, column: Any, ids: list[int]) -> Any:
+        return column.in_(ids)
+
+    # True when scoring the matches costs little more than finding them: the first query then
+    # returns the scores too, and the page is ranked from them (see :func:`_ranked_page`).
+    scores_at_once = False
 
     def index(self, rows: Sequence[dict[str, Any]]) -> None:
         raise NotImplementedError
+
+    def fetch_matches(self, query: ParsedQuery, ranked: bool, limit: int) -> dict[int, float]:
+        """Up to ``limit`` matches, item id to score (0 when not ``ranked``)."""
+        found = self.matches(query, ranked=ranked)
+        return dict(db.session.execute(sa.select(found.c.item_id, found.c.score).limit(limit)).all())
+
 
     def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
         """(item_id, score) of matching items; a higher score is a better match. Unranked (for
@@ -176,10 +189,24 @@ class SqliteEngine(Engine):
 class PostgresEngine(Engine):
     name = "postgresql"
     max_ids = 200_000
+    scores_at_once = True
 
-    def id_condition(self, ids: list[int]) -> Any:
+    def fetch_matches(self, query: ParsedQuery, ranked: bool, limit: int) -> dict[int, float]:
+        # The planner prices a bitmap scan of the GIN index at random_page_cost (4: a disk seek) a
+        # heap page and the test of each row's document as almost free, so for a word in a quarter
+        # of the items it reads the whole table instead (3-4 times slower here). The index and
+        # table are read from memory: price that for this one query, then restore the setting.
+        previous = db.session.scalar(sa.text("SELECT current_setting('random_page_cost')"))
+        db.session.execute(sa.text("SELECT set_config('random_page_cost', '1.1', true)"))
+        try:
+            return super().fetch_matches(query, ranked, limit)
+        finally:
+            db.session.execute(sa.text("SELECT set_config('random_page_cost', :v, true)"), {"v": previous})
+
+
+    def id_condition(self, column: Any, ids: list[int]) -> Any:
         # One array parameter, however many ids: = ANY(%(ids)s).
-        return KnowledgeItem.id == sa.any_(sa.bindparam("match_ids", ids, type_=postgresql.ARRAY(sa.Integer)))
+        return column == sa.any_(sa.bindparam("match_ids", ids, type_=postgresql.ARRAY(sa.Integer)))
 
     def index(self, rows: Sequence[dict[str, Any]]) -> None:
         if not rows:
@@ -255,102 +282,108 @@ def reindex_all(batch: int = 500) -> int:
 
 # ---------------------------------------------------------------- searching
 
-def _term_filter(kind: TermKind, values: Sequence[str]) -> Any:
-    # EXISTS probes the (item, kind, value) index per candidate item: cheap when a text query has
-    # already narrowed the candidates.
-    term = aliased(KnowledgeTerm)
-    return sa.exists().where(term.item_id == KnowledgeItem.id, term.kind == kind.value, term.value.in_(values))
+# The narrow facet table (migration archive_0002): one row per item with what the search filters,
+# counts and sorts on; database triggers keep it equal to knowledge_items and knowledge_terms.
+# Protective factors and target groups are held as their values joined by TERM_SEPARATOR.
+TERM_SEPARATOR = "\x1f"
+facet_rows = sa.table(
+    FACETS_TABLE,
+    sa.column("item_id", sa.Integer),
+    sa.column("status", sa.String),
+    sa.column("type", sa.String),
+    sa.column("year", sa.Integer),
+    sa.column("language", sa.String),
+    sa.column("track_name", sa.String),
+    sa.column("publication_date", sa.Date),
+    sa.column("factors", sa.String),
+    sa.column("target_groups", sa.String),
+)
+F = facet_rows.c
 
-
-def _conditions(filters: SearchFilters, skip: str | None = None) -> list[Any]:
-    conditions: list[Any] = []
-    if filters.statuses:
-        conditions.append(KnowledgeItem.status.in_(list(filters.statuses)))
-    if filters.types and skip != "type":
-        conditions.append(KnowledgeItem.type.in_(list(filters.types)))
-    if filters.tracks and skip != "track":
-        conditions.append(KnowledgeItem.track_name.in_(list(filters.tracks)))
-    if filters.years and skip != "year":
-        conditions.append(KnowledgeItem.year.in_(list(filters.years)))
-    if filters.languages and skip != "language":
-        conditions.append(KnowledgeItem.language.in_(list(filters.languages)))
-    if filters.factors and skip != "factor":
-        conditions.append(_term_filter(TermKind.FACTOR, filters.factors))
-    if filters.target_groups and skip != "target_group":
-        conditions.append(_term_filter(TermKind.TARGET_GROUP, filters.target_groups))
-    return conditions
-
-
-_FACET_COLUMNS = {
-    "type": KnowledgeItem.type,
-    "track": KnowledgeItem.track_name,
-    "year": KnowledgeItem.year,
-    "language": KnowledgeItem.language,
-}
-_FACET_TERMS = {"factor": TermKind.FACTOR, "target_group": TermKind.TARGET_GROUP}
+_FACET_COLUMNS = {"type": F.type, "track": F.track_name, "year": F.year, "language": F.language}
+_FACET_TERMS = {"factor": F.factors, "target_group": F.target_groups}
 _ACTIVE = {"type": "types", "track": "tracks", "year": "years", "language": "languages", "factor": "factors",
            "target_group": "target_groups"}
 
 
-def _matching(filters: SearchFilters, skip: str | None, match: Any) -> list[Any]:
-    if match is None:
-        return _conditions(filters, skip=skip)
-    if db.engine.dialect.name == "sqlite" and filters.statuses:
-        # SQLite has no statistics here and would walk the status index (nearly every item);
-        # "+status" disqualifies that index, so the full-text matches drive the query.
-        plain = SearchFilters(**{**filters.__dict__, "statuses": ()})
-        status = sa.literal_column("+knowledge_items.status").in_(list(filters.statuses))
-        return [status, *_conditions(plain, skip=skip), match]
-    return [*_conditions(filters, skip=skip), match]
+def _split(joined: str | None) -> list[str]:
+    return [v for v in (joined or "").split(TERM_SEPARATOR) if v]
+
+
+def _has_term(column: Any, values: Sequence[str]) -> Any:
+    """The item has one of ``values`` in this multi-valued facet (exact, case-sensitive match)."""
+    find = sa.func.strpos if db.engine.dialect.name == "postgresql" else sa.func.instr
+    sep = sa.literal(TERM_SEPARATOR)
+    return sa.or_(*[find(sep + column + sep, TERM_SEPARATOR + v + TERM_SEPARATOR) > 0 for v in values])
+
+
+def _conditions(filters: SearchFilters, skip: str | None = None, *, text_match: bool = False,
+                match: Any = None) -> list[Any]:
+    conditions: list[Any] = [] if match is None else [match]
+    if filters.statuses:
+        status = F.status
+        if text_match and db.engine.dialect.name == "sqlite":
+            # SQLite has no statistics here and would walk the status index (nearly every item);
+            # "+status" disqualifies that index, so the full-text matches drive the query.
+            status = sa.literal_column(f"+{FACETS_TABLE}.status")
+        conditions.append(status.in_(list(filters.statuses)))
+    for name, column in _FACET_COLUMNS.items():
+        values = getattr(filters, _ACTIVE[name])
+        if values and skip != name:
+            conditions.append(column.in_(list(values)))
+    for name, column in _FACET_TERMS.items():
+        values = getattr(filters, _ACTIVE[name])
+        if values and skip != name:
+            conditions.append(_has_term(column, list(values)))
+    return conditions
 
 
 def _sorted(counts: dict[Any, int]) -> list[tuple[Any, int]]:
     return sorted(((v, n) for v, n in counts.items() if v not in (None, "")), key=lambda vn: (-vn[1], str(vn[0])))
 
 
-def facet_counts(filters: SearchFilters, matches: Any) -> dict[str, list[tuple[Any, int]]]:
+def facet_counts(filters: SearchFilters, source: Any, text_match: bool,
+                 match: Any = None) -> tuple[dict[str, list[tuple[Any, int]]], int]:
     """Counts per facet value over the results without that facet's own filter (so the other
-    values stay visible as alternatives). Facets without an active filter share one query:
-    one scan for the item columns and one for the terms, whatever the number of facets.
-    ``matches`` is the full-text condition on ``KnowledgeItem.id`` (or None)."""
+    values stay visible as alternatives), and the number of results. ``source`` is the facet
+    table, joined to the full-text matches when there is a text query.
+
+    Two GROUP BY queries, whatever filters are active: the item columns (type, track, year,
+    language) grouped together with only the status and term filters in SQL, and the terms
+    (protective factors and target groups, grouped by their joined values) with only the status
+    and column filters in SQL. Each group carries all its facet values, so the remaining filters
+    are applied here per group, each facet leaving out its own."""
+    wanted = {name: {str(v) for v in getattr(filters, attr)} for name, attr in _ACTIVE.items()
+              if getattr(filters, attr)}
     result: dict[str, dict[Any, int]] = {name: {} for name in FACETS}
-    active = {name for name, attr in _ACTIVE.items() if getattr(filters, attr)}
 
-    shared_columns = [name for name in _FACET_COLUMNS if name not in active]
-    if shared_columns:
-        columns = [_FACET_COLUMNS[name] for name in shared_columns]
-        stmt = sa.select(*columns, sa.func.count()).where(*_matching(filters, None, matches)).group_by(*columns)
-        for row in db.session.execute(stmt):
-            for name, value in zip(shared_columns, row[:-1], strict=True):
-                result[name][value] = result[name].get(value, 0) + row[-1]
-    for name in _FACET_COLUMNS:
-        if name in active:
-            column = _FACET_COLUMNS[name]
-            stmt = sa.select(column, sa.func.count()).where(*_matching(filters, name, matches)).group_by(column)
-            result[name] = dict(db.session.execute(stmt).all())
+    def grouped(columns: list[Any], sql_filters: SearchFilters) -> Any:
+        stmt = (sa.select(*columns, sa.func.count()).select_from(source)
+                .where(*_conditions(sql_filters, text_match=text_match, match=match)).group_by(*columns))
+        return db.session.execute(stmt)
 
-    shared_terms = [name for name in _FACET_TERMS if name not in active]
-    groups = [(shared_terms, None)] if shared_terms else []
-    groups += [([name], name) for name in _FACET_TERMS if name in active]
-    kinds = {kind.value: name for name, kind in _FACET_TERMS.items()}
-    for names, skip in groups:
-        wanted = KnowledgeTerm.kind.in_([_FACET_TERMS[n].value for n in names])
-        count = sa.select(KnowledgeTerm.kind, KnowledgeTerm.value, sa.func.count())
-        if matches is None:
-            # Everything (or a filtered listing): walk the terms, check their items.
-            ids = sa.select(KnowledgeItem.id).where(*_matching(filters, skip, None))
-            stmt = count.where(wanted, KnowledgeTerm.item_id.in_(ids))
-        else:
-            # A text query: from the matching items to their terms.
-            stmt = (
-                count.select_from(KnowledgeItem)
-                .join(KnowledgeTerm, KnowledgeTerm.item_id == KnowledgeItem.id)
-                .where(wanted, *_matching(filters, skip, matches))
-            )
-        stmt = stmt.group_by(KnowledgeTerm.kind, KnowledgeTerm.value)
-        for kind, value, count in db.session.execute(stmt):
-            result[kinds[kind]][value] = count
-    return {name: _sorted(counts) for name, counts in result.items()}
+    def add(values: dict[str, set[Any]], count: int) -> bool:
+        failing = [name for name in values if name in wanted and not {str(v) for v in values[name]} & wanted[name]]
+        if len(failing) <= 1:
+            for name in values:
+                if not failing or failing[0] == name:
+                    for value in values[name]:
+                        result[name][value] = result[name].get(value, 0) + count
+        return not failing
+
+    total = 0
+    names = list(_FACET_COLUMNS)
+    terms_only = SearchFilters(statuses=filters.statuses, factors=filters.factors,
+                               target_groups=filters.target_groups)
+    for row in grouped([_FACET_COLUMNS[name] for name in names], terms_only):
+        values = {name: set() if value is None else {value} for name, value in zip(names, row[:-1], strict=True)}
+        if add(values, row[-1]):
+            total += row[-1]
+    columns_only = SearchFilters(**{**filters.__dict__, "factors": (), "target_groups": ()})
+    names = list(_FACET_TERMS)
+    for row in grouped([_FACET_TERMS[name] for name in names], columns_only):
+        add({name: set(_split(joined)) for name, joined in zip(names, row[:-1], strict=True)}, row[-1])
+    return {name: _sorted(counts) for name, counts in result.items()}, total
 
 
 def _small_result(filters: SearchFilters, ids: list[int], scores: dict[int, float] | None, offset: int,
@@ -358,26 +391,19 @@ def _small_result(filters: SearchFilters, ids: list[int], scores: dict[int, floa
     """Total, the page's ids and the facets of a small set of matches, computed here with the same
     rules as :func:`facet_counts` (each facet ignores its own filter)."""
     rows = db.session.execute(
-        sa.select(KnowledgeItem.id, KnowledgeItem.type, KnowledgeItem.track_name, KnowledgeItem.year,
-                  KnowledgeItem.language, KnowledgeItem.publication_date)
-        .where(engine().id_condition(ids),
-               KnowledgeItem.status.in_(list(filters.statuses)) if filters.statuses else sa.true())
+        sa.select(F.item_id, F.type, F.track_name, F.year, F.language, F.publication_date, F.factors,
+                  F.target_groups)
+        .where(engine().id_condition(F.item_id, ids),
+               F.status.in_(list(filters.statuses)) if filters.statuses else sa.true())
     ).all()
-    item_terms: dict[int, dict[str, set[str]]] = {}
-    for item_id, kind, value in db.session.execute(
-        sa.select(KnowledgeTerm.item_id, KnowledgeTerm.kind, KnowledgeTerm.value)
-        .where(KnowledgeTerm.item_id.in_([r[0] for r in rows]) if rows else sa.false(),
-               KnowledgeTerm.kind.in_([k.value for k in _FACET_TERMS.values()]))
-    ):
-        item_terms.setdefault(item_id, {}).setdefault(kind, set()).add(value)
     wanted = {name: {str(v) for v in getattr(filters, attr)} for name, attr in _ACTIVE.items()}
-    column = {"type": 1, "track": 2, "year": 3, "language": 4}
+    column = {"type": 1, "track": 2, "year": 3, "language": 4, "factor": 6, "target_group": 7}
 
     def values(row: Any, name: str) -> set[str]:
-        if name in column:
-            value = row[column[name]]
-            return set() if value in (None, "") else {str(value)}
-        return item_terms.get(row[0], {}).get(_FACET_TERMS[name].value, set())
+        value = row[column[name]]
+        if name in _FACET_TERMS:
+            return set(_split(value))
+        return set() if value in (None, "") else {str(value)}
 
     def passes(row: Any, name: str) -> bool:
         return not wanted[name] or bool(values(row, name) & wanted[name])
@@ -385,8 +411,7 @@ def _small_result(filters: SearchFilters, ids: list[int], scores: dict[int, floa
     counts: dict[str, dict[Any, int]] = {name: {} for name in FACETS}
     results = []
     for row in rows:
-        ok = {name: passes(row, name) for name in FACETS}
-        failing = [name for name in FACETS if not ok[name]]
+        failing = [name for name in FACETS if not passes(row, name)]
         if not failing:
             results.append(row)
         if facets and len(failing) <= 1:
@@ -402,6 +427,30 @@ def _small_result(filters: SearchFilters, ids: list[int], scores: dict[int, floa
         results.sort(key=lambda r: (-(r[5].toordinal() if r[5] else 0), -r[0]))
     page_ids = [r[0] for r in results[offset:offset + per_page]]
     return len(results), page_ids, ({name: _sorted(c) for name, c in counts.items()} if facets else {})
+
+
+def _ranked_page(filters: SearchFilters, scores: dict[int, float], offset: int, per_page: int) -> list[int]:
+    """The page of the best-scored matches that pass ``filters``, by score, then date, then id.
+
+    The facet rows are read for the best scores first, in growing chunks (ties at a chunk's edge
+    stay together): every item after a chunk scores strictly lower than every item in it, so once
+    enough items passed the filters, the rest cannot come before them. Exact, and for a broad
+    query only a few hundred of its thousands of matches are read."""
+    order = sorted(scores, key=scores.__getitem__, reverse=True)
+    need = offset + per_page
+    start, size = 0, max(need * 4, 200)
+    passed: list[Any] = []
+    while start < len(order) and len(passed) < need:
+        end = min(start + size, len(order))
+        while end < len(order) and scores[order[end]] == scores[order[end - 1]]:
+            end += 1
+        passed += db.session.execute(
+            sa.select(F.item_id, F.publication_date)
+            .where(engine().id_condition(F.item_id, order[start:end]), *_conditions(filters))
+        ).all()
+        start, size = end, size * 4
+    passed.sort(key=lambda r: (-scores[r[0]], -(r[1].toordinal() if r[1] else 0), -r[0]))
+    return [r[0] for r in passed[offset:offset + per_page]]
 
 
 def search(
@@ -420,64 +469,80 @@ def search(
     query = parse_query(raw_query)
     page = min(max(page, 1), MAX_PAGE)
     ranked = not query.empty and sort != "date"
-    by_date = (KnowledgeItem.publication_date.desc().nulls_last(), KnowledgeItem.id.desc())
     offset = (page - 1) * per_page
+    source: Any = facet_rows
     match: Any = None
+    scored: dict[int, float] | None = None  # the scores of many matches, when the engine gave them
     scores: dict[int, float] | None = None
     ranked_matches: sa.Subquery | None = None
     if not query.empty:
         fts = engine()
         plain = fts.matches(query, ranked=False)
-        found_ids = list(db.session.scalars(sa.select(plain.c.item_id).limit(fts.max_ids + 1)))
-        if len(found_ids) <= fts.max_ids:
-            # The ids of the matches drive every following query (the match runs once).
-            match = fts.id_condition(found_ids) if found_ids else sa.false()
-            if not found_ids:
-                scores = {}
-            elif len(found_ids) <= SMALL_MATCH:
-                if ranked:
-                    candidates = fts.matches(query, ranked=True)
-                    scores = dict(db.session.execute(sa.select(candidates.c.item_id, candidates.c.score)).all())
-                else:
-                    scores = dict.fromkeys(found_ids, 0.0)
+        found = fts.fetch_matches(query, ranked and fts.scores_at_once, fts.max_ids + 1)
+        found_ids = list(found)
+        if not found_ids:
+            return SearchResult(hits=[], total=0, page=page, per_page=per_page,
+                                facets={name: [] for name in FACETS} if facets else {}, query=query)
+        if len(found_ids) <= SMALL_MATCH:
+            if ranked and fts.scores_at_once:
+                scores = found
             elif ranked:
-                ranked_matches = fts.matches(query, ranked=True)
+                candidates = fts.matches(query, ranked=True)
+                scores = dict(db.session.execute(sa.select(candidates.c.item_id, candidates.c.score)).all())
+            else:
+                scores = dict.fromkeys(found_ids, 0.0)
+        elif len(found_ids) <= fts.max_ids:
+            # The ids of the matches drive the following queries (the match runs once).
+            match = fts.id_condition(F.item_id, found_ids)
+            if ranked and fts.scores_at_once:
+                scored = found
         else:
-            # Very many matches: the engine runs the match inside each query (IN, so once per query).
-            match = KnowledgeItem.id.in_(sa.select(plain.c.item_id))
-            ranked_matches = fts.matches(query, ranked=True) if ranked else None
+            # Very many matches: each query joins the facet rows to the engine's matches.
+            source = plain.join(facet_rows, F.item_id == plain.c.item_id)
+        if scores is None and ranked and scored is None:
+            ranked_matches = fts.matches(query, ranked=True)
 
-    if scores == {}:
-        return SearchResult(hits=[], total=0, page=page, per_page=per_page,
-                            facets={name: [] for name in FACETS} if facets else {}, query=query)
-    if scores is not None and len(scores) <= SMALL_MATCH:
-        # Few matches: one read of their facet columns and terms; filter, count and rank here.
-        total, ids, facet_values = _small_result(filters, list(scores), scores if ranked else None,
-                                                 offset, per_page, facets)
+    if scores is not None:
+        # Few matches: one read of their facet rows; filter, count and rank here.
+        total, page_ids, facet_values = _small_result(filters, list(scores), scores if ranked else None,
+                                                      offset, per_page, facets)
     else:
-        facet_values = facet_counts(filters, match) if facets else {}
+        text_match = not query.empty
         total = None
-        if facets and not filters.types:
-            total = sum(n for _, n in facet_values["type"])  # every item has a type: no extra count
+        facet_values: dict[str, list[tuple[Any, int]]] = {}
+        if facets:
+            facet_values, total = facet_counts(filters, source, text_match, match)
         if total is None:
             total = db.session.scalar(
-                sa.select(sa.func.count(KnowledgeItem.id)).where(*_matching(filters, None, match))
+                sa.select(sa.func.count()).select_from(source)
+                .where(*_conditions(filters, text_match=text_match, match=match))
             ) or 0
-        stmt = sa.select(KnowledgeItem.id).where(*_matching(filters, None, match))
-        if ranked_matches is not None:
-            stmt = stmt.join(ranked_matches, ranked_matches.c.item_id == KnowledgeItem.id)
-            order: tuple[Any, ...] = (ranked_matches.c.score.desc(), *by_date)
+        by_date = (F.publication_date.desc().nulls_last(), F.item_id.desc())
+        if scored is not None:
+            stmt = None
+        elif ranked_matches is not None:
+            stmt = (sa.select(F.item_id).select_from(ranked_matches.join(facet_rows,
+                                                                         F.item_id == ranked_matches.c.item_id))
+                    .where(*_conditions(filters, text_match=True))
+                    .order_by(ranked_matches.c.score.desc(), *by_date))
         else:
-            order = by_date
-        ids = list(db.session.scalars(stmt.order_by(*order).limit(per_page).offset(offset))) if total else []
+            stmt = sa.select(F.item_id).select_from(source).where(
+                *_conditions(filters, text_match=text_match, match=match)).order_by(*by_date)
+        if not total:
+            page_ids = []
+        elif stmt is None:
+            page_ids = _ranked_page(filters, scored or {}, offset, per_page)
+        else:
+            page_ids = list(db.session.scalars(stmt.limit(per_page).offset(offset)))
     options = [selectinload(KnowledgeItem.files)]
     if full:
         options += [selectinload(KnowledgeItem.terms), selectinload(KnowledgeItem.congress)]
     loaded = {
-        i.id: i for i in db.session.scalars(sa.select(KnowledgeItem).where(KnowledgeItem.id.in_(ids)).options(*options))
-    } if ids else {}
+        i.id: i
+        for i in db.session.scalars(sa.select(KnowledgeItem).where(KnowledgeItem.id.in_(page_ids)).options(*options))
+    } if page_ids else {}
     stems = query.stems
-    hits = [Hit(loaded[i], snippet_for(loaded[i], stems)) for i in ids if i in loaded]
+    hits = [Hit(loaded[i], snippet_for(loaded[i], stems)) for i in page_ids if i in loaded]
 
     return SearchResult(hits=hits, total=total or 0, page=page, per_page=per_page, facets=facet_values, query=query)
 

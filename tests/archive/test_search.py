@@ -180,3 +180,115 @@ def test_the_three_query_strategies_agree(app, monkeypatch):
     monkeypatch.setattr(search.Engine, "max_ids", 0)
     monkeypatch.setattr(search.PostgresEngine, "max_ids", 0)
     assert run() == default
+    # Scores fetched with the ids, the page ranked from them in chunks (PostgreSQL's way).
+    monkeypatch.setattr(search.Engine, "max_ids", 10_000)
+    monkeypatch.setattr(search.PostgresEngine, "max_ids", 10_000)
+    monkeypatch.setattr(search.Engine, "scores_at_once", True)
+    assert run() == default
+
+
+def _facet_rows():
+    import sqlalchemy as sa
+
+    from congress.extensions import db
+
+    rows = db.session.execute(sa.select(search.facet_rows)).mappings().all()
+    return {r["item_id"]: (r["status"], r["type"], r["year"], r["language"], r["track_name"],
+                           r["publication_date"], sorted(search._split(r["factors"])),
+                           sorted(search._split(r["target_groups"]))) for r in rows}
+
+
+def _expected_rows():
+    import sqlalchemy as sa
+
+    from congress.archive.models import KnowledgeItem
+    from congress.extensions import db
+
+    db.session.expire_all()
+    return {i.id: (i.status, i.type, i.year, i.language, i.track_name, i.publication_date, sorted(i.factors),
+                   sorted(i.target_groups)) for i in db.session.scalars(sa.select(KnowledgeItem))}
+
+
+def test_facet_table_follows_every_change(app):
+    """The narrow facet table is kept by database triggers: whatever changes an item or its terms
+    (services, a status change that does not reindex, raw SQL, deletes) is reflected at once."""
+    import sqlalchemy as sa
+
+    from congress.archive import services
+    from congress.extensions import db
+
+    item = make_item("Een", summary="weerbaarheid", item_type="interventie", factors=["sociale cohesie"],
+                     target_groups=["ouders", "jongeren"], publication_date="2024-05-23")
+    other = make_item("Twee", summary="weerbaarheid", status="draft")
+    assert _facet_rows() == _expected_rows()
+    services.update_item(item, factors=["digitale weerbaarheid", "sociale cohesie"], target_groups=["ouders"],
+                         publication_date="2025-01-02")
+    services.set_status(item, "withdrawn", reason="Oud")
+    db.session.commit()
+    assert _facet_rows() == _expected_rows()
+    db.session.execute(sa.text("UPDATE knowledge_items SET type = 'rapport', track_name = 'Netwerken' WHERE id = :i"),
+                       {"i": other.id})
+    db.session.execute(sa.text("DELETE FROM knowledge_terms WHERE item_id = :i AND kind = 'factor'"), {"i": item.id})
+    db.session.commit()
+    assert _facet_rows() == _expected_rows()
+    assert search.search("weerbaar", SearchFilters(statuses=["draft"])).facets["type"] == [("rapport", 1)]
+    db.session.delete(item)
+    db.session.commit()
+    assert set(_facet_rows()) == {other.id}
+
+
+def test_facet_counts_equal_a_brute_force_count(app, monkeypatch):
+    """Totals and facets (each without its own filter) agree with a count over the items in Python,
+    for the small (Python) and the large (SQL) strategies and without a text query."""
+    import random
+
+    from congress.extensions import db
+
+    rng = random.Random(11)
+    words = ["weerbaarheid", "jongeren", "wijk", "ouders"]
+    factors = ["sociale cohesie", "digitale weerbaarheid", "democratisch burgerschap"]
+    groups = ["jongeren", "ouders", "Ouders"]
+    for i in range(30):
+        item = make_item(f"Item {i}", summary=" ".join(rng.sample(words, 2)),
+                         status=rng.choice(["published"] * 4 + ["draft"]),
+                         item_type=rng.choice(["interventie", "evaluatie", "rapport"]),
+                         language=rng.choice(["nl", "en"]), factors=rng.sample(factors, rng.randint(0, 2)),
+                         target_groups=rng.sample(groups, rng.randint(0, 2)),
+                         publication_date=f"202{rng.randint(3, 5)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}")
+        item.track_name = rng.choice(["", "Netwerken", "Preventie"])
+        db.session.commit()
+    items = [h.item for h in search.search("", SearchFilters(statuses=["published", "draft"]), per_page=100).hits]
+    cases = [("weerbaar", SearchFilters()), ("", SearchFilters(types=["interventie"], factors=["sociale cohesie"])),
+             ("jongeren", SearchFilters(years=[2024, 2025], target_groups=["ouders"],
+                                        tracks=["Netwerken", "Preventie"])),
+             ("wijk", SearchFilters(languages=["en"], types=["rapport", "evaluatie"]))]
+
+    def values(item, name):
+        return {"type": {item.type}, "track": {item.track_name} - {""}, "year": {item.year} - {None},
+                "language": {item.language}, "factor": set(item.factors), "target_group": set(item.target_groups)}[name]
+
+    def expected(q, f):
+        found = {h.item.id for h in search.search(q, SearchFilters(statuses=["published"]), per_page=100).hits}
+        wanted = {"type": f.types, "track": f.tracks, "year": f.years, "language": f.languages,
+                  "factor": f.factors, "target_group": f.target_groups}
+        pool = [i for i in items if i.id in found and i.status == "published"]
+
+        def passes(item, skip=None):
+            return all(not wanted[n] or values(item, n) & set(wanted[n]) or (n == "track" and "" in wanted[n]
+                       and item.track_name == "") for n in wanted if n != skip)
+        facets = {}
+        for name in search.FACETS:
+            counts = {}
+            for item in pool:
+                if passes(item, name):
+                    for v in values(item, name):
+                        counts[v] = counts.get(v, 0) + 1
+            facets[name] = sorted(counts.items(), key=lambda vn: (-vn[1], str(vn[0])))
+        return sum(1 for i in pool if passes(i)), facets
+
+    for small in (True, False):
+        if not small:
+            monkeypatch.setattr(search, "SMALL_MATCH", 0)
+        for q, f in cases:
+            result = search.search(q, f, per_page=100)
+            assert (result.total, result.facets) == expected(q, f), (q, f, small)
