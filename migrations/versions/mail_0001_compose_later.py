@@ -1,7 +1,7 @@
 """mail: messages composed by the worker
 
 Revision ID: mail_0001
-Revises: checkin_0001
+Revises: archive_0002
 Create Date: 2026-11-23 02:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'mail_0001'
-down_revision = 'checkin_0001'
+down_revision = 'archive_0002'
 branch_labels = None
 depends_on = None
 
