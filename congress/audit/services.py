@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +23,15 @@ def current_actor() -> tuple[int | None, str]:
 _INSERT = sa.insert(AuditEvent.__table__)
 
 
+@dataclass(frozen=True)
+class Ref:
+    """An object named by its type and id, for records of rows written without loading them."""
+
+    type_name: str
+    id: int
+    congress_id: int | None = None
+
+
 def record(
     action: str,
     obj: Any = None,
@@ -35,7 +45,7 @@ def record(
     actor_id, label = current_actor()
     db.session.execute(_INSERT, {
         "action": action,
-        "object_type": type(obj).__name__ if obj is not None else "",
+        "object_type": "" if obj is None else obj.type_name if isinstance(obj, Ref) else type(obj).__name__,
         "object_id": str(getattr(obj, "id", "") or "") if obj is not None else "",
         "congress_id": congress_id if congress_id is not None else getattr(obj, "congress_id", None),
         "actor_user_id": actor_id,

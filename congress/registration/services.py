@@ -27,7 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from congress.audit.services import record
+from congress.audit.services import Ref, record
 from congress.core.models import Congress
 from congress.database import lock_for_update, utcnow, write_transaction
 from congress.extensions import db
@@ -569,7 +569,7 @@ def set_session_capacity(session: ProgrammeSession, capacity: int | None) -> lis
 
 @dataclass
 class RegistrationResult:
-    registration: Registration
+    loaded: Registration | None
     created: bool
     link: str
     # What the API answers, taken inside the transaction: (session id, status, waiting rank) per choice.
@@ -577,6 +577,16 @@ class RegistrationResult:
     status: str | None = None
     id: int | None = None
     role: str | None = None
+
+    @property
+    def registration(self) -> Registration:
+        """The registration, loaded when first asked for (registering itself does not need it)."""
+        if self.loaded is None:
+            self.loaded = db.session.get(Registration, self.id)
+        return self.loaded
+
+
+_INSERT_REGISTRATION = sa.insert(Registration.__table__).returning(Registration.__table__.c.id)
 
 
 def register(
@@ -622,32 +632,20 @@ def register(
                 _l("Registration is not open yet.") if state == "not_open" else _l("Registration is closed."),
                 code=state,
             )
-    registration = Registration(
-        congress_id=congress_id,
-        name=data.name,
-        email=data.email,
-        email_key=email_key,
-        organisation=data.organisation,
-        function=data.function,
-        sector_id=data.sector_id,
-        dietary=data.dietary,
-        accessibility=data.accessibility,
-        answers=data.answers,
-        consent_privacy=data.consent_privacy,
-        consent_attendee_list=data.consent_attendee_list,
-        consent_photos=data.consent_photos,
-        role=BadgeRole(role).value,
-        locale=data.locale if data.locale in ("nl", "en") else "nl",
-        source=source,
-        created_at=now,
-    )
-    if confirmed:
-        registration.status = RegistrationStatus.CONFIRMED.value
-        registration.confirmed_at = now
-    else:
-        registration.status = RegistrationStatus.PENDING.value
-        registration.expires_at = now + timedelta(hours=hold_hours())
-    secret = _new_link(registration)
+    nonce = secrets.token_urlsafe(24)
+    secret = _secret_for_nonce(nonce)
+    status = RegistrationStatus.CONFIRMED.value if confirmed else RegistrationStatus.PENDING.value
+    locale = data.locale if data.locale in ("nl", "en") else "nl"
+    row = {
+        "congress_id": congress_id, "name": data.name, "email": data.email, "email_key": email_key,
+        "organisation": data.organisation, "function": data.function, "sector_id": data.sector_id,
+        "dietary": data.dietary, "accessibility": data.accessibility, "answers": data.answers,
+        "consent_privacy": data.consent_privacy, "consent_attendee_list": data.consent_attendee_list,
+        "consent_photos": data.consent_photos, "role": BadgeRole(role).value, "status": status, "locale": locale,
+        "source": source, "manage_nonce": nonce, "manage_secret_hash": hash_secret(secret),
+        "created_at": now, "updated_at": now, "confirmed_at": now if confirmed else None,
+        "expires_at": None if confirmed else now + timedelta(hours=hold_hours()),
+    }
     try:
         with write_transaction(keep_loaded=True):
             # With a capacity for the whole edition, the edition row is the lock for it (and registrations
@@ -658,31 +656,32 @@ def register(
             if limited and not override and active_count(congress_id) >= congress.capacity:
                 raise RegistrationError(_l("This edition is full."), code="full")
             # Stored after the locks are taken, so that registrations are numbered in the order they
-            # got their seats (the waiting list follows that order).
+            # got their seats (the waiting list follows that order). Plain inserts: under the lock,
+            # every statement counts (the ORM object is loaded only if a caller asks for it).
             facts = _seat_facts_of(chosen)
             seats = {session_id: _seat(facts[session_id], override=override) for session_id in chosen}
-            db.session.add(registration)
-            db.session.flush()
+            registration_id = db.session.execute(_INSERT_REGISTRATION, row).scalar_one()
             if seats:
-                # One statement for every choice (a rush spends its time here, under the lock).
                 db.session.execute(sa.insert(Enrolment.__table__).values([
-                    {"registration_id": registration.id, "session_id": session_id, "round_id": seat.round_id,
+                    {"registration_id": registration_id, "session_id": session_id, "round_id": seat.round_id,
                      "status": seat.status, "position": seat.position, "over_capacity": seat.over_capacity,
                      "created_at": now}
                     for session_id, seat in seats.items()]))
+            stored = Ref("Registration", registration_id, congress_id)
             for session_id, seat in seats.items():
                 if seat.over_capacity:
-                    record("registration.enrolment_override", registration, session_id=session_id)
-            record("registration.create", registration, source=source, status=registration.status,
-                   sessions=chosen, override=override or None)
-            result = RegistrationResult(registration, True, secret, status=registration.status, id=registration.id,
-                                        role=registration.role, enrolments=[
-                (session_id, seat.status, seat.rank or None) for session_id, seat in seats.items()])
+                    record("registration.enrolment_override", stored, session_id=session_id)
+            record("registration.create", stored, source=source, status=status, sessions=chosen,
+                   override=override or None)
+            result = RegistrationResult(None, True, secret, status=status, id=registration_id, role=row["role"],
+                                        enrolments=[(session_id, seat.status, seat.rank or None)
+                                                    for session_id, seat in seats.items()])
             if notify:
                 # Composed by the worker (see _registration_mail_context), not under the lock.
-                queue_mail_later(registration.email, "registration/confirmed" if confirmed else "registration/confirm",
-                                 RenderedLater("registration", str(registration.id)), locale=registration.locale,
-                                 congress_id=congress_id, attachments=e_ticket(registration) if confirmed else None)
+                queue_mail_later(data.email, "registration/confirmed" if confirmed else "registration/confirm",
+                                 RenderedLater("registration", str(registration_id)), locale=locale,
+                                 congress_id=congress_id,
+                                 attachments=[_ticket(registration_id)] if confirmed else None)
         return result
     except IntegrityError:
         # The same address registered at the same moment in another transaction: that one stands.
@@ -784,7 +783,11 @@ def _register_speaker_without_sector(congress: Congress, data: RegistrationData)
 def e_ticket(registration: Registration) -> list[RenderedLater]:
     """The e-ticket goes with the confirmation; the badges capability renders it in the mail worker
     (an attachment kind that no capability renders is left out)."""
-    return [RenderedLater("ticket", str(registration.id))]
+    return [_ticket(registration.id)]
+
+
+def _ticket(registration_id: int) -> RenderedLater:
+    return RenderedLater("ticket", str(registration_id))
 
 
 # --- life cycle -------------------------------------------------------------------------------------
