@@ -99,6 +99,10 @@ def test_outbox_is_readable_by_organisers(app, organiser, mailbox):
     assert "Kies een nieuw wachtwoord" in listing
     detail = client.get(f"/manage/outbox/{message.id}").get_data(as_text=True)
     assert "http://x/reset" in detail
+    # A message the worker could not compose (its kind is not installed) has no empty link.
+    services.queue_mail_later("b@example.org", "password_reset", services.RenderedLater("not-installed", "1"))
+    db.session.commit()
+    assert "(nog niet opgesteld)</a>" in client.get("/manage/outbox").get_data(as_text=True)
 
 
 def test_attachments_travel_with_the_message(app, mailbox):
