@@ -4,9 +4,22 @@ stations, a scan form that works without JavaScript, manual search, undo and the
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -68,6 +81,15 @@ STATION_CSP = {**CONTENT_SECURITY_POLICY, "script-src": "'self' 'wasm-unsafe-eva
 def station():  # noqa: ANN201
     """A shell: the device signs in with the station token from its set-up link (kept on the device)."""
     return render_template("checkin/station.html")
+
+
+@bp.route("/station/sw.js")
+def station_worker():  # noqa: ANN201
+    """The station's service worker, served from /station/ so that its scope is the station page."""
+    response = send_from_directory(Path(current_app.static_folder) / "js", "station-sw.js",
+                                   mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
 
 
 # --- staff ---------------------------------------------------------------------------------------

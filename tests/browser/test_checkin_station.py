@@ -152,3 +152,41 @@ def test_workshop_station_offers_to_admit_when_seats_are_free(page, app, live_se
     assert admitted["result"] == "ok"
     db.session.rollback()
     assert db.session.scalars(sa.select(CheckIn)).one().admitted_without_enrolment is True
+
+
+def test_a_reload_without_network_still_opens_the_station(page, app):
+    """The venue's network is gone (here: the server itself is stopped) and someone reloads the
+    tablet: the service worker serves the page, and badges are still checked against the list."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    congress, _, people, _ = checkin_edition("sw-congres")
+    pdf = badges.render_registrations(badges.select_registrations(congress), "a6", processes=1)
+    code = next(result.text for page_ in pypdfium2.PdfDocument(io.BytesIO(pdf))
+                for result in zxingcpp.read_barcodes(page_.render(scale=100 / 72).to_pil())
+                if badges.verify_code(result.text).registration_id == people[2].id)
+    _, secret = services.create_station(congress, "Ingang B")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        _open(page, f"http://127.0.0.1:{server.server_port}/station/#setup={secret}")
+        page.wait_for_selector(".station[data-offline-ready='true']", timeout=15000)
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
+        # Every file the page loaded is in the worker's cache before the network goes.
+        page.wait_for_function("""async () => {
+            const cache = await caches.open('congres-station-v1');
+            const kept = new Set((await cache.keys()).map((r) => r.url));
+            return performance.getEntriesByType('resource').map((e) => e.name)
+                .filter((u) => !u.includes('/api/')).every((u) => kept.has(u));
+        }""", timeout=15000)
+    finally:
+        server.shutdown()
+        server.server_close()
+    response = page.reload()
+    assert response is not None and response.from_service_worker
+    page.wait_for_selector(".station[data-ready='true']", timeout=15000)
+    _scan(page, code)
+    answer = _result(page)
+    assert answer["result"] == "ok" and "Bezoeker 2" in answer["text"] and "Offline" in answer["text"]
+    assert "1" in page.locator("[data-queue]").inner_text()  # queued for upload when the network is back

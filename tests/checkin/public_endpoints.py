@@ -1,1 +1,1 @@
-PUBLIC_ENDPOINTS: set[str] = {"checkin.station"}
+PUBLIC_ENDPOINTS: set[str] = {"checkin.station", "checkin.station_worker"}

@@ -25,6 +25,21 @@ if (location.hash.startsWith("#setup=")) {
 }
 const token = localStorage.getItem(TOKEN_KEY);
 
+// --- a service worker keeps this page and its files, so that a reload without network still opens it
+async function keepPageOffline() {
+  if (!("serviceWorker" in navigator)) return;
+  try {
+    await navigator.serviceWorker.register(root.dataset.worker, { scope: root.dataset.scope });
+    const registration = await navigator.serviceWorker.ready;
+    const loaded = performance.getEntriesByType("resource").map((entry) => entry.name);
+    registration.active.postMessage({ cache: [location.href.split("#")[0], ...loaded] });
+    root.dataset.offlineReady = "true";
+  } catch (error) {
+    // Without it the station still works offline; only a reload needs the network.
+  }
+}
+keepPageOffline();
+
 const db = await openDB("congres-station", 1, {
   upgrade(database) {
     database.createObjectStore("meta");
