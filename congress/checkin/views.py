@@ -211,6 +211,19 @@ def undo(slug: str, checkin_id: int):  # noqa: ANN201
     return redirect(_local_next(url_for("checkin.search", slug=slug)))
 
 
+@bp.route("/manage/checkin/<slug>/checkins/<int:checkin_id>/checkout", methods=["POST"])
+@roles_required(Role.CHECKIN, Role.ORGANISER)
+def check_out(slug: str, checkin_id: int):  # noqa: ANN201
+    """Someone leaves the venue: their check-in stays, with the time they left (audited)."""
+    congress = _congress_or_404(slug)
+    checkin = db.get_or_404(CheckIn, checkin_id)
+    if checkin.congress_id != congress.id or checkin.undone_at is not None:
+        abort(404)
+    services.check_out(checkin)
+    flash(_("%(name)s is checked out.", name=checkin.registration.name), "success")
+    return redirect(_local_next(url_for("checkin.search", slug=slug)))
+
+
 @bp.route("/manage/checkin/<slug>/dashboard")
 @roles_required(Role.ORGANISER)
 def dashboard(slug: str):  # noqa: ANN201

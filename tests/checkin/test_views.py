@@ -5,10 +5,12 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from congress.audit.models import AuditEvent
 from congress.checkin.models import CheckIn, Station
 from congress.extensions import db
 from tests.checkin.factories import checkin_edition
 from tests.factories import make_user
+from tests.registration.factories import open_congress
 
 
 @pytest.fixture
@@ -51,6 +53,25 @@ def test_search_check_in_undo_and_print(app, edition, staff):
     assert checkin.undone_at is not None
     badge = client.get(f"/manage/checkin/{congress.slug}/registrations/{people[1].id}/badge.pdf")
     assert badge.headers["Content-Type"] == "application/pdf" and badge.data.startswith(b"%PDF")
+
+
+def test_check_out_keeps_the_check_in_and_is_audited(app, edition, staff):
+    congress, _, people, _ = edition
+    client = app.test_client(user=staff)
+    client.post(f"/manage/checkin/{congress.slug}/registrations/{people[2].id}/checkin")
+    checkin = db.session.scalars(sa.select(CheckIn)).one()
+    page = client.get(f"/manage/checkin/{congress.slug}/search", query_string={"q": "Bezoeker 2"})
+    assert ">Uitchecken</button>" in page.get_data(as_text=True)
+    response = client.post(f"/manage/checkin/{congress.slug}/checkins/{checkin.id}/checkout")
+    assert response.status_code == 302
+    db.session.refresh(checkin)
+    assert checkin.checked_out_at is not None and checkin.undone_at is None
+    search = f"/manage/checkin/{congress.slug}/search"
+    page = client.get(search, query_string={"q": "Bezoeker 2"}).get_data(as_text=True)
+    assert "Uitgecheckt om" in page and ">Uitchecken</button>" not in page
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "checkin.checkout")) is not None
+    other = open_congress("ander-congres")
+    assert client.post(f"/manage/checkin/{other.slug}/checkins/{checkin.id}/checkout").status_code == 404
 
 
 def test_organiser_creates_a_station_with_a_set_up_link(app, edition, organiser):
