@@ -516,10 +516,12 @@ def _small_result(filters: SearchFilters, ids: list[int], scores: dict[int, floa
         return set() if value in (None, "") else {str(value)}
 
     def passes(row: Any, name: str) -> bool:
+        if not wanted[name]:
+            return True
         # As the SQL filters: an empty track is a value a filter can ask for (it is not counted).
         value = row[column[name]]
         found = set(_split(value)) if name in _FACET_TERMS else set() if value is None else {str(value)}
-        return not wanted[name] or bool(found & wanted[name])
+        return bool(found & wanted[name])
 
     counts: dict[str, dict[Any, int]] = {name: {} for name in FACETS}
     results = []
