@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import selectinload
 
 from congress.archive import text as textmod
-from congress.archive.models import FACETS_TABLE, ItemStatus, KnowledgeItem, KnowledgeTerm
+from congress.archive.models import FACETS_TABLE, SEARCH_TABLE, ItemStatus, KnowledgeItem, KnowledgeTerm
 from congress.extensions import db
 
 MAX_QUERY_CHARS = 500
@@ -133,6 +134,9 @@ class Engine:
     # True when scoring the matches costs little more than finding them: the first query then
     # returns the scores too, and the page is ranked from them (see :func:`_ranked_page`).
     scores_at_once = False
+    # True when the engine's index rows carry the facet columns: a text search is then one
+    # statement (see :meth:`PostgresEngine.search_once`).
+    one_statement = False
 
     def index(self, rows: Sequence[dict[str, Any]]) -> None:
         raise NotImplementedError
@@ -190,8 +194,11 @@ class PostgresEngine(Engine):
     name = "postgresql"
     max_ids = 200_000
     scores_at_once = True
+    one_statement = True
 
-    def fetch_matches(self, query: ParsedQuery, ranked: bool, limit: int) -> dict[int, float]:
+    @staticmethod
+    @contextmanager
+    def _in_memory_costs() -> Iterator[None]:
         # The planner prices a bitmap scan of the GIN index at random_page_cost (4: a disk seek) a
         # heap page and the test of each row's document as almost free, so for a word in a quarter
         # of the items it reads the whole table instead (3-4 times slower here). The index and
@@ -199,9 +206,83 @@ class PostgresEngine(Engine):
         previous = db.session.scalar(sa.text("SELECT current_setting('random_page_cost')"))
         db.session.execute(sa.text("SELECT set_config('random_page_cost', '1.1', true)"))
         try:
-            return super().fetch_matches(query, ranked, limit)
+            yield
         finally:
             db.session.execute(sa.text("SELECT set_config('random_page_cost', :v, true)"), {"v": previous})
+
+    def fetch_matches(self, query: ParsedQuery, ranked: bool, limit: int) -> dict[int, float]:
+        with self._in_memory_costs():
+            return super().fetch_matches(query, ranked, limit)
+
+    def search_once(self, query: ParsedQuery, filters: SearchFilters, ranked: bool, offset: int,
+                    per_page: int) -> tuple[int, list[int], dict[str, list[tuple[Any, int]]]]:
+        """Total, the page's ids and the facets of a text search in one statement. The search rows
+        carry a copy of the facet columns (migration archive_0003), so the one bitmap scan of the
+        GIN index that finds and ranks the matches also yields everything to count and filter on:
+
+        * ``m`` (materialised): id, score and facet columns of the matches with an allowed status;
+        * both facet groupings of :func:`_counted` in one pass over ``m`` (GROUPING SETS), each
+          counted with its own filters (``count(*) FILTER``);
+        * the page: the matches passing every filter, by score (or date), date, id; exact.
+        """
+        tsquery, params = self._tsquery(query)
+        q = sa.text(f"SELECT {tsquery} AS query").bindparams(**params).columns(
+            query=postgresql.TSQUERY).subquery("q")
+        S = search_rows.c
+        # One condition per active facet filter. A match failing two of them counts nowhere (each
+        # facet leaves out only its own filter) and is left out of m; only a match passing all of
+        # them can be on the page, so only those are scored.
+        each = [cond for attr in _ACTIVE.values() if getattr(filters, attr)
+                for cond in _conditions(SearchFilters(statuses=(), **{attr: getattr(filters, attr)}), columns=S)]
+        score: Any = sa.func.ts_rank_cd(S.document, q.c.query) if ranked else sa.literal(0.0, sa.Float)
+        if ranked and each:
+            score = sa.case((sa.and_(*each), score), else_=sa.null())
+        at_most_one_fails = (
+            [sum(sa.case((cond, 0), else_=1) for cond in each) <= 1] if len(each) > 1 else []
+        )
+        m = (
+            sa.select(S.item_id, S.type, S.track_name, S.year, S.language, S.publication_date, S.factors,
+                      S.target_groups, score.label("score"))
+            .select_from(search_rows.join(q, sa.true()))
+            .where(S.document.op("@@")(q.c.query),
+                   *_conditions(SearchFilters(statuses=filters.statuses), columns=S), *at_most_one_fails)
+            .cte("m").prefix_with("MATERIALIZED")
+        )
+        no_status = {"statuses": ()}
+
+        def counted(sql_filters: SearchFilters) -> Any:
+            conditions = _conditions(SearchFilters(**{**sql_filters.__dict__, **no_status}), columns=m.c)
+            return sa.func.count().filter(sa.and_(*conditions)) if conditions else sa.func.count()
+
+        keys = [m.c[c] for c in (*_FACET_COLUMNS.values(), *_FACET_TERMS.values())]
+        groups = (
+            sa.select(sa.func.grouping(m.c.type), *keys, counted(_terms_only(filters)),
+                      counted(_columns_only(filters)), sa.null().cast(postgresql.ARRAY(sa.Integer)))
+            .group_by(sa.func.grouping_sets(sa.tuple_(*[m.c[c] for c in _FACET_COLUMNS.values()]),
+                                            sa.tuple_(*[m.c[c] for c in _FACET_TERMS.values()])))
+        )
+        order = [m.c.score.desc()] if ranked else []
+        order += [m.c.publication_date.desc().nulls_last(), m.c.item_id.desc()]
+        page = (sa.select(m.c.item_id, m.c.score, m.c.publication_date)
+                .where(*_conditions(SearchFilters(**{**filters.__dict__, **no_status}), columns=m.c))
+                .order_by(*order).limit(per_page).offset(offset).subquery("page"))
+        page_order = [page.c.score.desc()] if ranked else []
+        page_order += [page.c.publication_date.desc().nulls_last(), page.c.item_id.desc()]
+        page_ids = sa.select(sa.literal(2), *[sa.null()] * (len(keys) + 2),
+                             sa.func.array_agg(postgresql.aggregate_order_by(page.c.item_id, *page_order)))
+        with self._in_memory_costs():
+            rows = db.session.execute(groups.union_all(page_ids)).all()
+        column_groups, term_groups, ids = [], [], []
+        n = len(_FACET_COLUMNS)
+        for row in rows:
+            if row[0] == 2:
+                ids = list(row[-1] or [])
+            elif row[0] == 0 and row[-3]:
+                column_groups.append((*row[1:1 + n], row[-3]))
+            elif row[0] == 1 and row[-2]:
+                term_groups.append((*row[1 + n:1 + len(keys)], row[-2]))
+        facets, total = _counted(filters, column_groups, term_groups)
+        return total, ids, facets
 
 
     def id_condition(self, column: Any, ids: list[int]) -> Any:
@@ -223,7 +304,8 @@ class PostgresEngine(Engine):
               "body": textmod.fold(r["body"])} for r in rows],
         )
 
-    def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
+    @staticmethod
+    def _tsquery(query: ParsedQuery) -> tuple[str, dict[str, str]]:
         parts, params = [], {}
         if query.terms:
             parts.append("plainto_tsquery('dutch', :terms)")
@@ -232,7 +314,10 @@ class PostgresEngine(Engine):
             parts.append(f"phraseto_tsquery('dutch', :phrase{i})")
             params[f"phrase{i}"] = " ".join(phrase)
         # Only fixed SQL fragments are joined here; the user's words are bound parameters.
-        tsquery = " && ".join(parts)
+        return " && ".join(parts), params
+
+    def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
+        tsquery, params = self._tsquery(query)
         score = "ts_rank_cd(s.document, q.query)" if ranked else "0.0"
         sql = " ".join(["SELECT s.item_id AS item_id,", score, "AS score FROM knowledge_search s, (SELECT", tsquery,
                         "AS query) q WHERE s.document @@ q.query"])
@@ -299,9 +384,17 @@ facet_rows = sa.table(
     sa.column("target_groups", sa.String),
 )
 F = facet_rows.c
+# On PostgreSQL the full-text rows carry a copy of the facet columns (migration archive_0003).
+search_rows = sa.table(
+    SEARCH_TABLE,
+    sa.column("item_id", sa.Integer),
+    sa.column("document", postgresql.TSVECTOR),
+    *[sa.column(c.name, c.type) for c in facet_rows.c if c.name != "item_id"],
+)
 
-_FACET_COLUMNS = {"type": F.type, "track": F.track_name, "year": F.year, "language": F.language}
-_FACET_TERMS = {"factor": F.factors, "target_group": F.target_groups}
+# Facet name to column name (the same names in the facet table and, on PostgreSQL, the search rows).
+_FACET_COLUMNS = {"type": "type", "track": "track_name", "year": "year", "language": "language"}
+_FACET_TERMS = {"factor": "factors", "target_group": "target_groups"}
 _ACTIVE = {"type": "types", "track": "tracks", "year": "years", "language": "languages", "factor": "factors",
            "target_group": "target_groups"}
 
@@ -318,10 +411,11 @@ def _has_term(column: Any, values: Sequence[str]) -> Any:
 
 
 def _conditions(filters: SearchFilters, skip: str | None = None, *, text_match: bool = False,
-                match: Any = None) -> list[Any]:
+                match: Any = None, columns: Any = F) -> list[Any]:
+    """The filters as SQL conditions on ``columns`` (the facet table's, or the search rows')."""
     conditions: list[Any] = [] if match is None else [match]
     if filters.statuses:
-        status = F.status
+        status = columns.status
         if text_match and db.engine.dialect.name == "sqlite":
             # SQLite has no statistics here and would walk the status index (nearly every item);
             # "+status" disqualifies that index, so the full-text matches drive the query.
@@ -330,11 +424,11 @@ def _conditions(filters: SearchFilters, skip: str | None = None, *, text_match: 
     for name, column in _FACET_COLUMNS.items():
         values = getattr(filters, _ACTIVE[name])
         if values and skip != name:
-            conditions.append(column.in_(list(values)))
+            conditions.append(columns[column].in_(list(values)))
     for name, column in _FACET_TERMS.items():
         values = getattr(filters, _ACTIVE[name])
         if values and skip != name:
-            conditions.append(_has_term(column, list(values)))
+            conditions.append(_has_term(columns[column], list(values)))
     return conditions
 
 
@@ -351,16 +445,35 @@ def facet_counts(filters: SearchFilters, source: Any, text_match: bool,
     Two GROUP BY queries, whatever filters are active: the item columns (type, track, year,
     language) grouped together with only the status and term filters in SQL, and the terms
     (protective factors and target groups, grouped by their joined values) with only the status
-    and column filters in SQL. Each group carries all its facet values, so the remaining filters
-    are applied here per group, each facet leaving out its own."""
-    wanted = {name: {str(v) for v in getattr(filters, attr)} for name, attr in _ACTIVE.items()
-              if getattr(filters, attr)}
-    result: dict[str, dict[Any, int]] = {name: {} for name in FACETS}
-
+    and column filters in SQL; the remaining filters are applied per group (:func:`_counted`)."""
     def grouped(columns: list[Any], sql_filters: SearchFilters) -> Any:
         stmt = (sa.select(*columns, sa.func.count()).select_from(source)
                 .where(*_conditions(sql_filters, text_match=text_match, match=match)).group_by(*columns))
-        return db.session.execute(stmt)
+        return db.session.execute(stmt).all()
+
+    return _counted(filters, grouped([F[c] for c in _FACET_COLUMNS.values()], _terms_only(filters)),
+                    grouped([F[c] for c in _FACET_TERMS.values()], _columns_only(filters)))
+
+
+def _terms_only(filters: SearchFilters) -> SearchFilters:
+    """The filters the groups of the item columns are counted with in SQL (see :func:`_counted`)."""
+    return SearchFilters(statuses=filters.statuses, factors=filters.factors, target_groups=filters.target_groups)
+
+
+def _columns_only(filters: SearchFilters) -> SearchFilters:
+    """The filters the groups of the terms are counted with in SQL (see :func:`_counted`)."""
+    return SearchFilters(**{**filters.__dict__, "factors": (), "target_groups": ()})
+
+
+def _counted(filters: SearchFilters, column_groups: Sequence[Sequence[Any]],
+             term_groups: Sequence[Sequence[Any]]) -> tuple[dict[str, list[tuple[Any, int]]], int]:
+    """Facet counts and total from the two groupings: ``column_groups`` rows of (type, track, year,
+    language, count) counted with the :func:`_terms_only` filters, ``term_groups`` rows of (joined
+    factors, joined target groups, count) with the :func:`_columns_only` filters. The remaining
+    filters are applied here per group, each facet leaving out its own."""
+    wanted = {name: {str(v) for v in getattr(filters, attr)} for name, attr in _ACTIVE.items()
+              if getattr(filters, attr)}
+    result: dict[str, dict[Any, int]] = {name: {} for name in FACETS}
 
     def add(values: dict[str, set[Any]], count: int) -> bool:
         failing = [name for name in values if name in wanted and not {str(v) for v in values[name]} & wanted[name]]
@@ -373,15 +486,12 @@ def facet_counts(filters: SearchFilters, source: Any, text_match: bool,
 
     total = 0
     names = list(_FACET_COLUMNS)
-    terms_only = SearchFilters(statuses=filters.statuses, factors=filters.factors,
-                               target_groups=filters.target_groups)
-    for row in grouped([_FACET_COLUMNS[name] for name in names], terms_only):
+    for row in column_groups:
         values = {name: set() if value is None else {value} for name, value in zip(names, row[:-1], strict=True)}
         if add(values, row[-1]):
             total += row[-1]
-    columns_only = SearchFilters(**{**filters.__dict__, "factors": (), "target_groups": ()})
     names = list(_FACET_TERMS)
-    for row in grouped([_FACET_TERMS[name] for name in names], columns_only):
+    for row in term_groups:
         add({name: set(_split(joined)) for name, joined in zip(names, row[:-1], strict=True)}, row[-1])
     return {name: _sorted(counts) for name, counts in result.items()}, total
 
@@ -406,7 +516,12 @@ def _small_result(filters: SearchFilters, ids: list[int], scores: dict[int, floa
         return set() if value in (None, "") else {str(value)}
 
     def passes(row: Any, name: str) -> bool:
-        return not wanted[name] or bool(values(row, name) & wanted[name])
+        if not wanted[name]:
+            return True
+        # As the SQL filters: an empty track is a value a filter can ask for (it is not counted).
+        value = row[column[name]]
+        found = set(_split(value)) if name in _FACET_TERMS else set() if value is None else {str(value)}
+        return bool(found & wanted[name])
 
     counts: dict[str, dict[Any, int]] = {name: {} for name in FACETS}
     results = []
@@ -475,8 +590,9 @@ def search(
     scored: dict[int, float] | None = None  # the scores of many matches, when the engine gave them
     scores: dict[int, float] | None = None
     ranked_matches: sa.Subquery | None = None
-    if not query.empty:
-        fts = engine()
+    fts = engine()
+    single = not query.empty and fts.one_statement
+    if not query.empty and not single:
         plain = fts.matches(query, ranked=False)
         found = fts.fetch_matches(query, ranked and fts.scores_at_once, fts.max_ids + 1)
         found_ids = list(found)
@@ -502,7 +618,12 @@ def search(
         if scores is None and ranked and scored is None:
             ranked_matches = fts.matches(query, ranked=True)
 
-    if scores is not None:
+    if single:
+        # The engine's index rows carry the facet columns: one statement does it all.
+        total, page_ids, facet_values = fts.search_once(query, filters, ranked, offset, per_page)
+        if not facets:
+            facet_values = {}
+    elif scores is not None:
         # Few matches: one read of their facet rows; filter, count and rank here.
         total, page_ids, facet_values = _small_result(filters, list(scores), scores if ranked else None,
                                                       offset, per_page, facets)

@@ -146,9 +146,10 @@ def test_withdrawn_and_deleted_items_leave_the_results(app):
     assert search.search("weerbaarheid").total == 0
 
 
-def test_the_three_query_strategies_agree(app, monkeypatch):
+def test_the_query_strategies_agree(app, monkeypatch):
     """Few matches are counted in Python, more in SQL with their ids, very many with the match
-    inside each query: all three give the same totals, facets and order."""
+    inside each query, and on PostgreSQL everything in one statement over the search rows: all
+    give the same totals, facets and order."""
     import random
 
     rng = random.Random(7)
@@ -164,6 +165,9 @@ def test_the_three_query_strategies_agree(app, monkeypatch):
         ("jongeren wijk", SearchFilters(types=["interventie", "rapport"]), "relevance"),
         ("school", SearchFilters(factors=["sociale cohesie"], years=[2024, 2025]), "date"),
         ('"jongeren wijk"', SearchFilters(target_groups=["ouders"]), "relevance"),
+        ("jongeren", SearchFilters(types=["interventie", "evaluatie"], years=[2024], target_groups=["ouders"]),
+         "relevance"),
+        ("wijk ouders", SearchFilters(tracks=[""], factors=["sociale cohesie"]), "date"),
     ]
 
     def run():
@@ -175,6 +179,8 @@ def test_the_three_query_strategies_agree(app, monkeypatch):
 
     default = run()
     assert any(total > 7 for total, _, _ in default)
+    monkeypatch.setattr(search.PostgresEngine, "one_statement", False)
+    assert run() == default
     monkeypatch.setattr(search, "SMALL_MATCH", 0)
     assert run() == default
     monkeypatch.setattr(search.Engine, "max_ids", 0)
@@ -209,38 +215,69 @@ def _expected_rows():
                    sorted(i.target_groups)) for i in db.session.scalars(sa.select(KnowledgeItem))}
 
 
+def _search_rows():
+    """On PostgreSQL, the facet columns the full-text rows carry (migration archive_0003)."""
+    import sqlalchemy as sa
+
+    from congress.extensions import db
+
+    columns = [c for c in search.search_rows.c if c.name != "document"]
+    rows = db.session.execute(sa.select(*columns)).mappings().all()
+    return {r["item_id"]: (r["status"], r["type"], r["year"], r["language"], r["track_name"],
+                           r["publication_date"], sorted(search._split(r["factors"])),
+                           sorted(search._split(r["target_groups"]))) for r in rows}
+
+
 def test_facet_table_follows_every_change(app):
     """The narrow facet table is kept by database triggers: whatever changes an item or its terms
-    (services, a status change that does not reindex, raw SQL, deletes) is reflected at once."""
+    (services, a status change that does not reindex, raw SQL, deletes) is reflected at once; on
+    PostgreSQL also in the copy the full-text rows carry."""
     import sqlalchemy as sa
 
     from congress.archive import services
     from congress.extensions import db
 
+    postgres = db.engine.dialect.name == "postgresql"
+
+    def check():
+        expected = _expected_rows()
+        assert _facet_rows() == expected
+        if postgres:
+            assert _search_rows() == expected
+
     item = make_item("Een", summary="weerbaarheid", item_type="interventie", factors=["sociale cohesie"],
                      target_groups=["ouders", "jongeren"], publication_date="2024-05-23")
     other = make_item("Twee", summary="weerbaarheid", status="draft")
-    assert _facet_rows() == _expected_rows()
+    check()
     services.update_item(item, factors=["digitale weerbaarheid", "sociale cohesie"], target_groups=["ouders"],
                          publication_date="2025-01-02")
     services.set_status(item, "withdrawn", reason="Oud")
     db.session.commit()
-    assert _facet_rows() == _expected_rows()
+    check()
     db.session.execute(sa.text("UPDATE knowledge_items SET type = 'rapport', track_name = 'Netwerken' WHERE id = :i"),
                        {"i": other.id})
     db.session.execute(sa.text("DELETE FROM knowledge_terms WHERE item_id = :i AND kind = 'factor'"), {"i": item.id})
     db.session.commit()
-    assert _facet_rows() == _expected_rows()
+    check()
     assert search.search("weerbaar", SearchFilters(statuses=["draft"])).facets["type"] == [("rapport", 1)]
+    search.reindex_all()  # an index write takes the current facet values
+    db.session.commit()
+    check()
     db.session.delete(item)
     db.session.commit()
     assert set(_facet_rows()) == {other.id}
+    if postgres:
+        assert set(_search_rows()) == {other.id}
 
 
 def test_facet_counts_equal_a_brute_force_count(app, monkeypatch):
-    """Totals and facets (each without its own filter) agree with a count over the items in Python,
-    for the small (Python) and the large (SQL) strategies and without a text query."""
+    """Totals, facets (each without its own filter) and the ranked page agree with a count and a
+    sort over the items in Python (scores straight from the engine's match), for every strategy
+    (on PostgreSQL the single statement, then the small and the large ones) and without a text
+    query."""
     import random
+
+    import sqlalchemy as sa
 
     from congress.extensions import db
 
@@ -261,14 +298,21 @@ def test_facet_counts_equal_a_brute_force_count(app, monkeypatch):
     cases = [("weerbaar", SearchFilters()), ("", SearchFilters(types=["interventie"], factors=["sociale cohesie"])),
              ("jongeren", SearchFilters(years=[2024, 2025], target_groups=["ouders"],
                                         tracks=["Netwerken", "Preventie"])),
-             ("wijk", SearchFilters(languages=["en"], types=["rapport", "evaluatie"]))]
+             ("wijk", SearchFilters(languages=["en"], types=["rapport", "evaluatie"])),
+             ("ouders", SearchFilters(tracks=[""], factors=["sociale cohesie", "digitale weerbaarheid"],
+                                      languages=["nl"]))]
 
     def values(item, name):
         return {"type": {item.type}, "track": {item.track_name} - {""}, "year": {item.year} - {None},
                 "language": {item.language}, "factor": set(item.factors), "target_group": set(item.target_groups)}[name]
 
     def expected(q, f):
-        found = {h.item.id for h in search.search(q, SearchFilters(statuses=["published"]), per_page=100).hits}
+        if q:
+            matches = search.engine().matches(parse_query(q), ranked=True)
+            scores = dict(db.session.execute(sa.select(matches.c.item_id, matches.c.score)).all())
+        else:
+            scores = {i.id: 0.0 for i in items}
+        found = set(scores)
         wanted = {"type": f.types, "track": f.tracks, "year": f.years, "language": f.languages,
                   "factor": f.factors, "target_group": f.target_groups}
         pool = [i for i in items if i.id in found and i.status == "published"]
@@ -284,11 +328,19 @@ def test_facet_counts_equal_a_brute_force_count(app, monkeypatch):
                     for v in values(item, name):
                         counts[v] = counts.get(v, 0) + 1
             facets[name] = sorted(counts.items(), key=lambda vn: (-vn[1], str(vn[0])))
-        return sum(1 for i in pool if passes(i)), facets
+        ranked = sorted((i for i in pool if passes(i)),
+                        key=lambda i: (-scores[i.id], -i.publication_date.toordinal(), -i.id))
+        return sum(1 for i in pool if passes(i)), facets, [i.id for i in ranked]
 
-    for small in (True, False):
-        if not small:
+    for strategy in ("default", "small", "large"):
+        if strategy != "default":
+            monkeypatch.setattr(search.PostgresEngine, "one_statement", False)
+        if strategy == "large":
             monkeypatch.setattr(search, "SMALL_MATCH", 0)
         for q, f in cases:
             result = search.search(q, f, per_page=100)
-            assert (result.total, result.facets) == expected(q, f), (q, f, small)
+            total, facets, order = expected(q, f)
+            assert (result.total, result.facets, [h.item.id for h in result.hits]) == (total, facets, order), \
+                (q, f, strategy)
+            second = search.search(q, f, per_page=3, page=2)
+            assert [h.item.id for h in second.hits] == order[3:6], (q, f, strategy)
