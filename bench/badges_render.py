@@ -45,7 +45,14 @@ def _badges(count: int) -> list[BadgeData]:
 
 
 def _peak_mb() -> float:
+    """This process's high-water mark and its render processes'. Linux keeps ru_maxrss across
+    fork and exec, so that a fresh interpreter started by a big parent (``python -m bench`` after
+    the 50,000-item archive benchmark) would report the parent's size: VmHWM is this process's own."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    status = Path("/proc/self/status")
+    if status.exists():
+        own = next((int(line.split()[1]) for line in status.read_text().splitlines()
+                    if line.startswith("VmHWM:")), own)
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, children) / 1024
 
