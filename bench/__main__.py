@@ -56,6 +56,8 @@ def write_report(results: dict) -> None:
         "",
         "Written by `make bench` (`python -m bench`) from docs/benchmarks.json. Each benchmark says when and",
         "where it was measured; figures are medians and ratios from one run on a shared 2-core machine.",
+        "The machine is shared with others: the same code measured minutes apart can differ by half, so",
+        "compare figures of one run with each other rather than with another run's.",
         "",
         "| benchmark | database | metric | value | target | ok |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -67,6 +69,15 @@ def write_report(results: dict) -> None:
                          f"{r.get('target', '')} | {ok} |")
     lines += ["", "| module | measured | machine |", "| --- | --- | --- |"]
     lines += [f"| {name} | {results[name]['measured']} | {results[name]['machine']} |" for name in sorted(results)]
+    lines += ["", "## How each benchmark runs", ""]
+    for name in sorted(results):
+        try:
+            doc = importlib.import_module(f"bench.{name}").__doc__ or ""
+        except ImportError:
+            doc = ""
+        summary = " ".join(doc.strip().split("\n\n")[0].split())
+        if summary:
+            lines += [f"- **{name}**: {summary}"]
     REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {REPORT.relative_to(ROOT)}")
 

@@ -1,5 +1,6 @@
 """Knowledge-base search: 50,000 generated items; p50/p95 latency over 200 mixed queries with
-facets on SQLite (FTS5) and PostgreSQL (dutch, GIN); indexing throughput.
+facets on SQLite (FTS5) and PostgreSQL (dutch, GIN); indexing throughput. Statistics are gathered
+after the bulk load (VACUUM ANALYZE, as autovacuum does on a real installation); no result cache.
 
 BENCH_QUICK=1 shrinks the run to a few seconds; BENCH_DATABASES=postgresql (or sqlite) measures
 one database. PostgreSQL runs on a throw-away server of scripts/pg_test_server.sh (its own data

@@ -1,5 +1,9 @@
-"""Registration rush: concurrent clients register with workshop choices against gunicorn (≥ 2 worker
-processes) on SQLite and on PostgreSQL. Reports registrations/s, p50/p95/p99 latency and overbooked seats.
+"""Registration rush: 50 concurrent clients register 2,000 people with workshop choices (two rounds of
+four workshops of 30 seats, so most end on a waiting list) against gunicorn with as many sync workers
+as cores (at least 2) on SQLite and on PostgreSQL. Each client sends its next registration as soon
+as the last is answered (closed loop, no think time), so the client latency includes the wait for a
+free worker: at R registrations/s the mean is about 50/R seconds. Reports registrations/s, client
+p50/p95/p99 latency, the app's own time (Server-Timing) and overbooked seats (must be 0).
 
     python -m bench registration_rush          # or: make bench
     BENCH_QUICK=1 python -m bench registration_rush
