@@ -29,7 +29,7 @@ from sqlalchemy.orm import selectinload
 
 from congress.audit.services import Ref, record
 from congress.core.models import Congress
-from congress.database import lock_for_update, utcnow, write_transaction
+from congress.database import insert_unless_exists, lock_for_update, utcnow, write_transaction
 from congress.extensions import db
 from congress.mail.services import RenderedLater, queue_mail, queue_mail_later, register_context_builder
 from congress.programme.models import ProgrammeSession, SignupRound
@@ -586,7 +586,11 @@ class RegistrationResult:
         return self.loaded
 
 
-_INSERT_REGISTRATION = sa.insert(Registration.__table__).returning(Registration.__table__.c.id)
+@functools.cache
+def _insert_registration(dialect: str) -> Any:
+    # Nothing is stored (and no id returned) when the address is registered for the edition already.
+    return insert_unless_exists(Registration, index_elements=["congress_id", "email_key"]).returning(
+        Registration.__table__.c.id)
 
 
 def register(
@@ -620,18 +624,16 @@ def register(
     now = now or utcnow()
     limited = congress.capacity is not None
     # What needs no lock is done before taking it, so that the write lock (on SQLite the whole
-    # database) is held only to count seats and store: the same address registering at the same
-    # moment is caught by the unique constraint on (edition, e-mail) below.
-    existing = _registration_by_email(congress_id, email_key)
-    if existing is not None:
-        return RegistrationResult(existing, False, manage_secret(existing))
+    # database) is held only to count seats and store. A second registration of the same address
+    # is found by the unique constraint on (edition, e-mail) when storing, and answered with the
+    # first one, also when the window has closed or the edition is full since.
     if not ignore_window:
         state = window_state(congress, now)
         if state != "open":
-            raise RegistrationError(
+            return _existing_or_raise(congress_id, email_key, RegistrationError(
                 _l("Registration is not open yet.") if state == "not_open" else _l("Registration is closed."),
                 code=state,
-            )
+            ))
     nonce = secrets.token_urlsafe(24)
     secret = _secret_for_nonce(nonce)
     status = RegistrationStatus.CONFIRMED.value if confirmed else RegistrationStatus.PENDING.value
@@ -654,13 +656,15 @@ def register(
                 _lock_congress(congress_id)
             _lock_sessions(chosen)
             if limited and not override and active_count(congress_id) >= congress.capacity:
-                raise RegistrationError(_l("This edition is full."), code="full")
+                raise _EditionFull
             # Stored after the locks are taken, so that registrations are numbered in the order they
             # got their seats (the waiting list follows that order). Plain inserts: under the lock,
             # every statement counts (the ORM object is loaded only if a caller asks for it).
             facts = _seat_facts_of(chosen)
             seats = {session_id: _seat(facts[session_id], override=override) for session_id in chosen}
-            registration_id = db.session.execute(_INSERT_REGISTRATION, row).scalar_one()
+            registration_id = db.session.execute(_insert_registration(db.engine.dialect.name), row).scalar()
+            if registration_id is None:
+                raise _AlreadyRegistered
             if seats:
                 db.session.execute(sa.insert(Enrolment.__table__).values([
                     {"registration_id": registration_id, "session_id": session_id, "round_id": seat.round_id,
@@ -683,13 +687,29 @@ def register(
                                  congress_id=congress_id,
                                  attachments=[_ticket(registration_id)] if confirmed else None)
         return result
-    except IntegrityError:
-        # The same address registered at the same moment in another transaction: that one stands.
-        db.session.rollback()
-        existing = _registration_by_email(congress_id, email_key)
-        if existing is None:
-            raise
-        return RegistrationResult(existing, False, manage_secret(existing))
+    except _AlreadyRegistered:
+        return _existing_or_raise(congress_id, email_key, RuntimeError("registration vanished"))
+    except _EditionFull:
+        return _existing_or_raise(congress_id, email_key, RegistrationError(_l("This edition is full."),
+                                                                            code="full"))
+    except IntegrityError as exc:
+        # Another constraint than the address's (a sector deleted meanwhile …): rolled back.
+        return _existing_or_raise(congress_id, email_key, exc)
+
+
+class _AlreadyRegistered(Exception):  # noqa: N818 - a signal, not an error: the first registration stands
+    pass
+
+
+class _EditionFull(Exception):  # noqa: N818
+    pass
+
+
+def _existing_or_raise(congress_id: int, email_key: str, error: Exception) -> RegistrationResult:
+    existing = _registration_by_email(congress_id, email_key)
+    if existing is None:
+        raise error
+    return RegistrationResult(existing, False, manage_secret(existing))
 
 
 @functools.cache
