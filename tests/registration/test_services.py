@@ -37,6 +37,24 @@ def test_register_holds_seats_and_sends_the_double_opt_in(app, mailbox):
     assert services.find_by_secret("x" * 43) is None
 
 
+def test_the_worker_composes_the_mail_with_the_links_of_the_request(app, mailbox):
+    """Registering writes the outbox row in its own transaction and renders nothing; the mail worker
+    composes it, with the links on the address the person registered through."""
+    from congress.mail.models import OutboxMessage
+
+    congress = open_congress()
+    _, (small, _big) = add_round(congress)
+    with app.test_request_context("/", base_url="https://congres.example.nl/"):
+        result = registered(congress, [small.id], n=1, confirmed=True)
+    message = db.session.scalars(sa.select(OutboxMessage)).one()
+    assert message.compose_later == {"kind": "registration", "argument": str(result.id),
+                                     "base_url": "https://congres.example.nl/"}
+    body = mailbox[0].get_body(("plain",)).get_content()
+    assert f"https://congres.example.nl/my/{result.link}" in body
+    assert "Deelnemer 1" in body and mailbox[0]["Subject"] == message.subject != ""
+    assert [part.get_filename() for part in mailbox[0].iter_attachments()][0].endswith(".pdf")  # the e-ticket
+
+
 def test_full_session_puts_people_on_the_waiting_list_in_order(app):
     congress = open_congress()
     _, (small, _big) = add_round(congress)
