@@ -1,0 +1,448 @@
+"""Delivery as a state machine, against a real SMTP server on 127.0.0.1 (aiosmtpd).
+
+queued → sending (claimed, claimed_at) → sent (with the server's answer)
+                                       → queued (4xx, no connection, a transient database error)
+                                       → failed (5xx, a broken template, what the mail is about is gone)
+
+Every message keeps one Message-ID on every try; a claim is stale only when the claim itself is old;
+exactly one copy reaches the server when several workers work through the same backlog.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections import Counter
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from congress.database import utcnow
+from congress.extensions import db
+from congress.mail import services
+from congress.mail.models import MailStatus, OutboxMessage
+from congress.urls import public_domain
+from tests.factories import make_user
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def backlog(n: int, *, minutes_ago: float = 0) -> list[int]:
+    """Rows in the outbox whose hand-over to the worker was lost (the periodic job finds them)."""
+    when = utcnow() - timedelta(minutes=minutes_ago)
+    rows = [{"to_address": f"p{i}@example.org", "template": "password_reset", "locale": "nl",
+             "subject": f"Bericht {i}", "body_text": f"Tekst {i}", "body_html": f"<p>Tekst {i}</p>",
+             "status": MailStatus.QUEUED.value, "attempts": 0, "last_error": "", "created_at": when,
+             "next_attempt_at": when} for i in range(n)]
+    db.session.execute(sa.insert(OutboxMessage.__table__), rows)
+    db.session.commit()
+    return list(db.session.scalars(sa.select(OutboxMessage.id).order_by(OutboxMessage.id)))
+
+
+def run_workers(app, n: int) -> list[BaseException]:  # noqa: ANN001
+    """``n`` workers (threads with their own application context and session) run send_due_mail."""
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(n)
+
+    def work() -> None:
+        try:
+            with app.app_context():
+                barrier.wait(timeout=30)
+                services.send_due_mail()
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    assert not any(t.is_alive() for t in threads), "a worker did not finish"
+    return errors
+
+
+def statuses() -> Counter:
+    db.session.expire_all()
+    return Counter(db.session.scalars(sa.select(OutboxMessage.status)))
+
+
+def _queue(locale: str = "nl", to: str = "someone@example.org") -> OutboxMessage:
+    user = make_user("organiser", name="Sam")
+    return services.queue_mail(to, "password_reset", locale=locale, user=user, link="https://x/reset", hours=2)
+
+
+def _locked() -> sa.exc.OperationalError:
+    return sa.exc.OperationalError("UPDATE mail_outbox …", {}, sqlite3.OperationalError("database is locked"))
+
+
+# -- claims -------------------------------------------------------------------------------------
+
+
+def test_a_message_in_flight_is_not_reset_and_sent_again_by_another_worker(app, smtp):
+    """The backlog was queued 11 minutes ago. While worker A waits for the server's answer to a
+    message, worker B runs: the claim is seconds old, so B leaves it alone (it used to measure
+    staleness from the queue time, reset A's claim and send the message a second time)."""
+    backlog(25, minutes_ago=11)
+    errors: list[BaseException] = []
+    started: list[bool] = []
+
+    def second_worker(_message) -> None:  # noqa: ANN001
+        if not started:
+            started.append(True)
+            errors.extend(run_workers(app, 1))
+
+    smtp.during_data = second_worker
+    errors.extend(run_workers(app, 1))
+    assert started
+    per_address = Counter(m["To"] for m in smtp.accepted())
+    assert len(per_address) == 25 and set(per_address.values()) == {1}, per_address
+    assert errors == []
+    assert statuses() == {"sent": 25}
+
+
+def test_a_claim_is_stale_only_when_the_claim_is_old(app, smtp):
+    fresh, stale = backlog(2, minutes_ago=60)  # queued an hour ago
+    timeout = app.config["MAIL_CLAIM_TIMEOUT_SECONDS"]
+    assert timeout > 3 * app.config["MAIL_TIMEOUT"]
+    now = utcnow()
+    for message_id, claimed in ((fresh, now - timedelta(seconds=5)), (stale, now - timedelta(seconds=timeout + 60))):
+        db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message_id).values(
+            status=MailStatus.SENDING.value, claimed_at=claimed, attempts=1))
+    db.session.commit()
+    assert services.send_due_mail() == {"sent": 1}
+    assert [m["To"] for m in smtp.accepted()] == ["p1@example.org"]
+    db.session.expire_all()
+    assert db.session.get(OutboxMessage, fresh).status == MailStatus.SENDING.value  # its worker is still on it
+    resent = db.session.get(OutboxMessage, stale)
+    assert resent.status == MailStatus.SENT.value and resent.attempts == 2
+
+
+def test_state_transitions_of_a_sent_message(app, smtp):
+    message = _queue()
+    assert message.status == MailStatus.QUEUED.value and message.message_id_header
+    queued_id = message.message_id_header
+    db.session.commit()
+    db.session.refresh(message)
+    assert message.status == MailStatus.SENT.value
+    assert message.claimed_at is not None and message.sent_at >= message.claimed_at
+    assert message.smtp_code == 250 and message.smtp_reply.startswith("250 2.0.0 Ok: queued as Q0")
+    assert message.message_id_header == queued_id == smtp.accepted()[0]["Message-ID"]
+    assert message.next_attempt_at is None and message.last_error == "" and message.attempts == 1
+    # Delivering it again sends nothing.
+    assert services.deliver(message.id) == MailStatus.SENT.value
+    assert len(smtp.received) == 1
+
+
+# -- SMTP answers ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["rcpt", "data", "sender"])
+def test_a_permanent_refusal_fails_with_the_servers_reason_shown_in_the_outbox(app, smtp, organiser, where):
+    reply = {"rcpt": "550 5.1.1 <someone@example.org>: Recipient address rejected: User unknown",
+             "data": "554 5.7.1 Message rejected as spam",
+             "sender": "553 5.7.1 Sender address rejected: not owned by user"}[where]
+    {"rcpt": smtp.rcpt_replies, "data": smtp.data_replies, "sender": smtp.mail_replies}[where].append(reply)
+    message = _queue()
+    db.session.commit()
+    db.session.refresh(message)
+    code, _, reason = reply.partition(" ")
+    assert message.status == MailStatus.FAILED.value and message.attempts == 1
+    assert message.next_attempt_at is None
+    assert message.smtp_code == int(code) and reason in message.smtp_reply
+    assert reason in message.last_error
+    client = app.test_client(user=organiser)
+    listing = client.get("/manage/outbox").get_data(as_text=True)
+    assert f"{code} {reason}" in listing.replace("&lt;", "<").replace("&gt;", ">")
+    assert "Mislukt" in listing
+    detail = client.get(f"/manage/outbox/{message.id}?lang=en").get_data(as_text=True)
+    assert "Server answer" in detail and reason in detail.replace("&lt;", "<").replace("&gt;", ">")
+
+
+@pytest.mark.parametrize("where", ["rcpt", "data"])
+def test_a_temporary_refusal_is_retried_with_backoff_and_the_same_message_id(app, smtp, where):
+    reply = {"rcpt": "450 4.7.1 Greylisted, please try again later",
+             "data": "451 4.3.0 Temporary local problem"}[where]
+    (smtp.rcpt_replies if where == "rcpt" else smtp.data_replies).append(reply)
+    message = _queue()
+    db.session.commit()
+    db.session.refresh(message)
+    assert message.status == MailStatus.QUEUED.value and message.attempts == 1
+    assert message.smtp_code == int(reply[:3]) and reply[4:] in message.last_error
+    base = app.config["MAIL_RETRY_BASE_SECONDS"]
+    wait = (message.next_attempt_at - utcnow()).total_seconds()
+    assert base - 10 < wait <= base
+    assert services.send_due_mail() == {}  # not due yet
+    db.session.execute(sa.update(OutboxMessage).values(next_attempt_at=utcnow()))
+    db.session.commit()
+    assert services.send_due_mail() == {"sent": 1}
+    db.session.refresh(message)
+    assert message.status == MailStatus.SENT.value and message.attempts == 2 and message.smtp_code == 250
+    ids = [r.message["Message-ID"] for r in smtp.received]
+    assert len(smtp.accepted()) == 1
+    assert ids == [message.message_id_header] * len(ids) and len(ids) == (2 if where == "data" else 1)
+    assert message.message_id_header.endswith(f"@{public_domain()}>")
+
+
+def test_the_message_id_is_on_the_configured_domain(app, smtp):
+    app.config["PUBLIC_BASE_URL"], before = "https://congres.example.nl:8443/sub", app.config.get("PUBLIC_BASE_URL")
+    try:
+        _queue()
+        db.session.commit()
+    finally:
+        app.config["PUBLIC_BASE_URL"] = before
+    message_id = smtp.accepted()[0]["Message-ID"]
+    assert message_id.endswith("@congres.example.nl>") and "congres.local" not in message_id
+
+
+# -- transient database errors are never permanent -------------------------------------------------
+
+
+def test_a_transient_database_error_while_composing_is_retried_not_failed(app, smtp):
+    user_id = make_user("organiser", name="Sam").id
+    calls: list[str] = []
+
+    def build(argument: str) -> dict:
+        from congress.accounts.models import User
+
+        calls.append(argument)
+        if len(calls) == 1:
+            raise _locked()
+        return {"user": db.session.get(User, user_id), "hours": 2, "link": "https://x/confirm"}
+
+    services.register_context_builder("test-flaky", build)
+    try:
+        message_id = services.queue_mail_later("a@example.org", "password_reset",
+                                               services.RenderedLater("test-flaky", "1"))
+        db.session.commit()
+        message = db.session.get(OutboxMessage, message_id)
+        assert calls == ["1"] and smtp.received == []
+        assert message.status == MailStatus.QUEUED.value, message.last_error
+        assert message.attempts == 0  # a database error is not an attempt: it never uses one up
+        assert "database is locked" in message.last_error
+        assert message.next_attempt_at > utcnow()
+        db.session.execute(sa.update(OutboxMessage).values(next_attempt_at=utcnow()))
+        db.session.commit()
+        assert services.send_due_mail() == {"sent": 1}
+        assert [m["To"] for m in smtp.accepted()] == ["a@example.org"]
+    finally:
+        services.CONTEXT_BUILDERS.pop("test-flaky", None)
+
+
+def test_a_database_error_on_every_try_never_fails_the_message(app, smtp):
+    app.config["MAIL_MAX_ATTEMPTS"], max_attempts = 2, app.config["MAIL_MAX_ATTEMPTS"]
+
+    def build(_argument: str) -> dict:
+        raise sa.exc.DBAPIError("SELECT 1", {}, Exception("server closed the connection unexpectedly"),
+                                connection_invalidated=True)
+
+    services.register_context_builder("test-down", build)
+    try:
+        message_id = services.queue_mail_later("a@example.org", "password_reset",
+                                               services.RenderedLater("test-down", "1"))
+        db.session.commit()
+        for _ in range(5):
+            db.session.execute(sa.update(OutboxMessage).values(next_attempt_at=utcnow()))
+            db.session.commit()
+            assert services.send_due_mail() == {"queued": 1}
+        message = db.session.get(OutboxMessage, message_id)
+        db.session.refresh(message)
+        assert message.status == MailStatus.QUEUED.value and message.attempts == 0
+        assert "server closed the connection" in message.last_error
+    finally:
+        services.CONTEXT_BUILDERS.pop("test-down", None)
+        app.config["MAIL_MAX_ATTEMPTS"] = max_attempts
+
+
+def test_a_transient_database_error_while_rendering_an_attachment_is_retried(app, smtp):
+    calls: list[str] = []
+
+    def render(argument: str, locale: str) -> tuple[str, str, bytes]:
+        calls.append(argument)
+        if len(calls) == 1:
+            raise _locked()
+        return "e-ticket.pdf", "application/pdf", b"%PDF ticket"
+
+    services.register_attachment_renderer("test-flaky-ticket", render)
+    try:
+        user = make_user("organiser", name="Sam")
+        message = services.queue_mail("a@example.org", "password_reset", user=user, link="x", hours=1,
+                                      attachments=[services.RenderedLater("test-flaky-ticket", "1")])
+        db.session.commit()
+        db.session.refresh(message)
+        assert message.status == MailStatus.QUEUED.value and message.attempts == 0
+        db.session.execute(sa.update(OutboxMessage).values(next_attempt_at=utcnow()))
+        db.session.commit()
+        assert services.send_due_mail() == {"sent": 1}
+        files = {p.get_filename(): p.get_content() for p in smtp.accepted()[0].iter_attachments()}
+        assert files == {"e-ticket.pdf": b"%PDF ticket"}
+    finally:
+        services.ATTACHMENT_RENDERERS.pop("test-flaky-ticket", None)
+
+
+def test_a_transient_database_error_while_marking_sent_does_not_send_twice(app, smtp):
+    """The server accepted the message; recording that meets a locked database once. The mark is
+    tried again, so the message is sent once and stays sent."""
+    failures: list[str] = []
+
+    def refuse_first_mark(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ANN202, PLR0913
+        values = parameters.values() if isinstance(parameters, dict) else parameters
+        if statement.lstrip().upper().startswith("UPDATE MAIL_OUTBOX") and "sent" in list(values) and not failures:
+            failures.append(statement)
+            raise _locked()
+
+    event.listen(db.engine, "before_cursor_execute", refuse_first_mark)
+    try:
+        message = _queue()
+        db.session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", refuse_first_mark)
+    assert failures
+    db.session.refresh(message)
+    assert message.status == MailStatus.SENT.value and message.smtp_code == 250
+    assert len(smtp.received) == 1
+    db.session.execute(sa.update(OutboxMessage).values(next_attempt_at=utcnow()))
+    db.session.commit()
+    assert services.send_due_mail() == {}
+    assert len(smtp.received) == 1
+
+
+# -- permanent failures of composing ------------------------------------------------------------------
+
+
+def test_an_unknown_attachment_kind_is_a_permanent_failure(app, smtp):
+    user = make_user("organiser", name="Sam")
+    message = services.queue_mail("a@example.org", "password_reset", user=user, link="x", hours=1,
+                                  attachments=[services.RenderedLater("not-installed", "1")])
+    db.session.commit()
+    db.session.refresh(message)
+    assert message.status == MailStatus.FAILED.value and smtp.received == []
+    assert "not-installed" in message.last_error and "attachment" in message.last_error
+
+
+def test_an_unknown_compose_kind_is_a_permanent_failure(app, smtp):
+    message_id = services.queue_mail_later("b@example.org", "password_reset",
+                                           services.RenderedLater("not-installed", "1"))
+    db.session.commit()
+    message = db.session.get(OutboxMessage, message_id)
+    assert message.status == MailStatus.FAILED.value and smtp.received == []
+    assert "not-installed" in message.last_error
+    with pytest.raises(LookupError, match="not-installed"):
+        services.context_builder("not-installed")
+    with pytest.raises(LookupError, match="not-installed"):
+        services.attachment_renderer("not-installed")
+
+
+def test_a_template_error_is_a_permanent_failure(app, smtp):
+    services.register_context_builder("test-ok", lambda argument: {"x": argument})
+    try:
+        message_id = services.queue_mail_later("b@example.org", "does/not/exist",
+                                               services.RenderedLater("test-ok", "1"))
+        db.session.commit()
+    finally:
+        services.CONTEXT_BUILDERS.pop("test-ok", None)
+    message = db.session.get(OutboxMessage, message_id)
+    assert message.status == MailStatus.FAILED.value and message.attempts == 1
+    assert "TemplateNotFound" in message.last_error and smtp.received == []
+
+
+# -- links and headers ----------------------------------------------------------------------------------
+
+
+def test_the_worker_takes_links_from_the_configuration_not_from_the_request(app, smtp):
+    from flask import url_for
+
+    user_id = make_user("organiser", name="Sam").id
+
+    def build(argument: str) -> dict:
+        from congress.accounts.models import User
+
+        return {"user": db.session.get(User, user_id), "hours": 3, "link": url_for("public.index", _external=True)}
+
+    services.register_context_builder("test-links", build)
+    app.config["PUBLIC_BASE_URL"], before = "https://congres.example.nl", app.config.get("PUBLIC_BASE_URL")
+    try:
+        with app.test_request_context("/", base_url="http://evil.example/"):
+            message_id = services.queue_mail_later("a@example.org", "password_reset",
+                                                   services.RenderedLater("test-links", "1"))
+            db.session.commit()
+        # A row queued by an older version still carries the request's address: it is ignored.
+        old_id = services.queue_mail_later("b@example.org", "password_reset", services.RenderedLater("test-links", "2"))
+        db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == old_id).values(compose_later={
+            "kind": "test-links", "argument": "2", "base_url": "http://evil.example/"}))
+        db.session.commit()
+    finally:
+        services.CONTEXT_BUILDERS.pop("test-links", None)
+        app.config["PUBLIC_BASE_URL"] = before
+    assert db.session.get(OutboxMessage, message_id).compose_later == {"kind": "test-links", "argument": "1"}
+    bodies = [m.get_body(preferencelist=("plain",)).get_content() for m in smtp.accepted()]
+    assert len(bodies) == 2
+    for body in bodies:
+        assert "https://congres.example.nl/" in body and "evil.example" not in body
+
+
+@pytest.mark.parametrize("locale", ["nl", "en"])
+def test_headers_on_the_wire(app, smtp, locale):
+    before = utcnow()
+    _queue(locale=locale)
+    db.session.commit()
+    (received,) = smtp.received
+    raw_headers = received.raw.split(b"\r\n\r\n", 1)[0].decode()
+    message = received.message
+    sent_at = parsedate_to_datetime(message["Date"])
+    assert sent_at.utcoffset() == timedelta(0) and "+0000" in message["Date"]
+    assert before - timedelta(seconds=2) <= sent_at <= utcnow()
+    assert message["Content-Language"] == locale and f"\nContent-Language: {locale}" in "\n" + raw_headers
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert message["Message-ID"].endswith(f"@{public_domain()}>")
+    subject = {"nl": "Kies een nieuw wachtwoord", "en": "Choose a new password"}[locale]
+    html = message.get_body(preferencelist=("html",))
+    assert html["Content-Language"] == locale
+    assert f'<html lang="{locale}">' in html.get_content()
+    assert f"<title>{subject}</title>" in html.get_content()
+
+
+def test_a_title_with_markup_characters_is_escaped(app, smtp):
+    subject, _, html = services._render("password_reset", "nl", {
+        "user": type("U", (), {"name": "<b>Sam</b>"})(), "link": "x", "hours": 1})
+    assert "<title>Kies een nieuw wachtwoord</title>" in html and "<b>Sam</b>" not in html
+
+
+# -- exactly once with several workers -------------------------------------------------------------------------
+
+
+def test_several_workers_on_one_backlog_send_every_message_exactly_once(app, smtp):
+    ids = backlog(60, minutes_ago=30)
+    assert run_workers(app, 3) == []
+    per_id = Counter(m["Message-ID"] for m in smtp.accepted())
+    assert len(smtp.received) == 60 and len(per_id) == 60 and set(per_id.values()) == {1}
+    assert statuses() == {"sent": 60}
+    stored = set(db.session.scalars(sa.select(OutboxMessage.message_id_header).where(OutboxMessage.id.in_(ids))))
+    assert stored == set(per_id)
+    assert all(r.startswith("250 ") for r in db.session.scalars(sa.select(OutboxMessage.smtp_reply)))
+
+
+@pytest.mark.slow
+def test_two_worker_processes_on_one_backlog_send_every_message_exactly_once(app, smtp, tmp_path):
+    backlog(80, minutes_ago=30)
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "CONGRESS_INSTANCE_DIR": str(tmp_path),
+           "HUEY_SQLITE_PATH": str(tmp_path / "queue.db"), "MAIL_PORT": str(app.config["MAIL_PORT"]),
+           "MAIL_SERVER": "127.0.0.1"}
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "congress", "send-mail"]
+    workers = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+               for _ in range(2)]
+    outputs = []
+    for worker in workers:
+        out, _ = worker.communicate(timeout=180)
+        outputs.append(out.decode())
+        assert worker.returncode == 0, out.decode()
+    per_id = Counter(m["Message-ID"] for m in smtp.accepted())
+    assert len(smtp.received) == 80 and len(per_id) == 80 and set(per_id.values()) == {1}, outputs
+    assert statuses() == {"sent": 80}
+    assert not any("locked" in out for out in outputs)
