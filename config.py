@@ -65,6 +65,12 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Congres <congres@example.org>")
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "6"))
     MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
+    # A claimed message ("sending") is given back to the queue only when its claim is this old:
+    # well above MAIL_TIMEOUT and the time to render its attachments. A database error while
+    # delivering (locked, connection lost) is retried after MAIL_DB_RETRY_SECONDS, without using up
+    # an attempt.
+    MAIL_CLAIM_TIMEOUT_SECONDS = float(os.environ.get("MAIL_CLAIM_TIMEOUT_SECONDS", "600"))
+    MAIL_DB_RETRY_SECONDS = float(os.environ.get("MAIL_DB_RETRY_SECONDS", "5"))
     # Show the outbox to organisers (always on in development).
     MAIL_OUTBOX_VISIBLE = _bool("MAIL_OUTBOX_VISIBLE", True)
 

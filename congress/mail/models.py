@@ -12,7 +12,10 @@ from congress.extensions import db
 
 
 class MailStatus(enum.StrEnum):
+    """queued → sending (claimed) → sent | queued (to try again) | failed (for good)."""
+
     QUEUED = "queued"
+    SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
 
@@ -36,8 +39,16 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Composed by the worker, not by the request that queued it: {"kind", "argument", "base_url"}.
-    # Subject and bodies stay empty until then (see mail.services.queue_mail_later).
+    # When a worker claimed it (status "sending"): the claim is stale only once this is old.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "<…@domain>", given once when queued: every try sends the same Message-ID.
+    message_id_header: Mapped[str | None] = mapped_column(String(250), unique=True)
+    # The SMTP server's last answer to this message ("250 2.0.0 Ok: queued as …", "550 5.1.1 …").
+    smtp_code: Mapped[int | None] = mapped_column(Integer)
+    smtp_reply: Mapped[str | None] = mapped_column(Text)
+    # Composed by the worker, not by the request that queued it: {"kind", "argument"} (rows of
+    # older versions also carry the request's "base_url", which is ignored: links come from
+    # PUBLIC_BASE_URL). Subject and bodies stay empty until then (see mail.services.queue_mail_later).
     compose_later: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     attachments: Mapped[list[OutboxAttachment]] = relationship(

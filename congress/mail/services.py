@@ -1,37 +1,72 @@
 """The one mail service: render a Jinja template in the recipient's language, store it in the
-outbox, and let a background job deliver it over SMTP, retrying with exponential backoff."""
+outbox, and let a background job deliver it over SMTP.
+
+Delivery is a small state machine, correct by construction:
+
+``queued`` → ``sending`` (claimed by one worker, with ``claimed_at``) →
+  ``sent`` (the server's answer stored in the same transaction), or
+  ``queued`` again (a temporary refusal 4xx, no connection, a timeout: retried with exponential
+  backoff up to ``MAIL_MAX_ATTEMPTS``; a transient database error: retried without using up an
+  attempt), or
+  ``failed`` (a permanent refusal 5xx with the server's code and reason, a broken template, an unknown
+  kind, or what the mail is about is gone).
+
+A message gets its ``Message-ID`` once, when it is queued, and every try sends that same ID. A claim
+is given back to the queue only when the claim itself is older than ``MAIL_CLAIM_TIMEOUT_SECONDS``.
+Every write goes through :func:`congress.database.write_transaction` as one conditional update of the
+claimed row, so a worker that lost its claim changes nothing; no write transaction is open while
+templates or attachments are rendered or the SMTP server is talked to.
+"""
 
 from __future__ import annotations
 
 import smtplib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import format_datetime, make_msgid
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, render_template, request
+from flask import current_app, render_template
 from flask_babel import force_locale
+from jinja2 import TemplateError
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session as OrmSession
 
-from congress.database import utcnow
+from congress.database import utcnow, write_transaction
 from congress.extensions import db
 from congress.mail.models import MailStatus, OutboxAttachment, OutboxMessage
+from congress.urls import public_base_url, public_domain
 
 _PENDING_KEY = "congress_outbox_pending"
-SENDING = "sending"
+SENDING = MailStatus.SENDING.value
 
 # Renderers of attachments that are made at delivery time: kind -> fn(argument, locale) -> (name, type, bytes).
 AttachmentRenderer = Callable[[str, str], tuple[str, str, bytes]]
 ATTACHMENT_RENDERERS: dict[str, AttachmentRenderer] = {}
 
 
+class UnknownMailKind(LookupError):
+    """A message names a context builder or attachment renderer that nobody registered."""
+
+
+class MailSubjectGone(LookupError):
+    """What the message is about (a registration, an account) no longer exists."""
+
+
 def register_attachment_renderer(kind: str, renderer: AttachmentRenderer) -> None:
-    """Capabilities register what they can attach (badges: ``ticket``); unknown kinds are skipped."""
+    """Capabilities register what they can attach (badges: ``ticket``); an unknown kind fails the message."""
     ATTACHMENT_RENDERERS[kind] = renderer
+
+
+def attachment_renderer(kind: str) -> AttachmentRenderer:
+    renderer = ATTACHMENT_RENDERERS.get(kind)
+    if renderer is None:
+        raise UnknownMailKind(f"no renderer registered for the attachment kind {kind!r}")
+    return renderer
 
 
 # Builders of a template's context for mail composed by the worker: kind -> fn(argument) -> context,
@@ -45,12 +80,24 @@ def register_context_builder(kind: str, builder: ContextBuilder) -> None:
     CONTEXT_BUILDERS[kind] = builder
 
 
+def context_builder(kind: str) -> ContextBuilder:
+    builder = CONTEXT_BUILDERS.get(kind)
+    if builder is None:
+        raise UnknownMailKind(f"no context builder registered for the mail kind {kind!r}")
+    return builder
+
+
 @dataclass(frozen=True)
 class RenderedLater:
     """An attachment rendered by the worker just before sending, e.g. ``RenderedLater("ticket", "42")``."""
 
     kind: str
     argument: str
+
+
+def new_message_id() -> str:
+    """A fresh ``Message-ID`` on the configured domain (``PUBLIC_BASE_URL``)."""
+    return make_msgid(domain=public_domain())
 
 
 def queue_mail(
@@ -80,6 +127,7 @@ def queue_mail(
         congress_id=congress_id,
         status=MailStatus.QUEUED.value,
         next_attempt_at=utcnow(),
+        message_id_header=new_message_id(),
         attachments=[_attachment(a) for a in attachments or ()],
     )
     db.session.add(message)
@@ -95,15 +143,14 @@ def queue_mail_later(to: str, template: str, compose: RenderedLater, *, locale: 
                      congress_id: int | None = None, attachments: list[RenderedLater] | None = None) -> int:
     """Like :func:`queue_mail`, but the worker composes the message: it asks the context builder
     registered for ``compose.kind`` (see :func:`register_context_builder`) and renders the
-    templates with links on the base URL of this request. For busy paths such as registering,
-    where rendering would hold the write lock longer; plain inserts, returns the message's id."""
+    templates, with links on ``PUBLIC_BASE_URL``. For busy paths such as registering, where
+    rendering would hold the write lock longer; plain inserts, returns the message's id."""
     now = utcnow()
     message_id = db.session.execute(_INSERT_MESSAGE, {
         "to_address": to, "template": template, "locale": locale, "subject": "", "body_text": "",
         "body_html": "", "congress_id": congress_id, "status": MailStatus.QUEUED.value, "attempts": 0,
-        "last_error": "", "created_at": now, "next_attempt_at": now,
-        "compose_later": {"kind": compose.kind, "argument": compose.argument,
-                          "base_url": request.host_url if has_request_context() else None},
+        "last_error": "", "created_at": now, "next_attempt_at": now, "message_id_header": new_message_id(),
+        "compose_later": {"kind": compose.kind, "argument": compose.argument},
     }).scalar_one()
     for item in attachments or ():
         db.session.execute(_INSERT_ATTACHMENT, {"message_id": message_id, "filename": "", "content_type": "",
@@ -114,27 +161,11 @@ def queue_mail_later(to: str, template: str, compose: RenderedLater, *, locale: 
 
 def _render(template: str, locale: str, context: dict[str, Any]) -> tuple[str, str, str]:
     with force_locale(locale):
+        context = {"lang": locale, **context}
         subject = " ".join(render_template(f"email/{template}.subject.txt", **context).split())
         body_text = render_template(f"email/{template}.txt", **context)
-        body_html = render_template(f"email/{template}.html", **context)
+        body_html = render_template(f"email/{template}.html", email_subject=subject, **context)
     return subject, body_text, body_html
-
-
-def _compose(message: OutboxMessage) -> bool:
-    """Render a message left to the worker, with links on the base URL of the request that queued
-    it. False when it cannot be composed (its kind is not installed, or its subject is gone)."""
-    later = message.compose_later
-    if not later or message.subject:
-        return True
-    builder = CONTEXT_BUILDERS.get(later.get("kind", ""))
-    base_url = later.get("base_url") or current_app.config.get("PUBLIC_BASE_URL") or "http://127.0.0.1:5000"
-    with current_app.test_request_context("/", base_url=base_url):
-        context = builder(later.get("argument", "")) if builder is not None else None
-        if context is None:
-            return False
-        message.subject, message.body_text, message.body_html = _render(message.template, message.locale, context)
-    db.session.commit()
-    return True
 
 
 def _attachment(item: tuple[str, str, bytes] | RenderedLater) -> OutboxAttachment:
@@ -142,20 +173,6 @@ def _attachment(item: tuple[str, str, bytes] | RenderedLater) -> OutboxAttachmen
         return OutboxAttachment(filename="", content_type="", source=f"{item.kind}:{item.argument}")
     name, content_type, data = item
     return OutboxAttachment(filename=name, content_type=content_type, data=data)
-
-
-def _render_pending_attachments(message: OutboxMessage) -> None:
-    """Make the attachments that were left to the worker; keep them, so a retry sends the same."""
-    for attachment in list(message.attachments):
-        if attachment.data is not None or not attachment.source:
-            continue
-        kind, _, argument = attachment.source.partition(":")
-        renderer = ATTACHMENT_RENDERERS.get(kind)
-        if renderer is None:
-            message.attachments.remove(attachment)  # that capability is not installed
-            continue
-        attachment.filename, attachment.content_type, attachment.data = renderer(argument, message.locale)
-    db.session.commit()
 
 
 @event.listens_for(OrmSession, "after_commit")
@@ -176,31 +193,264 @@ def _forget_rolled_back_mail(session: OrmSession) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
+# -- faults -------------------------------------------------------------------------------------------
+
+# PostgreSQL: serialization failure, deadlock, lock not available, shutdown, connection failures.
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57P01", "57P02", "57P03",
+                                  "08000", "08001", "08003", "08004", "08006"})
+
+
+def is_transient_database_error(exc: BaseException | None) -> bool:
+    """A database fault that goes away by itself: SQLite "database is locked", a PostgreSQL
+    serialization failure or deadlock, a lost connection, a pool timeout. Never a reason to give a
+    message up."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, sa.exc.DBAPIError):
+            if exc.connection_invalidated or isinstance(exc, sa.exc.OperationalError):
+                return True
+            sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+            if sqlstate in _TRANSIENT_SQLSTATES:
+                return True
+        if isinstance(exc, sa.exc.TimeoutError | sa.exc.DisconnectionError):
+            return True
+        exc = exc.__cause__
+    return False
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+@dataclass(frozen=True)
+class SmtpRefusal:
+    """How an SMTP attempt failed: the server's code (None without an answer) and reason."""
+
+    code: int | None
+    reply: str
+    permanent: bool
+
+
+def classify_smtp_error(exc: BaseException) -> SmtpRefusal:
+    """5xx refusals of the recipient, the sender or the data are permanent; anything else (4xx,
+    no connection, a timeout, a dropped connection, a login refused) is tried again later."""
+
+    def text(value: bytes | str) -> str:
+        return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        answers = list(exc.recipients.values()) or [(None, b"")]
+        code, reason = answers[0]
+        permanent = all(c is not None and c >= 500 for c, _ in answers)
+        return SmtpRefusal(code, f"{code} {text(reason)}", permanent)
+    if isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+        return SmtpRefusal(exc.smtp_code, f"{exc.smtp_code} {text(exc.smtp_error)}", exc.smtp_code >= 500)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        # HELO, AUTH …: the server or our configuration, not this message; fixed, the message goes.
+        return SmtpRefusal(exc.smtp_code, f"{exc.smtp_code} {text(exc.smtp_error)}", False)
+    return SmtpRefusal(None, _describe(exc), False)
+
+
+# -- the state machine ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Claim:
+    message_id: int
+    claimed_at: datetime
+
+
+def _claimed(claim: _Claim) -> Any:
+    """The claimed row, only while this claim holds (a claim given back as stale matches nothing)."""
+    return update(OutboxMessage).where(OutboxMessage.id == claim.message_id, OutboxMessage.status == SENDING,
+                                       OutboxMessage.claimed_at == claim.claimed_at)
+
+
+def _write(statement: Any, *, tries: int = 1) -> int:
+    """Run one update in its own write transaction; on a transient database error try again a few
+    times (``tries``), then raise. Returns the number of rows changed."""
+    delay = 0.05
+    for attempt in range(1, tries + 1):
+        try:
+            with write_transaction():
+                return db.session.execute(statement).rowcount
+        except Exception as exc:
+            if attempt == tries or not is_transient_database_error(exc):
+                raise
+            current_app.logger.warning("mail: %s, trying again in %.2f s", _describe(exc), delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+    raise AssertionError("unreachable")
+
+
+def _claim(message_id: int) -> _Claim | None:
+    now = utcnow()
+    claimed = _write(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.QUEUED.value,
+               sa.or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
+        .values(status=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1,
+                # Rows queued by an older version get their one Message-ID now.
+                message_id_header=sa.func.coalesce(OutboxMessage.message_id_header, new_message_id()))
+    )
+    return _Claim(message_id, now) if claimed else None
+
+
+def _status(message_id: int) -> str:
+    status = db.session.scalar(sa.select(OutboxMessage.status).where(OutboxMessage.id == message_id))
+    _end_read()
+    return status or "missing"
+
+
+def _end_read() -> None:
+    """End the read transaction (nothing is pending): no snapshot is held while we wait on others."""
+    db.session.commit()
+
+
+def _release(claim: _Claim, exc: BaseException) -> str:
+    """A transient database error before sending: back to the queue, the attempt not counted."""
+    current_app.logger.warning("mail %s: %s; trying again later", claim.message_id, _describe(exc))
+    retry_at = utcnow() + timedelta(seconds=float(current_app.config["MAIL_DB_RETRY_SECONDS"]))
+    return _finish(claim, MailStatus.QUEUED.value, status=MailStatus.QUEUED.value, attempts=OutboxMessage.attempts - 1,
+                   next_attempt_at=retry_at, last_error=_describe(exc))
+
+
+def _fail(claim: _Claim, reason: str, *, code: int | None = None, reply: str | None = None) -> str:
+    values: dict[str, Any] = {"status": MailStatus.FAILED.value, "next_attempt_at": None, "last_error": reason}
+    if reply is not None:
+        values.update(smtp_code=code, smtp_reply=reply)
+    return _finish(claim, MailStatus.FAILED.value, **values)
+
+
+def _retry_or_fail(claim: _Claim, attempts: int, reason: str, *, code: int | None = None,
+                   reply: str | None = None) -> str:
+    if attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+        return _fail(claim, reason, code=code, reply=reply)
+    values: dict[str, Any] = {"status": MailStatus.QUEUED.value, "last_error": reason,
+                              "next_attempt_at": utcnow() + retry_delay(attempts)}
+    if reply is not None:
+        values.update(smtp_code=code, smtp_reply=reply)
+    return _finish(claim, MailStatus.QUEUED.value, **values)
+
+
+def _finish(claim: _Claim, outcome: str, **values: Any) -> str:
+    """Leave the claim with ``values``; the outcome, or the row's status when the claim was lost."""
+    try:
+        changed = _write(_claimed(claim).values(**values), tries=6)
+    except Exception as exc:
+        if not is_transient_database_error(exc):
+            raise
+        # The claim stays; it is given back once it is stale (MAIL_CLAIM_TIMEOUT_SECONDS).
+        current_app.logger.error("mail %s: could not record %r: %s", claim.message_id, outcome, _describe(exc))
+        return SENDING
+    return outcome if changed else _status(claim.message_id)
+
+
+def _compose(message: OutboxMessage) -> tuple[str, str, str]:
+    """Render a message left to the worker, with links on ``PUBLIC_BASE_URL`` (never on the address
+    of the request that queued it). Reads only; raises when it cannot be composed."""
+    later = message.compose_later or {}
+    builder = context_builder(later.get("kind", ""))
+    with current_app.test_request_context("/", base_url=public_base_url() + "/"):
+        context = builder(later.get("argument", ""))
+        if context is None:
+            raise MailSubjectGone("nothing to compose: what the message was about is gone")
+        return _render(message.template, message.locale, context)
+
+
+def _prepare(claim: _Claim) -> EmailMessage:
+    """Compose the message and render its attachments when that was left to the worker (stored,
+    so that a retry sends the same), and build the e-mail. No write lock while rendering."""
+    message = db.session.get(OutboxMessage, claim.message_id, populate_existing=True)
+    if message is None:
+        raise MailSubjectGone("the message was deleted")
+    if message.compose_later and not message.subject:
+        subject, body_text, body_html = _compose(message)
+        if not _write(_claimed(claim).values(subject=subject, body_text=body_text, body_html=body_html)):
+            raise _ClaimLost
+    rendered = []
+    for attachment in message.attachments:
+        if attachment.data is None and attachment.source:
+            kind, _, argument = attachment.source.partition(":")
+            rendered.append((attachment.id, attachment_renderer(kind)(argument, message.locale)))
+    for attachment_id, (filename, content_type, data) in rendered:
+        _write(update(OutboxAttachment).where(OutboxAttachment.id == attachment_id, OutboxAttachment.data.is_(None))
+               .values(filename=filename, content_type=content_type, data=data))
+    message = db.session.get(OutboxMessage, claim.message_id, populate_existing=True)
+    if message is None or message.status != SENDING or message.claimed_at != claim.claimed_at:
+        raise _ClaimLost
+    db.session.refresh(message, ["attachments"])
+    email = build_email(message)
+    _end_read()
+    return email
+
+
+class _ClaimLost(Exception):  # noqa: N818 - a signal: another worker holds the message now
+    pass
+
+
 def build_email(message: OutboxMessage) -> EmailMessage:
+    """The e-mail of an outbox row: Date, a stable Message-ID, Content-Language, Auto-Submitted."""
     email = EmailMessage()
     email["Subject"] = message.subject
     email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     email["To"] = message.to_address
-    email["Message-ID"] = make_msgid(domain="congres.local")
-    email["Content-Language"] = message.locale
+    email["Date"] = format_datetime((message.created_at or utcnow()).astimezone(UTC))
+    email["Message-ID"] = message.message_id_header or new_message_id()
+    # Every message the outbox sends is made by the system (RFC 3834): no auto-replies to it.
+    email["Auto-Submitted"] = "auto-generated"
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
     for attachment in message.attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
         email.add_attachment(attachment.data, maintype=maintype, subtype=subtype or "octet-stream",
                              filename=attachment.filename)
+    # Content headers are set last: set_content() drops them and multipart conversion moves them.
+    email["Content-Language"] = message.locale
+    for part in email.walk():
+        if part.get_content_type() in ("text/plain", "text/html") and not part.is_attachment() and part is not email:
+            part["Content-Language"] = message.locale
     return email
 
 
-def _smtp_send(email: EmailMessage) -> None:
+class _RecordsDataReply:
+    """Keeps the server's answer to DATA ("250 2.0.0 Ok: queued as …"), which smtplib drops."""
+
+    data_reply: tuple[int, bytes] | None = None
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        self.data_reply = super().data(msg)  # type: ignore[misc]
+        return self.data_reply
+
+
+class _SMTP(_RecordsDataReply, smtplib.SMTP):
+    pass
+
+
+class _SMTPSSL(_RecordsDataReply, smtplib.SMTP_SSL):
+    pass
+
+
+def _smtp_send(email: EmailMessage) -> tuple[int, str]:
+    """Send over SMTP; the server's answer to the data. Raises for every refusal."""
     config = current_app.config
-    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
+    smtp_class = _SMTPSSL if config["MAIL_USE_SSL"] else _SMTP
+    smtp = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
+    try:
         if config["MAIL_USE_TLS"]:
             smtp.starttls()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         smtp.send_message(email)
+        code, reply = smtp.data_reply or (250, b"")
+    finally:
+        # Once the data is accepted, a failing QUIT changes nothing: the message is sent.
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+    return code, f"{code} {reply.decode('utf-8', 'replace')}".strip()
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -209,80 +459,120 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * (2 ** max(attempts - 1, 0)), 6 * 3600))
 
 
-def deliver(message_id: int) -> str:
-    """Send one queued message. Returns its status afterwards; never raises for SMTP errors.
-
-    The message is claimed with a conditional update, so two workers never send it twice.
+def deliver(message_id: int) -> str:  # noqa: PLR0911 - one return per transition
+    """Take one message through the state machine. Returns its status afterwards ("queued",
+    "sending", "sent", "failed" or "missing"); never raises for SMTP or transient database errors.
     """
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.QUEUED.value)
-        .values(status=SENDING, attempts=OutboxMessage.attempts + 1)
-    ).rowcount
-    db.session.commit()
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        return "missing"
-    if not claimed:
-        return message.status
     try:
-        composed, problem = _compose(message), "nothing to compose: what the message was about is gone"
-    except Exception as exc:  # a broken template must not leave the message claimed for ever
-        current_app.logger.exception("composing mail %s failed", message_id)
+        claim = _claim(message_id)
+        if claim is None:
+            return _status(message_id)
+    except Exception as exc:
+        if not is_transient_database_error(exc):
+            raise
+        current_app.logger.warning("mail %s: could not claim it (%s); trying again later", message_id, _describe(exc))
+        return MailStatus.QUEUED.value
+    try:
+        email = _prepare(claim)
+    except _ClaimLost:
+        return _status(message_id)
+    except Exception as exc:
         db.session.rollback()
-        message = db.session.get(OutboxMessage, message_id)
-        composed, problem = False, f"{type(exc).__name__}: {exc}"[:2000]
-    if not composed:
-        message.status = MailStatus.FAILED.value
-        message.next_attempt_at = None
-        message.last_error = problem
-        db.session.commit()
-        return message.status
+        if is_transient_database_error(exc):
+            return _release(claim, exc)
+        if isinstance(exc, TemplateError | LookupError):
+            current_app.logger.error("mail %s cannot be composed: %s", message_id, _describe(exc))
+            return _fail(claim, _describe(exc))
+        # Anything else is unexpected: tried again like a temporary refusal, until the last attempt.
+        current_app.logger.exception("composing mail %s failed", message_id)
+        return _retry_or_fail(claim, _attempts(message_id), _describe(exc))
     try:
-        _render_pending_attachments(message)
-        _smtp_send(build_email(message))
+        code, reply = _smtp_send(email)
     except (OSError, smtplib.SMTPException) as exc:
-        message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-            message.status = MailStatus.FAILED.value
-            message.next_attempt_at = None
-        else:
-            message.status = MailStatus.QUEUED.value
-            message.next_attempt_at = utcnow() + retry_delay(message.attempts)
-        db.session.commit()
-        return message.status
-    message.status = MailStatus.SENT.value
-    message.sent_at = utcnow()
-    message.next_attempt_at = None
-    message.last_error = ""
-    db.session.commit()
-    return message.status
+        refusal = classify_smtp_error(exc)
+        reason = f"{type(exc).__name__}: {refusal.reply}"[:2000] if refusal.code else _describe(exc)
+        if refusal.permanent:
+            return _fail(claim, reason, code=refusal.code, reply=refusal.reply)
+        return _retry_or_fail(claim, _attempts(message_id), reason, code=refusal.code,
+                              reply=refusal.reply if refusal.code else None)
+    # Sent: the status and the server's answer in one transaction.
+    return _finish(claim, MailStatus.SENT.value, status=MailStatus.SENT.value, sent_at=utcnow(), next_attempt_at=None,
+                   last_error="", smtp_code=code, smtp_reply=reply[:2000])
+
+
+def _attempts(message_id: int) -> int:
+    try:
+        attempts = db.session.scalar(sa.select(OutboxMessage.attempts).where(OutboxMessage.id == message_id))
+        _end_read()
+    except Exception as exc:
+        if not is_transient_database_error(exc):
+            raise
+        db.session.rollback()
+        return 1  # not known now: not the last attempt
+    return attempts or 1
+
+
+def reset_stale_claims() -> int:
+    """Give back claims older than ``MAIL_CLAIM_TIMEOUT_SECONDS`` (their worker died): counted as
+    an attempt each, so a message that kills its worker every time fails after the last one. The
+    next try sends the same Message-ID."""
+    now = utcnow()
+    timeout = float(current_app.config["MAIL_CLAIM_TIMEOUT_SECONDS"])
+    stale = now - timedelta(seconds=timeout)
+    last = OutboxMessage.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]
+    return _write(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == SENDING,
+               sa.or_(OutboxMessage.claimed_at < stale,
+                      # claimed by an older version, which did not note the claim time
+                      sa.and_(OutboxMessage.claimed_at.is_(None), OutboxMessage.next_attempt_at < stale)))
+        .values(status=sa.case((last, MailStatus.FAILED.value), else_=MailStatus.QUEUED.value),
+                next_attempt_at=sa.case((last, None), else_=now),
+                last_error=f"the worker that claimed it did not finish within {timeout:g} s"),
+        tries=3,
+    )
 
 
 def due_message_ids(limit: int = 200) -> list[int]:
-    """Queued messages whose (re)try time has come, and claims older than ten minutes."""
-    now = utcnow()
-    stale = now - timedelta(minutes=10)
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == SENDING, OutboxMessage.next_attempt_at < stale)
-        .values(status=MailStatus.QUEUED.value)
-    )
-    db.session.commit()
-    return list(
+    """Queued messages whose (re)try time has come, after giving back stale claims."""
+    try:
+        reset_stale_claims()
+    except Exception as exc:
+        if not is_transient_database_error(exc):
+            raise
+        current_app.logger.warning("mail: stale claims not reset now: %s", _describe(exc))
+    ids = list(
         db.session.scalars(
             sa.select(OutboxMessage.id)
-            .where(OutboxMessage.status == MailStatus.QUEUED.value, OutboxMessage.next_attempt_at <= now)
-            .order_by(OutboxMessage.next_attempt_at)
+            .where(OutboxMessage.status == MailStatus.QUEUED.value, OutboxMessage.next_attempt_at <= utcnow())
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(limit)
         )
     )
+    _end_read()
+    return ids
+
+
+def next_attempt_at(message_id: int) -> datetime | None:
+    """When a queued message is due again (for the task that schedules its retry)."""
+    when = db.session.scalar(sa.select(OutboxMessage.next_attempt_at).where(
+        OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.QUEUED.value))
+    _end_read()
+    return when
 
 
 def send_due_mail() -> dict[str, int]:
     """Deliver every message that is due now; used by the periodic job and the CLI."""
     counts: dict[str, int] = {}
-    for message_id in due_message_ids():
+    try:
+        due = due_message_ids()
+    except Exception as exc:
+        if not is_transient_database_error(exc):
+            raise
+        db.session.rollback()
+        current_app.logger.warning("mail: the outbox cannot be read now: %s", _describe(exc))
+        return counts
+    for message_id in due:
         status = deliver(message_id)
         counts[status] = counts.get(status, 0) + 1
     return counts

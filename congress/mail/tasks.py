@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
+from flask import current_app
 from huey import crontab
 
 from congress import jobs
+from congress.database import utcnow
 from congress.mail import services
 
 
@@ -10,17 +14,24 @@ from congress.mail import services
 def deliver_mail(message_id: int) -> str:
     status = services.deliver(message_id)
     if status == "queued":
-        # Failed this time: try again after the backoff the service set.
-        from congress.extensions import db
-        from congress.mail.models import OutboxMessage
-
-        message = db.session.get(OutboxMessage, message_id)
-        if message is not None and message.next_attempt_at is not None:
-            deliver_mail.schedule(args=(message_id,), eta=message.next_attempt_at)
+        # Not sent this time: try again when the service said (never sooner than a short pause, so
+        # that a database that refuses us now is not asked again at once). Should even this read
+        # fail, the periodic job below picks the message up.
+        try:
+            when = services.next_attempt_at(message_id)
+        except Exception as exc:
+            if not services.is_transient_database_error(exc):
+                raise
+            current_app.logger.warning("mail %s: retry left to the periodic job: %s", message_id, exc)
+            return status
+        if when is not None:
+            soonest = utcnow() + timedelta(seconds=float(current_app.config["MAIL_DB_RETRY_SECONDS"]))
+            deliver_mail.schedule(args=(message_id,), eta=max(when, soonest))
     return status
 
 
 @jobs.periodic_task(crontab(minute="*"))
 def send_due_mail() -> dict[str, int]:
-    """Safety net: picks up messages whose enqueue was lost (worker down, restart)."""
+    """Safety net: picks up messages whose enqueue was lost (worker down, restart) and claims that
+    went stale (their worker died)."""
     return services.send_due_mail()

@@ -37,18 +37,21 @@ def test_register_holds_seats_and_sends_the_double_opt_in(app, mailbox):
     assert services.find_by_secret("x" * 43) is None
 
 
-def test_the_worker_composes_the_mail_with_the_links_of_the_request(app, mailbox):
+def test_the_worker_composes_the_mail_with_the_configured_links(app, mailbox):
     """Registering writes the outbox row in its own transaction and renders nothing; the mail worker
-    composes it, with the links on the address the person registered through."""
+    composes it, with the links on PUBLIC_BASE_URL (never on the Host the request came with)."""
     from congress.mail.models import OutboxMessage
 
     congress = open_congress()
     _, (small, _big) = add_round(congress)
-    with app.test_request_context("/", base_url="https://congres.example.nl/"):
-        result = registered(congress, [small.id], n=1, confirmed=True)
+    app.config["PUBLIC_BASE_URL"], before = "https://congres.example.nl", app.config.get("PUBLIC_BASE_URL")
+    try:
+        with app.test_request_context("/", base_url="http://evil.example/"):
+            result = registered(congress, [small.id], n=1, confirmed=True)
+    finally:
+        app.config["PUBLIC_BASE_URL"] = before
     message = db.session.scalars(sa.select(OutboxMessage)).one()
-    assert message.compose_later == {"kind": "registration", "argument": str(result.id),
-                                     "base_url": "https://congres.example.nl/"}
+    assert message.compose_later == {"kind": "registration", "argument": str(result.id)}
     body = mailbox[0].get_body(("plain",)).get_content()
     assert f"https://congres.example.nl/my/{result.link}" in body
     assert "Deelnemer 1" in body and mailbox[0]["Subject"] == message.subject != ""
