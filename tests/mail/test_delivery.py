@@ -236,6 +236,57 @@ def test_a_transient_database_error_while_composing_is_retried_not_failed(app, s
         services.CONTEXT_BUILDERS.pop("test-flaky", None)
 
 
+def test_another_writer_while_composing_does_not_lock_the_worker_out(app, smtp):
+    """A real fault, not a raised one: while the worker reads what it composes from, another
+    connection (the web server registering someone) commits a write. On SQLite a transaction that
+    began as a reader and then writes fails at once with "database is locked"; the worker must not
+    write in the transaction it read in."""
+    from congress.accounts.models import User
+
+    user_id = make_user("organiser", name="Sam").id
+    db.session.commit()
+
+    def build(_argument: str) -> dict:
+        user = db.session.get(User, user_id)
+        with db.engine.connect() as other:
+            other.execute(sa.update(User.__table__).where(User.__table__.c.id == user_id).values(name="Sam B"))
+            other.commit()
+        return {"user": user, "hours": 2, "link": "https://x/confirm"}
+
+    services.register_context_builder("test-busy", build)
+    try:
+        message_id = services.queue_mail_later("a@example.org", "password_reset",
+                                               services.RenderedLater("test-busy", "1"))
+        db.session.commit()
+    finally:
+        services.CONTEXT_BUILDERS.pop("test-busy", None)
+    message = db.session.get(OutboxMessage, message_id)
+    assert message.status == MailStatus.SENT.value, message.last_error
+    assert [m["To"] for m in smtp.accepted()] == ["a@example.org"]
+
+
+def test_a_transient_database_error_while_claiming_is_retried(app, smtp):
+    failures: list[str] = []
+
+    def refuse_first_claim(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ANN202, PLR0913
+        values = list(parameters.values() if isinstance(parameters, dict) else parameters)
+        if statement.lstrip().upper().startswith("UPDATE MAIL_OUTBOX") and "sending" in values and not failures:
+            failures.append(statement)
+            raise _locked()
+
+    event.listen(db.engine, "before_cursor_execute", refuse_first_claim)
+    try:
+        message = _queue()
+        db.session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", refuse_first_claim)
+    assert failures and smtp.received == []
+    db.session.refresh(message)
+    assert message.status == MailStatus.QUEUED.value and message.attempts == 0
+    assert services.send_due_mail() == {"sent": 1}
+    assert len(smtp.accepted()) == 1
+
+
 def test_a_database_error_on_every_try_never_fails_the_message(app, smtp):
     app.config["MAIL_MAX_ATTEMPTS"], max_attempts = 2, app.config["MAIL_MAX_ATTEMPTS"]
 
