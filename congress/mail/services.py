@@ -297,9 +297,16 @@ def _claim(message_id: int) -> _Claim | None:
     return _Claim(message_id, now) if claimed else None
 
 
-def _status(message_id: int) -> str:
-    status = db.session.scalar(sa.select(OutboxMessage.status).where(OutboxMessage.id == message_id))
-    _end_read()
+def _status(message_id: int, unknown: str = MailStatus.QUEUED.value) -> str:
+    """The message's status now (``unknown`` when the database cannot say just now)."""
+    try:
+        status = db.session.scalar(sa.select(OutboxMessage.status).where(OutboxMessage.id == message_id))
+        _end_read()
+    except Exception as exc:
+        if not is_transient_database_error(exc):
+            raise
+        db.session.rollback()
+        return unknown
     return status or "missing"
 
 
@@ -344,7 +351,7 @@ def _finish(claim: _Claim, outcome: str, **values: Any) -> str:
         # The claim stays; it is given back once it is stale (MAIL_CLAIM_TIMEOUT_SECONDS).
         current_app.logger.error("mail %s: could not record %r: %s", claim.message_id, outcome, _describe(exc))
         return SENDING
-    return outcome if changed else _status(claim.message_id)
+    return outcome if changed else _status(claim.message_id, SENDING)
 
 
 def _compose(message: OutboxMessage) -> tuple[str, str, str]:
@@ -475,7 +482,7 @@ def deliver(message_id: int) -> str:  # noqa: PLR0911 - one return per transitio
     try:
         email = _prepare(claim)
     except _ClaimLost:
-        return _status(message_id)
+        return _status(message_id, SENDING)
     except Exception as exc:
         db.session.rollback()
         if is_transient_database_error(exc):
