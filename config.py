@@ -66,7 +66,8 @@ class Config:
     MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "6"))
     MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", "30"))
     # A claimed message ("sending") is given back to the queue only when its claim is this old:
-    # well above MAIL_TIMEOUT and the time to render its attachments. A database error while
+    # well above MAIL_TIMEOUT and the time to render its attachments (never less than three
+    # MAIL_TIMEOUTs, whatever is set here). A database error while
     # delivering (locked, connection lost) is retried after MAIL_DB_RETRY_SECONDS, without using up
     # an attempt.
     MAIL_CLAIM_TIMEOUT_SECONDS = float(os.environ.get("MAIL_CLAIM_TIMEOUT_SECONDS", "600"))

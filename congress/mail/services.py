@@ -519,20 +519,34 @@ def _attempts(message_id: int) -> int:
     return attempts or 1
 
 
+def claim_timeout() -> float:
+    """``MAIL_CLAIM_TIMEOUT_SECONDS``, never less than three SMTP timeouts (connecting, sending the
+    data, waiting for the answer): a claim whose worker may still be talking to the server is never
+    given back."""
+    config = current_app.config
+    return max(float(config["MAIL_CLAIM_TIMEOUT_SECONDS"]), 3 * float(config["MAIL_TIMEOUT"]))
+
+
 def reset_stale_claims() -> int:
     """Give back claims older than ``MAIL_CLAIM_TIMEOUT_SECONDS`` (their worker died): counted as
     an attempt each, so a message that kills its worker every time fails after the last one. The
     next try sends the same Message-ID."""
     now = utcnow()
-    timeout = float(current_app.config["MAIL_CLAIM_TIMEOUT_SECONDS"])
+    timeout = claim_timeout()
     stale = now - timedelta(seconds=timeout)
+    is_stale = sa.and_(OutboxMessage.status == SENDING,
+                       sa.or_(OutboxMessage.claimed_at < stale,
+                              # claimed by an older version, which did not note the claim time
+                              sa.and_(OutboxMessage.claimed_at.is_(None), OutboxMessage.next_attempt_at < stale)))
+    # Read first: the write lock is taken only when there is something to give back.
+    found = db.session.scalar(sa.select(sa.exists().where(is_stale)))
+    _end_read()
+    if not found:
+        return 0
     last = OutboxMessage.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]
     return _write(
         update(OutboxMessage)
-        .where(OutboxMessage.status == SENDING,
-               sa.or_(OutboxMessage.claimed_at < stale,
-                      # claimed by an older version, which did not note the claim time
-                      sa.and_(OutboxMessage.claimed_at.is_(None), OutboxMessage.next_attempt_at < stale)))
+        .where(is_stale)
         .values(status=sa.case((last, MailStatus.FAILED.value), else_=MailStatus.QUEUED.value),
                 next_attempt_at=sa.case((last, None), else_=now),
                 last_error=f"the worker that claimed it did not finish within {timeout:g} s"),
@@ -547,6 +561,7 @@ def due_message_ids(limit: int = 200) -> list[int]:
     except Exception as exc:
         if not is_transient_database_error(exc):
             raise
+        db.session.rollback()
         current_app.logger.warning("mail: stale claims not reset now: %s", _describe(exc))
     ids = list(
         db.session.scalars(

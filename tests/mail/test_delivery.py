@@ -116,7 +116,12 @@ def test_a_message_in_flight_is_not_reset_and_sent_again_by_another_worker(app, 
 def test_a_claim_is_stale_only_when_the_claim_is_old(app, smtp):
     fresh, stale = backlog(2, minutes_ago=60)  # queued an hour ago
     timeout = app.config["MAIL_CLAIM_TIMEOUT_SECONDS"]
-    assert timeout > 3 * app.config["MAIL_TIMEOUT"]
+    assert timeout > 3 * app.config["MAIL_TIMEOUT"] and services.claim_timeout() == timeout
+    app.config["MAIL_CLAIM_TIMEOUT_SECONDS"] = 1  # too short: the floor of three SMTP timeouts holds
+    try:
+        assert services.claim_timeout() == 3 * app.config["MAIL_TIMEOUT"]
+    finally:
+        app.config["MAIL_CLAIM_TIMEOUT_SECONDS"] = timeout
     now = utcnow()
     for message_id, claimed in ((fresh, now - timedelta(seconds=5)), (stale, now - timedelta(seconds=timeout + 60))):
         db.session.execute(sa.update(OutboxMessage).where(OutboxMessage.id == message_id).values(
