@@ -376,11 +376,11 @@ def _prepare(claim: _Claim) -> EmailMessage:
         subject, body_text, body_html = _compose(message)
         if not _write(_claimed(claim).values(subject=subject, body_text=body_text, body_html=body_html)):
             raise _ClaimLost
-    rendered = []
-    for attachment in message.attachments:
-        if attachment.data is None and attachment.source:
-            kind, _, argument = attachment.source.partition(":")
-            rendered.append((attachment.id, attachment_renderer(kind)(argument, message.locale)))
+    pending = [(a.id, *a.source.partition(":")[::2]) for a in message.attachments if a.data is None and a.source]
+    renderers = {kind: attachment_renderer(kind) for _, kind, _ in pending}  # an unknown kind fails now
+    locale = message.locale
+    _end_read()  # a renderer that writes (a badge code) starts its own transaction
+    rendered = [(attachment_id, renderers[kind](argument, locale)) for attachment_id, kind, argument in pending]
     for attachment_id, (filename, content_type, data) in rendered:
         _write(update(OutboxAttachment).where(OutboxAttachment.id == attachment_id, OutboxAttachment.data.is_(None))
                .values(filename=filename, content_type=content_type, data=data))
