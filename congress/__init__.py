@@ -25,7 +25,6 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         instance_path=os.environ.get("CONGRESS_INSTANCE_DIR", str(Path(__file__).resolve().parent.parent / "instance")),
     )
     _load_config(app, config)
-    _trust_proxies(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from congress import database, errors, i18n, jobs, security, templating
@@ -55,6 +54,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from congress import cli
 
     cli.init_app(app)
+    security.refuse_untrusted_hosts(app)  # last: its hook runs first, and inside ProxyFix
+    _trust_proxies(app)
     return app
 
 

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from config import DEFAULT_PUBLIC_BASE_URL
+from congress.urls import DEFAULT_PUBLIC_BASE_URL
 
 BASE = DEFAULT_PUBLIC_BASE_URL
 BASE_NETLOC = urlsplit(BASE).netloc
