@@ -108,9 +108,12 @@ def cached_programme(*, html: bool = True, extra: Callable[..., str] | None = No
             use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
             etag = key[:32] + ("-gz" if use_gzip else "")
             last_modified = stamp.replace(microsecond=0)
-            # werkzeug's conditional-request rules (If-None-Match before If-Modified-Since), checked
-            # before anything is rendered: the ETag and the stamp are known from the key alone.
-            if not is_resource_modified(request.environ, etag=etag, last_modified=last_modified):
+            # werkzeug's conditional-request rules (If-None-Match, weakly compared, before
+            # If-Modified-Since), checked before anything is rendered: the ETag and the stamp are known
+            # from the key alone. Requests without either header skip the parsing.
+            environ = request.environ
+            if (("HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ)
+                    and not is_resource_modified(environ, etag=etag, last_modified=last_modified)):
                 return _not_modified(etag, last_modified)
             hit = cache.get(key)
             if hit is None:
