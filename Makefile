@@ -38,12 +38,13 @@ translations-update: $(VENV)/.runtime
 	$(BIN)/python scripts/translations.py update
 
 ## make run: set everything up, migrate, load the demo data when empty, start the worker, serve.
+run: export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: system-deps $(VENV)/.runtime node_modules/.installed translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask congress demo --if-empty
 	@$(BIN)/flask congress worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	echo "Congres on http://127.0.0.1:$(PORT)/ (worker pid $$worker)"; \
+	echo "Congres on $$PUBLIC_BASE_URL/ (PUBLIC_BASE_URL; serving 127.0.0.1:$(PORT), worker pid $$worker)"; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 worker: $(VENV)/.runtime

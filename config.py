@@ -13,6 +13,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("CONGRESS_INSTANCE_DIR", BASE_DIR / "instance"))
 DEV_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105 - refused by ProductionConfig
+# The base of every external link and identifier in development and tests (never the request's host);
+# production refuses to start without PUBLIC_BASE_URL.
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -20,6 +23,10 @@ def _bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
 def normalise_database_url(url: str) -> str:
@@ -90,8 +97,16 @@ class Config:
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
 
-    # Links in mails the worker sends (no request to take the host from), e.g. https://congres.example.org
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")
+    # The one source of external links (pages, feeds, API, mails), calendar UIDs and Message-IDs, e.g.
+    # https://congres.example.nl or https://example.nl/congres; never taken from the request's Host header.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or DEFAULT_PUBLIC_BASE_URL
+    # Host names the application answers besides the host of PUBLIC_BASE_URL (comma-separated); others get
+    # 400. In production the host of PUBLIC_BASE_URL is always trusted; elsewhere only when this is set.
+    TRUSTED_HOSTS_EXTRA = _list("TRUSTED_HOSTS")
+    # Reverse proxies in front of the application whose X-Forwarded-For/-Proto are believed (0: none).
+    TRUSTED_PROXIES = os.environ.get("TRUSTED_PROXIES", "0")
+    # security.txt (RFC 9116): where to report a vulnerability; default security@ the public domain.
+    SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT")
 
     # Registration: how long an unconfirmed registration holds its seats; rate limits per IP.
     REGISTRATION_HOLD_HOURS = int(os.environ.get("REGISTRATION_HOLD_HOURS", "48"))
@@ -125,6 +140,10 @@ class TestConfig(Config):
     HUEY_IMMEDIATE = True
     MAIL_RETRY_BASE_SECONDS = 60.0
     SERVER_NAME = None
+    PUBLIC_BASE_URL = DEFAULT_PUBLIC_BASE_URL  # fixed: the environment does not change what tests see
+    TRUSTED_HOSTS_EXTRA: list[str] = []
+    TRUSTED_PROXIES = 0
+    SECURITY_CONTACT = None
 
 
 class ProductionConfig(Config):
@@ -134,16 +153,49 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     FORCE_HTTPS = _bool("FORCE_HTTPS", True)
     MAIL_OUTBOX_VISIBLE = _bool("MAIL_OUTBOX_VISIBLE", False)
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL")  # required: no default in production
 
     @staticmethod
     def validate(config: dict) -> None:
-        """Refuse to start without a real secret key."""
+        """Refuse to start without a real secret key or without the public address."""
         key = config.get("SECRET_KEY")
         if not key or key == DEV_SECRET_KEY or len(key) < 32:
             raise RuntimeError(
                 "SECRET_KEY is missing or is the development default: set SECRET_KEY to a random "
                 "string of at least 32 characters (python -c 'import secrets; print(secrets.token_hex(32))')."
             )
+        problem = public_base_url_problem(config.get("PUBLIC_BASE_URL"))
+        if problem:
+            raise RuntimeError(problem)
+
+
+def public_base_url_problem(value: str | None) -> str | None:
+    """Why ``value`` cannot be PUBLIC_BASE_URL (one line), or None when it can."""
+    from urllib.parse import urlsplit
+
+    example = "e.g. PUBLIC_BASE_URL=https://congres.example.nl (every link, feed and calendar UID is built on it)"
+    if not value or not value.strip():
+        return f"PUBLIC_BASE_URL is missing: set it to the address the public uses, {example}."
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        return f"PUBLIC_BASE_URL '{value}' is not an http(s) address without query or fragment, {example}."
+    return None
+
+
+def trusted_hosts(config: dict) -> list[str] | None:
+    """Flask's TRUSTED_HOSTS: the host of PUBLIC_BASE_URL and TRUSTED_HOSTS_EXTRA; None (every host) outside
+    production when no extra host is configured."""
+    from urllib.parse import urlsplit
+
+    extra = list(config.get("TRUSTED_HOSTS_EXTRA") or [])
+    if not config.get("PRODUCTION") and not extra:
+        return None
+    host = urlsplit(config.get("PUBLIC_BASE_URL") or DEFAULT_PUBLIC_BASE_URL).hostname
+    return list(dict.fromkeys([*([host] if host else []), *extra]))
 
 
 CONFIGS = {

@@ -52,6 +52,7 @@ def start_gunicorn(database_url: str, instance_dir: Path, *, workers: int = 2, t
     instance_dir.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",  # required in production; the only host answered
         "DATABASE_URL": database_url,
         "CONGRESS_INSTANCE_DIR": str(instance_dir),
         "CONGRESS_ENV": "production",

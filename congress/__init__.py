@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from config import Config, ProductionConfig, config_from_env
+from config import Config, ProductionConfig, config_from_env, public_base_url_problem, trusted_hosts
 
 
 class ConfigurationError(SystemExit):
@@ -54,6 +54,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     from congress import cli
 
     cli.init_app(app)
+    security.refuse_untrusted_hosts(app)  # last: its hook runs first, and inside ProxyFix
+    _trust_proxies(app)
     return app
 
 
@@ -69,6 +71,26 @@ def _load_config(app: Flask, config: type[Config] | dict[str, Any] | None) -> No
             ProductionConfig.validate(app.config)
     except RuntimeError as exc:
         raise ConfigurationError(str(exc)) from None
+    problem = public_base_url_problem(app.config.get("PUBLIC_BASE_URL"))
+    if problem:
+        raise ConfigurationError(problem)
+    if app.config.get("TRUSTED_HOSTS") is None:
+        # Production answers only its own host (and the configured extras): 400 for any other Host.
+        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, the client's address and scheme come from X-Forwarded-For
+    and -Proto (so that rate limits count per client); with 0 (the default) those headers are ignored."""
+    value = str(app.config.get("TRUSTED_PROXIES") or "0").strip()
+    if not value.isdigit():
+        raise ConfigurationError(f"TRUSTED_PROXIES '{value}' is not a number of reverse proxies (0, 1, 2, ...).")
+    hops = int(value)
+    app.config["TRUSTED_PROXIES"] = hops
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _check_database_url(app: Flask) -> None:

@@ -1,10 +1,18 @@
-"""Security headers on every response (Flask-Talisman) and login management."""
+"""Security headers on every response (Flask-Talisman), login management and
+``/.well-known/security.txt`` (RFC 9116)."""
 
 from __future__ import annotations
 
+import ipaddress
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
+from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, Response, abort, current_app, request
+from werkzeug.exceptions import SecurityError
+from werkzeug.wsgi import get_host
 
 from congress.extensions import db, login_manager, talisman
 
@@ -22,7 +30,98 @@ CONTENT_SECURITY_POLICY = {
 }
 
 
+# security.txt must be refreshed at least yearly (RFC 9116 §2.5.5): it expires 364 days after the day it
+# is served, so a served file is never valid for more than a year.
+SECURITY_TXT_DAYS = 364
+
+
+UNTRUSTED_HOST = "congress.untrusted_host"
+
+
+class RefuseUntrustedHosts:
+    """WSGI middleware: a request for a host that is not in TRUSTED_HOSTS gets the application's own
+    400 page (in the user's language, JSON under /api/).
+
+    Flask 3.1 refuses such a host by itself, but then has no URL adapter, so the error page cannot
+    build its links and answers 500. Here the request continues on the public host, marked, and
+    :func:`_refuse_untrusted_host` answers 400 before anything else runs: nothing sees the forged host.
+    """
+
+    def __init__(self, wsgi_app: Any, app: Flask) -> None:
+        self.wsgi_app = wsgi_app
+        self.app = app
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        hosts = self.app.config.get("TRUSTED_HOSTS")
+        if hosts:
+            try:
+                get_host(environ, hosts)
+            except SecurityError:
+                public = urlsplit(self.app.config.get("PUBLIC_BASE_URL") or "")
+                environ = {**environ, UNTRUSTED_HOST: environ.get("HTTP_HOST", ""),
+                           "HTTP_HOST": public.netloc, "SERVER_NAME": public.hostname or ""}
+        return self.wsgi_app(environ, start_response)
+
+
+def _refuse_untrusted_host() -> None:
+    if UNTRUSTED_HOST in request.environ:
+        abort(400)
+
+
+def security_contacts() -> list[str]:
+    """``Contact:`` values: SECURITY_CONTACT (comma-separated URIs or e-mail addresses), else
+    security@ the domain of PUBLIC_BASE_URL, else the organisers' sending address."""
+    from congress.urls import public_domain
+
+    configured = current_app.config.get("SECURITY_CONTACT") or ""
+    contacts = []
+    for item in (part.strip() for part in configured.split(",")):
+        if not item:
+            continue
+        contacts.append(item if item.startswith(("mailto:", "https:", "tel:")) else f"mailto:{item}")
+    if contacts:
+        return contacts
+    domain = public_domain()
+    if "." in domain and not _is_ip(domain):
+        return [f"mailto:security@{domain}"]
+    address = parseaddr(current_app.config.get("MAIL_DEFAULT_SENDER") or "")[1]
+    return [f"mailto:{address or 'security@' + domain}"]
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def security_txt() -> Response:
+    """RFC 9116: where to report a vulnerability, in which languages, until when this holds."""
+    from congress.urls import external_url
+
+    today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    expires = today + timedelta(days=SECURITY_TXT_DAYS)
+    lines = [f"Contact: {contact}" for contact in security_contacts()]
+    lines += [
+        f"Expires: {expires.strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        "Preferred-Languages: nl, en",
+        f"Canonical: {external_url('security_txt')}",
+    ]
+    response = Response("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response
+
+
+def refuse_untrusted_hosts(app: Flask) -> None:
+    """Install :class:`RefuseUntrustedHosts`; its check runs before every other before-request hook."""
+    app.wsgi_app = RefuseUntrustedHosts(app.wsgi_app, app)  # type: ignore[method-assign]
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_untrusted_host)
+
+
 def init_app(app: Flask) -> None:
+    app.add_url_rule("/.well-known/security.txt", "security_txt", security_txt)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

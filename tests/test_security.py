@@ -12,6 +12,7 @@ from congress.accounts.models import Role, TokenScope
 
 # Endpoints anyone may open. Everything else must carry a guard (roles_required/token_required).
 PUBLIC_ENDPOINTS = {
+    "security_txt",
     "static",
     "vendor",
     "public.index",

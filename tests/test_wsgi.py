@@ -22,6 +22,7 @@ def test_gunicorn_serves_production_config(app, tmp_path):
         "CONGRESS_ENV": "production",
         "SECRET_KEY": "x" * 48,
         "FORCE_HTTPS": "0",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "CONGRESS_INSTANCE_DIR": str(tmp_path),
     }
@@ -43,13 +44,17 @@ def test_gunicorn_serves_production_config(app, tmp_path):
         cookie = response.headers.get("Set-Cookie", "")
         assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
         assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json() == {"status": "ok"}
+        # Only the host of PUBLIC_BASE_URL is answered; a forged Host gets 400 and is not repeated.
+        forged = requests.get(f"http://127.0.0.1:{port}/", headers={"Host": "evil.example"}, timeout=5)
+        assert forged.status_code == 400 and "evil.example" not in forged.text
     finally:
         server.terminate()
         server.wait(timeout=15)
 
 
 def test_production_without_secret_key_exits_with_one_line(tmp_path):
-    env = {"PATH": os.environ["PATH"], "CONGRESS_ENV": "production", "CONGRESS_INSTANCE_DIR": str(tmp_path)}
+    env = {"PATH": os.environ["PATH"], "CONGRESS_ENV": "production", "CONGRESS_INSTANCE_DIR": str(tmp_path),
+           "PUBLIC_BASE_URL": "https://congres.example.nl"}
     result = subprocess.run([sys.executable, "-c", "import wsgi"], env=env, cwd=ROOT, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode != 0

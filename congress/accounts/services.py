@@ -11,13 +11,14 @@ from datetime import timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from flask import current_app, url_for
+from flask import current_app
 
 from congress.accounts.models import AccountToken, ApiToken, Role, RoleGrant, TokenScope, User
 from congress.audit.services import record
 from congress.database import lock_for_update, utcnow, write_transaction
 from congress.extensions import db
 from congress.mail.services import queue_mail
+from congress.urls import external_url
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so that timing does not tell which addresses exist.
@@ -170,7 +171,7 @@ def request_password_reset(email: str, locale: str) -> None:
         "password_reset",
         locale=user.locale or locale,
         user=user,
-        link=url_for("accounts.reset_password", token=secret, _external=True),
+        link=external_url("accounts.reset_password", token=secret),
         hours=hours,
     )
     record("user.password_reset_requested", user)
@@ -189,7 +190,7 @@ def invite_staff(email: str, name: str, roles: tuple[str, ...], invited_by: User
         user=user,
         invited_by=invited_by,
         roles=sorted(roles),
-        link=url_for("accounts.accept_invitation", token=secret, _external=True),
+        link=external_url("accounts.accept_invitation", token=secret),
         days=days,
     )
     record("user.invited", user, roles=list(roles))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, jsonify
 
 from congress.api.openapi import openapi_document
 from congress.core import services as core
+from congress.urls import external_url
 
 bp = Blueprint("api", __name__)
 
@@ -27,7 +28,7 @@ def congresses():  # noqa: ANN201
                 "timezone": c.timezone,
                 "venue": c.venue_name,
                 "status": c.status,
-                "url": url_for("public.edition", slug=c.slug, _external=True),
+                "url": external_url("public.edition", slug=c.slug),
             }
             for c in core.public_congresses()
         ]

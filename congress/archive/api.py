@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, request
 
 from congress.archive import search, services
 from congress.archive.models import ItemStatus, KnowledgeItem
 from congress.archive.views import filters_from_args, query_args
+from congress.urls import external_url
 
 bp = Blueprint("archive_api", __name__)
 
@@ -31,10 +32,10 @@ def item_json(item: KnowledgeItem, snippet: str | None = None) -> dict[str, Any]
         "language": item.language,
         "licence": item.licence,
         "evidence_status": item.evidence_status,
-        "url": url_for("archive.item", key=item.key, _external=True),
+        "url": external_url("archive.item", key=item.key),
         "files": [
             {"name": f.filename, "type": f.content_type, "size": f.size,
-             "url": url_for("archive.download", key=item.key, file_id=f.id, _external=True)}
+             "url": external_url("archive.download", key=item.key, file_id=f.id)}
             for f in item.files
         ],
         "links": list(item.links or []),

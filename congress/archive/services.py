@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import url_for
 
 from congress.accounts.services import hash_secret
 from congress.archive import files as filestore
@@ -34,6 +33,7 @@ from congress.database import utcnow
 from congress.extensions import db
 from congress.mail.services import queue_mail
 from congress.programme.models import ProgrammeSession
+from congress.urls import external_url
 
 INVITATION_DAYS = 60
 KEY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
@@ -367,7 +367,7 @@ def invite_speakers(item: KnowledgeItem, *, locale: str = "nl") -> list[SpeakerI
         db.session.add(invitation)
         queue_mail(person.email, "archive/speaker_invitation", locale=locale, congress_id=item.congress_id,
                    name=person.name, title=item.title, days=INVITATION_DAYS,
-                   link=url_for("archive.contribute", token=secret, _external=True))
+                   link=external_url("archive.contribute", token=secret))
         invitations.append(invitation)
     if invitations:
         record("archive.speakers.invite", item, congress_id=item.congress_id, count=len(invitations))

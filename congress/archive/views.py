@@ -22,6 +22,7 @@ from congress.archive.labels import EVIDENCE_LABELS, FACET_LABELS, TYPE_LABELS, 
 from congress.archive.models import ItemStatus, KnowledgeItem
 from congress.archive.text import render_markdown
 from congress.extensions import db, talisman
+from congress.urls import external_url
 
 bp = Blueprint("archive", __name__)
 URL_PREFIX = "/kennisbank"
@@ -149,16 +150,16 @@ def feed():  # noqa: ANN201
     ET.register_namespace("", atom)
     root = ET.Element(f"{{{atom}}}feed")
     ET.SubElement(root, f"{{{atom}}}title").text = _("Knowledge base") + " · " + _("Congres")
-    ET.SubElement(root, f"{{{atom}}}id").text = url_for("archive.index", _external=True)
-    ET.SubElement(root, f"{{{atom}}}link", href=url_for("archive.feed", _external=True), rel="self")
-    ET.SubElement(root, f"{{{atom}}}link", href=url_for("archive.index", _external=True), rel="alternate")
+    ET.SubElement(root, f"{{{atom}}}id").text = external_url("archive.index")
+    ET.SubElement(root, f"{{{atom}}}link", href=external_url("archive.feed"), rel="self")
+    ET.SubElement(root, f"{{{atom}}}link", href=external_url("archive.index"), rel="alternate")
     stamps = [h.item.published_at or h.item.updated_at for h in result.hits]
     updated = max(stamps) if stamps else None
     ET.SubElement(root, f"{{{atom}}}updated").text = (updated.isoformat() if updated else "1970-01-01T00:00:00+00:00")
     for hit in result.hits:
         entry_item = hit.item
         entry = ET.SubElement(root, f"{{{atom}}}entry")
-        link = url_for("archive.item", key=entry_item.key, _external=True)
+        link = external_url("archive.item", key=entry_item.key)
         ET.SubElement(entry, f"{{{atom}}}title").text = entry_item.title
         ET.SubElement(entry, f"{{{atom}}}id").text = link
         ET.SubElement(entry, f"{{{atom}}}link", href=link, rel="alternate")
@@ -195,7 +196,7 @@ def export():  # noqa: ANN201
             "; ".join(row_item.organisations or []), "; ".join(row_item.factors), "; ".join(row_item.target_groups),
             row_item.evidence_status or "", row_item.language, row_item.licence,
             row_item.publication_date.isoformat() if row_item.publication_date else "",
-            url_for("archive.item", key=row_item.key, _external=True),
+            external_url("archive.item", key=row_item.key),
         )])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="kennisbank.csv"'})

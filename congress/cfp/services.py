@@ -52,6 +52,7 @@ from congress.database import lock_for_update, utcnow, write_transaction
 from congress.extensions import db
 from congress.mail.services import queue_mail
 from congress.programme.models import ProgrammeSession, SessionFormat
+from congress.urls import external_url
 
 PURPOSE_VERIFY = "verify"
 VERIFY_DAYS = 3
@@ -209,8 +210,8 @@ def sign_up_speaker(email: str, name: str, locale: str, next_url: str | None = N
     existing = accounts.find_user(email)
     if existing is not None and existing.password_hash:
         queue_mail(email, "cfp/account_exists", locale=locale, user=existing,
-                   login=url_for("accounts.login", _external=True),
-                   reset=url_for("accounts.forgot_password", _external=True))
+                   login=external_url("accounts.login"),
+                   reset=external_url("accounts.forgot_password"))
         record("cfp.signup_existing", existing)
         db.session.commit()
         return
@@ -220,9 +221,9 @@ def sign_up_speaker(email: str, name: str, locale: str, next_url: str | None = N
     user.locale = locale
     secret = accounts.issue_account_token(user, PURPOSE_VERIFY, timedelta(days=VERIFY_DAYS))
     if next_url and next_url.startswith("/") and not next_url.startswith("//"):
-        link = url_for("cfp.verify", token=secret, next=next_url, _external=True)
+        link = external_url("cfp.verify", token=secret, next=next_url)
     else:
-        link = url_for("cfp.verify", token=secret, _external=True)
+        link = external_url("cfp.verify", token=secret)
     queue_mail(email, "cfp/verify", locale=locale, user=user, link=link, days=VERIFY_DAYS)
     record("cfp.signup", user)
     db.session.commit()
@@ -578,8 +579,8 @@ def invite_co_speaker(proposal: Proposal, user: User, email: str, locale: str) -
     queue_mail(
         email, "cfp/co_speaker_invitation", locale=locale, congress_id=proposal.congress_id,
         inviter=inviter.name, title=proposal.title, congress=proposal.congress,
-        link=url_for("cfp.join", token=secret, _external=True),
-        signup=url_for("cfp.signup", next=url_for("cfp.join", token=secret), _external=True), days=INVITATION_DAYS,
+        link=external_url("cfp.join", token=secret),
+        signup=external_url("cfp.signup", next=url_for("cfp.join", token=secret)), days=INVITATION_DAYS,
     )
     record("cfp.co_speaker_invited", proposal, invitation_id=invitation.id)
     db.session.commit()
@@ -770,7 +771,7 @@ def assign_reviewer(congress: Congress, by: User, reviewer: User, *, track_id: i
                reviewer=reviewer, congress=congress,
                track=db.session.get(Track, track_id) if track_id else None,
                proposal_title=proposal.title if proposal else None,
-               link=url_for("cfp.manage.proposals", slug=congress.slug, _external=True))
+               link=external_url("cfp.manage.proposals", slug=congress.slug))
     return assignment
 
 
@@ -1045,7 +1046,7 @@ def send_decision_mails(congress: Congress, proposal_ids: Iterable[int] | None =
         if proposal.status == ProposalStatus.ACCEPTED.value:
             secret = secrets.token_urlsafe(32)
             proposal.confirm_token_hash = accounts.hash_secret(secret)
-            link = url_for("cfp.decision", token=secret, _external=True)
+            link = external_url("cfp.decision", token=secret)
         context = _decision_context(proposal, link)
         for speaker in proposal.speakers:
             person = speaker.person

@@ -36,6 +36,7 @@ from congress.extensions import db, talisman
 from congress.i18n import current_language
 from congress.registration.models import Registration
 from congress.security import CONTENT_SECURITY_POLICY
+from congress.urls import external_url
 
 bp = Blueprint("checkin", __name__)
 
@@ -104,7 +105,7 @@ def stations(slug: str):  # noqa: ANN201
     if form.validate_on_submit():
         session_id = None if form.list.data == VENUE else int(form.list.data)
         station, secret = services.create_station(congress, form.name.data, session_id=session_id)
-        link = url_for("checkin.station", _external=True) + "#setup=" + secret
+        link = external_url("checkin.station") + "#setup=" + secret
         created = {"station": station, "link": link, "qr": qr.svg(link, title=_("Set-up link"))}
         flash(_("Station %(name)s created. Open the set-up link on the device; it is shown only once.",
                 name=station.name), "success")

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, jsonify
 
 from congress.core.models import Congress, Person
 from congress.programme import feeds
 from congress.programme import services as programme_services
 from congress.programme.caching import cached_programme
 from congress.programme.models import ProgrammeSession
+from congress.urls import external_url
 
 bp = Blueprint("programme_api", __name__)
 
@@ -38,15 +39,15 @@ def _session(congress: Congress, s: ProgrammeSession) -> dict[str, Any]:
         "sequence": s.sequence,
         "updated_at": s.updated_at.isoformat(),
         "speaker_ids": [p.id for p in s.speakers],
-        "url": url_for("programme.session_page", slug=congress.slug, session_id=s.id, _external=True),
-        "ics_url": url_for("programme.session_ics", slug=congress.slug, session_id=s.id, _external=True),
+        "url": external_url("programme.session_page", slug=congress.slug, session_id=s.id),
+        "ics_url": external_url("programme.session_ics", slug=congress.slug, session_id=s.id),
     }
 
 
 def _person(congress: Congress, p: Person) -> dict[str, Any]:
     return {"id": p.id, "guid": feeds.person_guid(p), "name": p.name, "organisation": p.organisation,
             "function": p.function, "biography": p.bio,
-            "url": url_for("programme.speaker_page", slug=congress.slug, person_id=p.id, _external=True)}
+            "url": external_url("programme.speaker_page", slug=congress.slug, person_id=p.id)}
 
 
 @bp.route("/congresses/<slug>/programme")
@@ -67,7 +68,7 @@ def tracks(congress: Congress):  # noqa: ANN201
     return jsonify([
         {"id": t.id, "name": {"nl": t.name_nl, "en": t.name_en}, "colour": t.colour,
          "description": {"nl": t.description_nl, "en": t.description_en},
-         "ics_url": url_for("programme.track_ics", slug=congress.slug, track_id=t.id, _external=True)}
+         "ics_url": external_url("programme.track_ics", slug=congress.slug, track_id=t.id)}
         for t in congress.tracks
     ])
 
@@ -79,7 +80,7 @@ def rooms(congress: Congress):  # noqa: ANN201
         {"id": r.id, "name": r.name, "capacity": r.capacity, "accessibility_notes": r.accessibility_notes,
          "available_from": r.available_from.isoformat() if r.available_from else None,
          "available_until": r.available_until.isoformat() if r.available_until else None,
-         "url": url_for("programme.room_page", slug=congress.slug, room_id=r.id, _external=True)}
+         "url": external_url("programme.room_page", slug=congress.slug, room_id=r.id)}
         for r in congress.rooms
     ])
 

@@ -1,9 +1,14 @@
 """Conditional requests and a small in-process cache for the public programme and its feeds.
 
 Everything public about a programme depends on the edition's ``programme_changed_at`` stamp (raised
-by a flush listener on every change to sessions, tracks, rooms or speakers), the language and the
-URL. That makes the cache key; the ETag is its hash and Last-Modified the stamp. A worker keeps
-the most recent responses in memory, so a cached feed costs one indexed query (the edition).
+by a flush listener on every change to sessions, tracks, rooms or speakers), the language, the path
+and query, and the configured ``PUBLIC_BASE_URL``. That makes the cache key; the ETag is its hash
+and Last-Modified the stamp. A worker keeps the most recent responses in memory, so a cached feed
+costs one indexed query (the edition).
+
+The request's ``Host`` header is not part of the key and never reaches a body: every absolute link
+and calendar UID in these responses comes from ``congress.urls`` (configuration), so one client's
+forged host cannot poison what the next subscriber gets.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Response, abort, request, session
 from flask_login import current_user
+from werkzeug.http import is_resource_modified
 
 from congress.core.models import Congress, CongressStatus
 from congress.extensions import db
 from congress.i18n import current_language
+from congress.urls import public_base_url
 
 MAX_ENTRIES = 512
 MIN_GZIP = 1024
@@ -94,17 +101,19 @@ def cached_programme(*, html: bool = True, extra: Callable[..., str] | None = No
                 return view(db.session.get(Congress, row.id), **kwargs)
             stamp = programme_stamp(row)
             parts = [view.__name__, str(row.id), stamp.isoformat(), row.status, current_language(),
-                     request.full_path]
+                     public_base_url(), request.full_path]
             if extra is not None:
                 parts.append(extra(row, **kwargs))
             key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
             use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
             etag = key[:32] + ("-gz" if use_gzip else "")
             last_modified = stamp.replace(microsecond=0)
-            if request.if_none_match and request.if_none_match.contains(etag):
-                return _not_modified(etag, last_modified)
-            if (not request.if_none_match and request.if_modified_since is not None
-                    and last_modified <= request.if_modified_since):
+            # werkzeug's conditional-request rules (If-None-Match, weakly compared, before
+            # If-Modified-Since), checked before anything is rendered: the ETag and the stamp are known
+            # from the key alone. Requests without either header skip the parsing.
+            environ = request.environ
+            if (("HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ)
+                    and not is_resource_modified(environ, etag=etag, last_modified=last_modified)):
                 return _not_modified(etag, last_modified)
             hit = cache.get(key)
             if hit is None:

@@ -820,12 +820,10 @@ def pending_changes(congress: Congress) -> tuple[list[dict[str, Any]], dict[str,
 
 
 def _session_links(congress: Congress, sessions: list[ProgrammeSession]) -> dict[int, str]:
-    """Absolute links to the public session pages (only where a request tells the host)."""
-    from flask import has_request_context, url_for
+    """Absolute links to the public session pages (on PUBLIC_BASE_URL, in a request or a job alike)."""
+    from congress.urls import external_url
 
-    if not has_request_context():
-        return {}
-    return {s.id: url_for("programme.session_page", slug=congress.slug, session_id=s.id, _external=True)
+    return {s.id: external_url("programme.session_page", slug=congress.slug, session_id=s.id)
             for s in sessions}
 
 

@@ -41,6 +41,7 @@ from congress.programme.forms import (
     format_choices,
 )
 from congress.programme.models import ProgrammeSession, SignupRound
+from congress.urls import external_url, public_base_url, public_domain, webcal_url
 
 bp = Blueprint("programme", __name__)
 
@@ -72,11 +73,7 @@ def _filter_or_400(congress: Congress) -> programme.ProgrammeFilter:
 
 
 def _session_url(congress: Congress, s: ProgrammeSession) -> str:
-    return url_for("programme.session_page", slug=congress.slug, session_id=s.id, _external=True)
-
-
-def _domain() -> str:
-    return request.host.split(":")[0] or "congres.local"
+    return external_url("programme.session_page", slug=congress.slug, session_id=s.id)
 
 
 @bp.route("/<slug>/programme")
@@ -101,8 +98,7 @@ def programme_page(congress: Congress):  # noqa: ANN201
         shown_days=shown_days, grouped=grouped, grids=grids, rooms=list(congress.rooms),
         formats=format_choices(), filter_args=flt.query_args(),
         ics_url=url_for("programme.programme_ics", slug=congress.slug, **ics_args),
-        webcal_url=url_for("programme.programme_ics", slug=congress.slug, _external=True, **ics_args)
-        .replace("https://", "webcal://").replace("http://", "webcal://"),
+        webcal_url=webcal_url("programme.programme_ics", slug=congress.slug, **ics_args),
         version=programme.latest_version(congress),
     )
 
@@ -125,8 +121,7 @@ def session_page(congress: Congress, session_id: int):  # noqa: ANN201
     session = _public_session_or_404(congress, session_id)
     return render_template(
         "programme/public_session.html", congress=congress, s=session, seats_left=programme.seats_left(session),
-        webcal_url=url_for("programme.session_ics", slug=congress.slug, session_id=session.id, _external=True)
-        .replace("https://", "webcal://").replace("http://", "webcal://"),
+        webcal_url=webcal_url("programme.session_ics", slug=congress.slug, session_id=session.id),
     )
 
 
@@ -169,14 +164,14 @@ def programme_pdf(congress: Congress):  # noqa: ANN201
     sessions = programme.filtered_sessions(congress, flt)
     html = render_template("programme/print.html", congress=congress,
                            grouped=programme.group_by_day(sessions, congress))
-    pdf = HTML(string=html, base_url=request.url_root).write_pdf()
+    pdf = HTML(string=html, base_url=public_base_url() + "/").write_pdf()
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{congress.slug}-programme.pdf"'})
 
 
 def _ics(congress: Congress, sessions: list[ProgrammeSession], name: str, filename: str) -> Response:
     body = calendar_for_sessions(
-        sessions, congress, name=name, domain=_domain(), url_for=lambda s: _session_url(congress, s),
+        sessions, congress, name=name, domain=public_domain(), url_for=lambda s: _session_url(congress, s),
         locale=current_language(),
     )
     return Response(body, mimetype="text/calendar",
@@ -211,11 +206,11 @@ def session_ics(congress: Congress, session_id: int):  # noqa: ANN201
 
 def _export_urls(congress: Congress) -> feeds.Urls:
     return feeds.Urls(
-        base=url_for("programme.programme_page", slug=congress.slug, _external=True),
+        base=external_url("programme.programme_page", slug=congress.slug),
         session=lambda s: _session_url(congress, s),
-        person=lambda p: url_for("programme.speaker_page", slug=congress.slug, person_id=p.id, _external=True),
-        room=lambda room_id: url_for("programme.room_page", slug=congress.slug, room_id=room_id, _external=True),
-        ics=lambda s: url_for("programme.session_ics", slug=congress.slug, session_id=s.id, _external=True),
+        person=lambda p: external_url("programme.speaker_page", slug=congress.slug, person_id=p.id),
+        room=lambda room_id: external_url("programme.room_page", slug=congress.slug, room_id=room_id),
+        ics=lambda s: external_url("programme.session_ics", slug=congress.slug, session_id=s.id),
     )
 
 
@@ -263,8 +258,8 @@ def changes_page(congress: Congress):  # noqa: ANN201
 @cached_programme(html=False)
 def changes_atom(congress: Congress):  # noqa: ANN201
     body = render_template("programme/changes_atom.xml", congress=congress, versions=programme.versions(congress),
-                           feed_url=url_for("programme.changes_atom", slug=congress.slug, _external=True),
-                           page_url=url_for("programme.changes_page", slug=congress.slug, _external=True))
+                           feed_url=external_url("programme.changes_atom", slug=congress.slug),
+                           page_url=external_url("programme.changes_page", slug=congress.slug))
     return Response(body, mimetype="application/atom+xml")
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, g, has_request_context, url_for
+from flask import current_app, g, has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -43,6 +43,7 @@ from congress.registration.models import (
     RegistrationStatus,
     Sector,
 )
+from congress.urls import external_url  # noqa: F401 - re-exported: links on PUBLIC_BASE_URL, never the Host
 
 DEFAULT_HOLD_HOURS = 48
 ACTIVE = (RegistrationStatus.PENDING.value, RegistrationStatus.CONFIRMED.value)
@@ -137,16 +138,6 @@ def find_by_secret(secret: str) -> Registration | None:
     if registration is None or registration.erased_at is not None:
         return None
     return registration
-
-
-def external_url(endpoint: str, **values: Any) -> str:
-    """An absolute URL, also from the worker (no request): PUBLIC_BASE_URL or SERVER_NAME is the base."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = (current_app.config.get("PUBLIC_BASE_URL") or os.environ.get("PUBLIC_BASE_URL")
-            or "http://127.0.0.1:5000")
-    with current_app.test_request_context("/", base_url=base):
-        return url_for(endpoint, _external=True, **values)
 
 
 def manage_url(registration: Registration) -> str:

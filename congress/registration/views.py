@@ -28,6 +28,7 @@ from congress.registration.forms import (
     show_errors,
 )
 from congress.registration.models import EnrolmentStatus, Registration
+from congress.urls import external_url, public_domain
 
 bp = Blueprint("registration", __name__)
 
@@ -116,11 +117,11 @@ def manage(secret: str):  # noqa: ANN201
     registration = _registration_or_404(secret)
     congress = registration.congress
     enrolments = [(e, services.waiting_rank(e)) for e in registration.enrolments]
-    ics = url_for("registration.agenda", secret=secret, _external=True)
+    ics = external_url("registration.agenda", secret=secret)
     ticket_url = _ticket_url(secret) if registration.is_active else None
     return _private(Response(render_template(
         "registration/manage.html", registration=registration, congress=congress, enrolments=enrolments,
-        secret=secret, webcal=ics.replace("https://", "webcal://").replace("http://", "webcal://"),
+        secret=secret, webcal="webcal://" + ics.split("://", 1)[1],
         ticket_url=ticket_url, confirm_form=ConfirmForm(), can_change=services.window_state(congress) == "open",
     )))
 
@@ -230,8 +231,8 @@ def agenda(secret: str):  # noqa: ANN201
     body = calendar_for_sessions(
         sorted(sessions, key=lambda s: s.starts_at or congress.created_at), congress,
         name=f"{congress.title(registration.locale)} – {registration.name}",
-        domain=request.host.split(":")[0] or "congres.local",
-        url_for=lambda s: url_for("public.edition", slug=congress.slug, _external=True),
+        domain=public_domain(),
+        url_for=lambda s: external_url("public.edition", slug=congress.slug),
         locale=registration.locale,
     )
     response = Response(body, mimetype="text/calendar")

@@ -3,6 +3,7 @@ import re
 from congress.accounts.models import Role, User
 from congress.extensions import db, limiter
 from tests.factories import PASSWORD, make_user
+from tests.urls_support import BASE
 
 
 def test_login_and_logout(client, organiser):
@@ -48,7 +49,7 @@ def test_password_reset_by_email_over_smtp(client, organiser, mailbox):
     assert response.status_code == 302
     assert len(mailbox) == 1
     text = mailbox[0].get_body(preferencelist=("plain",)).get_content()
-    link = re.search(r"http://localhost(/password/reset/[\w-]+)", text).group(1)
+    link = re.search(re.escape(BASE) + r"(/password/reset/[\w-]+)", text).group(1)
     page = client.get(link)
     assert page.status_code == 200
     done = client.post(link, data={"password": "my new password 123", "confirm": "my new password 123"})
@@ -77,7 +78,7 @@ def test_organiser_invites_staff_who_sets_a_password(app, organiser, congress, m
     assert len(mailbox) == 1
     assert mailbox[0]["To"] == "rita@example.org"
     text = mailbox[0].get_body(preferencelist=("plain",)).get_content()
-    link = re.search(r"http://localhost(/invitation/[\w-]+)", text).group(1)
+    link = re.search(re.escape(BASE) + r"(/invitation/[\w-]+)", text).group(1)
     client = app.test_client()
     response = client.post(link, data={"password": "rita's password", "confirm": "rita's password"})
     assert response.status_code == 302

@@ -11,6 +11,7 @@ from congress.extensions import db
 from tests.checkin.factories import checkin_edition
 from tests.factories import make_user
 from tests.registration.factories import open_congress
+from tests.urls_support import BASE
 
 
 @pytest.fixture
@@ -79,7 +80,7 @@ def test_organiser_creates_a_station_with_a_set_up_link(app, edition, organiser)
     client = app.test_client(user=organiser)
     response = client.post(f"/manage/checkin/{congress.slug}/", data={"name": "Ingang A", "list": "venue"})
     html = response.get_data(as_text=True)
-    link = re.search(r'href="(http://localhost/station/#setup=stn_[\w-]+)"', html).group(1)
+    link = re.search(r'href="(' + re.escape(BASE) + r'/station/#setup=stn_[\w-]+)"', html).group(1)
     assert "<svg" in html
     secret = link.split("#setup=")[1]
     station = db.session.scalars(sa.select(Station)).one()

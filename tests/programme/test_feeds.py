@@ -14,6 +14,7 @@ from congress.programme.models import SessionFormat
 from tests.conftest import SCHEMAS
 from tests.factories import AMSTERDAM, make_congress, make_session
 from tests.programme.factories import make_speaker, publish
+from tests.urls_support import BASE, DOMAIN
 
 
 def parse_ics(data: bytes) -> dict[str, object]:
@@ -48,16 +49,16 @@ def test_programme_ics_round_trips_through_a_second_parser(client, programme_dat
     events = parse_ics(response.data)
     assert len(events) == 3
     for s in sessions:
-        ev = events[f"session-{s.id}@localhost"]
+        ev = events[f"session-{s.id}@{DOMAIN}"]
         assert ev.dtstart.value == s.starts_at
         assert ev.dtend.value == s.ends_at
         assert ev.summary.value == s.title
-        assert ev.url.value == f"http://localhost/{congress.slug}/programme/sessions/{s.id}"
+        assert ev.url.value == f"{BASE}/{congress.slug}/programme/sessions/{s.id}"
         assert int(ev.sequence.value) == s.sequence
         assert s.room.name in ev.location.value
-    assert events[f"session-{sessions[2].id}@localhost"].status.value == "CANCELLED"
-    assert events[f"session-{sessions[0].id}@localhost"].status.value == "CONFIRMED"
-    first = events[f"session-{sessions[0].id}@localhost"]
+    assert events[f"session-{sessions[2].id}@{DOMAIN}"].status.value == "CANCELLED"
+    assert events[f"session-{sessions[0].id}@{DOMAIN}"].status.value == "CONFIRMED"
+    first = events[f"session-{sessions[0].id}@{DOMAIN}"]
     assert "Regel twee; met komma, en <tags>" in first.description.value
     assert "Spoor 1" in first.categories.value
 
@@ -66,13 +67,13 @@ def test_track_session_and_filtered_feeds(client, programme_data):
     congress, (a, b, c) = programme_data
     track = congress.tracks[1]
     assert set(parse_ics(client.get(f"/{congress.slug}/programme/tracks/{track.id}.ics").data)) == {
-        f"session-{b.id}@localhost"}
+        f"session-{b.id}@{DOMAIN}"}
     assert set(parse_ics(client.get(f"/{congress.slug}/programme/sessions/{a.id}.ics").data)) == {
-        f"session-{a.id}@localhost"}
+        f"session-{a.id}@{DOMAIN}"}
     assert set(parse_ics(client.get(f"/{congress.slug}/programme.ics?language=en").data)) == {
-        f"session-{b.id}@localhost"}
+        f"session-{b.id}@{DOMAIN}"}
     url = f"/{congress.slug}/programme.ics?format=paneldiscussie&track={track.id}"
-    assert set(parse_ics(client.get(url).data)) == {f"session-{b.id}@localhost"}
+    assert set(parse_ics(client.get(url).data)) == {f"session-{b.id}@{DOMAIN}"}
     # Unknown filter values give the unfiltered programme.
     assert len(parse_ics(client.get(f"/{congress.slug}/programme.ics?format=dans&track=abc").data)) == 3
     assert client.get(f"/{congress.slug}/programme/tracks/999999.ics").status_code == 404

@@ -10,6 +10,7 @@ from congress.programme.caching import cache
 from congress.programme.models import ProgrammeSession
 from tests.factories import make_congress, make_session, make_user
 from tests.programme.factories import make_speaker, make_track_manager, publish
+from tests.urls_support import BASE
 
 
 @pytest.fixture(autouse=True)
@@ -362,4 +363,4 @@ def test_speakers_mail_links_to_the_session_page(app, filled, organiser, mailbox
     assert response.status_code == 302
     [mail] = mailbox
     assert mail["To"] == "petra@example.org"
-    assert f"http://localhost/{congress.slug}/programme/sessions/{a.id}" in mail.get_body(("plain",)).get_content()
+    assert f"{BASE}/{congress.slug}/programme/sessions/{a.id}" in mail.get_body(("plain",)).get_content()

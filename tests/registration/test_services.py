@@ -13,6 +13,7 @@ from congress.extensions import db
 from congress.registration import services
 from congress.registration.models import Enrolment, Registration
 from tests.registration.factories import add_round, data, open_congress, registered
+from tests.urls_support import BASE
 
 
 def statuses(registration):
@@ -53,7 +54,7 @@ def test_the_worker_composes_the_mail_with_the_configured_links(app, mailbox):
     message = db.session.scalars(sa.select(OutboxMessage)).one()
     assert message.compose_later == {"kind": "registration", "argument": str(result.id)}
     body = mailbox[0].get_body(("plain",)).get_content()
-    assert f"https://congres.example.nl/my/{result.link}" in body
+    assert f"https://congres.example.nl/my/{result.link}" in body and "evil.example" not in body
     assert "Deelnemer 1" in body and mailbox[0]["Subject"] == message.subject != ""
     assert [part.get_filename() for part in mailbox[0].iter_attachments()][0].endswith(".pdf")  # the e-ticket
 

@@ -14,6 +14,7 @@ from congress.extensions import db
 from congress.registration import services
 from congress.registration.models import Registration
 from tests.registration.factories import add_round, form_data, open_congress, registered
+from tests.urls_support import BASE_NETLOC
 
 
 def link_from(message) -> str:
@@ -119,7 +120,7 @@ def test_personal_agenda_download_and_webcal(client):
     _, (small, big) = add_round(congress)
     result = registered(congress, [small.id], n=1, confirmed=True)
     html = client.get(f"/my/{result.link}").get_data(as_text=True)
-    assert f"webcal://localhost/my/{result.link}/agenda.ics" in html
+    assert f"webcal://{BASE_NETLOC}/my/{result.link}/agenda.ics" in html
     response = client.get(f"/my/{result.link}/agenda.ics")
     assert response.mimetype == "text/calendar"
     events = [c for c in Calendar.from_ical(response.data).walk("VEVENT")]
