@@ -13,7 +13,6 @@ from congress.extensions import db
 from congress.registration import services
 from congress.registration.models import Enrolment, Registration
 from tests.registration.factories import add_round, data, open_congress, registered
-from tests.urls_support import BASE
 
 
 def statuses(registration):
