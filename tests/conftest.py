@@ -22,8 +22,9 @@ from flask import Flask
 from flask_login import FlaskLoginClient
 
 ROOT = Path(__file__).resolve().parent.parent
-# The exchange schemas (frab/c3voc) live in shared/, beside the repository (as on CI).
-SCHEMAS = Path(os.environ.get("CONGRESS_SCHEMAS_DIR", ROOT.parent / "shared" / "schemas"))
+# The exchange schemas the exports are validated against, kept in the repository (tests/schemas/).
+SCHEMAS = ROOT / "tests" / "schemas" / "c3voc"
+OAI_SCHEMAS = ROOT / "tests" / "schemas" / "oai-pmh"
 
 
 def free_port() -> int:
