@@ -7,7 +7,7 @@ PORT ?= 5000
 export FLASK_APP := wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-sqlite test-postgres lint bench system-deps system-deps-test translations translations-update worker clean
+.PHONY: run test test-sqlite test-postgres lint bench reliability system-deps system-deps-test translations translations-update worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,10 @@ test-postgres: $(VENV)/.dev
 ## make bench: every benchmark under bench/, results written to docs/benchmarks.md.
 bench: system-deps-test $(VENV)/.dev translations
 	$(BIN)/python -m bench
+
+## make reliability: faults injected into a running installation (SQLite and PostgreSQL), written to docs/reliability.md.
+reliability: system-deps-test $(VENV)/.dev translations
+	$(BIN)/python scripts/reliability.py
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache
