@@ -31,6 +31,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import sqlite3
@@ -466,7 +467,7 @@ def scan_storm(inst: Installation, setup: dict, engine: sa.Engine) -> dict:
             "active check-ins": active, "duplicate check-ins": duplicates}
 
 
-def run_backend(backend: str, database_url: str, disk_full: bool) -> dict:
+def run_backend(backend: str, database_url: str, disk_full: bool, keep: bool = False) -> dict:
     work = Path(tempfile.mkdtemp(prefix=f"congress-reliability-{backend}-"))
     smtp = Smtp()
     smtp.start()
@@ -593,6 +594,10 @@ def run_backend(backend: str, database_url: str, disk_full: bool) -> dict:
         inst.stop_worker()
         smtp.stop()
         engine.dispose()
+        if keep:
+            log(f"{backend}: logs and data kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 # --- report ---------------------------------------------------------------------------------------
@@ -666,6 +671,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--out", default=str(ROOT / "docs" / "reliability.md"))
+    parser.add_argument("--keep", action="store_true", help="keep the logs and data of each run")
     args = parser.parse_args()
     started = time.monotonic()
     results = []
@@ -673,21 +679,24 @@ def main() -> int:
         pg_started = False
         try:
             if backend == "sqlite":
-                work = Path(tempfile.mkdtemp(prefix="congress-reliability-db-"))
-                url = f"sqlite:///{work / 'congress.db'}"
+                db_dir = Path(tempfile.mkdtemp(prefix="congress-reliability-db-"))
+                url = f"sqlite:///{db_dir / 'congress.db'}"
             else:
                 pg_dir = Path(tempfile.gettempdir()) / f"congress-pg-reliability-{os.getpid()}"
                 env = {**os.environ, "PG_TEST_DIR": str(pg_dir), "PG_TEST_PORT": str(free_port())}
                 url = subprocess.run([str(ROOT / "scripts" / "pg_test_server.sh"), "start"], cwd=ROOT, env=env,
                                      capture_output=True, text=True, check=True).stdout.strip()
                 pg_started = True
-            results.append(run_backend(backend, url, disk_full=backend == "sqlite"))
+            results.append(run_backend(backend, url, disk_full=backend == "sqlite", keep=args.keep))
         except Exception as exc:  # noqa: BLE001 - the report says where the run stopped
             log(f"{backend}: run stopped: {exc}")
             results.append({"backend": backend, "error": re.sub(r"\s+", " ", str(exc))[:300]})
         finally:
             if pg_started:
                 subprocess.run([str(ROOT / "scripts" / "pg_test_server.sh"), "stop"], cwd=ROOT, env=env, check=False)
+                shutil.rmtree(pg_dir, ignore_errors=True)
+            elif backend == "sqlite" and not args.keep:
+                shutil.rmtree(db_dir, ignore_errors=True)
     write_report(results, time.monotonic() - started, Path(args.out))
     log(f"written {args.out} in {time.monotonic() - started:.0f} s")
     return 0
