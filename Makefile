@@ -7,7 +7,7 @@ PORT ?= 5000
 export FLASK_APP := wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-sqlite test-postgres lint bench system-deps system-deps-test translations translations-update worker clean
+.PHONY: run test test-sqlite test-postgres lint bench reliability system-deps system-deps-test translations translations-update worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,13 +53,20 @@ worker: $(VENV)/.runtime
 lint: $(VENV)/.dev
 	$(BIN)/ruff check congress tests bench scripts config.py wsgi.py
 
-## make test: ruff, then pytest on SQLite and on PostgreSQL (a throw-away server when DATABASE_URL gives none).
+## make test: ruff, then pytest on SQLite and on PostgreSQL (a throw-away server when DATABASE_URL gives none),
+## each with a throw-away Redis (scripts/redis_test_server.sh) for the queue and rate-limit tests on Redis.
 test: system-deps-test $(VENV)/.dev node_modules/.installed translations lint
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
+# Redis for the tests: a throw-away server, stopped when the recipe ends; a missing one fails (never skips).
+WITH_TEST_REDIS = redis_url=$$(scripts/redis_test_server.sh start); \
+	trap 'scripts/redis_test_server.sh stop' EXIT; \
+	export TEST_REDIS_URL="$$redis_url" CONGRESS_REQUIRE_REDIS=1
+
 test-sqlite: $(VENV)/.dev
 	@echo "== pytest on SQLite =="
+	@set -e; $(WITH_TEST_REDIS); \
 	env -u DATABASE_URL -u TEST_DATABASE_URL $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 test-postgres: $(VENV)/.dev
@@ -67,12 +74,18 @@ test-postgres: $(VENV)/.dev
 	@set -e; \
 	if [[ "$${DATABASE_URL:-}" == postgres* ]]; then url="$$DATABASE_URL"; started=0; \
 	else url=$$(scripts/pg_test_server.sh start); started=1; fi; \
-	trap '[ $$started = 1 ] && scripts/pg_test_server.sh stop' EXIT; \
+	redis_url=$$(scripts/redis_test_server.sh start); \
+	trap '[ $$started = 1 ] && scripts/pg_test_server.sh stop; scripts/redis_test_server.sh stop' EXIT; \
+	TEST_REDIS_URL="$$redis_url" CONGRESS_REQUIRE_REDIS=1 \
 	TEST_DATABASE_URL="$$url" $(BIN)/pytest -p no:cacheprovider -m "not browser" $(PYTEST_ARGS)
 
 ## make bench: every benchmark under bench/, results written to docs/benchmarks.md.
 bench: system-deps-test $(VENV)/.dev translations
 	$(BIN)/python -m bench
+
+## make reliability: faults injected into a running installation (SQLite and PostgreSQL), written to docs/reliability.md.
+reliability: system-deps-test $(VENV)/.dev translations
+	$(BIN)/python scripts/reliability.py
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache

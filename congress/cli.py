@@ -98,6 +98,34 @@ def send_mail() -> None:
     click.echo(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing due")
 
 
+@congress_cli.command("backup")
+@click.argument("directory", type=click.Path(file_okay=False))
+def backup(directory: str) -> None:
+    """Back up the database and the uploaded files into DIRECTORY (new or empty; mode 0700)."""
+    from congress import backup as backups
+
+    try:
+        result = backups.backup(directory)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Backup of the {result.database} database and {result.files} files "
+               f"({result.bytes:,} bytes) in {result.path}")
+
+
+@congress_cli.command("restore")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--force", is_flag=True, help="Replace a database and file folders that already hold data.")
+def restore(directory: str, force: bool) -> None:
+    """Restore a backup made by `congress backup` (every file's SHA-256 is checked first)."""
+    from congress import backup as backups
+
+    try:
+        result = backups.restore(directory, force=force)
+    except backups.BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Restored the {result.database} database and {result.files} files from {result.path}")
+
+
 def init_app(app: Flask) -> None:
     """The foundation's commands plus each capability's ``cli.register(congress_cli)``."""
     from congress import capabilities

@@ -8,8 +8,11 @@ migrations, once per run, and every test starts from empty tables.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage as Message
@@ -22,8 +25,9 @@ from flask import Flask
 from flask_login import FlaskLoginClient
 
 ROOT = Path(__file__).resolve().parent.parent
-# The exchange schemas (frab/c3voc) live in shared/, beside the repository (as on CI).
-SCHEMAS = Path(os.environ.get("CONGRESS_SCHEMAS_DIR", ROOT.parent / "shared" / "schemas"))
+# The exchange schemas the exports are validated against, kept in the repository (tests/schemas/).
+SCHEMAS = ROOT / "tests" / "schemas" / "c3voc"
+OAI_SCHEMAS = ROOT / "tests" / "schemas" / "oai-pmh"
 
 
 def free_port() -> int:
@@ -63,6 +67,71 @@ def mailbox(smtp_server) -> list[Message]:  # noqa: ANN001
     with handler.lock:
         handler.messages.clear()
     return handler.messages
+
+
+REDIS_MISSING = (
+    "redis-server is not installed: `scripts/install_system_deps.sh test` (run by make test) installs it"
+)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory) -> Iterator[str]:  # noqa: ANN001
+    """A Redis server for the tests: ``TEST_REDIS_URL`` (make test starts one with
+    scripts/redis_test_server.sh), else a throw-away ``redis-server`` on 127.0.0.1 started here, no
+    persistence, stopped at the end. Skips only when no redis-server binary exists; under make test
+    (``CONGRESS_REQUIRE_REDIS=1``) a missing server fails instead, so CI never skips."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL")
+    if url:
+        redis.Redis.from_url(url, socket_timeout=5).ping()  # a named server must answer
+        yield url
+        return
+    binary = shutil.which("redis-server", path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/bin", "/usr/sbin"]))
+    if binary is None:
+        if os.environ.get("CONGRESS_REQUIRE_REDIS") == "1":
+            pytest.fail(REDIS_MISSING)
+        pytest.skip(REDIS_MISSING)
+    folder = tmp_path_factory.mktemp("redis")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(folder), "--logfile", str(folder / "redis.log")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url, socket_timeout=1)
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail(f"redis-server did not start on port {port}: {(folder / 'redis.log').read_text()}")
+            time.sleep(0.05)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> Iterator[str]:
+    """The test Redis, empty at the start and at the end of the test."""
+    import redis
+
+    client = redis.Redis.from_url(redis_server)
+    client.flushdb()
+    yield redis_server
+    client.flushdb()
+    client.close()
 
 
 def database_url(tmp_dir: Path) -> str:
