@@ -69,6 +69,9 @@ def write_report(results: dict) -> None:
                          f"{r.get('target', '')} | {ok} |")
     lines += ["", "| module | measured | machine |", "| --- | --- | --- |"]
     lines += [f"| {name} | {results[name]['measured']} | {results[name]['machine']} |" for name in sorted(results)]
+    notes = [f"- **{name}**: {results[name]['note']}" for name in sorted(results) if results[name].get("note")]
+    if notes:
+        lines += ["", "Notes on a run (kept in docs/benchmarks.json as the module's `note`):", "", *notes]
     lines += ["", "## How each benchmark runs", ""]
     for name in sorted(results):
         try:

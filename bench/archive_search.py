@@ -201,10 +201,16 @@ def _measure(database_url: str, label: str, items: list[dict], terms: list[dict]
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(sa.text("VACUUM ANALYZE"))
 
+        stored = db.session.scalar(sa.select(sa.func.count()).select_from(KnowledgeItem))
+        if stored != len(items):
+            raise RuntimeError(f"{stored} items stored, not {len(items)}: the benchmark would measure less")
+        answered: list[int] = []
+
         def run(q: dict) -> float:
             start = time.perf_counter()
-            search.search(q["q"], search.SearchFilters(**q["filters"]), sort=q["sort"], page=q["page"])
+            result = search.search(q["q"], search.SearchFilters(**q["filters"]), sort=q["sort"], page=q["page"])
             elapsed = time.perf_counter() - start
+            answered.append(result.total)
             db.session.rollback()
             return elapsed * 1000
 
@@ -213,6 +219,10 @@ def _measure(database_url: str, label: str, items: list[dict], terms: list[dict]
         timings = [run(q) for q in queries]
         p50 = statistics.median(timings)
         p95 = statistics.quantiles(timings, n=20)[18]
+        with_results = sum(1 for total in answered[10:] if total > 0)
+        if with_results < len(timings) // 2:
+            # Searches that find nothing are cheap: a broken index would look fast.
+            raise RuntimeError(f"only {with_results} of {len(timings)} queries found anything")
         db.session.remove()
         db.engine.dispose()
 
@@ -232,6 +242,8 @@ def _measure(database_url: str, label: str, items: list[dict], terms: list[dict]
          "value": round(p95, 1), "target": f"≤ {TARGET_P95_MS:.0f}", "ok": p95 <= TARGET_P95_MS},
         {"benchmark": name, "database": label, "metric": "search max (ms)", "value": round(max(timings), 1),
          "target": "", "ok": None},
+        {"benchmark": name, "database": label, "metric": "queries that found results",
+         "value": f"{with_results} / {len(timings)}", "target": "≥ half", "ok": True},
     ]
     for row in rows:
         print(f"  {row['database']}: {row['metric']}: {row['value']}", flush=True)

@@ -64,7 +64,30 @@ def measure(layout: str, count: int) -> dict:
     start = time.perf_counter()
     pdf = render.render_batch(badges, layout)
     seconds = time.perf_counter() - start
+    check_work(pdf, badges, layout)
     return {"seconds": seconds, "rate": count / seconds, "peak_mb": _peak_mb(), "pdf_mb": len(pdf) / 1e6}
+
+
+def check_work(pdf: bytes, badges: list[BadgeData], layout: str) -> None:
+    """The benchmark measures what it says: one page per sheet of badges, and the first page's QR
+    codes decode to the first badges' codes; else it fails instead of reporting a rate."""
+    import io
+
+    import pypdfium2
+    import zxingcpp
+    from pypdf import PdfReader
+
+    from congress.badges.layouts import get_layout
+
+    per_page = get_layout(layout).per_page
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    expected_pages = -(-len(badges) // per_page)
+    if pages < expected_pages:
+        raise RuntimeError(f"{layout}: {pages} pages for {len(badges)} badges, expected {expected_pages}")
+    first = pypdfium2.PdfDocument(io.BytesIO(pdf))[0].render(scale=100 / 72).to_pil()
+    decoded = sorted(r.text for r in zxingcpp.read_barcodes(first))
+    if decoded != sorted(b.code for b in badges[:per_page]):
+        raise RuntimeError(f"{layout}: the first page's QR codes do not decode to its badges' codes")
 
 
 def _in_fresh_process(layout: str, count: int) -> dict:

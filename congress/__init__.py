@@ -25,7 +25,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         instance_path=os.environ.get("CONGRESS_INSTANCE_DIR", str(Path(__file__).resolve().parent.parent / "instance")),
     )
     _load_config(app, config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _check_writable(Path(app.instance_path), "CONGRESS_INSTANCE_DIR")
 
     from congress import database, errors, i18n, jobs, security, templating
     from congress.extensions import csrf, db, limiter, login_manager, migrate
@@ -107,13 +107,29 @@ def _check_database_url(app: Flask) -> None:
     if parsed.get_backend_name() not in {"sqlite", "postgresql"}:
         raise ConfigurationError(f"DATABASE_URL names an unsupported database '{parsed.get_backend_name()}'.")
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        _check_writable(Path(parsed.database).parent, "DATABASE_URL")
     if parsed.get_backend_name() == "postgresql":
         # Copies: the configuration class's dict is shared by every app made from it.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("pool_pre_ping", True)
         options["connect_args"] = {"connect_timeout": 5, **options.get("connect_args", {})}
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _check_writable(directory: Path, setting: str) -> None:
+    """The data directory exists and takes a file, or one line naming it (not a traceback later)."""
+    import tempfile
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=directory, prefix=".write-check-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"the data directory {directory} is not writable ({exc.strerror or exc}); "
+            f"make it writable for this user or point {setting} elsewhere."
+        ) from None
 
 
 def _check_database_reachable(app: Flask) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
@@ -20,7 +22,37 @@ MESSAGES = {
     422: (_l("Invalid input"), _l("Some of what you entered is not valid.")),
     429: (_l("Too many requests"), _l("You made too many requests. Wait a moment and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; please try again later.")),
+    503: (_l("Temporarily unavailable"),
+          _l("The server cannot store anything right now (its storage is full or read-only). What you sent has "
+             "not been saved. Please try again later.")),
 }
+
+# Storage that refuses writes: the database or the disk is full, or it is read-only.
+_SQLITE_STORAGE_CODES = {13, 8}  # SQLITE_FULL, SQLITE_READONLY (primary codes)
+_POSTGRES_STORAGE_STATES = {"53100", "25006"}  # disk_full, read_only_sql_transaction
+_OS_STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+def storage_refused(exc: BaseException) -> bool:
+    """Whether this error means that nothing could be stored (disk full, read-only), as opposed to
+    a bug: it is answered 503 with a message that says nothing was saved, never 500."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        orig = getattr(current, "orig", None)  # SQLAlchemy's DBAPIError wraps the driver's error
+        for candidate in (current, orig):
+            if candidate is None:
+                continue
+            code = getattr(candidate, "sqlite_errorcode", None)
+            if code is not None and code & 0xFF in _SQLITE_STORAGE_CODES:
+                return True
+            if getattr(candidate, "sqlstate", None) in _POSTGRES_STORAGE_STATES:
+                return True
+            if isinstance(candidate, OSError) and candidate.errno in _OS_STORAGE_ERRNOS:
+                return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def wants_json() -> bool:
@@ -37,6 +69,11 @@ def render_error(code: int, description: str | None = None):  # noqa: ANN201
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
+def render_storage_refused():  # noqa: ANN201
+    body, code = render_error(503)
+    return body, code, {"Retry-After": "120"}
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http(exc: HTTPException):  # noqa: ANN202
@@ -51,8 +88,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):  # noqa: ANN202
-        app.logger.exception("Unhandled exception: %s", exc)
         db.session.rollback()
+        if storage_refused(exc):
+            # The transaction was rolled back: nothing of this request is stored, and the answer says so.
+            app.logger.error("Storage refused a write (full or read-only): %s", exc)
+            return render_storage_refused()
+        app.logger.exception("Unhandled exception: %s", exc)
         return render_error(500)
 
 

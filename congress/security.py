@@ -14,7 +14,7 @@ from flask import Flask, Response, abort, current_app, request
 from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
 
-from congress.extensions import db, login_manager, talisman
+from congress.extensions import login_manager, talisman
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -162,12 +162,9 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):  # noqa: ANN202
-        from congress.accounts.models import User
+        from congress.accounts.services import user_for_session
 
-        try:
-            return db.session.get(User, int(user_id))
-        except ValueError:
-            return None
+        return user_for_session(user_id)
 
     @login_manager.unauthorized_handler
     def unauthorized():  # noqa: ANN202

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import Flask, request
@@ -16,7 +17,17 @@ def lang_url(code: str) -> str:
     return request.path + "?" + urlencode(args, doseq=True)
 
 
+def html_datetime(value: datetime | None) -> str:
+    """A valid HTML ``<time datetime>``: seconds precision with the UTC offset (never microseconds)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["html_datetime"] = html_datetime
     app.jinja_env.filters["in_zone"] = i18n.format_in_zone
     app.jinja_env.filters["time_in_zone"] = i18n.format_time_in_zone
     app.jinja_env.filters["day"] = i18n.format_day

@@ -59,3 +59,34 @@ def test_production_without_secret_key_exits_with_one_line(tmp_path):
                             text=True, timeout=60)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("setting", ["no SECRET_KEY", "bad DATABASE_URL", "unreachable database"])
+def test_gunicorn_stops_on_a_bad_configuration_instead_of_respawning_workers(tmp_path, setting):
+    """A worker that can never boot halts the arbiter: gunicorn exits non-zero within seconds, with
+    the one-line reason, after booting each worker once (it used to respawn them forever)."""
+    port = free_port()
+    env = {"PATH": os.environ["PATH"], "CONGRESS_ENV": "production", "CONGRESS_INSTANCE_DIR": str(tmp_path),
+           "SECRET_KEY": "x" * 48, "FORCE_HTTPS": "0", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}
+    expected = {"no SECRET_KEY": "SECRET_KEY", "bad DATABASE_URL": "DATABASE_URL",
+                "unreachable database": "cannot connect"}[setting]
+    if setting == "no SECRET_KEY":
+        del env["SECRET_KEY"]
+    elif setting == "bad DATABASE_URL":
+        env["DATABASE_URL"] = "mysql://nobody@127.0.0.1/congres"
+    else:
+        env["DATABASE_URL"] = f"postgresql://nobody@127.0.0.1:{free_port()}/congres"  # nothing listens there
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "wsgi:app"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=90,
+    )
+    elapsed = time.monotonic() - started
+    assert result.returncode != 0
+    assert elapsed < 60, elapsed  # a few seconds on an idle machine: one boot per worker
+    assert result.stderr.count("Booting worker") <= 2, result.stderr
+    assert "Congres configuration error: " in result.stderr and expected in result.stderr
+    assert "Worker failed to boot" in result.stderr  # the arbiter halted (gunicorn's own words)
+    # (When both workers fail in the same instant, gunicorn 27 itself prints a HaltServer traceback
+    # while stopping; the application's own message stays one line.)

@@ -6,6 +6,7 @@ Attendees have no account: a secret personal link identifies them (registration 
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -50,6 +51,14 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    @property
+    def session_fingerprint(self) -> str:
+        """Changes whenever the password does (a new salt each time), so sessions end with it."""
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:20]
+
+    def get_id(self) -> str:  # what Flask-Login keeps in the session cookie
+        return f"{self.id}:{self.session_fingerprint}"
 
     @property
     def roles(self) -> set[str]:

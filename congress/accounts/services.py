@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -47,11 +48,34 @@ def hash_password(password: str) -> str:
 
 
 def set_password(user: User, password: str) -> None:
+    """The one place a password changes. It ends every outstanding e-mail link of the account
+    (reset, invitation, verification: each would set the password again), and since sessions carry
+    a fingerprint of the password hash (``User.get_id``), every other session is logged out."""
     if len(password) < MIN_PASSWORD_LENGTH:
         from flask_babel import gettext as _
 
         raise AccountError(_("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
     user.password_hash = hash_password(password)
+    if user.id is not None:
+        db.session.execute(
+            sa.update(AccountToken)
+            .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+            .values(used_at=utcnow())
+            .execution_options(synchronize_session="fetch")
+        )
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The user a login session names (``"<id>:<fingerprint>"``), if the password has not changed
+    since the session began; older sessions and those from before the password changed end."""
+    user_id, _, fingerprint = session_id.partition(":")
+    try:
+        user = db.session.get(User, int(user_id))
+    except ValueError:
+        return None
+    if user is None or not fingerprint or not hmac.compare_digest(fingerprint, user.session_fingerprint):
+        return None
+    return user
 
 
 def find_user(email: str) -> User | None:

@@ -3,8 +3,6 @@ CSV export, and the speakers' personal contribution page."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -13,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
+from congress import spreadsheets
 from congress.accounts.models import Role
 from congress.archive import files as filestore
 from congress.archive import search, services
@@ -175,30 +174,23 @@ def feed():  # noqa: ANN201
     return Response(body, mimetype="application/atom+xml")
 
 
-def _csv_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # No formula injection when the file is opened in a spreadsheet.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @bp.route("/export.csv")
 def export():  # noqa: ANN201
     q, sort, _page = query_args(request.args)
     result = search.search(q, filters_from_args(request.args), sort=sort, per_page=EXPORT_LIMIT, facets=False)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["title", "type", "year", "track", "authors", "organisations", "protective_factors",
-                     "target_groups", "evidence_status", "language", "licence", "publication_date", "url"])
+    rows = []
+    header = ["title", "type", "year", "track", "authors", "organisations", "protective_factors",
+              "target_groups", "evidence_status", "language", "licence", "publication_date", "url"]
     for hit in result.hits:
         row_item = hit.item
-        writer.writerow([_csv_cell(v) for v in (
+        rows.append([
             row_item.title, row_item.type, row_item.year or "", row_item.track_name, "; ".join(row_item.authors or []),
             "; ".join(row_item.organisations or []), "; ".join(row_item.factors), "; ".join(row_item.target_groups),
             row_item.evidence_status or "", row_item.language, row_item.licence,
             row_item.publication_date.isoformat() if row_item.publication_date else "",
             external_url("archive.item", key=row_item.key),
-        )])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+        ])
+    return Response(spreadsheets.to_csv(header, rows), mimetype=spreadsheets.CSV_MIMETYPE,
                     headers={"Content-Disposition": 'attachment; filename="kennisbank.csv"'})
 
 

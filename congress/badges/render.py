@@ -9,6 +9,8 @@ are joined with pypdf.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import io
 import os
 import threading
@@ -91,6 +93,24 @@ def _stylesheet(layout_name: str):  # noqa: ANN202
     layout = get_layout(layout_name)
     css = _jinja().get_template("badges.css").render(layout=layout)
     return CSS(string=css, font_config=fonts), fonts
+
+
+def release_fonts() -> None:
+    """Free the cached stylesheets and their font configuration now, while Pango is still loaded.
+
+    A ``FontConfiguration`` holds a PangoFT2 font map that cffi unrefs when the object is collected.
+    Left in the cache until interpreter shutdown, it is collected after the interpreter has already
+    unloaded libpangoft2, and ``g_object_unref`` jumps into unmapped code: the process writes its PDF
+    and then dies with SIGSEGV (exit 139). Releasing the cache (and collecting the cycles it sits in)
+    at exit, before the interpreter tears its modules down, makes the end of the cache's life
+    deterministic; the next render simply builds a new one.
+    """
+    _stylesheet.cache_clear()
+    gc.collect()
+
+
+# atexit handlers run before the interpreter clears its modules and unloads extension libraries.
+atexit.register(release_fonts)
 
 
 def sheet_html(badges: Sequence[BadgeData], layout: Layout, *, labels: dict[str, str] | None = None) -> str:

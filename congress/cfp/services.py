@@ -7,7 +7,6 @@ single-use links) run inside :func:`write_transaction` with the guarding rows lo
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import importlib
 import io
@@ -26,6 +25,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from congress import spreadsheets
 from congress.accounts import services as accounts
 from congress.accounts.models import Role, User
 from congress.audit.models import AuditEvent
@@ -1290,16 +1290,15 @@ def export_json(congress: Congress, user: User) -> list[dict[str, Any]]:
     return [c3voc_submission(p, hide_names=hide) for p in visible_proposals(congress, user)]
 
 
-def export_csv(congress: Congress, user: User) -> str:
+def export_csv(congress: Congress, user: User) -> bytes:
+    """For people (a spreadsheet): UTF-8 with BOM, ``;``-separated, formulas neutralised."""
     hide = names_hidden(congress, user)
     weights = {c.id: c.weight for c in criteria(congress)}
-    out = io.StringIO()
-    writer = csv.writer(out)
+    rows = []
     header = ["id", "guid", "status", "title", "track", "format", "duration", "language", "protective_factor",
               "target_audience", "abstract", "reviews", "weighted_mean"]
     if not hide:
         header += ["speakers", "organisations", "emails"]
-    writer.writerow(header)
     for p in visible_proposals(congress, user):
         values = [s for s in (weighted_score(r, weights) for r in p.reviews) if s is not None]
         row = [p.id, p.guid, p.status, p.title, p.track.name_nl if p.track else "",
@@ -1309,15 +1308,8 @@ def export_csv(congress: Congress, user: User) -> str:
             row += ["; ".join(s.person.name for s in p.speakers),
                     "; ".join(s.person.organisation for s in p.speakers),
                     "; ".join(s.person.email or "" for s in p.speakers)]
-        writer.writerow([_csv_safe(v) for v in row])
-    return out.getvalue()
-
-
-def _csv_safe(value: Any) -> Any:
-    """No formula injection when the file is opened in a spreadsheet."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+        rows.append(row)
+    return spreadsheets.to_csv(header, rows)
 
 
 # --- settings as text (the organiser's form) -----------------------------------------------

@@ -24,6 +24,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
+from congress import spreadsheets
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role, User
 from congress.cfp import services
@@ -641,7 +642,7 @@ def mails(slug: str):  # noqa: ANN201
 def export_csv(slug: str):  # noqa: ANN201
     congress = _congress(slug)
     return Response(
-        services.export_csv(congress, current_user), mimetype="text/csv",
+        services.export_csv(congress, current_user), mimetype=spreadsheets.CSV_MIMETYPE,
         headers={"Content-Disposition": f'attachment; filename="{congress.slug}-proposals.csv"'},
     )
 

@@ -1,5 +1,6 @@
 """Check-in: stations, check-ins (exactly one active per registration and list) and scan events
-(every scan received, keyed by the client's nonce so that a retried upload counts once)."""
+(every scan received, keyed by the client's nonce and the code it scanned, so that a retried
+upload counts once)."""
 
 from __future__ import annotations
 
@@ -76,13 +77,18 @@ class CheckIn(db.Model):
 
 
 class ScanEvent(db.Model):
-    """Every scan the server received and what it answered; the nonce makes uploads idempotent."""
+    """Every scan the server received and what it answered.
+
+    A retried upload is recognised by its (nonce, code) pair: stations make their nonces
+    themselves, so a nonce alone says nothing about which badge it was, and answering another
+    badge's scan from it would show that attendee's name and notes and check nobody in."""
 
     __tablename__ = "checkin_scans"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     congress_id: Mapped[int | None] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
-    nonce: Mapped[str | None] = mapped_column(String(64), unique=True)
+    nonce: Mapped[str | None] = mapped_column(String(64))
+    code_digest: Mapped[str] = mapped_column(String(64), default="", server_default="")  # SHA-256 of the code
     station_id: Mapped[int | None] = mapped_column(ForeignKey("checkin_stations.id", ondelete="SET NULL"))
     list_key: Mapped[str] = mapped_column(String(32), default=VENUE)
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registrations.id", ondelete="SET NULL"))
@@ -90,3 +96,7 @@ class ScanEvent(db.Model):
     response: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    __table_args__ = (
+        Index("uq_checkin_scans_nonce_code", "nonce", "code_digest", unique=True),
+    )

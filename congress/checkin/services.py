@@ -103,7 +103,9 @@ def _clamp_time(scanned_at: datetime | None, now: datetime) -> datetime:
 @functools.cache
 def _holder_query(with_nonce: bool) -> sa.Select:
     # Built once (a scan's statements cost as much to build as to run); parameters are bound per scan.
-    earlier = sa.select(ScanEvent.response).where(ScanEvent.nonce == sa.bindparam("scan_nonce")).scalar_subquery()
+    earlier = sa.select(ScanEvent.response).where(
+        ScanEvent.nonce == sa.bindparam("scan_nonce"), ScanEvent.code_digest == sa.bindparam("scan_code")
+    ).scalar_subquery()
     return (
         sa.select(Registration.id, Registration.congress_id, Registration.name, Registration.organisation,
                   Registration.accessibility, Registration.dietary, Registration.status,
@@ -115,12 +117,18 @@ def _holder_query(with_nonce: bool) -> sa.Select:
     )
 
 
-def _holder(verified: tokens.BadgeCode, nonce: str | None) -> sa.Row | None:
+def code_digest(code: str) -> str:
+    """What a scan event keeps of the code it scanned: enough to recognise a retried upload."""
+    return hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _holder(verified: tokens.BadgeCode, nonce: str | None, digest: str) -> sa.Row | None:
     """The registration a verified code names, its issued code's state and what this nonce was
-    answered before (a retried upload): one query per scan."""
+    answered before for this same code (a retried upload): one query per scan."""
     params = {"registration_id": verified.registration_id, "code_nonce": verified.nonce_hex}
     if nonce is not None:
         params["scan_nonce"] = nonce
+        params["scan_code"] = digest
     return db.session.execute(_holder_query(nonce is not None), params).first()
 
 
@@ -137,7 +145,8 @@ def scan(request: Scan) -> dict[str, Any]:
 
     A scan is the hot path at the door: a signature check against the cached public key, one read
     (the holder and their code), then one short write transaction (the check-in, if new, and the scan
-    event). A nonce seen before is answered with what it got then."""
+    event). A (nonce, code) pair seen before is answered with what it got then; the same nonce with
+    another code is another scan."""
     now = utcnow()
     nonce = request.nonce[:64] if isinstance(request.nonce, str) and request.nonce else None
     if request.station is not None:
@@ -147,6 +156,7 @@ def scan(request: Scan) -> dict[str, Any]:
     scanned_at = _clamp_time(request.scanned_at, now)
 
     code = request.code if isinstance(request.code, str) else ""
+    digest = code_digest(code)
     try:
         if not code or len(code) > tokens.MAX_CODE_LENGTH:
             raise tokens.InvalidCode("not a badge code")
@@ -156,7 +166,7 @@ def scan(request: Scan) -> dict[str, Any]:
     except tokens.InvalidCode:
         return _log(request, nonce, context_id, scanned_at, None, _answer(Result.INVALID))
 
-    holder = _holder(verified, nonce)
+    holder = _holder(verified, nonce, digest)
     if holder is not None and holder.earlier is not None:
         return holder.earlier
     if holder is None or holder.congress_id != verified.congress_id:
@@ -177,7 +187,7 @@ def scan(request: Scan) -> dict[str, Any]:
             return _check_in_locked(request, nonce, congress_id, holder, key, session, scanned_at)
     except IntegrityError:
         # The same nonce, sent twice at the same moment, committed first elsewhere.
-        earlier = _earlier_answer(nonce)
+        earlier = _earlier_answer(nonce, digest)
         if earlier is None:
             raise
         return earlier
@@ -204,10 +214,11 @@ def _seats_left(session: ProgrammeSession) -> int | None:
     return max(capacity - present, 0)
 
 
-def _earlier_answer(nonce: str | None) -> dict[str, Any] | None:
+def _earlier_answer(nonce: str | None, digest: str) -> dict[str, Any] | None:
     if nonce is None:
         return None
-    return db.session.scalar(sa.select(ScanEvent.response).where(ScanEvent.nonce == nonce))
+    return db.session.scalar(sa.select(ScanEvent.response).where(ScanEvent.nonce == nonce,
+                                                                 ScanEvent.code_digest == digest))
 
 
 def _check_in_locked(request: Scan, nonce: str | None, congress_id: int, holder: sa.Row, key: str,
@@ -264,6 +275,7 @@ def _log(request: Scan, nonce: str | None, congress_id: int | None, scanned_at: 
         "station_id": request.station.id if request.station is not None else None,
         "list_key": str(request.list or VENUE)[:32], "registration_id": holder.id if holder is not None else None,
         "result": answer["result"], "response": answer, "scanned_at": scanned_at, "received_at": utcnow(),
+        "code_digest": code_digest(request.code if isinstance(request.code, str) else ""),
     }
     if not commit:
         _store_scan(request, event)
@@ -273,7 +285,7 @@ def _log(request: Scan, nonce: str | None, congress_id: int | None, scanned_at: 
             _store_scan(request, event)
     except IntegrityError:
         # The same nonce arrived twice at the same moment: answer what the first one got.
-        return _earlier_answer(nonce) or answer
+        return _earlier_answer(nonce, event["code_digest"]) or answer
     return answer
 
 

@@ -185,7 +185,12 @@ def _enqueue_committed_mail(session: OrmSession) -> None:
     for message in pending:
         identity = (message,) if isinstance(message, int) else sa.inspect(message).identity
         if identity:
-            deliver_mail(identity[0])
+            try:
+                deliver_mail(identity[0])
+            except Exception:  # noqa: BLE001 - the message is stored: send_due_mail picks it up
+                # After the commit: what was stored stays acknowledged (a full queue disk must not
+                # turn a stored registration into an error); the worker's sweep sends it later.
+                current_app.logger.warning("could not hand message %s to the worker", identity[0], exc_info=True)
 
 
 @event.listens_for(OrmSession, "after_rollback")

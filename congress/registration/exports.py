@@ -3,29 +3,27 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import render_template
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from congress import spreadsheets
 from congress.core.models import Congress
-from congress.i18n import format_in_zone
 from congress.programme.models import ProgrammeSession
 from congress.registration import services
 from congress.registration.forms import ENROLMENT_LABELS, ROLE_LABELS, STATUS_LABELS
 from congress.registration.models import Enrolment, Registration
 
 
-def _safe(value: Any) -> Any:
-    """Cells that a spreadsheet would run as a formula are quoted (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+def _local(value: datetime | None, congress: Congress) -> datetime | None:
+    """A stored UTC time as the edition's wall-clock time, to the minute (a date cell in XLSX)."""
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(congress.timezone)).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def registration_rows(congress: Congress, registrations: Iterable[Registration], locale: str
@@ -42,8 +40,7 @@ def registration_rows(congress: Congress, registrations: Iterable[Registration],
             for e in r.enrolments)
         row = [r.id, r.name, r.email, r.organisation, r.function, r.sector.name(locale) if r.sector else "",
                str(ROLE_LABELS.get(r.role, r.role)), str(STATUS_LABELS.get(r.status, r.status)),
-               format_in_zone(r.created_at, congress.timezone, "yyyy-MM-dd HH:mm"),
-               format_in_zone(r.confirmed_at, congress.timezone, "yyyy-MM-dd HH:mm"),
+               _local(r.created_at, congress), _local(r.confirmed_at, congress),
                r.dietary, r.accessibility, _("yes") if r.consent_attendee_list else _("no"),
                _("yes") if r.consent_photos else _("no"), sessions]
         for q in questions:
@@ -80,30 +77,11 @@ def attendance_rows(session: ProgrammeSession, enrolments: Sequence[Enrolment]) 
 
 
 def to_csv(header: list[str], rows: list[list[Any]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_safe(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
+    return spreadsheets.to_csv(header, rows)
 
 
 def to_xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31] or "Sheet"
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_safe(v) for v in row])
-    sheet.freeze_panes = "A2"
-    for column in sheet.columns:
-        width = max((len(str(c.value)) for c in column if c.value is not None), default=8)
-        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 50)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return spreadsheets.to_xlsx(title, header, rows)
 
 
 def attendance_pdf(congress: Congress, session: ProgrammeSession, enrolments: Sequence[Enrolment]) -> bytes:

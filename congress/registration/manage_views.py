@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from congress import spreadsheets
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role
 from congress.core import services as core
@@ -151,10 +152,9 @@ def export(slug: str, fmt: str):  # noqa: ANN201
 
 def _download(name: str, fmt: str, header: list, rows: list, title: str) -> Response:
     if fmt == "csv":
-        response = Response(exports.to_csv(header, rows), mimetype="text/csv; charset=utf-8")
+        response = Response(exports.to_csv(header, rows), mimetype=spreadsheets.CSV_MIMETYPE)
     else:
-        response = Response(exports.to_xlsx(title, header, rows),
-                            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = Response(exports.to_xlsx(title, header, rows), mimetype=spreadsheets.XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -65,6 +65,20 @@ def test_reset_token_is_single_use_and_expires(app):
         services.redeem_account_token(expired, services.PURPOSE_RESET, "yet another password")
 
 
+def test_setting_a_password_any_way_spends_every_outstanding_link(app):
+    user = make_user(Role.ORGANISER.value)
+    reset = services.issue_account_token(user, services.PURPOSE_RESET, timedelta(hours=1))
+    invite = services.issue_account_token(user, services.PURPOSE_INVITE, timedelta(days=1))
+    db.session.commit()
+    services.create_user(user.email, password="set from the command line")  # flask congress create-user
+    db.session.commit()
+    for secret, purpose in ((reset, services.PURPOSE_RESET), (invite, services.PURPOSE_INVITE)):
+        assert services.check_account_token(secret, purpose) is None
+        with pytest.raises(services.AccountError):
+            services.redeem_account_token(secret, purpose, "a password from an old link")
+    assert services.authenticate(user.email, "set from the command line") is not None
+
+
 def test_reset_token_cannot_invite(app):
     user = make_user(Role.ORGANISER.value)
     secret = services.issue_account_token(user, services.PURPOSE_RESET, timedelta(hours=1))

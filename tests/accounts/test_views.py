@@ -61,6 +61,33 @@ def test_password_reset_by_email_over_smtp(client, organiser, mailbox):
     assert again.status_code == 302 and "/password/forgot" in again.headers["Location"]
 
 
+def test_a_new_password_ends_older_reset_links_and_other_sessions(app, organiser, mailbox):
+    """Two reset mails; the newer link sets the password: the older one is dead at once (not when
+    it expires), and a session logged in elsewhere before the change is logged out."""
+    elsewhere = app.test_client()
+    assert elsewhere.post("/login", data={"email": organiser.email, "password": PASSWORD}).status_code == 302
+    assert elsewhere.get("/manage/").status_code == 200
+
+    client = app.test_client()
+    for _ in range(2):
+        assert client.post("/password/forgot", data={"email": organiser.email}).status_code == 302
+    links = [re.search(r"(/password/reset/[\w-]+)", m.get_body(preferencelist=("plain",)).get_content()).group(1)
+             for m in mailbox]
+    assert len(set(links)) == 2
+    older, newer = links
+    done = client.post(newer, data={"password": "my new password 123", "confirm": "my new password 123"})
+    assert done.status_code == 302 and client.get("/manage/").status_code == 200  # this session goes on
+
+    stale = client.get(older)
+    assert stale.status_code == 302 and "/password/forgot" in stale.headers["Location"]
+    refused = client.post(older, data={"password": "attacker password 1", "confirm": "attacker password 1"})
+    assert refused.status_code == 302
+    assert elsewhere.get("/manage/").status_code == 302  # the other session has ended
+    fresh = app.test_client()
+    assert fresh.post("/login", data={"email": organiser.email, "password": "attacker password 1"}).status_code == 200
+    assert fresh.post("/login", data={"email": organiser.email, "password": "my new password 123"}).status_code == 302
+
+
 def test_password_reset_answers_the_same_for_unknown_addresses(client, organiser, mailbox):
     known = client.post("/password/forgot", data={"email": organiser.email}, follow_redirects=True)
     unknown = client.post("/password/forgot", data={"email": "nobody@example.org"}, follow_redirects=True)

@@ -91,9 +91,11 @@ def test_csv_export_of_a_result_list(client, app):
     make_item("Weerbare wijk", summary="weerbaar", item_type="interventie", authors=["Jan", "Piet"])
     make_item("Iets anders", summary="cohesie")
     response = client.get("/kennisbank/export.csv?q=weerbaar&sort=date")
-    assert response.headers["Content-Type"].startswith("text/csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    # For people: UTF-8 with BOM and ";" (Excel with Dutch settings), like every spreadsheet export.
+    assert response.data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert {r["title"] for r in rows} == {"'=HYPERLINK(\"http://evil\")", "Weerbare wijk"}
     assert next(r for r in rows if r["title"] == "Weerbare wijk")["authors"] == "Jan; Piet"
 

@@ -171,3 +171,29 @@ def test_ticket_through_the_personal_link_only(app, client):
     assert client.get("/my/" + "x" * 43 + "/ticket.pdf").status_code == 404
     registration.cancel(result.registration)
     assert client.get(f"/my/{secret}/ticket.pdf").status_code == 404
+
+
+def test_cli_in_a_real_process_exits_0_after_writing_the_pdf(app, edition, tmp_path):
+    """The command in its own interpreter, rendering in the main process (one badge): it used to
+    write the PDF and then die at interpreter exit with SIGSEGV (exit 139), when a cffi finaliser
+    unref'd the cached font configuration after libpangoft2 was unloaded."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    congress, _, people = edition
+    db.session.commit()
+    out = tmp_path / "one.pdf"
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+           "CONGRESS_INSTANCE_DIR": str(tmp_path), "HUEY_SQLITE_PATH": str(tmp_path / "huey.db")}
+    env.pop("CONGRESS_ENV", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "congress", "badges", "--congress", congress.slug,
+         "--layout", "a6", "--registration", str(people[0].id), "--out", str(out)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, (result.returncode, result.stdout, result.stderr)
+    assert "1 badges" in result.stdout
+    assert decode(out.read_bytes()) == [services.issue_code(people[0])]

@@ -115,6 +115,24 @@ def test_the_same_nonce_is_one_scan(edition):
     assert third["result"] == Result.ALREADY
 
 
+def test_a_nonce_reused_with_another_code_is_a_new_scan_of_that_badge(edition):
+    """Stations make their nonces themselves: badge A's nonce with badge B's code must check B in
+    and answer with B, never replay A's answer (A's name, organisation and notes)."""
+    congress, _, people, codes = edition
+    first = services.scan(Scan(code=codes[0], congress=congress, nonce="device-1-0001"))
+    assert first["result"] == Result.OK and first["attendee"]["name"] == "Bezoeker 0"
+    other = services.scan(Scan(code=codes[1], congress=congress, nonce="device-1-0001"))
+    assert other["result"] == Result.OK
+    assert other["attendee"] == {"name": "Bezoeker 1", "organisation": "Gemeente Zwolle", "notes": ""}
+    checked_in = set(db.session.scalars(sa.select(CheckIn.registration_id).where(CheckIn.undone_at.is_(None))))
+    assert checked_in == {people[0].id, people[1].id}
+    # Each pair is still idempotent on retry, and an invalid code with that nonce is logged as invalid.
+    assert services.scan(Scan(code=codes[1], congress=congress, nonce="device-1-0001")) == other
+    assert services.scan(Scan(code=codes[0], congress=congress, nonce="device-1-0001")) == first
+    assert services.scan(Scan(code="garbage", congress=congress, nonce="device-1-0001"))["result"] == Result.INVALID
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ScanEvent)) == 3
+
+
 def test_offline_scans_merge_and_the_earliest_wins(edition):
     congress, _, _, codes = edition
     door_a, _ = services.create_station(congress, "Ingang A")

@@ -364,3 +364,24 @@ def test_speakers_mail_links_to_the_session_page(app, filled, organiser, mailbox
     [mail] = mailbox
     assert mail["To"] == "petra@example.org"
     assert f"{BASE}/{congress.slug}/programme/sessions/{a.id}" in mail.get_body(("plain",)).get_content()
+
+
+# A valid HTML global date and time string ("YYYY-MM-DDTHH:MM[:SS[.fff]]" and an offset); the
+# fraction, where present, has at most three digits, so Python's microseconds are invalid.
+HTML_DATETIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})"
+
+
+def test_time_elements_carry_valid_html_datetimes(client, filled, organiser):
+    import re
+
+    congress, a, *_ = filled
+    a.title = "Sessie Alfa (nieuw)"
+    db.session.commit()
+    programme.publish(congress, organiser)  # published_at = now, with microseconds
+    db.session.commit()
+    for url, at_least in ((f"/{congress.slug}/programme/changes", 2), (f"/{congress.slug}/programme", 4),
+                          (f"/{congress.slug}/programme/sessions/{a.id}", 2), (f"/{congress.slug}/", 4)):
+        html = client.get(url).get_data(as_text=True)
+        values = re.findall(r'<time datetime="([^"]*)"', html)
+        assert len(values) >= at_least, (url, values)
+        assert all(re.fullmatch(HTML_DATETIME, value) for value in values), (url, values)
