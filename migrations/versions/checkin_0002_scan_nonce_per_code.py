@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'checkin_0002'
-down_revision = 'archive_0003'
+down_revision = 'mail_0002'
 branch_labels = None
 depends_on = None
 
