@@ -48,3 +48,17 @@ def test_a_nul_in_the_api_is_refused_not_stored(client):
     assert response.get_json()["error"]["fields"]["name"] == [
         "Contains characters that are not allowed (NUL or an unpaired surrogate)."]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0
+
+
+def test_an_id_beyond_the_database_range_in_the_registration_form_is_an_error_not_500(client):
+    from congress.programme.models import SignupRound
+    from tests.registration.factories import add_round
+
+    congress = open_congress("grote-getallen")
+    add_round(congress)
+    round_id = db.session.scalar(sa.select(SignupRound.id).where(SignupRound.congress_id == congress.id))
+    for values in ({"sector": str(2**63)}, {"sector": "9" * 40}, {f"round_{round_id}": str(2**63)}):
+        response = client.post(f"/{congress.slug}/register", data=form_data(congress, **values))
+        assert response.status_code == 422  # the form again, with the message next to the field
+        assert b"is-invalid" in response.data or b"error" in response.data
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0
