@@ -103,6 +103,7 @@ _MESSAGES: dict[str, Any] = {
     "dict_type": _l("Must be an object."),
     "model_type": _l("Send a JSON object."),
     "model_attributes_type": _l("Send a JSON object."),
+    "string_unicode": _l("Contains characters that are not allowed (NUL or an unpaired surrogate)."),
     "forbidden_characters": _l("Contains characters that are not allowed (NUL or an unpaired surrogate)."),
     "datetime": _l("Must be an ISO 8601 date-time, e.g. 2025-10-09T09:30:00+02:00."),
 }

@@ -181,3 +181,14 @@ def test_since_without_offset_is_utc(client, scanning):
 def test_knowledge_query_strings_never_500(client, app, query):
     response = client.get("/api/v1/knowledge", query_string=query)
     assert response.status_code in (200, 422), response.data[:300]
+
+
+def test_schema_messages_are_dutch_by_default(client, scanning):
+    _, codes, headers = scanning
+    dutch = _raw(client, "/api/v1/checkins", f'{{"code": "{codes[0]}", "nonce": "\\ud800", "admit": 1}}', headers)
+    english = _raw(client, "/api/v1/checkins?lang=en", f'{{"code": "{codes[0]}", "nonce": "\\ud800", "admit": 1}}',
+                   headers)
+    assert dutch.get_json()["error"]["fields"] == {
+        "nonce": ["Bevat tekens die niet zijn toegestaan (NUL of een losse surrogaat)."],
+        "admit": ["Moet true of false zijn."]}
+    assert english.get_json()["error"]["fields"]["admit"] == ["Must be true or false."]
