@@ -49,6 +49,20 @@ def sanitise_request(req: Request) -> None:
             req.form = form  # type: ignore[misc]
 
 
+MAX_ID = 2**31 - 1
+
+
+def query_int(args: MultiDict, name: str, default: int | None = None, *, low: int = 1,
+              high: int = MAX_ID) -> int | None:
+    """A whole number from the query string within what the database holds (ids, page numbers):
+    anything else (text, 2**63, -5) is ``default``."""
+    text = args.get(name, "")
+    if not isinstance(text, str) or not text.isdigit() or len(text) > 10:
+        return default
+    value = int(text)
+    return value if low <= value <= high else default
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def _sanitise() -> None:

@@ -196,3 +196,40 @@ def test_every_api_field_survives_the_corpus(app, world, client, monkeypatch):
     assert tried > 300
     assert server_errors == [] and half_stored == []
     assert _stored_forbidden_text() == []
+
+
+QUERY_VALUES: list[bytes] = [b"a\x00b", b"x\xed\xa0\x80", b"9" * 25, str(2**63).encode(), b"-5", b"0", b"1e308",
+                             b"<script>", b"x" * 10_000]
+
+
+def query_names() -> set[str]:
+    """Every query-string parameter the code reads (``args.get("…")``, ``args.getlist("…")``)."""
+    from pathlib import Path
+
+    import congress
+
+    pattern = re.compile(r"""args\.(?:get|getlist)\(\s*["']([a-z_]+)["']""")
+    names: set[str] = set()
+    for path in Path(congress.__file__).parent.rglob("*.py"):
+        names.update(pattern.findall(path.read_text(encoding="utf-8")))
+    from congress.checkin.api_schemas import CheckinQuery
+
+    return names | set(CheckinQuery.model_fields)  # the query models of the API
+
+
+def test_every_query_parameter_of_every_page_survives_the_corpus(app, staff_world):
+    world = staff_world
+    names = query_names()
+    assert {"page", "since", "q"} <= names
+    rules = [r for r in app.url_map.iter_rules() if "GET" in (r.methods or ()) and r.endpoint != "static"
+             and not r.endpoint.endswith(".static") and r.endpoint not in SKIP]
+    staff = app.test_client(user=world.admin)
+    server_errors = []
+    for rule in rules:
+        url = rule.build(_url_values(rule, world), append_unknown=False)[1]
+        for value in QUERY_VALUES:
+            query = "&".join(f"{n}={quote_from_bytes(value)}" for n in sorted(names))
+            response = staff.get(f"{url}?{query}")
+            if response.status_code >= 500:
+                server_errors.append(f"{rule.endpoint} {value[:20]!r} → {response.status_code}")
+    assert server_errors == [], "\n".join(server_errors)
