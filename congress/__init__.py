@@ -27,7 +27,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     _load_config(app, config)
     _check_writable(Path(app.instance_path), "CONGRESS_INSTANCE_DIR")
 
-    from congress import database, errors, i18n, jobs, security, templating
+    from congress import database, errors, i18n, jobs, sanitize, security, templating
     from congress.extensions import csrf, db, limiter, login_manager, migrate
 
     _check_database_url(app)
@@ -39,6 +39,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    sanitize.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
     jobs.init_app(app)

@@ -1,8 +1,54 @@
-"""The OpenAPI 3.1 document at /api/v1/openapi.json. Capabilities add their paths to PATHS."""
+"""The OpenAPI 3.1 document at /api/v1/openapi.json.
+
+Schemas come from the pydantic declarations that also validate requests (``congress.api.schemas``
+and each capability's ``api_schemas``); capabilities add their paths and components through
+``api.OPENAPI_PATHS`` / ``api.OPENAPI_SCHEMAS``."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
+
+from pydantic import Field
+
+from congress.api.schemas import ResponseModel, json_content, openapi_components, ref
+
+
+class I18nText(ResponseModel):
+    nl: str
+    en: str
+
+
+class Congress(ResponseModel):
+    slug: str
+    title: I18nText
+    start: str = Field(json_schema_extra={"format": "date"})
+    end: str = Field(json_schema_extra={"format": "date"})
+    timezone: str
+    venue: str | None = None
+    status: Literal["published", "archived"]
+    url: str = Field(json_schema_extra={"format": "uri"})
+
+
+class ErrorDetail(ResponseModel):
+    code: int
+    title: str
+    message: str | None = None
+    reason: str | None = None
+
+
+class Error(ResponseModel):
+    error: ErrorDetail
+
+
+class FieldErrorDetail(ResponseModel):
+    code: Literal[422]
+    title: str
+    fields: dict[str, list[str]] = Field(description="Field name → messages (``body`` for the whole request)")
+
+
+class FieldErrors(ResponseModel):
+    error: FieldErrorDetail
+
 
 PATHS: dict[str, Any] = {
     "/congresses": {
@@ -10,45 +56,29 @@ PATHS: dict[str, Any] = {
             "summary": "Public editions",
             "operationId": "listCongresses",
             "responses": {
-                "200": {
-                    "description": "Editions that are published or archived",
-                    "content": {
-                        "application/json": {
-                            "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Congress"}}
-                        }
-                    },
-                }
+                "200": {"description": "Editions that are published or archived",
+                        "content": json_content({"type": "array", "items": ref("Congress")})},
             },
+        }
+    },
+    "/openapi.json": {
+        "get": {
+            "summary": "This document",
+            "operationId": "getOpenAPI",
+            "responses": {"200": {"description": "OpenAPI 3.1", "content": json_content({"type": "object"})}},
         }
     },
 }
 
-SCHEMAS: dict[str, Any] = {
-    "Congress": {
-        "type": "object",
-        "required": ["slug", "title", "start", "end", "timezone", "status", "url"],
-        "properties": {
-            "slug": {"type": "string"},
-            "title": {"type": "object", "properties": {"nl": {"type": "string"}, "en": {"type": "string"}}},
-            "start": {"type": "string", "format": "date"},
-            "end": {"type": "string", "format": "date"},
-            "timezone": {"type": "string"},
-            "venue": {"type": "string"},
-            "status": {"type": "string", "enum": ["published", "archived"]},
-            "url": {"type": "string", "format": "uri"},
-        },
-    },
-    "Error": {
-        "type": "object",
-        "properties": {
-            "error": {
-                "type": "object",
-                "properties": {"code": {"type": "integer"}, "title": {"type": "string"}, "message": {"type": "string"}},
-            }
-        },
-    },
-}
+SCHEMAS: dict[str, Any] = openapi_components([], [Congress, Error, FieldErrors])
 
+# One scheme per kind of token, so that each operation says which it takes.
+SECURITY_SCHEMES: dict[str, Any] = {
+    "registrations": {"type": "http", "scheme": "bearer",
+                      "description": "An API token of scope `registrations` (partner organisations)"},
+    "checkin": {"type": "http", "scheme": "bearer", "description": "An API token of scope `checkin` (scanners)"},
+    "station": {"type": "http", "scheme": "bearer", "description": "A check-in station's token (`stn_…`)"},
+}
 
 def openapi_document() -> dict[str, Any]:
     """The foundation's paths plus every capability's ``api.OPENAPI_PATHS``/``OPENAPI_SCHEMAS``."""
@@ -68,8 +98,5 @@ def openapi_document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "paths": dict(sorted(paths.items())),
-        "components": {
-            "schemas": schemas,
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-        },
+        "components": {"schemas": schemas, "securitySchemes": SECURITY_SCHEMES},
     }

@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
 
-from congress.archive import search, services
+from congress.api.schemas import openapi_components
+from congress.archive import api_schemas, search, services
 from congress.archive.models import ItemStatus, KnowledgeItem
 from congress.archive.views import filters_from_args, query_args
 from congress.urls import external_url
@@ -123,50 +124,4 @@ OPENAPI_PATHS = {
     },
 }
 
-_strings = {"type": "array", "items": {"type": "string"}}
-OPENAPI_SCHEMAS = {
-    "KnowledgeItem": {
-        "type": "object",
-        "required": ["key", "type", "title", "summary", "url", "language", "licence"],
-        "properties": {
-            "key": {"type": "string"},
-            "type": {"type": "string"},
-            "title": {"type": "string"},
-            "summary": {"type": "string"},
-            "snippet": {"type": "string", "description": "HTML: escaped text with <mark> around matches"},
-            "year": {"type": ["integer", "null"]},
-            "publication_date": {"type": ["string", "null"], "format": "date"},
-            "track": {"type": ["string", "null"]},
-            "edition": {"type": ["string", "null"]},
-            "authors": _strings,
-            "organisations": _strings,
-            "tags": _strings,
-            "protective_factors": _strings,
-            "target_groups": _strings,
-            "language": {"type": "string"},
-            "licence": {"type": "string"},
-            "evidence_status": {"type": ["string", "null"],
-                                "enum": ["in_ontwikkeling", "getest", "bewezen_effectief", None]},
-            "url": {"type": "string", "format": "uri"},
-            "files": {"type": "array", "items": {"type": "object", "properties": {
-                "name": {"type": "string"}, "type": {"type": "string"}, "size": {"type": "integer"},
-                "url": {"type": "string", "format": "uri"}}}},
-            "links": {"type": "array", "items": {"type": "object", "properties": {
-                "title": {"type": "string"}, "url": {"type": "string"}}}},
-        },
-    },
-    "KnowledgeSearch": {
-        "type": "object",
-        "required": ["query", "page", "per_page", "pages", "total", "items", "facets"],
-        "properties": {
-            "query": {"type": "string"},
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
-            "pages": {"type": "integer"},
-            "total": {"type": "integer"},
-            "items": {"type": "array", "items": {"$ref": "#/components/schemas/KnowledgeItem"}},
-            "facets": {"type": "object", "additionalProperties": {"type": "array", "items": {
-                "type": "object", "properties": {"value": {}, "count": {"type": "integer"}}}}},
-        },
-    },
-}
+OPENAPI_SCHEMAS = openapi_components([], api_schemas.RESPONSES)

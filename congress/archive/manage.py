@@ -18,6 +18,7 @@ from congress.archive.models import ItemStatus, KnowledgeItem
 from congress.core.models import Congress, Track
 from congress.extensions import db, talisman
 from congress.i18n import current_language
+from congress.sanitize import query_int
 
 bp = Blueprint("archive_manage", __name__)
 URL_PREFIX = "/manage/kennisbank"
@@ -94,7 +95,7 @@ def items():  # noqa: ANN201
     query = sa.select(KnowledgeItem).order_by(KnowledgeItem.updated_at.desc(), KnowledgeItem.id.desc())
     if status in STATUS_LABELS:
         query = query.where(KnowledgeItem.status == status)
-    pagination = db.paginate(query, page=max(request.args.get("page", 1, type=int) or 1, 1), per_page=PAGE_SIZE,
+    pagination = db.paginate(query, page=query_int(request.args, "page", 1) or 1, per_page=PAGE_SIZE,
                              error_out=False)
     return render_template("archive/manage/list.html", pagination=pagination, status=status,
                            status_labels=STATUS_LABELS)

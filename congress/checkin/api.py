@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint, abort, g, jsonify, request
 
-from congress.checkin import services
+from congress.api import schemas
+from congress.checkin import api_schemas, services
 from congress.checkin.access import checkin_auth
+from congress.checkin.api_schemas import CheckinQuery, CheckinRequest
 from congress.core.services import congress_by_slug
 from congress.database import utcnow
 from congress.extensions import db
@@ -15,62 +15,40 @@ from congress.extensions import db
 bp = Blueprint("checkin_api", __name__)
 
 
-def _parse_time(value: object, field: str, errors: dict[str, list[str]]) -> datetime | None:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str) or len(value) > 40:
-        errors[field] = ["must be an ISO 8601 date-time"]
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        errors[field] = ["must be an ISO 8601 date-time"]
-        return None
-
-
-def _unprocessable(errors: dict[str, list[str]]):  # noqa: ANN202
-    return jsonify({"error": {"code": 422, "title": "Invalid input", "fields": errors}}), 422
-
-
 @bp.route("/checkins", methods=["POST"])
 @checkin_auth
 def post_checkin():  # noqa: ANN201
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return _unprocessable({"body": ["a JSON object is required"]})
-    errors: dict[str, list[str]] = {}
-    if "code" not in body:
-        errors["code"] = ["required"]
-    scanned_at = _parse_time(body.get("scanned_at"), "scanned_at", errors)
-    nonce = body.get("nonce")
-    if nonce is not None and (not isinstance(nonce, str) or not 1 <= len(nonce) <= 64):
-        errors["nonce"] = ["a string of 1 to 64 characters"]
-    label = body.get("station")
-    if label is not None and not isinstance(label, str | int):
-        errors["station"] = ["a name"]
-    if errors:
-        return _unprocessable(errors)
+    try:
+        body = schemas.parse_body(CheckinRequest)
+    except schemas.InvalidInput as exc:
+        return schemas.unprocessable(exc.fields)
+    label = body.station
     scan = services.Scan(
-        code=body.get("code"), list=body.get("list"), station=g.station, scanned_at=scanned_at, nonce=nonce,
-        admit=body.get("admit") is True, offline=body.get("offline") is True,
-        station_label=str(label or "") if g.station is None else "",
-        congress=congress_by_slug(body["congress"]) if isinstance(body.get("congress"), str) else None,
+        code=body.code, list=body.list, station=g.station, scanned_at=body.scanned_at, nonce=body.nonce,
+        admit=body.admit, offline=body.offline,
+        station_label=str(label if label is not None else "") if g.station is None else "",
+        congress=congress_by_slug(body.congress) if body.congress else None,
     )
     try:
         return jsonify(services.scan(scan))
     except services.CheckinError as exc:
-        return _unprocessable({"list": [str(exc)]})
+        return schemas.unprocessable({"list": [str(exc)]})
 
 
 @bp.route("/checkins", methods=["GET"])
 @checkin_auth
 def list_checkins():  # noqa: ANN201
-    congress = _congress_for_request(request.args.get("congress", ""))
-    errors: dict[str, list[str]] = {}
-    since = _parse_time(request.args.get("since"), "since", errors)
-    if errors:
-        return _unprocessable(errors)
-    return jsonify({"congress": congress.slug, "checkins": services.checkins_since(congress, since)})
+    slug = request.args.get("congress", "")
+    if not slug:
+        abort(404)
+    try:
+        query = schemas.parse_query(CheckinQuery)
+    except schemas.InvalidInput as exc:
+        if "congress" in exc.fields:
+            abort(404)  # no such edition, whatever was sent
+        return schemas.unprocessable(exc.fields)
+    congress = _congress_for_request(query.congress)
+    return jsonify({"congress": congress.slug, "checkins": services.checkins_since(congress, query.since)})
 
 
 @bp.route("/congresses/<slug>/checkin-bundle")
@@ -102,59 +80,41 @@ def _congress_for_request(slug: str):  # noqa: ANN202
     return congress
 
 
-OPENAPI_SCHEMAS = {
-    "CheckinRequest": {
-        "type": "object",
-        "required": ["code"],
-        "properties": {
-            "code": {"type": "string", "description": "The badge's QR content"},
-            "list": {"oneOf": [{"type": "string", "enum": ["venue"]}, {"type": "integer"}],
-                     "description": "'venue' (default) or a session id"},
-            "station": {"type": "string", "description": "A label for third-party scanners"},
-            "scanned_at": {"type": "string", "format": "date-time"},
-            "nonce": {"type": "string", "maxLength": 64, "description": "Same nonce twice is one scan"},
-            "admit": {"type": "boolean", "description": "Admit someone not enrolled in the session"},
-            "offline": {"type": "boolean"},
-        },
-    },
-    "CheckinResponse": {
-        "type": "object",
-        "required": ["result", "attendee", "checked_in_at", "first_checked_in_at"],
-        "properties": {
-            "result": {"type": "string", "enum": ["ok", "already_checked_in", "invalid", "revoked", "not_enrolled",
-                                                  "wrong_congress"]},
-            "attendee": {"type": ["object", "null"], "properties": {
-                "name": {"type": "string"}, "organisation": {"type": "string"}, "notes": {"type": "string"}}},
-            "checked_in_at": {"type": ["string", "null"], "format": "date-time"},
-            "first_checked_in_at": {"type": ["string", "null"], "format": "date-time"},
-        },
-    },
+OPENAPI_SCHEMAS = schemas.openapi_components(api_schemas.REQUESTS, api_schemas.RESPONSES)
+_E = schemas.error_response
+# Check-in paths take a station token or an API token of scope checkin.
+_SECURITY = [{"station": []}, {"checkin": []}]
+_AUTH = {
+    "401": _E("No, unknown, revoked or expired token"),
+    "403": _E("A token of another scope, or a station of another edition"),
 }
-_SECURITY = [{"bearer": []}]
 OPENAPI_PATHS = {
     "/checkins": {
         "post": {
             "summary": "Check a badge code in (stations and scanners)",
             "operationId": "postCheckin",
             "security": _SECURITY,
-            "requestBody": {"required": True, "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/CheckinRequest"}}}},
+            "requestBody": {"required": True, "content": schemas.json_content(schemas.ref("CheckinRequest"))},
             "responses": {
-                "200": {"description": "What happened", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/CheckinResponse"}}}},
-                "401": {"description": "No, unknown, revoked or expired token"},
-                "422": {"description": "Invalid input"},
+                "200": {"description": "What happened (a bad code is the result `invalid`)",
+                        "content": schemas.json_content(schemas.ref("CheckinResponse"))},
+                "400": _E("The request could not be read"),
+                **_AUTH,
+                "413": _E("The body is too large"),
+                "422": schemas.UNPROCESSABLE,
             },
         },
         "get": {
             "summary": "Check-ins of an edition since a time (synchronisation)",
             "operationId": "listCheckins",
             "security": _SECURITY,
-            "parameters": [
-                {"name": "congress", "in": "query", "required": True, "schema": {"type": "string"}},
-                {"name": "since", "in": "query", "schema": {"type": "string", "format": "date-time"}},
-            ],
-            "responses": {"200": {"description": "Check-ins"}},
+            "parameters": schemas.query_parameters(CheckinQuery),
+            "responses": {
+                "200": {"description": "Check-ins", "content": schemas.json_content(schemas.ref("Checkins"))},
+                **_AUTH,
+                "404": _E("No such edition"),
+                "422": schemas.UNPROCESSABLE,
+            },
         },
     },
     "/congresses/{slug}/checkin-bundle": {
@@ -163,7 +123,23 @@ OPENAPI_PATHS = {
             "operationId": "checkinBundle",
             "security": _SECURITY,
             "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "The bundle"}},
+            "responses": {
+                "200": {"description": "The bundle", "content": schemas.json_content(schemas.ref("CheckinBundle"))},
+                **_AUTH,
+                "404": _E("No such edition"),
+            },
+        }
+    },
+    "/stations/me": {
+        "get": {
+            "summary": "The station that the token belongs to",
+            "operationId": "stationMe",
+            "security": _SECURITY,
+            "responses": {
+                "200": {"description": "The station", "content": schemas.json_content(schemas.ref("StationMe"))},
+                **_AUTH,
+                "404": _E("The token is not a station's (an API token)"),
+            },
         }
     },
 }

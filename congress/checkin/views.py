@@ -28,6 +28,7 @@ from congress.accounts.access import roles_required
 from congress.accounts.models import Role
 from congress.badges import qr
 from congress.badges import services as badges
+from congress.badges.layouts import LAYOUTS
 from congress.checkin import services
 from congress.checkin.forms import ScanForm, SearchForm, StationForm
 from congress.checkin.models import VENUE, CheckIn, Station
@@ -195,7 +196,10 @@ def manual_checkin(slug: str, registration_id: int):  # noqa: ANN201
 def print_badge(slug: str, registration_id: int):  # noqa: ANN201
     congress = _congress_or_404(slug)
     registration = _registration_of(congress, registration_id)
-    pdf = badges.render_registrations([registration], request.args.get("layout", "a6"), locale=current_language(),
+    layout = request.args.get("layout", "a6")
+    if layout not in LAYOUTS:
+        abort(404)
+    pdf = badges.render_registrations([registration], layout, locale=current_language(),
                                       processes=1)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"badge-{registration.id}.pdf")
 

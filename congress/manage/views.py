@@ -17,6 +17,7 @@ from congress.core.models import Congress, Track
 from congress.extensions import db
 from congress.i18n import current_language
 from congress.mail.models import OutboxMessage
+from congress.sanitize import query_int
 
 bp = Blueprint("manage", __name__)
 URL_PREFIX = "/manage"
@@ -26,7 +27,7 @@ PAGE_SIZE = 50
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return query_int(request.args, "page", 1) or 1
 
 
 @bp.route("/")

@@ -9,8 +9,9 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
+from congress.api.schemas import openapi_components
 from congress.core.models import Congress, Person
-from congress.programme import feeds
+from congress.programme import api_schemas, feeds
 from congress.programme import services as programme_services
 from congress.programme.caching import cached_programme
 from congress.programme.models import ProgrammeSession
@@ -118,68 +119,4 @@ OPENAPI_PATHS: dict[str, Any] = {
                                          {"type": "array", "items": {"$ref": "#/components/schemas/Speaker"}}),
 }
 
-_NULL_INT = {"type": ["integer", "null"]}
-_I18N = {"type": "object", "properties": {"nl": {"type": "string"}, "en": {"type": "string"}}}
-
-OPENAPI_SCHEMAS: dict[str, Any] = {
-    "Programme": {
-        "type": "object",
-        "required": ["congress", "timezone", "version", "sessions"],
-        "properties": {
-            "congress": {"type": "string"},
-            "timezone": {"type": "string"},
-            "version": {"type": "integer", "description": "Number of the last published version (0: none)"},
-            "sessions": {"type": "array", "items": {"$ref": "#/components/schemas/ProgrammeSession"}},
-        },
-    },
-    "ProgrammeSession": {
-        "type": "object",
-        "required": ["id", "guid", "title", "format", "language", "start", "end", "cancelled", "url"],
-        "properties": {
-            "id": {"type": "integer"},
-            "guid": {"type": "string", "format": "uuid"},
-            "title": {"type": "string"},
-            "abstract": {"type": "string"},
-            "format": {"type": "string", "enum": ["plenair", "workshop", "lezing", "paneldiscussie",
-                                                  "dialoogsessie"]},
-            "language": {"type": "string"},
-            "target_audience": {"type": "string"},
-            "track_id": _NULL_INT,
-            "room_id": _NULL_INT,
-            "start": {"type": "string", "format": "date-time"},
-            "end": {"type": "string", "format": "date-time"},
-            "capacity": _NULL_INT,
-            "signup_required": {"type": "boolean"},
-            "signup_round_id": _NULL_INT,
-            "cancelled": {"type": "boolean"},
-            "sequence": {"type": "integer"},
-            "updated_at": {"type": "string", "format": "date-time"},
-            "speaker_ids": {"type": "array", "items": {"type": "integer"}},
-            "url": {"type": "string", "format": "uri"},
-            "ics_url": {"type": "string", "format": "uri"},
-        },
-    },
-    "Track": {
-        "type": "object",
-        "required": ["id", "name", "colour"],
-        "properties": {"id": {"type": "integer"}, "name": _I18N, "colour": {"type": "string"},
-                       "description": _I18N, "ics_url": {"type": "string", "format": "uri"}},
-    },
-    "Room": {
-        "type": "object",
-        "required": ["id", "name", "capacity"],
-        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "capacity": {"type": "integer"},
-                       "accessibility_notes": {"type": "string"},
-                       "available_from": {"type": ["string", "null"], "format": "date-time"},
-                       "available_until": {"type": ["string", "null"], "format": "date-time"},
-                       "url": {"type": "string", "format": "uri"}},
-    },
-    "Speaker": {
-        "type": "object",
-        "required": ["id", "guid", "name", "url"],
-        "properties": {"id": {"type": "integer"}, "guid": {"type": "string", "format": "uuid"},
-                       "name": {"type": "string"}, "organisation": {"type": "string"},
-                       "function": {"type": "string"}, "biography": {"type": "string"},
-                       "url": {"type": "string", "format": "uri"}},
-    },
-}
+OPENAPI_SCHEMAS: dict[str, Any] = openapi_components([], api_schemas.RESPONSES)

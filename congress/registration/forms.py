@@ -148,6 +148,12 @@ def fill_from(form: BaseRegistrationForm, registration: Registration) -> None:
             getattr(form, f"session_{enrolment.session_id}").data = True
 
 
+def _as_id(value: object) -> int | None:
+    """A posted id as a number the database can hold (1..2**31-1); else None."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) <= 10 and 0 < int(text) <= 2**31 - 1 else None
+
+
 def data_from(form: BaseRegistrationForm, locale: str) -> RegistrationData:
     sector = form.sector.data if getattr(form, "sector", None) is not None else ""
     return RegistrationData(
@@ -155,7 +161,7 @@ def data_from(form: BaseRegistrationForm, locale: str) -> RegistrationData:
         email=form.email.data or "",
         organisation=form.organisation.data or "",
         function=form.function.data or "",
-        sector_id=int(sector) if sector and str(sector).isdigit() else None,
+        sector_id=_as_id(sector),
         dietary=form.dietary.data or "",
         accessibility=form.accessibility.data or "",
         answers={str(q.id): getattr(form, name).data for name, q in form.question_fields},
@@ -170,7 +176,7 @@ def chosen_sessions(form: BaseRegistrationForm) -> list[int]:
     chosen = []
     for field in form:
         if field.name.startswith("round_") and field.data and str(field.data).isdigit():
-            chosen.append(int(field.data))
+            chosen.append(_as_id(field.data) or 0)  # 0: no such session, the service says so
         elif field.name.startswith("session_") and field.data:
             chosen.append(int(field.name.split("_", 1)[1]))
     return chosen

@@ -36,6 +36,7 @@ from congress.registration.forms import (
     show_errors,
 )
 from congress.registration.models import Enrolment, Registration, Sector
+from congress.sanitize import query_int
 
 manage_bp = Blueprint("registration_manage", __name__)
 URL_PREFIX = "/manage/registrations"
@@ -102,10 +103,10 @@ def _filtered(congress: Congress):  # noqa: ANN202
         query = query.where(Registration.status == args["status"])
     if args.get("role") in ROLE_LABELS:
         query = query.where(Registration.role == args["role"])
-    if args.get("sector", "").isdigit():
-        query = query.where(Registration.sector_id == int(args["sector"]))
-    if args.get("session", "").isdigit():
-        sub = sa.select(Enrolment.registration_id).where(Enrolment.session_id == int(args["session"]))
+    if query_int(args, "sector") is not None:
+        query = query.where(Registration.sector_id == query_int(args, "sector"))
+    if query_int(args, "session") is not None:
+        sub = sa.select(Enrolment.registration_id).where(Enrolment.session_id == query_int(args, "session"))
         if args.get("place") in ("enrolled", "waitlisted"):
             sub = sub.where(Enrolment.status == args["place"])
         query = query.where(Registration.id.in_(sub))
@@ -128,7 +129,7 @@ def _filtered(congress: Congress):  # noqa: ANN202
 @roles_required(ORGANISER)
 def index(slug: str):  # noqa: ANN201
     congress = _congress(slug)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = query_int(request.args, "page", 1) or 1
     pagination = db.paginate(_filtered(congress), page=page, per_page=PAGE_SIZE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(

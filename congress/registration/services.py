@@ -352,6 +352,9 @@ def validate_data(congress: Congress, data: RegistrationData) -> dict[str, list[
                 add(f"q_{key}", _l("This field is required."))
         elif question.kind == QuestionKind.SINGLE_CHOICE.value:
             value = value or ""
+            if not isinstance(value, str):
+                add(f"q_{key}", _l("Choose one of the options."))
+                continue
             if value and value not in values:
                 add(f"q_{key}", _l("Choose one of the options."))
             if question.required and not value:
@@ -360,7 +363,7 @@ def validate_data(congress: Congress, data: RegistrationData) -> dict[str, list[
             value = value or []
             if isinstance(value, str):
                 value = [value]
-            if not isinstance(value, list) or any(v not in values for v in value):
+            if not isinstance(value, list) or any(not isinstance(v, str) or v not in values for v in value):
                 add(f"q_{key}", _l("Choose one of the options."))
                 continue
             if question.required and not value:

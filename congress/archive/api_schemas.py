@@ -1,0 +1,64 @@
+"""Response schemas of the knowledge API (pydantic; the OpenAPI document is made from them)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from congress.api.schemas import ResponseModel
+
+_URI = {"format": "uri"}
+
+
+class KnowledgeFile(ResponseModel):
+    name: str
+    type: str
+    size: int
+    url: Annotated[str, Field(json_schema_extra=_URI)]
+
+
+class KnowledgeLink(ResponseModel):
+    title: str | None = None
+    url: str | None = None
+
+
+class KnowledgeItem(ResponseModel):
+    key: str
+    type: str
+    title: str
+    summary: str
+    snippet: str | None = Field(None, description="HTML: escaped text with <mark> around matches")
+    year: int | None = None
+    publication_date: Annotated[str | None, Field(json_schema_extra={"format": "date"})] = None
+    track: str | None = None
+    edition: str | None = None
+    authors: list[str] = []
+    organisations: list[str] = []
+    tags: list[str] = []
+    protective_factors: list[str] = []
+    target_groups: list[str] = []
+    language: str
+    licence: str
+    evidence_status: Literal["in_ontwikkeling", "getest", "bewezen_effectief"] | None = None
+    url: Annotated[str, Field(json_schema_extra=_URI)]
+    files: list[KnowledgeFile] = []
+    links: list[KnowledgeLink] = []
+
+
+class FacetCount(ResponseModel):
+    value: Any
+    count: int
+
+
+class KnowledgeSearch(ResponseModel):
+    query: str
+    page: int
+    per_page: int
+    pages: int
+    total: int
+    items: list[KnowledgeItem]
+    facets: dict[str, list[FacetCount]]
+
+
+RESPONSES = [KnowledgeItem, KnowledgeSearch]

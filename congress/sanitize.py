@@ -1,0 +1,71 @@
+"""Text from outside stops at the edge when a database cannot store it.
+
+NUL characters (PostgreSQL refuses them in text; SQLite stores them and exports break) and unpaired
+surrogates (no database can encode them; JSON's ``"\\ud800"`` makes one) are:
+
+- refused in JSON bodies of the API, with a 422 naming the field (``congress.api.schemas``);
+- stripped from every form post and query string, for every form at once, by a request hook
+  (``init_app``): what is left is what the person typed, and the form validates it as usual.
+
+The same rule holds on SQLite and PostgreSQL, because it runs before either sees the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, Request
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+
+_FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
+
+
+def has_forbidden_characters(text: str) -> bool:
+    """NUL or a surrogate code point (in a Python str every surrogate is unpaired)."""
+    return _FORBIDDEN.search(text) is not None
+
+
+def clean(text: str) -> str:
+    return _FORBIDDEN.sub("", text)
+
+
+def _cleaned(values: MultiDict) -> ImmutableMultiDict | None:
+    if not any(has_forbidden_characters(k) or has_forbidden_characters(v)
+               for k, v in values.items(multi=True) if isinstance(v, str)):
+        return None
+    return ImmutableMultiDict([(clean(k), clean(v) if isinstance(v, str) else v)
+                               for k, v in values.items(multi=True)])
+
+
+def sanitise_request(req: Request) -> None:
+    """Strip NUL and surrogates from the query string and a posted form (urlencoded or multipart)."""
+    args = _cleaned(req.args)
+    if args is not None:
+        req.args = args  # type: ignore[misc]
+    if req.method in ("POST", "PUT", "PATCH", "DELETE") and req.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        form = _cleaned(req.form)
+        if form is not None:
+            req.form = form  # type: ignore[misc]
+
+
+MAX_ID = 2**31 - 1
+
+
+def query_int(args: MultiDict, name: str, default: int | None = None, *, low: int = 1,
+              high: int = MAX_ID) -> int | None:
+    """A whole number from the query string within what the database holds (ids, page numbers):
+    anything else (text, 2**63, -5) is ``default``."""
+    text = args.get(name, "")
+    if not isinstance(text, str) or not text.isdigit() or len(text) > 10:
+        return default
+    value = int(text)
+    return value if low <= value <= high else default
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _sanitise() -> None:
+        from flask import request
+
+        sanitise_request(request._get_current_object())  # type: ignore[attr-defined]
