@@ -130,6 +130,9 @@ def _clean_database(request) -> Iterator[None]:  # noqa: ANN001
         ctx.pop()
         flask_app.config.clear()
         flask_app.config.update(saved_config)
+        from congress.extensions import limiter
+
+        limiter.reset()  # rate-limit counters are per test too, not per run
 
 
 def truncate_all(db) -> None:  # noqa: ANN001
