@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from congress.extensions import db
@@ -21,6 +22,7 @@ MESSAGES = {
     429: (_l("Too many requests"), _l("You made too many requests. Wait a moment and try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; please try again later.")),
 }
+CSRF_MESSAGE = _l("This form has expired or did not come from this site. Go back, reload the page and try again.")
 
 
 def wants_json() -> bool:
@@ -48,6 +50,13 @@ def init_app(app: Flask) -> None:
             body, status = response
             return body, status, {"Allow": ", ".join(exc.valid_methods)}
         return response
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(exc: CSRFError):  # noqa: ANN202
+        # A form without (or with an expired) CSRF token: say what to do, not just "bad request".
+        if wants_json():
+            return render_error(400, str(CSRF_MESSAGE))
+        return render_template("errors/error.html", code=400, title=MESSAGES[400][0], message=CSRF_MESSAGE), 400
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):  # noqa: ANN202

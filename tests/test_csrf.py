@@ -225,7 +225,7 @@ def check_routes(app: Flask, world: World, only: str | None = None) -> list[str]
             failures.append(f"{method} {rule.rule} ({rule.endpoint}) without a CSRF token: {response.status_code}")
             continue
         html = response.get_data(as_text=True)
-        if "<html" not in html or "Ongeldig verzoek" not in html:
+        if "<html" not in html or "Ongeldig verzoek" not in html or "Dit formulier is verlopen" not in html:
             failures.append(f"{method} {rule.rule}: the 400 is not the error page")
         if fingerprint() != before:
             failures.append(f"{method} {rule.rule}: refused, yet the database changed")
@@ -272,6 +272,9 @@ def test_the_refusal_is_in_english_with_lang_en(app, csrf_on):
     response = app.test_client().post("/login?lang=en", data={"email": "a@example.org", "password": "x"})
     assert response.status_code == 400
     assert "Bad request" in response.get_data(as_text=True)
+    assert "This form has expired" in response.get_data(as_text=True)
+    api_like = app.test_client().post("/login", headers={"Accept": "application/json"}, data={})
+    assert api_like.status_code == 400 and api_like.json["error"]["code"] == 400
 
 
 def test_api_ignores_the_session_cookie(app, admin):
