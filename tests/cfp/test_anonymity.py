@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import sqlalchemy as sa
 from flask import Flask
 
 from congress.accounts.models import Role
@@ -193,13 +194,14 @@ def _setup_free_text(app, organiser):  # noqa: ANN001, ANN202
 def test_names_in_free_text_reach_no_reviewer_in_anonymised_mode(app, organiser, mailbox):
     congress, proposal, reviewer = _setup_free_text(app, organiser)
     client = app.test_client(user=reviewer)
-    values = {"slug": congress.slug, "proposal_id": str(proposal.id),
-              "upload_id": str(services.slides_of(proposal)[0].id) if hasattr(services, "slides_of") else "1",
-              "name": "x.jpg"}
+    from congress.cfp.models import SlideUpload
+
+    upload = db.session.scalars(sa.select(SlideUpload).where(SlideUpload.proposal_id == proposal.id)).one()
+    values = {"slug": congress.slug, "proposal_id": str(proposal.id), "upload_id": str(upload.id), "name": "x.jpg"}
     detail_url = f"/manage/cfp/{congress.slug}/proposals/{proposal.id}"
     start = ["/manage/", "/manage/cfp/", f"/manage/cfp/{congress.slug}/proposals", detail_url,
              f"/manage/cfp/{congress.slug}/export.csv", f"/manage/cfp/{congress.slug}/export.json",
-             *_reviewer_routes(app, values)]
+             f"/speaker/slides/{upload.id}", *_reviewer_routes(app, values)]
     pages = _crawl(client, start)
     detail = pages[detail_url]
     # The reviewer still reads the proposal, with the identifying words taken out.
