@@ -307,3 +307,7 @@ def test_the_exemption_list_names_only_api_blueprints(app):
         view = app.view_functions[rule.endpoint]
         assert hasattr(view, "required_scope"), f"{rule.rule} is exempt from CSRF but takes no bearer token"
     assert not csrf._exempt_views, f"views exempt from CSRF outside the list: {csrf._exempt_views}"
+    exempted = {bp.name for bp in csrf._exempt_blueprints}
+    assert exempted <= EXEMPT_BLUEPRINTS, f"blueprints exempt from CSRF, not listed: {exempted - EXEMPT_BLUEPRINTS}"
+    assert all(rule.rule.startswith("/api/") for rule in app.url_map.iter_rules()
+               if rule.endpoint.rsplit(".", 1)[0] in exempted)
