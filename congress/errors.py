@@ -6,6 +6,7 @@ import errno
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from congress.extensions import db
@@ -26,6 +27,7 @@ MESSAGES = {
           _l("The server cannot store anything right now (its storage is full or read-only). What you sent has "
              "not been saved. Please try again later.")),
 }
+CSRF_MESSAGE = _l("This form has expired or did not come from this site. Go back, reload the page and try again.")
 
 # Storage that refuses writes: the database or the disk is full, or it is read-only.
 _SQLITE_STORAGE_CODES = {13, 8}  # SQLITE_FULL, SQLITE_READONLY (primary codes)
@@ -85,6 +87,13 @@ def init_app(app: Flask) -> None:
             body, status = response
             return body, status, {"Allow": ", ".join(exc.valid_methods)}
         return response
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(exc: CSRFError):  # noqa: ANN202
+        # A form without (or with an expired) CSRF token: say what to do, not just "bad request".
+        if wants_json():
+            return render_error(400, str(CSRF_MESSAGE))
+        return render_template("errors/error.html", code=400, title=MESSAGES[400][0], message=CSRF_MESSAGE), 400
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):  # noqa: ANN202

@@ -186,6 +186,9 @@ def _clean_database(request) -> Iterator[None]:  # noqa: ANN001
     flask_app = request.getfixturevalue("app")
     from congress.extensions import db
 
+    # A test may change the shared configuration (limits, ports, hooks): each one gets it back as it was,
+    # so that no test depends on the order the suite runs in (make test runs it in a random order).
+    saved_config = dict(flask_app.config)
     ctx = flask_app.app_context()
     ctx.push()
     try:
@@ -194,6 +197,11 @@ def _clean_database(request) -> Iterator[None]:  # noqa: ANN001
         db.session.remove()
         truncate_all(db)
         ctx.pop()
+        flask_app.config.clear()
+        flask_app.config.update(saved_config)
+        from congress.extensions import limiter
+
+        limiter.reset()  # rate-limit counters are per test too, not per run
 
 
 def truncate_all(db) -> None:  # noqa: ANN001

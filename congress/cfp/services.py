@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import io
+import re
 import secrets
 import statistics
 import uuid
@@ -727,6 +728,90 @@ def names_hidden(congress: Congress, user: User) -> bool:
     return bool(settings and settings.anonymised) and not is_manager_view(user)
 
 
+# --- anonymised review: the speakers' own words without their names --------------------------
+
+REDACTED = "[…]"
+# Words of an organisation's name that say what kind it is, not which one: left in the text.
+_GENERIC_WORDS = {
+    "stichting", "gemeente", "vereniging", "provincie", "universiteit", "hogeschool", "ministerie", "centrum",
+    "buurtcentrum", "instituut", "school", "college", "foundation", "university", "municipality", "city",
+    "van", "voor", "het", "der", "den", "ter", "ten", "von", "the", "and", "en", "de", "la", "le", "du", "of",
+}
+REDACTED_FIELDS = ("title", "abstract", "description", "target_audience", "protective_factor", "notes")
+
+
+def _folded(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def identifying_strings(proposal: Proposal) -> list[str]:
+    """What would tell a reviewer who is behind a proposal: each speaker's and invited co-speaker's
+    name (and its parts), e-mail address (and its local part) and organisation (and its distinctive words)."""
+    found: set[str] = set()
+
+    def add(value: str | None, *, parts: bool, min_part: int) -> None:
+        value = (value or "").strip()
+        if not value:
+            return
+        found.add(value)
+        if parts:
+            for word in re.split(r"[\s,;()/.'’-]+", value):
+                if len(word) >= min_part and word.lower() not in _GENERIC_WORDS:
+                    found.add(word)
+
+    invited = db.session.scalars(
+        sa.select(CoSpeakerInvitation.email).where(CoSpeakerInvitation.proposal_id == proposal.id)
+    ).all()
+    for person in (s.person for s in proposal.speakers):
+        add(person.name, parts=True, min_part=2)
+        add(person.organisation, parts=True, min_part=4)
+    for email in [*(s.person.email for s in proposal.speakers), *invited]:
+        add(email, parts=False, min_part=0)
+        local = (email or "").split("@")[0]
+        add(local, parts=True, min_part=3)
+    return sorted(found | {_folded(f) for f in found}, key=len, reverse=True)
+
+
+def redactor(proposal: Proposal) -> Callable[[Any], Any]:
+    """A function that takes the identifying strings out of a text (case-insensitively, whole words)."""
+    needles = identifying_strings(proposal)
+    if not needles:
+        return lambda value: value
+    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in needles) + r")(?!\w)", re.IGNORECASE)
+
+    def redact(value: Any) -> Any:
+        if isinstance(value, str):
+            return pattern.sub(REDACTED, value)
+        if isinstance(value, list):
+            return [redact(v) for v in value]
+        if isinstance(value, dict):
+            return {k: redact(v) for k, v in value.items()}
+        return value
+
+    return redact
+
+
+class AnonymisedProposal:
+    """A proposal as a reviewer sees it in anonymised mode: its free text without the speakers'
+    names, addresses and organisations; everything else is the proposal's own."""
+
+    def __init__(self, proposal: Proposal) -> None:
+        self._proposal = proposal
+        self._redact = redactor(proposal)
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._proposal, name)
+        if name in REDACTED_FIELDS or name == "answers":
+            return self._redact(value)
+        return value
+
+
+def for_viewer(proposals: Iterable[Proposal], hide: bool) -> list[Any]:
+    return [AnonymisedProposal(p) if hide else p for p in proposals]
+
+
 # --- review: assignment, conflicts, scores -------------------------------------------------
 
 
@@ -1279,6 +1364,10 @@ def c3voc_submission(proposal: Proposal, *, hide_names: bool, private: bool = Tr
         ]
         if private:
             item["internal_notes"] = proposal.notes
+    if hide_names:
+        redact = redactor(proposal)
+        for key in ("title", "abstract", "description", "track", "tags", "event_classifiers"):
+            item[key] = redact(item[key])
     if proposal.session and proposal.session.starts_at and proposal.session.ends_at and proposal.session.room:
         item["slot"] = {"start": proposal.session.starts_at.isoformat(), "end": proposal.session.ends_at.isoformat(),
                         "room": proposal.session.room.name}
@@ -1299,7 +1388,7 @@ def export_csv(congress: Congress, user: User) -> bytes:
               "target_audience", "abstract", "reviews", "weighted_mean"]
     if not hide:
         header += ["speakers", "organisations", "emails"]
-    for p in visible_proposals(congress, user):
+    for p in for_viewer(visible_proposals(congress, user), hide):
         values = [s for s in (weighted_score(r, weights) for r in p.reviews) if s is not None]
         row = [p.id, p.guid, p.status, p.title, p.track.name_nl if p.track else "",
                p.format.name_nl if p.format else "", p.duration or "", p.language, p.protective_factor,

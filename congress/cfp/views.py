@@ -482,7 +482,8 @@ def proposals(slug: str):  # noqa: ANN201
     if status:
         items = [p for p in items if p.status == status]
     return render_template(
-        "cfp/manage/proposals.html", congress=congress, proposals=items, status=status,
+        "cfp/manage/proposals.html", congress=congress, status=status,
+        proposals=services.for_viewer(items, services.names_hidden(congress, current_user)),
         hide=services.names_hidden(congress, current_user), can_decide=current_user.has_role(Role.ORGANISER.value),
         reviewed={p.id for p in items if any(r.reviewer_id == current_user.id for r in p.reviews)},
     )
@@ -503,7 +504,8 @@ def proposal_detail(slug: str, proposal_id: int):  # noqa: ANN201
     review = services.review_of(item, current_user)
     show_reviews = services.can_manage_track(current_user, item.track_id)
     return render_template(
-        "cfp/manage/proposal.html", congress=congress, proposal=item,
+        "cfp/manage/proposal.html", congress=congress,
+        proposal=services.for_viewer([item], services.names_hidden(congress, current_user))[0],
         hide=services.names_hidden(congress, current_user), criteria=services.criteria(congress),
         questions=services.questions(congress), can_review=services.can_review(item, current_user),
         review=review, reviews=item.reviews if show_reviews else [],

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections.abc import Iterator
@@ -49,33 +50,69 @@ def browser():  # noqa: ANN201
         chromium.close()
 
 
+# Every page runs under the app's real Content-Security-Policy. A violation (an inline script or style, a
+# script or font from another host, eval …) is reported by the page and by Chromium's console; the
+# fixtures collect both on every page a test visits and fail the test at the end.
+CSP_LISTENER = """
+document.addEventListener('securitypolicyviolation', (e) => {
+  console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline')
+                + ' at ' + e.documentURI + ':' + e.lineNumber);
+}, true);
+"""
+
+
+def _is_csp_violation(text: str) -> bool:
+    return text.startswith("CSP violation: ") or "Content Security Policy" in text
+
+
+def _watched_context(browser, **options):  # noqa: ANN001, ANN003, ANN202
+    context = browser.new_context(locale="nl-NL", **options)
+    context.add_init_script(CSP_LISTENER)  # runs through the DevTools protocol, not subject to the CSP
+    violations: list[str] = []
+    context.csp_violations = violations
+    context.on("console", lambda msg: violations.append(f"{msg.page.url if msg.page else ''}: {msg.text}")
+               if msg.type == "error" and _is_csp_violation(msg.text) else None)
+    return context
+
+
+def _fail_on_csp_violations(context) -> None:  # noqa: ANN001
+    if context.csp_violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(context.csp_violations)))
+
+
 @pytest.fixture
 def page(browser):  # noqa: ANN001, ANN201
-    # bypass_csp lets the test inject axe-core; the app's own pages run under the real CSP.
-    context = browser.new_context(bypass_csp=True, locale="nl-NL")
+    context = _watched_context(browser)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.console_errors = errors
     yield page
     context.close()
+    _fail_on_csp_violations(context)
 
 
 @pytest.fixture
 def phone_page(browser):  # noqa: ANN001, ANN201
-    context = browser.new_context(
-        bypass_csp=True, locale="nl-NL", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
-    )
+    context = _watched_context(browser, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
     page = context.new_page()
     yield page
     context.close()
+    _fail_on_csp_violations(context)
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE.read_text(encoding="utf-8") + "\n;void 0;"
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:  # noqa: ANN001
     """Run axe-core (WCAG 2.1 A/AA rules) on the page; return violations of the given impacts."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `npm ci` (make test does)")
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # Evaluated through the DevTools protocol, so the page's CSP (no inline, no eval) stays on.
+        page.evaluate(_axe_source())
     result = page.evaluate(
         "() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import sqlalchemy as sa
 from flask import Flask
 
 from congress.accounts.models import Role
@@ -139,3 +140,90 @@ def test_without_anonymity_the_same_crawl_finds_the_names(app, organiser):
     leaks = _leaks(pages)
     assert (f"/manage/cfp/{congress.slug}/proposals", NAME) in leaks
     assert (f"/manage/cfp/{congress.slug}/export.csv", ORGANISATION) in leaks
+
+
+# --- the speakers' own words: names, addresses and organisations in every free-text field -----------
+
+INVITED = "carla.co@example.org"  # a co-speaker invited but not yet joined
+FREE_TEXT_SECRETS = (*SECRETS, INVITED, "Zoë", "Bram")
+
+
+def _identifying(field: str) -> str:
+    return f"{field}: {NAME} ({ORGANISATION}, zoe@example.org) met {CO_NAME} van {CO_ORGANISATION}, bram@example.org"
+
+
+def _setup_free_text(app, organiser):  # noqa: ANN001, ANN202
+    """An anonymised call where the speakers wrote who they are into every field a reviewer might see."""
+    from congress.cfp.models import ProposalSpeaker
+    from tests.archive.factories import minimal_pdf
+    from tests.factories import make_congress
+
+    with app.test_request_context():
+        congress = make_congress("anoniem-tekst")
+        open_call(congress, anonymised=True)
+        services.sync_questions(congress, "text | Wie geeft de sessie? | Who runs the session? | no\n"
+                                          "textarea | Ervaring | Experience | no")
+        db.session.commit()
+        questions = services.questions(congress)
+        zoe = make_speaker(email="zoe@example.org", name=NAME, organisation=ORGANISATION)
+        person = services.person_for(zoe)
+        person.bio = _identifying("bio")
+        person.function = f"directeur {ORGANISATION}"
+        proposal = make_proposal(
+            congress, zoe,
+            title=f"Samen sterk in de wijk met {NAME}",
+            abstract=_identifying("samenvatting"), description=_identifying("beschrijving"),
+            target_audience=f"buurtwerkers van {ORGANISATION}", notes=_identifying("notities voor de organisatie"),
+            answers={str(questions[0].id): f"{NAME} en {CO_NAME}", str(questions[1].id): _identifying("ervaring")},
+        )
+        bram = make_speaker(email="bram@example.org", name=CO_NAME, organisation=CO_ORGANISATION)
+        services.person_for(bram).bio = _identifying("bio co-spreker")
+        proposal.speakers.append(ProposalSpeaker(person=services.person_for(bram), position=1))
+        db.session.commit()
+        services.invite_co_speaker(proposal, zoe, INVITED, "nl")
+        reviewer = make_user("reviewer", name="Rita Recensent", email="rita@example.org")
+        services.assign_reviewer(congress, organiser, reviewer, track_id=proposal.track_id)
+        db.session.commit()
+        services.decide([proposal], "accept")
+        db.session.commit()
+        services.upload_slides(proposal, zoe, f"{NAME} - {ORGANISATION}.pdf", minimal_pdf(f"Dia's van {NAME}"))
+        db.session.commit()
+    return congress, proposal, reviewer
+
+
+def test_names_in_free_text_reach_no_reviewer_in_anonymised_mode(app, organiser, mailbox):
+    congress, proposal, reviewer = _setup_free_text(app, organiser)
+    client = app.test_client(user=reviewer)
+    from congress.cfp.models import SlideUpload
+
+    upload = db.session.scalars(sa.select(SlideUpload).where(SlideUpload.proposal_id == proposal.id)).one()
+    values = {"slug": congress.slug, "proposal_id": str(proposal.id), "upload_id": str(upload.id), "name": "x.jpg"}
+    detail_url = f"/manage/cfp/{congress.slug}/proposals/{proposal.id}"
+    start = ["/manage/", "/manage/cfp/", f"/manage/cfp/{congress.slug}/proposals", detail_url,
+             f"/manage/cfp/{congress.slug}/export.csv", f"/manage/cfp/{congress.slug}/export.json",
+             f"/speaker/slides/{upload.id}", *_reviewer_routes(app, values)]
+    pages = _crawl(client, start)
+    detail = pages[detail_url]
+    # The reviewer still reads the proposal, with the identifying words taken out.
+    assert "Samen sterk in de wijk" in detail and "samenvatting:" in detail and "ervaring:" in detail
+    assert "Samen sterk in de wijk" in pages[f"/manage/cfp/{congress.slug}/export.csv"]
+    import json
+
+    exported = json.loads(pages[f"/manage/cfp/{congress.slug}/export.json"])
+    assert exported and "samenvatting:" in exported[0]["abstract"]
+    leaks = [(url, s) for url, body in pages.items() for s in FREE_TEXT_SECRETS if s in body]
+    # JSON may escape non-ASCII; read it decoded as well.
+    leaks += [(f"{congress.slug}/export.json", s) for s in FREE_TEXT_SECRETS if s in json.dumps(exported,
+                                                                                              ensure_ascii=False)]
+    assert leaks == [], "\n".join(sorted({f"{u}: {s}" for u, s in leaks}))
+    for message in (m for m in mailbox if m["To"] == reviewer.email):
+        text = str(message["Subject"]) + message.get_body(("plain",)).get_content()
+        assert not [s for s in FREE_TEXT_SECRETS if s in text]
+
+
+def test_the_organiser_still_sees_the_free_text_as_written(app, organiser):
+    congress, proposal, _ = _setup_free_text(app, organiser)
+    client = app.test_client(user=organiser)
+    detail = client.get(f"/manage/cfp/{congress.slug}/proposals/{proposal.id}").get_data(as_text=True)
+    assert f"samenvatting: {NAME} ({ORGANISATION}" in unescape(detail)
+    assert "notities voor de organisatie" in detail
