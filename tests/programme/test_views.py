@@ -57,7 +57,7 @@ def test_bad_filters_never_give_500(client, filled):
         response = client.get(f"/{congress.slug}/programme?{query}")
         assert response.status_code == 200, query
         assert "Sessie Alfa" in response.get_data(as_text=True)
-    for query in ("day=morgen", "day=2026-13-40", "day=%00"):
+    for query in ("day=morgen", "day=2026-13-40", "day=%00morgen"):  # NUL is stripped at the edge
         response = client.get(f"/{congress.slug}/programme?{query}")
         assert response.status_code == 400, query
 
