@@ -6,7 +6,9 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
-from congress.extensions import db
+from congress.database import end_transaction, is_transient
+
+TRANSIENT_RETRY_AFTER_SECONDS = 2
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Check what you entered and try again.")),
@@ -19,6 +21,8 @@ MESSAGES = {
     413: (_l("Too large"), _l("What you sent is too large.")),
     422: (_l("Invalid input"), _l("Some of what you entered is not valid.")),
     429: (_l("Too many requests"), _l("You made too many requests. Wait a moment and try again.")),
+    503: (_l("Busy for a moment"),
+          _l("The system is busy for a moment, so this was not done. Please try again in a few seconds.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; please try again later.")),
 }
 
@@ -42,7 +46,7 @@ def init_app(app: Flask) -> None:
     def handle_http(exc: HTTPException):  # noqa: ANN202
         code = exc.code or 500
         if code >= 500:
-            db.session.rollback()
+            end_transaction()
         response = render_error(code, _json_description(exc))
         if code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
             body, status = response
@@ -51,8 +55,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):  # noqa: ANN202
+        end_transaction()
+        if is_transient(exc):
+            # Nothing was stored (the transaction rolled back): the client may simply try again.
+            app.logger.warning("Transient database error, answered 503: %s", exc)
+            body, status = render_error(503)
+            return body, status, {"Retry-After": str(TRANSIENT_RETRY_AFTER_SECONDS)}
         app.logger.exception("Unhandled exception: %s", exc)
-        db.session.rollback()
         return render_error(500)
 
 
