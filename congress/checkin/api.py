@@ -9,8 +9,6 @@ from flask import Blueprint, abort, g, jsonify, request
 from congress.checkin import services
 from congress.checkin.access import checkin_auth
 from congress.core.services import congress_by_slug
-from congress.database import utcnow
-from congress.extensions import db
 
 bp = Blueprint("checkin_api", __name__)
 
@@ -97,8 +95,7 @@ def _congress_for_request(slug: str):  # noqa: ANN202
     if g.station is not None and g.station.congress_id != congress.id:
         abort(403)  # a station token works for its own edition only
     if g.station is not None:
-        g.station.last_seen_at = utcnow()
-        db.session.commit()
+        services.station_seen(g.station)
     return congress
 
 
