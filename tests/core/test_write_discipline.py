@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from congress.database import PendingChangesError, in_write_transaction, is_transient, write_transaction
+from congress import database
+from congress.database import write_transaction
 from congress.extensions import db
 from tests.factories import PASSWORD, make_user
 
@@ -71,7 +72,7 @@ def write_lock_held(app, seconds: float = 1.5) -> Iterator[subprocess.Popen]:  #
 def test_write_transaction_refuses_changes_made_outside_it(app):
     user = make_user()
     user.name = "changed outside"
-    with pytest.raises(PendingChangesError), write_transaction():
+    with pytest.raises(database.PendingChangesError), write_transaction():
         pass
     db.session.rollback()
     assert db.session.get(type(user), user.id).name != "changed outside"  # nothing was committed
@@ -82,7 +83,7 @@ def test_write_transaction_refuses_rows_flushed_outside_it(app):
 
     db.session.add(User(email="flushed@example.org", name="Flushed"))
     db.session.flush()  # on SQLite this already took the write lock without waiting
-    with pytest.raises(PendingChangesError), write_transaction():
+    with pytest.raises(database.PendingChangesError), write_transaction():
         pass
     db.session.rollback()
     assert db.session.scalar(sa.select(User).where(User.email == "flushed@example.org")) is None
@@ -95,7 +96,7 @@ def test_a_nested_write_transaction_joins_the_outer_one(app):
     with pytest.raises(RuntimeError), write_transaction():
         db.session.get(User, user.id).name = "outer"
         with write_transaction():  # a service calling a service: no commit of its own
-            assert in_write_transaction()
+            assert database.in_write_transaction()
             db.session.get(User, user.id).email = "inner@example.org"
         raise RuntimeError("the outer block fails after the inner one ended")
     db.session.rollback()
@@ -143,8 +144,8 @@ def test_a_locked_database_is_transient(app, tmp_path):
                 db.session.execute(sa.text("INSERT INTO t VALUES (1)"))
             other.execute("ROLLBACK")
             assert "database is locked" in str(caught.value)
-            assert is_transient(caught.value)
-            assert not is_transient(ValueError("database is locked"))
+            assert database.is_transient(caught.value)
+            assert not database.is_transient(ValueError("database is locked"))
             db.engine.dispose()
     finally:
         from congress import jobs
