@@ -52,12 +52,16 @@ def sqlite_path(app) -> str:  # noqa: ANN001
     return sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database
 
 
+def _start_holder(app, seconds: float) -> subprocess.Popen:  # noqa: ANN001
+    return subprocess.Popen([sys.executable, "-c", HOLDER, sqlite_path(app), str(seconds)],
+                            stdout=subprocess.PIPE, text=True)
+
+
 @contextmanager
 def write_lock_held(app, seconds: float = 1.5) -> Iterator[subprocess.Popen]:  # noqa: ANN001
     """Another process holds the write lock for ``seconds`` (and commits a row at the end)."""
     db.session.rollback()  # no snapshot of ours from before
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, sqlite_path(app), str(seconds)],
-                              stdout=subprocess.PIPE, text=True)
+    holder = _start_holder(app, seconds)
     try:
         assert holder.stdout.readline().strip() == "holding"
         yield holder
@@ -239,10 +243,13 @@ def test_login_waits_for_another_writer_instead_of_500(app, client):
 @sqlite_only
 def test_ticket_rendering_waits_for_another_writer(app, client):
     from congress.badges.models import IssuedCode
-    from tests.registration.factories import open_congress, registered
+    from congress.registration import services as registration
+    from tests.registration.factories import data, open_congress
 
     congress = open_congress("locked-ticket")
-    result = registered(congress, name="Tineke Ticket", email="ticket@example.org", confirmed=True)
+    # No mail (it would render the ticket, and so issue the code, before the request).
+    result = registration.register(congress, data(congress, name="Tineke Ticket", email="ticket@example.org"),
+                                   [], confirmed=True, notify=False)
     registration_id = result.id or result.registration.id
     with write_lock_held(app):
         response = client.get(f"/my/{result.link}/ticket.pdf")  # issues the badge code on first need
@@ -270,27 +277,18 @@ def test_a_print_run_waits_for_another_writer(app):
     assert badges.print_run_path(run) is not None
 
 
-def _cli_env(app, tmp_path: Path) -> dict[str, str]:  # noqa: ANN001
-    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "CONGRESS_INSTANCE_DIR": str(tmp_path / "instance"), "HUEY_SQLITE_PATH": str(tmp_path / "huey.db"),
-           "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("TEST_DATABASE_URL", None)
-    return env
-
-
 @sqlite_only
-def test_a_cli_command_waits_for_another_writer(app, tmp_path):
+def test_a_cli_command_waits_for_another_writer(app):
+    """``flask congress create-user`` for an existing account reads it, hashes, then adds a role."""
     from congress.accounts.models import User
 
-    make_user("organiser", email="cli@example.org")  # create-user reads the account, then adds a role
-    db.session.commit()
-    with write_lock_held(app, seconds=2.0):
-        done = subprocess.run(
-            [str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "congress", "create-user",
-             "cli@example.org", "--role", "checkin", "--password", "another long password"],
-            cwd=ROOT, env=_cli_env(app, tmp_path), capture_output=True, text=True, timeout=120)
-    assert "database is locked" not in done.stderr
-    assert done.returncode == 0, done.stderr[-2000:]
+    make_user("organiser", email="cli@example.org")
+    runner = app.test_cli_runner()
+    with write_lock_held(app):
+        result = runner.invoke(args=["congress", "create-user", "cli@example.org", "--role", "checkin",
+                                     "--password", "another long password"])
+    assert result.exit_code == 0, f"{result.output}\n{result.exception!r}"
+    assert "database is locked" not in result.output
     db.session.rollback()
     user = db.session.scalar(sa.select(User).where(User.email == "cli@example.org"))
     assert {"organiser", "checkin"} <= set(user.roles)
