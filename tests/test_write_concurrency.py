@@ -174,7 +174,7 @@ def test_server_worker_and_cli_at_once_deliver_every_mail_exactly_once(app, tmp_
     for name, text in logs.items():
         assert LOCKED not in text, f"{name}: {text[text.find(LOCKED) - 1500:text.find(LOCKED) + 200]}"
         assert "Traceback" not in text, f"{name}: {text[-3000:]}"
-    assert elapsed < 150
+    assert elapsed < 240  # measured on a loaded 2-core machine: 93 s (SQLite), 129 s (PostgreSQL)
     print(f"\n{REGISTRATIONS} registrations from {CLIENTS} clients, {PRINTED} badges from the CLI, "
           f"{handler.total} mails delivered ({len(handler.message_ids)} Message-IDs, "
           f"{len(handler.recipients)} recipients) in {elapsed:.1f} s")
