@@ -43,7 +43,7 @@ class Server:
 
 
 def start_gunicorn(database_url: str, instance_dir: Path, *, workers: int = 2, threads: int = 1,
-                   timeout: float = 30.0) -> Server:
+                   timeout: float = 30.0, extra_env: dict[str, str] | None = None) -> Server:
     """gunicorn on 127.0.0.1 with ``workers`` processes, production settings, no rate limits (the load
     comes from one address), and a throw-away instance folder (Huey queue)."""
     import requests
@@ -63,6 +63,7 @@ def start_gunicorn(database_url: str, instance_dir: Path, *, workers: int = 2, t
         "HUEY_SQLITE_PATH": str(instance_dir / "huey.db"),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
+    env.update(extra_env or {})
     env.pop("TEST_DATABASE_URL", None)
     log = instance_dir / "gunicorn.log"
     command = [str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "60",

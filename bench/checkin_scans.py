@@ -55,6 +55,7 @@ def prepare(database_url: str, instance_dir: Path, attendees: int) -> dict:
             codes.append(code)
             db.session.add(IssuedCode(congress_id=congress.id, registration_id=person.id, nonce=nonce.hex(),
                                       code=code))
+        db.session.commit()  # a service opens its own write transaction
         token = create_api_token("bench-scanner", "checkin").secret
         db.session.commit()
         db.session.remove()

@@ -126,6 +126,7 @@ def prepare(database_url: str, instance_dir: Path, *, rounds: int = 2, sessions_
                 session.capacity = capacity
                 ids.append(session.id)
             plan.append(ids)
+        db.session.commit()  # a service opens its own write transaction
         secret = create_api_token("rush", "registrations").secret
         db.session.commit()
         result = {"slug": congress.slug, "token": secret, "rounds": plan}

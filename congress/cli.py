@@ -34,7 +34,6 @@ def create_user(email: str, roles: tuple[str, ...], name: str, password: str | N
         user = accounts.create_user(email, name=name, password=password, roles=roles)
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from None
-    db.session.commit()
     click.echo(f"User {user.email} has roles: {', '.join(sorted(user.roles))}")
     if generated:
         click.echo(f"Password: {password}")

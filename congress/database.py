@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import fcntl
+import functools
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
@@ -26,6 +28,7 @@ from congress.extensions import db
 _immediate = contextvars.ContextVar("sqlite_begin_immediate", default=False)
 # The writers' queue file this context holds (SQLite), released when its write transaction ends.
 _held_queue = contextvars.ContextVar("sqlite_writer_queue", default=None)
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -114,24 +117,76 @@ def _leave_writer_queue(_session: OrmSession | None = None) -> None:
             fcntl.flock(queue, fcntl.LOCK_UN)
 
 
+class PendingChangesError(RuntimeError):
+    """A programming error: changes were made outside a write transaction and would be committed
+    by whoever opened the next one. Make them inside ``write_transaction()`` (in a service)."""
+
+
+# Set on the session when something was written (flushed or executed) outside a write transaction.
+_WRITTEN_OUTSIDE = "congress_written_outside_write_transaction"
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _note_flush_outside(session: OrmSession, _flush_context: Any) -> None:
+    if not _immediate.get():
+        session.info[_WRITTEN_OUTSIDE] = True
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _note_dml_outside(state: Any) -> None:
+    if not _immediate.get() and (state.is_insert or state.is_update or state.is_delete):
+        state.session.info[_WRITTEN_OUTSIDE] = True
+
+
+@event.listens_for(OrmSession, "after_commit")
+@event.listens_for(OrmSession, "after_rollback")
+def _forget_written_outside(session: OrmSession) -> None:
+    session.info.pop(_WRITTEN_OUTSIDE, None)
+
+
+def pending_changes(session: OrmSession) -> bool:
+    """True when the session holds changes that are not committed: new, changed or deleted objects,
+    or rows already flushed or written outside a write transaction."""
+    return bool(session.new or session.deleted or session.info.get(_WRITTEN_OUTSIDE)
+                or any(session.is_modified(obj) for obj in session.dirty))
+
+
+def in_write_transaction() -> bool:
+    return _immediate.get()
+
+
 @contextlib.contextmanager
 def write_transaction(*, keep_loaded: bool = False) -> Iterator[None]:
     """Run the block in one transaction that holds the write lock from its start, then commit.
 
-    On SQLite the transaction begins with ``BEGIN IMMEDIATE`` so that two writers never read the
-    same count; on PostgreSQL combine it with :func:`lock_for_update` on the guarding row.
+    The one way to write, for requests, jobs and CLI commands alike. On SQLite the transaction
+    begins with ``BEGIN IMMEDIATE`` (through the writers' queue), so a block that reads and then
+    writes never meets "database is locked": it waits for the lock before its first read. On
+    PostgreSQL combine it with :func:`lock_for_update` on the guarding row.
+
+    Nested use joins the outer transaction (a service calling another service): the inner block
+    neither begins nor commits, and an exception in it rolls back the outer one.
+
+    It refuses to begin (:class:`PendingChangesError`) when the session has changes made outside a
+    write transaction: they would be committed without the lock, or silently with this block.
+    A read-only transaction open before it is ended first (it would hold an old snapshot).
+
     ``keep_loaded``: what the caller read before (and has not changed) stays loaded instead of being
     read again; for callers that read counts inside the block and only settings before it.
     """
+    if _immediate.get():
+        yield
+        return
     session = db.session()
+    if pending_changes(session):
+        raise PendingChangesError(
+            "the session has changes made outside write_transaction(); make them inside it")
     if session.in_transaction():
-        # A write transaction must begin with its lock; what the caller had pending commits first.
-        unchanged = not (session.new or session.dirty or session.deleted)
-        if keep_loaded and unchanged and db.engine.dialect.name == "postgresql":
+        if keep_loaded and db.engine.dialect.name == "postgresql":
             # Row locks (FOR UPDATE) guard the counts there, and each statement reads what is
             # committed: the caller's reads can go on in the same transaction.
             pass
-        elif keep_loaded and unchanged:
+        elif keep_loaded:
             expire, session.expire_on_commit = session.expire_on_commit, False
             try:
                 session.commit()
@@ -149,6 +204,78 @@ def write_transaction(*, keep_loaded: bool = False) -> Iterator[None]:
     finally:
         _immediate.reset(token)
         _leave_writer_queue()
+
+
+def transactional(fn: Callable[..., T]) -> Callable[..., T]:
+    """A service function that runs in :func:`write_transaction` (joining one already open)."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> T:
+        with write_transaction():
+            return fn(*args, **kwargs)
+
+    return run
+
+
+def end_transaction() -> None:
+    """Drop what the session holds (after an error, in the error handlers): nothing is committed."""
+    db.session.rollback()
+
+
+# --- transient errors -------------------------------------------------------------------------
+
+# SQLSTATEs of PostgreSQL that mean "try again": serialization failure, deadlock, and the classes
+# of a lost connection or a server going down (08…, 57P01-57P03).
+_TRANSIENT_SQLSTATES = {"40001", "40P01", "57P01", "57P02", "57P03"}
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A database error that says nothing about the data: the same work may succeed when tried
+    again (SQLite locked or busy, PostgreSQL serialization failure or deadlock, lost connection)."""
+    from sqlalchemy import exc as sa_exc
+
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, sa_exc.DBAPIError):
+            if exc.connection_invalidated:
+                return True
+            orig = exc.orig
+            sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+            if sqlstate and (sqlstate in _TRANSIENT_SQLSTATES or sqlstate.startswith("08")):
+                return True
+            message = str(orig).lower()
+            if isinstance(exc, sa_exc.OperationalError) and (
+                "database is locked" in message or "database table is locked" in message
+                or "database is busy" in message or "server closed the connection" in message
+                or "connection" in message and ("lost" in message or "refused" in message
+                                                or "terminat" in message)
+            ):
+                return True
+        elif isinstance(exc, sa_exc.DisconnectionError | sa_exc.TimeoutError):
+            return True
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return False
+
+
+def retry_transient(fn: Callable[[], T], *, attempts: int = 6, first_delay: float = 0.2,
+                    on_retry: Callable[[BaseException, int], None] | None = None) -> T:
+    """Run ``fn`` (one unit of work, with its own transactions); on a transient database error
+    run it again after a growing pause (0.2, 0.4, 0.8 … s), at most ``attempts`` times."""
+    delay = first_delay
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn()
+        except Exception as exc:
+            if attempt == attempts or not is_transient(exc):
+                raise
+            with contextlib.suppress(Exception):
+                db.session.rollback()
+            if on_retry is not None:
+                on_retry(exc, attempt)
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+    raise AssertionError("unreachable")
 
 
 def lock_for_update(stmt: Any) -> Any:

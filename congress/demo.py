@@ -17,6 +17,7 @@ from congress.accounts import services as accounts
 from congress.accounts.models import Role
 from congress.core import services as core
 from congress.core.models import Congress, CongressStatus, Person
+from congress.database import write_transaction
 from congress.extensions import db
 from congress.programme.models import ProgrammeSession, SessionFormat, SignupRound
 
@@ -235,7 +236,20 @@ def _build_edition(slug: str, day: date, status: str, title_suffix: str, program
 
 
 def load_demo() -> list[str]:
+    """Each part in its own write transaction; the services it calls join it."""
     report: list[str] = []
+    with write_transaction():
+        _load_editions(report)
+    # Each capability adds its own demo data (registrations, archive items, …), idempotently.
+    from congress import capabilities
+
+    for module in capabilities.modules("demo"):
+        with write_transaction():
+            module.load(report)
+    return report
+
+
+def _load_editions(report: list[str]) -> None:
     editions = [
         ("congres-2025", date(2025, 11, 13), CongressStatus.PUBLISHED.value, "2025", PROGRAMME_2025),
         ("congres-2024", date(2024, 5, 23), CongressStatus.ARCHIVED.value, "2024", PROGRAMME_2024),
@@ -256,11 +270,3 @@ def load_demo() -> list[str]:
     else:
         report.append(f"Organiser {ORGANISER_EMAIL} exists (reset: flask --app wsgi congress create-user "
                       f"{ORGANISER_EMAIL} --role organiser).")
-    db.session.commit()
-    # Each capability adds its own demo data (registrations, archive items, …), idempotently.
-    from congress import capabilities
-
-    for module in capabilities.modules("demo"):
-        module.load(report)
-        db.session.commit()
-    return report

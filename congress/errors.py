@@ -9,7 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from congress.extensions import db
+from congress.database import end_transaction, is_transient
+
+TRANSIENT_RETRY_AFTER_SECONDS = 2
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Check what you entered and try again.")),
@@ -22,11 +24,14 @@ MESSAGES = {
     413: (_l("Too large"), _l("What you sent is too large.")),
     422: (_l("Invalid input"), _l("Some of what you entered is not valid.")),
     429: (_l("Too many requests"), _l("You made too many requests. Wait a moment and try again.")),
+    503: (_l("Busy for a moment"),
+          _l("The system is busy for a moment, so this was not done. Please try again in a few seconds.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; please try again later.")),
-    503: (_l("Temporarily unavailable"),
-          _l("The server cannot store anything right now (its storage is full or read-only). What you sent has "
-             "not been saved. Please try again later.")),
 }
+# Storage that refuses writes is a 503 too, with a message that says nothing was saved.
+STORAGE_REFUSED = (_l("Temporarily unavailable"),
+                   _l("The server cannot store anything right now (its storage is full or read-only). What you sent "
+                      "has not been saved. Please try again later."))
 CSRF_MESSAGE = _l("This form has expired or did not come from this site. Go back, reload the page and try again.")
 
 # Storage that refuses writes: the database or the disk is full, or it is read-only.
@@ -72,8 +77,11 @@ def render_error(code: int, description: str | None = None):  # noqa: ANN201
 
 
 def render_storage_refused():  # noqa: ANN201
-    body, code = render_error(503)
-    return body, code, {"Retry-After": "120"}
+    title, message = STORAGE_REFUSED
+    headers = {"Retry-After": "120"}
+    if wants_json():
+        return jsonify({"error": {"code": 503, "title": str(title), "message": str(message)}}), 503, headers
+    return render_template("errors/error.html", code=503, title=title, message=message), 503, headers
 
 
 def init_app(app: Flask) -> None:
@@ -81,7 +89,7 @@ def init_app(app: Flask) -> None:
     def handle_http(exc: HTTPException):  # noqa: ANN202
         code = exc.code or 500
         if code >= 500:
-            db.session.rollback()
+            end_transaction()
         response = render_error(code, _json_description(exc))
         if code == 405 and hasattr(exc, "valid_methods") and exc.valid_methods:
             body, status = response
@@ -97,11 +105,16 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):  # noqa: ANN202
-        db.session.rollback()
+        end_transaction()
         if storage_refused(exc):
             # The transaction was rolled back: nothing of this request is stored, and the answer says so.
             app.logger.error("Storage refused a write (full or read-only): %s", exc)
             return render_storage_refused()
+        if is_transient(exc):
+            # Nothing was stored (the transaction rolled back): the client may simply try again.
+            app.logger.warning("Transient database error, answered 503: %s", exc)
+            body, status = render_error(503)
+            return body, status, {"Retry-After": str(TRANSIENT_RETRY_AFTER_SECONDS)}
         app.logger.exception("Unhandled exception: %s", exc)
         return render_error(500)
 

@@ -13,11 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
+from huey.exceptions import RetryTask
 from huey.storage import RedisStorage, SqliteStorage
 
+from congress.database import is_transient, retry_transient
 from congress.extensions import huey
 
 _app: Flask | None = None
+# After the in-process attempts, a job that still meets a transient error runs again this much later.
+TRANSIENT_REQUEUE_SECONDS = 30
 
 
 def init_app(app: Flask) -> None:
@@ -43,14 +47,35 @@ def _in_app_context(fn: Callable[..., Any]) -> Callable[..., Any]:
         app = current_app._get_current_object() if has_app_context() else _app  # type: ignore[attr-defined]
         if app is None:
             raise RuntimeError("the task queue was used before create_app() configured it")
-        with app.app_context():
-            return fn(*args, **kwargs)
+
+        def attempt() -> Any:
+            # Each attempt in a fresh application context, so a fresh session and connection.
+            with app.app_context():
+                return fn(*args, **kwargs)
+
+        def log_retry(exc: BaseException, attempt_number: int) -> None:
+            app.logger.warning("job %s: transient database error (attempt %d), trying again: %s",
+                               fn.__name__, attempt_number, exc)
+
+        # A locked/busy database, a serialization failure or a lost connection is not the job's
+        # fault: the unit of work runs again here, and if it still meets one, Huey runs the job
+        # again later. Never a permanent failure for a transient error.
+        try:
+            return retry_transient(attempt, attempts=app.config.get("JOB_TRANSIENT_ATTEMPTS", 6),
+                                   on_retry=log_retry)
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            app.logger.warning("job %s: database still unavailable, scheduled again in %d s: %s",
+                               fn.__name__, TRANSIENT_REQUEUE_SECONDS, exc)
+            raise RetryTask(delay=TRANSIENT_REQUEUE_SECONDS) from exc
 
     return run
 
 
 def task(**options: Any) -> Callable[[Callable[..., Any]], Any]:
-    """Like ``huey.task`` but the function runs in an application context."""
+    """Like ``huey.task`` but the function runs in an application context, and a transient database
+    error runs it again (at once a few times, then later through Huey)."""
 
     def decorate(fn: Callable[..., Any]) -> Any:
         return huey.task(**options)(_in_app_context(fn))

@@ -16,7 +16,7 @@ from flask import current_app
 
 from congress.accounts.models import AccountToken, ApiToken, Role, RoleGrant, TokenScope, User
 from congress.audit.services import record
-from congress.database import lock_for_update, utcnow, write_transaction
+from congress.database import lock_for_update, transactional, utcnow, write_transaction
 from congress.extensions import db
 from congress.mail.services import queue_mail
 from congress.urls import external_url
@@ -92,14 +92,17 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if user is None or not user.password_hash or not user.active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
-    record("user.login", user)
-    db.session.commit()
+    rehash = hash_password(password) if _hasher.check_needs_rehash(user.password_hash) else None
+    # The password was checked outside the lock (argon2 is slow); the write takes it from its start.
+    with write_transaction():
+        if rehash is not None:
+            user.password_hash = rehash
+        user.last_login_at = utcnow()
+        record("user.login", user)
     return user
 
 
+@transactional
 def create_user(
     email: str,
     *,
@@ -183,6 +186,7 @@ def check_account_token(secret: str, purpose: str) -> AccountToken | None:
     return token
 
 
+@transactional
 def request_password_reset(email: str, locale: str) -> None:
     """E-mail a reset link when the account exists; the caller answers the same either way."""
     user = find_user(email)
@@ -199,9 +203,9 @@ def request_password_reset(email: str, locale: str) -> None:
         hours=hours,
     )
     record("user.password_reset_requested", user)
-    db.session.commit()
 
 
+@transactional
 def invite_staff(email: str, name: str, roles: tuple[str, ...], invited_by: User, locale: str,
                  track_ids: tuple[int, ...] = ()) -> User:
     user = create_user(email, name=name, roles=roles, track_ids=track_ids)
@@ -218,7 +222,6 @@ def invite_staff(email: str, name: str, roles: tuple[str, ...], invited_by: User
         days=days,
     )
     record("user.invited", user, roles=list(roles))
-    db.session.commit()
     return user
 
 
@@ -231,6 +234,7 @@ class IssuedToken:
     secret: str
 
 
+@transactional
 def create_api_token(name: str, scope: str) -> IssuedToken:
     scope = TokenScope(scope).value
     secret = "cgr_" + secrets.token_urlsafe(32)
@@ -238,16 +242,15 @@ def create_api_token(name: str, scope: str) -> IssuedToken:
     db.session.add(token)
     db.session.flush()
     record("api_token.create", token, actor_label="cli", name=name, scope=scope)
-    db.session.commit()
     return IssuedToken(token, secret)
 
 
+@transactional
 def revoke_api_token(token_id: int) -> ApiToken | None:
     token = db.session.get(ApiToken, token_id)
     if token is not None and token.revoked_at is None:
         token.revoked_at = utcnow()
         record("api_token.revoke", token)
-        db.session.commit()
     return token
 
 

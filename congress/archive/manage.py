@@ -110,7 +110,6 @@ def new_item():  # noqa: ANN201
         fields = _fields(form)
         item = services.create_item(fields.pop("type"), fields.pop("title"), note=form.note.data or "", **fields)
         _set_related(item, form)
-        db.session.commit()
         flash(_("The item has been saved as a draft."), "success")
         return redirect(url_for("archive_manage.edit_item", item_id=item.id))
     return render_template("archive/manage/edit.html", form=form, item=None)
@@ -127,7 +126,6 @@ def edit_item(item_id: int):  # noqa: ANN201
     if form.validate_on_submit():
         version = services.update_item(item, note=form.note.data or "", **_fields(form))
         _set_related(item, form)
-        db.session.commit()
         if version is None:
             flash(_("Nothing was changed."), "info")
         else:
@@ -149,10 +147,8 @@ def change_status(item_id: int):  # noqa: ANN201
         try:
             services.set_status(item, form.status.data, reason=form.reason.data or "")
         except (services.ArchiveError, ValueError):
-            db.session.rollback()
             flash(_("This status change is not possible."), "error")
         else:
-            db.session.commit()
             flash(_("Status: %(status)s.", status=STATUS_LABELS[item.status]), "success")
     return redirect(url_for("archive_manage.edit_item", item_id=item.id))
 
@@ -167,10 +163,8 @@ def upload(item_id: int):  # noqa: ANN201
         try:
             services.add_file(item, storage.stream, storage.filename or "", description=form.description.data or "")
         except filestore.UploadRefused as exc:
-            db.session.rollback()
             flash(_("The file was refused: %(reason)s", reason=str(exc)), "error")
             return redirect(url_for("archive_manage.edit_item", item_id=item.id)), 303
-        db.session.commit()
         flash(_("The file has been added."), "success")
     else:
         flash(_("Choose a file to upload."), "error")
@@ -196,7 +190,6 @@ def delete_file(item_id: int, file_id: int):  # noqa: ANN201
         services.remove_file(item, file_id)
     except services.ArchiveError:
         abort(404)
-    db.session.commit()
     flash(_("The file has been removed."), "success")
     return redirect(url_for("archive_manage.edit_item", item_id=item.id))
 
@@ -228,7 +221,6 @@ def restore(item_id: int, number: int):  # noqa: ANN201
         version = services.restore_version(item, number)
     except services.ArchiveError:
         abort(404)
-    db.session.commit()
     flash(_("Version %(old)d restored as version %(new)d.", old=number, new=version.number), "success")
     return redirect(url_for("archive_manage.edit_item", item_id=item.id))
 
@@ -262,10 +254,8 @@ def archive_sessions(slug: str):  # noqa: ANN201
         try:
             outcome = services.archive_sessions(congress, chosen, locale=current_language())
         except services.ArchiveError:
-            db.session.rollback()
             flash(_("Sessions can be archived once the edition has ended."), "error")
             return redirect(url_for("archive_manage.archive_sessions", slug=slug))
-        db.session.commit()
         flash(_("%(count)d sessions archived as draft items; their speakers have been invited.",
                 count=len(outcome.items)), "success")
         for refused in outcome.refused_files:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from congress.archive import text as textmod
 from congress.archive.models import FACETS_TABLE, SEARCH_TABLE, ItemStatus, KnowledgeItem, KnowledgeTerm
+from congress.database import transactional
 from congress.extensions import db
 
 MAX_QUERY_CHARS = 500
@@ -351,6 +352,7 @@ def index_item(item: KnowledgeItem) -> None:
     index_items([item])
 
 
+@transactional
 def reindex_all(batch: int = 500) -> int:
     count = 0
     last_id = 0

@@ -29,7 +29,7 @@ from congress.archive.models import (
 )
 from congress.audit.services import current_actor, record
 from congress.core.models import Congress, Track
-from congress.database import utcnow
+from congress.database import transactional, utcnow
 from congress.extensions import db
 from congress.mail.services import queue_mail
 from congress.programme.models import ProgrammeSession
@@ -170,6 +170,7 @@ def _add_version(item: KnowledgeItem, note: str) -> KnowledgeVersion | None:
     return version
 
 
+@transactional
 def create_item(item_type: str, title: str, *, note: str = "", **fields: Any) -> KnowledgeItem:
     item = KnowledgeItem(key=new_key(), type=ItemType(item_type).value, title=title, status=ItemStatus.DRAFT.value,
                          summary="", body="", authors=[], organisations=[], links=[], language="nl",
@@ -183,6 +184,7 @@ def create_item(item_type: str, title: str, *, note: str = "", **fields: Any) ->
     return item
 
 
+@transactional
 def update_item(item: KnowledgeItem, *, note: str = "", **fields: Any) -> KnowledgeVersion | None:
     """Change fields; every change becomes a version (unchanged saves add none)."""
     _apply(item, fields)
@@ -196,11 +198,13 @@ def update_item(item: KnowledgeItem, *, note: str = "", **fields: Any) -> Knowle
     return version
 
 
+@transactional
 def set_related(item: KnowledgeItem, related_ids: list[int]) -> None:
     item.related = [r for r in (db.session.get(KnowledgeItem, i) for i in related_ids) if r and r.id != item.id]
     record("archive.item.relate", item, congress_id=item.congress_id, related=[r.id for r in item.related])
 
 
+@transactional
 def set_status(item: KnowledgeItem, status: str, *, reason: str = "") -> None:
     status = ItemStatus(status).value
     if status not in TRANSITIONS[item.status]:
@@ -220,6 +224,7 @@ def set_status(item: KnowledgeItem, status: str, *, reason: str = "") -> None:
     record(f"archive.item.{status}", item, congress_id=item.congress_id, previous=previous, reason=reason[:200])
 
 
+@transactional
 def restore_version(item: KnowledgeItem, number: int) -> KnowledgeVersion:
     version = next((v for v in item.versions if v.number == number), None)
     if version is None:
@@ -264,6 +269,7 @@ def diff_version(item: KnowledgeItem, number: int) -> list[tuple[str, str]]:
 
 # ---------------------------------------------------------------- files
 
+@transactional
 def add_file(item: KnowledgeItem, stream: Any, filename: str, *, description: str = "",
              uploaded_by: str = "") -> KnowledgeFile:
     """Check, store and attach a file; its text joins the index. Raises ``UploadRefused``."""
@@ -285,6 +291,7 @@ def add_file(item: KnowledgeItem, stream: Any, filename: str, *, description: st
     return stored
 
 
+@transactional
 def remove_file(item: KnowledgeItem, file_id: int) -> None:
     stored = next((f for f in item.files if f.id == file_id), None)
     if stored is None:
@@ -308,6 +315,7 @@ def edition_has_ended(congress: Congress, today: date | None = None) -> bool:
     return congress.ends_on < (today or date.today())
 
 
+@transactional
 def archive_sessions(congress: Congress, session_ids: list[int] | None = None, *, today: date | None = None,
                      invite: bool = True, locale: str = "nl") -> ArchiveOutcome:
     """Each chosen session (all when ``session_ids`` is None) of an ended edition becomes a draft
@@ -356,6 +364,7 @@ def archive_sessions(congress: Congress, session_ids: list[int] | None = None, *
     return outcome
 
 
+@transactional
 def invite_speakers(item: KnowledgeItem, *, locale: str = "nl") -> list[SpeakerInvitation]:
     invitations = []
     for person in item.speakers:
@@ -388,6 +397,7 @@ def invitation_for(secret: str) -> SpeakerInvitation | None:
     return invitation
 
 
+@transactional
 def contribute(invitation: SpeakerInvitation, *, summary: str | None = None,
                uploads: list[tuple[Any, str]] = ()) -> list[KnowledgeFile]:
     """A speaker adds a summary and files through their link (files checked like any upload)."""

@@ -20,7 +20,7 @@ from congress.archive.forms import ContributeForm
 from congress.archive.labels import EVIDENCE_LABELS, FACET_LABELS, TYPE_LABELS, facet_value_label
 from congress.archive.models import ItemStatus, KnowledgeItem
 from congress.archive.text import render_markdown
-from congress.extensions import db, talisman
+from congress.extensions import talisman
 from congress.urls import external_url
 
 bp = Blueprint("archive", __name__)
@@ -207,10 +207,8 @@ def contribute(token: str):  # noqa: ANN201
         try:
             added = services.contribute(invitation, summary=form.summary.data, uploads=uploads)
         except filestore.UploadRefused as exc:
-            db.session.rollback()
             form.files.errors = [str(exc)]
         else:
-            db.session.commit()
             flash(_("Thank you. Your contribution has been saved (%(count)d files added).", count=len(added)),
                   "success")
             return redirect(url_for("archive.contribute", token=token))
@@ -241,5 +239,4 @@ def reindex_command() -> None:
     import click
 
     count = search.reindex_all()
-    db.session.commit()
     click.echo(f"{count} knowledge items indexed.")

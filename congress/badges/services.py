@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +26,7 @@ from congress.badges.render import (
     stamp_qr_codes,
 )
 from congress.core.models import Congress
-from congress.database import utcnow
+from congress.database import end_transaction, is_transient, lock_for_update, transactional, utcnow, write_transaction
 from congress.extensions import db
 from congress.i18n import format_date_range, format_time_in_zone
 from congress.mail.services import register_attachment_renderer
@@ -39,11 +40,15 @@ def ensure_edition_key(congress: Congress) -> EditionKey:
     if congress.id is None:
         db.session.flush()
     key = db.session.scalar(sa.select(EditionKey).where(EditionKey.congress_id == congress.id))
-    if key is None:
-        pair = tokens.generate_key_pair()
-        key = EditionKey(congress_id=congress.id, public_key=pair.public_key, private_key=pair.private_key)
-        db.session.add(key)
-        db.session.flush()
+    if key is not None:
+        return key
+    with write_transaction(keep_loaded=True):  # joins the edition's creation when called from it
+        key = db.session.scalar(sa.select(EditionKey).where(EditionKey.congress_id == congress.id))
+        if key is None:
+            pair = tokens.generate_key_pair()
+            key = EditionKey(congress_id=congress.id, public_key=pair.public_key, private_key=pair.private_key)
+            db.session.add(key)
+            db.session.flush()
     return key
 
 
@@ -94,14 +99,38 @@ class WrongCongress(ValueError):
 
 def issue_code(registration: Registration) -> str:
     """The registration's valid code, issued on first need."""
-    issued = db.session.scalar(
-        sa.select(IssuedCode).where(IssuedCode.registration_id == registration.id, IssuedCode.revoked_at.is_(None))
-    )
-    if issued is not None:
-        return issued.code
-    return _new_code(registration)
+    return issue_codes([registration])[registration.id]
 
 
+def _valid_codes(ids: list[int]) -> dict[int, str]:
+    return dict(db.session.execute(
+        sa.select(IssuedCode.registration_id, IssuedCode.code)
+        .where(IssuedCode.registration_id.in_(ids), IssuedCode.revoked_at.is_(None))
+    ).all())
+
+
+def issue_codes(registrations: list[Registration]) -> dict[int, str]:
+    """Every registration's valid code by registration id; the missing ones are issued in one write
+    transaction (none when every code exists: printing again writes nothing)."""
+    ids = [r.id for r in registrations]
+    codes: dict[int, str] = {}
+    for start in range(0, len(ids), 500):
+        codes.update(_valid_codes(ids[start:start + 500]))
+    missing = [r for r in registrations if r.id not in codes]
+    if not missing:
+        return codes
+    with write_transaction(keep_loaded=True):
+        # PostgreSQL: one issuer per registration at a time (the partial unique index backs it up).
+        db.session.execute(lock_for_update(
+            sa.select(Registration.id).where(Registration.id.in_([r.id for r in missing]))))
+        codes.update(_valid_codes([r.id for r in missing]))
+        for registration in missing:
+            if registration.id not in codes:
+                codes[registration.id] = _new_code(registration)
+    return codes
+
+
+@transactional
 def reissue_code(registration: Registration) -> str:
     """Revoke the current code (a lost badge) and issue a new one."""
     db.session.execute(
@@ -161,7 +190,7 @@ def surname_key(name: str) -> str:
     return folded or name.casefold()
 
 
-def badge_data(registration: Registration, locale: str = "nl") -> BadgeData:
+def badge_data(registration: Registration, locale: str = "nl", *, code: str | None = None) -> BadgeData:
     congress = registration.congress
     programme = []
     for enrolment in sorted(registration.enrolments, key=lambda e: e.session.starts_at or utcnow()):
@@ -181,7 +210,7 @@ def badge_data(registration: Registration, locale: str = "nl") -> BadgeData:
         organisation=registration.organisation,
         role=registration.role,
         role_label=role_label,
-        code=issue_code(registration),
+        code=code or issue_code(registration),
         edition_title=congress.title(locale),
         edition_date=edition_date,
         sort_key=surname_key(registration.name),
@@ -243,8 +272,8 @@ def render_registrations(
     if not registrations:
         raise EmptySelection("no registrations to print")
     get_layout(layout)
-    badges = [badge_data(r, locale) for r in registrations]
-    db.session.commit()  # codes issued on the way are kept
+    codes = issue_codes(registrations)  # kept, whatever happens to the rendering
+    badges = [badge_data(r, locale, code=codes[r.id]) for r in registrations]
     with force_locale(locale):
         labels = {"programme": gettext("My programme"), "lang": locale}
     return render_batch(badges, layout, labels=labels, processes=processes, progress=progress)
@@ -266,18 +295,19 @@ def start_print_run(congress: Congress, layout: str, who: str, *, track_id: int 
                                          registration_id=registration_id)
     if not registrations:
         raise EmptySelection("no registrations to print")
-    run = PrintRun(
-        congress_id=congress.id, layout=layout, total=len(registrations), created_by_id=user_id,
-        selection={"who": who, "track": track_id, "sector": sector_id, "registration": registration_id},
-        registration_ids=[r.id for r in registrations],
-    )
-    db.session.add(run)
-    db.session.flush()
-    record("badge.print_run", run, congress_id=congress.id, layout=layout, count=len(registrations))
-    run_id = run.id
-    # Commit and touch nothing before the job runs: on SQLite a read here would hold a snapshot
-    # from before the job's writes (in tests the job runs at once, in this process).
-    db.session.commit()
+    registration_ids = [r.id for r in registrations]
+    with write_transaction():
+        run = PrintRun(
+            congress_id=congress.id, layout=layout, total=len(registration_ids), created_by_id=user_id,
+            selection={"who": who, "track": track_id, "sector": sector_id, "registration": registration_id},
+            registration_ids=registration_ids,
+        )
+        db.session.add(run)
+        db.session.flush()
+        record("badge.print_run", run, congress_id=congress.id, layout=layout, count=len(registration_ids))
+        run_id = run.id
+    # Touch nothing before the job runs: on SQLite a read here would hold a snapshot from before
+    # the job's writes (in tests the job runs at once, in this process).
     from congress.badges.tasks import render_print_run
 
     render_print_run(run_id)
@@ -285,33 +315,38 @@ def start_print_run(congress: Congress, layout: str, who: str, *, track_id: int 
 
 
 def execute_print_run(run_id: int) -> None:
-    run = db.session.get(PrintRun, run_id)
-    if run is None or run.status not in ("queued", "failed"):
-        return
-    run.status, run.done, run.error = "running", 0, ""
-    db.session.commit()
+    """The job: claim the run, render, store the file, mark it done; each write in its own write
+    transaction, the rendering outside the lock."""
+    with write_transaction():
+        run = db.session.scalar(lock_for_update(sa.select(PrintRun).where(PrintRun.id == run_id)))
+        if run is None or run.status not in ("queued", "failed"):
+            return
+        run.status, run.done, run.error = "running", 0, ""
+        registration_ids, layout = list(run.registration_ids), run.layout
     try:
         registrations = list(db.session.scalars(
-            sa.select(Registration).where(Registration.id.in_(run.registration_ids))
+            sa.select(Registration).where(Registration.id.in_(registration_ids))
             .options(selectinload(Registration.enrolments))
         ))
         registrations.sort(key=lambda r: surname_key(r.name))
 
         def report(done: int, total: int) -> None:
-            db.session.execute(sa.update(PrintRun).where(PrintRun.id == run_id).values(done=done))
-            db.session.commit()
+            with write_transaction(keep_loaded=True):
+                db.session.execute(sa.update(PrintRun).where(PrintRun.id == run_id).values(done=done))
 
-        pdf = render_registrations(registrations, run.layout, progress=report)
-        name = f"badges-{run.id}-{run.layout}.pdf"
+        pdf = render_registrations(registrations, layout, progress=report)
+        name = f"badges-{run_id}-{layout}.pdf"
         (badge_dir() / name).write_bytes(pdf)
-        run = db.session.get(PrintRun, run_id)
-        run.file_name, run.status, run.done, run.finished_at = name, "done", run.total, utcnow()
-        db.session.commit()
+        with write_transaction():
+            run = db.session.get(PrintRun, run_id)
+            run.file_name, run.status, run.done, run.finished_at = name, "done", run.total, utcnow()
     except Exception as exc:  # the organiser sees the failure on the run's page
-        db.session.rollback()
-        run = db.session.get(PrintRun, run_id)
-        run.status, run.error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
-        db.session.commit()
+        end_transaction()
+        # A transient database error is not the run's fault: queued again, the job's retry runs it.
+        status = "queued" if is_transient(exc) else "failed"
+        with contextlib.suppress(Exception), write_transaction():
+            run = db.session.get(PrintRun, run_id)
+            run.status, run.error = status, f"{type(exc).__name__}: {exc}"[:2000]
         raise
 
 
@@ -330,7 +365,6 @@ def ticket_pdf(registration: Registration, locale: str | None = None) -> bytes:
 
     locale = locale or registration.locale or "nl"
     data = badge_data(registration, locale)
-    db.session.commit()
     with force_locale(locale):
         html = render_template("badges/ticket.html", registration=registration, badge=data,
                                congress=registration.congress, qr_anchor=f"{QR_ANCHOR_PREFIX}0")

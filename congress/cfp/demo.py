@@ -68,7 +68,7 @@ def load(report: list[str]) -> None:
     person = services.person_for(speaker)
     person.organisation, person.function = "Stichting Samen Wijs", "projectleider"
     person.bio = "Werkt met ouders en jongeren aan weerbaarheid in de wijk."
-    db.session.commit()
+    db.session.flush()
     workshop, lecture = services.formats(congress)[:2]
     question = services.questions(congress)[0]
     for title, fmt, duration, track, factor in (
@@ -88,6 +88,6 @@ def load(report: list[str]) -> None:
     db.session.add(assignment)
     db.session.flush()
     record("cfp.reviewer_assigned", assignment, congress_id=congress.id, reviewer_id=reviewer.id, demo=True)
-    db.session.commit()
+    db.session.flush()
     report.append(f"Call for proposals of {SLUG} open; speaker {SPEAKER_EMAIL} and reviewer {REVIEWER_EMAIL} "
                   f"(password: {password}).")

@@ -49,7 +49,7 @@ from congress.cfp.models import (
     SlideUpload,
 )
 from congress.core.models import Congress, Person, Track
-from congress.database import lock_for_update, utcnow, write_transaction
+from congress.database import lock_for_update, transactional, utcnow, write_transaction
 from congress.extensions import db
 from congress.mail.services import queue_mail
 from congress.programme.models import ProgrammeSession, SessionFormat
@@ -87,10 +87,14 @@ def settings_for(congress: Congress) -> CfpSettings | None:
 
 def ensure_settings(congress: Congress) -> CfpSettings:
     found = settings_for(congress)
-    if found is None:
-        found = CfpSettings(congress_id=congress.id)
-        db.session.add(found)
-        db.session.flush()
+    if found is not None:
+        return found
+    with write_transaction():  # joins the caller's when there is one
+        found = settings_for(congress)
+        if found is None:
+            found = CfpSettings(congress_id=congress.id)
+            db.session.add(found)
+            db.session.flush()
     return found
 
 
@@ -129,6 +133,7 @@ def open_tracks(congress: Congress) -> list[Track]:
     )
 
 
+@transactional
 def update_settings(congress: Congress, **values: Any) -> CfpSettings:
     """Change the call's window, limits, texts and mode. Unknown keys are refused."""
     settings = ensure_settings(congress)
@@ -149,6 +154,7 @@ def update_settings(congress: Congress, **values: Any) -> CfpSettings:
     return settings
 
 
+@transactional
 def set_open_tracks(congress: Congress, track_ids: Iterable[int]) -> None:
     wanted = {t.id for t in congress.tracks} & set(track_ids)
     rows = db.session.scalars(sa.select(CfpTrack).where(CfpTrack.congress_id == congress.id))
@@ -161,6 +167,7 @@ def set_open_tracks(congress: Congress, track_ids: Iterable[int]) -> None:
     record("cfp.tracks", congress, congress_id=congress.id, track_ids=sorted(wanted))
 
 
+@transactional
 def add_format(congress: Congress, kind: str, name_nl: str, name_en: str, durations: list[int]) -> CfpFormat:
     SessionFormat(kind)
     if not durations or any(d <= 0 or d > 840 for d in durations):
@@ -174,6 +181,7 @@ def add_format(congress: Congress, kind: str, name_nl: str, name_en: str, durati
     return fmt
 
 
+@transactional
 def add_question(congress: Congress, label_nl: str, label_en: str = "", *, kind: str = "text",
                  options: list[str] | None = None, required: bool = False) -> CfpQuestion:
     QuestionKind(kind)
@@ -186,6 +194,7 @@ def add_question(congress: Congress, label_nl: str, label_en: str = "", *, kind:
     return question
 
 
+@transactional
 def add_criterion(congress: Congress, name_nl: str, name_en: str = "", weight: int = 1) -> ReviewCriterion:
     if weight < 1:
         raise CfpError(_("A weight is a whole number of at least 1."))
@@ -201,6 +210,7 @@ def add_criterion(congress: Congress, name_nl: str, name_en: str = "", weight: i
 # --- speakers: sign-up, profile, photo -----------------------------------------------------
 
 
+@transactional
 def sign_up_speaker(email: str, name: str, locale: str, next_url: str | None = None) -> None:
     """Create an inactive speaker account and e-mail a verification link (which sets the password).
 
@@ -214,7 +224,6 @@ def sign_up_speaker(email: str, name: str, locale: str, next_url: str | None = N
                    login=external_url("accounts.login"),
                    reset=external_url("accounts.forgot_password"))
         record("cfp.signup_existing", existing)
-        db.session.commit()
         return
     user = accounts.create_user(email, name=name, roles=(Role.SPEAKER.value,))
     if existing is None:
@@ -227,9 +236,9 @@ def sign_up_speaker(email: str, name: str, locale: str, next_url: str | None = N
         link = external_url("cfp.verify", token=secret)
     queue_mail(email, "cfp/verify", locale=locale, user=user, link=link, days=VERIFY_DAYS)
     record("cfp.signup", user)
-    db.session.commit()
 
 
+@transactional
 def verify_speaker(secret: str, password: str) -> User:
     """Spend the verification token, set the password, activate the account (accounts service)."""
     try:
@@ -237,20 +246,24 @@ def verify_speaker(secret: str, password: str) -> User:
     except accounts.AccountError as exc:
         raise CfpError(str(exc)) from None
     person_for(user)
-    db.session.commit()
     return user
 
 
 def person_for(user: User) -> Person:
     """The speaker profile of a user, made on first use."""
     person = db.session.scalar(sa.select(Person).where(Person.user_id == user.id))
-    if person is None:
-        person = Person(name=user.name or user.email.split("@")[0], email=user.email, user_id=user.id)
-        db.session.add(person)
-        db.session.flush()
+    if person is not None:
+        return person
+    with write_transaction():  # joins the caller's when there is one
+        person = db.session.scalar(sa.select(Person).where(Person.user_id == user.id))
+        if person is None:
+            person = Person(name=user.name or user.email.split("@")[0], email=user.email, user_id=user.id)
+            db.session.add(person)
+            db.session.flush()
     return person
 
 
+@transactional
 def update_profile(person: Person, *, name: str, organisation: str, function: str, bio: str,
                    bio_max: int = 1500) -> Person:
     name = name.strip()
@@ -314,6 +327,35 @@ def clean_photo(data: bytes) -> tuple[bytes, str]:
         raise CfpError(_("The photo must be a JPEG or PNG image.")) from None
 
 
+class PhotoRefused(CfpError):
+    """The photo of a profile was refused (the form shows it next to the photo field)."""
+
+
+@transactional
+def save_profile(person: Person, *, name: str, organisation: str, function: str, bio: str,
+                 photo: bytes | None = None) -> Person:
+    """The profile's text and photo together: nothing half-saved when either is refused."""
+    update_profile(person, name=name, organisation=organisation, function=function, bio=bio)
+    if photo is not None:
+        try:
+            set_photo(person, photo)
+        except CfpError as exc:
+            raise PhotoRefused(str(exc)) from None
+    return person
+
+
+@transactional
+def save_call_settings(congress: Congress, settings: dict[str, Any], *, track_ids: Iterable[int], formats_text: str,
+                       questions_text: str, criteria_text: str) -> None:
+    """Everything on the call's settings page in one transaction."""
+    update_settings(congress, **settings)
+    set_open_tracks(congress, track_ids)
+    sync_formats(congress, formats_text)
+    sync_questions(congress, questions_text)
+    sync_criteria(congress, criteria_text)
+
+
+@transactional
 def set_photo(person: Person, data: bytes) -> str:
     cleaned, ext = clean_photo(data)
     name = f"{hashlib.sha256(cleaned).hexdigest()}.{ext}"
@@ -560,6 +602,7 @@ def proposals_of(user: User) -> list[Proposal]:
 # --- co-speakers ---------------------------------------------------------------------------
 
 
+@transactional
 def invite_co_speaker(proposal: Proposal, user: User, email: str, locale: str) -> CoSpeakerInvitation:
     _require_speaker(proposal, user)
     email = accounts.normalise_email(email)
@@ -584,7 +627,6 @@ def invite_co_speaker(proposal: Proposal, user: User, email: str, locale: str) -
         signup=external_url("cfp.signup", next=url_for("cfp.join", token=secret)), days=INVITATION_DAYS,
     )
     record("cfp.co_speaker_invited", proposal, invitation_id=invitation.id)
-    db.session.commit()
     return invitation
 
 
@@ -823,6 +865,7 @@ def reviewers() -> list[User]:
     )
 
 
+@transactional
 def assign_reviewer(congress: Congress, by: User, reviewer: User, *, track_id: int | None = None,
                     proposal: Proposal | None = None) -> ReviewAssignment:
     if (track_id is None) == (proposal is None):
@@ -860,6 +903,7 @@ def assign_reviewer(congress: Congress, by: User, reviewer: User, *, track_id: i
     return assignment
 
 
+@transactional
 def unassign(assignment: ReviewAssignment, by: User) -> None:
     track_id = assignment.track_id
     if track_id is None and assignment.proposal is not None:
@@ -877,6 +921,7 @@ def assignments(congress: Congress, user: User) -> list[ReviewAssignment]:
     return [a for a in rows if can_manage_track(user, a.track_id if a.track_id else a.proposal.track_id)]
 
 
+@transactional
 def declare_conflict(proposal: Proposal, reviewer: User) -> None:
     """The reviewer steps away: their review (if any) is removed and the proposal disappears for them."""
     if not can_review(proposal, reviewer):
@@ -890,6 +935,7 @@ def declare_conflict(proposal: Proposal, reviewer: User) -> None:
     record("cfp.conflict_declared", proposal, reviewer_id=reviewer.id)
 
 
+@transactional
 def save_review(proposal: Proposal, reviewer: User, scores: dict[int, int], comment_organisers: str = "",
                 comment_speaker: str = "") -> Review:
     if not can_review(proposal, reviewer):
@@ -1120,6 +1166,7 @@ def preview_decision_mail(proposal: Proposal, locale: str | None = None) -> dict
         }
 
 
+@transactional
 def send_decision_mails(congress: Congress, proposal_ids: Iterable[int] | None = None) -> int:
     """Queue the decision e-mails (outbox) for decided proposals whose mail has not gone yet."""
     sent = 0
@@ -1145,7 +1192,6 @@ def send_decision_mails(congress: Congress, proposal_ids: Iterable[int] | None =
         proposal.decision_mail_sent_at = utcnow()
         record("cfp.decision_mailed", proposal, status=proposal.status)
         sent += 1
-    db.session.commit()
     return sent
 
 
@@ -1221,23 +1267,25 @@ def register_confirmed_speakers(proposal: Proposal) -> int:
     registrar = speaker_registrar()
     if registrar is None or proposal.status != ProposalStatus.CONFIRMED.value:
         if registrar is None:
-            record("cfp.speaker_registration_pending", proposal)
-            db.session.commit()
+            with write_transaction():
+                record("cfp.speaker_registration_pending", proposal)
         return 0
     done = 0
-    for speaker in proposal.speakers:
+    for speaker in list(proposal.speakers):
         if speaker.registered_at is not None or not speaker.person.email:
             continue
-        person = speaker.person
+        person_id = speaker.person.id
         try:
-            registrar(proposal.congress, name=person.name, email=person.email, organisation=person.organisation)
+            # Each speaker in a transaction of their own (the registration joins it): one failure
+            # must not lose the confirmation or the other speakers.
+            with write_transaction():
+                person = speaker.person
+                registrar(proposal.congress, name=person.name, email=person.email, organisation=person.organisation)
+                speaker.registered_at = utcnow()
+                record("cfp.speaker_registered", proposal, person_id=person.id)
         except Exception:  # noqa: BLE001 - one failure must not lose the confirmation
-            current_app.logger.exception("registering speaker %s failed", person.id)
-            db.session.rollback()
+            current_app.logger.exception("registering speaker %s failed", person_id)
             continue
-        speaker.registered_at = utcnow()
-        record("cfp.speaker_registered", proposal, person_id=person.id)
-        db.session.commit()
         done += 1
     return done
 
@@ -1265,6 +1313,7 @@ def sniff_slides(data: bytes) -> tuple[str, str]:
     raise CfpError(_("Slides must be a PDF or PowerPoint (.pptx) file."))
 
 
+@transactional
 def upload_slides(proposal: Proposal, user: User, filename: str, data: bytes) -> SlideUpload:
     _require_speaker(proposal, user)
     if proposal.status not in (ProposalStatus.CONFIRMED.value, ProposalStatus.ACCEPTED.value):
@@ -1281,7 +1330,6 @@ def upload_slides(proposal: Proposal, user: User, filename: str, data: bytes) ->
     db.session.add(upload)
     db.session.flush()
     record("cfp.slides_uploaded", proposal, upload_id=upload.id, size=len(data))
-    db.session.commit()
     return upload
 
 
@@ -1408,6 +1456,7 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in line.split("|")]
 
 
+@transactional
 def sync_formats(congress: Congress, text: str) -> None:
     """``kind | name NL | name EN | 60, 90`` per line; formats matched by Dutch name."""
     existing = {f.name_nl: f for f in formats(congress)}
@@ -1434,6 +1483,7 @@ def sync_formats(congress: Congress, text: str) -> None:
             db.session.delete(fmt)
 
 
+@transactional
 def sync_questions(congress: Congress, text: str) -> None:
     existing = {q.label_nl: q for q in questions(congress)}
     seen = set()
@@ -1455,6 +1505,7 @@ def sync_questions(congress: Congress, text: str) -> None:
             db.session.delete(question)
 
 
+@transactional
 def sync_criteria(congress: Congress, text: str) -> None:
     existing = {c.name_nl: c for c in criteria(congress)}
     seen = set()

@@ -138,7 +138,6 @@ def _own(proposal_id: int) -> Proposal:
 @roles_required(SPEAKER)
 def dashboard():  # noqa: ANN201
     person = services.person_for(current_user)
-    db.session.commit()
     proposals = services.proposals_of(current_user)
     calls = [
         (c, s) for c in core.public_congresses() if (s := services.settings_for(c)) is not None and s.is_open()
@@ -153,24 +152,16 @@ def profile():  # noqa: ANN201
     person = services.person_for(current_user)
     form = ProfileForm(obj=person)
     if form.validate_on_submit():
-        failed = None
-        try:
-            services.update_profile(person, name=form.name.data, organisation=form.organisation.data or "",
-                                    function=form.function.data or "", bio=form.bio.data or "")
-        except services.CfpError as exc:
-            failed = (form.name, str(exc))
         upload = request.files.get("photo")
-        if failed is None and upload is not None and upload.filename:
-            try:
-                services.set_photo(person, upload.read(services.PHOTO_MAX_BYTES + 1))
-            except services.CfpError as exc:
-                failed = (form.photo, str(exc))
-        if failed is not None:
-            db.session.rollback()  # nothing half-saved: neither the text nor the photo
-            field, message = failed
-            field.errors = [message]
+        photo = upload.read(services.PHOTO_MAX_BYTES + 1) if upload is not None and upload.filename else None
+        try:
+            # Nothing half-saved: neither the text nor the photo.
+            services.save_profile(person, name=form.name.data, organisation=form.organisation.data or "",
+                                  function=form.function.data or "", bio=form.bio.data or "", photo=photo)
+        except services.CfpError as exc:
+            field = form.photo if isinstance(exc, services.PhotoRefused) else form.name
+            field.errors = [str(exc)]
             return render_template("cfp/profile.html", form=form, person=services.person_for(current_user)), 422
-        db.session.commit()
         flash(_("Your profile has been saved."), "success")
         return redirect(url_for("cfp.dashboard"))
     return render_template("cfp/profile.html", form=form, person=person)
@@ -278,7 +269,6 @@ def edit_proposal(proposal_id: int):  # noqa: ANN201
             if request.form.get("action") == "submit" and item.status == ProposalStatus.DRAFT.value:
                 services.submit_proposal(item, current_user)
         except services.CfpError as exc:
-            db.session.rollback()
             flash(str(exc), "error")
             return _proposal_page(item.congress, form, item, 422)
         flash(_("Your proposal has been saved."), "success")
@@ -323,7 +313,6 @@ def invite(proposal_id: int):  # noqa: ANN201
             services.invite_co_speaker(item, current_user, form.email.data, current_language())
             flash(_("An invitation has been sent to %(email)s.", email=form.email.data), "success")
         except services.CfpError as exc:
-            db.session.rollback()
             flash(str(exc), "error")
     return redirect(url_for("cfp.proposal", proposal_id=item.id))
 
@@ -363,7 +352,6 @@ def upload_slides(proposal_id: int):  # noqa: ANN201
             services.upload_slides(item, current_user, upload.filename, upload.read(services.SLIDES_MAX_BYTES + 1))
             flash(_("Your slides have been uploaded."), "success")
         except services.CfpError as exc:
-            db.session.rollback()
             flash(str(exc), "error")
     return redirect(url_for("cfp.proposal", proposal_id=item.id))
 
@@ -451,23 +439,21 @@ def settings(slug: str):  # noqa: ANN201
             return value.replace(tzinfo=zone) if value else None
 
         try:
-            services.update_settings(
-                congress, opens_at=aware(form.opens_at.data), closes_at=aware(form.closes_at.data),
-                max_proposals_per_speaker=form.max_proposals_per_speaker.data, title_max=form.title_max.data,
-                abstract_max=form.abstract_max.data, description_max=form.description_max.data,
-                notes_max=form.notes_max.data, bio_max=form.bio_max.data,
-                call_text_nl=form.call_text_nl.data or "", call_text_en=form.call_text_en.data or "",
-                anonymised=form.anonymised.data,
+            services.save_call_settings(
+                congress, dict(
+                    opens_at=aware(form.opens_at.data), closes_at=aware(form.closes_at.data),
+                    max_proposals_per_speaker=form.max_proposals_per_speaker.data, title_max=form.title_max.data,
+                    abstract_max=form.abstract_max.data, description_max=form.description_max.data,
+                    notes_max=form.notes_max.data, bio_max=form.bio_max.data,
+                    call_text_nl=form.call_text_nl.data or "", call_text_en=form.call_text_en.data or "",
+                    anonymised=form.anonymised.data,
+                ),
+                track_ids=form.tracks.data or [], formats_text=form.formats.data or "",
+                questions_text=form.questions.data or "", criteria_text=form.criteria.data or "",
             )
-            services.set_open_tracks(congress, form.tracks.data or [])
-            services.sync_formats(congress, form.formats.data or "")
-            services.sync_questions(congress, form.questions.data or "")
-            services.sync_criteria(congress, form.criteria.data or "")
         except services.CfpError as exc:
-            db.session.rollback()
             flash(str(exc), "error")
             return render_template("cfp/manage/settings.html", congress=congress, form=form), 422
-        db.session.commit()
         flash(_("The settings of the call have been saved."), "success")
         return redirect(url_for("cfp.manage.settings", slug=slug))
     return render_template("cfp/manage/settings.html", congress=congress, form=form)
@@ -530,10 +516,8 @@ def review(slug: str, proposal_id: int):  # noqa: ANN201
         services.save_review(item, current_user, scores, request.form.get("comment_organisers", ""),
                              request.form.get("comment_speaker", ""))
     except services.CfpError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return redirect(url_for("cfp.manage.proposal_detail", slug=slug, proposal_id=proposal_id))
-    db.session.commit()
     flash(_("Your review has been saved."), "success")
     return redirect(url_for("cfp.manage.proposals", slug=slug))
 
@@ -545,7 +529,6 @@ def conflict(slug: str, proposal_id: int):  # noqa: ANN201
     if not services.can_review(item, current_user):
         abort(403)
     services.declare_conflict(item, current_user)
-    db.session.commit()
     flash(_("You have declared a conflict of interest; this proposal is no longer shown to you."), "info")
     return redirect(url_for("cfp.manage.proposals", slug=slug))
 
@@ -571,7 +554,6 @@ def assignments(slug: str):  # noqa: ANN201
             services.unassign(assignment, current_user)
         except PermissionError:
             abort(403)
-        db.session.commit()
         flash(_("The assignment has been removed."), "success")
         return redirect(url_for("cfp.manage.assignments", slug=slug))
     if form.validate_on_submit():
@@ -586,10 +568,8 @@ def assignments(slug: str):  # noqa: ANN201
         except PermissionError:
             abort(403)
         except services.CfpError as exc:
-            db.session.rollback()
             flash(str(exc), "error")
             return redirect(url_for("cfp.manage.assignments", slug=slug))
-        db.session.commit()
         flash(_("The reviewer has been assigned."), "success")
         return redirect(url_for("cfp.manage.assignments", slug=slug))
     return render_template("cfp/manage/assignments.html", congress=congress, form=form,

@@ -9,8 +9,6 @@ from congress.checkin import api_schemas, services
 from congress.checkin.access import checkin_auth
 from congress.checkin.api_schemas import CheckinQuery, CheckinRequest
 from congress.core.services import congress_by_slug
-from congress.database import utcnow
-from congress.extensions import db
 
 bp = Blueprint("checkin_api", __name__)
 
@@ -75,8 +73,7 @@ def _congress_for_request(slug: str):  # noqa: ANN202
     if g.station is not None and g.station.congress_id != congress.id:
         abort(403)  # a station token works for its own edition only
     if g.station is not None:
-        g.station.last_seen_at = utcnow()
-        db.session.commit()
+        services.station_seen(g.station)
     return congress
 
 

@@ -21,7 +21,7 @@ from congress.badges import tokens
 from congress.badges.models import IssuedCode
 from congress.checkin.models import VENUE, CheckIn, ScanEvent, Station, list_key
 from congress.core.models import Congress
-from congress.database import insert_unless_exists, lock_for_update, utcnow, write_transaction
+from congress.database import insert_unless_exists, lock_for_update, transactional, utcnow, write_transaction
 from congress.extensions import db
 from congress.programme.models import ProgrammeSession
 from congress.registration.models import Enrolment, EnrolmentStatus, Registration, RegistrationStatus
@@ -310,6 +310,7 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+@transactional
 def create_station(congress: Congress, name: str, *, session_id: int | None = None,
                    valid_for: timedelta | None = timedelta(days=14)) -> tuple[Station, str]:
     secret = "stn_" + secrets.token_urlsafe(32)
@@ -318,7 +319,6 @@ def create_station(congress: Congress, name: str, *, session_id: int | None = No
     db.session.add(station)
     db.session.flush()
     record("checkin.station_create", station, congress_id=congress.id, name=name)
-    db.session.commit()
     return station, secret
 
 
@@ -328,10 +328,16 @@ def station_for(secret: str) -> Station | None:
     return db.session.scalar(sa.select(Station).where(Station.token_hash == _hash(secret)))
 
 
+@transactional
 def revoke_station(station: Station) -> None:
     station.revoked_at = utcnow()
     record("checkin.station_revoke", station, congress_id=station.congress_id)
-    db.session.commit()
+
+
+@transactional
+def station_seen(station: Station) -> None:
+    """When the station was last heard of (it downloads its bundle every minute)."""
+    station.last_seen_at = utcnow()
 
 
 # --- what stations download and synchronise ---------------------------------------------------

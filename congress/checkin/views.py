@@ -178,7 +178,6 @@ def manual_checkin(slug: str, registration_id: int):  # noqa: ANN201
     congress = _congress_or_404(slug)
     registration = _registration_of(congress, registration_id)
     code = badges.issue_code(registration)
-    db.session.commit()
     answer = services.scan(services.Scan(code=code, congress=congress, user_id=current_user.id,
                                          station_label=current_user.name or current_user.email))
     messages = {

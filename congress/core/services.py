@@ -12,6 +12,7 @@ from flask import abort
 
 from congress.audit.services import record
 from congress.core.models import Congress, CongressStatus, Room, Track
+from congress.database import transactional
 from congress.extensions import db
 
 signals = Namespace()
@@ -73,6 +74,7 @@ def public_congress_or_404(slug: str) -> Congress:
     return congress
 
 
+@transactional
 def create_congress(
     slug: str,
     *,
@@ -98,12 +100,14 @@ def create_congress(
     return congress
 
 
+@transactional
 def add_track(congress: Congress, name_nl: str, name_en: str, **fields: object) -> Track:
     track = Track(name_nl=name_nl, name_en=name_en, position=len(congress.tracks), **fields)
     congress.tracks.append(track)
     return track
 
 
+@transactional
 def add_room(congress: Congress, name: str, capacity: int, **fields: object) -> Room:
     if capacity < 0:
         raise ValueError("capacity cannot be negative")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from congress.accounts.models import Role, RoleGrant, User
 from congress.audit.services import record
 from congress.core.models import Congress, Person, Room, Track
-from congress.database import lock_for_update, utcnow
+from congress.database import lock_for_update, transactional, utcnow
 from congress.extensions import db
 from congress.programme.models import ProgrammeSession, ProgrammeVersion, SessionFormat, SignupRound
 
@@ -470,6 +470,7 @@ def _resolve(congress: Congress, data: SessionData) -> tuple[Track | None, Room 
     return track, room, signup_round
 
 
+@transactional
 def save_session(congress: Congress, session: ProgrammeSession | None, data: SessionData,
                  user: User) -> ProgrammeSession:
     """Create or update a session. Track managers may only touch (and assign) their own tracks."""
@@ -510,6 +511,7 @@ def save_session(congress: Congress, session: ProgrammeSession | None, data: Ses
     return session
 
 
+@transactional
 def move_session(session: ProgrammeSession, user: User, *, room_id: int | None, starts_at: datetime) -> None:
     """Place a session in another room and/or time, keeping its duration (the grid)."""
     if not can_edit_session(user, session):
@@ -533,6 +535,7 @@ def move_session(session: ProgrammeSession, user: User, *, room_id: int | None, 
            start=starts_at.isoformat())
 
 
+@transactional
 def delete_session(session: ProgrammeSession, user: User) -> None:
     if not can_edit_session(user, session):
         raise NotAllowed()
@@ -541,6 +544,7 @@ def delete_session(session: ProgrammeSession, user: User) -> None:
     db.session.flush()
 
 
+@transactional
 def add_speaker(name: str, email: str | None = None, organisation: str = "") -> Person:
     email = (email or "").strip().lower() or None
     if email:
@@ -554,6 +558,7 @@ def add_speaker(name: str, email: str | None = None, organisation: str = "") -> 
     return person
 
 
+@transactional
 def save_track(congress: Congress, track: Track | None, *, name_nl: str, name_en: str, colour: str,
                description_nl: str = "", description_en: str = "", manager_ids: Iterable[int] = ()) -> Track:
     created = track is None
@@ -592,6 +597,7 @@ def track_manager_ids(track: Track) -> list[int]:
     )
 
 
+@transactional
 def save_room(congress: Congress, room: Room | None, *, name: str, capacity: int, accessibility_notes: str = "",
               available_from: datetime | None = None, available_until: datetime | None = None) -> Room:
     if capacity < 0:
@@ -611,6 +617,7 @@ def save_room(congress: Congress, room: Room | None, *, name: str, capacity: int
     return room
 
 
+@transactional
 def save_signup_round(congress: Congress, signup_round: SignupRound | None, *, name_nl: str, name_en: str = "",
                       position: int = 0) -> SignupRound:
     created = signup_round is None
@@ -827,6 +834,7 @@ def _session_links(congress: Congress, sessions: list[ProgrammeSession]) -> dict
             for s in sessions}
 
 
+@transactional
 def publish(congress: Congress, user: User | None, note: str = "", *,
             allow_conflicts: bool = False) -> ProgrammeVersion:
     """Publish the programme as the next numbered version.

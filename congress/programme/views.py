@@ -24,7 +24,6 @@ from congress.accounts.access import roles_required
 from congress.accounts.models import Role, RoleGrant, User
 from congress.core import services as core
 from congress.core.models import Congress, Person, Room, Track
-from congress.database import write_transaction
 from congress.extensions import db
 from congress.i18n import current_language
 from congress.programme import feeds
@@ -374,14 +373,11 @@ def edit_session(slug: str, session_id: int | None = None):  # noqa: ANN201
             )
             saved = programme.save_session(congress, session, data, current_user)
         except programme.ProgrammeError as exc:
-            db.session.rollback()
             field = getattr(form, exc.field or "title", form.title)
             field.errors = [*field.errors, exc.message] if isinstance(field.errors, list) else [exc.message]
         except programme.NotAllowed:
-            db.session.rollback()
             abort(403)
         else:
-            db.session.commit()
             flash(_("The session “%(title)s” has been saved.", title=saved.title), "success")
             return redirect(url_for("programme.manage_sessions", slug=congress.slug))
     return render_template("programme/manage_session_form.html", congress=congress, form=form, session=session)
@@ -398,7 +394,6 @@ def delete_session(slug: str, session_id: int):  # noqa: ANN201
         programme.delete_session(session, current_user)
     except programme.NotAllowed:
         abort(403)
-    db.session.commit()
     flash(_("The session has been deleted."), "success")
     return redirect(url_for("programme.manage_sessions", slug=congress.slug))
 
@@ -461,12 +456,9 @@ def move_session(slug: str):  # noqa: ANN201
     try:
         programme.move_session(session, current_user, room_id=form.room_id.data, starts_at=starts_at)
     except programme.NotAllowed:
-        db.session.rollback()
         abort(403)
     except programme.ProgrammeError as exc:
-        db.session.rollback()
         return answer(False, exc.message, 409)
-    db.session.commit()
     return answer(True, _("“%(title)s” has been moved.", title=session.title))
 
 
@@ -477,8 +469,7 @@ def publish(slug: str):  # noqa: ANN201
     form = PublishForm()
     if form.validate_on_submit():
         try:
-            with write_transaction():
-                version = programme.publish(congress, current_user, form.note.data or "")
+            version = programme.publish(congress, current_user, form.note.data or "")
         except programme.PublishRefused:
             flash(_("The programme cannot be published while hard conflicts remain."), "error")
         else:
@@ -532,7 +523,6 @@ def edit_track(slug: str, track_id: int | None = None):  # noqa: ANN201
                 description_nl=form.description_nl.data or "", description_en=form.description_en.data or "",
                 manager_ids=form.managers.data or [],
             )
-            db.session.commit()
             flash(_("The track “%(name)s” has been saved.", name=saved.name(current_language())), "success")
             return redirect(url_for("programme.manage_tracks", slug=congress.slug))
     return render_template("programme/manage_track_form.html", congress=congress, form=form, track=track)
@@ -573,10 +563,8 @@ def edit_room(slug: str, room_id: int | None = None):  # noqa: ANN201
                     available_until=_to_utc(congress, form.available_until.data),
                 )
             except programme.ProgrammeError as exc:
-                db.session.rollback()
                 getattr(form, exc.field or "name").errors = [exc.message]
             else:
-                db.session.commit()
                 flash(_("The room “%(name)s” has been saved.", name=saved.name), "success")
                 return redirect(url_for("programme.manage_rooms", slug=congress.slug))
     return render_template("programme/manage_room_form.html", congress=congress, form=form, room=room)
@@ -603,7 +591,6 @@ def manage_rounds(slug: str, round_id: int | None = None):  # noqa: ANN201
         else:
             saved = programme.save_signup_round(congress, current, name_nl=form.name_nl.data,
                                                 name_en=form.name_en.data or "", position=form.position.data or 0)
-            db.session.commit()
             flash(_("The sign-up round “%(name)s” has been saved.", name=saved.name(current_language())), "success")
             return redirect(url_for("programme.manage_rounds", slug=congress.slug))
     return render_template("programme/manage_rounds.html", congress=congress, form=form, current=current,

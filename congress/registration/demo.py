@@ -45,7 +45,7 @@ def load(report: list[str]) -> None:
             options=[{"value": "1", "nl": "Uitnodiging per e-mail", "en": "Invitation by e-mail"},
                      {"value": "2", "nl": "Via een collega", "en": "Through a colleague"},
                      {"value": "3", "nl": "Website of sociale media", "en": "Website or social media"}]))
-    db.session.commit()
+    db.session.flush()
     exists = db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
         Registration.congress_id == congress.id))
     if exists:
@@ -55,7 +55,7 @@ def load(report: list[str]) -> None:
     small = next((s for s in sessions if s.title.startswith("Gastlessen")), None)
     if small is not None and small.capacity is None:
         small.capacity = 12
-        db.session.commit()
+        db.session.flush()
     sectors = services.sectors(congress)
     by_round: dict[int | None, list] = {}
     for s in sessions:

@@ -29,7 +29,14 @@ from sqlalchemy.orm import selectinload
 
 from congress.audit.services import Ref, record
 from congress.core.models import Congress
-from congress.database import insert_unless_exists, lock_for_update, utcnow, write_transaction
+from congress.database import (
+    end_transaction,
+    insert_unless_exists,
+    lock_for_update,
+    transactional,
+    utcnow,
+    write_transaction,
+)
 from congress.extensions import db
 from congress.mail.services import RenderedLater, queue_mail, queue_mail_later, register_context_builder
 from congress.programme.models import ProgrammeSession, SignupRound
@@ -864,7 +871,7 @@ def expire_unconfirmed(now: datetime | None = None) -> int:
         sa.select(Registration.id).where(Registration.status == RegistrationStatus.PENDING.value,
                                          Registration.expires_at.is_not(None), Registration.expires_at <= now)
     ))
-    db.session.commit()
+    end_transaction()  # no old snapshot held while cancelling
     expired = 0
     for registration_id in ids:
         registration = db.session.get(Registration, registration_id)
@@ -1030,15 +1037,16 @@ def update_details(registration: Registration, data: RegistrationData) -> None:
             record("registration.update", registration, fields=changed)
 
 
+@transactional
 def set_role(registration: Registration, role: str) -> None:
     role = BadgeRole(role).value
     if registration.role != role:
         old = registration.role
         registration.role = role
         record("registration.role", registration, old=old, new=role)
-    db.session.commit()
 
 
+@transactional
 def send_link(congress: Congress, email: str) -> None:
     """E-mail the personal link when the address has an active registration; silent otherwise (the caller
     answers the same either way)."""
@@ -1053,9 +1061,9 @@ def send_link(congress: Congress, email: str) -> None:
     record("registration.link_sent", registration)
     queue_mail(registration.email, "registration/link", locale=registration.locale, congress_id=congress.id,
                registration=registration, congress=congress, link=manage_url(registration))
-    db.session.commit()
 
 
+@transactional
 def new_link(registration: Registration) -> str:
     """Organisers: replace a (leaked) personal link by a new one and mail it."""
     secret = _new_link(registration)
@@ -1063,7 +1071,6 @@ def new_link(registration: Registration) -> str:
     queue_mail(registration.email, "registration/link", locale=registration.locale,
                congress_id=registration.congress_id, registration=registration, congress=registration.congress,
                link=external_url("registration.manage", secret=secret))
-    db.session.commit()
     return secret
 
 
@@ -1130,6 +1137,7 @@ def ensure_default_sectors(congress: Congress) -> None:
     db.session.flush()
 
 
+@transactional
 def save_sectors(congress: Congress, lines: list[tuple[str, str]]) -> None:
     """Replace the sector list (``(nl, en)`` pairs in order); sectors in use are kept and renamed."""
     current = {s.name_nl: s for s in sectors(congress)}
@@ -1146,9 +1154,9 @@ def save_sectors(congress: Congress, lines: list[tuple[str, str]]) -> None:
         if name not in keep:
             db.session.delete(sector)  # registrations keep NULL
     record("registration.sectors", congress, congress_id=congress.id, sectors=[nl for nl, _en in lines])
-    db.session.commit()
 
 
+@transactional
 def add_question(congress: Congress, *, kind: str, label_nl: str, label_en: str = "", required: bool = False,
                  options: list[tuple[str, str]] | None = None) -> Question:
     kind = QuestionKind(kind).value
@@ -1164,16 +1172,16 @@ def add_question(congress: Congress, *, kind: str, label_nl: str, label_en: str 
     db.session.add(question)
     db.session.flush()
     record("registration.question_add", question, congress_id=congress.id, label=question.label_nl)
-    db.session.commit()
     return question
 
 
+@transactional
 def delete_question(question: Question) -> None:
     record("registration.question_delete", question, congress_id=question.congress_id, label=question.label_nl)
     db.session.delete(question)
-    db.session.commit()
 
 
+@transactional
 def save_window(congress: Congress, *, opens_at: datetime | None, closes_at: datetime | None,
                 capacity: int | None) -> None:
     if opens_at and closes_at and closes_at <= opens_at:
@@ -1186,7 +1194,6 @@ def save_window(congress: Congress, *, opens_at: datetime | None, closes_at: dat
     record("registration.window", congress, congress_id=congress.id,
            opens_at=opens_at.isoformat() if opens_at else None,
            closes_at=closes_at.isoformat() if closes_at else None, capacity=capacity)
-    db.session.commit()
 
 
 # --- hooks for the programme capability ----------------------------------------------------------

@@ -84,6 +84,7 @@ def _setup(app, organiser, *, anonymised: bool):
         from congress.cfp.models import ProposalSpeaker
 
         proposal.speakers.append(ProposalSpeaker(person=services.person_for(bram), position=1))
+        db.session.commit()
         reviewer = make_user("reviewer", name="Rita Recensent", email="rita@example.org")
         other = make_user("reviewer", name="Otto Ander", email="otto@example.org")
         services.assign_reviewer(congress, organiser, reviewer, track_id=proposal.track_id)
