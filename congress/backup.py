@@ -39,6 +39,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.engine import URL, make_url
 
+from congress.database import end_transaction
 from congress.extensions import db
 
 FORMAT = 1
@@ -107,7 +108,7 @@ def _alembic_revision() -> str | None:
     try:
         return db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
     except sa.exc.DBAPIError:
-        db.session.rollback()
+        end_transaction()
         return None
 
 

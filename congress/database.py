@@ -224,9 +224,9 @@ def end_transaction() -> None:
 
 # --- transient errors -------------------------------------------------------------------------
 
-# SQLSTATEs of PostgreSQL that mean "try again": serialization failure, deadlock, and the classes
-# of a lost connection or a server going down (08…, 57P01-57P03).
-_TRANSIENT_SQLSTATES = {"40001", "40P01", "57P01", "57P02", "57P03"}
+# SQLSTATEs of PostgreSQL that mean "try again": serialization failure, deadlock, lock not available,
+# and the classes of a lost connection or a server going down (08…, 57P01-57P03).
+_TRANSIENT_SQLSTATES = {"40001", "40P01", "55P03", "57P01", "57P02", "57P03"}
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -36,7 +36,7 @@ from jinja2 import TemplateError
 from sqlalchemy import event, update
 from sqlalchemy.orm import Session as OrmSession
 
-from congress.database import utcnow, write_transaction
+from congress.database import end_transaction, is_transient, utcnow, write_transaction
 from congress.extensions import db
 from congress.mail.models import MailStatus, OutboxAttachment, OutboxMessage
 from congress.urls import public_base_url, public_domain
@@ -200,28 +200,17 @@ def _forget_rolled_back_mail(session: OrmSession) -> None:
 
 # -- faults -------------------------------------------------------------------------------------------
 
-# PostgreSQL: serialization failure, deadlock, lock not available, shutdown, connection failures.
-_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03", "57P01", "57P02", "57P03",
-                                  "08000", "08001", "08003", "08004", "08006"})
-
-
 def is_transient_database_error(exc: BaseException | None) -> bool:
-    """A database fault that goes away by itself: SQLite "database is locked", a PostgreSQL
-    serialization failure or deadlock, a lost connection, a pool timeout. Never a reason to give a
-    message up."""
+    """A database fault that goes away by itself (``database.is_transient``), and for the mail worker
+    any other operational error too (a full disk, an I/O error): never a reason to give a message up."""
     seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        if isinstance(exc, sa.exc.DBAPIError):
-            if exc.connection_invalidated or isinstance(exc, sa.exc.OperationalError):
-                return True
-            sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
-            if sqlstate in _TRANSIENT_SQLSTATES:
-                return True
-        if isinstance(exc, sa.exc.TimeoutError | sa.exc.DisconnectionError):
+    current = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, sa.exc.OperationalError):
             return True
-        exc = exc.__cause__
-    return False
+        current = current.__cause__
+    return exc is not None and is_transient(exc)
 
 
 def _describe(exc: BaseException) -> str:
@@ -310,14 +299,14 @@ def _status(message_id: int, unknown: str = MailStatus.QUEUED.value) -> str:
     except Exception as exc:
         if not is_transient_database_error(exc):
             raise
-        db.session.rollback()
+        end_transaction()
         return unknown
     return status or "missing"
 
 
 def _end_read() -> None:
     """End the read transaction (nothing is pending): no snapshot is held while we wait on others."""
-    db.session.commit()
+    end_transaction()
 
 
 def _release(claim: _Claim, exc: BaseException) -> str:
@@ -489,7 +478,7 @@ def deliver(message_id: int) -> str:  # noqa: PLR0911 - one return per transitio
     except _ClaimLost:
         return _status(message_id, SENDING)
     except Exception as exc:
-        db.session.rollback()
+        end_transaction()
         if is_transient_database_error(exc):
             return _release(claim, exc)
         if isinstance(exc, TemplateError | LookupError):
@@ -519,7 +508,7 @@ def _attempts(message_id: int) -> int:
     except Exception as exc:
         if not is_transient_database_error(exc):
             raise
-        db.session.rollback()
+        end_transaction()
         return 1  # not known now: not the last attempt
     return attempts or 1
 
@@ -566,7 +555,7 @@ def due_message_ids(limit: int = 200) -> list[int]:
     except Exception as exc:
         if not is_transient_database_error(exc):
             raise
-        db.session.rollback()
+        end_transaction()
         current_app.logger.warning("mail: stale claims not reset now: %s", _describe(exc))
     ids = list(
         db.session.scalars(
@@ -596,7 +585,7 @@ def send_due_mail() -> dict[str, int]:
     except Exception as exc:
         if not is_transient_database_error(exc):
             raise
-        db.session.rollback()
+        end_transaction()
         current_app.logger.warning("mail: the outbox cannot be read now: %s", _describe(exc))
         return counts
     for message_id in due:
