@@ -197,12 +197,23 @@ def write_transaction(*, keep_loaded: bool = False) -> Iterator[None]:
     token = _immediate.set(True)
     try:
         yield
+        session.flush()
+    except BaseException:
+        _immediate.reset(token)
+        try:
+            session.rollback()
+        finally:
+            _leave_writer_queue()
+        raise
+    # What runs after the commit (handing mail to the worker, which in tests delivers at once in a
+    # session of its own) opens write transactions of its own: it is not a nested block of this one.
+    _immediate.reset(token)
+    try:
         session.commit()
     except BaseException:
         session.rollback()
         raise
     finally:
-        _immediate.reset(token)
         _leave_writer_queue()
 
 
