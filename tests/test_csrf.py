@@ -124,6 +124,7 @@ def build_world(app: Flask) -> World:
     decision_secret = "d" * 43
     accepted.status = "accepted"
     accepted.confirm_token_hash = accounts.hash_secret(decision_secret)
+    db.session.commit()  # services refuse a session with changes made outside them
 
     staff = make_user("organiser", email="csrf-staff@example.org")
     reset_secret = accounts.issue_account_token(staff, accounts.PURPOSE_RESET, timedelta(hours=1))

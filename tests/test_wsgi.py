@@ -68,7 +68,8 @@ def test_gunicorn_stops_on_a_bad_configuration_instead_of_respawning_workers(tmp
     the one-line reason, after booting each worker once (it used to respawn them forever)."""
     port = free_port()
     env = {"PATH": os.environ["PATH"], "CONGRESS_ENV": "production", "CONGRESS_INSTANCE_DIR": str(tmp_path),
-           "SECRET_KEY": "x" * 48, "FORCE_HTTPS": "0", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}"}
+           "SECRET_KEY": "x" * 48, "FORCE_HTTPS": "0", "DATABASE_URL": f"sqlite:///{tmp_path / 'c.db'}",
+           "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
     expected = {"no SECRET_KEY": "SECRET_KEY", "bad DATABASE_URL": "DATABASE_URL",
                 "unreachable database": "cannot connect"}[setting]
     if setting == "no SECRET_KEY":

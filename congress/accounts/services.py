@@ -143,6 +143,7 @@ def generate_password() -> str:
 # --- single-use e-mail tokens -------------------------------------------------------------
 
 
+@transactional
 def issue_account_token(user: User, purpose: str, valid_for: timedelta) -> str:
     secret = secrets.token_urlsafe(32)
     db.session.add(

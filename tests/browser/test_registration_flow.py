@@ -13,8 +13,9 @@ from tests.browser.conftest import axe_violations
 from tests.registration.factories import add_round, open_congress
 
 
-def test_register_confirm_change_cancel_on_a_phone(phone_page, live_server, mailbox):
+def test_register_confirm_change_cancel_on_a_phone(app, phone_page, live_server, mailbox):
     page = phone_page
+    app.config["PUBLIC_BASE_URL"] = live_server  # the links in the mail lead to this server (restored after the test)
     congress = open_congress("telefoon")
     _, (first, second) = add_round(congress, capacities=(1, 20))
     round_field = f"round_{first.signup_round_id}"
@@ -42,6 +43,7 @@ def test_register_confirm_change_cancel_on_a_phone(phone_page, live_server, mail
     assert len(mailbox) == 1
     body = mailbox[0].get_body(("plain",)).get_content()
     confirm_link = re.search(r"http://\S+/confirm", body).group(0)
+    assert confirm_link.startswith(live_server + "/my/")  # on PUBLIC_BASE_URL, set to this server above
     page.goto(confirm_link)
     assert axe_violations(page) == []
     page.click("button[type=submit]")

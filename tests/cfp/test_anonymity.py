@@ -170,6 +170,7 @@ def _setup_free_text(app, organiser):  # noqa: ANN001, ANN202
         person = services.person_for(zoe)
         person.bio = _identifying("bio")
         person.function = f"directeur {ORGANISATION}"
+        db.session.commit()  # services refuse a session with changes made outside them
         proposal = make_proposal(
             congress, zoe,
             title=f"Samen sterk in de wijk met {NAME}",

@@ -110,6 +110,7 @@ def test_simultaneous_uses_of_one_invitation_make_one_co_speaker(app, congress, 
     secret = "vaste-geheime-code-voor-de-test-0123456789"
     invitation = db.session.scalar(sa.select(CoSpeakerInvitation))
     invitation.token_hash = services.accounts.hash_secret(secret)
+    db.session.commit()  # services refuse a session with changes made outside them
     make_speaker(email="mede@example.org", name="Mede")
     session = _login(server, "mede@example.org")
     token = _csrf(session.get(f"{server}/speaker/join/{secret}", timeout=10).text)
