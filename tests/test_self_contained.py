@@ -1,5 +1,5 @@
 """The repository stands on its own: the schemas the tests use are inside it, and no test, script,
-benchmark or make target reads from beside the checkout (a fresh clone has no ``../shared``)."""
+benchmark or make target reads from beside the checkout (a fresh clone has no workplace folder next to it)."""
 
 from __future__ import annotations
 
