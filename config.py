@@ -12,7 +12,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("CONGRESS_INSTANCE_DIR", BASE_DIR / "instance"))
-DEV_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105 - refused by ProductionConfig
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"
 # The base of every external link and identifier in development and tests (never the request's host);
 # production refuses to start without PUBLIC_BASE_URL.
 DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
@@ -130,7 +130,7 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret-key"  # noqa: S105
+    SECRET_KEY = "test-secret-key"
     SQLALCHEMY_DATABASE_URI = normalise_database_url(
         os.environ.get("TEST_DATABASE_URL", "sqlite:///" + str(INSTANCE_DIR / "test.db"))
     )

@@ -18,7 +18,7 @@ PROPOSALS = 40 if QUICK else 400
 REPEAT = 3 if QUICK else 7
 
 
-def _timed(fn, repeat: int = REPEAT) -> float:  # noqa: ANN001
+def _timed(fn, repeat: int = REPEAT) -> float:
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -60,7 +60,7 @@ def _run_one(url: str, label: str) -> list[dict]:
         reviewers = [make_user("reviewer", email=f"r{i}@bench.example", name=f"R{i}") for i in range(6)]
         crit = services.criteria(congress)
         fmt = services.formats(congress)[0]
-        rnd = random.Random(7)  # noqa: S311
+        rnd = random.Random(7)
         for i in range(PROPOSALS):
             person = Person(name=f"Spreker {i}", email=f"s{i}@bench.example", organisation=f"Organisatie {i}")
             proposal = Proposal(congress_id=congress.id, guid=f"00000000-0000-4000-8000-{i:012d}",

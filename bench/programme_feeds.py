@@ -142,7 +142,7 @@ def _wait_until_up(port: int, timeout: float = 30) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -168,7 +168,7 @@ def check_work(port: int, name: str, path: str) -> int:
     import urllib.request
 
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Accept-Language": "nl"})
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:
         body = response.read()
         if response.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from typing import Any
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -12,6 +13,48 @@ from werkzeug.exceptions import HTTPException
 from congress.database import end_transaction, is_transient
 
 TRANSIENT_RETRY_AFTER_SECONDS = 2
+
+
+# --- refusals by the rules of a capability --------------------------------------------------
+
+
+class ServiceError(ValueError):
+    """A rule of a capability refused the request. Every capability's error derives from this.
+
+    ``message`` is translated (shown as is); ``field`` names the form or API field it belongs next
+    to; ``code`` is a stable machine-readable reason (``full``, ``closed``, ``duplicate``, …);
+    ``errors`` maps fields to messages when there are several. Views that show a form catch it and
+    put the message next to the field; uncaught, it is answered with ``status`` (422: the input
+    breaks a rule; 409: the current state does not allow it) in HTML or JSON, never 500.
+    """
+
+    status = 422
+
+    def __init__(self, message: Any = "", *, code: str = "invalid", field: str | None = None,
+                 errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(str(message))
+        self.message = str(message)
+        self.code = code
+        self.field = field
+        self.errors = errors or ({field: [str(message)]} if field else {})
+
+
+class InvalidInput(ServiceError):
+    """The input breaks a rule (422)."""
+
+    status = 422
+
+
+class Conflict(ServiceError):
+    """The current state does not allow it: full, closed, already done, changed meanwhile (409)."""
+
+    status = 409
+
+
+class NotPermitted(ServiceError):
+    """This user may not do this here (403)."""
+
+    status = 403
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Check what you entered and try again.")),
@@ -69,14 +112,14 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def render_error(code: int, description: str | None = None):  # noqa: ANN201
+def render_error(code: int, description: str | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
     if wants_json():
         return jsonify({"error": {"code": code, "title": str(title), "message": description or str(message)}}), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
-def render_storage_refused():  # noqa: ANN201
+def render_storage_refused():
     title, message = STORAGE_REFUSED
     headers = {"Retry-After": "120"}
     if wants_json():
@@ -84,9 +127,21 @@ def render_storage_refused():  # noqa: ANN201
     return render_template("errors/error.html", code=503, title=title, message=message), 503, headers
 
 
+def render_refusal(exc: ServiceError):
+    title = MESSAGES.get(exc.status, MESSAGES[422])[0]
+    if wants_json():
+        body: dict[str, Any] = {"code": exc.status, "title": str(title), "message": exc.message, "reason": exc.code}
+        if exc.field:
+            body["field"] = exc.field
+        if exc.errors:
+            body["errors"] = {k: [str(m) for m in v] for k, v in exc.errors.items()}
+        return jsonify({"error": body}), exc.status
+    return render_template("errors/error.html", code=exc.status, title=title, message=exc.message), exc.status
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
-    def handle_http(exc: HTTPException):  # noqa: ANN202
+    def handle_http(exc: HTTPException):
         code = exc.code or 500
         if code >= 500:
             end_transaction()
@@ -97,14 +152,20 @@ def init_app(app: Flask) -> None:
         return response
 
     @app.errorhandler(CSRFError)
-    def handle_csrf(exc: CSRFError):  # noqa: ANN202
+    def handle_csrf(exc: CSRFError):
         # A form without (or with an expired) CSRF token: say what to do, not just "bad request".
         if wants_json():
             return render_error(400, str(CSRF_MESSAGE))
         return render_template("errors/error.html", code=400, title=MESSAGES[400][0], message=CSRF_MESSAGE), 400
 
+    @app.errorhandler(ServiceError)
+    def handle_refusal(exc: ServiceError):
+        # A rule refused it and the view did not show it next to a field: say so, with its status.
+        end_transaction()
+        return render_refusal(exc)
+
     @app.errorhandler(Exception)
-    def handle_unexpected(exc: Exception):  # noqa: ANN202
+    def handle_unexpected(exc: Exception):
         end_transaction()
         if storage_refused(exc):
             # The transaction was rolled back: nothing of this request is stored, and the answer says so.

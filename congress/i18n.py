@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
@@ -67,3 +68,41 @@ def format_date_range(start: date, end: date) -> str:
     if start == end:
         return babel_dates.format_date(start, "long", locale=get_locale())
     return babel_dates.format_interval(start, end, "yMMMMd", locale=get_locale())
+
+
+# --- bilingual fields ------------------------------------------------------------------------
+# Content is written in Dutch and, optionally, in English: ``title_nl`` / ``title_en``. English
+# readers see the English text where there is one, everyone else (and English readers where
+# there is none) the Dutch. This is the one place that rule is written.
+
+
+def pick(nl: str | None, en: str | None, locale: str | None = None) -> str:
+    """The English text when the locale is English and one was given; else the Dutch."""
+    return en if (locale or current_language()) == "en" and en else (nl or "")
+
+
+class BilingualField:
+    """A model attribute ``name`` read from ``name_nl`` / ``name_en``: ``obj.name(locale)``.
+
+    ``locale`` may be left out inside a request (the request's language is used)."""
+
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.__doc__ = f"``{self.field}_nl`` or, in English, ``{self.field}_en``."
+
+    def __get__(self, obj: object, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        field = self.field
+
+        def read(locale: str | None = None) -> str:
+            return pick(getattr(obj, f"{field}_nl"), getattr(obj, f"{field}_en"), locale)
+
+        return read
+
+
+def bilingual(field: str) -> BilingualField:
+    """Declare ``title = bilingual("title")`` on a model with ``title_nl`` and ``title_en`` columns."""
+    return BilingualField(field)

@@ -3,7 +3,7 @@
 NUL characters (PostgreSQL refuses them in text; SQLite stores them and exports break) and unpaired
 surrogates (no database can encode them; JSON's ``"\\ud800"`` makes one) are:
 
-- refused in JSON bodies of the API, with a 422 naming the field (``congress.api.schemas``);
+- refused in JSON bodies of the API, with a 422 naming the field (``congress.schemas``);
 - stripped from every form post and query string, for every form at once, by a request hook
   (``init_app``): what is left is what the person typed, and the form validates it as usual.
 

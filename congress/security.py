@@ -143,7 +143,7 @@ def init_app(app: Flask) -> None:
         g.request_started = time.perf_counter()
 
     @app.after_request
-    def _server_timing(response):  # noqa: ANN001, ANN202
+    def _server_timing(response):
         """How long the application took, for browsers' dev tools and the benchmarks."""
         from flask import g
 
@@ -161,13 +161,13 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str):  # noqa: ANN202
+    def load_user(user_id: str):
         from congress.accounts.services import user_for_session
 
         return user_for_session(user_id)
 
     @login_manager.unauthorized_handler
-    def unauthorized():  # noqa: ANN202
+    def unauthorized():
         from flask import abort, flash, redirect, request, url_for
 
         if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":

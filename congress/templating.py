@@ -46,7 +46,7 @@ def init_app(app: Flask) -> None:
         return {"lang": i18n.current_language(), "languages": app.config["LANGUAGES"]}
 
     @app.route("/vendor/<path:filename>")
-    def vendor(filename: str):  # noqa: ANN202
+    def vendor(filename: str):
         """Front-end packages from node_modules (installed by npm at set-up, never committed)."""
         from flask import abort, send_from_directory
 

@@ -74,7 +74,7 @@ class Recorder:
         self.messages: list[tuple[str, str, str]] = []  # (to, Message-ID, subject)
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001, ANN201
+    async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         with self.lock:
             for to in envelope.rcpt_tos:
@@ -264,7 +264,7 @@ def register(inst: Installation, setup: dict, email: str, outcomes: Outcomes, de
 
 
 def rush(inst: Installation, setup: dict, prefix: str, count: int, outcomes: Outcomes,
-         during=None, retry_seconds: float = 60) -> None:  # noqa: ANN001
+         during=None, retry_seconds: float = 60) -> None:
     emails = [f"{prefix}-{i}@example.org" for i in range(count)]
     deadline = time.monotonic() + retry_seconds
     with ThreadPoolExecutor(CLIENTS) as pool:
@@ -688,7 +688,7 @@ def main() -> int:
                                      capture_output=True, text=True, check=True).stdout.strip()
                 pg_started = True
             results.append(run_backend(backend, url, disk_full=backend == "sqlite", keep=args.keep))
-        except Exception as exc:  # noqa: BLE001 - the report says where the run stopped
+        except Exception as exc:
             log(f"{backend}: run stopped: {exc}")
             results.append({"backend": backend, "error": re.sub(r"\s+", " ", str(exc))[:300]})
         finally:

@@ -43,7 +43,7 @@ class RecordingHandler:
         self.messages: list[Message] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001, ANN201
+    async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.messages.append(
                 message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
@@ -61,7 +61,7 @@ def smtp_server() -> Iterator[tuple[Controller, RecordingHandler]]:
 
 
 @pytest.fixture
-def mailbox(smtp_server) -> list[Message]:  # noqa: ANN001
+def mailbox(smtp_server) -> list[Message]:
     """Messages the real SMTP server received during this test."""
     _, handler = smtp_server
     with handler.lock:
@@ -75,7 +75,7 @@ REDIS_MISSING = (
 
 
 @pytest.fixture(scope="session")
-def redis_server(tmp_path_factory) -> Iterator[str]:  # noqa: ANN001
+def redis_server(tmp_path_factory) -> Iterator[str]:
     """A Redis server for the tests: ``TEST_REDIS_URL`` (make test starts one with
     scripts/redis_test_server.sh), else a throw-away ``redis-server`` on 127.0.0.1 started here, no
     persistence, stopped at the end. Skips only when no redis-server binary exists; under make test
@@ -139,7 +139,7 @@ def database_url(tmp_dir: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory, smtp_server) -> Iterator[Flask]:  # noqa: ANN001
+def app(tmp_path_factory, smtp_server) -> Iterator[Flask]:
     from flask_migrate import upgrade
 
     from config import TestConfig
@@ -167,7 +167,7 @@ def app(tmp_path_factory, smtp_server) -> Iterator[Flask]:  # noqa: ANN001
         db.engine.dispose()
 
 
-def _drop_everything(db) -> None:  # noqa: ANN001
+def _drop_everything(db) -> None:
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
@@ -178,7 +178,7 @@ def _drop_everything(db) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(autouse=True)
-def _clean_database(request) -> Iterator[None]:  # noqa: ANN001
+def _clean_database(request) -> Iterator[None]:
     """Every test that uses the app starts with empty tables."""
     if "app" not in request.fixturenames:
         yield
@@ -204,7 +204,7 @@ def _clean_database(request) -> Iterator[None]:  # noqa: ANN001
         limiter.reset()  # rate-limit counters are per test too, not per run
 
 
-def truncate_all(db) -> None:  # noqa: ANN001
+def truncate_all(db) -> None:
     tables = [t for t in db.metadata.sorted_tables]
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -222,7 +222,7 @@ class IsolatedClient(FlaskLoginClient):
     it (and with it ``g``, the cached locale, the logged-in user and the database session).
     """
 
-    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def open(self, *args, **kwargs):
         from flask.globals import _cv_app
 
         from congress.extensions import db
@@ -237,31 +237,31 @@ class IsolatedClient(FlaskLoginClient):
 
 
 @pytest.fixture
-def client(app: Flask):  # noqa: ANN201
+def client(app: Flask):
     return app.test_client()
 
 
 @pytest.fixture
-def runner(app: Flask):  # noqa: ANN201
+def runner(app: Flask):
     return app.test_cli_runner()
 
 
 @pytest.fixture
-def congress(app: Flask):  # noqa: ANN201
+def congress(app: Flask):
     from tests.factories import make_congress
 
     return make_congress("congres-test")
 
 
 @pytest.fixture
-def organiser(app: Flask):  # noqa: ANN201
+def organiser(app: Flask):
     from tests.factories import make_user
 
     return make_user("organiser", email="org@example.org", name="Olga Organisator")
 
 
 @pytest.fixture
-def admin(app: Flask):  # noqa: ANN201
+def admin(app: Flask):
     from tests.factories import make_user
 
     return make_user("admin", email="admin@example.org", name="Ada Admin")

@@ -32,7 +32,7 @@ BATCH = 5
 
 
 @pytest.fixture
-def file_roots(app, tmp_path, monkeypatch):  # noqa: ANN001, ANN201
+def file_roots(app, tmp_path, monkeypatch):
     """The app's upload folders and instance folder in this test's temporary folder, with files."""
     roots = {"uploads": tmp_path / "live" / "uploads", "cfp": tmp_path / "live" / "cfp",
              "badges": tmp_path / "live" / "instance" / "badges"}
@@ -98,7 +98,7 @@ class Writers:
                         time.sleep(0.001)  # keep the transaction open across statements
                 with self.lock:
                     self.committed += 1
-            except sa.exc.OperationalError as exc:  # noqa: PERF203
+            except sa.exc.OperationalError as exc:
                 self.errors.append(str(exc))
             i += 1
 
@@ -117,7 +117,7 @@ class Writers:
         self.engine.dispose()
 
 
-def _fresh_database(app) -> tuple[str, callable]:  # noqa: ANN001
+def _fresh_database(app) -> tuple[str, callable]:
     """An empty database of the same kind as the test database, and how to drop it."""
     url = sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() == "sqlite":

@@ -34,7 +34,7 @@ DESTRUCTIVE = ("delete", "erase", "cancel", "revoke", "withdraw", "undo", "logou
                "decision", "verify", "reset_password", "accept_invitation", "contribute", "confirm", "conflict")
 
 
-def exempt(rule) -> bool:  # noqa: ANN001
+def exempt(rule) -> bool:
     blueprint = rule.endpoint.rsplit(".", 1)[0] if "." in rule.endpoint else ""
     return rule.endpoint in EXEMPT_ENDPOINTS or blueprint in EXEMPT_BLUEPRINTS or rule.rule.startswith("/api/")
 
@@ -54,13 +54,13 @@ class World:
     per_endpoint: dict[str, dict[str, object]] = field(default_factory=dict)
     users: dict[str, object] = field(default_factory=dict)
 
-    def values(self, rule) -> dict[str, object]:  # noqa: ANN001
+    def values(self, rule) -> dict[str, object]:
         values = {**self.args, **self.per_endpoint.get(rule.endpoint, {})}
         missing = set(rule.arguments) - set(values)
         assert not missing, f"{rule.rule}: no test value for {sorted(missing)}; add one to build_world()"
         return {name: values[name] for name in rule.arguments}
 
-    def user_for(self, rule, view):  # noqa: ANN001, ANN201
+    def user_for(self, rule, view):
         if rule.endpoint == "cfp.join":
             return self.users["co_speaker"]
         if rule.endpoint in ("cfp.manage.review", "cfp.manage.conflict"):
@@ -192,12 +192,12 @@ def fingerprint() -> str:
     return digest.hexdigest()
 
 
-def client_for(app: Flask, user):  # noqa: ANN001, ANN201
+def client_for(app: Flask, user):
     return app.test_client(user=user) if user is not None else app.test_client()
 
 
 @pytest.fixture
-def csrf_on(app: Flask):  # noqa: ANN201
+def csrf_on(app: Flask):
     app.config["WTF_CSRF_ENABLED"] = True
     yield
     app.config["WTF_CSRF_ENABLED"] = False

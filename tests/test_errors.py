@@ -12,7 +12,7 @@ def erroring_app(app):
     other = create_app(dict(app.config))
 
     @other.route("/_test/abort/<int:code>")
-    def boom(code):  # noqa: ANN001, ANN202
+    def boom(code):
         if code == 500:
             raise RuntimeError("unexpected")
         abort(code)

@@ -50,7 +50,7 @@ def test_upgrade_downgrade_upgrade_and_no_drift(app, empty_database):
             # Tables a capability manages outside the ORM (full-text indexes) are not compared.
             unmanaged = tuple(db.metadata.info.get("unmanaged_table_prefixes", ()))
 
-            def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001, ANN202
+            def include_object(obj, name, type_, reflected, compare_to):
                 return not (type_ == "table" and reflected and compare_to is None and name.startswith(unmanaged))
 
             opts = {"compare_type": True, "include_object": include_object}

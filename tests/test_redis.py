@@ -37,7 +37,7 @@ def _add(a: int, b: int) -> dict:
 
 
 @contextmanager
-def _queue_on(app, redis_url: str) -> Iterator[None]:  # noqa: ANN001
+def _queue_on(app, redis_url: str) -> Iterator[None]:
     """The test app's queue on Redis and not immediate (as the worker runs it), restored after."""
     saved = {key: app.config.get(key) for key in ("REDIS_URL", "HUEY_IMMEDIATE")}
     app.config.update(REDIS_URL=redis_url, HUEY_IMMEDIATE=False)

@@ -30,13 +30,13 @@ PUBLIC_ENDPOINTS = {
 # Capabilities list their own public endpoints in tests/<capability>/public_endpoints.py.
 for _listing in sorted(Path(__file__).parent.glob("*/public_endpoints.py")):
     _namespace: dict = {}
-    exec(compile(_listing.read_text(), str(_listing), "exec"), _namespace)  # noqa: S102
+    exec(compile(_listing.read_text(), str(_listing), "exec"), _namespace)
     PUBLIC_ENDPOINTS |= set(_namespace["PUBLIC_ENDPOINTS"])
 
 SAMPLE_VALUES = {"int": "1", "default": "sample", "path": "sample"}
 
 
-def sample_url(rule) -> str:  # noqa: ANN001
+def sample_url(rule) -> str:
     def replace(match: re.Match) -> str:
         converter = (match.group(1) or "default").split("(")[0]
         return SAMPLE_VALUES.get(converter, "sample")

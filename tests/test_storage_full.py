@@ -34,7 +34,7 @@ def full_database() -> Iterator[None]:
         plain.execute("VACUUM")  # no free pages left to fill
         plain.close()
 
-        def limit(dbapi_connection, _record) -> None:  # noqa: ANN001
+        def limit(dbapi_connection, _record) -> None:
             pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
             dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
 
@@ -136,7 +136,7 @@ def test_the_storage_errors_are_recognised_and_bugs_are_not():
 
 
 @contextlib.contextmanager
-def read_only(directory) -> Iterator[None]:  # noqa: ANN001
+def read_only(directory) -> Iterator[None]:
     """A read-only bind mount: root ignores mode bits, not a read-only file system."""
     directory.mkdir()
     mounted = subprocess.run(["mount", "--bind", str(directory), str(directory)], capture_output=True)

@@ -31,7 +31,7 @@ EVIL_HOST = {"Host": EVIL}
 PUBLIC = "https://congres.example.nl"
 
 
-def _production_settings(tmp_path: Path, app, **overrides) -> dict:  # noqa: ANN001
+def _production_settings(tmp_path: Path, app, **overrides) -> dict:
     from config import ProductionConfig
 
     settings = {key: getattr(ProductionConfig, key) for key in dir(ProductionConfig) if key.isupper()}
@@ -45,7 +45,7 @@ def _production_settings(tmp_path: Path, app, **overrides) -> dict:  # noqa: ANN
 
 
 @pytest.fixture
-def restore_extensions(app):  # noqa: ANN001, ANN201
+def restore_extensions(app):
     """Apps made in a test re-configure the shared queue and limiter: give them back to the test app."""
     yield
     jobs.init_app(app)
@@ -147,7 +147,7 @@ def test_development_answers_any_host_but_never_repeats_it(app):
 # --- reverse proxy ------------------------------------------------------------------------------
 
 
-def _link_requests(client, congress, forwarded_for: list[str]) -> list[int]:  # noqa: ANN001
+def _link_requests(client, congress, forwarded_for: list[str]) -> list[int]:
     return [client.post(f"/{congress.slug}/register/link", data={"email": "a@example.org"},
                         environ_base={"REMOTE_ADDR": "127.0.0.1"},
                         headers={"X-Forwarded-For": address}).status_code for address in forwarded_for]
@@ -186,7 +186,7 @@ def test_without_trusted_proxies_x_forwarded_for_is_ignored(app, restore_extensi
 
 
 @pytest.fixture
-def programme(app):  # noqa: ANN001, ANN201
+def programme(app):
     congress = make_congress("hosts-test")
     speaker = make_speaker("Sam Spreker", "sam@example.org")
     sessions = [make_session(congress, title=f"Sessie {i}", start=f"{10 + i}:00", end=f"{10 + i}:45",
@@ -207,7 +207,7 @@ def _uids(body: bytes) -> list[str]:
     return re.findall(r"^UID:(.*?)\r?$", body.decode(), flags=re.M)
 
 
-def _everything(response) -> str:  # noqa: ANN001
+def _everything(response) -> str:
     return response.get_data(as_text=True) + "\n" + "\n".join(f"{k}: {v}" for k, v in response.headers.items())
 
 

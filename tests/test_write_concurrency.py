@@ -50,7 +50,7 @@ class CountingHandler:
         self.recipients: collections.Counter[str] = collections.Counter()
         self.total = 0
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001, ANN201
+    async def handle_DATA(self, server, session, envelope):
         from email import message_from_bytes, policy
 
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
@@ -62,7 +62,7 @@ class CountingHandler:
         return "250 Message accepted for delivery"
 
 
-def _environment(app, instance: Path, smtp_port: int) -> dict[str, str]:  # noqa: ANN001
+def _environment(app, instance: Path, smtp_port: int) -> dict[str, str]:
     """What the server, the worker and the CLI share: the database, the queue, the SMTP server."""
     return {
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],

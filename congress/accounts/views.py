@@ -27,7 +27,7 @@ def _login_limit() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def login():  # noqa: ANN201
+def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
@@ -42,7 +42,7 @@ def login():  # noqa: ANN201
 
 
 @bp.route("/logout", methods=["POST"])
-def logout():  # noqa: ANN201
+def logout():
     logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("public.index"))
@@ -50,7 +50,7 @@ def logout():  # noqa: ANN201
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def forgot_password():  # noqa: ANN201
+def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data, current_language())
@@ -59,7 +59,7 @@ def forgot_password():  # noqa: ANN201
     return render_template("accounts/forgot.html", form=form)
 
 
-def _set_password_page(token: str, purpose: str, template: str):  # noqa: ANN202
+def _set_password_page(token: str, purpose: str, template: str):
     if services.check_account_token(token, purpose) is None:
         flash(_("This link is invalid or has expired. Ask for a new one."), "error")
         return redirect(url_for("accounts.forgot_password"))
@@ -78,11 +78,11 @@ def _set_password_page(token: str, purpose: str, template: str):  # noqa: ANN202
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def reset_password(token: str):  # noqa: ANN201
+def reset_password(token: str):
     return _set_password_page(token, services.PURPOSE_RESET, "accounts/reset.html")
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def accept_invitation(token: str):  # noqa: ANN201
+def accept_invitation(token: str):
     return _set_password_page(token, services.PURPOSE_INVITE, "accounts/invitation.html")

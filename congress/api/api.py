@@ -12,12 +12,12 @@ bp = Blueprint("api", __name__)
 
 
 @bp.route("/openapi.json")
-def openapi():  # noqa: ANN201
+def openapi():
     return jsonify(openapi_document())
 
 
 @bp.route("/congresses")
-def congresses():  # noqa: ANN201
+def congresses():
     return jsonify(
         [
             {

@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document at /api/v1/openapi.json.
 
-Schemas come from the pydantic declarations that also validate requests (``congress.api.schemas``
+Schemas come from the pydantic declarations that also validate requests (``congress.schemas``
 and each capability's ``api_schemas``); capabilities add their paths and components through
 ``api.OPENAPI_PATHS`` / ``api.OPENAPI_SCHEMAS``."""
 
@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from congress.api.schemas import ResponseModel, json_content, openapi_components, ref
+from congress.schemas import ResponseModel, json_content, openapi_components, ref
 
 
 class I18nText(ResponseModel):

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
 
-from congress.api.schemas import openapi_components
 from congress.archive import api_schemas, search, services
 from congress.archive.models import ItemStatus, KnowledgeItem
 from congress.archive.views import filters_from_args, query_args
+from congress.schemas import openapi_components
 from congress.urls import external_url
 
 bp = Blueprint("archive_api", __name__)
@@ -47,7 +47,7 @@ def item_json(item: KnowledgeItem, snippet: str | None = None) -> dict[str, Any]
 
 
 @bp.route("/knowledge")
-def knowledge():  # noqa: ANN201
+def knowledge():
     q, sort, page = query_args(request.args)
     per_page = min(max(request.args.get("per_page", search.PER_PAGE, type=int) or search.PER_PAGE, 1), 100)
     result = search.search(q, filters_from_args(request.args), sort=sort, page=page, per_page=per_page, full=True)
@@ -63,7 +63,7 @@ def knowledge():  # noqa: ANN201
 
 
 @bp.route("/knowledge/<key>")
-def knowledge_item(key: str):  # noqa: ANN201
+def knowledge_item(key: str):
     item = services.item_by_key(key)
     if item is None or item.status not in (ItemStatus.PUBLISHED.value, ItemStatus.WITHDRAWN.value):
         abort(404)

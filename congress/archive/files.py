@@ -117,7 +117,7 @@ def _pdf_text(data: bytes) -> str:
         for page in pages:
             try:
                 text = page.extract_text() or ""
-            except Exception:  # noqa: BLE001, S112 - a page we cannot read adds no text
+            except Exception:  # noqa: S112 - a page we cannot read adds no text
                 continue
             parts.append(text)
             total += len(text)

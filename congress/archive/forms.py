@@ -55,7 +55,7 @@ class ItemForm(FlaskForm):
                                          "separated by commas."))
     note = StringField(_l("What did you change?"), validators=[Length(max=300)])
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.type.choices = [(k, str(v)) for k, v in TYPE_LABELS.items()]
         self.language.choices = [(k, str(v)) for k, v in LANGUAGE_LABELS.items()]

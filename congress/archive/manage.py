@@ -90,7 +90,7 @@ def _set_related(item: KnowledgeItem, form: ItemForm) -> None:
 
 @bp.route("/")
 @roles_required(EDITOR)
-def items():  # noqa: ANN201
+def items():
     status = request.args.get("status", "")
     query = sa.select(KnowledgeItem).order_by(KnowledgeItem.updated_at.desc(), KnowledgeItem.id.desc())
     if status in STATUS_LABELS:
@@ -103,7 +103,7 @@ def items():  # noqa: ANN201
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(EDITOR)
-def new_item():  # noqa: ANN201
+def new_item():
     form = ItemForm()
     _fill_choices(form)
     if form.validate_on_submit():
@@ -117,7 +117,7 @@ def new_item():  # noqa: ANN201
 
 @bp.route("/<int:item_id>", methods=["GET", "POST"])
 @roles_required(EDITOR)
-def edit_item(item_id: int):  # noqa: ANN201
+def edit_item(item_id: int):
     item = _item_or_404(item_id)
     form = ItemForm()
     _fill_choices(form)
@@ -140,7 +140,7 @@ def edit_item(item_id: int):  # noqa: ANN201
 
 @bp.route("/<int:item_id>/status", methods=["POST"])
 @roles_required(EDITOR)
-def change_status(item_id: int):  # noqa: ANN201
+def change_status(item_id: int):
     item = _item_or_404(item_id)
     form = StatusForm(prefix="status")
     if form.validate_on_submit():
@@ -155,7 +155,7 @@ def change_status(item_id: int):  # noqa: ANN201
 
 @bp.route("/<int:item_id>/files", methods=["POST"])
 @roles_required(EDITOR)
-def upload(item_id: int):  # noqa: ANN201
+def upload(item_id: int):
     item = _item_or_404(item_id)
     form = UploadForm(prefix="upload")
     if form.validate_on_submit():
@@ -174,7 +174,7 @@ def upload(item_id: int):  # noqa: ANN201
 @bp.route("/<int:item_id>/files/<int:file_id>")
 @roles_required(EDITOR)
 @talisman(content_security_policy=FILE_CSP)
-def file(item_id: int, file_id: int):  # noqa: ANN201
+def file(item_id: int, file_id: int):
     item = _item_or_404(item_id)
     stored = next((f for f in item.files if f.id == file_id), None)
     if stored is None:
@@ -184,7 +184,7 @@ def file(item_id: int, file_id: int):  # noqa: ANN201
 
 @bp.route("/<int:item_id>/files/<int:file_id>/delete", methods=["POST"])
 @roles_required(EDITOR)
-def delete_file(item_id: int, file_id: int):  # noqa: ANN201
+def delete_file(item_id: int, file_id: int):
     item = _item_or_404(item_id)
     try:
         services.remove_file(item, file_id)
@@ -196,14 +196,14 @@ def delete_file(item_id: int, file_id: int):  # noqa: ANN201
 
 @bp.route("/<int:item_id>/versions")
 @roles_required(EDITOR)
-def versions(item_id: int):  # noqa: ANN201
+def versions(item_id: int):
     item = _item_or_404(item_id)
     return render_template("archive/manage/versions.html", item=item)
 
 
 @bp.route("/<int:item_id>/versions/<int:number>")
 @roles_required(EDITOR)
-def version_diff(item_id: int, number: int):  # noqa: ANN201
+def version_diff(item_id: int, number: int):
     item = _item_or_404(item_id)
     try:
         diff = services.diff_version(item, number)
@@ -215,7 +215,7 @@ def version_diff(item_id: int, number: int):  # noqa: ANN201
 
 @bp.route("/<int:item_id>/versions/<int:number>/restore", methods=["POST"])
 @roles_required(EDITOR)
-def restore(item_id: int, number: int):  # noqa: ANN201
+def restore(item_id: int, number: int):
     item = _item_or_404(item_id)
     try:
         version = services.restore_version(item, number)
@@ -227,7 +227,7 @@ def restore(item_id: int, number: int):  # noqa: ANN201
 
 @bp.route("/sessions")
 @roles_required(EDITOR)
-def editions():  # noqa: ANN201
+def editions():
     congresses = db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())).all()
     return render_template("archive/manage/editions.html", congresses=congresses,
                            ended=services.edition_has_ended)
@@ -235,7 +235,7 @@ def editions():  # noqa: ANN201
 
 @bp.route("/sessions/<slug>", methods=["GET", "POST"])
 @roles_required(EDITOR)
-def archive_sessions(slug: str):  # noqa: ANN201
+def archive_sessions(slug: str):
     congress = db.session.scalar(sa.select(Congress).where(Congress.slug == slug))
     if congress is None:
         abort(404)

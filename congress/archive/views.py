@@ -86,7 +86,7 @@ def archive_url(endpoint: str = "archive.index", drop: tuple[str, str] | None = 
 
 
 @bp.route("/")
-def index():  # noqa: ANN201
+def index():
     q, sort, page = query_args(request.args)
     filters = filters_from_args(request.args)
     result = search.search(q, filters, sort=sort, page=page)
@@ -104,7 +104,7 @@ class Gone(Exception):
 
 
 @bp.errorhandler(Gone)
-def gone(exc: Gone):  # noqa: ANN201
+def gone(exc: Gone):
     """A withdrawn item's permalink: 410 with a short explanation (JSON for API clients)."""
     if request.accept_mimetypes.best == "application/json":
         return {"error": {"code": 410, "title": "Gone", "message": exc.item.withdrawal_reason}}, 410
@@ -123,7 +123,7 @@ def _public_item_or_abort(key: str) -> KnowledgeItem:
 
 
 @bp.route("/item/<key>")
-def item(key: str):  # noqa: ANN201
+def item(key: str):
     knowledge = _public_item_or_abort(key)
     return render_template(
         "archive/item.html", item=knowledge, body=render_markdown(knowledge.body),
@@ -133,7 +133,7 @@ def item(key: str):  # noqa: ANN201
 
 @bp.route("/item/<key>/files/<int:file_id>")
 @talisman(content_security_policy=FILE_CSP)
-def download(key: str, file_id: int):  # noqa: ANN201
+def download(key: str, file_id: int):
     knowledge = _public_item_or_abort(key)
     stored = next((f for f in knowledge.files if f.id == file_id), None)
     if stored is None:
@@ -142,7 +142,7 @@ def download(key: str, file_id: int):  # noqa: ANN201
 
 
 @bp.route("/feed.atom")
-def feed():  # noqa: ANN201
+def feed():
     q, _sort, _page = query_args(request.args)
     result = search.search(q, filters_from_args(request.args), sort="date", per_page=50, facets=False)
     atom = "http://www.w3.org/2005/Atom"
@@ -175,7 +175,7 @@ def feed():  # noqa: ANN201
 
 
 @bp.route("/export.csv")
-def export():  # noqa: ANN201
+def export():
     q, sort, _page = query_args(request.args)
     result = search.search(q, filters_from_args(request.args), sort=sort, per_page=EXPORT_LIMIT, facets=False)
     rows = []
@@ -195,7 +195,7 @@ def export():  # noqa: ANN201
 
 
 @bp.route("/contribute/<token>", methods=["GET", "POST"])
-def contribute(token: str):  # noqa: ANN201
+def contribute(token: str):
     invitation = services.invitation_for(token)
     if invitation is None:
         abort(404)
@@ -217,12 +217,12 @@ def contribute(token: str):  # noqa: ANN201
 
 
 @bp.errorhandler(filestore.UploadRefused)
-def refused(exc: filestore.UploadRefused):  # noqa: ANN201
+def refused(exc: filestore.UploadRefused):
     current_app.logger.info("upload refused: %s", exc)
     abort(400)
 
 
-def _register_editorial_pages(state) -> None:  # noqa: ANN001
+def _register_editorial_pages(state) -> None:
     """The editorial blueprint (``archive_manage``) comes with the public one."""
     from congress.archive.manage import URL_PREFIX as MANAGE_PREFIX
     from congress.archive.manage import bp as manage_bp

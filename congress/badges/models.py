@@ -25,7 +25,7 @@ class EditionKey(db.Model):
 
 
 @congress_created.connect
-def _make_key_pair(congress, **_kwargs) -> None:  # noqa: ANN001
+def _make_key_pair(congress, **_kwargs) -> None:
     from congress.badges.services import ensure_edition_key
 
     ensure_edition_key(congress)

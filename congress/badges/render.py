@@ -84,7 +84,7 @@ def _jinja() -> Environment:
 
 
 @lru_cache(maxsize=8)
-def _stylesheet(layout_name: str):  # noqa: ANN202
+def _stylesheet(layout_name: str):
     """Parsed once per process and layout, with one shared font configuration."""
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
@@ -126,7 +126,7 @@ DEFAULT_LABELS = {"programme": "Mijn programma", "lang": "nl"}
 def stamp_qr_codes(codes: Sequence[str]) -> Callable:
     """A weasyprint finisher that draws each page's QR codes into its content stream."""
 
-    def finisher(document, pdf) -> None:  # noqa: ANN001
+    def finisher(document, pdf) -> None:
         kids = pdf.pages["Kids"][::3]
         for page, page_object_number in zip(document.pages, kids, strict=True):
             stamps = []

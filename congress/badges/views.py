@@ -20,7 +20,7 @@ from congress.i18n import current_language
 bp = Blueprint("badges", __name__)
 
 
-def _congress_or_404(slug: str):  # noqa: ANN202
+def _congress_or_404(slug: str):
     congress = congress_by_slug(slug)
     if congress is None:
         abort(404)
@@ -29,7 +29,7 @@ def _congress_or_404(slug: str):  # noqa: ANN202
 
 @bp.route("/manage/badges/<slug>/", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
-def index(slug: str):  # noqa: ANN201
+def index(slug: str):
     from congress.badges.forms import PrintForm
     from congress.registration.services import sectors
 
@@ -66,7 +66,7 @@ def index(slug: str):  # noqa: ANN201
 
 @bp.route("/manage/badges/<slug>/runs/<int:run_id>")
 @roles_required(Role.ORGANISER)
-def run(slug: str, run_id: int):  # noqa: ANN201
+def run(slug: str, run_id: int):
     congress = _congress_or_404(slug)
     print_run = db.get_or_404(PrintRun, run_id)
     if print_run.congress_id != congress.id:
@@ -76,7 +76,7 @@ def run(slug: str, run_id: int):  # noqa: ANN201
 
 @bp.route("/manage/badges/<slug>/runs/<int:run_id>/progress.json")
 @roles_required(Role.ORGANISER)
-def run_progress(slug: str, run_id: int):  # noqa: ANN201
+def run_progress(slug: str, run_id: int):
     print_run = db.get_or_404(PrintRun, run_id)
     return {"status": print_run.status, "done": print_run.done, "total": print_run.total,
             "percent": print_run.percent}
@@ -84,7 +84,7 @@ def run_progress(slug: str, run_id: int):  # noqa: ANN201
 
 @bp.route("/manage/badges/<slug>/runs/<int:run_id>/badges.pdf")
 @roles_required(Role.ORGANISER)
-def download(slug: str, run_id: int):  # noqa: ANN201
+def download(slug: str, run_id: int):
     congress = _congress_or_404(slug)
     print_run = db.get_or_404(PrintRun, run_id)
     path = services.print_run_path(print_run) if print_run.congress_id == congress.id else None
@@ -96,7 +96,7 @@ def download(slug: str, run_id: int):  # noqa: ANN201
 
 
 @bp.route("/my/<secret>/ticket.pdf")
-def ticket(secret: str):  # noqa: ANN201
+def ticket(secret: str):
     """The attendee's e-ticket, through their personal link only (public: the secret is the key)."""
     from congress.registration.services import find_by_secret
 

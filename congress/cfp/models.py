@@ -23,6 +23,7 @@ from congress.accounts.models import User
 from congress.core.models import Congress, Person, Track
 from congress.database import UTCDateTime, utcnow
 from congress.extensions import db
+from congress.i18n import bilingual
 from congress.programme.models import ProgrammeSession
 
 
@@ -80,8 +81,7 @@ class CfpSettings(db.Model):
         CheckConstraint("closes_at IS NULL OR opens_at IS NULL OR closes_at > opens_at", name="closes_after_open"),
     )
 
-    def call_text(self, locale: str) -> str:
-        return self.call_text_en if locale == "en" and self.call_text_en else self.call_text_nl
+    call_text = bilingual("call_text")
 
     def is_open(self, now: datetime | None = None) -> bool:
         now = now or utcnow()
@@ -122,8 +122,7 @@ class CfpFormat(db.Model):
         ),
     )
 
-    def name(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_nl
+    name = bilingual("name")
 
 
 class CfpQuestion(db.Model):
@@ -142,8 +141,7 @@ class CfpQuestion(db.Model):
 
     __table_args__ = (CheckConstraint("kind IN ('text', 'textarea', 'choice', 'checkbox')", name="kind_known"),)
 
-    def label(self, locale: str) -> str:
-        return self.label_en if locale == "en" and self.label_en else self.label_nl
+    label = bilingual("label")
 
 
 class ReviewCriterion(db.Model):
@@ -158,8 +156,7 @@ class ReviewCriterion(db.Model):
 
     __table_args__ = (CheckConstraint("weight >= 1", name="weight_positive"),)
 
-    def name(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_nl
+    name = bilingual("name")
 
 
 class Proposal(db.Model):

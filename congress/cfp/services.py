@@ -1283,7 +1283,7 @@ def register_confirmed_speakers(proposal: Proposal) -> int:
                 registrar(proposal.congress, name=person.name, email=person.email, organisation=person.organisation)
                 speaker.registered_at = utcnow()
                 record("cfp.speaker_registered", proposal, person_id=person.id)
-        except Exception:  # noqa: BLE001 - one failure must not lose the confirmation
+        except Exception:
             current_app.logger.exception("registering speaker %s failed", person_id)
             continue
         done += 1
@@ -1574,7 +1574,7 @@ def register_pending_speakers(congress: Congress) -> int:
 
 # --- the knowledge archive takes up the slides -------------------------------------------------
 
-def _slides_for_archive(session: ProgrammeSession):  # noqa: ANN202
+def _slides_for_archive(session: ProgrammeSession):
     """Slides speakers uploaded for ``session``, for the archive when it archives the session."""
     from congress.archive.hooks import SessionFile
 

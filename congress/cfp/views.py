@@ -77,7 +77,7 @@ def cfp_status(value: str) -> str:
 
 
 @bp.route("/<slug>/cfp")
-def call(slug: str):  # noqa: ANN201
+def call(slug: str):
     congress = core.public_congress_or_404(slug)
     settings = services.settings_for(congress)
     if settings is None:
@@ -93,7 +93,7 @@ def call(slug: str):  # noqa: ANN201
 
 @bp.route("/speaker/signup", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def signup():  # noqa: ANN201
+def signup():
     form = SignupForm()
     if form.validate_on_submit():
         services.sign_up_speaker(form.email.data, form.name.data, current_language(),
@@ -104,7 +104,7 @@ def signup():  # noqa: ANN201
 
 @bp.route("/speaker/verify/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def verify(token: str):  # noqa: ANN201
+def verify(token: str):
     from congress.accounts.services import check_account_token
 
     if check_account_token(token, services.PURPOSE_VERIFY) is None:
@@ -136,7 +136,7 @@ def _own(proposal_id: int) -> Proposal:
 
 @bp.route("/speaker/")
 @roles_required(SPEAKER)
-def dashboard():  # noqa: ANN201
+def dashboard():
     person = services.person_for(current_user)
     proposals = services.proposals_of(current_user)
     calls = [
@@ -148,7 +148,7 @@ def dashboard():  # noqa: ANN201
 
 @bp.route("/speaker/profile", methods=["GET", "POST"])
 @roles_required(SPEAKER)
-def profile():  # noqa: ANN201
+def profile():
     person = services.person_for(current_user)
     form = ProfileForm(obj=person)
     if form.validate_on_submit():
@@ -169,7 +169,7 @@ def profile():  # noqa: ANN201
 
 @bp.route("/speaker/photos/<name>")
 @roles_required(SPEAKER, Role.ORGANISER.value, Role.TRACK_MANAGER.value)
-def photo(name: str):  # noqa: ANN201
+def photo(name: str):
     path = services.photo_path(name)
     if path is None:
         abort(404)
@@ -213,7 +213,7 @@ def _data_from(form: ProposalForm, congress: Congress) -> services.ProposalData:
     )
 
 
-def _proposal_page(congress: Congress, form: ProposalForm, proposal: Proposal | None, status: int = 200):  # noqa: ANN202
+def _proposal_page(congress: Congress, form: ProposalForm, proposal: Proposal | None, status: int = 200):
     return render_template(
         "cfp/proposal_form.html", congress=congress, form=form, proposal=proposal,
         settings=services.settings_for(congress), questions=services.questions(congress),
@@ -224,7 +224,7 @@ def _proposal_page(congress: Congress, form: ProposalForm, proposal: Proposal | 
 
 @bp.route("/<slug>/cfp/new", methods=["GET", "POST"])
 @roles_required(SPEAKER)
-def new_proposal(slug: str):  # noqa: ANN201
+def new_proposal(slug: str):
     congress = core.public_congress_or_404(slug)
     settings = services.settings_for(congress)
     if settings is None or not settings.is_open():
@@ -245,7 +245,7 @@ def new_proposal(slug: str):  # noqa: ANN201
 
 @bp.route("/speaker/proposals/<int:proposal_id>")
 @roles_required(SPEAKER)
-def proposal(proposal_id: int):  # noqa: ANN201
+def proposal(proposal_id: int):
     item = _own(proposal_id)
     settings = services.settings_for(item.congress)
     return render_template(
@@ -260,7 +260,7 @@ def proposal(proposal_id: int):  # noqa: ANN201
 
 @bp.route("/speaker/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 @roles_required(SPEAKER)
-def edit_proposal(proposal_id: int):  # noqa: ANN201
+def edit_proposal(proposal_id: int):
     item = _own(proposal_id)
     form = _proposal_form(item.congress, item)
     if form.validate_on_submit():
@@ -278,7 +278,7 @@ def edit_proposal(proposal_id: int):  # noqa: ANN201
 
 @bp.route("/speaker/proposals/<int:proposal_id>/submit", methods=["POST"])
 @roles_required(SPEAKER)
-def submit_proposal(proposal_id: int):  # noqa: ANN201
+def submit_proposal(proposal_id: int):
     item = _own(proposal_id)
     try:
         services.submit_proposal(item, current_user)
@@ -290,7 +290,7 @@ def submit_proposal(proposal_id: int):  # noqa: ANN201
 
 @bp.route("/speaker/proposals/<int:proposal_id>/withdraw", methods=["POST"])
 @roles_required(SPEAKER)
-def withdraw_proposal(proposal_id: int):  # noqa: ANN201
+def withdraw_proposal(proposal_id: int):
     item = _own(proposal_id)
     try:
         services.withdraw_proposal(item, current_user)
@@ -303,7 +303,7 @@ def withdraw_proposal(proposal_id: int):  # noqa: ANN201
 @bp.route("/speaker/proposals/<int:proposal_id>/invite", methods=["POST"])
 @roles_required(SPEAKER)
 @limiter.limit("30 per hour")
-def invite(proposal_id: int):  # noqa: ANN201
+def invite(proposal_id: int):
     item = _own(proposal_id)
     form = InviteForm()
     if not form.validate_on_submit():
@@ -319,7 +319,7 @@ def invite(proposal_id: int):  # noqa: ANN201
 
 @bp.route("/speaker/join/<token>", methods=["GET", "POST"])
 @roles_required(SPEAKER)
-def join(token: str):  # noqa: ANN201
+def join(token: str):
     invitation = services.invitation_for(token)
     if request.method == "POST":
         try:
@@ -342,7 +342,7 @@ def join(token: str):  # noqa: ANN201
 
 @bp.route("/speaker/proposals/<int:proposal_id>/slides", methods=["POST"])
 @roles_required(SPEAKER)
-def upload_slides(proposal_id: int):  # noqa: ANN201
+def upload_slides(proposal_id: int):
     item = _own(proposal_id)
     upload = request.files.get("slides")
     if upload is None or not upload.filename:
@@ -358,7 +358,7 @@ def upload_slides(proposal_id: int):  # noqa: ANN201
 
 @bp.route("/speaker/slides/<int:upload_id>")
 @roles_required(SPEAKER, Role.ORGANISER.value, Role.TRACK_MANAGER.value)
-def slides(upload_id: int):  # noqa: ANN201
+def slides(upload_id: int):
     upload = db.session.get(SlideUpload, upload_id)
     if upload is None:
         abort(404)
@@ -375,7 +375,7 @@ def slides(upload_id: int):  # noqa: ANN201
 
 @bp.route("/speaker/decision/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
-def decision(token: str):  # noqa: ANN201
+def decision(token: str):
     proposal = services.proposal_for_decision_token(token)
     if request.method == "POST":
         try:
@@ -410,7 +410,7 @@ def _zone(congress: Congress) -> ZoneInfo:
 
 @manage_bp.route("/")
 @roles_required(*STAFF)
-def index():  # noqa: ANN201
+def index():
     from sqlalchemy import select
 
     congresses = db.session.scalars(select(Congress).order_by(Congress.starts_on.desc())).all()
@@ -419,7 +419,7 @@ def index():  # noqa: ANN201
 
 @manage_bp.route("/<slug>/settings", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER.value)
-def settings(slug: str):  # noqa: ANN201
+def settings(slug: str):
     congress = _congress(slug)
     current = services.ensure_settings(congress)
     form = SettingsForm(obj=current)
@@ -461,7 +461,7 @@ def settings(slug: str):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/proposals")
 @roles_required(*STAFF)
-def proposals(slug: str):  # noqa: ANN201
+def proposals(slug: str):
     congress = _congress(slug)
     items = services.visible_proposals(congress, current_user)
     status = request.args.get("status", "")
@@ -485,7 +485,7 @@ def _visible(slug: str, proposal_id: int) -> tuple[Congress, Proposal]:
 
 @manage_bp.route("/<slug>/proposals/<int:proposal_id>")
 @roles_required(*STAFF)
-def proposal_detail(slug: str, proposal_id: int):  # noqa: ANN201
+def proposal_detail(slug: str, proposal_id: int):
     congress, item = _visible(slug, proposal_id)
     review = services.review_of(item, current_user)
     show_reviews = services.can_manage_track(current_user, item.track_id)
@@ -503,7 +503,7 @@ def proposal_detail(slug: str, proposal_id: int):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/proposals/<int:proposal_id>/review", methods=["POST"])
 @roles_required(Role.REVIEWER.value)
-def review(slug: str, proposal_id: int):  # noqa: ANN201
+def review(slug: str, proposal_id: int):
     congress, item = _visible(slug, proposal_id)
     if not services.can_review(item, current_user):
         abort(403)
@@ -524,7 +524,7 @@ def review(slug: str, proposal_id: int):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/proposals/<int:proposal_id>/conflict", methods=["POST"])
 @roles_required(Role.REVIEWER.value)
-def conflict(slug: str, proposal_id: int):  # noqa: ANN201
+def conflict(slug: str, proposal_id: int):
     _congress_, item = _visible(slug, proposal_id)
     if not services.can_review(item, current_user):
         abort(403)
@@ -535,7 +535,7 @@ def conflict(slug: str, proposal_id: int):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/assignments", methods=["GET", "POST"])
 @roles_required(*MANAGERS)
-def assignments(slug: str):  # noqa: ANN201
+def assignments(slug: str):
     congress = _congress(slug)
     form = AssignForm()
     lang = current_language()
@@ -578,7 +578,7 @@ def assignments(slug: str):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/ranking")
 @roles_required(*MANAGERS)
-def ranking(slug: str):  # noqa: ANN201
+def ranking(slug: str):
     congress = _congress(slug)
     per_reviewer, per_track = services.progress(congress, current_user)
     return render_template("cfp/manage/ranking.html", congress=congress,
@@ -588,7 +588,7 @@ def ranking(slug: str):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/decide", methods=["POST"])
 @roles_required(Role.ORGANISER.value)
-def decide(slug: str):  # noqa: ANN201
+def decide(slug: str):
     congress = _congress(slug)
     ids = [int(x) for x in request.form.getlist("proposal_id") if x.isdigit()]
     items = [p for p in (db.session.get(Proposal, i) for i in ids) if p is not None and p.congress_id == congress.id]
@@ -607,7 +607,7 @@ def decide(slug: str):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/mails", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER.value)
-def mails(slug: str):  # noqa: ANN201
+def mails(slug: str):
     congress = _congress(slug)
     if request.method == "POST":
         ids = [int(x) for x in request.form.getlist("proposal_id") if x.isdigit()]
@@ -621,7 +621,7 @@ def mails(slug: str):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/export.csv")
 @roles_required(*STAFF)
-def export_csv(slug: str):  # noqa: ANN201
+def export_csv(slug: str):
     congress = _congress(slug)
     return Response(
         services.export_csv(congress, current_user), mimetype=spreadsheets.CSV_MIMETYPE,
@@ -631,7 +631,7 @@ def export_csv(slug: str):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/export.json")
 @roles_required(*STAFF)
-def export_json(slug: str):  # noqa: ANN201
+def export_json(slug: str):
     congress = _congress(slug)
     return Response(
         json.dumps(services.export_json(congress, current_user), ensure_ascii=False, indent=2),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, request
 
-from congress.api import schemas
+from congress import schemas
 from congress.checkin import api_schemas, services
 from congress.checkin.access import checkin_auth
 from congress.checkin.api_schemas import CheckinQuery, CheckinRequest
@@ -15,7 +15,7 @@ bp = Blueprint("checkin_api", __name__)
 
 @bp.route("/checkins", methods=["POST"])
 @checkin_auth
-def post_checkin():  # noqa: ANN201
+def post_checkin():
     try:
         body = schemas.parse_body(CheckinRequest)
     except schemas.InvalidInput as exc:
@@ -35,7 +35,7 @@ def post_checkin():  # noqa: ANN201
 
 @bp.route("/checkins", methods=["GET"])
 @checkin_auth
-def list_checkins():  # noqa: ANN201
+def list_checkins():
     slug = request.args.get("congress", "")
     if not slug:
         abort(404)
@@ -51,14 +51,14 @@ def list_checkins():  # noqa: ANN201
 
 @bp.route("/congresses/<slug>/checkin-bundle")
 @checkin_auth
-def bundle(slug: str):  # noqa: ANN201
+def bundle(slug: str):
     congress = _congress_for_request(slug)
     return jsonify(services.bundle(congress))
 
 
 @bp.route("/stations/me")
 @checkin_auth
-def station_me():  # noqa: ANN201
+def station_me():
     station = g.station
     if station is None:
         abort(404)
@@ -66,7 +66,7 @@ def station_me():  # noqa: ANN201
                     "list": station.list_key, "session": station.session.title if station.session else None})
 
 
-def _congress_for_request(slug: str):  # noqa: ANN202
+def _congress_for_request(slug: str):
     congress = congress_by_slug(slug) if slug else None
     if congress is None:
         abort(404)

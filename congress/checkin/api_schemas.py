@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from congress.api.schemas import DateTimeText, Id, RequestModel, ResponseModel, StrictBool, Text
+from congress.schemas import DateTimeText, Id, RequestModel, ResponseModel, StrictBool, Text
 
 _DATE_TIME = {"format": "date-time"}
 

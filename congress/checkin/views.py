@@ -47,14 +47,14 @@ def _local_next(default: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else default
 
 
-def _congress_or_404(slug: str):  # noqa: ANN202
+def _congress_or_404(slug: str):
     congress = congress_by_slug(slug)
     if congress is None:
         abort(404)
     return congress
 
 
-def _registration_of(congress, registration_id: int) -> Registration:  # noqa: ANN001
+def _registration_of(congress, registration_id: int) -> Registration:
     """A registration of this edition only: another edition's id is a 404, not a way in."""
     registration = db.get_or_404(Registration, registration_id)
     if registration.congress_id != congress.id:
@@ -62,7 +62,7 @@ def _registration_of(congress, registration_id: int) -> Registration:  # noqa: A
     return registration
 
 
-def _list_choices(congress) -> list[SelectChoice]:  # noqa: ANN001
+def _list_choices(congress) -> list[SelectChoice]:
     choices = [SelectChoice(VENUE, _("Venue entrance"))]
     for session in congress.sessions:
         if session.starts_at is not None:
@@ -80,13 +80,13 @@ STATION_CSP = {**CONTENT_SECURITY_POLICY, "script-src": "'self' 'wasm-unsafe-eva
 
 @bp.route("/station/")
 @talisman(content_security_policy=STATION_CSP)
-def station():  # noqa: ANN201
+def station():
     """A shell: the device signs in with the station token from its set-up link (kept on the device)."""
     return render_template("checkin/station.html")
 
 
 @bp.route("/station/sw.js")
-def station_worker():  # noqa: ANN201
+def station_worker():
     """The station's service worker, served from /station/ so that its scope is the station page."""
     response = send_from_directory(Path(current_app.static_folder) / "js", "station-sw.js",
                                    mimetype="text/javascript", max_age=0)
@@ -98,7 +98,7 @@ def station_worker():  # noqa: ANN201
 
 @bp.route("/manage/checkin/<slug>/", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
-def stations(slug: str):  # noqa: ANN201
+def stations(slug: str):
     congress = _congress_or_404(slug)
     form = StationForm()
     form.list.choices = _list_choices(congress)
@@ -117,7 +117,7 @@ def stations(slug: str):  # noqa: ANN201
 
 @bp.route("/manage/checkin/<slug>/stations/<int:station_id>/revoke", methods=["POST"])
 @roles_required(Role.ORGANISER)
-def revoke_station(slug: str, station_id: int):  # noqa: ANN201
+def revoke_station(slug: str, station_id: int):
     congress = _congress_or_404(slug)
     station = db.get_or_404(Station, station_id)
     if station.congress_id != congress.id:
@@ -129,7 +129,7 @@ def revoke_station(slug: str, station_id: int):  # noqa: ANN201
 
 @bp.route("/manage/checkin/<slug>/scan", methods=["GET", "POST"])
 @roles_required(Role.CHECKIN, Role.ORGANISER)
-def scan(slug: str):  # noqa: ANN201
+def scan(slug: str):
     """Scanning without JavaScript: a USB or Bluetooth scanner types into the field and presses Enter."""
     congress = _congress_or_404(slug)
     form = ScanForm()
@@ -149,7 +149,7 @@ def scan(slug: str):  # noqa: ANN201
 
 @bp.route("/manage/checkin/<slug>/search")
 @roles_required(Role.CHECKIN, Role.ORGANISER)
-def search(slug: str):  # noqa: ANN201
+def search(slug: str):
     """For those who forgot their badge: find them, check them in, print a badge on the spot."""
     congress = _congress_or_404(slug)
     form = SearchForm(request.args)
@@ -174,7 +174,7 @@ def search(slug: str):  # noqa: ANN201
 
 @bp.route("/manage/checkin/<slug>/registrations/<int:registration_id>/checkin", methods=["POST"])
 @roles_required(Role.CHECKIN, Role.ORGANISER)
-def manual_checkin(slug: str, registration_id: int):  # noqa: ANN201
+def manual_checkin(slug: str, registration_id: int):
     congress = _congress_or_404(slug)
     registration = _registration_of(congress, registration_id)
     code = badges.issue_code(registration)
@@ -192,7 +192,7 @@ def manual_checkin(slug: str, registration_id: int):  # noqa: ANN201
 
 @bp.route("/manage/checkin/<slug>/registrations/<int:registration_id>/badge.pdf")
 @roles_required(Role.CHECKIN, Role.ORGANISER)
-def print_badge(slug: str, registration_id: int):  # noqa: ANN201
+def print_badge(slug: str, registration_id: int):
     congress = _congress_or_404(slug)
     registration = _registration_of(congress, registration_id)
     layout = request.args.get("layout", "a6")
@@ -205,7 +205,7 @@ def print_badge(slug: str, registration_id: int):  # noqa: ANN201
 
 @bp.route("/manage/checkin/<slug>/checkins/<int:checkin_id>/undo", methods=["POST"])
 @roles_required(Role.CHECKIN, Role.ORGANISER)
-def undo(slug: str, checkin_id: int):  # noqa: ANN201
+def undo(slug: str, checkin_id: int):
     congress = _congress_or_404(slug)
     checkin = db.get_or_404(CheckIn, checkin_id)
     if checkin.congress_id != congress.id:
@@ -217,7 +217,7 @@ def undo(slug: str, checkin_id: int):  # noqa: ANN201
 
 @bp.route("/manage/checkin/<slug>/checkins/<int:checkin_id>/checkout", methods=["POST"])
 @roles_required(Role.CHECKIN, Role.ORGANISER)
-def check_out(slug: str, checkin_id: int):  # noqa: ANN201
+def check_out(slug: str, checkin_id: int):
     """Someone leaves the venue: their check-in stays, with the time they left (audited)."""
     congress = _congress_or_404(slug)
     checkin = db.get_or_404(CheckIn, checkin_id)
@@ -230,7 +230,7 @@ def check_out(slug: str, checkin_id: int):  # noqa: ANN201
 
 @bp.route("/manage/checkin/<slug>/dashboard")
 @roles_required(Role.ORGANISER)
-def dashboard(slug: str):  # noqa: ANN201
+def dashboard(slug: str):
     congress = _congress_or_404(slug)
     return render_template("checkin/dashboard.html", congress=congress,
                            figures=services.dashboard(congress, current_language()))
@@ -238,6 +238,6 @@ def dashboard(slug: str):  # noqa: ANN201
 
 @bp.route("/manage/checkin/<slug>/dashboard.json")
 @roles_required(Role.ORGANISER)
-def dashboard_json(slug: str):  # noqa: ANN201
+def dashboard_json(slug: str):
     congress = _congress_or_404(slug)
     return jsonify(services.dashboard(congress, current_language()))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from congress.database import UTCDateTime, utcnow
 from congress.extensions import db
+from congress.i18n import bilingual
 
 if TYPE_CHECKING:
     from congress.programme.models import ProgrammeSession
@@ -66,14 +67,11 @@ class Congress(db.Model):
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
     )
 
-    def title(self, locale: str) -> str:
-        return self.title_en if locale == "en" and self.title_en else self.title_nl
+    title = bilingual("title")
 
-    def tagline(self, locale: str) -> str:
-        return self.tagline_en if locale == "en" and self.tagline_en else self.tagline_nl
+    tagline = bilingual("tagline")
 
-    def description(self, locale: str) -> str:
-        return self.description_en if locale == "en" and self.description_en else self.description_nl
+    description = bilingual("description")
 
     @property
     def is_public(self) -> bool:
@@ -101,11 +99,9 @@ class Track(db.Model):
 
     __table_args__ = (UniqueConstraint("congress_id", "name_nl"),)
 
-    def name(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_nl
+    name = bilingual("name")
 
-    def description(self, locale: str) -> str:
-        return self.description_en if locale == "en" and self.description_en else self.description_nl
+    description = bilingual("description")
 
 
 class Room(db.Model):

@@ -187,7 +187,7 @@ def _enqueue_committed_mail(session: OrmSession) -> None:
         if identity:
             try:
                 deliver_mail(identity[0])
-            except Exception:  # noqa: BLE001 - the message is stored: send_due_mail picks it up
+            except Exception:
                 # After the commit: what was stored stays acknowledged (a full queue disk must not
                 # turn a stored registration into an error); the worker's sweep sends it later.
                 current_app.logger.warning("could not hand message %s to the worker", identity[0], exc_info=True)
@@ -387,7 +387,7 @@ def _prepare(claim: _Claim) -> EmailMessage:
     return email
 
 
-class _ClaimLost(Exception):  # noqa: N818 - a signal: another worker holds the message now
+class _ClaimLost(Exception):
     pass
 
 
@@ -460,7 +460,7 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * (2 ** max(attempts - 1, 0)), 6 * 3600))
 
 
-def deliver(message_id: int) -> str:  # noqa: PLR0911 - one return per transition
+def deliver(message_id: int) -> str:
     """Take one message through the state machine. Returns its status afterwards ("queued",
     "sending", "sent", "failed" or "missing"); never raises for SMTP or transient database errors.
     """

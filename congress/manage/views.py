@@ -32,14 +32,14 @@ def _page() -> int:
 
 @bp.route("/")
 @roles_required(*STAFF)
-def dashboard():  # noqa: ANN201
+def dashboard():
     congresses = db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())).all()
     return render_template("manage/dashboard.html", congresses=congresses, role_labels=ROLE_LABELS)
 
 
 @bp.route("/users", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
-def users():  # noqa: ANN201
+def users():
     form = InviteForm()
     tracks = db.session.scalars(sa.select(Track).join(Congress).order_by(Congress.starts_on.desc(), Track.position))
     form.tracks.choices = [SelectChoice(t.id, f"{t.congress.slug}: {t.name(current_language())}") for t in tracks]
@@ -59,7 +59,7 @@ def users():  # noqa: ANN201
 
 @bp.route("/outbox")
 @roles_required(Role.ORGANISER)
-def outbox():  # noqa: ANN201
+def outbox():
     if not current_app.config["MAIL_OUTBOX_VISIBLE"]:
         abort(404)
     query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
@@ -69,7 +69,7 @@ def outbox():  # noqa: ANN201
 
 @bp.route("/outbox/<int:message_id>")
 @roles_required(Role.ORGANISER)
-def outbox_message(message_id: int):  # noqa: ANN201
+def outbox_message(message_id: int):
     if not current_app.config["MAIL_OUTBOX_VISIBLE"]:
         abort(404)
     message = db.get_or_404(OutboxMessage, message_id)
@@ -78,7 +78,7 @@ def outbox_message(message_id: int):  # noqa: ANN201
 
 @bp.route("/audit")
 @roles_required(Role.ORGANISER)
-def audit():  # noqa: ANN201
+def audit():
     query = sa.select(AuditEvent).order_by(AuditEvent.id.desc())
     pagination = db.paginate(query, page=_page(), per_page=PAGE_SIZE, error_out=False)
     return render_template("manage/audit.html", pagination=pagination)
@@ -86,14 +86,14 @@ def audit():  # noqa: ANN201
 
 @bp.route("/tokens")
 @roles_required(Role.ADMIN)
-def tokens():  # noqa: ANN201
+def tokens():
     rows = db.session.scalars(sa.select(ApiToken).order_by(ApiToken.id.desc())).all()
     return render_template("manage/tokens.html", tokens=rows)
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
 @roles_required(Role.ADMIN)
-def revoke_token(token_id: int):  # noqa: ANN201
+def revoke_token(token_id: int):
     if accounts.revoke_api_token(token_id) is None:
         abort(404)
     flash(_("The token has been revoked."), "success")

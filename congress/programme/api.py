@@ -9,12 +9,12 @@ from typing import Any
 
 from flask import Blueprint, jsonify
 
-from congress.api.schemas import openapi_components
 from congress.core.models import Congress, Person
 from congress.programme import api_schemas, feeds
 from congress.programme import services as programme_services
 from congress.programme.caching import cached_programme
 from congress.programme.models import ProgrammeSession
+from congress.schemas import openapi_components
 from congress.urls import external_url
 
 bp = Blueprint("programme_api", __name__)
@@ -53,7 +53,7 @@ def _person(congress: Congress, p: Person) -> dict[str, Any]:
 
 @bp.route("/congresses/<slug>/programme")
 @cached_programme(html=False)
-def programme(congress: Congress):  # noqa: ANN201
+def programme(congress: Congress):
     latest = programme_services.latest_version(congress)
     return jsonify({
         "congress": congress.slug,
@@ -65,7 +65,7 @@ def programme(congress: Congress):  # noqa: ANN201
 
 @bp.route("/congresses/<slug>/tracks")
 @cached_programme(html=False)
-def tracks(congress: Congress):  # noqa: ANN201
+def tracks(congress: Congress):
     return jsonify([
         {"id": t.id, "name": {"nl": t.name_nl, "en": t.name_en}, "colour": t.colour,
          "description": {"nl": t.description_nl, "en": t.description_en},
@@ -76,7 +76,7 @@ def tracks(congress: Congress):  # noqa: ANN201
 
 @bp.route("/congresses/<slug>/rooms")
 @cached_programme(html=False)
-def rooms(congress: Congress):  # noqa: ANN201
+def rooms(congress: Congress):
     return jsonify([
         {"id": r.id, "name": r.name, "capacity": r.capacity, "accessibility_notes": r.accessibility_notes,
          "available_from": r.available_from.isoformat() if r.available_from else None,
@@ -88,7 +88,7 @@ def rooms(congress: Congress):  # noqa: ANN201
 
 @bp.route("/congresses/<slug>/speakers")
 @cached_programme(html=False)
-def speakers(congress: Congress):  # noqa: ANN201
+def speakers(congress: Congress):
     return jsonify([_person(congress, p) for p in programme_services.speakers_of(congress)])
 
 

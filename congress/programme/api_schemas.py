@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from congress.api.schemas import ResponseModel
+from congress.schemas import ResponseModel
 
 _DT = {"format": "date-time"}
 _URI = {"format": "uri"}

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from typing import Any
-from xml.etree import ElementTree as ET  # noqa: S405 (we only write XML)
+from xml.etree import ElementTree as ET
 
 from flask_babel import gettext as _
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session as OrmSession
 from congress.core.models import Congress, Person, Room, Track
 from congress.database import UTCDateTime, utcnow
 from congress.extensions import db
+from congress.i18n import bilingual
 
 
 class SessionFormat(enum.StrEnum):
@@ -64,8 +65,7 @@ class SignupRound(db.Model):
 
     __table_args__ = (UniqueConstraint("congress_id", "name_nl"),)
 
-    def name(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_nl
+    name = bilingual("name")
 
 
 class ProgrammeSession(db.Model):

@@ -77,7 +77,7 @@ def _session_url(congress: Congress, s: ProgrammeSession) -> str:
 
 @bp.route("/<slug>/programme")
 @cached_programme()
-def programme_page(congress: Congress):  # noqa: ANN201
+def programme_page(congress: Congress):
     flt = _filter_or_400(congress)
     view = "grid" if request.args.get("view") == "grid" else "list"
     days = programme.congress_days(congress)
@@ -116,7 +116,7 @@ def _seats_key(congress: Congress, session_id: int) -> str:
 
 @bp.route("/<slug>/programme/sessions/<int:session_id>")
 @cached_programme(extra=_seats_key)
-def session_page(congress: Congress, session_id: int):  # noqa: ANN201
+def session_page(congress: Congress, session_id: int):
     session = _public_session_or_404(congress, session_id)
     return render_template(
         "programme/public_session.html", congress=congress, s=session, seats_left=programme.seats_left(session),
@@ -126,7 +126,7 @@ def session_page(congress: Congress, session_id: int):  # noqa: ANN201
 
 @bp.route("/<slug>/programme/speakers/<int:person_id>")
 @cached_programme()
-def speaker_page(congress: Congress, person_id: int):  # noqa: ANN201
+def speaker_page(congress: Congress, person_id: int):
     person = db.session.get(Person, person_id)
     if person is None:
         abort(404)
@@ -138,14 +138,14 @@ def speaker_page(congress: Congress, person_id: int):  # noqa: ANN201
 
 @bp.route("/<slug>/programme/speakers")
 @cached_programme()
-def speakers_page(congress: Congress):  # noqa: ANN201
+def speakers_page(congress: Congress):
     return render_template("programme/public_speakers.html", congress=congress,
                            people=programme.speakers_of(congress))
 
 
 @bp.route("/<slug>/programme/rooms/<int:room_id>")
 @cached_programme()
-def room_page(congress: Congress, room_id: int):  # noqa: ANN201
+def room_page(congress: Congress, room_id: int):
     room = db.session.get(Room, room_id)
     if room is None or room.congress_id != congress.id:
         abort(404)
@@ -156,7 +156,7 @@ def room_page(congress: Congress, room_id: int):  # noqa: ANN201
 
 @bp.route("/<slug>/programme.pdf")
 @cached_programme(html=False)
-def programme_pdf(congress: Congress):  # noqa: ANN201
+def programme_pdf(congress: Congress):
     from weasyprint import HTML
 
     flt = _filter_or_400(congress)
@@ -179,7 +179,7 @@ def _ics(congress: Congress, sessions: list[ProgrammeSession], name: str, filena
 
 @bp.route("/<slug>/programme.ics")
 @cached_programme(html=False)
-def programme_ics(congress: Congress):  # noqa: ANN201
+def programme_ics(congress: Congress):
     flt = _filter_or_400(congress)
     return _ics(congress, programme.filtered_sessions(congress, flt), congress.title(current_language()),
                 f"{congress.slug}.ics")
@@ -187,7 +187,7 @@ def programme_ics(congress: Congress):  # noqa: ANN201
 
 @bp.route("/<slug>/programme/tracks/<int:track_id>.ics")
 @cached_programme(html=False)
-def track_ics(congress: Congress, track_id: int):  # noqa: ANN201
+def track_ics(congress: Congress, track_id: int):
     track = db.session.get(Track, track_id)
     if track is None or track.congress_id != congress.id:
         abort(404)
@@ -198,7 +198,7 @@ def track_ics(congress: Congress, track_id: int):  # noqa: ANN201
 
 @bp.route("/<slug>/programme/sessions/<int:session_id>.ics")
 @cached_programme(html=False)
-def session_ics(congress: Congress, session_id: int):  # noqa: ANN201
+def session_ics(congress: Congress, session_id: int):
     session = _public_session_or_404(congress, session_id)
     return _ics(congress, [session], session.title, f"{congress.slug}-session-{session.id}.ics")
 
@@ -221,7 +221,7 @@ def _version_label(congress: Congress) -> str:
 
 @bp.route("/<slug>/schedule.json")
 @cached_programme(html=False)
-def schedule_json(congress: Congress):  # noqa: ANN201
+def schedule_json(congress: Congress):
     data = feeds.schedule_json(congress, _export_urls(congress), version=_version_label(congress),
                                locale=current_language())
     return jsonify(data)
@@ -229,7 +229,7 @@ def schedule_json(congress: Congress):  # noqa: ANN201
 
 @bp.route("/<slug>/schedule.xml")
 @cached_programme(html=False)
-def schedule_xml(congress: Congress):  # noqa: ANN201
+def schedule_xml(congress: Congress):
     body = feeds.schedule_xml(congress, _export_urls(congress), version=_version_label(congress),
                               locale=current_language())
     return Response(body, mimetype="application/xml")
@@ -237,7 +237,7 @@ def schedule_xml(congress: Congress):  # noqa: ANN201
 
 @bp.route("/<slug>/programme/tracks.css")
 @cached_programme(html=False)
-def tracks_css(congress: Congress):  # noqa: ANN201
+def tracks_css(congress: Congress):
     """Each track's own colour for the grids (a stylesheet: the CSP forbids inline styles)."""
     import re
 
@@ -248,14 +248,14 @@ def tracks_css(congress: Congress):  # noqa: ANN201
 
 @bp.route("/<slug>/programme/changes")
 @cached_programme()
-def changes_page(congress: Congress):  # noqa: ANN201
+def changes_page(congress: Congress):
     return render_template("programme/public_changes.html", congress=congress,
                            versions=programme.versions(congress))
 
 
 @bp.route("/<slug>/programme/changes.atom")
 @cached_programme(html=False)
-def changes_atom(congress: Congress):  # noqa: ANN201
+def changes_atom(congress: Congress):
     body = render_template("programme/changes_atom.xml", congress=congress, versions=programme.versions(congress),
                            feed_url=external_url("programme.changes_atom", slug=congress.slug),
                            page_url=external_url("programme.changes_page", slug=congress.slug))
@@ -299,7 +299,7 @@ def _to_local(congress: Congress, value: datetime | None) -> datetime | None:
 
 @bp.route("/manage/programme/")
 @roles_required(*EDITORS)
-def manage_index():  # noqa: ANN201
+def manage_index():
     congresses = db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())).all()
     mine = [c for c in congresses if programme.can_manage_congress(current_user, c)]
     return render_template("programme/manage_index.html", congresses=mine)
@@ -307,7 +307,7 @@ def manage_index():  # noqa: ANN201
 
 @bp.route("/manage/programme/<slug>/")
 @roles_required(*EDITORS)
-def manage_sessions(slug: str):  # noqa: ANN201
+def manage_sessions(slug: str):
     congress = _managed_congress_or_403(slug)
     sessions = programme.all_sessions(congress)
     conflicts = programme.find_conflicts(congress)
@@ -346,7 +346,7 @@ def _session_form(congress: Congress, session: ProgrammeSession | None) -> Sessi
 @bp.route("/manage/programme/<slug>/sessions/new", methods=["GET", "POST"])
 @bp.route("/manage/programme/<slug>/sessions/<int:session_id>", methods=["GET", "POST"])
 @roles_required(*EDITORS)
-def edit_session(slug: str, session_id: int | None = None):  # noqa: ANN201
+def edit_session(slug: str, session_id: int | None = None):
     congress = _managed_congress_or_403(slug)
     session = None
     if session_id is not None:
@@ -385,7 +385,7 @@ def edit_session(slug: str, session_id: int | None = None):  # noqa: ANN201
 
 @bp.route("/manage/programme/<slug>/sessions/<int:session_id>/delete", methods=["POST"])
 @roles_required(*EDITORS)
-def delete_session(slug: str, session_id: int):  # noqa: ANN201
+def delete_session(slug: str, session_id: int):
     congress = _managed_congress_or_403(slug)
     session = db.session.get(ProgrammeSession, session_id)
     if session is None or session.congress_id != congress.id:
@@ -400,7 +400,7 @@ def delete_session(slug: str, session_id: int):  # noqa: ANN201
 
 @bp.route("/manage/programme/<slug>/schedule")
 @roles_required(*EDITORS)
-def schedule_editor(slug: str):  # noqa: ANN201
+def schedule_editor(slug: str):
     congress = _managed_congress_or_403(slug)
     days = programme.congress_days(congress)
     try:
@@ -429,7 +429,7 @@ def schedule_editor(slug: str):  # noqa: ANN201
 
 @bp.route("/manage/programme/<slug>/schedule/move", methods=["POST"])
 @roles_required(*EDITORS)
-def move_session(slug: str):  # noqa: ANN201
+def move_session(slug: str):
     """The grid's drop target and the plain form without JavaScript (JSON when asked for)."""
     congress = _managed_congress_or_403(slug)
     wants_json = request.accept_mimetypes.best == "application/json"
@@ -438,7 +438,7 @@ def move_session(slug: str):  # noqa: ANN201
     form.day.choices = [(d.isoformat(), d.isoformat()) for d in programme.congress_days(congress)]
     day_value = form.day.data
 
-    def answer(ok: bool, message: str, status: int = 200):  # noqa: ANN202
+    def answer(ok: bool, message: str, status: int = 200):
         if wants_json:
             return jsonify({"ok": ok, "message": message,
                             "conflicts": [c.message for c in programme.find_conflicts(congress)]}), status
@@ -464,7 +464,7 @@ def move_session(slug: str):  # noqa: ANN201
 
 @bp.route("/manage/programme/<slug>/publish", methods=["GET", "POST"])
 @roles_required(*EDITORS)
-def publish(slug: str):  # noqa: ANN201
+def publish(slug: str):
     congress = _managed_congress_or_403(slug)
     form = PublishForm()
     if form.validate_on_submit():
@@ -484,7 +484,7 @@ def publish(slug: str):  # noqa: ANN201
 
 @bp.route("/manage/programme/<slug>/tracks")
 @roles_required(Role.ORGANISER)
-def manage_tracks(slug: str):  # noqa: ANN201
+def manage_tracks(slug: str):
     congress = _organiser_congress_or_403(slug)
     grants = db.session.scalars(sa.select(RoleGrant).where(RoleGrant.role == Role.TRACK_MANAGER.value)).all()
     managers: dict[int, list[User]] = {}
@@ -497,7 +497,7 @@ def manage_tracks(slug: str):  # noqa: ANN201
 @bp.route("/manage/programme/<slug>/tracks/new", methods=["GET", "POST"])
 @bp.route("/manage/programme/<slug>/tracks/<int:track_id>", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
-def edit_track(slug: str, track_id: int | None = None):  # noqa: ANN201
+def edit_track(slug: str, track_id: int | None = None):
     congress = _organiser_congress_or_403(slug)
     track = None
     if track_id is not None:
@@ -530,7 +530,7 @@ def edit_track(slug: str, track_id: int | None = None):  # noqa: ANN201
 
 @bp.route("/manage/programme/<slug>/rooms")
 @roles_required(Role.ORGANISER)
-def manage_rooms(slug: str):  # noqa: ANN201
+def manage_rooms(slug: str):
     congress = _organiser_congress_or_403(slug)
     return render_template("programme/manage_rooms.html", congress=congress)
 
@@ -538,7 +538,7 @@ def manage_rooms(slug: str):  # noqa: ANN201
 @bp.route("/manage/programme/<slug>/rooms/new", methods=["GET", "POST"])
 @bp.route("/manage/programme/<slug>/rooms/<int:room_id>", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
-def edit_room(slug: str, room_id: int | None = None):  # noqa: ANN201
+def edit_room(slug: str, room_id: int | None = None):
     congress = _organiser_congress_or_403(slug)
     room = None
     if room_id is not None:
@@ -573,7 +573,7 @@ def edit_room(slug: str, room_id: int | None = None):  # noqa: ANN201
 @bp.route("/manage/programme/<slug>/rounds", methods=["GET", "POST"])
 @bp.route("/manage/programme/<slug>/rounds/<int:round_id>", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
-def manage_rounds(slug: str, round_id: int | None = None):  # noqa: ANN201
+def manage_rounds(slug: str, round_id: int | None = None):
     """Sign-up rounds: time slots of parallel sessions of which an attendee picks one."""
     congress = _organiser_congress_or_403(slug)
     current = None

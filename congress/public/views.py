@@ -13,7 +13,7 @@ bp = Blueprint("public", __name__)
 
 
 @bp.route("/")
-def index():  # noqa: ANN201
+def index():
     congress = core.current_congress()
     return render_template(
         "public/index.html", congress=congress, editions=core.public_congresses()
@@ -21,7 +21,7 @@ def index():  # noqa: ANN201
 
 
 @bp.route("/<slug>/")
-def edition(slug: str):  # noqa: ANN201
+def edition(slug: str):
     congress = core.public_congress_or_404(slug)
     sessions = programme.public_sessions(congress)
     days = [
@@ -32,7 +32,7 @@ def edition(slug: str):  # noqa: ANN201
 
 
 @bp.route("/healthz")
-def healthz():  # noqa: ANN201
+def healthz():
     from sqlalchemy import text
 
     from congress.extensions import db

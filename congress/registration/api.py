@@ -8,8 +8,8 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 
+from congress import schemas
 from congress.accounts.access import token_required
-from congress.api import schemas
 from congress.core import services as core
 from congress.extensions import limiter
 from congress.registration import api_schemas, services
@@ -40,7 +40,7 @@ def _session_json(seats: services.SessionSeats, locale: str = "nl") -> dict[str,
 
 
 @bp.route("/congresses/<slug>/sessions")
-def sessions(slug: str):  # noqa: ANN201
+def sessions(slug: str):
     congress = core.public_congress_or_404(slug)
     locale = request.args.get("lang", "nl")
     return jsonify([_session_json(s, locale) for s in services.seat_overview(congress)])
@@ -59,11 +59,11 @@ def registration_json(registration: Registration, link: str | None) -> dict[str,
     }
 
 
-def _errors(errors: dict[str, list[str]], status: int = 422):  # noqa: ANN202
+def _errors(errors: dict[str, list[str]], status: int = 422):
     return jsonify({"error": {"code": status, "title": _("Invalid input"), "fields": errors}}), status
 
 
-def _sector_id(congress, sector: object, errors: dict[str, list[str]]) -> int | None:  # noqa: ANN001
+def _sector_id(congress, sector: object, errors: dict[str, list[str]]) -> int | None:
     if sector in (None, ""):
         return None
     known = services.sectors(congress)
@@ -78,7 +78,7 @@ def _sector_id(congress, sector: object, errors: dict[str, list[str]]) -> int | 
 @bp.route("/congresses/<slug>/registrations", methods=["POST"])
 @token_required("registrations")
 @limiter.limit(api_limit)
-def create_registration(slug: str):  # noqa: ANN201
+def create_registration(slug: str):
     congress = core.public_congress_or_404(slug)
     body: object = None
     try:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from congress.api.schemas import Id, RequestModel, ResponseModel, StrictBool, Text
+from congress.schemas import Id, RequestModel, ResponseModel, StrictBool, Text
 
 QuestionId = Annotated[str, Field(max_length=12, pattern=r"^[0-9]+$")]
 # Text questions take a string, multiple choice a list of option values, a checkbox true/false.

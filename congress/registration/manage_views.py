@@ -71,7 +71,7 @@ def _session(congress: Congress, session_id: int) -> ProgrammeSession:
     return session
 
 
-def checked_in_ids():  # noqa: ANN201
+def checked_in_ids():
     """A query of the registration ids checked in at the venue (None without the check-in capability)."""
     try:
         from congress.checkin.models import VENUE, CheckIn
@@ -82,7 +82,7 @@ def checked_in_ids():  # noqa: ANN201
 
 @manage_bp.route("/")
 @roles_required(ORGANISER)
-def editions():  # noqa: ANN201
+def editions():
     congresses = db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())).all()
     counts = dict(db.session.execute(
         sa.select(Registration.congress_id, sa.func.count()).where(Registration.status.in_(services.ACTIVE))
@@ -90,7 +90,7 @@ def editions():  # noqa: ANN201
     return render_template("registration/manage/editions.html", congresses=congresses, counts=counts)
 
 
-def _filtered(congress: Congress):  # noqa: ANN202
+def _filtered(congress: Congress):
     args = request.args
     query = sa.select(Registration).where(Registration.congress_id == congress.id)
     q = args.get("q", "").strip()
@@ -127,7 +127,7 @@ def _filtered(congress: Congress):  # noqa: ANN202
 
 @manage_bp.route("/<slug>/")
 @roles_required(ORGANISER)
-def index(slug: str):  # noqa: ANN201
+def index(slug: str):
     congress = _congress(slug)
     page = query_int(request.args, "page", 1) or 1
     pagination = db.paginate(_filtered(congress), page=page, per_page=PAGE_SIZE, error_out=False)
@@ -142,7 +142,7 @@ def index(slug: str):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/export.<fmt>")
 @roles_required(ORGANISER)
-def export(slug: str, fmt: str):  # noqa: ANN201
+def export(slug: str, fmt: str):
     congress = _congress(slug)
     if fmt not in ("csv", "xlsx"):
         abort(404)
@@ -163,7 +163,7 @@ def _download(name: str, fmt: str, header: list, rows: list, title: str) -> Resp
 
 @manage_bp.route("/<slug>/new", methods=["GET", "POST"])
 @roles_required(ORGANISER)
-def new(slug: str):  # noqa: ANN201
+def new(slug: str):
     congress = _congress(slug)
     locale = current_language()
     rounds = services.rounds_with_seats(congress)
@@ -191,7 +191,7 @@ def new(slug: str):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/<int:registration_id>")
 @roles_required(ORGANISER)
-def detail(slug: str, registration_id: int):  # noqa: ANN201
+def detail(slug: str, registration_id: int):
     congress = _congress(slug)
     registration = _registration(congress, registration_id)
     move = MoveForm()
@@ -205,7 +205,7 @@ def detail(slug: str, registration_id: int):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/<int:registration_id>/edit", methods=["GET", "POST"])
 @roles_required(ORGANISER)
-def edit(slug: str, registration_id: int):  # noqa: ANN201
+def edit(slug: str, registration_id: int):
     congress = _congress(slug)
     registration = _registration(congress, registration_id)
     locale = current_language()
@@ -231,7 +231,7 @@ def edit(slug: str, registration_id: int):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/<int:registration_id>/role", methods=["POST"])
 @roles_required(ORGANISER)
-def set_role(slug: str, registration_id: int):  # noqa: ANN201
+def set_role(slug: str, registration_id: int):
     congress = _congress(slug)
     registration = _registration(congress, registration_id)
     form = RoleForm()
@@ -243,7 +243,7 @@ def set_role(slug: str, registration_id: int):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/<int:registration_id>/move", methods=["POST"])
 @roles_required(ORGANISER)
-def move(slug: str, registration_id: int):  # noqa: ANN201
+def move(slug: str, registration_id: int):
     congress = _congress(slug)
     registration = _registration(congress, registration_id)
     form = MoveForm()
@@ -260,7 +260,7 @@ def move(slug: str, registration_id: int):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/<int:registration_id>/cancel", methods=["POST"])
 @roles_required(ORGANISER)
-def cancel(slug: str, registration_id: int):  # noqa: ANN201
+def cancel(slug: str, registration_id: int):
     congress = _congress(slug)
     registration = _registration(congress, registration_id)
     if services.cancel(registration, reason="organiser"):
@@ -270,7 +270,7 @@ def cancel(slug: str, registration_id: int):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/<int:registration_id>/confirm", methods=["POST"])
 @roles_required(ORGANISER)
-def confirm(slug: str, registration_id: int):  # noqa: ANN201
+def confirm(slug: str, registration_id: int):
     congress = _congress(slug)
     registration = _registration(congress, registration_id)
     if services.confirm(registration):
@@ -280,7 +280,7 @@ def confirm(slug: str, registration_id: int):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/<int:registration_id>/link", methods=["POST"])
 @roles_required(ORGANISER)
-def new_link(slug: str, registration_id: int):  # noqa: ANN201
+def new_link(slug: str, registration_id: int):
     congress = _congress(slug)
     registration = _registration(congress, registration_id)
     if not registration.is_active:
@@ -292,7 +292,7 @@ def new_link(slug: str, registration_id: int):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/sessions/")
 @roles_required(ORGANISER)
-def sessions(slug: str):  # noqa: ANN201
+def sessions(slug: str):
     congress = _congress(slug)
     return render_template("registration/manage/sessions.html", congress=congress,
                            rounds=services.rounds_with_seats(congress))
@@ -308,7 +308,7 @@ def _attendance(session: ProgrammeSession) -> list[Enrolment]:
 
 @manage_bp.route("/<slug>/sessions/<int:session_id>", methods=["GET", "POST"])
 @roles_required(ORGANISER)
-def session_detail(slug: str, session_id: int):  # noqa: ANN201
+def session_detail(slug: str, session_id: int):
     congress = _congress(slug)
     session = _session(congress, session_id)
     form = CapacityForm(capacity=session.capacity)
@@ -325,7 +325,7 @@ def session_detail(slug: str, session_id: int):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/sessions/<int:session_id>/attendance.<fmt>")
 @roles_required(ORGANISER)
-def attendance(slug: str, session_id: int, fmt: str):  # noqa: ANN201
+def attendance(slug: str, session_id: int, fmt: str):
     congress = _congress(slug)
     session = _session(congress, session_id)
     enrolments = _attendance(session)
@@ -342,7 +342,7 @@ def attendance(slug: str, session_id: int, fmt: str):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/statistics")
 @roles_required(ORGANISER)
-def statistics(slug: str):  # noqa: ANN201
+def statistics(slug: str):
     congress = _congress(slug)
     locale = current_language()
     by_status = dict(db.session.execute(
@@ -362,7 +362,7 @@ def statistics(slug: str):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/settings", methods=["GET", "POST"])
 @roles_required(ORGANISER)
-def settings(slug: str):  # noqa: ANN201
+def settings(slug: str):
     congress = _congress(slug)
     zone = ZoneInfo(congress.timezone)
 
@@ -412,7 +412,7 @@ def settings(slug: str):  # noqa: ANN201
 
 @manage_bp.route("/<slug>/questions/<int:question_id>/delete", methods=["POST"])
 @roles_required(ORGANISER)
-def delete_question(slug: str, question_id: int):  # noqa: ANN201
+def delete_question(slug: str, question_id: int):
     from congress.registration.models import Question
 
     congress = _congress(slug)
@@ -426,7 +426,7 @@ def delete_question(slug: str, question_id: int):  # noqa: ANN201
 
 @manage_bp.route("/chart.js")
 @roles_required(ORGANISER)
-def chart_js():  # noqa: ANN201
+def chart_js():
     """Chart.js from node_modules (installed by npm at set-up) for the statistics page."""
     path = Path(current_app.config["NODE_MODULES_DIR"]) / "chart.js" / "dist" / "chart.umd.min.js"
     if not path.exists():

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from congress.core.models import Congress
 from congress.database import UTCDateTime, utcnow
 from congress.extensions import db
+from congress.i18n import bilingual
 from congress.programme.models import ProgrammeSession
 
 
@@ -56,8 +57,7 @@ class Sector(db.Model):
 
     __table_args__ = (UniqueConstraint("congress_id", "name_nl"),)
 
-    def name(self, locale: str) -> str:
-        return self.name_en if locale == "en" and self.name_en else self.name_nl
+    name = bilingual("name")
 
 
 class Question(db.Model):
@@ -81,8 +81,7 @@ class Question(db.Model):
         ),
     )
 
-    def label(self, locale: str) -> str:
-        return self.label_en if locale == "en" and self.label_en else self.label_nl
+    label = bilingual("label")
 
     def choices(self, locale: str) -> list[tuple[str, str]]:
         return [(o["value"], (o.get("en") if locale == "en" and o.get("en") else o.get("nl", o["value"])))

@@ -50,7 +50,7 @@ from congress.registration.models import (
     RegistrationStatus,
     Sector,
 )
-from congress.urls import external_url  # noqa: F401 - re-exported: links on PUBLIC_BASE_URL, never the Host
+from congress.urls import external_url
 
 DEFAULT_HOLD_HOURS = 48
 ACTIVE = (RegistrationStatus.PENDING.value, RegistrationStatus.CONFIRMED.value)
@@ -449,7 +449,7 @@ SeatFacts = tuple[int | None, int | None, int, int, int]
 def _seat_facts_query() -> sa.Select:
     from congress.core.models import Room
 
-    def count(status: str):  # noqa: ANN202
+    def count(status: str):
         return (sa.select(sa.func.count()).select_from(Enrolment)
                 .where(Enrolment.session_id == ProgrammeSession.id, Enrolment.status == status).scalar_subquery())
 
@@ -698,11 +698,11 @@ def register(
         return _existing_or_raise(congress_id, email_key, exc)
 
 
-class _AlreadyRegistered(Exception):  # noqa: N818 - a signal, not an error: the first registration stands
+class _AlreadyRegistered(Exception):
     pass
 
 
-class _EditionFull(Exception):  # noqa: N818
+class _EditionFull(Exception):
     pass
 
 

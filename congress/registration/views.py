@@ -38,7 +38,7 @@ def form_limit() -> str:
 
 
 @bp.record_once
-def _register_manage_blueprint(state) -> None:  # noqa: ANN001
+def _register_manage_blueprint(state) -> None:
     """The organisers' blueprint (``registration_manage``) is registered with this one."""
     from congress.registration.manage_views import URL_PREFIX, manage_bp
 
@@ -61,7 +61,7 @@ def _private(response: Response) -> Response:
 
 @bp.route("/<slug>/register", methods=["GET", "POST"])
 @limiter.limit(form_limit, methods=["POST"])
-def register(slug: str):  # noqa: ANN201
+def register(slug: str):
     congress = core.public_congress_or_404(slug)
     locale = current_language()
     state = services.registration_state(congress)
@@ -87,7 +87,7 @@ def register(slug: str):  # noqa: ANN201
 
 
 @bp.route("/<slug>/register/thanks")
-def thanks(slug: str):  # noqa: ANN201
+def thanks(slug: str):
     congress = core.public_congress_or_404(slug)
     return render_template("registration/thanks.html", congress=congress,
                            hours=services.hold_hours())
@@ -95,7 +95,7 @@ def thanks(slug: str):  # noqa: ANN201
 
 @bp.route("/<slug>/register/link", methods=["GET", "POST"])
 @limiter.limit(form_limit, methods=["POST"])
-def send_link(slug: str):  # noqa: ANN201
+def send_link(slug: str):
     congress = core.public_congress_or_404(slug)
     form = LinkForm()
     if form.validate_on_submit():
@@ -113,7 +113,7 @@ def _registration_or_404(secret: str) -> Registration:
 
 
 @bp.route("/my/<secret>")
-def manage(secret: str):  # noqa: ANN201
+def manage(secret: str):
     registration = _registration_or_404(secret)
     congress = registration.congress
     enrolments = [(e, services.waiting_rank(e)) for e in registration.enrolments]
@@ -138,7 +138,7 @@ def _ticket_url(secret: str) -> str | None:
 
 
 @bp.route("/my/<secret>/confirm", methods=["GET", "POST"])
-def confirm(secret: str):  # noqa: ANN201
+def confirm(secret: str):
     registration = _registration_or_404(secret)
     form = ConfirmForm()
     if registration.status != "pending":
@@ -153,7 +153,7 @@ def confirm(secret: str):  # noqa: ANN201
 
 @bp.route("/my/<secret>/edit", methods=["GET", "POST"])
 @limiter.limit(form_limit, methods=["POST"])
-def edit(secret: str):  # noqa: ANN201
+def edit(secret: str):
     registration = _registration_or_404(secret)
     congress = registration.congress
     if not registration.is_active:
@@ -187,7 +187,7 @@ def edit(secret: str):  # noqa: ANN201
 
 
 @bp.route("/my/<secret>/cancel", methods=["GET", "POST"])
-def cancel(secret: str):  # noqa: ANN201
+def cancel(secret: str):
     registration = _registration_or_404(secret)
     form = CancelForm()
     if not registration.is_active:
@@ -201,7 +201,7 @@ def cancel(secret: str):  # noqa: ANN201
 
 
 @bp.route("/my/<secret>/data.json")
-def download_data(secret: str):  # noqa: ANN201
+def download_data(secret: str):
     registration = _registration_or_404(secret)
     body = json.dumps(services.personal_data(registration, current_language()), ensure_ascii=False, indent=2)
     response = Response(body, mimetype="application/json")
@@ -210,7 +210,7 @@ def download_data(secret: str):  # noqa: ANN201
 
 
 @bp.route("/my/<secret>/erase", methods=["GET", "POST"])
-def erase(secret: str):  # noqa: ANN201
+def erase(secret: str):
     registration = _registration_or_404(secret)
     form = EraseForm()
     if form.validate_on_submit():
@@ -224,7 +224,7 @@ def erase(secret: str):  # noqa: ANN201
 
 
 @bp.route("/my/<secret>/agenda.ics")
-def agenda(secret: str):  # noqa: ANN201
+def agenda(secret: str):
     registration = _registration_or_404(secret)
     congress = registration.congress
     sessions = [e.session for e in registration.enrolments if e.status == EnrolmentStatus.ENROLLED.value]

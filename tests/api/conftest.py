@@ -26,7 +26,7 @@ class World:
 
 
 @pytest.fixture
-def world(app) -> World:  # noqa: ANN001
+def world(app) -> World:
     from tests.archive.factories import make_item
     from tests.checkin.factories import checkin_edition
     from tests.programme.factories import publish

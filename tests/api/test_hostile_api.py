@@ -29,11 +29,11 @@ def _body(**overrides) -> dict:
     return values
 
 
-def _raw(client, url: str, text: str, headers: dict):  # noqa: ANN202
+def _raw(client, url: str, text: str, headers: dict):
     return client.post(url, data=text.encode(), content_type="application/json", headers=headers)
 
 
-def _count(model) -> int:  # noqa: ANN001
+def _count(model) -> int:
     db.session.rollback()
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
@@ -49,7 +49,7 @@ def edition(app):
     return congress, sessions
 
 
-def _question_ids(congress) -> list[str]:  # noqa: ANN001
+def _question_ids(congress) -> list[str]:
     return [str(q.id) for q in db.session.scalars(sa.select(Question).where(Question.congress_id == congress.id)
                                                   .order_by(Question.position))]
 

@@ -63,7 +63,7 @@ def wtforms_field_names() -> set[str]:
     return names
 
 
-def _url_values(rule, world) -> dict:  # noqa: ANN001
+def _url_values(rule, world) -> dict:
     values = {}
     for arg in rule.arguments:
         values[arg] = world.ids.get(arg, world.ids["default"])
@@ -71,7 +71,7 @@ def _url_values(rule, world) -> dict:  # noqa: ANN001
 
 
 @pytest.fixture
-def staff_world(app, world):  # noqa: ANN001
+def staff_world(app, world):
     from congress.accounts.models import ApiToken
     from congress.checkin import services as checkin
     from congress.checkin.models import CheckIn, Station
@@ -149,7 +149,7 @@ def test_every_form_field_survives_the_corpus(app, staff_world):
     assert _stored_forbidden_text() == []
 
 
-def _api_bodies(world) -> list[tuple[str, str, dict, dict]]:  # noqa: ANN001
+def _api_bodies(world) -> list[tuple[str, str, dict, dict]]:
     from congress.checkin.api_schemas import CheckinRequest
     from congress.registration.api_schemas import RegistrationRequest
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from jsonschema import Draft202012Validator
 
-from congress.api.schemas import component
 from congress.checkin.api_schemas import CheckinRequest
 from congress.registration.api_schemas import RegistrationRequest
+from congress.schemas import component
 
 
 def test_components_are_the_request_models(client):

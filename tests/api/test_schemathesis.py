@@ -27,12 +27,12 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "12"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
-def _operations(schema):  # noqa: ANN001, ANN202
+def _operations(schema):
     for result in schema.get_all_operations():
         yield result.ok()
 
 
-def _path_values(operation, world) -> dict:  # noqa: ANN001
+def _path_values(operation, world) -> dict:
     values = {}
     names = {p.name for p in operation.path_parameters}
     if "slug" in names:
@@ -42,11 +42,11 @@ def _path_values(operation, world) -> dict:  # noqa: ANN001
     return values
 
 
-def _runner(strategy, label: str, headers: dict, seen: dict):  # noqa: ANN001, ANN202
+def _runner(strategy, label: str, headers: dict, seen: dict):
     @given(case=strategy)
     @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck), phases=[hypothesis.Phase.generate])
-    def run(case) -> None:  # noqa: ANN001
+    def run(case) -> None:
         with own_contexts():
             response = case.call_and_validate(headers=headers, checks=CHECKS)
         seen.setdefault(label, set()).add(response.status_code)
@@ -54,7 +54,7 @@ def _runner(strategy, label: str, headers: dict, seen: dict):  # noqa: ANN001, A
     return run
 
 
-def _query_values(operation, world) -> dict:  # noqa: ANN001
+def _query_values(operation, world) -> dict:
     names = {p.name for p in operation.query}
     return {"congress": world.slug} if "congress" in names else {}
 

@@ -23,14 +23,14 @@ CHROMIUM_ARGS = [
 ]
 
 
-def pytest_collection_modifyitems(items):  # noqa: ANN001, ANN201
+def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
-def live_server(app) -> Iterator[str]:  # noqa: ANN001
+def live_server(app) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -39,7 +39,7 @@ def live_server(app) -> Iterator[str]:  # noqa: ANN001
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
@@ -65,7 +65,7 @@ def _is_csp_violation(text: str) -> bool:
     return text.startswith("CSP violation: ") or "Content Security Policy" in text
 
 
-def _watched_context(browser, **options):  # noqa: ANN001, ANN003, ANN202
+def _watched_context(browser, **options):
     context = browser.new_context(locale="nl-NL", **options)
     context.add_init_script(CSP_LISTENER)  # runs through the DevTools protocol, not subject to the CSP
     violations: list[str] = []
@@ -75,13 +75,13 @@ def _watched_context(browser, **options):  # noqa: ANN001, ANN003, ANN202
     return context
 
 
-def _fail_on_csp_violations(context) -> None:  # noqa: ANN001
+def _fail_on_csp_violations(context) -> None:
     if context.csp_violations:
         pytest.fail("Content-Security-Policy violations:\n" + "\n".join(dict.fromkeys(context.csp_violations)))
 
 
 @pytest.fixture
-def page(browser):  # noqa: ANN001, ANN201
+def page(browser):
     context = _watched_context(browser)
     page = context.new_page()
     errors: list[str] = []
@@ -93,7 +93,7 @@ def page(browser):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def phone_page(browser):  # noqa: ANN001, ANN201
+def phone_page(browser):
     context = _watched_context(browser, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
     page = context.new_page()
     yield page
@@ -106,7 +106,7 @@ def _axe_source() -> str:
     return AXE.read_text(encoding="utf-8") + "\n;void 0;"
 
 
-def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:  # noqa: ANN001
+def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core (WCAG 2.1 A/AA rules) on the page; return violations of the given impacts."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `npm ci` (make test does)")

@@ -8,7 +8,7 @@ from tests.browser.conftest import axe_violations
 
 
 @pytest.fixture
-def demo(runner):  # noqa: ANN001, ANN201
+def demo(runner):
     result = runner.invoke(args=["congress", "demo"])
     assert result.exit_code == 0, result.output
     return result

@@ -10,7 +10,7 @@ from tests.cfp.factories import make_proposal, make_speaker, open_call
 from tests.factories import PASSWORD, make_user
 
 
-def _login(page, live_server, email):  # noqa: ANN001, ANN202
+def _login(page, live_server, email):
     page.goto(f"{live_server}/login")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)

@@ -9,7 +9,7 @@ from tests.factories import PASSWORD, make_congress, make_session
 from tests.programme.factories import make_speaker, make_track_manager, publish
 
 
-def _login(page, live_server, email):  # noqa: ANN001, ANN202
+def _login(page, live_server, email):
     page.goto(f"{live_server}/login")
     page.fill("#email", email)
     page.fill("#password", PASSWORD)

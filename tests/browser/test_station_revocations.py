@@ -22,7 +22,7 @@ from tests.browser.test_checkin_station import _result, _scan
 from tests.checkin.factories import checkin_edition
 
 
-def _station_offline_from_indexeddb(page, app, secret: str, attendees: int) -> None:  # noqa: ANN001
+def _station_offline_from_indexeddb(page, app, secret: str, attendees: int) -> None:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -2,7 +2,7 @@ import pytest
 
 
 @pytest.fixture
-def request_ctx(app):  # noqa: ANN001, ANN201
+def request_ctx(app):
     """Services that build links (e-mails) need a request context, as in a view."""
     with app.test_request_context():
         yield

@@ -51,7 +51,7 @@ def make_speaker(email: str | None = None, name: str = "Sanne Spreker",
     return user
 
 
-def proposal_data(congress: Congress, **overrides) -> services.ProposalData:  # noqa: ANN003
+def proposal_data(congress: Congress, **overrides) -> services.ProposalData:
     workshop = services.formats(congress)[0]
     values = dict(
         title="Weerbaar online in de klas",
@@ -64,5 +64,5 @@ def proposal_data(congress: Congress, **overrides) -> services.ProposalData:  # 
     return services.ProposalData(**values)
 
 
-def make_proposal(congress: Congress, speaker: User, *, submit: bool = True, **overrides) -> Proposal:  # noqa: ANN003
+def make_proposal(congress: Congress, speaker: User, *, submit: bool = True, **overrides) -> Proposal:
     return services.create_proposal(congress, speaker, proposal_data(congress, **overrides), submit=submit)

@@ -153,7 +153,7 @@ def _identifying(field: str) -> str:
     return f"{field}: {NAME} ({ORGANISATION}, zoe@example.org) met {CO_NAME} van {CO_ORGANISATION}, bram@example.org"
 
 
-def _setup_free_text(app, organiser):  # noqa: ANN001, ANN202
+def _setup_free_text(app, organiser):
     """An anonymised call where the speakers wrote who they are into every field a reviewer might see."""
     from congress.cfp.models import ProposalSpeaker
     from tests.archive.factories import minimal_pdf

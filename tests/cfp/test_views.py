@@ -15,7 +15,7 @@ from tests.cfp.factories import make_proposal, make_speaker, open_call
 from tests.factories import make_user
 
 
-def _form(congress, **overrides):  # noqa: ANN001, ANN003, ANN202
+def _form(congress, **overrides):
     workshop = services.formats(congress)[0]
     data = {"title": "Sterke gezinnen", "abstract": "Kort.", "description": "Lang.",
             "format_duration": f"{workshop.id}:60", "track_id": congress.tracks[0].id, "language": "nl",

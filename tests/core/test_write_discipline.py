@@ -48,17 +48,17 @@ print("released", flush=True)
 """
 
 
-def sqlite_path(app) -> str:  # noqa: ANN001
+def sqlite_path(app) -> str:
     return sa.engine.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database
 
 
-def _start_holder(app, seconds: float) -> subprocess.Popen:  # noqa: ANN001
+def _start_holder(app, seconds: float) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", HOLDER, sqlite_path(app), str(seconds)],
                             stdout=subprocess.PIPE, text=True)
 
 
 @contextmanager
-def write_lock_held(app, seconds: float = 1.5) -> Iterator[subprocess.Popen]:  # noqa: ANN001
+def write_lock_held(app, seconds: float = 1.5) -> Iterator[subprocess.Popen]:
     """Another process holds the write lock for ``seconds`` (and commits a row at the end)."""
     db.session.rollback()  # no snapshot of ours from before
     holder = _start_holder(app, seconds)
@@ -128,7 +128,7 @@ def test_views_jobs_and_commands_never_commit():
 # --- transient errors ------------------------------------------------------------------------------
 
 
-def _small_timeout_app(app, tmp_path):  # noqa: ANN001, ANN202
+def _small_timeout_app(app, tmp_path):
     from congress import create_app
 
     return create_app({**app.config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'busy.db'}",

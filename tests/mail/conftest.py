@@ -34,21 +34,21 @@ class ScriptedHandler:
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802, ANN001, ANN201
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
         with self.lock:
             reply = self.mail_replies.pop(0) if self.mail_replies else "250 OK"
         if reply.startswith("250"):
             envelope.mail_from, envelope.mail_options = address, list(mail_options)
         return reply
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802, ANN001, ANN201
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
             reply = self.rcpt_replies.pop(0) if self.rcpt_replies else "250 OK"
         if reply.startswith("250"):
             envelope.rcpt_tos.append(address)
         return reply
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802, ANN001, ANN201
+    async def handle_DATA(self, server, session, envelope):
         raw = envelope.original_content or envelope.content
         message = message_from_bytes(raw, policy=policy.default)
         with self.lock:
@@ -65,7 +65,7 @@ class ScriptedHandler:
 
 
 @pytest.fixture
-def smtp(app) -> Iterator[ScriptedHandler]:  # noqa: ANN001
+def smtp(app) -> Iterator[ScriptedHandler]:
     """A scripted SMTP server for this test; the app sends to it while the test runs."""
     handler = ScriptedHandler()
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())

@@ -47,7 +47,7 @@ def backlog(n: int, *, minutes_ago: float = 0) -> list[int]:
     return ids
 
 
-def run_workers(app, n: int) -> list[BaseException]:  # noqa: ANN001
+def run_workers(app, n: int) -> list[BaseException]:
     """``n`` workers (threads with their own application context and session) run send_due_mail."""
     errors: list[BaseException] = []
     barrier = threading.Barrier(n)
@@ -57,7 +57,7 @@ def run_workers(app, n: int) -> list[BaseException]:  # noqa: ANN001
             with app.app_context():
                 barrier.wait(timeout=30)
                 services.send_due_mail()
-        except BaseException as exc:  # noqa: BLE001 - reported by the test
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=work) for _ in range(n)]
@@ -94,7 +94,7 @@ def test_a_message_in_flight_is_not_reset_and_sent_again_by_another_worker(app, 
     errors: list[BaseException] = []
     started: list[bool] = []
 
-    def second_worker(_message) -> None:  # noqa: ANN001
+    def second_worker(_message) -> None:
         if not started:
             started.append(True)
             errors.extend(run_workers(app, 1))
@@ -278,7 +278,7 @@ def test_another_writer_while_composing_does_not_lock_the_worker_out(app, smtp):
 def test_a_transient_database_error_while_claiming_is_retried(app, smtp):
     failures: list[str] = []
 
-    def refuse_first_claim(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ANN202, PLR0913
+    def refuse_first_claim(conn, cursor, statement, parameters, context, executemany):
         values = list(parameters.values() if isinstance(parameters, dict) else parameters)
         if statement.lstrip().upper().startswith("UPDATE MAIL_OUTBOX") and "sending" in values and not failures:
             failures.append(statement)
@@ -353,7 +353,7 @@ def test_a_transient_database_error_while_marking_sent_does_not_send_twice(app, 
     tried again, so the message is sent once and stays sent."""
     failures: list[str] = []
 
-    def refuse_first_mark(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ANN202, PLR0913
+    def refuse_first_mark(conn, cursor, statement, parameters, context, executemany):
         values = parameters.values() if isinstance(parameters, dict) else parameters
         if statement.lstrip().upper().startswith("UPDATE MAIL_OUTBOX") and "sent" in list(values) and not failures:
             failures.append(statement)

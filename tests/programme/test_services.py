@@ -249,7 +249,7 @@ def test_two_publishers_at_once_get_consecutive_versions(app):
                 barrier.wait(timeout=10)
                 with write_transaction():
                     numbers.append(programme.publish(edition, None).number)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 errors.append(exc)
             finally:
                 db.session.remove()

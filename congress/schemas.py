@@ -41,7 +41,7 @@ def _clean_text(value: str) -> str:
     return value
 
 
-def Text(max_length: int, *, min_length: int = 0, strip: bool = False) -> Any:  # noqa: N802
+def Text(max_length: int, *, min_length: int = 0, strip: bool = False) -> Any:
     """A string of at most ``max_length`` characters without NUL or unpaired surrogates."""
     return Annotated[str, StringConstraints(max_length=max_length, min_length=min_length, strip_whitespace=strip,
                                             strict=True), AfterValidator(_clean_text)]
@@ -216,7 +216,7 @@ def parse_query(model: type[M]) -> M:
         raise InvalidInput(field_errors(exc)) from None
 
 
-def unprocessable(fields: dict[str, list[str]]):  # noqa: ANN201
+def unprocessable(fields: dict[str, list[str]]):
     return jsonify({"error": {"code": 422, "title": _("Invalid input"), "fields": fields}}), 422
 
 
