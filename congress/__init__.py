@@ -52,6 +52,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     import congress.models  # noqa: F401  (every table registered)
 
     _register_blueprints(app)
+    _connect_capabilities()
     from congress import cli
 
     cli.init_app(app)
@@ -144,6 +145,16 @@ def _check_database_reachable(app: Flask) -> None:
     except DBAPIError as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
         raise ConfigurationError(f"DATABASE_URL: cannot connect to the database ({reason}).") from None
+
+
+def _connect_capabilities() -> None:
+    """The one seam between capabilities: each ``<capability>/receivers.py`` has a ``connect()`` that
+    connects its receivers to the signals of the capabilities below it. Called here, never at
+    import time; connecting twice (a second app in the same process) changes nothing."""
+    from congress import capabilities
+
+    for module in capabilities.modules("receivers"):
+        module.connect()
 
 
 def _register_blueprints(app: Flask) -> None:
