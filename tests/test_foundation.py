@@ -89,3 +89,21 @@ def test_scoped_lookups_404_for_another_edition(app: Flask) -> None:
         assert of_edition_or_404(Congress, mine.id, mine, attribute="id") is mine
         with pytest.raises(NotFound):
             of_edition_or_404(Congress, other.id, mine, attribute="id")
+
+
+def test_one_answer_raises_for_a_kind_nobody_handles() -> None:
+    from blinker import Namespace
+
+    from congress.signals import NoReceiver, first_answer, one_answer
+
+    wanted = Namespace().signal("wanted")
+
+    def ticket(kind: str, *, argument: str) -> str:
+        return f"{kind}:{argument}"
+
+    wanted.connect(ticket, sender="ticket")
+    wanted.connect(ticket, sender="ticket")  # connecting twice (a second app) changes nothing
+    assert one_answer(wanted, "ticket", argument="42") == "ticket:42"
+    with pytest.raises(NoReceiver):
+        one_answer(wanted, "certificate", argument="42")
+    assert first_answer(wanted, "certificate", default=7, argument="1") == 7

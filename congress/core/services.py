@@ -7,18 +7,15 @@ import re
 from datetime import date
 
 import sqlalchemy as sa
-from blinker import Namespace
 from flask import abort
 
 from congress.audit.services import record
 from congress.core.models import Congress, CongressStatus, Room, Track
+from congress.core.signals import congress_created
 from congress.database import transactional
 from congress.extensions import db
 
-signals = Namespace()
-# Sent inside the transaction that creates an edition; receivers add what every edition needs
-# (the badges capability its signing key pair).
-congress_created = signals.signal("congress-created")
+__all__ = ["congress_created"]  # declared in core.signals; kept here for the callers of before
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 # First path segments the application itself uses; an edition may not take them as its slug.

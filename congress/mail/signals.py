@@ -1,0 +1,15 @@
+"""Signals of the mail capability: the worker asks the capability a message is about."""
+
+from __future__ import annotations
+
+from congress.signals import namespace
+
+signals = namespace()
+
+# ``one_answer(attachment_wanted, kind, argument=str)`` → the rendered attachment (as
+# ``attachment_renderer`` returned before). Receivers connect with ``sender=kind`` (badges: "ticket").
+attachment_wanted = signals.signal("mail-attachment-wanted")
+
+# ``one_answer(context_wanted, kind, argument=str)`` → the template context, or None when what the
+# mail is about is gone. Receivers connect with ``sender=kind`` (registration: "registration").
+context_wanted = signals.signal("mail-context-wanted")

@@ -1,0 +1,16 @@
+"""Signals of the programme capability."""
+
+from __future__ import annotations
+
+from congress.signals import namespace
+
+signals = namespace()
+
+# Sent inside the publishing transaction after a programme version is published:
+# ``sessions_changed.send(congress, session_ids=[...], version=ProgrammeVersion)``.
+# Receivers: registration (e-mails the attendees enrolled in those sessions; queue mail with queue_mail).
+sessions_changed = signals.signal("sessions-changed")
+
+# A question with one answer: ``first_answer(seats_left_wanted, session)`` → seats left (int) or None
+# (no limit / nobody knows). Receiver: registration.
+seats_left_wanted = signals.signal("seats-left-wanted")
