@@ -31,10 +31,10 @@ from congress.accounts import services as accounts
 from congress.accounts.models import Role, User
 from congress.audit.models import AuditEvent
 from congress.audit.services import record
+from congress.cfp.errors import CfpError
 from congress.cfp.models import (
     PROTECTIVE_FACTORS,
     CfpFormat,
-    CfpQuestion,
     CfpSettings,
     CfpTrack,
     ConflictOfInterest,
@@ -42,12 +42,17 @@ from congress.cfp.models import (
     Proposal,
     ProposalSpeaker,
     ProposalStatus,
-    QuestionKind,
     Review,
     ReviewAssignment,
     ReviewCriterion,
     SlideUpload,
 )
+from congress.cfp.questions import add_question as add_question  # the face re-exports
+from congress.cfp.questions import answers_from_form as answers_from_form
+from congress.cfp.questions import check_answers
+from congress.cfp.questions import questions as questions
+from congress.cfp.questions import questions_text as questions_text
+from congress.cfp.questions import sync_questions as sync_questions
 from congress.core.models import Congress, Person, Track
 from congress.database import lock_for_update, transactional, utcnow, write_transaction
 from congress.extensions import db
@@ -74,10 +79,6 @@ DECISIONS = {
 DECIDABLE = {ProposalStatus.SUBMITTED, ProposalStatus.HELD, ProposalStatus.ACCEPTED, ProposalStatus.REJECTED}
 
 
-class CfpError(ValueError):
-    """A rule of the call refused the request; the message is translated and shown as is."""
-
-
 # --- settings ------------------------------------------------------------------------------
 
 
@@ -102,14 +103,6 @@ def formats(congress: Congress) -> list[CfpFormat]:
     return list(
         db.session.scalars(
             sa.select(CfpFormat).where(CfpFormat.congress_id == congress.id).order_by(CfpFormat.position)
-        )
-    )
-
-
-def questions(congress: Congress) -> list[CfpQuestion]:
-    return list(
-        db.session.scalars(
-            sa.select(CfpQuestion).where(CfpQuestion.congress_id == congress.id).order_by(CfpQuestion.position)
         )
     )
 
@@ -179,19 +172,6 @@ def add_format(congress: Congress, kind: str, name_nl: str, name_en: str, durati
                     durations=sorted(set(durations)), position=position)
     db.session.add(fmt)
     return fmt
-
-
-@transactional
-def add_question(congress: Congress, label_nl: str, label_en: str = "", *, kind: str = "text",
-                 options: list[str] | None = None, required: bool = False) -> CfpQuestion:
-    QuestionKind(kind)
-    position = db.session.scalar(
-        sa.select(sa.func.count(CfpQuestion.id)).where(CfpQuestion.congress_id == congress.id)
-    ) or 0
-    question = CfpQuestion(congress_id=congress.id, kind=kind, label_nl=label_nl, label_en=label_en,
-                           options=options or [], required=required, position=position)
-    db.session.add(question)
-    return question
 
 
 @transactional
@@ -458,14 +438,7 @@ def validate_proposal(congress: Congress, settings: CfpSettings, data: ProposalD
             problems.append(_("Choose a track."))
         if not data.protective_factor:
             problems.append(_("Choose the protective factor your session strengthens."))
-    for question in questions(congress):
-        answer = data.answers.get(str(question.id))
-        if complete and question.required and answer in (None, "", False):
-            problems.append(_("Answer the question “%(q)s”.", q=question.label_nl))
-        if isinstance(answer, str) and len(answer) > 2000:
-            problems.append(_("%(field)s is too long: at most %(n)d characters.", field=question.label_nl, n=2000))
-        if question.kind == QuestionKind.CHOICE.value and answer and answer not in question.options:
-            problems.append(_("Choose one of the options for “%(q)s”.", q=question.label_nl))
+    problems.extend(check_answers(congress, data.answers, complete=complete))
     return problems
 
 
@@ -1484,28 +1457,6 @@ def sync_formats(congress: Congress, text: str) -> None:
 
 
 @transactional
-def sync_questions(congress: Congress, text: str) -> None:
-    existing = {q.label_nl: q for q in questions(congress)}
-    seen = set()
-    for position, line in enumerate(x for x in text.splitlines() if x.strip()):
-        cells = _cells(line) + ["", "", "", "", ""]
-        kind, label_nl, label_en, required, options = cells[:5]
-        if kind not in {k.value for k in QuestionKind} or not label_nl:
-            raise CfpError(_("Line “%(line)s”: give a known kind and a question.", line=line.strip()))
-        question = existing.get(label_nl)
-        if question is None:
-            question = CfpQuestion(congress_id=congress.id, label_nl=label_nl)
-            db.session.add(question)
-        question.kind, question.label_en, question.position = kind, label_en, position
-        question.required = required.lower() in ("yes", "ja", "y", "j", "1", "true")
-        question.options = [o.strip() for o in options.split(";") if o.strip()]
-        seen.add(label_nl)
-    for label, question in existing.items():
-        if label not in seen:
-            db.session.delete(question)
-
-
-@transactional
 def sync_criteria(congress: Congress, text: str) -> None:
     existing = {c.name_nl: c for c in criteria(congress)}
     seen = set()
@@ -1532,13 +1483,6 @@ def sync_criteria(congress: Congress, text: str) -> None:
 def formats_text(congress: Congress) -> str:
     return "\n".join(f"{f.kind} | {f.name_nl} | {f.name_en} | {', '.join(map(str, f.durations))}"
                      for f in formats(congress))
-
-
-def questions_text(congress: Congress) -> str:
-    return "\n".join(
-        f"{q.kind} | {q.label_nl} | {q.label_en} | {'yes' if q.required else 'no'} | {'; '.join(q.options)}"
-        for q in questions(congress)
-    )
 
 
 def criteria_text(congress: Congress) -> str:

@@ -198,13 +198,7 @@ def _data_from(form: ProposalForm, congress: Congress) -> services.ProposalData:
         left, right = form.format_duration.data.split(":", 1)
         if left.isdigit() and right.isdigit():
             format_id, duration = int(left), int(right)
-    answers = {}
-    for question in services.questions(congress):
-        key = f"q_{question.id}"
-        if question.kind == "checkbox":
-            answers[str(question.id)] = key in request.form
-        else:
-            answers[str(question.id)] = request.form.get(key, "").strip()
+    answers = services.answers_from_form(congress, request.form)
     return services.ProposalData(
         title=form.title.data or "", abstract=form.abstract.data or "", description=form.description.data or "",
         format_id=format_id, duration=duration, track_id=form.track_id.data or None,

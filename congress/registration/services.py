@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, g, has_request_context
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -40,16 +40,19 @@ from congress.database import (
 from congress.extensions import db
 from congress.mail.services import RenderedLater, queue_mail, queue_mail_later, register_context_builder
 from congress.programme.models import ProgrammeSession, SignupRound
+from congress.registration.errors import RegistrationError
 from congress.registration.models import (
     BadgeRole,
     Enrolment,
     EnrolmentStatus,
-    Question,
-    QuestionKind,
     Registration,
     RegistrationStatus,
     Sector,
 )
+from congress.registration.questions import add_question as add_question  # the face re-exports
+from congress.registration.questions import clean_answers, questions
+from congress.registration.questions import delete_question as delete_question
+from congress.registration.request_cache import per_request as _per_request
 from congress.urls import external_url
 
 DEFAULT_HOLD_HOURS = 48
@@ -64,18 +67,6 @@ DEFAULT_SECTORS = [
     ("anders", "other"),
 ]
 ERASED_NAME = "—"
-
-
-class RegistrationError(ValueError):
-    """A rule refused the request. ``code``: closed, not_open, full, invalid, session_full, duplicate;
-    ``field`` names the form/API field the message belongs to (or None)."""
-
-    def __init__(self, message: Any, *, code: str = "invalid", field: str | None = None,
-                 errors: dict[str, list[str]] | None = None) -> None:
-        super().__init__(str(message))
-        self.code = code
-        self.field = field
-        self.errors = errors or ({field: [str(message)]} if field else {})
 
 
 @dataclass
@@ -188,16 +179,6 @@ def registration_state(congress: Congress, now: datetime | None = None) -> str:
     return state
 
 
-def _per_request(key: str, load: Any) -> Any:
-    """Read once per request (sectors and questions are read by the form, validation and the API)."""
-    if not has_request_context():
-        return load()
-    cache = g.setdefault("registration_cache", {})
-    if key not in cache:
-        cache[key] = load()
-    return cache[key]
-
-
 # Statements on the registration's hot path are built once, with bound parameters: building and
 # keying a statement costs as much as running it on SQLite.
 @functools.cache
@@ -206,22 +187,10 @@ def _sectors_query() -> sa.Select:
         Sector.position, Sector.id)
 
 
-@functools.cache
-def _questions_query() -> sa.Select:
-    return sa.select(Question).where(Question.congress_id == sa.bindparam("congress_id")).order_by(
-        Question.position, Question.id)
-
-
 def sectors(congress: Congress) -> list[Sector]:
     congress_id = congress.id
     return _per_request(f"sectors-{congress_id}", lambda: list(
         db.session.scalars(_sectors_query(), {"congress_id": congress_id})))
-
-
-def questions(congress: Congress) -> list[Question]:
-    congress_id = congress.id
-    return _per_request(f"questions-{congress_id}", lambda: list(
-        db.session.scalars(_questions_query(), {"congress_id": congress_id})))
 
 
 def signup_sessions(congress: Congress) -> list[ProgrammeSession]:
@@ -341,46 +310,7 @@ def validate_data(congress: Congress, data: RegistrationData) -> dict[str, list[
         add("sector", _l("Choose one of the options."))
     if known_sectors and data.sector_id is None:
         add("sector", _l("This field is required."))
-    cleaned: dict[str, Any] = {}
-    raw = data.answers or {}
-    for question in questions(congress):
-        key = str(question.id)
-        value = raw.get(key)
-        values = {v for v, _label in question.choices("nl")}
-        if question.kind in (QuestionKind.SHORT_TEXT.value, QuestionKind.LONG_TEXT.value):
-            value = (value or "").strip() if isinstance(value, str) else ("" if value is None else None)
-            limit = 300 if question.kind == QuestionKind.SHORT_TEXT.value else 4000
-            if value is None:
-                add(f"q_{key}", _l("Not a valid value."))
-                continue
-            if len(value) > limit:
-                add(f"q_{key}", _l("Use at most %(n)d characters.", n=limit))
-            if question.required and not value:
-                add(f"q_{key}", _l("This field is required."))
-        elif question.kind == QuestionKind.SINGLE_CHOICE.value:
-            value = value or ""
-            if not isinstance(value, str):
-                add(f"q_{key}", _l("Choose one of the options."))
-                continue
-            if value and value not in values:
-                add(f"q_{key}", _l("Choose one of the options."))
-            if question.required and not value:
-                add(f"q_{key}", _l("This field is required."))
-        elif question.kind == QuestionKind.MULTIPLE_CHOICE.value:
-            value = value or []
-            if isinstance(value, str):
-                value = [value]
-            if not isinstance(value, list) or any(not isinstance(v, str) or v not in values for v in value):
-                add(f"q_{key}", _l("Choose one of the options."))
-                continue
-            if question.required and not value:
-                add(f"q_{key}", _l("This field is required."))
-        else:
-            value = bool(value)
-            if question.required and not value:
-                add(f"q_{key}", _l("This field is required."))
-        cleaned[key] = value
-    data.answers = cleaned
+    data.answers = clean_answers(congress, data.answers, add)
     return errors
 
 
@@ -1154,31 +1084,6 @@ def save_sectors(congress: Congress, lines: list[tuple[str, str]]) -> None:
         if name not in keep:
             db.session.delete(sector)  # registrations keep NULL
     record("registration.sectors", congress, congress_id=congress.id, sectors=[nl for nl, _en in lines])
-
-
-@transactional
-def add_question(congress: Congress, *, kind: str, label_nl: str, label_en: str = "", required: bool = False,
-                 options: list[tuple[str, str]] | None = None) -> Question:
-    kind = QuestionKind(kind).value
-    choice_kinds = (QuestionKind.SINGLE_CHOICE.value, QuestionKind.MULTIPLE_CHOICE.value)
-    if kind in choice_kinds and not options:
-        raise RegistrationError(_l("Give at least one option."), field="options")
-    question = Question(
-        congress_id=congress.id, kind=kind, label_nl=label_nl.strip(), label_en=label_en.strip(), required=required,
-        options=[{"value": str(i + 1), "nl": nl, "en": en} for i, (nl, en) in enumerate(options or [])]
-        if kind in choice_kinds else [],
-        position=len(questions(congress)),
-    )
-    db.session.add(question)
-    db.session.flush()
-    record("registration.question_add", question, congress_id=congress.id, label=question.label_nl)
-    return question
-
-
-@transactional
-def delete_question(question: Question) -> None:
-    record("registration.question_delete", question, congress_id=question.congress_id, label=question.label_nl)
-    db.session.delete(question)
 
 
 @transactional
