@@ -50,8 +50,10 @@ run: system-deps $(VENV)/.runtime node_modules/.installed translations
 worker: $(VENV)/.runtime
 	$(BIN)/flask congress worker
 
+## make lint: ruff, then import-linter's contracts (the layers and faces of docs/architecture.md, in pyproject.toml).
 lint: $(VENV)/.dev
 	$(BIN)/ruff check congress tests bench scripts config.py wsgi.py
+	$(BIN)/lint-imports
 
 ## make test: ruff, then pytest on SQLite and on PostgreSQL (a throw-away server when DATABASE_URL gives none),
 ## each with a throw-away Redis (scripts/redis_test_server.sh) for the queue and rate-limit tests on Redis.
