@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, ProductionConfig, config_from_env, public_base_url_problem, trusted_hosts
+from congress import capabilities, database, errors, i18n, jobs, sanitize, security
+from congress.extensions import csrf, db, limiter, login_manager, migrate
 
 
 class ConfigurationError(SystemExit):
@@ -27,8 +33,10 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     _load_config(app, config)
     _check_writable(Path(app.instance_path), "CONGRESS_INSTANCE_DIR")
 
-    from congress import database, errors, i18n, jobs, sanitize, security, templating
-    from congress.extensions import csrf, db, limiter, login_manager, migrate
+    # These load every capability (congress.models registers every table), so they are imported here:
+    # the package's __init__ runs first on any ``import congress.…`` and stays light.
+    from congress import cli, models, templating  # noqa: F401, PLC0415 - loads every capability (above)
+    from congress.accounts import access  # noqa: PLC0415 - loads every capability (above)
 
     _check_database_url(app)
     db.init_app(app)
@@ -39,6 +47,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    access.init_app(app)
     sanitize.init_app(app)
     templating.init_app(app)
     errors.init_app(app)
@@ -49,12 +58,8 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         if app.config.get("CHECK_DATABASE_ON_START", True) and not app.testing:
             _check_database_reachable(app)
 
-    import congress.models  # noqa: F401  (every table registered)
-
     _register_blueprints(app)
     _connect_capabilities()
-    from congress import cli
-
     cli.init_app(app)
     security.refuse_untrusted_hosts(app)  # last: its hook runs first, and inside ProxyFix
     _trust_proxies(app)
@@ -90,15 +95,10 @@ def _trust_proxies(app: Flask) -> None:
     hops = int(value)
     app.config["TRUSTED_PROXIES"] = hops
     if hops:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _check_database_url(app: Flask) -> None:
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     try:
         parsed = make_url(url)
@@ -120,8 +120,6 @@ def _check_database_url(app: Flask) -> None:
 
 def _check_writable(directory: Path, setting: str) -> None:
     """The data directory exists and takes a file, or one line naming it (not a traceback later)."""
-    import tempfile
-
     try:
         directory.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(dir=directory, prefix=".write-check-")
@@ -135,10 +133,6 @@ def _check_writable(directory: Path, setting: str) -> None:
 
 
 def _check_database_reachable(app: Flask) -> None:
-    from sqlalchemy.exc import DBAPIError
-
-    from congress.extensions import db
-
     try:
         with db.engine.connect():
             pass
@@ -151,7 +145,6 @@ def _connect_capabilities() -> None:
     """The one seam between capabilities: each ``<capability>/receivers.py`` has a ``connect()`` that
     connects its receivers to the signals of the capabilities below it. Called here, never at
     import time; connecting twice (a second app in the same process) changes nothing."""
-    from congress import capabilities
 
     for module in capabilities.modules("receivers"):
         module.connect()
@@ -159,14 +152,10 @@ def _connect_capabilities() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Each capability's ``views.bp`` (with its ``URL_PREFIX``) and ``api.bp`` (under /api/v1)."""
-    from congress import capabilities
-    from congress.extensions import csrf
-
     for module in capabilities.modules("views"):
-        if hasattr(module, "bp"):
-            app.register_blueprint(module.bp, url_prefix=getattr(module, "URL_PREFIX", None))
+        # Every views module defines bp: one without it is a mistake, and fails here (AttributeError).
+        app.register_blueprint(module.bp, url_prefix=getattr(module, "URL_PREFIX", None))
     for module in capabilities.modules("api"):
-        if hasattr(module, "bp"):
-            # Bearer tokens, not cookies, authenticate API writes: no CSRF token there.
-            csrf.exempt(module.bp)
-            app.register_blueprint(module.bp, url_prefix="/api/v1")
+        # Bearer tokens, not cookies, authenticate API writes: no CSRF token there.
+        csrf.exempt(module.bp)
+        app.register_blueprint(module.bp, url_prefix="/api/v1")

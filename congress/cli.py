@@ -9,9 +9,15 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.cli import AppGroup
 
+from congress import backup as backups
+from congress import capabilities
 from congress.accounts import services as accounts
 from congress.accounts.models import ApiToken, Role, TokenScope
+from congress.core.models import Congress
+from congress.demo import load_demo
 from congress.extensions import db
+from congress.jobs import run_worker
+from congress.mail.services import send_due_mail
 
 congress_cli = AppGroup("congress", help="Congres administration commands.")
 
@@ -68,9 +74,6 @@ def revoke_token(token_id: int) -> None:
 @click.option("--if-empty", is_flag=True, help="Only when the database has no edition yet.")
 def demo(if_empty: bool) -> None:
     """Load the demo editions congres-2025 and congres-2024 (idempotent)."""
-    from congress.core.models import Congress
-    from congress.demo import load_demo
-
     if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(Congress)):
         click.echo("The database already has editions; demo data not loaded.")
         return
@@ -83,16 +86,12 @@ def demo(if_empty: bool) -> None:
 @click.option("--workers", default=2, show_default=True, help="Worker threads.")
 def worker(workers: int) -> None:
     """Run the background job consumer (mail delivery, scheduled jobs)."""
-    from congress.jobs import run_worker
-
     run_worker(workers=workers)
 
 
 @congress_cli.command("send-mail")
 def send_mail() -> None:
     """Deliver every queued message that is due, now, in this process."""
-    from congress.mail.services import send_due_mail
-
     counts = send_due_mail()
     click.echo(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "nothing due")
 
@@ -101,8 +100,6 @@ def send_mail() -> None:
 @click.argument("directory", type=click.Path(file_okay=False))
 def backup(directory: str) -> None:
     """Back up the database and the uploaded files into DIRECTORY (new or empty; mode 0700)."""
-    from congress import backup as backups
-
     try:
         result = backups.backup(directory)
     except backups.BackupError as exc:
@@ -116,8 +113,6 @@ def backup(directory: str) -> None:
 @click.option("--force", is_flag=True, help="Replace a database and file folders that already hold data.")
 def restore(directory: str, force: bool) -> None:
     """Restore a backup made by `congress backup` (every file's SHA-256 is checked first)."""
-    from congress import backup as backups
-
     try:
         result = backups.restore(directory, force=force)
     except backups.BackupError as exc:
@@ -127,8 +122,6 @@ def restore(directory: str, force: bool) -> None:
 
 def init_app(app: Flask) -> None:
     """The foundation's commands plus each capability's ``cli.register(congress_cli)``."""
-    from congress import capabilities
-
     for module in capabilities.modules("cli"):
         module.register(congress_cli)
     app.cli.add_command(congress_cli)

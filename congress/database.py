@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.types import TypeDecorator
@@ -243,8 +245,6 @@ _TRANSIENT_SQLSTATES = {"40001", "40P01", "55P03", "57P01", "57P02", "57P03"}
 def is_transient(exc: BaseException) -> bool:
     """A database error that says nothing about the data: the same work may succeed when tried
     again (SQLite locked or busy, PostgreSQL serialization failure or deadlock, lost connection)."""
-    from sqlalchemy import exc as sa_exc
-
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
@@ -299,8 +299,5 @@ def lock_for_update(stmt: Any) -> Any:
 def insert_unless_exists(model: Any, *, index_elements: list[str], index_where: Any = None) -> Any:
     """``INSERT … ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL, values bound when executed: the
     unique index decides in one statement, without an exception to catch and a transaction to redo."""
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     return insert(model.__table__).on_conflict_do_nothing(index_elements=index_elements, index_where=index_where)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from congress import capabilities
 from congress.accounts import services as accounts
 from congress.accounts.models import Role
 from congress.core import services as core
@@ -241,8 +242,6 @@ def load_demo() -> list[str]:
     with write_transaction():
         _load_editions(report)
     # Each capability adds its own demo data (registrations, archive items, …), idempotently.
-    from congress import capabilities
-
     for module in capabilities.modules("demo"):
         with write_transaction():
             module.load(report)

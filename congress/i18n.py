@@ -10,6 +10,7 @@ from babel import dates as babel_dates
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 
+from congress.capabilities import translation_directories
 from congress.extensions import babel
 
 LANG_SESSION_KEY = "lang"
@@ -36,8 +37,6 @@ def current_language() -> str:
 
 
 def init_app(app: Flask) -> None:
-    from congress.capabilities import translation_directories
-
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", ";".join(translation_directories()))
     babel.init_app(app, locale_selector=select_locale)
 

@@ -93,7 +93,7 @@ def periodic_task(validate_datetime: Callable[..., bool], **options: Any) -> Cal
 def run_worker(workers: int = 2, periodic: bool = True) -> None:
     """Run the consumer in this process (blocks until SIGINT/SIGTERM)."""
     # Import every module that defines tasks so that the consumer knows them.
-    import congress.tasks  # noqa: F401
+    import congress.tasks  # noqa: F401, PLC0415 - imports every capability's tasks, which import this module
 
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=periodic)
     consumer.run()

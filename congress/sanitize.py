@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, Request
+from flask import Flask, Request, request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 _FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
@@ -66,6 +66,4 @@ def query_int(args: MultiDict, name: str, default: int | None = None, *, low: in
 def init_app(app: Flask) -> None:
     @app.before_request
     def _sanitise() -> None:
-        from flask import request
-
         sanitise_request(request._get_current_object())  # type: ignore[attr-defined]

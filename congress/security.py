@@ -1,5 +1,6 @@
-"""Security headers on every response (Flask-Talisman), login management and
-``/.well-known/security.txt`` (RFC 9116)."""
+"""Security headers on every response (Flask-Talisman), trusted hosts and
+``/.well-known/security.txt`` (RFC 9116). Part of the foundation: it knows no capability (the login
+manager is set up by ``congress.accounts.access.init_app``)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from email.utils import parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, abort, current_app, request
+from flask import Flask, Response, abort, current_app, g, request
 from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
 
-from congress.extensions import login_manager, talisman
+from congress.extensions import talisman
+from congress.urls import external_url, public_domain
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -71,8 +73,6 @@ def _refuse_untrusted_host() -> None:
 def security_contacts() -> list[str]:
     """``Contact:`` values: SECURITY_CONTACT (comma-separated URIs or e-mail addresses), else
     security@ the domain of PUBLIC_BASE_URL, else the organisers' sending address."""
-    from congress.urls import public_domain
-
     configured = current_app.config.get("SECURITY_CONTACT") or ""
     contacts = []
     for item in (part.strip() for part in configured.split(",")):
@@ -98,8 +98,6 @@ def _is_ip(host: str) -> bool:
 
 def security_txt() -> Response:
     """RFC 9116: where to report a vulnerability, in which languages, until when this holds."""
-    from congress.urls import external_url
-
     today = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     expires = today + timedelta(days=SECURITY_TXT_DAYS)
     lines = [f"Contact: {contact}" for contact in security_contacts()]
@@ -138,39 +136,12 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _start_timer() -> None:
-        from flask import g
-
         g.request_started = time.perf_counter()
 
     @app.after_request
     def _server_timing(response):
         """How long the application took, for browsers' dev tools and the benchmarks."""
-        from flask import g
-
         started = g.get("request_started")
         if started is not None:
             response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
         return response
-
-    login_manager.login_view = "accounts.login"
-    login_manager.session_protection = "basic"
-
-    from flask_babel import lazy_gettext as _l
-
-    login_manager.login_message = _l("Please log in to see this page.")
-    login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_user(user_id: str):
-        from congress.accounts.services import user_for_session
-
-        return user_for_session(user_id)
-
-    @login_manager.unauthorized_handler
-    def unauthorized():
-        from flask import abort, flash, redirect, request, url_for
-
-        if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-            abort(401)
-        flash(login_manager.login_message, "info")
-        return redirect(url_for("accounts.login", next=request.full_path if request.query_string else request.path))

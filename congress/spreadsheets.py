@@ -60,9 +60,9 @@ def to_csv(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
 
 def to_xlsx(title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
     """One sheet with a bold, frozen header row and typed cells."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import TYPE_STRING
-    from openpyxl.styles import Font
+    from openpyxl import Workbook  # noqa: PLC0415 - heavy (0.5-0.8 s to import here), loaded only when a file is made or checked
+    from openpyxl.cell.cell import TYPE_STRING  # noqa: PLC0415 - heavy (0.5-0.8 s to import here), loaded only when a file is made or checked
+    from openpyxl.styles import Font  # noqa: PLC0415 - heavy (0.5-0.8 s to import here), loaded only when a file is made or checked
 
     workbook = Workbook()
     sheet = workbook.active
@@ -91,7 +91,7 @@ def to_xlsx(title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) ->
             shown = len(cell.number_format) if isinstance(value, date) else len(str(cell.value))
             widths[c] = max(widths.get(c, 0), shown)
     sheet.freeze_panes = "A2"
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 - heavy (0.5-0.8 s to import here), loaded only when a file is made or checked
 
     for c, width in widths.items():
         sheet.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 50)

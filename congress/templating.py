@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from flask import Flask, request
+from flask import Flask, abort, request, send_from_directory
 
 from congress import i18n
+from congress.accounts.models import ROLE_LABELS
+from congress.programme.models import format_label
 
 
 def lang_url(code: str) -> str:
@@ -33,11 +35,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day"] = i18n.format_day
     app.jinja_env.globals["date_range"] = i18n.format_date_range
     app.jinja_env.globals["lang_url"] = lang_url
-    from congress.programme.models import format_label
-
     app.jinja_env.filters["format_label"] = format_label
-    from congress.accounts.forms import ROLE_LABELS
-
     app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(role, role))
     app.jinja_env.policies["ext.i18n.trimmed"] = True
 
@@ -48,8 +46,6 @@ def init_app(app: Flask) -> None:
     @app.route("/vendor/<path:filename>")
     def vendor(filename: str):
         """Front-end packages from node_modules (installed by npm at set-up, never committed)."""
-        from flask import abort, send_from_directory
-
         allowed = ("@utrecht/component-library-css/dist/", "@utrecht/design-tokens/dist/", "idb/build/",
                    "chart.js/dist/", "barcode-detector/dist/iife/", "zxing-wasm/dist/reader/")
         if not filename.startswith(allowed) or not filename.endswith((".css", ".woff2", ".svg", ".js", ".wasm")):

@@ -1,4 +1,5 @@
-"""Guards for views. Every non-public endpoint carries one; tests walk the url_map to prove it.
+"""Guards for views, and the login manager they rely on. Every non-public endpoint carries a guard;
+tests walk the url_map to prove it.
 
 ``roles_required`` marks the view with ``required_roles`` and ``token_required`` with
 ``required_scope``; the protection test reads those marks to know which roles must be refused.
@@ -10,10 +11,11 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, g, request
+from flask import Flask, abort, flash, g, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from congress.accounts.services import api_token_for
+from congress.accounts.services import api_token_for, user_for_session
 from congress.extensions import login_manager
 
 
@@ -61,3 +63,21 @@ def token_required(scope: str) -> Callable[[Callable[..., Any]], Callable[..., A
         return guarded
 
     return decorate
+
+
+def init_app(app: Flask) -> None:
+    """Flask-Login for staff and speakers: the session names a user (``user_for_session``), and a
+    visitor without one is sent to the login page (API and JSON clients get 401)."""
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "basic"
+    login_manager.login_message = _l("Please log in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(user_for_session)
+    login_manager.unauthorized_handler(_unauthorized)
+
+
+def _unauthorized() -> Any:
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        abort(401)
+    flash(login_manager.login_message, "info")
+    return redirect(url_for("accounts.login", next=request.full_path if request.query_string else request.path))

@@ -6,7 +6,7 @@ from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
-from congress.accounts.models import Role
+from congress.accounts.models import ROLE_LABELS, Role
 from congress.accounts.services import MIN_PASSWORD_LENGTH
 
 
@@ -32,16 +32,6 @@ class SetPasswordForm(FlaskForm):
         _l("Repeat the new password"),
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords do not match."))],
     )
-
-
-ROLE_LABELS = {
-    Role.ADMIN.value: _l("Administrator"),
-    Role.ORGANISER.value: _l("Organiser"),
-    Role.TRACK_MANAGER.value: _l("Track manager"),
-    Role.REVIEWER.value: _l("Reviewer"),
-    Role.CHECKIN.value: _l("Check-in staff"),
-    Role.SPEAKER.value: _l("Speaker"),
-}
 
 
 class InviteForm(FlaskForm):

@@ -9,6 +9,7 @@ import enum
 import hashlib
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,6 +25,16 @@ class Role(enum.StrEnum):
     REVIEWER = "reviewer"
     CHECKIN = "checkin"
     SPEAKER = "speaker"
+
+
+ROLE_LABELS = {
+    Role.ADMIN.value: _l("Administrator"),
+    Role.ORGANISER.value: _l("Organiser"),
+    Role.TRACK_MANAGER.value: _l("Track manager"),
+    Role.REVIEWER.value: _l("Reviewer"),
+    Role.CHECKIN.value: _l("Check-in staff"),
+    Role.SPEAKER.value: _l("Speaker"),
+}
 
 
 class TokenScope(enum.StrEnum):
@@ -88,35 +99,73 @@ class RoleGrant(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "role", "track_id"),)
 
 
-class AccountToken(db.Model):
+class TokenKind(enum.StrEnum):
+    PASSWORD_RESET = "password_reset"
+    INVITATION = "invitation"
+    API = "api"
+
+
+class Token(db.Model):
+    """The one token table: every secret handed out for an account or a partner, stored only as its
+    SHA-256 (``congress.tokens``). ``kind`` says which: a single-use, expiring e-mail link
+    (``password_reset``, ``invitation``: a user, ``expires_at``, ``used_at``) or an API bearer token
+    (``api``: a ``name``, ``scope`` and ``prefix``, ``revoked_at``, ``last_used_at``).
+
+    The subclasses below are the kinds (single-table inheritance): ``select(ApiToken)`` reads only the
+    API tokens, ``select(AccountToken)`` only the e-mail links.
+    """
+
+    __tablename__ = "tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str | None] = mapped_column(String(100))
+    scope: Mapped[str | None] = mapped_column(String(32))
+    prefix: Mapped[str | None] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"polymorphic_on": "kind"}
+
+
+class AccountToken(Token):
     """A single-use, expiring secret sent by e-mail (password reset, staff invitation)."""
 
-    __tablename__ = "account_tokens"
+    __mapper_args__ = {"polymorphic_abstract": True}
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    purpose: Mapped[str] = mapped_column(String(16))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    user: Mapped[User] = relationship()
+    @property
+    def purpose(self) -> str:
+        return PURPOSE_OF_KIND[self.kind]
 
 
-class ApiToken(db.Model):
+class PasswordResetToken(AccountToken):
+    __mapper_args__ = {"polymorphic_identity": TokenKind.PASSWORD_RESET.value}
+
+
+class InvitationToken(AccountToken):
+    __mapper_args__ = {"polymorphic_identity": TokenKind.INVITATION.value}
+
+
+# The purposes the e-mail links are issued and redeemed for (also in the audit log: user.reset_redeemed).
+PURPOSE_RESET = "reset"
+PURPOSE_INVITE = "invite"
+ACCOUNT_TOKEN_CLASSES: dict[str, type[AccountToken]] = {
+    PURPOSE_RESET: PasswordResetToken, PURPOSE_INVITE: InvitationToken,
+}
+PURPOSE_OF_KIND = {TokenKind.PASSWORD_RESET.value: PURPOSE_RESET, TokenKind.INVITATION.value: PURPOSE_INVITE}
+
+
+class ApiToken(Token):
     """A bearer token for partners and scanners; only its SHA-256 is stored."""
 
-    __tablename__ = "api_tokens"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    scope: Mapped[str] = mapped_column(String(32))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    prefix: Mapped[str] = mapped_column(String(12))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    __mapper_args__ = {"polymorphic_identity": TokenKind.API.value}
 
     @property
     def is_active(self) -> bool:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -13,34 +12,47 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
+from flask_babel import gettext as _
 
-from congress.accounts.models import AccountToken, ApiToken, Role, RoleGrant, TokenScope, User
+from congress.accounts.models import (
+    ACCOUNT_TOKEN_CLASSES,
+    PURPOSE_INVITE,
+    PURPOSE_RESET,
+    AccountToken,
+    ApiToken,
+    Role,
+    RoleGrant,
+    Token,
+    TokenKind,
+    TokenScope,
+    User,
+)
 from congress.audit.services import record
 from congress.database import lock_for_update, transactional, utcnow, write_transaction
+from congress.errors import ServiceError
 from congress.extensions import db
 from congress.mail.services import queue_mail
+from congress.tokens import hash_secret, new_secret
 from congress.urls import external_url
+
+__all__ = ["PURPOSE_INVITE", "PURPOSE_RESET", "hash_secret"]  # re-exported: callers use them from here
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so that timing does not tell which addresses exist.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
-PURPOSE_RESET = "reset"
-PURPOSE_INVITE = "invite"
 MIN_PASSWORD_LENGTH = 10
+# The kinds of the single-use e-mail links (every one a password sets spends).
+_ACCOUNT_KINDS = (TokenKind.PASSWORD_RESET.value, TokenKind.INVITATION.value)
 
 
-class AccountError(ValueError):
-    """A rule of the accounts capability refused the request; the message is translated."""
+class AccountError(ServiceError):
+    """A rule of the accounts capability refused the request (422: the input breaks a rule, such
+    as a too short password or a link that is invalid or has expired); the message is translated."""
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
-
-
-def hash_secret(secret: str) -> str:
-    """SHA-256 of a high-entropy secret (tokens): enough, as they cannot be guessed."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def hash_password(password: str) -> str:
@@ -52,14 +64,12 @@ def set_password(user: User, password: str) -> None:
     (reset, invitation, verification: each would set the password again), and since sessions carry
     a fingerprint of the password hash (``User.get_id``), every other session is logged out."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        from flask_babel import gettext as _
-
         raise AccountError(_("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
     user.password_hash = hash_password(password)
     if user.id is not None:
         db.session.execute(
-            sa.update(AccountToken)
-            .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+            sa.update(Token)
+            .where(Token.kind.in_(_ACCOUNT_KINDS), Token.user_id == user.id, Token.used_at.is_(None))
             .values(used_at=utcnow())
             .execution_options(synchronize_session="fetch")
         )
@@ -145,28 +155,27 @@ def generate_password() -> str:
 
 @transactional
 def issue_account_token(user: User, purpose: str, valid_for: timedelta) -> str:
-    secret = secrets.token_urlsafe(32)
-    db.session.add(
-        AccountToken(
-            user=user, purpose=purpose, token_hash=hash_secret(secret), expires_at=utcnow() + valid_for
-        )
-    )
+    secret = new_secret()
+    token_class = ACCOUNT_TOKEN_CLASSES[purpose]
+    db.session.add(token_class(user=user, token_hash=hash_secret(secret), expires_at=utcnow() + valid_for))
     return secret
+
+
+def _account_token_query(secret: str, purpose: str) -> sa.Select | None:
+    token_class = ACCOUNT_TOKEN_CLASSES.get(purpose)
+    if token_class is None:
+        return None
+    return sa.select(token_class).where(token_class.token_hash == hash_secret(secret))
 
 
 def redeem_account_token(secret: str, purpose: str, new_password: str) -> User:
     """Set the password through a token; the token is spent atomically (single use)."""
-    from flask_babel import gettext as _
-
     invalid = _("This link is invalid or has expired. Ask for a new one.")
+    query = _account_token_query(secret, purpose)
+    if query is None:
+        raise AccountError(invalid)
     with write_transaction():
-        token = db.session.scalar(
-            lock_for_update(
-                sa.select(AccountToken).where(
-                    AccountToken.token_hash == hash_secret(secret), AccountToken.purpose == purpose
-                )
-            )
-        )
+        token = db.session.scalar(lock_for_update(query))
         if token is None or token.used_at is not None or token.expires_at <= utcnow():
             raise AccountError(invalid)
         set_password(token.user, new_password)
@@ -177,11 +186,8 @@ def redeem_account_token(secret: str, purpose: str, new_password: str) -> User:
 
 
 def check_account_token(secret: str, purpose: str) -> AccountToken | None:
-    token = db.session.scalar(
-        sa.select(AccountToken).where(
-            AccountToken.token_hash == hash_secret(secret), AccountToken.purpose == purpose
-        )
-    )
+    query = _account_token_query(secret, purpose)
+    token = db.session.scalar(query) if query is not None else None
     if token is None or token.used_at is not None or token.expires_at <= utcnow():
         return None
     return token
@@ -238,7 +244,7 @@ class IssuedToken:
 @transactional
 def create_api_token(name: str, scope: str) -> IssuedToken:
     scope = TokenScope(scope).value
-    secret = "cgr_" + secrets.token_urlsafe(32)
+    secret = "cgr_" + new_secret()
     token = ApiToken(name=name, scope=scope, token_hash=hash_secret(secret), prefix=secret[:10])
     db.session.add(token)
     db.session.flush()

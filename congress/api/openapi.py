@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from congress import capabilities
 from congress.schemas import ResponseModel, json_content, openapi_components, ref
 
 
@@ -82,8 +83,6 @@ SECURITY_SCHEMES: dict[str, Any] = {
 
 def openapi_document() -> dict[str, Any]:
     """The foundation's paths plus every capability's ``api.OPENAPI_PATHS``/``OPENAPI_SCHEMAS``."""
-    from congress import capabilities
-
     paths, schemas = dict(PATHS), dict(SCHEMAS)
     for module in capabilities.modules("api"):
         paths.update(getattr(module, "OPENAPI_PATHS", {}))
