@@ -39,6 +39,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.engine import URL, make_url
 
+from congress import storage
 from congress.database import end_transaction
 from congress.extensions import db
 
@@ -64,15 +65,15 @@ class Result:
 
 # --- what is backed up ----------------------------------------------------------------------------
 
+# The name a storage area has inside a backup when it is not the area's own: the archive's files are
+# "uploads" there (so that backups made before the storage areas existed restore as they are).
+BACKUP_NAMES = {"archive": "uploads"}
+
+
 def file_roots() -> dict[str, Path]:
-    """The folders of uploaded and generated files, by the name they get in the backup."""
-    instance = Path(current_app.instance_path)
-    config = current_app.config
-    return {
-        "uploads": Path(config.get("ARCHIVE_UPLOAD_DIR") or instance / "uploads"),
-        "cfp": Path(config.get("CFP_UPLOAD_DIR") or instance / "cfp"),
-        "badges": instance / "badges",
-    }
+    """The folders of uploaded and generated files (every area of ``congress.storage``), by the name
+    they get in the backup."""
+    return {BACKUP_NAMES.get(area, area): storage.root_of(area) for area in storage.AREAS}
 
 
 def _database_url() -> URL:

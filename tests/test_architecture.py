@@ -12,6 +12,7 @@ import pytest
 
 from congress import capabilities
 from congress.extensions import db
+from scripts.importlinter_contracts import FacesContract
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "congress"
@@ -98,11 +99,14 @@ _ALLOWED_REGISTER = {"register_blueprint", "register_namespace"}
 
 
 def _wiring_call(node: ast.AST) -> str | None:
-    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
-        func = call.func
-        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        if name in ("connect", "connect_via") or (name.startswith("register_") and name not in _ALLOWED_REGISTER):
-            return name
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Attribute) and sub.attr in ("connect", "connect_via"):  # a call or a decorator
+            return sub.attr
+        if isinstance(sub, ast.Call):
+            func = sub.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name.startswith("register_") and name not in _ALLOWED_REGISTER:
+                return name
     return None
 
 
@@ -140,3 +144,33 @@ def test_the_wiring_check_sees_what_it_must():
               "def connect():\n    sig.connect(handler)\nbp.register_blueprint(other)\n")
     found = [_wiring_call(n) for n in _import_time_statements(ast.parse(source))]
     assert [f for f in found if f] == ["connect", "connect", "register_thing"]
+
+
+def _faces_check(imports: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    graph = grimp.ImportGraph()
+    for importer, imported in imports:
+        for module in (importer, imported):
+            graph.add_module(module)
+        graph.add_import(importer=importer, imported=imported, line_number=1, line_contents="import")
+    for package in {".".join(m.split(".")[:2]) for m in graph.modules if m.count(".") >= 2}:
+        graph.add_module(package)
+    contract = FacesContract("faces", {}, {"container": "app", "faces": ["services", "queries", "signals", "models"],
+                                           "extra_faces": ["app.accounts.access"]})
+    check = contract.check(graph, verbose=False)
+    return sorted((b["importer"], b["imported"]) for b in check.metadata["broken"])
+
+
+def test_the_faces_contract_refuses_what_is_not_a_face():
+    """scripts/importlinter_contracts.py: across capabilities only services, queries, signals, models
+    (and the named extra faces); inside one capability, and into the foundation, anything goes."""
+    assert _faces_check([
+        ("app.cfp.views", "app.programme.services"), ("app.cfp.views", "app.programme.queries"),
+        ("app.cfp.receivers", "app.programme.signals"), ("app.cfp.models", "app.programme.models"),
+        ("app.cfp.views", "app.accounts.access"), ("app.cfp.views", "app.cfp.forms"),
+        ("app.cfp.services", "app.database"), ("app.templating", "app.accounts.models"),
+    ]) == []
+    assert _faces_check([
+        ("app.cfp.views", "app.programme.forms"), ("app.checkin.views", "app.badges.qr"),
+        ("app.templating", "app.accounts.forms"), ("app.cfp.services", "app.programme.services"),
+    ]) == [("app.cfp.views", "app.programme.forms"), ("app.checkin.views", "app.badges.qr"),
+           ("app.templating", "app.accounts.forms")]

@@ -1,10 +1,15 @@
+import os
 import subprocess
 import sys
+import types
+from pathlib import Path
 
 import pytest
 
-from config import DEV_SECRET_KEY, ProductionConfig, TestConfig
-from congress import ConfigurationError, create_app
+from config import DEV_SECRET_KEY, Config, ProductionConfig, TestConfig
+from congress import ConfigurationError, capabilities, create_app
+from congress.accounts.services import user_for_session
+from congress.extensions import db, login_manager
 
 
 def test_testing_config(app):
@@ -54,8 +59,6 @@ def test_unreachable_database_is_one_line_naming_the_setting(tmp_path):
 
 
 def test_sqlite_pragmas(app):
-    from congress.extensions import db
-
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite only")
     with db.engine.connect() as conn:
@@ -66,23 +69,35 @@ def test_sqlite_pragmas(app):
 
 def test_default_database_is_sqlite_under_instance():
     assert TestConfig.SQLALCHEMY_DATABASE_URI.startswith(("sqlite:///", "postgresql+psycopg://"))
-    from config import Config
-
-    assert "instance" in Config.SQLALCHEMY_DATABASE_URI or "DATABASE_URL" in __import__("os").environ
+    assert "instance" in Config.SQLALCHEMY_DATABASE_URI or "DATABASE_URL" in os.environ
 
 
 def _root():
-    from pathlib import Path
-
     return Path(__file__).resolve().parent.parent
 
 
 def test_a_postgresql_app_does_not_change_the_settings_of_later_apps(app):
     """The engine options of one app (PostgreSQL connect timeout) must not leak into the next."""
-    from config import TestConfig
-
     settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
     create_app({**settings, "SQLALCHEMY_DATABASE_URI": "postgresql://nobody@127.0.0.1:1/x"})
     sqlite_app = create_app({**settings, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert "connect_args" not in sqlite_app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     assert TestConfig.SQLALCHEMY_ENGINE_OPTIONS == {}
+
+
+def test_a_views_module_without_bp_is_an_error_not_skipped(app, monkeypatch):
+    """create_app registers every capability's ``views.bp``: a views module without one fails loudly."""
+    empty = types.ModuleType("congress.nothing.views")
+    real = capabilities.modules
+    monkeypatch.setattr(capabilities, "modules", lambda kind: [*real(kind), empty] if kind == "views" else real(kind))
+    with pytest.raises(AttributeError, match="bp"):
+        create_app({**app.config})
+
+
+def test_the_login_manager_is_set_up_by_accounts(app):
+    """security.py is foundation; accounts.access.init_app sets up Flask-Login (loader, login page)."""
+    assert login_manager.login_view == "accounts.login"
+    assert login_manager._user_callback is user_for_session
+    with app.test_request_context("/manage/", headers={"Accept": "text/html"}):
+        response = login_manager.unauthorized()
+        assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -4,11 +4,13 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from congress.accounts import services
-from congress.accounts.models import AccountToken, ApiToken, Role
+from congress.accounts import queries, services
+from congress.accounts.models import AccountToken, ApiToken, Role, Token
 from congress.audit.models import AuditEvent
 from congress.database import utcnow
+from congress.errors import ServiceError
 from congress.extensions import db
+from congress.tokens import hash_secret
 from tests.factories import PASSWORD, make_user
 
 
@@ -141,3 +143,32 @@ def test_tokens_expire_in_the_future(app):
     db.session.commit()
     token = db.session.scalar(sa.select(AccountToken))
     assert token.expires_at > utcnow() + timedelta(days=6)
+
+
+def test_one_token_table_keeps_the_kinds_apart(app):
+    """E-mail links and API tokens share the table ``tokens``; each kind is read only as itself."""
+    user = make_user(Role.ORGANISER.value)
+    reset = services.issue_account_token(user, services.PURPOSE_RESET, timedelta(hours=1))
+    services.issue_account_token(user, services.PURPOSE_INVITE, timedelta(days=1))
+    issued = services.create_api_token("scanner", "checkin")
+    db.session.commit()
+    kinds = sorted(db.session.scalars(sa.select(Token.kind)))
+    assert kinds == ["api", "invitation", "password_reset"]
+    assert {t.purpose for t in db.session.scalars(sa.select(AccountToken))} == {"reset", "invite"}
+    assert [t.id for t in db.session.scalars(sa.select(ApiToken))] == [issued.token.id]
+    assert [t.id for t in queries.api_tokens()] == [issued.token.id]
+    link = services.check_account_token(reset, services.PURPOSE_RESET)
+    assert link is not None and link.token_hash == hash_secret(reset)  # the one hash_secret
+    assert services.hash_secret is hash_secret
+    # An e-mail link is no bearer token, and an id of one is no API token to revoke.
+    assert services.api_token_for(reset, "read") is None
+    assert services.revoke_api_token(link.id) is None
+    assert services.check_account_token(reset, "unknown purpose") is None
+    with pytest.raises(services.AccountError):
+        services.redeem_account_token(reset, "unknown purpose", "a brand new password")
+
+
+def test_account_errors_are_service_errors(app):
+    with pytest.raises(ServiceError) as caught:
+        services.set_password(make_user(), "short")
+    assert isinstance(caught.value, services.AccountError) and caught.value.status == 422

@@ -8,6 +8,7 @@ in between: it must wait and succeed.
 
 from __future__ import annotations
 
+import ast
 import os
 import sqlite3
 import subprocess
@@ -122,6 +123,21 @@ def test_views_jobs_and_commands_never_commit():
         for number, line in enumerate(path.read_text().splitlines(), 1):
             if "session.commit()" in line or "session.rollback()" in line:
                 offenders.append(f"{relative}:{number}: {line.strip()}")
+    assert offenders == []
+
+
+def test_no_view_manage_or_api_module_commits_or_rolls_back():
+    """Stricter where requests are answered (views*, manage*, api*, congress/manage, congress/api):
+    no ``.commit()``/``.rollback()`` on anything (a session, a connection, a transaction), however written."""
+    offenders = []
+    for path in sorted((ROOT / "congress").rglob("*.py")):
+        relative = path.relative_to(ROOT)
+        if not (path.stem.startswith(("views", "manage", "api")) or relative.parts[1] in ("manage", "api")):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+                    "commit", "rollback"):
+                offenders.append(f"{relative.as_posix()}:{node.lineno}: .{node.func.attr}()")
     assert offenders == []
 
 
