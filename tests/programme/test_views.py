@@ -8,6 +8,7 @@ from congress.extensions import db
 from congress.programme import services as programme
 from congress.programme.caching import cache
 from congress.programme.models import ProgrammeSession
+from congress.programme.signals import seats_left_wanted
 from tests.factories import make_congress, make_session, make_user
 from tests.programme.factories import make_speaker, make_track_manager, publish
 from tests.urls_support import BASE
@@ -75,14 +76,20 @@ def test_session_speaker_and_room_pages(client, filled):
     assert client.get(f"/{other.slug}/programme/speakers/{speaker.id}").status_code == 404
 
 
-def test_seats_left_come_from_the_registered_provider(client, filled):
+def test_seats_left_come_from_the_receiver_of_seats_left_wanted(client, filled):
     congress, a, *_ = filled
-    programme.register_seats_left_provider(lambda s: 7)
+
+    def seven(session):
+        return 7
+
+    seats_left_wanted.connect(seven)
     try:
+        assert programme.seats_left(a) == 7
         html = client.get(f"/{congress.slug}/programme/sessions/{a.id}").get_data(as_text=True)
     finally:
-        programme._seats_left_provider.clear()
-    assert "7" in html
+        seats_left_wanted.disconnect(seven)
+    assert "<dd>7</dd>" in html
+    assert programme.seats_left(a) is None  # nobody answers: no limit shown
 
 
 def test_printable_pdf(client, filled):
