@@ -4,7 +4,12 @@ these name them in the programme's terms (a session, an edition's tracks)."""
 from __future__ import annotations
 
 from congress.accounts.models import User
-from congress.accounts.permissions import can_manage_track, managed_track_ids, manages_everything
+from congress.accounts.permissions import (
+    can_manage_any_track,
+    can_manage_track,
+    managed_track_ids,
+    manages_everything,
+)
 from congress.core.models import Congress, Track
 from congress.programme.models import ProgrammeSession
 
@@ -24,4 +29,4 @@ def editable_tracks(user: User, congress: Congress) -> list[Track]:
 
 def can_manage_congress(user: User, congress: Congress) -> bool:
     """Organisers everywhere; track managers in editions where they manage a track."""
-    return manages_everything(user) or bool(editable_tracks(user, congress))
+    return can_manage_any_track(user, {t.id for t in congress.tracks})

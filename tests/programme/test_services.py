@@ -1,10 +1,13 @@
 """Editing rights, validation, publishing with versions, changelog, SEQUENCE, e-mail and the hook."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 
 from congress.audit.models import AuditEvent
+from congress.core.models import Congress
+from congress.database import write_transaction
 from congress.extensions import db
 from congress.programme import services as programme
 from congress.programme.models import ProgrammeSession
@@ -250,9 +253,6 @@ def test_unrelated_changes_do_not_raise_the_programme_stamp(app):
 
 
 def test_two_publishers_at_once_get_consecutive_versions(app):
-    import threading
-
-    from congress.database import write_transaction
 
     congress = make_congress()
     make_session(congress)
@@ -263,8 +263,6 @@ def test_two_publishers_at_once_get_consecutive_versions(app):
 
     def publisher() -> None:
         with app.app_context():
-            from congress.core.models import Congress
-
             try:
                 edition = db.session.get(Congress, congress_id)
                 barrier.wait(timeout=10)

@@ -1,8 +1,11 @@
 """Public programme pages, filters, conditional requests (304) and the management pages."""
 
+import gzip
+import re
 from datetime import timedelta
 
 import pytest
+from lxml import etree
 
 from congress.extensions import db
 from congress.programme import services as programme
@@ -162,7 +165,6 @@ def test_changelog_page_and_atom(client, filled, organiser):
     assert "Versie 2" in html or "Version 2" in html
     atom = client.get(f"/{congress.slug}/programme/changes.atom")
     assert atom.mimetype == "application/atom+xml"
-    from lxml import etree
 
     feed = etree.fromstring(atom.data)
     assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 2
@@ -314,8 +316,6 @@ def test_tracks_and_rooms_pages(app, filled, organiser):
 
 
 def test_feeds_are_gzipped_for_clients_that_accept_it(client, filled):
-    import gzip
-
     congress, *_ = filled
     plain = client.get(f"/{congress.slug}/schedule.json")
     zipped = client.get(f"/{congress.slug}/schedule.json", headers={"Accept-Encoding": "gzip, deflate"})
@@ -379,8 +379,6 @@ HTML_DATETIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}
 
 
 def test_time_elements_carry_valid_html_datetimes(client, filled, organiser):
-    import re
-
     congress, a, *_ = filled
     a.title = "Sessie Alfa (nieuw)"
     db.session.commit()
