@@ -30,7 +30,7 @@ class PublishRefused(StateConflict):
     """Hard conflicts remain (409); ``conflicts`` lists them."""
 
     def __init__(self, conflicts: list[Conflict]) -> None:
-        super().__init__("hard conflicts remain", code="hard_conflicts")
+        super().__init__(_("The programme cannot be published while hard conflicts remain."), code="hard_conflicts")
         self.conflicts = conflicts
 
 

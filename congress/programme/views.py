@@ -23,9 +23,8 @@ from flask_wtf import FlaskForm
 
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role
-from congress.core import services as core
 from congress.core.models import Congress, Person, Room, Track
-from congress.core.queries import edition_or_404, of_edition_or_404
+from congress.core.queries import all_congresses, edition_or_404, of_edition_or_404
 from congress.extensions import db
 from congress.i18n import current_language, format_in_zone
 from congress.programme import feeds
@@ -301,7 +300,7 @@ def _to_local(congress: Congress, value: datetime | None) -> datetime | None:
 @bp.route("/manage/programme/")
 @roles_required(*EDITORS)
 def manage_index():
-    mine = [c for c in core.all_congresses() if programme.can_manage_congress(current_user, c)]
+    mine = [c for c in all_congresses() if programme.can_manage_congress(current_user, c)]
     return render_template("programme/manage_index.html", congresses=mine)
 
 
@@ -464,8 +463,8 @@ def publish(slug: str):
     if form.validate_on_submit():
         try:
             version = programme.publish(congress, current_user, form.note.data or "")
-        except programme.PublishRefused:
-            flash(_("The programme cannot be published while hard conflicts remain."), "error")
+        except programme.PublishRefused as refused:
+            flash(refused.message, "error")
         else:
             flash(_("Version %(number)d of the programme has been published.", number=version.number), "success")
             return redirect(url_for("programme.publish", slug=congress.slug))
