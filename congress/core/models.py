@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,9 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from congress.database import UTCDateTime, utcnow
 from congress.extensions import db
 from congress.i18n import bilingual
-
-if TYPE_CHECKING:
-    from congress.programme.models import ProgrammeSession
 
 
 class CongressStatus(enum.StrEnum):
@@ -57,9 +53,8 @@ class Congress(db.Model):
     rooms: Mapped[list[Room]] = relationship(
         back_populates="congress", order_by="Room.position", cascade="all, delete-orphan"
     )
-    sessions: Mapped[list[ProgrammeSession]] = relationship(
-        back_populates="congress", order_by="ProgrammeSession.starts_at", cascade="all, delete-orphan"
-    )
+    # ``sessions`` (the edition's programme sessions) is declared by the programme capability, which
+    # sits above this one: ``ProgrammeSession.congress`` adds it as a backref.
 
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="dates_in_order"),

@@ -11,14 +11,20 @@ from typing import Any, TypeVar
 from flask import abort
 
 from congress.core.models import Congress
-from congress.core.services import congress_by_slug, current_congress, public_congress_or_404, public_congresses
+from congress.core.services import (
+    all_congresses,
+    congress_by_slug,
+    current_congress,
+    public_congress_or_404,
+    public_congresses,
+)
 from congress.extensions import db
 
 T = TypeVar("T")
 
 __all__ = [
-    "congress_by_slug", "current_congress", "edition_or_404", "of_edition_or_404", "public_congress_or_404",
-    "public_congresses",
+    "all_congresses", "congress_by_slug", "current_congress", "edition_or_404", "of_edition_or_404",
+    "public_congress_or_404", "public_congresses",
 ]
 
 

@@ -39,6 +39,11 @@ def public_congresses() -> list[Congress]:
     )
 
 
+def all_congresses() -> list[Congress]:
+    """Every edition, public or not, the latest first (back-office lists check the user's rights)."""
+    return list(db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())))
+
+
 def current_congress(today: date | None = None) -> Congress | None:
     """The next or running published edition; else the most recent public one."""
     today = today or date.today()

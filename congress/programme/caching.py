@@ -17,15 +17,14 @@ import functools
 import gzip
 import hashlib
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from cachetools import LRUCache
 from flask import Response, abort, request, session
 from flask_login import current_user
-from werkzeug.http import is_resource_modified
 
 from congress.core.models import Congress, CongressStatus
 from congress.extensions import db
@@ -38,32 +37,27 @@ MIN_GZIP = 1024
 Entry = tuple[bytes, str, dict[str, str], bytes | None]
 
 
-class _LRU:
+class ResponseCache:
+    """The most recent responses of this worker: cachetools' LRU, behind a lock (gthread workers)."""
+
     def __init__(self, size: int) -> None:
-        self.size = size
-        self.data: OrderedDict[str, Entry] = OrderedDict()
+        self.entries: LRUCache[str, Entry] = LRUCache(maxsize=size)
         self.lock = threading.Lock()
 
     def get(self, key: str) -> Entry | None:
         with self.lock:
-            value = self.data.get(key)
-            if value is not None:
-                self.data.move_to_end(key)
-            return value
+            return self.entries.get(key)
 
     def put(self, key: str, value: Entry) -> None:
         with self.lock:
-            self.data[key] = value
-            self.data.move_to_end(key)
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
+            self.entries[key] = value
 
     def clear(self) -> None:
         with self.lock:
-            self.data.clear()
+            self.entries.clear()
 
 
-cache = _LRU(MAX_ENTRIES)
+cache = ResponseCache(MAX_ENTRIES)
 
 
 def programme_stamp(congress: Any) -> datetime:
@@ -106,15 +100,6 @@ def cached_programme(*, html: bool = True, extra: Callable[..., str] | None = No
                 parts.append(extra(row, **kwargs))
             key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
             use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-            etag = key[:32] + ("-gz" if use_gzip else "")
-            last_modified = stamp.replace(microsecond=0)
-            # werkzeug's conditional-request rules (If-None-Match, weakly compared, before
-            # If-Modified-Since), checked before anything is rendered: the ETag and the stamp are known
-            # from the key alone. Requests without either header skip the parsing.
-            environ = request.environ
-            if (("HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ)
-                    and not is_resource_modified(environ, etag=etag, last_modified=last_modified)):
-                return _not_modified(etag, last_modified)
             hit = cache.get(key)
             if hit is None:
                 result = view(db.session.get(Congress, row.id), **kwargs)
@@ -132,27 +117,18 @@ def cached_programme(*, html: bool = True, extra: Callable[..., str] | None = No
             if use_gzip and compressed is not None:
                 response.set_data(compressed)
                 response.headers["Content-Encoding"] = "gzip"
-            response.set_etag(etag)
-            response.last_modified = last_modified
+            # The ETag comes from the key (what the response depends on), not from hashing the body.
+            response.set_etag(key[:32] + ("-gz" if use_gzip else ""))
+            response.last_modified = stamp.replace(microsecond=0)
             response.cache_control.public = True
             response.cache_control.no_cache = True
             response.vary.add("Cookie")
             response.vary.add("Accept-Language")
             response.vary.add("Accept-Encoding")
-            return response
+            # werkzeug's conditional-request rules: If-None-Match (weakly compared) before
+            # If-Modified-Since; a match becomes a 304 without a body.
+            return response.make_conditional(request.environ)
 
         return wrapped
 
     return decorate
-
-
-def _not_modified(etag: str, last_modified: datetime) -> Response:
-    response = Response(status=304)
-    response.set_etag(etag)
-    response.last_modified = last_modified
-    response.cache_control.public = True
-    response.cache_control.no_cache = True
-    response.vary.add("Cookie")
-    response.vary.add("Accept-Language")
-    response.vary.add("Accept-Encoding")
-    return response

@@ -17,14 +17,12 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, Regexp
 
-from congress.programme.models import SessionFormat
+from congress.programme.models import SessionFormat, format_label
 
 LOCAL = "%Y-%m-%dT%H:%M"
 
 
 def format_choices() -> list[tuple[str, str]]:
-    from congress.programme.models import format_label
-
     return [(f.value, format_label(f.value)) for f in SessionFormat]
 
 

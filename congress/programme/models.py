@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -21,7 +22,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from sqlalchemy.orm import Session as OrmSession
 
 from congress.core.models import Congress, Person, Room, Track
@@ -95,7 +96,10 @@ class ProgrammeSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    congress: Mapped[Congress] = relationship(back_populates="sessions")
+    # Declares ``Congress.sessions`` from this side, so that core does not name the programme.
+    congress: Mapped[Congress] = relationship(
+        backref=backref("sessions", order_by="ProgrammeSession.starts_at", cascade="all, delete-orphan")
+    )
     track: Mapped[Track | None] = relationship()
     room: Mapped[Room | None] = relationship()
     signup_round: Mapped[SignupRound | None] = relationship(back_populates="sessions")
@@ -201,8 +205,6 @@ def _stamp_programme_changes(session: OrmSession, _context: Any) -> None:
 
 def format_label(value: str) -> str:
     """The session format in the reader's language."""
-    from flask_babel import gettext as _
-
     labels = {
         SessionFormat.PLENARY.value: _("Plenary"),
         SessionFormat.WORKSHOP.value: _("Workshop"),

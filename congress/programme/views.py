@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, time
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -19,13 +19,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from congress.accounts.access import roles_required
-from congress.accounts.models import Role, RoleGrant, User
-from congress.core import services as core
+from congress.accounts.models import Role
 from congress.core.models import Congress, Person, Room, Track
+from congress.core.queries import all_congresses, edition_or_404, of_edition_or_404
 from congress.extensions import db
-from congress.i18n import current_language
+from congress.i18n import current_language, format_in_zone
 from congress.programme import feeds
 from congress.programme import services as programme
 from congress.programme.caching import cached_programme
@@ -54,8 +55,6 @@ def change_label_filter(kind: str) -> str:
 
 @bp.app_template_filter("iso_in_zone")
 def iso_in_zone_filter(value: str | None, timezone: str) -> str:
-    from congress.i18n import format_in_zone
-
     return format_in_zone(datetime.fromisoformat(value), timezone, "EEE d MMM HH:mm") if value else ""
 
 
@@ -146,9 +145,7 @@ def speakers_page(congress: Congress):
 @bp.route("/<slug>/programme/rooms/<int:room_id>")
 @cached_programme()
 def room_page(congress: Congress, room_id: int):
-    room = db.session.get(Room, room_id)
-    if room is None or room.congress_id != congress.id:
-        abort(404)
+    room = of_edition_or_404(Room, room_id, congress)
     sessions = [s for s in programme.public_sessions(congress) if s.room_id == room.id]
     return render_template("programme/public_room.html", congress=congress, room=room,
                            grouped=programme.group_by_day(sessions, congress))
@@ -157,7 +154,7 @@ def room_page(congress: Congress, room_id: int):
 @bp.route("/<slug>/programme.pdf")
 @cached_programme(html=False)
 def programme_pdf(congress: Congress):
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - heavy (Pango, fonts); only this export needs it
 
     flt = _filter_or_400(congress)
     sessions = programme.filtered_sessions(congress, flt)
@@ -188,9 +185,7 @@ def programme_ics(congress: Congress):
 @bp.route("/<slug>/programme/tracks/<int:track_id>.ics")
 @cached_programme(html=False)
 def track_ics(congress: Congress, track_id: int):
-    track = db.session.get(Track, track_id)
-    if track is None or track.congress_id != congress.id:
-        abort(404)
+    track = of_edition_or_404(Track, track_id, congress)
     sessions = [s for s in programme.public_sessions(congress) if s.track_id == track.id]
     return _ics(congress, sessions, f"{congress.title(current_language())}: {track.name(current_language())}",
                 f"{congress.slug}-track-{track.id}.ics")
@@ -239,8 +234,6 @@ def schedule_xml(congress: Congress):
 @cached_programme(html=False)
 def tracks_css(congress: Congress):
     """Each track's own colour for the grids (a stylesheet: the CSP forbids inline styles)."""
-    import re
-
     rules = [f".grid-session.track-{t.id} {{ border-left-color: {t.colour}; }}"
              for t in congress.tracks if re.fullmatch(r"#[0-9a-fA-F]{6}", t.colour or "")]
     return Response("\n".join(rules) + "\n", mimetype="text/css")
@@ -268,21 +261,28 @@ def changes_atom(congress: Congress):
 
 
 def _managed_congress_or_403(slug: str) -> Congress:
-    congress = core.congress_by_slug(slug)
-    if congress is None:
-        abort(404)
+    congress = edition_or_404(slug)
     if not programme.can_manage_congress(current_user, congress):
         abort(403)
     return congress
 
 
 def _organiser_congress_or_403(slug: str) -> Congress:
-    congress = core.congress_by_slug(slug)
-    if congress is None:
-        abort(404)
+    congress = edition_or_404(slug)
     if not programme.manages_everything(current_user):
         abort(403)
     return congress
+
+
+def _show_next_to_field(form: FlaskForm, exc: programme.ProgrammeError, default: str, *, keep: bool = False) -> None:
+    """A refused change's message next to the field it names (``default`` when it names none)."""
+    field = getattr(form, exc.field or default, None)
+    if field is None:
+        field = getattr(form, default)
+    if keep and isinstance(field.errors, list):
+        field.errors = [*field.errors, exc.message]
+    else:
+        field.errors = [exc.message]
 
 
 def _to_utc(congress: Congress, value: datetime | None) -> datetime | None:
@@ -300,8 +300,7 @@ def _to_local(congress: Congress, value: datetime | None) -> datetime | None:
 @bp.route("/manage/programme/")
 @roles_required(*EDITORS)
 def manage_index():
-    congresses = db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())).all()
-    mine = [c for c in congresses if programme.can_manage_congress(current_user, c)]
+    mine = [c for c in all_congresses() if programme.can_manage_congress(current_user, c)]
     return render_template("programme/manage_index.html", congresses=mine)
 
 
@@ -330,10 +329,9 @@ def _session_form(congress: Congress, session: ProgrammeSession | None) -> Sessi
         track_choices = [(None, _("(no track)")), *track_choices]
     form.track_id.choices = track_choices
     form.room_id.choices = [(None, _("(no room)"))] + [(r.id, f"{r.name} ({r.capacity})") for r in congress.rooms]
-    rounds = db.session.scalars(sa.select(SignupRound).where(SignupRound.congress_id == congress.id)
-                                .order_by(SignupRound.position)).all()
+    rounds = programme.signup_rounds(congress)
     form.signup_round_id.choices = [(None, _("(none)"))] + [(r.id, r.name(current_language())) for r in rounds]
-    people = db.session.scalars(sa.select(Person).order_by(Person.name)).all()
+    people = programme.all_people()
     form.speaker_ids.choices = [(p.id, f"{p.name}{' · ' + p.organisation if p.organisation else ''}")
                                 for p in people]
     if request.method == "GET" and session is not None:
@@ -350,9 +348,7 @@ def edit_session(slug: str, session_id: int | None = None):
     congress = _managed_congress_or_403(slug)
     session = None
     if session_id is not None:
-        session = db.session.get(ProgrammeSession, session_id)
-        if session is None or session.congress_id != congress.id:
-            abort(404)
+        session = of_edition_or_404(ProgrammeSession, session_id, congress)
         if not programme.can_edit_session(current_user, session):
             abort(403)
     form = _session_form(congress, session)
@@ -373,8 +369,7 @@ def edit_session(slug: str, session_id: int | None = None):
             )
             saved = programme.save_session(congress, session, data, current_user)
         except programme.ProgrammeError as exc:
-            field = getattr(form, exc.field or "title", form.title)
-            field.errors = [*field.errors, exc.message] if isinstance(field.errors, list) else [exc.message]
+            _show_next_to_field(form, exc, "title", keep=True)
         except programme.NotAllowed:
             abort(403)
         else:
@@ -387,9 +382,7 @@ def edit_session(slug: str, session_id: int | None = None):
 @roles_required(*EDITORS)
 def delete_session(slug: str, session_id: int):
     congress = _managed_congress_or_403(slug)
-    session = db.session.get(ProgrammeSession, session_id)
-    if session is None or session.congress_id != congress.id:
-        abort(404)
+    session = of_edition_or_404(ProgrammeSession, session_id, congress)
     try:
         programme.delete_session(session, current_user)
     except programme.NotAllowed:
@@ -448,9 +441,9 @@ def move_session(slug: str):
     if not form.validate_on_submit():
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         return answer(False, errors or _("The move could not be read."), 400)
-    session = db.session.get(ProgrammeSession, int(form.session_id.data)) if form.session_id.data.isdigit() else None
-    if session is None or session.congress_id != congress.id:
+    if not form.session_id.data.isdigit():
         abort(404)
+    session = of_edition_or_404(ProgrammeSession, int(form.session_id.data), congress)
     hours, minutes = (int(x) for x in form.start.data.split(":"))
     starts_at = programme.local_datetime(congress, date.fromisoformat(form.day.data), time(hours, minutes))
     try:
@@ -470,8 +463,8 @@ def publish(slug: str):
     if form.validate_on_submit():
         try:
             version = programme.publish(congress, current_user, form.note.data or "")
-        except programme.PublishRefused:
-            flash(_("The programme cannot be published while hard conflicts remain."), "error")
+        except programme.PublishRefused as refused:
+            flash(refused.message, "error")
         else:
             flash(_("Version %(number)d of the programme has been published.", number=version.number), "success")
             return redirect(url_for("programme.publish", slug=congress.slug))
@@ -486,12 +479,7 @@ def publish(slug: str):
 @roles_required(Role.ORGANISER)
 def manage_tracks(slug: str):
     congress = _organiser_congress_or_403(slug)
-    grants = db.session.scalars(sa.select(RoleGrant).where(RoleGrant.role == Role.TRACK_MANAGER.value)).all()
-    managers: dict[int, list[User]] = {}
-    for g in grants:
-        if g.track_id:
-            managers.setdefault(g.track_id, []).append(g.user)
-    return render_template("programme/manage_tracks.html", congress=congress, managers=managers)
+    return render_template("programme/manage_tracks.html", congress=congress, managers=programme.managers_by_track())
 
 
 @bp.route("/manage/programme/<slug>/tracks/new", methods=["GET", "POST"])
@@ -501,28 +489,21 @@ def edit_track(slug: str, track_id: int | None = None):
     congress = _organiser_congress_or_403(slug)
     track = None
     if track_id is not None:
-        track = db.session.get(Track, track_id)
-        if track is None or track.congress_id != congress.id:
-            abort(404)
+        track = of_edition_or_404(Track, track_id, congress)
     form = TrackForm(obj=track) if request.method == "GET" and track is not None else TrackForm()
-    staff = db.session.scalars(sa.select(User).where(User.active.is_(True)).order_by(User.name, User.email)).all()
-    form.managers.choices = [(u.id, f"{u.name or u.email} <{u.email}>") for u in staff
-                             if u.has_role(Role.TRACK_MANAGER.value, Role.ORGANISER.value)
-                             or u.roles & {Role.TRACK_MANAGER.value}]
+    form.managers.choices = [(u.id, f"{u.name or u.email} <{u.email}>") for u in programme.track_manager_candidates()]
     if request.method == "GET" and track is not None:
         form.managers.data = programme.track_manager_ids(track)
     if form.validate_on_submit():
-        duplicate = db.session.scalar(sa.select(Track).where(
-            Track.congress_id == congress.id, Track.name_nl == form.name_nl.data.strip(),
-            Track.id != (track.id if track else 0)))
-        if duplicate is not None:
-            form.name_nl.errors = [_("Another track already has this name.")]
-        else:
+        try:
             saved = programme.save_track(
                 congress, track, name_nl=form.name_nl.data, name_en=form.name_en.data, colour=form.colour.data,
                 description_nl=form.description_nl.data or "", description_en=form.description_en.data or "",
                 manager_ids=form.managers.data or [],
             )
+        except programme.ProgrammeError as exc:
+            _show_next_to_field(form, exc, "name_nl")
+        else:
             flash(_("The track “%(name)s” has been saved.", name=saved.name(current_language())), "success")
             return redirect(url_for("programme.manage_tracks", slug=congress.slug))
     return render_template("programme/manage_track_form.html", congress=congress, form=form, track=track)
@@ -542,31 +523,24 @@ def edit_room(slug: str, room_id: int | None = None):
     congress = _organiser_congress_or_403(slug)
     room = None
     if room_id is not None:
-        room = db.session.get(Room, room_id)
-        if room is None or room.congress_id != congress.id:
-            abort(404)
+        room = of_edition_or_404(Room, room_id, congress)
     form = RoomForm(obj=room) if request.method == "GET" and room is not None else RoomForm()
     if request.method == "GET" and room is not None:
         form.available_from.data = _to_local(congress, room.available_from)
         form.available_until.data = _to_local(congress, room.available_until)
     if form.validate_on_submit():
-        duplicate = db.session.scalar(sa.select(Room).where(
-            Room.congress_id == congress.id, Room.name == form.name.data.strip(), Room.id != (room.id if room else 0)))
-        if duplicate is not None:
-            form.name.errors = [_("Another room already has this name.")]
+        try:
+            saved = programme.save_room(
+                congress, room, name=form.name.data, capacity=form.capacity.data,
+                accessibility_notes=form.accessibility_notes.data or "",
+                available_from=_to_utc(congress, form.available_from.data),
+                available_until=_to_utc(congress, form.available_until.data),
+            )
+        except programme.ProgrammeError as exc:
+            _show_next_to_field(form, exc, "name")
         else:
-            try:
-                saved = programme.save_room(
-                    congress, room, name=form.name.data, capacity=form.capacity.data,
-                    accessibility_notes=form.accessibility_notes.data or "",
-                    available_from=_to_utc(congress, form.available_from.data),
-                    available_until=_to_utc(congress, form.available_until.data),
-                )
-            except programme.ProgrammeError as exc:
-                getattr(form, exc.field or "name").errors = [exc.message]
-            else:
-                flash(_("The room “%(name)s” has been saved.", name=saved.name), "success")
-                return redirect(url_for("programme.manage_rooms", slug=congress.slug))
+            flash(_("The room “%(name)s” has been saved.", name=saved.name), "success")
+            return redirect(url_for("programme.manage_rooms", slug=congress.slug))
     return render_template("programme/manage_room_form.html", congress=congress, form=form, room=room)
 
 
@@ -578,19 +552,15 @@ def manage_rounds(slug: str, round_id: int | None = None):
     congress = _organiser_congress_or_403(slug)
     current = None
     if round_id is not None:
-        current = db.session.get(SignupRound, round_id)
-        if current is None or current.congress_id != congress.id:
-            abort(404)
+        current = of_edition_or_404(SignupRound, round_id, congress)
     form = SignupRoundForm(obj=current) if request.method == "GET" and current is not None else SignupRoundForm()
     if form.validate_on_submit():
-        duplicate = db.session.scalar(sa.select(SignupRound).where(
-            SignupRound.congress_id == congress.id, SignupRound.name_nl == form.name_nl.data.strip(),
-            SignupRound.id != (current.id if current else 0)))
-        if duplicate is not None:
-            form.name_nl.errors = [_("Another sign-up round already has this name.")]
-        else:
+        try:
             saved = programme.save_signup_round(congress, current, name_nl=form.name_nl.data,
                                                 name_en=form.name_en.data or "", position=form.position.data or 0)
+        except programme.ProgrammeError as exc:
+            _show_next_to_field(form, exc, "name_nl")
+        else:
             flash(_("The sign-up round “%(name)s” has been saved.", name=saved.name(current_language())), "success")
             return redirect(url_for("programme.manage_rounds", slug=congress.slug))
     return render_template("programme/manage_rounds.html", congress=congress, form=form, current=current,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from itertools import groupby
 
 from flask import Blueprint, render_template
+from sqlalchemy import text
 
-from congress.core import services as core
-from congress.programme import services as programme
+from congress.core import queries as core
+from congress.extensions import db
+from congress.programme import queries as programme
 
 bp = Blueprint("public", __name__)
 
@@ -33,9 +35,5 @@ def edition(slug: str):
 
 @bp.route("/healthz")
 def healthz():
-    from sqlalchemy import text
-
-    from congress.extensions import db
-
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}

@@ -2,6 +2,7 @@
 
 from icalendar import Calendar
 
+from congress.extensions import db
 from congress.programme.calendar import calendar_for_sessions
 from tests.factories import make_congress, make_session
 
@@ -11,7 +12,6 @@ def test_calendar_round_trip(app):
     session = make_session(congress, start="10:00", end="11:30", title="Weerbaar & <veilig>")
     session.is_cancelled = True
     session.sequence = 3
-    from congress.extensions import db
 
     db.session.commit()
     data = calendar_for_sessions([session], congress, name="Test", domain="example.org",

@@ -9,7 +9,9 @@ import time
 import pytest
 import sqlalchemy as sa
 
+from congress import create_app, jobs
 from congress.database import write_transaction
+from congress.extensions import db
 
 pytestmark = pytest.mark.skipif((os.environ.get("TEST_DATABASE_URL") or "").startswith("postgres"),
                                 reason="the writers' queue is SQLite's")
@@ -19,15 +21,10 @@ def test_a_second_writer_waits_for_the_first_instead_of_failing(app, tmp_path):
     try:
         _second_writer_waits(tmp_path, app.config)
     finally:
-        from congress import jobs
-
         jobs.init_app(app)  # the session's app configures the task queue again
 
 
 def _second_writer_waits(tmp_path, config) -> None:
-    from congress import create_app
-    from congress.extensions import db
-
     # A busy timeout far shorter than the first writer's transaction: without the queue, the second
     # writer's BEGIN IMMEDIATE gives up with "database is locked".
     app = create_app({**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'queue.db'}",

@@ -2,6 +2,7 @@ import sqlalchemy as sa
 
 from congress.core.models import Congress
 from congress.extensions import db
+from congress.programme import services
 from congress.programme.models import ProgrammeSession
 
 
@@ -40,8 +41,6 @@ def test_demo_content(runner, client):
 
 
 def test_demo_programme_is_published_without_hard_conflicts(runner):
-    from congress.programme import services
-
     result = runner.invoke(args=["congress", "demo"])
     assert "conflicts" not in result.output
     for slug in ("congres-2025", "congres-2024"):

@@ -21,11 +21,17 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask_migrate import upgrade
 
-from congress import database
+from congress import create_app, database, jobs
+from congress.accounts.models import User
+from congress.badges import services as badges
+from congress.badges.models import IssuedCode, PrintRun
 from congress.database import write_transaction
 from congress.extensions import db
+from congress.registration import services as registration
 from tests.factories import PASSWORD, make_user
+from tests.registration.factories import data, open_congress, registered
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ON_POSTGRES = (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgres")
@@ -84,8 +90,6 @@ def test_write_transaction_refuses_changes_made_outside_it(app):
 
 
 def test_write_transaction_refuses_rows_flushed_outside_it(app):
-    from congress.accounts.models import User
-
     db.session.add(User(email="flushed@example.org", name="Flushed"))
     db.session.flush()  # on SQLite this already took the write lock without waiting
     with pytest.raises(database.PendingChangesError), write_transaction():
@@ -95,8 +99,6 @@ def test_write_transaction_refuses_rows_flushed_outside_it(app):
 
 
 def test_a_nested_write_transaction_joins_the_outer_one(app):
-    from congress.accounts.models import User
-
     user = make_user()
     with pytest.raises(RuntimeError), write_transaction():
         db.session.get(User, user.id).name = "outer"
@@ -145,8 +147,6 @@ def test_no_view_manage_or_api_module_commits_or_rolls_back():
 
 
 def _small_timeout_app(app, tmp_path):
-    from congress import create_app
-
     return create_app({**app.config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'busy.db'}",
                        "SQLITE_BUSY_TIMEOUT_MS": 50})
 
@@ -168,15 +168,11 @@ def test_a_locked_database_is_transient(app, tmp_path):
             assert not database.is_transient(ValueError("database is locked"))
             db.engine.dispose()
     finally:
-        from congress import jobs
-
         jobs.init_app(app)
 
 
 @sqlite_only
 def test_a_request_that_meets_a_locked_database_gets_503_with_retry_after(app, tmp_path):
-    from flask_migrate import upgrade
-
     try:
         busy = _small_timeout_app(app, tmp_path)
         with busy.app_context():
@@ -197,21 +193,15 @@ def test_a_request_that_meets_a_locked_database_gets_503_with_retry_after(app, t
         assert english.status_code == 503
         assert "try again in a few seconds" in english.get_data(as_text=True)
         with busy.app_context():
-            from congress.accounts.models import User
-
             user = db.session.scalar(sa.select(User).where(User.email == "busy@example.org"))
             assert user.last_login_at is None  # nothing acknowledged, nothing stored
             db.engine.dispose()
     finally:
-        from congress import jobs
-
         jobs.init_app(app)
 
 
 @sqlite_only
 def test_a_job_that_meets_a_locked_database_runs_again_and_succeeds(app, tmp_path):
-    from congress import jobs
-
     try:
         busy = _small_timeout_app(app, tmp_path)
         with busy.app_context():
@@ -243,8 +233,6 @@ def test_a_job_that_meets_a_locked_database_runs_again_and_succeeds(app, tmp_pat
 
 @sqlite_only
 def test_login_waits_for_another_writer_instead_of_500(app, client):
-    from congress.accounts.models import User
-
     make_user("organiser", email="login@example.org")
     with write_lock_held(app):
         started = time.monotonic()
@@ -258,10 +246,6 @@ def test_login_waits_for_another_writer_instead_of_500(app, client):
 
 @sqlite_only
 def test_ticket_rendering_waits_for_another_writer(app, client):
-    from congress.badges.models import IssuedCode
-    from congress.registration import services as registration
-    from tests.registration.factories import data, open_congress
-
     congress = open_congress("locked-ticket")
     # No mail (it would render the ticket, and so issue the code, before the request).
     result = registration.register(congress, data(congress, name="Tineke Ticket", email="ticket@example.org"),
@@ -277,10 +261,6 @@ def test_ticket_rendering_waits_for_another_writer(app, client):
 
 @sqlite_only
 def test_a_print_run_waits_for_another_writer(app):
-    from congress.badges import services as badges
-    from congress.badges.models import PrintRun
-    from tests.registration.factories import open_congress, registered
-
     congress = open_congress("locked-print")
     for n in range(3):
         registered(congress, name=f"Printer {n}", email=f"print{n}@example.org", confirmed=True)
@@ -296,7 +276,6 @@ def test_a_print_run_waits_for_another_writer(app):
 @sqlite_only
 def test_a_cli_command_waits_for_another_writer(app):
     """``flask congress create-user`` for an existing account reads it, hashes, then adds a role."""
-    from congress.accounts.models import User
 
     make_user("organiser", email="cli@example.org")
     runner = app.test_cli_runner()

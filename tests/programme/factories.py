@@ -5,6 +5,7 @@ from __future__ import annotations
 from congress.accounts.models import Role, RoleGrant, User
 from congress.core.models import Congress, Person
 from congress.extensions import db
+from congress.programme import services
 from tests.factories import make_user
 
 
@@ -26,7 +27,6 @@ def make_track_manager(congress: Congress, track_index: int = 0, email: str | No
 
 def publish(congress: Congress, note: str = "") -> None:
     """Publish the programme as the next version (what the public pages and feeds show)."""
-    from congress.programme import services
 
     services.publish(congress, None, note)
     db.session.commit()

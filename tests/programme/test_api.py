@@ -1,5 +1,7 @@
 """The public, read-only programme API and its OpenAPI entries."""
 
+import jsonschema
+
 from congress.extensions import db
 from tests.factories import make_congress, make_session
 from tests.programme.factories import make_speaker, publish
@@ -42,8 +44,6 @@ def test_openapi_lists_the_programme_endpoints(client):
 
 
 def test_api_responses_match_their_openapi_schemas(client, app):
-    import jsonschema
-
     congress = make_congress("api-schema")
     make_session(congress, speakers=[make_speaker("S", "s@example.org")])
     publish(congress)

@@ -1,13 +1,17 @@
 """Editing rights, validation, publishing with versions, changelog, SEQUENCE, e-mail and the hook."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 
 from congress.audit.models import AuditEvent
+from congress.core.models import Congress
+from congress.database import write_transaction
 from congress.extensions import db
 from congress.programme import services as programme
 from congress.programme.models import ProgrammeSession
+from congress.programme.signals import sessions_changed
 from tests.factories import make_congress, make_session, make_user
 from tests.programme.factories import make_speaker, make_track_manager
 
@@ -134,24 +138,44 @@ def test_publishing_numbers_versions_and_writes_a_changelog(app, organiser, mail
     assert [(c["title"], c["kinds"]) for c in third.changes] == [("Nieuw", ["removed"])]
 
 
-def test_publishing_calls_registered_notifiers_with_changed_session_ids(app, organiser):
+def test_publishing_sends_sessions_changed_with_changed_session_ids(app, organiser):
     congress = make_congress()
     a = make_session(congress, start="10:00", end="11:00")
     make_session(congress, start="10:00", end="11:00", room_index=1)
     calls = []
 
-    def notifier(c, ids, version):
-        calls.append((c.id, ids, version.number))
+    def receiver(c, session_ids, version):
+        # Sent inside the publishing transaction: the new version is already in the session.
+        calls.append((c.id, session_ids, version.number, version in db.session))
 
-    programme.register_changed_sessions_notifier(notifier)
+    sessions_changed.connect(receiver)
     try:
         programme.publish(congress, organiser)
         a.title = "Nieuwe titel"
         db.session.commit()
         programme.publish(congress, organiser)
     finally:
-        programme.unregister_changed_sessions_notifier(notifier)
-    assert calls == [(congress.id, [a.id], 2)]
+        sessions_changed.disconnect(receiver)
+    assert calls == [(congress.id, [a.id], 2, True)]
+
+
+def test_a_receiver_that_fails_undoes_the_publication(app, organiser):
+    congress = make_congress()
+    a = make_session(congress, start="10:00", end="11:00")
+    programme.publish(congress, organiser)
+    a.title = "Nieuwe titel"
+    db.session.commit()
+
+    def receiver(c, session_ids, version):
+        raise RuntimeError("mail queue down")
+
+    sessions_changed.connect(receiver)
+    try:
+        with pytest.raises(RuntimeError):
+            programme.publish(congress, organiser)
+    finally:
+        sessions_changed.disconnect(receiver)
+    assert [v.number for v in programme.versions(congress)] == [1]
 
 
 def test_track_managers_and_rooms(app, organiser):
@@ -229,9 +253,6 @@ def test_unrelated_changes_do_not_raise_the_programme_stamp(app):
 
 
 def test_two_publishers_at_once_get_consecutive_versions(app):
-    import threading
-
-    from congress.database import write_transaction
 
     congress = make_congress()
     make_session(congress)
@@ -242,8 +263,6 @@ def test_two_publishers_at_once_get_consecutive_versions(app):
 
     def publisher() -> None:
         with app.app_context():
-            from congress.core.models import Congress
-
             try:
                 edition = db.session.get(Congress, congress_id)
                 barrier.wait(timeout=10)

@@ -1,13 +1,17 @@
 """Public programme pages, filters, conditional requests (304) and the management pages."""
 
+import gzip
+import re
 from datetime import timedelta
 
 import pytest
+from lxml import etree
 
 from congress.extensions import db
 from congress.programme import services as programme
 from congress.programme.caching import cache
 from congress.programme.models import ProgrammeSession
+from congress.programme.signals import seats_left_wanted
 from tests.factories import make_congress, make_session, make_user
 from tests.programme.factories import make_speaker, make_track_manager, publish
 from tests.urls_support import BASE
@@ -75,14 +79,20 @@ def test_session_speaker_and_room_pages(client, filled):
     assert client.get(f"/{other.slug}/programme/speakers/{speaker.id}").status_code == 404
 
 
-def test_seats_left_come_from_the_registered_provider(client, filled):
+def test_seats_left_come_from_the_receiver_of_seats_left_wanted(client, filled):
     congress, a, *_ = filled
-    programme.register_seats_left_provider(lambda s: 7)
+
+    def seven(session):
+        return 7
+
+    seats_left_wanted.connect(seven)
     try:
+        assert programme.seats_left(a) == 7
         html = client.get(f"/{congress.slug}/programme/sessions/{a.id}").get_data(as_text=True)
     finally:
-        programme._seats_left_provider.clear()
-    assert "7" in html
+        seats_left_wanted.disconnect(seven)
+    assert "<dd>7</dd>" in html
+    assert programme.seats_left(a) is None  # nobody answers: no limit shown
 
 
 def test_printable_pdf(client, filled):
@@ -155,7 +165,6 @@ def test_changelog_page_and_atom(client, filled, organiser):
     assert "Versie 2" in html or "Version 2" in html
     atom = client.get(f"/{congress.slug}/programme/changes.atom")
     assert atom.mimetype == "application/atom+xml"
-    from lxml import etree
 
     feed = etree.fromstring(atom.data)
     assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == 2
@@ -307,8 +316,6 @@ def test_tracks_and_rooms_pages(app, filled, organiser):
 
 
 def test_feeds_are_gzipped_for_clients_that_accept_it(client, filled):
-    import gzip
-
     congress, *_ = filled
     plain = client.get(f"/{congress.slug}/schedule.json")
     zipped = client.get(f"/{congress.slug}/schedule.json", headers={"Accept-Encoding": "gzip, deflate"})
@@ -372,8 +379,6 @@ HTML_DATETIME = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}
 
 
 def test_time_elements_carry_valid_html_datetimes(client, filled, organiser):
-    import re
-
     congress, a, *_ = filled
     a.title = "Sessie Alfa (nieuw)"
     db.session.commit()
