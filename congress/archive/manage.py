@@ -16,6 +16,7 @@ from congress.archive.forms import ArchiveSessionsForm, ItemForm, StatusForm, Up
 from congress.archive.labels import STATUS_LABELS
 from congress.archive.models import ItemStatus, KnowledgeItem
 from congress.core.models import Congress, Track
+from congress.core.queries import edition_or_404
 from congress.extensions import db, talisman
 from congress.i18n import current_language
 from congress.sanitize import query_int
@@ -236,16 +237,11 @@ def editions():
 @bp.route("/sessions/<slug>", methods=["GET", "POST"])
 @roles_required(EDITOR)
 def archive_sessions(slug: str):
-    congress = db.session.scalar(sa.select(Congress).where(Congress.slug == slug))
-    if congress is None:
-        abort(404)
-    archived = {
-        item.session_id: item for item in db.session.scalars(
-            sa.select(KnowledgeItem).where(KnowledgeItem.session_id.in_([s.id for s in congress.sessions]))
-        )
-    }
+    congress = edition_or_404(slug)
+    sessions = services.sessions_of(congress)
+    archived = services.archived_items_of(sessions)
     form = ArchiveSessionsForm()
-    form.sessions.choices = [(s.id, s.title) for s in congress.sessions if s.id not in archived]
+    form.sessions.choices = [(s.id, s.title) for s in sessions if s.id not in archived]
     if request.method == "POST" and form.validate_on_submit():
         chosen = None if request.form.get("all") else list(form.sessions.data or [])
         if chosen == []:
