@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from html import escape
 
 import sqlalchemy as sa
 
@@ -80,9 +81,7 @@ SLIDES_TEXT = "Agenda Veerkrachtige en Weerbare Samenleving - vier actielijnen -
 
 def sample_pdf(text: str) -> bytes:
     """A one-page PDF showing ``text`` (demo slides; tests use it too), made by weasyprint."""
-    from html import escape
-
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - heavy (Pango, fonts): loaded only when demo slides are made
 
     return HTML(string=f"<!doctype html><html lang='nl'><body><p>{escape(text)}</p></body></html>").write_pdf()
 
