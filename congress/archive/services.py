@@ -213,6 +213,17 @@ def set_related(item: KnowledgeItem, related_ids: list[int]) -> None:
 
 
 @transactional
+def set_related_keys(item: KnowledgeItem, keys_text: str) -> None:
+    """Relate ``item`` to the items whose keys are listed (commas or lines, at most 50; unknown
+    keys are left out); nothing is written when the relations stay the same."""
+    keys = [k.strip() for k in keys_text.replace("\n", ",").split(",") if k.strip()]
+    wanted = [item_by_key(k) for k in keys[:50]]
+    ids = [w.id for w in wanted if w is not None]
+    if sorted(ids) != sorted(r.id for r in item.related):
+        set_related(item, ids)
+
+
+@transactional
 def set_status(item: KnowledgeItem, status: str, *, reason: str = "") -> None:
     status = ItemStatus(status).value
     if status not in TRANSITIONS[item.status]:
@@ -443,3 +454,29 @@ def contribute(invitation: SpeakerInvitation, *, summary: str | None = None,
 
 def item_by_key(key: str) -> KnowledgeItem | None:
     return db.session.scalar(sa.select(KnowledgeItem).where(KnowledgeItem.key == key))
+
+
+# ---------------------------------------------------------------- reads for the editorial pages
+
+def items_for_editors(status: str | None = None) -> sa.Select:
+    """Every item (or those with ``status``), last changed first: the editors' list, to paginate."""
+    query = sa.select(KnowledgeItem).order_by(KnowledgeItem.updated_at.desc(), KnowledgeItem.id.desc())
+    if status is not None:
+        query = query.where(KnowledgeItem.status == status)
+    return query
+
+
+def file_of(item: KnowledgeItem, file_id: int) -> KnowledgeFile | None:
+    """The item's file with this id (None when it is another item's or gone)."""
+    return next((f for f in item.files if f.id == file_id), None)
+
+
+def editions() -> list[Congress]:
+    """Every edition, newest first (an item may belong to any of them)."""
+    return list(db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())))
+
+
+def tracks_of_editions() -> list[Track]:
+    """Every edition's tracks, newest edition first, in their order."""
+    return list(db.session.scalars(sa.select(Track).join(Congress).order_by(Congress.starts_on.desc(),
+                                                                             Track.position)))

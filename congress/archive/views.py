@@ -137,8 +137,7 @@ def item(key: str):
 @bp.route("/item/<key>/files/<int:file_id>")
 @talisman(content_security_policy=FILE_CSP)
 def download(key: str, file_id: int):
-    knowledge = _public_item_or_abort(key)
-    stored = next((f for f in knowledge.files if f.id == file_id), None)
+    stored = services.file_of(_public_item_or_abort(key), file_id)
     if stored is None:
         abort(404)
     return filestore.send_stored(stored)
