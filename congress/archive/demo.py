@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from congress.archive import services
 from congress.archive.models import ItemStatus, KnowledgeItem
-from congress.core.models import Congress
+from congress.core.queries import congress_by_slug
 from congress.extensions import db
 
 SESSION_TEXTS_2024 = {
@@ -178,7 +178,7 @@ def _publish(item: KnowledgeItem) -> None:
 
 
 def load(report: list[str]) -> None:
-    edition = db.session.scalar(sa.select(Congress).where(Congress.slug == "congres-2024"))
+    edition = congress_by_slug("congres-2024")
     if edition is None:
         return
     if db.session.scalar(sa.select(sa.func.count()).select_from(KnowledgeItem)):
