@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from html import escape
 
 import sqlalchemy as sa
 
 from congress.archive import services
 from congress.archive.models import ItemStatus, KnowledgeItem
-from congress.core.models import Congress
+from congress.core.queries import congress_by_slug
 from congress.extensions import db
 
 SESSION_TEXTS_2024 = {
@@ -80,9 +81,7 @@ SLIDES_TEXT = "Agenda Veerkrachtige en Weerbare Samenleving - vier actielijnen -
 
 def sample_pdf(text: str) -> bytes:
     """A one-page PDF showing ``text`` (demo slides; tests use it too), made by weasyprint."""
-    from html import escape
-
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - heavy (Pango, fonts): loaded only when demo slides are made
 
     return HTML(string=f"<!doctype html><html lang='nl'><body><p>{escape(text)}</p></body></html>").write_pdf()
 
@@ -179,7 +178,7 @@ def _publish(item: KnowledgeItem) -> None:
 
 
 def load(report: list[str]) -> None:
-    edition = db.session.scalar(sa.select(Congress).where(Congress.slug == "congres-2024"))
+    edition = congress_by_slug("congres-2024")
     if edition is None:
         return
     if db.session.scalar(sa.select(sa.func.count()).select_from(KnowledgeItem)):

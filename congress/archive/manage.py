@@ -3,7 +3,6 @@ workflow, and archiving an ended edition's sessions."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -15,7 +14,7 @@ from congress.archive.files import FILE_CSP
 from congress.archive.forms import ArchiveSessionsForm, ItemForm, StatusForm, UploadForm, parse_links
 from congress.archive.labels import STATUS_LABELS
 from congress.archive.models import ItemStatus, KnowledgeItem
-from congress.core.models import Congress, Track
+from congress.core.queries import edition_or_404
 from congress.extensions import db, talisman
 from congress.i18n import current_language
 from congress.sanitize import query_int
@@ -31,10 +30,9 @@ def _item_or_404(item_id: int) -> KnowledgeItem:
 
 
 def _fill_choices(form: ItemForm) -> None:
-    congresses = db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())).all()
-    form.congress_id.choices = [(0, "—")] + [(c.id, c.title(current_language())) for c in congresses]
-    tracks = db.session.scalars(sa.select(Track).join(Congress).order_by(Congress.starts_on.desc(), Track.position))
-    form.track_id.choices = [(0, "—")] + [(t.id, f"{t.congress.slug}: {t.name(current_language())}") for t in tracks]
+    form.congress_id.choices = [(0, "—")] + [(c.id, c.title(current_language())) for c in services.editions()]
+    form.track_id.choices = [(0, "—")] + [(t.id, f"{t.congress.slug}: {t.name(current_language())}")
+                                          for t in services.tracks_of_editions()]
 
 
 def _fields(form: ItemForm) -> dict:
@@ -81,22 +79,15 @@ def _load(form: ItemForm, item: KnowledgeItem) -> None:
 
 
 def _set_related(item: KnowledgeItem, form: ItemForm) -> None:
-    keys = [k.strip() for k in (form.related.data or "").replace("\n", ",").split(",") if k.strip()]
-    wanted = [services.item_by_key(k) for k in keys[:50]]
-    ids = [w.id for w in wanted if w is not None]
-    if sorted(ids) != sorted(r.id for r in item.related):
-        services.set_related(item, ids)
+    services.set_related_keys(item, form.related.data or "")
 
 
 @bp.route("/")
 @roles_required(EDITOR)
 def items():
     status = request.args.get("status", "")
-    query = sa.select(KnowledgeItem).order_by(KnowledgeItem.updated_at.desc(), KnowledgeItem.id.desc())
-    if status in STATUS_LABELS:
-        query = query.where(KnowledgeItem.status == status)
-    pagination = db.paginate(query, page=query_int(request.args, "page", 1) or 1, per_page=PAGE_SIZE,
-                             error_out=False)
+    pagination = db.paginate(services.items_for_editors(status if status in STATUS_LABELS else None),
+                             page=query_int(request.args, "page", 1) or 1, per_page=PAGE_SIZE, error_out=False)
     return render_template("archive/manage/list.html", pagination=pagination, status=status,
                            status_labels=STATUS_LABELS)
 
@@ -175,8 +166,7 @@ def upload(item_id: int):
 @roles_required(EDITOR)
 @talisman(content_security_policy=FILE_CSP)
 def file(item_id: int, file_id: int):
-    item = _item_or_404(item_id)
-    stored = next((f for f in item.files if f.id == file_id), None)
+    stored = services.file_of(_item_or_404(item_id), file_id)
     if stored is None:
         abort(404)
     return filestore.send_stored(stored)
@@ -228,24 +218,18 @@ def restore(item_id: int, number: int):
 @bp.route("/sessions")
 @roles_required(EDITOR)
 def editions():
-    congresses = db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())).all()
-    return render_template("archive/manage/editions.html", congresses=congresses,
+    return render_template("archive/manage/editions.html", congresses=services.editions(),
                            ended=services.edition_has_ended)
 
 
 @bp.route("/sessions/<slug>", methods=["GET", "POST"])
 @roles_required(EDITOR)
 def archive_sessions(slug: str):
-    congress = db.session.scalar(sa.select(Congress).where(Congress.slug == slug))
-    if congress is None:
-        abort(404)
-    archived = {
-        item.session_id: item for item in db.session.scalars(
-            sa.select(KnowledgeItem).where(KnowledgeItem.session_id.in_([s.id for s in congress.sessions]))
-        )
-    }
+    congress = edition_or_404(slug)
+    sessions = services.sessions_of(congress)
+    archived = services.archived_items_of(sessions)
     form = ArchiveSessionsForm()
-    form.sessions.choices = [(s.id, s.title) for s in congress.sessions if s.id not in archived]
+    form.sessions.choices = [(s.id, s.title) for s in sessions if s.id not in archived]
     if request.method == "POST" and form.validate_on_submit():
         chosen = None if request.form.get("all") else list(form.sessions.data or [])
         if chosen == []:

@@ -7,495 +7,70 @@ phrases, and each engine gets a query built from those (quoted FTS5 strings, or
 
 Filters, facet counts, totals and the date order read the narrow ``knowledge_search_facets`` table
 (kept by database triggers, migration archive_0002), never the wide item rows.
+
+The search is split along its parts: :mod:`~congress.archive.search_query` (parsing, filters,
+results), :mod:`~congress.archive.search_facets` (filters and facet counts in SQL),
+:mod:`~congress.archive.search_sqlite` and :mod:`~congress.archive.search_postgres` (the engines),
+:mod:`~congress.archive.search_index` (keeping the index); this module runs a search and is the face.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
 from markupsafe import Markup
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import selectinload
 
 from congress.archive import text as textmod
-from congress.archive.models import FACETS_TABLE, SEARCH_TABLE, ItemStatus, KnowledgeItem, KnowledgeTerm
-from congress.database import transactional
+from congress.archive.models import ItemStatus, KnowledgeItem, KnowledgeTerm
+from congress.archive.search_engine import Engine
+from congress.archive.search_facets import (
+    _ACTIVE,
+    _FACET_TERMS,
+    TERM_SEPARATOR,
+    F,
+    _columns_only,
+    _conditions,
+    _counted,
+    _has_term,
+    _sorted,
+    _split,
+    _terms_only,
+    facet_counts,
+    facet_rows,
+    search_rows,
+)
+from congress.archive.search_index import document_for, engine, index_item, index_items, reindex_all
+from congress.archive.search_postgres import PostgresEngine
+from congress.archive.search_query import (
+    FACETS,
+    MAX_PAGE,
+    MAX_PHRASES,
+    MAX_QUERY_CHARS,
+    MAX_TERMS,
+    PER_PAGE,
+    PHRASE,
+    SMALL_MATCH,
+    Hit,
+    ParsedQuery,
+    SearchFilters,
+    SearchResult,
+    parse_query,
+)
+from congress.archive.search_sqlite import SqliteEngine
 from congress.extensions import db
 
-MAX_QUERY_CHARS = 500
-MAX_TERMS = 16
-MAX_PHRASES = 4
-PER_PAGE = 20
-MAX_PAGE = 500
-# Up to this many full-text matches, their ids drive the queries; beyond, the match runs inside them.
-SMALL_MATCH = 2000
-PHRASE = re.compile(r'"([^"]*)"')
-
-FACETS = ("type", "track", "year", "factor", "target_group", "language")
-
-
-@dataclass(frozen=True)
-class ParsedQuery:
-    terms: tuple[str, ...] = ()  # folded words, stop words left out
-    phrases: tuple[tuple[str, ...], ...] = ()  # folded words of each phrase, in order
-
-    @property
-    def empty(self) -> bool:
-        return not self.terms and not self.phrases
-
-    @property
-    def stems(self) -> set[str]:
-        found = {textmod.stem(t) for t in self.terms}
-        for phrase in self.phrases:
-            found |= {textmod.stem(w) for w in phrase}
-        return found
-
-
-def parse_query(raw: str | None) -> ParsedQuery:
-    """Words and "quoted phrases"; operators, stars and unbalanced quotes are just text."""
-    raw = (raw or "")[:MAX_QUERY_CHARS]
-    phrases: list[tuple[str, ...]] = []
-    for match in PHRASE.finditer(raw):
-        phrase = tuple(textmod.words(match.group(1)))
-        if len(phrase) > 1 and len(phrases) < MAX_PHRASES:
-            phrases.append(phrase[:MAX_TERMS])
-        elif phrase:
-            raw += " " + " ".join(phrase)
-    loose = PHRASE.sub(" ", raw)
-    terms: list[str] = []
-    for word in textmod.words(loose):
-        if word not in textmod.STOP_WORDS and word not in terms:
-            terms.append(word)
-    return ParsedQuery(tuple(terms[:MAX_TERMS]), tuple(phrases))
-
-
-@dataclass
-class SearchFilters:
-    types: Sequence[str] = ()
-    tracks: Sequence[str] = ()
-    years: Sequence[int] = ()
-    factors: Sequence[str] = ()
-    target_groups: Sequence[str] = ()
-    languages: Sequence[str] = ()
-    statuses: Sequence[str] = (ItemStatus.PUBLISHED.value,)
-
-
-@dataclass
-class Hit:
-    item: KnowledgeItem
-    snippet: Markup | None
-
-
-@dataclass
-class SearchResult:
-    hits: list[Hit]
-    total: int
-    page: int
-    per_page: int
-    facets: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
-    query: ParsedQuery = field(default_factory=ParsedQuery)
-
-    @property
-    def pages(self) -> int:
-        return max(math.ceil(self.total / self.per_page), 1)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-# ---------------------------------------------------------------- engines
-
-class Engine:
-    name = ""
-    # Up to this many matches, their ids are handed to the following queries.
-    max_ids = SMALL_MATCH
-
-    def id_condition(self, column: Any, ids: list[int]) -> Any:
-        return column.in_(ids)
-
-    # True when scoring the matches costs little more than finding them: the first query then
-    # returns the scores too, and the page is ranked from them (see :func:`_ranked_page`).
-    scores_at_once = False
-    # True when the engine's index rows carry the facet columns: a text search is then one
-    # statement (see :meth:`PostgresEngine.search_once`).
-    one_statement = False
-
-    def index(self, rows: Sequence[dict[str, Any]]) -> None:
-        raise NotImplementedError
-
-    def fetch_matches(self, query: ParsedQuery, ranked: bool, limit: int) -> dict[int, float]:
-        """Up to ``limit`` matches, item id to score (0 when not ``ranked``)."""
-        found = self.matches(query, ranked=ranked)
-        return dict(db.session.execute(sa.select(found.c.item_id, found.c.score).limit(limit)).all())
-
-
-    def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
-        """(item_id, score) of matching items; a higher score is a better match. Unranked (for
-        counts and facets) the score is 0 and cheaper to get."""
-        raise NotImplementedError
-
-
-class SqliteEngine(Engine):
-    name = "sqlite"
-    # The SQL below names the index table (SEARCH_TABLE) literally: no text is ever formatted in.
-
-    def index(self, rows: Sequence[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        ids = [{"id": r["id"]} for r in rows]
-        db.session.execute(sa.text("DELETE FROM knowledge_search WHERE rowid = :id"), ids)
-        db.session.execute(
-            sa.text("INSERT INTO knowledge_search (rowid, title, summary, body) VALUES (:id, :title, :summary, :body)"),
-            [{"id": r["id"], "title": textmod.analyse(r["title"]), "summary": textmod.analyse(r["summary"]),
-              "body": textmod.analyse(r["body"])} for r in rows],
-        )
-
-    @staticmethod
-    def fts_query(query: ParsedQuery) -> str:
-        # Stems hold letters and digits only, so double quotes make each one a plain FTS5 string.
-        parts = [f'"{textmod.stem(t)}"' for t in query.terms]
-        parts += ['"' + " ".join(textmod.stem(w) for w in phrase) + '"' for phrase in query.phrases]
-        return " AND ".join(parts)
-
-    def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
-        sql = (
-            "SELECT rowid AS item_id, -bm25(knowledge_search, 8.0, 3.0, 1.0) AS score "
-            "FROM knowledge_search WHERE knowledge_search MATCH :fts"
-            if ranked else
-            "SELECT rowid AS item_id, 0.0 AS score FROM knowledge_search WHERE knowledge_search MATCH :fts"
-        )
-        return (
-            sa.text(sql)
-            .bindparams(fts=self.fts_query(query))
-            .columns(item_id=sa.Integer, score=sa.Float)
-            .subquery("fts")
-        )
-
-
-class PostgresEngine(Engine):
-    name = "postgresql"
-    max_ids = 200_000
-    scores_at_once = True
-    one_statement = True
-
-    @staticmethod
-    @contextmanager
-    def _in_memory_costs() -> Iterator[None]:
-        # The planner prices a bitmap scan of the GIN index at random_page_cost (4: a disk seek) a
-        # heap page and the test of each row's document as almost free, so for a word in a quarter
-        # of the items it reads the whole table instead (3-4 times slower here). The index and
-        # table are read from memory: price that for this one query, then restore the setting.
-        previous = db.session.scalar(sa.text("SELECT current_setting('random_page_cost')"))
-        db.session.execute(sa.text("SELECT set_config('random_page_cost', '1.1', true)"))
-        try:
-            yield
-        finally:
-            db.session.execute(sa.text("SELECT set_config('random_page_cost', :v, true)"), {"v": previous})
-
-    def fetch_matches(self, query: ParsedQuery, ranked: bool, limit: int) -> dict[int, float]:
-        with self._in_memory_costs():
-            return super().fetch_matches(query, ranked, limit)
-
-    def search_once(self, query: ParsedQuery, filters: SearchFilters, ranked: bool, offset: int,
-                    per_page: int) -> tuple[int, list[int], dict[str, list[tuple[Any, int]]]]:
-        """Total, the page's ids and the facets of a text search in one statement. The search rows
-        carry a copy of the facet columns (migration archive_0003), so the one bitmap scan of the
-        GIN index that finds and ranks the matches also yields everything to count and filter on:
-
-        * ``m`` (materialised): id, score and facet columns of the matches with an allowed status;
-        * both facet groupings of :func:`_counted` in one pass over ``m`` (GROUPING SETS), each
-          counted with its own filters (``count(*) FILTER``);
-        * the page: the matches passing every filter, by score (or date), date, id; exact.
-        """
-        tsquery, params = self._tsquery(query)
-        q = sa.text(f"SELECT {tsquery} AS query").bindparams(**params).columns(
-            query=postgresql.TSQUERY).subquery("q")
-        S = search_rows.c
-        # One condition per active facet filter. A match failing two of them counts nowhere (each
-        # facet leaves out only its own filter) and is left out of m; only a match passing all of
-        # them can be on the page, so only those are scored.
-        each = [cond for attr in _ACTIVE.values() if getattr(filters, attr)
-                for cond in _conditions(SearchFilters(statuses=(), **{attr: getattr(filters, attr)}), columns=S)]
-        score: Any = sa.func.ts_rank_cd(S.document, q.c.query) if ranked else sa.literal(0.0, sa.Float)
-        if ranked and each:
-            score = sa.case((sa.and_(*each), score), else_=sa.null())
-        at_most_one_fails = (
-            [sum(sa.case((cond, 0), else_=1) for cond in each) <= 1] if len(each) > 1 else []
-        )
-        m = (
-            sa.select(S.item_id, S.type, S.track_name, S.year, S.language, S.publication_date, S.factors,
-                      S.target_groups, score.label("score"))
-            .select_from(search_rows.join(q, sa.true()))
-            .where(S.document.op("@@")(q.c.query),
-                   *_conditions(SearchFilters(statuses=filters.statuses), columns=S), *at_most_one_fails)
-            .cte("m").prefix_with("MATERIALIZED")
-        )
-        no_status = {"statuses": ()}
-
-        def counted(sql_filters: SearchFilters) -> Any:
-            conditions = _conditions(SearchFilters(**{**sql_filters.__dict__, **no_status}), columns=m.c)
-            return sa.func.count().filter(sa.and_(*conditions)) if conditions else sa.func.count()
-
-        keys = [m.c[c] for c in (*_FACET_COLUMNS.values(), *_FACET_TERMS.values())]
-        groups = (
-            sa.select(sa.func.grouping(m.c.type), *keys, counted(_terms_only(filters)),
-                      counted(_columns_only(filters)), sa.null().cast(postgresql.ARRAY(sa.Integer)))
-            .group_by(sa.func.grouping_sets(sa.tuple_(*[m.c[c] for c in _FACET_COLUMNS.values()]),
-                                            sa.tuple_(*[m.c[c] for c in _FACET_TERMS.values()])))
-        )
-        order = [m.c.score.desc()] if ranked else []
-        order += [m.c.publication_date.desc().nulls_last(), m.c.item_id.desc()]
-        page = (sa.select(m.c.item_id, m.c.score, m.c.publication_date)
-                .where(*_conditions(SearchFilters(**{**filters.__dict__, **no_status}), columns=m.c))
-                .order_by(*order).limit(per_page).offset(offset).subquery("page"))
-        page_order = [page.c.score.desc()] if ranked else []
-        page_order += [page.c.publication_date.desc().nulls_last(), page.c.item_id.desc()]
-        page_ids = sa.select(sa.literal(2), *[sa.null()] * (len(keys) + 2),
-                             sa.func.array_agg(postgresql.aggregate_order_by(page.c.item_id, *page_order)))
-        with self._in_memory_costs():
-            rows = db.session.execute(groups.union_all(page_ids)).all()
-        column_groups, term_groups, ids = [], [], []
-        n = len(_FACET_COLUMNS)
-        for row in rows:
-            if row[0] == 2:
-                ids = list(row[-1] or [])
-            elif row[0] == 0 and row[-3]:
-                column_groups.append((*row[1:1 + n], row[-3]))
-            elif row[0] == 1 and row[-2]:
-                term_groups.append((*row[1 + n:1 + len(keys)], row[-2]))
-        facets, total = _counted(filters, column_groups, term_groups)
-        return total, ids, facets
-
-
-    def id_condition(self, column: Any, ids: list[int]) -> Any:
-        # One array parameter, however many ids: = ANY(%(ids)s).
-        return column == sa.any_(sa.bindparam("match_ids", ids, type_=postgresql.ARRAY(sa.Integer)))
-
-    def index(self, rows: Sequence[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        db.session.execute(
-            sa.text(
-                "INSERT INTO knowledge_search (item_id, document) VALUES (:id, "
-                "setweight(to_tsvector('dutch', :title), 'A') || setweight(to_tsvector('dutch', :summary), 'B') "
-                "|| setweight(to_tsvector('dutch', :body), 'C')) "
-                "ON CONFLICT (item_id) DO UPDATE SET document = excluded.document"
-            ),
-            # Accents folded here (as unaccent would), so the stored vectors and the index stay immutable.
-            [{"id": r["id"], "title": textmod.fold(r["title"]), "summary": textmod.fold(r["summary"]),
-              "body": textmod.fold(r["body"])} for r in rows],
-        )
-
-    @staticmethod
-    def _tsquery(query: ParsedQuery) -> tuple[str, dict[str, str]]:
-        parts, params = [], {}
-        if query.terms:
-            parts.append("plainto_tsquery('dutch', :terms)")
-            params["terms"] = " ".join(query.terms)
-        for i, phrase in enumerate(query.phrases):
-            parts.append(f"phraseto_tsquery('dutch', :phrase{i})")
-            params[f"phrase{i}"] = " ".join(phrase)
-        # Only fixed SQL fragments are joined here; the user's words are bound parameters.
-        return " && ".join(parts), params
-
-    def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
-        tsquery, params = self._tsquery(query)
-        score = "ts_rank_cd(s.document, q.query)" if ranked else "0.0"
-        sql = " ".join(["SELECT s.item_id AS item_id,", score, "AS score FROM knowledge_search s, (SELECT", tsquery,
-                        "AS query) q WHERE s.document @@ q.query"])
-        return (
-            sa.text(sql)
-            .bindparams(**params)
-            .columns(item_id=sa.Integer, score=sa.Float)
-            .subquery("fts")
-        )
-
-
-def engine() -> Engine:
-    return PostgresEngine() if db.engine.dialect.name == "postgresql" else SqliteEngine()
-
-
-# ---------------------------------------------------------------- indexing
-
-def document_for(item: KnowledgeItem) -> dict[str, Any]:
-    summary = " ".join([item.summary, " ".join(item.authors or []), " ".join(item.organisations or []),
-                        " ".join(t.value for t in item.terms), item.track_name or "", item.setting or ""])
-    body = " ".join([textmod.markdown_to_text(item.body), *(f.extracted_text for f in item.files)])
-    return {"id": item.id, "title": item.title, "summary": summary, "body": body}
-
-
-def index_items(items: Sequence[KnowledgeItem]) -> None:
-    """(Re)write the index rows of ``items`` in the current transaction."""
-    engine().index([document_for(item) for item in items])
-
-
-def index_item(item: KnowledgeItem) -> None:
-    index_items([item])
-
-
-@transactional
-def reindex_all(batch: int = 500) -> int:
-    count = 0
-    last_id = 0
-    while True:
-        items = db.session.scalars(
-            sa.select(KnowledgeItem).where(KnowledgeItem.id > last_id).order_by(KnowledgeItem.id).limit(batch)
-        ).all()
-        if not items:
-            return count
-        index_items(items)
-        count += len(items)
-        last_id = items[-1].id
-
-
-# ---------------------------------------------------------------- searching
-
-# The narrow facet table (migration archive_0002): one row per item with what the search filters,
-# counts and sorts on; database triggers keep it equal to knowledge_items and knowledge_terms.
-# Protective factors and target groups are held as their values joined by TERM_SEPARATOR.
-TERM_SEPARATOR = "\x1f"
-facet_rows = sa.table(
-    FACETS_TABLE,
-    sa.column("item_id", sa.Integer),
-    sa.column("status", sa.String),
-    sa.column("type", sa.String),
-    sa.column("year", sa.Integer),
-    sa.column("language", sa.String),
-    sa.column("track_name", sa.String),
-    sa.column("publication_date", sa.Date),
-    sa.column("factors", sa.String),
-    sa.column("target_groups", sa.String),
-)
-F = facet_rows.c
-# On PostgreSQL the full-text rows carry a copy of the facet columns (migration archive_0003).
-search_rows = sa.table(
-    SEARCH_TABLE,
-    sa.column("item_id", sa.Integer),
-    sa.column("document", postgresql.TSVECTOR),
-    *[sa.column(c.name, c.type) for c in facet_rows.c if c.name != "item_id"],
-)
-
-# Facet name to column name (the same names in the facet table and, on PostgreSQL, the search rows).
-_FACET_COLUMNS = {"type": "type", "track": "track_name", "year": "year", "language": "language"}
-_FACET_TERMS = {"factor": "factors", "target_group": "target_groups"}
-_ACTIVE = {"type": "types", "track": "tracks", "year": "years", "language": "languages", "factor": "factors",
-           "target_group": "target_groups"}
-
-
-def _split(joined: str | None) -> list[str]:
-    return [v for v in (joined or "").split(TERM_SEPARATOR) if v]
-
-
-def _has_term(column: Any, values: Sequence[str]) -> Any:
-    """The item has one of ``values`` in this multi-valued facet (exact, case-sensitive match)."""
-    find = sa.func.strpos if db.engine.dialect.name == "postgresql" else sa.func.instr
-    sep = sa.literal(TERM_SEPARATOR)
-    return sa.or_(*[find(sep + column + sep, TERM_SEPARATOR + v + TERM_SEPARATOR) > 0 for v in values])
-
-
-def _conditions(filters: SearchFilters, skip: str | None = None, *, text_match: bool = False,
-                match: Any = None, columns: Any = F) -> list[Any]:
-    """The filters as SQL conditions on ``columns`` (the facet table's, or the search rows')."""
-    conditions: list[Any] = [] if match is None else [match]
-    if filters.statuses:
-        status = columns.status
-        if text_match and db.engine.dialect.name == "sqlite":
-            # SQLite has no statistics here and would walk the status index (nearly every item);
-            # "+status" disqualifies that index, so the full-text matches drive the query.
-            status = sa.literal_column(f"+{FACETS_TABLE}.status")
-        conditions.append(status.in_(list(filters.statuses)))
-    for name, column in _FACET_COLUMNS.items():
-        values = getattr(filters, _ACTIVE[name])
-        if values and skip != name:
-            conditions.append(columns[column].in_(list(values)))
-    for name, column in _FACET_TERMS.items():
-        values = getattr(filters, _ACTIVE[name])
-        if values and skip != name:
-            conditions.append(_has_term(columns[column], list(values)))
-    return conditions
-
-
-def _sorted(counts: dict[Any, int]) -> list[tuple[Any, int]]:
-    return sorted(((v, n) for v, n in counts.items() if v not in (None, "")), key=lambda vn: (-vn[1], str(vn[0])))
-
-
-def facet_counts(filters: SearchFilters, source: Any, text_match: bool,
-                 match: Any = None) -> tuple[dict[str, list[tuple[Any, int]]], int]:
-    """Counts per facet value over the results without that facet's own filter (so the other
-    values stay visible as alternatives), and the number of results. ``source`` is the facet
-    table, joined to the full-text matches when there is a text query.
-
-    Two GROUP BY queries, whatever filters are active: the item columns (type, track, year,
-    language) grouped together with only the status and term filters in SQL, and the terms
-    (protective factors and target groups, grouped by their joined values) with only the status
-    and column filters in SQL; the remaining filters are applied per group (:func:`_counted`)."""
-    def grouped(columns: list[Any], sql_filters: SearchFilters) -> Any:
-        stmt = (sa.select(*columns, sa.func.count()).select_from(source)
-                .where(*_conditions(sql_filters, text_match=text_match, match=match)).group_by(*columns))
-        return db.session.execute(stmt).all()
-
-    return _counted(filters, grouped([F[c] for c in _FACET_COLUMNS.values()], _terms_only(filters)),
-                    grouped([F[c] for c in _FACET_TERMS.values()], _columns_only(filters)))
-
-
-def _terms_only(filters: SearchFilters) -> SearchFilters:
-    """The filters the groups of the item columns are counted with in SQL (see :func:`_counted`)."""
-    return SearchFilters(statuses=filters.statuses, factors=filters.factors, target_groups=filters.target_groups)
-
-
-def _columns_only(filters: SearchFilters) -> SearchFilters:
-    """The filters the groups of the terms are counted with in SQL (see :func:`_counted`)."""
-    return SearchFilters(**{**filters.__dict__, "factors": (), "target_groups": ()})
-
-
-def _counted(filters: SearchFilters, column_groups: Sequence[Sequence[Any]],
-             term_groups: Sequence[Sequence[Any]]) -> tuple[dict[str, list[tuple[Any, int]]], int]:
-    """Facet counts and total from the two groupings: ``column_groups`` rows of (type, track, year,
-    language, count) counted with the :func:`_terms_only` filters, ``term_groups`` rows of (joined
-    factors, joined target groups, count) with the :func:`_columns_only` filters. The remaining
-    filters are applied here per group, each facet leaving out its own."""
-    wanted = {name: {str(v) for v in getattr(filters, attr)} for name, attr in _ACTIVE.items()
-              if getattr(filters, attr)}
-    result: dict[str, dict[Any, int]] = {name: {} for name in FACETS}
-
-    def add(values: dict[str, set[Any]], count: int) -> bool:
-        failing = [name for name in values if name in wanted and not {str(v) for v in values[name]} & wanted[name]]
-        if len(failing) <= 1:
-            for name in values:
-                if not failing or failing[0] == name:
-                    for value in values[name]:
-                        result[name][value] = result[name].get(value, 0) + count
-        return not failing
-
-    total = 0
-    names = list(_FACET_COLUMNS)
-    for row in column_groups:
-        values = {name: set() if value is None else {value} for name, value in zip(names, row[:-1], strict=True)}
-        if add(values, row[-1]):
-            total += row[-1]
-    names = list(_FACET_TERMS)
-    for row in term_groups:
-        add({name: set(_split(joined)) for name, joined in zip(names, row[:-1], strict=True)}, row[-1])
-    return {name: _sorted(counts) for name, counts in result.items()}, total
+# The face: callers and tests use these through ``search`` (``search.SMALL_MATCH`` is read here,
+# so a test may lower it on this module).
+__all__ = [
+    "FACETS", "MAX_PAGE", "MAX_PHRASES", "MAX_QUERY_CHARS", "MAX_TERMS", "PER_PAGE", "PHRASE", "SMALL_MATCH",
+    "TERM_SEPARATOR", "Engine", "F", "Hit", "ParsedQuery", "PostgresEngine", "SearchFilters", "SearchResult",
+    "SqliteEngine", "_ACTIVE", "_FACET_TERMS", "_columns_only", "_conditions", "_counted", "_has_term", "_sorted",
+    "_split", "_terms_only", "document_for", "engine", "facet_counts", "facet_rows", "index_item", "index_items",
+    "parse_query", "reindex_all", "related_items", "search", "search_rows", "snippet_for",
+]
 
 
 def _small_result(filters: SearchFilters, ids: list[int], scores: dict[int, float] | None, offset: int,

@@ -12,10 +12,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
-from congress.accounts.services import hash_secret
 from congress.archive import files as filestore
-from congress.archive import hooks, search
+from congress.archive import search
 from congress.archive.models import (
     EvidenceStatus,
     ItemStatus,
@@ -28,11 +28,14 @@ from congress.archive.models import (
     TermKind,
 )
 from congress.audit.services import current_actor, record
+from congress.cfp.queries import slide_files
 from congress.core.models import Congress, Track
 from congress.database import transactional, utcnow
+from congress.errors import Conflict, ServiceError
 from congress.extensions import db
 from congress.mail.services import queue_mail
 from congress.programme.models import ProgrammeSession
+from congress.tokens import hash_secret, new_secret
 from congress.urls import external_url
 
 INVITATION_DAYS = 60
@@ -63,8 +66,13 @@ VERSIONED = (
 )
 
 
-class ArchiveError(ValueError):
-    """A rule was broken; ``str(exc)`` is a message for the user."""
+class ArchiveError(ServiceError):
+    """A rule was broken; ``str(exc)`` is a message for the user (422: the input breaks a rule)."""
+
+
+class ArchiveConflict(ArchiveError, Conflict):
+    """The item's or edition's state does not allow it (409): a status that may not follow, an
+    edition that has not ended."""
 
 
 def new_key() -> str:
@@ -205,10 +213,21 @@ def set_related(item: KnowledgeItem, related_ids: list[int]) -> None:
 
 
 @transactional
+def set_related_keys(item: KnowledgeItem, keys_text: str) -> None:
+    """Relate ``item`` to the items whose keys are listed (commas or lines, at most 50; unknown
+    keys are left out); nothing is written when the relations stay the same."""
+    keys = [k.strip() for k in keys_text.replace("\n", ",").split(",") if k.strip()]
+    wanted = [item_by_key(k) for k in keys[:50]]
+    ids = [w.id for w in wanted if w is not None]
+    if sorted(ids) != sorted(r.id for r in item.related):
+        set_related(item, ids)
+
+
+@transactional
 def set_status(item: KnowledgeItem, status: str, *, reason: str = "") -> None:
     status = ItemStatus(status).value
     if status not in TRANSITIONS[item.status]:
-        raise ArchiveError(f"An item cannot go from {item.status} to {status}.")
+        raise ArchiveConflict(f"An item cannot go from {item.status} to {status}.", code="transition")
     previous = item.status
     item.status = status
     if status == ItemStatus.PUBLISHED.value:
@@ -304,6 +323,23 @@ def remove_file(item: KnowledgeItem, file_id: int) -> None:
 
 # ---------------------------------------------------------------- from session to item
 
+def sessions_of(congress: Congress) -> list[ProgrammeSession]:
+    """The edition's programme sessions by start time (as ``Congress.sessions`` lists them)."""
+    return list(db.session.scalars(
+        sa.select(ProgrammeSession).where(ProgrammeSession.congress_id == congress.id)
+        .order_by(ProgrammeSession.starts_at)
+    ))
+
+
+def archived_items_of(sessions: list[ProgrammeSession]) -> dict[int, KnowledgeItem]:
+    """The items made from these sessions, by session id (a session is archived once)."""
+    ids = [s.id for s in sessions]
+    if not ids:
+        return {}
+    return {item.session_id: item for item in db.session.scalars(
+        sa.select(KnowledgeItem).where(KnowledgeItem.session_id.in_(ids)))}
+
+
 @dataclass
 class ArchiveOutcome:
     items: list[KnowledgeItem]
@@ -322,8 +358,8 @@ def archive_sessions(congress: Congress, session_ids: list[int] | None = None, *
     item with its abstract, speakers, track and the files other capabilities hold for it; the
     speakers get a personal link to add slides and a summary. Sessions archived before are skipped."""
     if not edition_has_ended(congress, today):
-        raise ArchiveError("Sessions can be archived once the edition has ended.")
-    sessions = [s for s in congress.sessions if not s.is_cancelled]
+        raise ArchiveConflict("Sessions can be archived once the edition has ended.", code="not_ended")
+    sessions = [s for s in sessions_of(congress) if not s.is_cancelled]
     if session_ids is not None:
         wanted = set(session_ids)
         sessions = [s for s in sessions if s.id in wanted]
@@ -350,12 +386,13 @@ def archive_sessions(congress: Congress, session_ids: list[int] | None = None, *
             target_groups=[session.target_audience] if session.target_audience else [],
         )
         item.speakers = list(session.speakers)
-        for provided in hooks.files_for_session(session):
+        # The slides speakers uploaded in the call for proposals; each goes through the same content
+        # checks as a direct upload (a refused one is reported, the others are taken up).
+        for filename, data in slide_files(session.id):
             try:
-                add_file(item, io.BytesIO(provided.data), provided.filename, description=provided.description,
-                         uploaded_by=provided.uploaded_by)
+                add_file(item, io.BytesIO(data), filename, description=_("Slides"))
             except filestore.UploadRefused as exc:
-                outcome.refused_files.append(f"{session.title}: {provided.filename}: {exc}")
+                outcome.refused_files.append(f"{session.title}: {filename}: {exc}")
         record("archive.session.archive", item, congress_id=congress.id, session_id=session.id)
         if invite:
             invite_speakers(item, locale=locale)
@@ -370,7 +407,7 @@ def invite_speakers(item: KnowledgeItem, *, locale: str = "nl") -> list[SpeakerI
     for person in item.speakers:
         if not person.email:
             continue
-        secret = secrets.token_urlsafe(32)
+        secret = new_secret()
         invitation = SpeakerInvitation(item=item, person=person, email=person.email, token_hash=hash_secret(secret),
                                        expires_at=utcnow() + timedelta(days=INVITATION_DAYS))
         db.session.add(invitation)
@@ -417,3 +454,29 @@ def contribute(invitation: SpeakerInvitation, *, summary: str | None = None,
 
 def item_by_key(key: str) -> KnowledgeItem | None:
     return db.session.scalar(sa.select(KnowledgeItem).where(KnowledgeItem.key == key))
+
+
+# ---------------------------------------------------------------- reads for the editorial pages
+
+def items_for_editors(status: str | None = None) -> sa.Select:
+    """Every item (or those with ``status``), last changed first: the editors' list, to paginate."""
+    query = sa.select(KnowledgeItem).order_by(KnowledgeItem.updated_at.desc(), KnowledgeItem.id.desc())
+    if status is not None:
+        query = query.where(KnowledgeItem.status == status)
+    return query
+
+
+def file_of(item: KnowledgeItem, file_id: int) -> KnowledgeFile | None:
+    """The item's file with this id (None when it is another item's or gone)."""
+    return next((f for f in item.files if f.id == file_id), None)
+
+
+def editions() -> list[Congress]:
+    """Every edition, newest first (an item may belong to any of them)."""
+    return list(db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())))
+
+
+def tracks_of_editions() -> list[Track]:
+    """Every edition's tracks, newest edition first, in their order."""
+    return list(db.session.scalars(sa.select(Track).join(Congress).order_by(Congress.starts_on.desc(),
+                                                                             Track.position)))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree as ET
 
+import click
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,6 +19,8 @@ from congress.archive import search, services
 from congress.archive.files import FILE_CSP
 from congress.archive.forms import ContributeForm
 from congress.archive.labels import EVIDENCE_LABELS, FACET_LABELS, TYPE_LABELS, facet_value_label
+from congress.archive.manage import URL_PREFIX as MANAGE_PREFIX
+from congress.archive.manage import bp as manage_bp
 from congress.archive.models import ItemStatus, KnowledgeItem
 from congress.archive.text import render_markdown
 from congress.extensions import talisman
@@ -134,8 +137,7 @@ def item(key: str):
 @bp.route("/item/<key>/files/<int:file_id>")
 @talisman(content_security_policy=FILE_CSP)
 def download(key: str, file_id: int):
-    knowledge = _public_item_or_abort(key)
-    stored = next((f for f in knowledge.files if f.id == file_id), None)
+    stored = services.file_of(_public_item_or_abort(key), file_id)
     if stored is None:
         abort(404)
     return filestore.send_stored(stored)
@@ -224,9 +226,6 @@ def refused(exc: filestore.UploadRefused):
 
 def _register_editorial_pages(state) -> None:
     """The editorial blueprint (``archive_manage``) comes with the public one."""
-    from congress.archive.manage import URL_PREFIX as MANAGE_PREFIX
-    from congress.archive.manage import bp as manage_bp
-
     state.app.register_blueprint(manage_bp, url_prefix=MANAGE_PREFIX)
 
 
@@ -236,7 +235,5 @@ bp.record_once(_register_editorial_pages)
 @bp.cli.command("reindex")
 def reindex_command() -> None:
     """Rebuild the full-text index of every knowledge item (flask archive reindex)."""
-    import click
-
     count = search.reindex_all()
     click.echo(f"{count} knowledge items indexed.")

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import smtplib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -39,52 +39,54 @@ from sqlalchemy.orm import Session as OrmSession
 from congress.database import end_transaction, is_transient, utcnow, write_transaction
 from congress.extensions import db
 from congress.mail.models import MailStatus, OutboxAttachment, OutboxMessage
+from congress.mail.signals import attachment_wanted, context_wanted
+from congress.signals import NoReceiver, one_answer
 from congress.urls import public_base_url, public_domain
 
 _PENDING_KEY = "congress_outbox_pending"
 SENDING = MailStatus.SENDING.value
 
-# Renderers of attachments that are made at delivery time: kind -> fn(argument, locale) -> (name, type, bytes).
+# What the worker asks the capability a message is about (see :mod:`congress.mail.signals`):
+# an attachment made at delivery time, fn(argument, locale) -> (name, type, bytes), for
+# ``attachment_wanted``; a template's context, fn(argument) -> context or None when what the mail is
+# about is gone, for ``context_wanted``. Receivers connect with ``sender=kind``.
 AttachmentRenderer = Callable[[str, str], tuple[str, str, bytes]]
-ATTACHMENT_RENDERERS: dict[str, AttachmentRenderer] = {}
+ContextBuilder = Callable[[str], dict[str, Any] | None]
 
 
 class UnknownMailKind(LookupError):
-    """A message names a context builder or attachment renderer that nobody registered."""
+    """A message names a context or attachment kind that no capability answers."""
 
 
 class MailSubjectGone(LookupError):
     """What the message is about (a registration, an account) no longer exists."""
 
 
-def register_attachment_renderer(kind: str, renderer: AttachmentRenderer) -> None:
-    """Capabilities register what they can attach (badges: ``ticket``); an unknown kind fails the message."""
-    ATTACHMENT_RENDERERS[kind] = renderer
+def render_attachment(kind: str, argument: str, locale: str) -> tuple[str, str, bytes]:
+    """The attachment ``kind`` renders for ``argument`` (badges: ``ticket``), asked through
+    :data:`~congress.mail.signals.attachment_wanted`; :class:`UnknownMailKind` when nobody answers."""
+    try:
+        return one_answer(attachment_wanted, kind, argument=argument, locale=locale)
+    except NoReceiver as exc:
+        raise UnknownMailKind(f"no capability renders the attachment kind {kind!r}") from exc
 
 
-def attachment_renderer(kind: str) -> AttachmentRenderer:
-    renderer = ATTACHMENT_RENDERERS.get(kind)
-    if renderer is None:
-        raise UnknownMailKind(f"no renderer registered for the attachment kind {kind!r}")
-    return renderer
+def build_context(kind: str, argument: str) -> dict[str, Any] | None:
+    """The template context of a mail the worker composes (registration: ``registration``), asked
+    through :data:`~congress.mail.signals.context_wanted`; :class:`UnknownMailKind` when nobody answers."""
+    try:
+        return one_answer(context_wanted, kind, argument=argument)
+    except NoReceiver as exc:
+        raise UnknownMailKind(f"no capability builds the context of the mail kind {kind!r}") from exc
 
 
-# Builders of a template's context for mail composed by the worker: kind -> fn(argument) -> context,
-# or None when what the mail is about is gone.
-ContextBuilder = Callable[[str], dict[str, Any] | None]
-CONTEXT_BUILDERS: dict[str, ContextBuilder] = {}
-
-
-def register_context_builder(kind: str, builder: ContextBuilder) -> None:
-    """Capabilities register how the worker rebuilds a mail's context (registration: ``registration``)."""
-    CONTEXT_BUILDERS[kind] = builder
-
-
-def context_builder(kind: str) -> ContextBuilder:
-    builder = CONTEXT_BUILDERS.get(kind)
-    if builder is None:
-        raise UnknownMailKind(f"no context builder registered for the mail kind {kind!r}")
-    return builder
+def check_kinds(*, attachments: Iterable[str] = (), context: str | None = None) -> None:
+    """Raise :class:`UnknownMailKind` now when a kind has no receiver (before anything is rendered)."""
+    for kind in attachments:
+        if len(list(attachment_wanted.receivers_for(kind))) != 1:
+            raise UnknownMailKind(f"no capability renders the attachment kind {kind!r}")
+    if context is not None and len(list(context_wanted.receivers_for(context))) != 1:
+        raise UnknownMailKind(f"no capability builds the context of the mail kind {context!r}")
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,7 @@ _INSERT_ATTACHMENT = sa.insert(OutboxAttachment.__table__)
 def queue_mail_later(to: str, template: str, compose: RenderedLater, *, locale: str = "nl",
                      congress_id: int | None = None, attachments: list[RenderedLater] | None = None) -> int:
     """Like :func:`queue_mail`, but the worker composes the message: it asks the context builder
-    registered for ``compose.kind`` (see :func:`register_context_builder`) and renders the
+    connected for ``compose.kind`` (see :func:`build_context`) and renders the
     templates, with links on ``PUBLIC_BASE_URL``. For busy paths such as registering, where
     rendering would hold the write lock longer; plain inserts, returns the message's id."""
     now = utcnow()
@@ -180,7 +182,7 @@ def _enqueue_committed_mail(session: OrmSession) -> None:
     pending = session.info.pop(_PENDING_KEY, None)
     if not pending:
         return
-    from congress.mail.tasks import deliver_mail
+    from congress.mail.tasks import deliver_mail  # noqa: PLC0415 - a cycle: mail.tasks imports this module
 
     for message in pending:
         identity = (message,) if isinstance(message, int) else sa.inspect(message).identity
@@ -352,9 +354,10 @@ def _compose(message: OutboxMessage) -> tuple[str, str, str]:
     """Render a message left to the worker, with links on ``PUBLIC_BASE_URL`` (never on the address
     of the request that queued it). Reads only; raises when it cannot be composed."""
     later = message.compose_later or {}
-    builder = context_builder(later.get("kind", ""))
+    kind = later.get("kind", "")
+    check_kinds(context=kind)
     with current_app.test_request_context("/", base_url=public_base_url() + "/"):
-        context = builder(later.get("argument", ""))
+        context = build_context(kind, later.get("argument", ""))
         if context is None:
             raise MailSubjectGone("nothing to compose: what the message was about is gone")
         return _render(message.template, message.locale, context)
@@ -371,10 +374,10 @@ def _prepare(claim: _Claim) -> EmailMessage:
         if not _write(_claimed(claim).values(subject=subject, body_text=body_text, body_html=body_html)):
             raise _ClaimLost
     pending = [(a.id, *a.source.partition(":")[::2]) for a in message.attachments if a.data is None and a.source]
-    renderers = {kind: attachment_renderer(kind) for _, kind, _ in pending}  # an unknown kind fails now
+    check_kinds(attachments={kind for _, kind, _ in pending})  # an unknown kind fails now
     locale = message.locale
     _end_read()  # a renderer that writes (a badge code) starts its own transaction
-    rendered = [(attachment_id, renderers[kind](argument, locale)) for attachment_id, kind, argument in pending]
+    rendered = [(attachment_id, render_attachment(kind, argument, locale)) for attachment_id, kind, argument in pending]
     for attachment_id, (filename, content_type, data) in rendered:
         _write(update(OutboxAttachment).where(OutboxAttachment.id == attachment_id, OutboxAttachment.data.is_(None))
                .values(filename=filename, content_type=content_type, data=data))

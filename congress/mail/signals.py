@@ -6,10 +6,12 @@ from congress.signals import namespace
 
 signals = namespace()
 
-# ``one_answer(attachment_wanted, kind, argument=str)`` → the rendered attachment (as
-# ``attachment_renderer`` returned before). Receivers connect with ``sender=kind`` (badges: "ticket").
+# ``one_answer(attachment_wanted, kind, argument=str, locale=str)`` → the rendered attachment,
+# ``(file name, content type, bytes)``, in the message's ``locale``. Receivers connect with
+# ``sender=kind`` (badges: "ticket"): ``def receiver(kind, *, argument, locale)``.
 attachment_wanted = signals.signal("mail-attachment-wanted")
 
 # ``one_answer(context_wanted, kind, argument=str)`` → the template context, or None when what the
-# mail is about is gone. Receivers connect with ``sender=kind`` (registration: "registration").
+# mail is about is gone. Receivers connect with ``sender=kind`` (registration: "registration"):
+# ``def receiver(kind, *, argument)``.
 context_wanted = signals.signal("mail-context-wanted")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
+from PIL import Image
+
 from congress.archive import services
+from congress.archive.demo import sample_pdf
 from congress.archive.models import ItemStatus, KnowledgeItem
 from congress.extensions import db
 
@@ -24,35 +29,23 @@ def make_item(title: str = "Kennisitem", *, status: str = ItemStatus.PUBLISHED.v
 
 def minimal_pdf(text: str = "Hallo wereld") -> bytes:
     """A small valid PDF with one page showing ``text``."""
-    from congress.archive.demo import sample_pdf
 
     return sample_pdf(text)
 
 
 def png_bytes() -> bytes:
-    import io
-
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), (200, 30, 30)).save(buffer, "PNG")
     return buffer.getvalue()
 
 
 def jpeg_bytes() -> bytes:
-    import io
-
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), (30, 30, 200)).save(buffer, "JPEG")
     return buffer.getvalue()
 
 
 def office_bytes(kind: str, text: str = "Dia over veerkracht") -> bytes:
-    import io
-    import zipfile
-
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'/>")

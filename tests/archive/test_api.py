@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from jsonschema import Draft202012Validator
+
 from tests.archive.factories import make_item
 
 
@@ -26,8 +28,6 @@ def test_knowledge_api(client, app):
 
 
 def test_openapi_describes_the_knowledge_api(client):
-    from jsonschema import Draft202012Validator
-
     document = client.get("/api/v1/openapi.json").get_json()
     operation = document["paths"]["/knowledge"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {"q", "type", "track", "year", "page"}

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import random
 
-from congress.archive import search
+import pytest
+import sqlalchemy as sa
+
+from congress.archive import search, services
+from congress.archive.models import KnowledgeItem
 from congress.archive.search import SearchFilters, parse_query
+from congress.extensions import db
 from tests.archive.factories import make_item
 
 
@@ -134,9 +139,6 @@ def test_empty_query_lists_everything_newest_first(corpus):
 
 
 def test_withdrawn_and_deleted_items_leave_the_results(app):
-    from congress.archive import services
-    from congress.extensions import db
-
     item = make_item("Interventie weerbaarheid")
     services.set_status(item, "withdrawn", reason="Onjuist")
     db.session.commit()
@@ -150,7 +152,6 @@ def test_the_query_strategies_agree(app, monkeypatch):
     """Few matches are counted in Python, more in SQL with their ids, very many with the match
     inside each query, and on PostgreSQL everything in one statement over the search rows: all
     give the same totals, facets and order."""
-    import random
 
     rng = random.Random(7)
     words = ["weerbaarheid", "jongeren", "wijk", "ouders", "school", "cohesie"]
@@ -194,10 +195,6 @@ def test_the_query_strategies_agree(app, monkeypatch):
 
 
 def _facet_rows():
-    import sqlalchemy as sa
-
-    from congress.extensions import db
-
     rows = db.session.execute(sa.select(search.facet_rows)).mappings().all()
     return {r["item_id"]: (r["status"], r["type"], r["year"], r["language"], r["track_name"],
                            r["publication_date"], sorted(search._split(r["factors"])),
@@ -205,11 +202,6 @@ def _facet_rows():
 
 
 def _expected_rows():
-    import sqlalchemy as sa
-
-    from congress.archive.models import KnowledgeItem
-    from congress.extensions import db
-
     db.session.expire_all()
     return {i.id: (i.status, i.type, i.year, i.language, i.track_name, i.publication_date, sorted(i.factors),
                    sorted(i.target_groups)) for i in db.session.scalars(sa.select(KnowledgeItem))}
@@ -217,9 +209,6 @@ def _expected_rows():
 
 def _search_rows():
     """On PostgreSQL, the facet columns the full-text rows carry (migration archive_0003)."""
-    import sqlalchemy as sa
-
-    from congress.extensions import db
 
     columns = [c for c in search.search_rows.c if c.name != "document"]
     rows = db.session.execute(sa.select(*columns)).mappings().all()
@@ -232,10 +221,6 @@ def test_facet_table_follows_every_change(app):
     """The narrow facet table is kept by database triggers: whatever changes an item or its terms
     (services, a status change that does not reindex, raw SQL, deletes) is reflected at once; on
     PostgreSQL also in the copy the full-text rows carry."""
-    import sqlalchemy as sa
-
-    from congress.archive import services
-    from congress.extensions import db
 
     postgres = db.engine.dialect.name == "postgresql"
 
@@ -275,11 +260,6 @@ def test_facet_counts_equal_a_brute_force_count(app, monkeypatch):
     sort over the items in Python (scores straight from the engine's match), for every strategy
     (on PostgreSQL the single statement, then the small and the large ones) and without a text
     query."""
-    import random
-
-    import sqlalchemy as sa
-
-    from congress.extensions import db
 
     rng = random.Random(11)
     words = ["weerbaarheid", "jongeren", "wijk", "ouders"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from datetime import date, timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -9,8 +12,10 @@ from congress.archive import search, services
 from congress.archive.models import ItemStatus, KnowledgeVersion
 from congress.archive.text import render_markdown
 from congress.audit.models import AuditEvent
+from congress.errors import ServiceError
 from congress.extensions import db
-from tests.archive.factories import make_item
+from tests.archive.factories import make_item, minimal_pdf
+from tests.factories import make_congress
 
 
 def test_workflow_draft_review_published_withdrawn(app):
@@ -95,3 +100,45 @@ def test_interventions_carry_evidence_and_evaluations(app):
     assert search.related_items(evaluation)[0] == intervention  # the link works both ways
     with pytest.raises(ValueError):
         services.create_item("interventie", "Onbekend", evidence_status="wondermiddel")
+
+
+def test_archive_errors_are_service_errors_with_their_status(app):
+    item = services.create_item("interventie", "Buurtgesprekken")
+    with pytest.raises(services.ArchiveError) as refused:
+        services.set_status(item, ItemStatus.PUBLISHED.value)
+    assert isinstance(refused.value, ServiceError) and refused.value.status == 409
+    assert refused.value.code == "transition"
+    with pytest.raises(services.ArchiveError) as invalid:
+        services.update_item(item, title="   ")
+    assert isinstance(invalid.value, ServiceError) and invalid.value.status == 422
+    assert str(invalid.value) == "A title is required."
+    congress = make_congress(day=date.today() + timedelta(days=30))
+    with pytest.raises(services.ArchiveError) as not_ended:
+        services.archive_sessions(congress, invite=False)
+    assert not_ended.value.status == 409 and not_ended.value.code == "not_ended"
+
+
+def test_related_items_set_by_their_keys(app):
+    item, first, second = make_item("Hoofd"), make_item("Eerste"), make_item("Tweede")
+    services.set_related_keys(item, f"{first.key}, onbekend\n{second.key}")
+    assert sorted(r.id for r in item.related) == sorted([first.id, second.id])
+    db.session.commit()
+    before = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)))
+    services.set_related_keys(item, f"{second.key},{first.key}")  # the same relations: nothing written
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id))) == before
+    services.set_related_keys(item, "")
+    assert item.related == []
+
+
+def test_editorial_reads(app):
+    draft = make_item("Concept", status=ItemStatus.DRAFT.value)
+    published = make_item("Gepubliceerd")
+    assert [i.id for i in db.session.scalars(services.items_for_editors(ItemStatus.DRAFT.value))] == [draft.id]
+    assert {i.id for i in db.session.scalars(services.items_for_editors())} == {draft.id, published.id}
+    stored = services.add_file(published, io.BytesIO(minimal_pdf()), "verslag.pdf")
+    assert services.file_of(published, stored.id) is stored
+    assert services.file_of(draft, stored.id) is None
+    older = make_congress("ouder", day=date.today() - timedelta(days=400))
+    newer = make_congress("nieuwer", day=date.today() - timedelta(days=10))
+    assert [c.id for c in services.editions()][:2] == [newer.id, older.id]
+    assert services.tracks_of_editions()[0].congress_id == newer.id

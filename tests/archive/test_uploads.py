@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,13 @@ import pytest
 from congress.archive import files as filestore
 from congress.archive import services
 from congress.archive.files import UploadRefused, check_upload
+from congress.archive.models import SpeakerInvitation
+from congress.core.models import Person
+from congress.database import utcnow
 from congress.extensions import db
+from congress.tokens import hash_secret
 from tests.archive.factories import jpeg_bytes, make_item, minimal_pdf, office_bytes, png_bytes
+from tests.factories import make_congress, make_session
 
 
 @pytest.mark.parametrize(("data", "name", "kind", "stored_name"), [
@@ -132,11 +138,6 @@ def test_upload_through_the_editor(app, organiser):
 
 
 def test_oversized_through_the_speaker_link(app, organiser):
-    from datetime import date, timedelta
-
-    from congress.core.models import Person
-    from tests.factories import make_congress, make_session
-
     congress = make_congress(day=date.today() - timedelta(days=2))
     person = Person(name="Spreker", email="spreker@example.org")
     db.session.add(person)
@@ -144,9 +145,6 @@ def test_oversized_through_the_speaker_link(app, organiser):
     outcome = services.archive_sessions(congress, [session.id], invite=False)
     item = outcome.items[0]
     secret = "s" * 43
-    from congress.accounts.services import hash_secret
-    from congress.archive.models import SpeakerInvitation
-    from congress.database import utcnow
 
     db.session.add(SpeakerInvitation(item=item, person=person, email=person.email, token_hash=hash_secret(secret),
                                      expires_at=utcnow() + timedelta(days=1)))

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 
 import sqlalchemy as sa
 
-from congress.archive import services
+from congress.archive import search, services
 from congress.archive.models import KnowledgeItem
 from congress.extensions import db
 from tests.archive.factories import make_item
@@ -158,8 +158,6 @@ def test_archive_sessions_page(app, organiser):
 
 
 def test_reindex_command(app, runner):
-    from congress.archive import search
-
     make_item("Herindexeren", summary="veerkracht")
     db.session.execute(sa.text("DELETE FROM knowledge_search"))
     db.session.commit()

@@ -10,13 +10,16 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
-from congress.archive import search
-from congress.archive.hooks import SessionFile, register_session_file_provider, unregister_session_file_provider
+from congress.archive import search, services
 from congress.archive.models import ItemStatus, KnowledgeItem, SpeakerInvitation
 from congress.audit.models import AuditEvent
+from congress.cfp import services as cfp_services
+from congress.cfp.queries import slide_files
 from congress.core.models import Person
 from congress.extensions import db
+from congress.tokens import hash_secret
 from tests.archive.factories import minimal_pdf
+from tests.cfp.factories import make_proposal, make_speaker, open_call
 from tests.factories import make_congress, make_session
 
 
@@ -108,8 +111,6 @@ def test_session_to_published_item(app, organiser, mailbox):
 
 
 def test_archive_all_and_again_skips_archived(app, organiser):
-    from congress.archive import services
-
     congress = make_congress(day=date.today() - timedelta(days=1))
     for i in range(3):
         make_session(congress, title=f"Sessie {i}", start=f"1{i}:00", end=f"1{i}:45")
@@ -120,24 +121,35 @@ def test_archive_all_and_again_skips_archived(app, organiser):
     assert again.items == [] and len(again.skipped) == 3
 
 
-def test_files_from_another_capability_are_taken_up(app):
-    """The hook: e.g. slides uploaded in the call for proposals arrive with the draft item."""
-    from congress.archive import services
-
+def test_slides_from_the_call_for_proposals_are_taken_up(app):
+    """The archive asks the call for proposals for a session's slides (cfp.queries.slide_files);
+    each goes through the archive's own content checks, like a direct upload."""
     congress = make_congress(day=date.today() - timedelta(days=1))
-    session = make_session(congress, title="Social Labs")
+    open_call(congress)
+    speaker = make_speaker()
+    proposal = make_proposal(congress, speaker, title="Social Labs")
+    cfp_services.decide([proposal], "accept")
+    proposal.confirm_token_hash = hash_secret("bevestig")
+    db.session.commit()
+    cfp_services.confirm_proposal("bevestig")
+    cfp_services.upload_slides(proposal, speaker, "social-labs.pdf", minimal_pdf("Social Labs in drie wijken"))
+    # Passes the call's quick check (PDF header and trailer) but is no PDF the archive can read.
+    cfp_services.upload_slides(proposal, speaker, "stiekem.pdf", b"%PDF-1.4\n<html><script>alert(1)</script>\n%%EOF\n")
+    db.session.commit()
+    assert [name for name, _data in slide_files(proposal.session_id)] == ["social-labs.pdf", "stiekem.pdf"]
 
-    def provider(s):
-        if s.id == session.id:
-            yield SessionFile("social-labs.pdf", minimal_pdf("Social Labs in drie wijken"), "Slides", "cfp")
-            yield SessionFile("stiekem.pdf", b"<html><script>alert(1)</script></html>", "Nep")
-
-    register_session_file_provider(provider)
-    try:
-        outcome = services.archive_sessions(congress, [session.id], invite=False)
-    finally:
-        unregister_session_file_provider(provider)
+    outcome = services.archive_sessions(congress, [proposal.session_id], invite=False)
+    db.session.commit()
     item = outcome.items[0]
     assert [f.filename for f in item.files] == ["social-labs.pdf"]
-    assert item.files[0].uploaded_by == "cfp"
+    assert item.files[0].description == "Presentatie"  # the call's "Slides", in the organiser's language
+    assert "drie wijken" in item.files[0].extracted_text
     assert len(outcome.refused_files) == 1 and "stiekem.pdf" in outcome.refused_files[0]
+
+
+def test_a_session_without_slides_is_archived_without_files(app):
+    congress = make_congress(day=date.today() - timedelta(days=1))
+    session = make_session(congress, title="Zonder dia's")
+    assert slide_files(session.id) == []
+    outcome = services.archive_sessions(congress, [session.id], invite=False)
+    assert outcome.items[0].files == [] and outcome.refused_files == []

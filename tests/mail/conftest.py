@@ -13,6 +13,7 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
+from congress.mail.signals import attachment_wanted, context_wanted
 from tests.conftest import free_port
 
 
@@ -77,3 +78,23 @@ def smtp(app) -> Iterator[ScriptedHandler]:
     finally:
         app.config["MAIL_PORT"] = real_port
         controller.stop()
+
+
+def answer_attachment(kind: str, render: Callable[[str, str], tuple[str, str, bytes]]) -> Callable[[], None]:
+    """Connect ``render(argument, locale)`` to ``mail.signals.attachment_wanted`` for ``kind``, as a
+    capability's ``receivers.connect()`` would; returns the function that disconnects it again."""
+    def receiver(_kind: str, *, argument: str, locale: str) -> tuple[str, str, bytes]:
+        return render(argument, locale)
+
+    attachment_wanted.connect(receiver, sender=kind, weak=False)
+    return lambda: attachment_wanted.disconnect(receiver, sender=kind)
+
+
+def answer_context(kind: str, build: Callable[[str], dict | None]) -> Callable[[], None]:
+    """Connect ``build(argument)`` to ``mail.signals.context_wanted`` for ``kind``; returns the
+    function that disconnects it again."""
+    def receiver(_kind: str, *, argument: str) -> dict | None:
+        return build(argument)
+
+    context_wanted.connect(receiver, sender=kind, weak=False)
+    return lambda: context_wanted.disconnect(receiver, sender=kind)

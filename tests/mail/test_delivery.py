@@ -22,14 +22,17 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import url_for
 from sqlalchemy import event
 
+from congress.accounts.models import User
 from congress.database import utcnow
 from congress.extensions import db
 from congress.mail import services
 from congress.mail.models import MailStatus, OutboxMessage
 from congress.urls import public_domain
 from tests.factories import make_user
+from tests.mail.conftest import answer_attachment, answer_context
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -220,14 +223,12 @@ def test_a_transient_database_error_while_composing_is_retried_not_failed(app, s
     calls: list[str] = []
 
     def build(argument: str) -> dict:
-        from congress.accounts.models import User
-
         calls.append(argument)
         if len(calls) == 1:
             raise _locked()
         return {"user": db.session.get(User, user_id), "hours": 2, "link": "https://x/confirm"}
 
-    services.register_context_builder("test-flaky", build)
+    stop = answer_context("test-flaky", build)
     try:
         message_id = services.queue_mail_later("a@example.org", "password_reset",
                                                services.RenderedLater("test-flaky", "1"))
@@ -243,7 +244,7 @@ def test_a_transient_database_error_while_composing_is_retried_not_failed(app, s
         assert services.send_due_mail() == {"sent": 1}
         assert [m["To"] for m in smtp.accepted()] == ["a@example.org"]
     finally:
-        services.CONTEXT_BUILDERS.pop("test-flaky", None)
+        stop()
 
 
 def test_another_writer_while_composing_does_not_lock_the_worker_out(app, smtp):
@@ -251,8 +252,6 @@ def test_another_writer_while_composing_does_not_lock_the_worker_out(app, smtp):
     connection (the web server registering someone) commits a write. On SQLite a transaction that
     began as a reader and then writes fails at once with "database is locked"; the worker must not
     write in the transaction it read in."""
-    from congress.accounts.models import User
-
     user_id = make_user("organiser", name="Sam").id
     db.session.commit()
 
@@ -263,13 +262,13 @@ def test_another_writer_while_composing_does_not_lock_the_worker_out(app, smtp):
             other.commit()
         return {"user": user, "hours": 2, "link": "https://x/confirm"}
 
-    services.register_context_builder("test-busy", build)
+    stop = answer_context("test-busy", build)
     try:
         message_id = services.queue_mail_later("a@example.org", "password_reset",
                                                services.RenderedLater("test-busy", "1"))
         db.session.commit()
     finally:
-        services.CONTEXT_BUILDERS.pop("test-busy", None)
+        stop()
     message = db.session.get(OutboxMessage, message_id)
     assert message.status == MailStatus.SENT.value, message.last_error
     assert [m["To"] for m in smtp.accepted()] == ["a@example.org"]
@@ -304,7 +303,7 @@ def test_a_database_error_on_every_try_never_fails_the_message(app, smtp):
         raise sa.exc.DBAPIError("SELECT 1", {}, Exception("server closed the connection unexpectedly"),
                                 connection_invalidated=True)
 
-    services.register_context_builder("test-down", build)
+    stop = answer_context("test-down", build)
     try:
         message_id = services.queue_mail_later("a@example.org", "password_reset",
                                                services.RenderedLater("test-down", "1"))
@@ -318,7 +317,7 @@ def test_a_database_error_on_every_try_never_fails_the_message(app, smtp):
         assert message.status == MailStatus.QUEUED.value and message.attempts == 0
         assert "server closed the connection" in message.last_error
     finally:
-        services.CONTEXT_BUILDERS.pop("test-down", None)
+        stop()
         app.config["MAIL_MAX_ATTEMPTS"] = max_attempts
 
 
@@ -331,7 +330,7 @@ def test_a_transient_database_error_while_rendering_an_attachment_is_retried(app
             raise _locked()
         return "e-ticket.pdf", "application/pdf", b"%PDF ticket"
 
-    services.register_attachment_renderer("test-flaky-ticket", render)
+    stop = answer_attachment("test-flaky-ticket", render)
     try:
         user = make_user("organiser", name="Sam")
         message = services.queue_mail("a@example.org", "password_reset", user=user, link="x", hours=1,
@@ -345,7 +344,7 @@ def test_a_transient_database_error_while_rendering_an_attachment_is_retried(app
         files = {p.get_filename(): p.get_content() for p in smtp.accepted()[0].iter_attachments()}
         assert files == {"e-ticket.pdf": b"%PDF ticket"}
     finally:
-        services.ATTACHMENT_RENDERERS.pop("test-flaky-ticket", None)
+        stop()
 
 
 def test_a_transient_database_error_while_marking_sent_does_not_send_twice(app, smtp):
@@ -396,19 +395,51 @@ def test_an_unknown_compose_kind_is_a_permanent_failure(app, smtp):
     assert message.status == MailStatus.FAILED.value and smtp.received == []
     assert "not-installed" in message.last_error
     with pytest.raises(LookupError, match="not-installed"):
-        services.context_builder("not-installed")
+        services.build_context("not-installed", "1")
     with pytest.raises(LookupError, match="not-installed"):
-        services.attachment_renderer("not-installed")
+        services.render_attachment("not-installed", "1", "nl")
+
+
+def test_a_kind_two_capabilities_answer_is_a_permanent_failure_too(app, smtp):
+    """Exactly one capability answers a kind: two receivers are as wrong as none, never a guess."""
+    stops = [answer_context("test-twice", lambda argument: {"x": argument}) for _ in range(2)]
+    try:
+        with pytest.raises(services.UnknownMailKind, match="test-twice"):
+            services.build_context("test-twice", "1")
+        message_id = services.queue_mail_later("b@example.org", "password_reset",
+                                               services.RenderedLater("test-twice", "1"))
+        db.session.commit()
+    finally:
+        for stop in stops:
+            stop()
+    message = db.session.get(OutboxMessage, message_id)
+    assert message.status == MailStatus.FAILED.value and smtp.received == []
+    assert "test-twice" in message.last_error
+
+
+def test_the_worker_asks_the_signals_with_the_kind_as_sender(app, smtp):
+    asked: list[tuple[str, str]] = []
+    stop = answer_attachment("test-asked", lambda argument, locale: asked.append((argument, locale))
+                             or ("a.pdf", "application/pdf", b"%PDF a"))
+    try:
+        assert services.render_attachment("test-asked", "9", "en") == ("a.pdf", "application/pdf", b"%PDF a")
+        assert asked == [("9", "en")]
+        with pytest.raises(services.UnknownMailKind, match="other-kind"):
+            services.render_attachment("other-kind", "9", "en")
+    finally:
+        stop()
+    with pytest.raises(services.UnknownMailKind):
+        services.render_attachment("test-asked", "9", "en")  # disconnected: nobody answers
 
 
 def test_a_template_error_is_a_permanent_failure(app, smtp):
-    services.register_context_builder("test-ok", lambda argument: {"x": argument})
+    stop = answer_context("test-ok", lambda argument: {"x": argument})
     try:
         message_id = services.queue_mail_later("b@example.org", "does/not/exist",
                                                services.RenderedLater("test-ok", "1"))
         db.session.commit()
     finally:
-        services.CONTEXT_BUILDERS.pop("test-ok", None)
+        stop()
     message = db.session.get(OutboxMessage, message_id)
     assert message.status == MailStatus.FAILED.value and message.attempts == 1
     assert "TemplateNotFound" in message.last_error and smtp.received == []
@@ -418,16 +449,12 @@ def test_a_template_error_is_a_permanent_failure(app, smtp):
 
 
 def test_the_worker_takes_links_from_the_configuration_not_from_the_request(app, smtp):
-    from flask import url_for
-
     user_id = make_user("organiser", name="Sam").id
 
     def build(argument: str) -> dict:
-        from congress.accounts.models import User
-
         return {"user": db.session.get(User, user_id), "hours": 3, "link": url_for("public.index", _external=True)}
 
-    services.register_context_builder("test-links", build)
+    stop = answer_context("test-links", build)
     app.config["PUBLIC_BASE_URL"], before = "https://congres.example.nl", app.config.get("PUBLIC_BASE_URL")
     try:
         with app.test_request_context("/", base_url="http://evil.example/"):
@@ -440,7 +467,7 @@ def test_the_worker_takes_links_from_the_configuration_not_from_the_request(app,
             "kind": "test-links", "argument": "2", "base_url": "http://evil.example/"}))
         db.session.commit()
     finally:
-        services.CONTEXT_BUILDERS.pop("test-links", None)
+        stop()
         app.config["PUBLIC_BASE_URL"] = before
     assert db.session.get(OutboxMessage, message_id).compose_later == {"kind": "test-links", "argument": "1"}
     bodies = [m.get_body(preferencelist=("plain",)).get_content() for m in smtp.accepted()]

@@ -1,12 +1,15 @@
 """Mail goes through the outbox and a real SMTP server (aiosmtpd on 127.0.0.1)."""
 
 import sqlalchemy as sa
+from flask import url_for
 
+from congress.accounts.models import User
 from congress.database import utcnow
 from congress.extensions import db
 from congress.mail import services
 from congress.mail.models import MailStatus, OutboxMessage
 from tests.factories import make_user
+from tests.mail.conftest import answer_attachment, answer_context
 
 
 def _queue(locale="nl", to="someone@example.org"):
@@ -124,7 +127,7 @@ def test_attachments_rendered_by_the_worker(app, mailbox):
         calls.append((argument, locale))
         return f"ticket-{argument}.pdf", "application/pdf", b"%PDF ticket " + argument.encode()
 
-    services.register_attachment_renderer("test-ticket", render)
+    stop = answer_attachment("test-ticket", render)
     try:
         user = make_user("organiser", name="Sam")
         message = services.queue_mail("a@example.org", "password_reset", locale="en", user=user, link="x", hours=1,
@@ -137,7 +140,7 @@ def test_attachments_rendered_by_the_worker(app, mailbox):
         db.session.refresh(message)
         assert [a.filename for a in message.attachments] == ["ticket-42.pdf"]
     finally:
-        services.ATTACHMENT_RENDERERS.pop("test-ticket", None)
+        stop()
 
 
 def test_mail_composed_by_the_worker_with_the_configured_links(app, mailbox):
@@ -145,15 +148,11 @@ def test_mail_composed_by_the_worker_with_the_configured_links(app, mailbox):
     built = []
 
     def build(argument: str) -> dict | None:
-        from flask import url_for
-
-        from congress.accounts.models import User
-
         built.append(argument)
         return None if argument == "gone" else {"user": db.session.get(User, user_id), "hours": 3,
                                                  "link": url_for("public.index", _external=True)}
 
-    services.register_context_builder("test-reset", build)
+    stop = answer_context("test-reset", build)
     app.config["PUBLIC_BASE_URL"], before = "https://congres.example.nl", app.config.get("PUBLIC_BASE_URL")
     try:
         with app.test_request_context("/", base_url="http://other.example/"):
@@ -174,5 +173,5 @@ def test_mail_composed_by_the_worker_with_the_configured_links(app, mailbox):
         assert message.status == MailStatus.SENT.value and message.subject == "Choose a new password"
         assert gone.status == MailStatus.FAILED.value and "gone" in gone.last_error
     finally:
-        services.CONTEXT_BUILDERS.pop("test-reset", None)
+        stop()
         app.config["PUBLIC_BASE_URL"] = before

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from congress.extensions import db
+from congress.mail.models import OutboxMessage
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
 def test_worker_process_delivers_queued_mail(app, mailbox, tmp_path):
-    from congress.extensions import db
-    from congress.mail.models import OutboxMessage
-
     env = {
         **os.environ,
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],

@@ -1,0 +1,51 @@
+"""Keeping the full-text index: the engine of the database in use, and the document of an item."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+
+from congress.archive import text as textmod
+from congress.archive.models import KnowledgeItem
+from congress.archive.search_engine import Engine
+from congress.archive.search_postgres import PostgresEngine
+from congress.archive.search_sqlite import SqliteEngine
+from congress.database import transactional
+from congress.extensions import db
+
+
+def engine() -> Engine:
+    return PostgresEngine() if db.engine.dialect.name == "postgresql" else SqliteEngine()
+
+
+def document_for(item: KnowledgeItem) -> dict[str, Any]:
+    summary = " ".join([item.summary, " ".join(item.authors or []), " ".join(item.organisations or []),
+                        " ".join(t.value for t in item.terms), item.track_name or "", item.setting or ""])
+    body = " ".join([textmod.markdown_to_text(item.body), *(f.extracted_text for f in item.files)])
+    return {"id": item.id, "title": item.title, "summary": summary, "body": body}
+
+
+def index_items(items: Sequence[KnowledgeItem]) -> None:
+    """(Re)write the index rows of ``items`` in the current transaction."""
+    engine().index([document_for(item) for item in items])
+
+
+def index_item(item: KnowledgeItem) -> None:
+    index_items([item])
+
+
+@transactional
+def reindex_all(batch: int = 500) -> int:
+    count = 0
+    last_id = 0
+    while True:
+        items = db.session.scalars(
+            sa.select(KnowledgeItem).where(KnowledgeItem.id > last_id).order_by(KnowledgeItem.id).limit(batch)
+        ).all()
+        if not items:
+            return count
+        index_items(items)
+        count += len(items)
+        last_id = items[-1].id
