@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from congress.badges.layouts import LAYOUTS
+from congress.badges import services
+from congress.badges.queries import LAYOUTS
+from congress.core.queries import congress_by_slug
 
 
 def register(group: click.Group) -> None:
@@ -22,9 +24,6 @@ def register(group: click.Group) -> None:
     def badges(slug: str, layout: str, out: str, registration_id: int | None, who: str, track_id: int | None,
                sector_id: int | None, locale: str, processes: int | None) -> None:
         """Render badges into one PDF, sorted by last name, with a progress bar."""
-        from congress.badges import services
-        from congress.core.services import congress_by_slug
-
         congress = congress_by_slug(slug)
         if congress is None:
             raise click.ClickException(f"no edition with slug {slug!r}")

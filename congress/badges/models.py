@@ -8,7 +8,6 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from congress.core.services import congress_created
 from congress.database import UTCDateTime, utcnow
 from congress.extensions import db
 
@@ -22,13 +21,6 @@ class EditionKey(db.Model):
     # Never sent to a browser or a station; only services.sign_code reads it.
     private_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-@congress_created.connect
-def _make_key_pair(congress, **_kwargs) -> None:
-    from congress.badges.services import ensure_edition_key
-
-    ensure_edition_key(congress)
 
 
 class IssuedCode(db.Model):
@@ -53,7 +45,8 @@ class IssuedCode(db.Model):
 
 
 class PrintRun(db.Model):
-    """A batch of badges rendered in the background; the PDF is kept under instance/badges/."""
+    """A batch of badges rendered in the background; the PDF is kept in the storage area ``badges``
+    (instance/badges/)."""
 
     __tablename__ = "badge_print_runs"
 

@@ -86,8 +86,8 @@ def _jinja() -> Environment:
 @lru_cache(maxsize=8)
 def _stylesheet(layout_name: str):
     """Parsed once per process and layout, with one shared font configuration."""
-    from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint import CSS  # noqa: PLC0415 - heavy (Pango, fonts): loaded by the first render, not at start-up
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 - as above
 
     fonts = FontConfiguration()
     layout = get_layout(layout_name)
@@ -146,7 +146,7 @@ def stamp_qr_codes(codes: Sequence[str]) -> Callable:
 
 def render_pdf(badges: Sequence[BadgeData], layout_name: str, *, labels: dict[str, str] | None = None) -> bytes:
     """One PDF in this process."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - heavy (Pango, fonts): loaded by the first render, not at start-up
 
     layout = get_layout(layout_name)
     stylesheet, fonts = _stylesheet(layout_name)
@@ -174,7 +174,7 @@ def render_batch(
 
     ``progress(done, total)`` is called as chunks finish (badges done so far).
     """
-    from pypdf import PdfWriter
+    from pypdf import PdfWriter  # noqa: PLC0415 - only batches split over processes need it
 
     badges = list(badges)
     if not badges:

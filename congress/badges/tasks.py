@@ -1,7 +1,7 @@
 from congress import jobs
-from congress.badges import services
+from congress.badges import print_runs
 
 
 @jobs.task()
 def render_print_run(run_id: int) -> None:
-    services.execute_print_run(run_id)
+    print_runs.execute_print_run(run_id)

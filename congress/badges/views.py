@@ -11,29 +11,20 @@ from wtforms.fields.choices import SelectChoice
 
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role
-from congress.badges import services
+from congress.badges import queries, services
+from congress.badges.forms import PrintForm
 from congress.badges.models import PrintRun
-from congress.core.services import congress_by_slug
-from congress.extensions import db
+from congress.core.queries import edition_or_404, of_edition_or_404
 from congress.i18n import current_language
+from congress.registration.services import find_by_secret, sectors
 
 bp = Blueprint("badges", __name__)
-
-
-def _congress_or_404(slug: str):
-    congress = congress_by_slug(slug)
-    if congress is None:
-        abort(404)
-    return congress
 
 
 @bp.route("/manage/badges/<slug>/", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def index(slug: str):
-    from congress.badges.forms import PrintForm
-    from congress.registration.services import sectors
-
-    congress = _congress_or_404(slug)
+    congress = edition_or_404(slug)
     form = PrintForm()
     lang = current_language()
     form.track.choices = [SelectChoice(0, "—")] + [SelectChoice(t.id, t.name(lang)) for t in congress.tracks]
@@ -58,26 +49,21 @@ def index(slug: str):
                 form.who.errors = [*form.who.errors, _("Nobody matches this selection, so there is nothing to print.")]
             else:
                 return redirect(url_for("badges.run", slug=slug, run_id=run.id))
-    runs = db.session.scalars(
-        db.select(PrintRun).where(PrintRun.congress_id == congress.id).order_by(PrintRun.id.desc()).limit(20)
-    ).all()
-    return render_template("badges/index.html", congress=congress, form=form, runs=runs)
+    return render_template("badges/index.html", congress=congress, form=form, runs=queries.recent_print_runs(congress))
 
 
 @bp.route("/manage/badges/<slug>/runs/<int:run_id>")
 @roles_required(Role.ORGANISER)
 def run(slug: str, run_id: int):
-    congress = _congress_or_404(slug)
-    print_run = db.get_or_404(PrintRun, run_id)
-    if print_run.congress_id != congress.id:
-        abort(404)
+    congress = edition_or_404(slug)
+    print_run = of_edition_or_404(PrintRun, run_id, congress)
     return render_template("badges/run.html", congress=congress, run=print_run)
 
 
 @bp.route("/manage/badges/<slug>/runs/<int:run_id>/progress.json")
 @roles_required(Role.ORGANISER)
 def run_progress(slug: str, run_id: int):
-    print_run = db.get_or_404(PrintRun, run_id)
+    print_run = of_edition_or_404(PrintRun, run_id, edition_or_404(slug))
     return {"status": print_run.status, "done": print_run.done, "total": print_run.total,
             "percent": print_run.percent}
 
@@ -85,21 +71,18 @@ def run_progress(slug: str, run_id: int):
 @bp.route("/manage/badges/<slug>/runs/<int:run_id>/badges.pdf")
 @roles_required(Role.ORGANISER)
 def download(slug: str, run_id: int):
-    congress = _congress_or_404(slug)
-    print_run = db.get_or_404(PrintRun, run_id)
-    path = services.print_run_path(print_run) if print_run.congress_id == congress.id else None
-    if path is None:
+    congress = edition_or_404(slug)
+    print_run = of_edition_or_404(PrintRun, run_id, congress)
+    if not services.print_run_ready(print_run):
         flash(_("This PDF is not ready."), "error")
         return redirect(url_for("badges.run", slug=slug, run_id=run_id))
-    return send_file(path, mimetype="application/pdf", as_attachment=True,
-                     download_name=f"{congress.slug}-badges-{print_run.layout}.pdf")
+    return services.badge_storage().send(print_run.file_name, mimetype="application/pdf", as_attachment=True,
+                                         download_name=f"{congress.slug}-badges-{print_run.layout}.pdf")
 
 
 @bp.route("/my/<secret>/ticket.pdf")
 def ticket(secret: str):
     """The attendee's e-ticket, through their personal link only (public: the secret is the key)."""
-    from congress.registration.services import find_by_secret
-
     registration = find_by_secret(secret)
     if registration is None or not registration.is_active:
         abort(404)

@@ -11,6 +11,7 @@ from flask import abort, g, jsonify
 from congress.accounts.access import bearer_secret
 from congress.accounts.models import TokenScope
 from congress.accounts.services import api_token_for
+from congress.checkin.services import station_for
 
 
 def checkin_auth(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -18,8 +19,6 @@ def checkin_auth(view: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
-        from congress.checkin.services import station_for
-
         secret = bearer_secret()
         if not secret:
             abort(401)

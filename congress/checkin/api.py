@@ -8,7 +8,7 @@ from congress import schemas
 from congress.checkin import api_schemas, services
 from congress.checkin.access import checkin_auth
 from congress.checkin.api_schemas import CheckinQuery, CheckinRequest
-from congress.core.services import congress_by_slug
+from congress.core.queries import congress_by_slug
 
 bp = Blueprint("checkin_api", __name__)
 

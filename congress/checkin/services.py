@@ -5,26 +5,28 @@ from __future__ import annotations
 
 import enum
 import functools
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from congress.audit.services import record
+from congress.badges import queries as badge_queries
 from congress.badges import services as badges
-from congress.badges import tokens
-from congress.badges.models import IssuedCode
+from congress.checkin import queries
 from congress.checkin.models import VENUE, CheckIn, ScanEvent, Station, list_key
 from congress.core.models import Congress
 from congress.database import insert_unless_exists, lock_for_update, transactional, utcnow, write_transaction
+from congress.errors import InvalidInput
 from congress.extensions import db
 from congress.programme.models import ProgrammeSession
-from congress.registration.models import Enrolment, EnrolmentStatus, Registration, RegistrationStatus
+from congress.registration import queries as registrations
+from congress.registration.models import Registration
+from congress.registration.queries import EnrolmentStatus, RegistrationStatus
+from congress.tokens import hash_secret, new_secret
 
 # Scans may carry a client time up to this far in the past (offline queues) or future (clock skew).
 MAX_PAST = timedelta(days=7)
@@ -40,8 +42,8 @@ class Result(enum.StrEnum):
     WRONG_CONGRESS = "wrong_congress"
 
 
-class CheckinError(ValueError):
-    """The request itself is wrong (an unknown list), not the code."""
+class CheckinError(InvalidInput):
+    """The request itself is wrong (an unknown list), not the code: 422 when no view catches it."""
 
 
 @dataclass
@@ -106,23 +108,18 @@ def _holder_query(with_nonce: bool) -> sa.Select:
     earlier = sa.select(ScanEvent.response).where(
         ScanEvent.nonce == sa.bindparam("scan_nonce"), ScanEvent.code_digest == sa.bindparam("scan_code")
     ).scalar_subquery()
-    return (
-        sa.select(Registration.id, Registration.congress_id, Registration.name, Registration.organisation,
-                  Registration.accessibility, Registration.dietary, Registration.status,
-                  IssuedCode.id.label("issued_id"), IssuedCode.revoked_at,
-                  (earlier if with_nonce else sa.null()).label("earlier"))
-        .outerjoin(IssuedCode, sa.and_(IssuedCode.registration_id == Registration.id,
-                                       IssuedCode.nonce == sa.bindparam("code_nonce")))
-        .where(Registration.id == sa.bindparam("registration_id"))
-    )
+    # The holder and their code come from badges (which joins its codes with registrations); the
+    # answer to a retried scan is check-in's own column on the same statement: still one query.
+    return badge_queries.holder_select().add_columns((earlier if with_nonce else sa.null()).label("earlier"))
 
 
 def code_digest(code: str) -> str:
-    """What a scan event keeps of the code it scanned: enough to recognise a retried upload."""
-    return hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()
+    """What a scan event keeps of the code it scanned: enough to recognise a retried upload (the
+    hex SHA-256, as ``congress.tokens.hash_secret`` makes it)."""
+    return hash_secret(code)
 
 
-def _holder(verified: tokens.BadgeCode, nonce: str | None, digest: str) -> sa.Row | None:
+def _holder(verified: badges.BadgeCode, nonce: str | None, digest: str) -> sa.Row | None:
     """The registration a verified code names, its issued code's state and what this nonce was
     answered before for this same code (a retried upload): one query per scan."""
     params = {"registration_id": verified.registration_id, "code_nonce": verified.nonce_hex}
@@ -158,12 +155,12 @@ def scan(request: Scan) -> dict[str, Any]:
     code = request.code if isinstance(request.code, str) else ""
     digest = code_digest(code)
     try:
-        if not code or len(code) > tokens.MAX_CODE_LENGTH:
-            raise tokens.InvalidCode("not a badge code")
+        if not code or len(code) > badges.MAX_CODE_LENGTH:
+            raise badges.InvalidCode("not a badge code")
         verified = badges.verify_code(code, context_id)
     except badges.WrongCongress:
         return _log(request, nonce, context_id, scanned_at, None, _answer(Result.WRONG_CONGRESS))
-    except tokens.InvalidCode:
+    except badges.InvalidCode:
         return _log(request, nonce, context_id, scanned_at, None, _answer(Result.INVALID))
 
     holder = _holder(verified, nonce, digest)
@@ -179,7 +176,7 @@ def scan(request: Scan) -> dict[str, Any]:
                     _answer(Result.REVOKED, holder, status=holder.status))
 
     key, session = _resolve_list(request, congress_id)
-    if session is not None and not request.admit and not _is_enrolled(holder.id, session.id):
+    if session is not None and not request.admit and not registrations.is_enrolled(holder.id, session.id):
         result = _answer(Result.NOT_ENROLLED, holder, seats_left=_seats_left(session))
         return _log(request, nonce, congress_id, scanned_at, holder, result)
     try:
@@ -193,25 +190,11 @@ def scan(request: Scan) -> dict[str, Any]:
         return earlier
 
 
-def _is_enrolled(registration_id: int, session_id: int) -> bool:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Enrolment).where(
-            Enrolment.registration_id == registration_id, Enrolment.session_id == session_id,
-            Enrolment.status == EnrolmentStatus.ENROLLED.value,
-        )
-    ) > 0
-
-
 def _seats_left(session: ProgrammeSession) -> int | None:
     capacity = session.effective_capacity
     if capacity is None:
         return None
-    present = db.session.scalar(
-        sa.select(sa.func.count()).select_from(CheckIn).where(
-            CheckIn.list_key == list_key(session.id), CheckIn.undone_at.is_(None)
-        )
-    )
-    return max(capacity - present, 0)
+    return max(capacity - queries.present_in_session(session.id), 0)
 
 
 def _earlier_answer(nonce: str | None, digest: str) -> dict[str, Any] | None:
@@ -306,15 +289,11 @@ def check_out(checkin: CheckIn) -> None:
 
 # --- stations ---------------------------------------------------------------------------------
 
-def _hash(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 @transactional
 def create_station(congress: Congress, name: str, *, session_id: int | None = None,
                    valid_for: timedelta | None = timedelta(days=14)) -> tuple[Station, str]:
-    secret = "stn_" + secrets.token_urlsafe(32)
-    station = Station(congress_id=congress.id, name=name, session_id=session_id, token_hash=_hash(secret),
+    secret = "stn_" + new_secret(32)
+    station = Station(congress_id=congress.id, name=name, session_id=session_id, token_hash=hash_secret(secret),
                       expires_at=utcnow() + valid_for if valid_for else None)
     db.session.add(station)
     db.session.flush()
@@ -325,7 +304,7 @@ def create_station(congress: Congress, name: str, *, session_id: int | None = No
 def station_for(secret: str) -> Station | None:
     if not secret or len(secret) > 200:
         return None
-    return db.session.scalar(sa.select(Station).where(Station.token_hash == _hash(secret)))
+    return db.session.scalar(sa.select(Station).where(Station.token_hash == hash_secret(secret)))
 
 
 @transactional
@@ -343,24 +322,18 @@ def station_seen(station: Station) -> None:
 # --- what stations download and synchronise ---------------------------------------------------
 
 def bundle(congress: Congress) -> dict[str, Any]:
-    registrations = db.session.scalars(
-        sa.select(Registration)
-        .where(Registration.congress_id == congress.id,
-               Registration.status.in_([RegistrationStatus.CONFIRMED.value, RegistrationStatus.PENDING.value]))
-        .options(selectinload(Registration.enrolments))
-        .order_by(Registration.id)
-    )
+    attendees = registrations.station_attendees(congress)
     return {
         "congress": congress.slug,
         "congress_id": congress.id,
         "algorithm": "Ed25519",
         "public_key": badges.public_key_b64(congress),
         "code_format": "C1 + base32(version u8 | congress u32 | registration u32 | nonce 6 bytes | signature 64)",
-        "revocations": badges.revocations(congress),
+        "revocations": badge_queries.revocations(congress),
         "attendees": [
             {**_attendee(r), "id": r.id,
              "sessions": [e.session_id for e in r.enrolments if e.status == EnrolmentStatus.ENROLLED.value]}
-            for r in registrations
+            for r in attendees
         ],
         "generated_at": _iso(utcnow()),
     }
@@ -382,17 +355,9 @@ def checkins_since(congress: Congress, since: datetime | None) -> list[dict[str,
 
 def dashboard(congress: Congress, locale: str = "nl") -> dict[str, Any]:
     """Arrivals per 5 minutes, checked in against registered per sector and workshop, no-shows."""
-    from zoneinfo import ZoneInfo
-
     zone = ZoneInfo(congress.timezone)
-    registrations = list(db.session.scalars(
-        sa.select(Registration).where(Registration.congress_id == congress.id,
-                                      Registration.status == RegistrationStatus.CONFIRMED.value)
-        .options(selectinload(Registration.enrolments), selectinload(Registration.sector))
-    ))
-    checkins = list(db.session.scalars(
-        sa.select(CheckIn).where(CheckIn.congress_id == congress.id, CheckIn.undone_at.is_(None))
-    ))
+    confirmed = registrations.confirmed_for_dashboard(congress)
+    checkins = queries.active_checkins(congress)
     at_venue = {c.registration_id: c for c in checkins if c.list_key == VENUE}
     per_session: dict[str, set[int]] = {}
     for c in checkins:
@@ -406,7 +371,7 @@ def dashboard(congress: Congress, locale: str = "nl") -> dict[str, Any]:
         buckets[label] = buckets.get(label, 0) + 1
 
     sectors: dict[str, dict[str, int]] = {}
-    for r in registrations:
+    for r in confirmed:
         name = r.sector.name(locale) if r.sector else "—"
         row = sectors.setdefault(name, {"registered": 0, "checked_in": 0})
         row["registered"] += 1
@@ -416,16 +381,16 @@ def dashboard(congress: Congress, locale: str = "nl") -> dict[str, Any]:
     for session in congress.sessions:
         if not session.signup_required:
             continue
-        enrolled = {e.registration_id for r in registrations for e in r.enrolments
+        enrolled = {e.registration_id for r in confirmed for e in r.enrolments
                     if e.session_id == session.id and e.status == EnrolmentStatus.ENROLLED.value}
         present = per_session.get(list_key(session.id), set())
         workshops.append({"id": session.id, "title": session.title, "enrolled": len(enrolled),
                           "checked_in": len(present), "not_enrolled_admitted": len(present - enrolled)})
 
-    no_shows = [r for r in registrations if r.id not in at_venue]
+    no_shows = [r for r in confirmed if r.id not in at_venue]
     return {
         "generated_at": _iso(utcnow()),
-        "registered": len(registrations),
+        "registered": len(confirmed),
         "checked_in": len(at_venue),
         "arrivals": [{"time": t, "count": n} for t, n in buckets.items()],
         "sectors": [{"sector": k, **v} for k, v in sorted(sectors.items())],

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -26,15 +25,15 @@ from wtforms.fields.choices import SelectChoice
 
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role
-from congress.badges import qr
+from congress.badges import queries as badge_queries
 from congress.badges import services as badges
-from congress.badges.layouts import LAYOUTS
-from congress.checkin import services
+from congress.checkin import queries, services
 from congress.checkin.forms import ScanForm, SearchForm, StationForm
 from congress.checkin.models import VENUE, CheckIn, Station
-from congress.core.services import congress_by_slug
-from congress.extensions import db, talisman
+from congress.core.queries import edition_or_404, of_edition_or_404
+from congress.extensions import talisman
 from congress.i18n import current_language
+from congress.registration import queries as registrations
 from congress.registration.models import Registration
 from congress.security import CONTENT_SECURITY_POLICY
 from congress.urls import external_url
@@ -45,21 +44,6 @@ bp = Blueprint("checkin", __name__)
 def _local_next(default: str) -> str:
     target = request.form.get("next", "")
     return target if target.startswith("/") and not target.startswith("//") else default
-
-
-def _congress_or_404(slug: str):
-    congress = congress_by_slug(slug)
-    if congress is None:
-        abort(404)
-    return congress
-
-
-def _registration_of(congress, registration_id: int) -> Registration:
-    """A registration of this edition only: another edition's id is a 404, not a way in."""
-    registration = db.get_or_404(Registration, registration_id)
-    if registration.congress_id != congress.id:
-        abort(404)
-    return registration
 
 
 def _list_choices(congress) -> list[SelectChoice]:
@@ -99,7 +83,7 @@ def station_worker():
 @bp.route("/manage/checkin/<slug>/", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def stations(slug: str):
-    congress = _congress_or_404(slug)
+    congress = edition_or_404(slug)
     form = StationForm()
     form.list.choices = _list_choices(congress)
     created = None
@@ -107,21 +91,18 @@ def stations(slug: str):
         session_id = None if form.list.data == VENUE else int(form.list.data)
         station, secret = services.create_station(congress, form.name.data, session_id=session_id)
         link = external_url("checkin.station") + "#setup=" + secret
-        created = {"station": station, "link": link, "qr": qr.svg(link, title=_("Set-up link"))}
+        created = {"station": station, "link": link, "qr": badges.qr_svg(link, title=_("Set-up link"))}
         flash(_("Station %(name)s created. Open the set-up link on the device; it is shown only once.",
                 name=station.name), "success")
-    rows = db.session.scalars(sa.select(Station).where(Station.congress_id == congress.id).order_by(Station.id))
-    return render_template("checkin/stations.html", congress=congress, form=form, stations=rows.all(),
-                           created=created)
+    return render_template("checkin/stations.html", congress=congress, form=form,
+                           stations=queries.stations_of(congress), created=created)
 
 
 @bp.route("/manage/checkin/<slug>/stations/<int:station_id>/revoke", methods=["POST"])
 @roles_required(Role.ORGANISER)
 def revoke_station(slug: str, station_id: int):
-    congress = _congress_or_404(slug)
-    station = db.get_or_404(Station, station_id)
-    if station.congress_id != congress.id:
-        abort(404)
+    congress = edition_or_404(slug)
+    station = of_edition_or_404(Station, station_id, congress)
     services.revoke_station(station)
     flash(_("Station %(name)s can no longer scan.", name=station.name), "success")
     return redirect(url_for("checkin.stations", slug=slug))
@@ -131,7 +112,7 @@ def revoke_station(slug: str, station_id: int):
 @roles_required(Role.CHECKIN, Role.ORGANISER)
 def scan(slug: str):
     """Scanning without JavaScript: a USB or Bluetooth scanner types into the field and presses Enter."""
-    congress = _congress_or_404(slug)
+    congress = edition_or_404(slug)
     form = ScanForm()
     form.list.choices = _list_choices(congress)
     answer = None
@@ -151,32 +132,20 @@ def scan(slug: str):
 @roles_required(Role.CHECKIN, Role.ORGANISER)
 def search(slug: str):
     """For those who forgot their badge: find them, check them in, print a badge on the spot."""
-    congress = _congress_or_404(slug)
+    congress = edition_or_404(slug)
     form = SearchForm(request.args)
     people: list[Registration] = []
     if request.args and form.validate():
-        like = f"%{form.q.data.strip().lower()}%"
-        people = list(db.session.scalars(
-            sa.select(Registration).where(
-                Registration.congress_id == congress.id,
-                sa.or_(sa.func.lower(Registration.name).like(like), sa.func.lower(Registration.email).like(like),
-                       sa.func.lower(Registration.organisation).like(like)),
-            ).order_by(Registration.name).limit(50)
-        ))
-    present = {
-        c.registration_id: c for c in db.session.scalars(
-            sa.select(CheckIn).where(CheckIn.congress_id == congress.id, CheckIn.list_key == VENUE,
-                                     CheckIn.undone_at.is_(None),
-                                     CheckIn.registration_id.in_([p.id for p in people] or [0])))
-    }
+        people = registrations.find_for_checkin(congress, form.q.data, limit=50)
+    present = queries.venue_checkins(congress, [p.id for p in people])
     return render_template("checkin/search.html", congress=congress, form=form, people=people, present=present)
 
 
 @bp.route("/manage/checkin/<slug>/registrations/<int:registration_id>/checkin", methods=["POST"])
 @roles_required(Role.CHECKIN, Role.ORGANISER)
 def manual_checkin(slug: str, registration_id: int):
-    congress = _congress_or_404(slug)
-    registration = _registration_of(congress, registration_id)
+    congress = edition_or_404(slug)
+    registration = of_edition_or_404(Registration, registration_id, congress)
     code = badges.issue_code(registration)
     answer = services.scan(services.Scan(code=code, congress=congress, user_id=current_user.id,
                                          station_label=current_user.name or current_user.email))
@@ -193,10 +162,10 @@ def manual_checkin(slug: str, registration_id: int):
 @bp.route("/manage/checkin/<slug>/registrations/<int:registration_id>/badge.pdf")
 @roles_required(Role.CHECKIN, Role.ORGANISER)
 def print_badge(slug: str, registration_id: int):
-    congress = _congress_or_404(slug)
-    registration = _registration_of(congress, registration_id)
+    congress = edition_or_404(slug)
+    registration = of_edition_or_404(Registration, registration_id, congress)
     layout = request.args.get("layout", "a6")
-    if layout not in LAYOUTS:
+    if layout not in badge_queries.LAYOUTS:
         abort(404)
     pdf = badges.render_registrations([registration], layout, locale=current_language(),
                                       processes=1)
@@ -206,10 +175,8 @@ def print_badge(slug: str, registration_id: int):
 @bp.route("/manage/checkin/<slug>/checkins/<int:checkin_id>/undo", methods=["POST"])
 @roles_required(Role.CHECKIN, Role.ORGANISER)
 def undo(slug: str, checkin_id: int):
-    congress = _congress_or_404(slug)
-    checkin = db.get_or_404(CheckIn, checkin_id)
-    if checkin.congress_id != congress.id:
-        abort(404)
+    congress = edition_or_404(slug)
+    checkin = of_edition_or_404(CheckIn, checkin_id, congress)
     services.undo(checkin, current_user.id)
     flash(_("The check-in has been undone."), "success")
     return redirect(_local_next(url_for("checkin.search", slug=slug)))
@@ -219,9 +186,9 @@ def undo(slug: str, checkin_id: int):
 @roles_required(Role.CHECKIN, Role.ORGANISER)
 def check_out(slug: str, checkin_id: int):
     """Someone leaves the venue: their check-in stays, with the time they left (audited)."""
-    congress = _congress_or_404(slug)
-    checkin = db.get_or_404(CheckIn, checkin_id)
-    if checkin.congress_id != congress.id or checkin.undone_at is not None:
+    congress = edition_or_404(slug)
+    checkin = of_edition_or_404(CheckIn, checkin_id, congress)
+    if checkin.undone_at is not None:
         abort(404)
     services.check_out(checkin)
     flash(_("%(name)s is checked out.", name=checkin.registration.name), "success")
@@ -231,7 +198,7 @@ def check_out(slug: str, checkin_id: int):
 @bp.route("/manage/checkin/<slug>/dashboard")
 @roles_required(Role.ORGANISER)
 def dashboard(slug: str):
-    congress = _congress_or_404(slug)
+    congress = edition_or_404(slug)
     return render_template("checkin/dashboard.html", congress=congress,
                            figures=services.dashboard(congress, current_language()))
 
@@ -239,5 +206,5 @@ def dashboard(slug: str):
 @bp.route("/manage/checkin/<slug>/dashboard.json")
 @roles_required(Role.ORGANISER)
 def dashboard_json(slug: str):
-    congress = _congress_or_404(slug)
+    congress = edition_or_404(slug)
     return jsonify(services.dashboard(congress, current_language()))

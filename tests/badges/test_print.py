@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 
 import pypdfium2
 import pytest
@@ -13,6 +16,7 @@ from congress.badges import services, tokens
 from congress.badges.models import IssuedCode, PrintRun
 from congress.extensions import db
 from congress.registration import services as registration
+from tests.conftest import ROOT
 from tests.registration.factories import add_round, open_congress, registered
 
 
@@ -177,12 +181,6 @@ def test_cli_in_a_real_process_exits_0_after_writing_the_pdf(app, edition, tmp_p
     """The command in its own interpreter, rendering in the main process (one badge): it used to
     write the PDF and then die at interpreter exit with SIGSEGV (exit 139), when a cffi finaliser
     unref'd the cached font configuration after libpangoft2 was unloaded."""
-    import os
-    import subprocess
-    import sys
-
-    from tests.conftest import ROOT
-
     congress, _, people = edition
     db.session.commit()
     out = tmp_path / "one.pdf"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import subprocess
 
 import pypdfium2
 import pytest
 import zxingcpp
+from weasyprint import HTML
 
 from congress.badges import render, tokens
 from congress.badges.layouts import LAYOUTS
@@ -86,8 +88,6 @@ def _name_box(document, page_index=0):
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
 def test_a_sixty_character_name_stays_inside_its_box(layout):
-    from weasyprint import HTML
-
     long_name = "Maria-Magdalena Wilhelmina van den Hoogenband-Oosterhuis Xyz"
     assert len(long_name) == 60
     sheet = render.sheet_html([badge(0, long_name)], LAYOUTS[layout])
@@ -116,8 +116,6 @@ def test_a_sixty_character_name_stays_inside_its_box(layout):
 
 def test_unicode_names_are_covered_by_installed_fonts():
     """Every character of these names has a font (Noto, DejaVu), so no glyph box is printed."""
-    import subprocess
-
     uncovered = []
     for ch in sorted(set("".join(UNICODE_NAMES)) - {" "}):
         result = subprocess.run(["fc-list", f":charset={ord(ch):x}", "family"], capture_output=True, text=True)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from congress.badges import services as badges
+from congress.extensions import db
 from tests.registration.factories import add_round, open_congress, registered
 
 
@@ -15,7 +16,5 @@ def checkin_edition(slug: str = "checkin-congres", people: int = 3):
         for i in range(people)
     ]
     codes = [badges.issue_code(r) for r in registrations]
-    from congress.extensions import db
-
     db.session.commit()
     return congress, sessions, registrations, codes

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from congress.audit.models import AuditEvent
+from congress.checkin import services
 from congress.checkin.models import CheckIn, Station
 from congress.extensions import db
 from tests.checkin.factories import checkin_edition
@@ -100,8 +101,6 @@ def test_checkin_staff_cannot_manage_stations_or_see_the_dashboard(app, edition,
 
 
 def test_dashboard_counts(app, edition, organiser):
-    from congress.checkin import services
-
     congress, sessions, people, codes = edition
     services.scan(services.Scan(code=codes[0], congress=congress))
     services.scan(services.Scan(code=codes[1], list=sessions[0].id, congress=congress))
@@ -121,8 +120,6 @@ def test_station_page_is_public_and_loads_nothing_from_elsewhere(client):
 
 
 def test_registrations_list_filters_on_checked_in_at_the_venue(app, edition, organiser):
-    from congress.checkin import services
-
     congress, sessions, people, codes = edition
     services.scan(services.Scan(code=codes[0], congress=congress))
     services.scan(services.Scan(code=codes[1], list=sessions[0].id, congress=congress))  # a room, not the venue
