@@ -12,6 +12,7 @@ from referencing import Registry, Resource
 
 from congress.cfp import services
 from congress.extensions import db
+from congress.tokens import hash_secret
 from tests.cfp.factories import make_proposal, make_speaker, open_call
 from tests.conftest import SCHEMAS
 
@@ -59,7 +60,7 @@ def proposals(app, congress, organiser):
     with app.test_request_context():
         services.decide([first], "accept")
         services.send_decision_mails(congress)
-    first.confirm_token_hash = services.accounts.hash_secret("s")
+    first.confirm_token_hash = hash_secret("s")
     db.session.commit()
     services.confirm_proposal("s")
     session = first.session
