@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime
 
 import jsonschema
 import pytest
@@ -64,8 +65,6 @@ def proposals(app, congress, organiser):
     db.session.commit()
     services.confirm_proposal("s")
     session = first.session
-    from datetime import UTC, datetime
-
     session.room = congress.rooms[0]
     session.starts_at = datetime(2030, 5, 1, 8, 0, tzinfo=UTC)
     session.ends_at = datetime(2030, 5, 1, 9, 30, tzinfo=UTC)

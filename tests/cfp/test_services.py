@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from PIL import Image
+from pypdf import PdfWriter
 
+from congress.archive import services as archive
 from congress.audit.models import AuditEvent
 from congress.cfp import services
 from congress.cfp.models import CoSpeakerInvitation, Proposal, ProposalStatus, Review
 from congress.extensions import db
 from congress.registration import services as registration
+from congress.registration.models import Registration
 from congress.tokens import hash_secret
 from tests.cfp.factories import make_proposal, make_speaker, open_call, proposal_data
 from tests.factories import make_user
@@ -320,10 +324,6 @@ def test_cli_registers_pending_speakers_once_registration_works(app, congress, r
 
 def test_slides_are_taken_up_by_the_archive(app, congress):
     """An ended edition's session is archived with the slides its speaker uploaded in the call."""
-    from datetime import timedelta
-
-    from congress.archive import services as archive
-
     open_call(congress)
     speaker = make_speaker()
     proposal = make_proposal(congress, speaker)
@@ -331,10 +331,6 @@ def test_slides_are_taken_up_by_the_archive(app, congress):
     proposal.confirm_token_hash = hash_secret("t")
     db.session.commit()
     services.confirm_proposal("t")
-    import io
-
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     buffer = io.BytesIO()
@@ -350,8 +346,6 @@ def test_slides_are_taken_up_by_the_archive(app, congress):
 
 def test_confirmed_speakers_get_a_speaker_registration_and_a_ticket(app, congress, mailbox):
     """With the real registration capability: confirmed, role Spreker, no double opt-in, e-ticket."""
-    from congress.registration.models import Registration
-
     open_call(congress)
     proposal = make_proposal(congress, make_speaker())
     services.decide([proposal], "accept")
