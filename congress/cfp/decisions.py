@@ -178,6 +178,7 @@ def withdraw_by_token(secret: str) -> Proposal:
 
 # --- speakers registered for the edition (the registration capability) ----------------------
 
+
 def register_confirmed_speakers(proposal: Proposal) -> int:
     """Register every not yet registered speaker of a confirmed proposal for the edition (role
     Spreker, no double opt-in: ``registration.services.register_speaker``); returns how many.
