@@ -11,7 +11,7 @@ from congress.accounts.models import Role
 from congress.audit.services import record
 from congress.cfp import services
 from congress.cfp.models import ReviewAssignment
-from congress.core import services as core
+from congress.core import queries as core
 from congress.database import utcnow
 from congress.extensions import db
 

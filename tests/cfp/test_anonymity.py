@@ -7,17 +7,22 @@ every same-site link found on those pages), the exports, and the e-mails the rev
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from html import unescape
 
+import pypdfium2
 import sqlalchemy as sa
 from flask import Flask
 
 from congress.accounts.models import Role
 from congress.cfp import services
+from congress.cfp.models import ProposalSpeaker, SlideUpload
 from congress.extensions import db
+from tests.archive.factories import minimal_pdf
 from tests.cfp.factories import make_proposal, make_speaker, open_call
-from tests.factories import make_user
+from tests.factories import make_congress, make_user
 
 NAME, ORGANISATION = "Zoë Zichtbaar", "Stichting Geheimhouding"
 CO_NAME, CO_ORGANISATION = "Bram Bekend", "Buurtcentrum Herkenbaar"
@@ -44,10 +49,6 @@ def _reviewer_routes(app: Flask, values: dict[str, str]) -> list[str]:
 def _text_of(response) -> str:
     """What a reader sees in a response: PDFs are read as text too (a name could hide there)."""
     if response.mimetype == "application/pdf":
-        import io
-
-        import pypdfium2
-
         pages = pypdfium2.PdfDocument(io.BytesIO(response.data))
         return "".join(page.get_textpage().get_text_range() for page in pages)
     return response.data.decode("utf-8", errors="replace")
@@ -73,16 +74,12 @@ def _crawl(client, start: list[str], limit: int = 200) -> dict[str, str]:
 
 def _setup(app, organiser, *, anonymised: bool):
     with app.test_request_context():
-        from tests.factories import make_congress
-
         congress = make_congress("anoniem")
         open_call(congress, anonymised=anonymised)
         zoe = make_speaker(email="zoe@example.org", name=NAME, organisation=ORGANISATION)
         proposal = make_proposal(congress, zoe, title="Samen sterk in de wijk",
                                  abstract="Een werkvorm voor buurtbewoners.", notes="")
         bram = make_speaker(email="bram@example.org", name=CO_NAME, organisation=CO_ORGANISATION)
-        from congress.cfp.models import ProposalSpeaker
-
         proposal.speakers.append(ProposalSpeaker(person=services.person_for(bram), position=1))
         db.session.commit()
         reviewer = make_user("reviewer", name="Rita Recensent", email="rita@example.org")
@@ -155,10 +152,6 @@ def _identifying(field: str) -> str:
 
 def _setup_free_text(app, organiser):
     """An anonymised call where the speakers wrote who they are into every field a reviewer might see."""
-    from congress.cfp.models import ProposalSpeaker
-    from tests.archive.factories import minimal_pdf
-    from tests.factories import make_congress
-
     with app.test_request_context():
         congress = make_congress("anoniem-tekst")
         open_call(congress, anonymised=True)
@@ -196,8 +189,6 @@ def _setup_free_text(app, organiser):
 def test_names_in_free_text_reach_no_reviewer_in_anonymised_mode(app, organiser, mailbox):
     congress, proposal, reviewer = _setup_free_text(app, organiser)
     client = app.test_client(user=reviewer)
-    from congress.cfp.models import SlideUpload
-
     upload = db.session.scalars(sa.select(SlideUpload).where(SlideUpload.proposal_id == proposal.id)).one()
     values = {"slug": congress.slug, "proposal_id": str(proposal.id), "upload_id": str(upload.id), "name": "x.jpg"}
     detail_url = f"/manage/cfp/{congress.slug}/proposals/{proposal.id}"
@@ -209,8 +200,6 @@ def test_names_in_free_text_reach_no_reviewer_in_anonymised_mode(app, organiser,
     # The reviewer still reads the proposal, with the identifying words taken out.
     assert "Samen sterk in de wijk" in detail and "samenvatting:" in detail and "ervaring:" in detail
     assert "Samen sterk in de wijk" in pages[f"/manage/cfp/{congress.slug}/export.csv"]
-    import json
-
     exported = json.loads(pages[f"/manage/cfp/{congress.slug}/export.json"])
     assert exported and "samenvatting:" in exported[0]["abstract"]
     leaks = [(url, s) for url, body in pages.items() for s in FREE_TEXT_SECRETS if s in body]

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from congress.cfp import services
 from congress.cfp.models import Proposal
 from congress.extensions import db
+from congress.tokens import hash_secret
 from tests.cfp.factories import make_proposal, make_speaker, open_call
 from tests.cfp.test_exchange import _validators
 
@@ -31,7 +32,7 @@ def test_dashboard_shows_state_time_and_room_once_scheduled(app, congress):
     user = make_speaker()
     proposal = make_proposal(congress, user, title="Ingeroosterd")
     services.decide([proposal], "accept")
-    proposal.confirm_token_hash = services.accounts.hash_secret("t")
+    proposal.confirm_token_hash = hash_secret("t")
     db.session.commit()
     services.confirm_proposal("t")
     speaker = app.test_client(user=user)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import UTC, datetime
 
 import jsonschema
 import pytest
@@ -12,6 +13,7 @@ from referencing import Registry, Resource
 
 from congress.cfp import services
 from congress.extensions import db
+from congress.tokens import hash_secret
 from tests.cfp.factories import make_proposal, make_speaker, open_call
 from tests.conftest import SCHEMAS
 
@@ -59,12 +61,10 @@ def proposals(app, congress, organiser):
     with app.test_request_context():
         services.decide([first], "accept")
         services.send_decision_mails(congress)
-    first.confirm_token_hash = services.accounts.hash_secret("s")
+    first.confirm_token_hash = hash_secret("s")
     db.session.commit()
     services.confirm_proposal("s")
     session = first.session
-    from datetime import UTC, datetime
-
     session.room = congress.rooms[0]
     session.starts_at = datetime(2030, 5, 1, 8, 0, tzinfo=UTC)
     session.ends_at = datetime(2030, 5, 1, 9, 30, tzinfo=UTC)

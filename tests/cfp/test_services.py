@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import io
-import sys
-import types
 import zipfile
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from PIL import Image
+from pypdf import PdfWriter
 
+from congress.archive import services as archive
 from congress.audit.models import AuditEvent
 from congress.cfp import services
 from congress.cfp.models import CoSpeakerInvitation, Proposal, ProposalStatus, Review
 from congress.extensions import db
+from congress.registration import services as registration
+from congress.registration.models import Registration
+from congress.tokens import hash_secret
 from tests.cfp.factories import make_proposal, make_speaker, open_call, proposal_data
 from tests.factories import make_user
 
@@ -192,29 +196,37 @@ def test_confirmed_speakers_are_registered_through_the_registration_capability(a
     with app.test_request_context():
         services.send_decision_mails(congress)
     secret = "known-secret-for-test"
-    proposal.confirm_token_hash = services.accounts.hash_secret(secret)
+    proposal.confirm_token_hash = hash_secret(secret)
     db.session.commit()
     calls = []
-    fake = types.ModuleType("congress.registration.services")
-    fake.register_speaker = lambda congress, *, name, email, organisation: calls.append((congress.id, name, email,
-                                                                                        organisation))
-    monkeypatch.setitem(sys.modules, "congress.registration.services", fake)
+    monkeypatch.setattr(registration, "register_speaker",
+                        lambda congress, *, name, email, organisation: calls.append((congress.id, name, email,
+                                                                                     organisation)))
     services.confirm_proposal(secret)
     assert calls == [(congress.id, "Sanne Spreker", proposal.speakers[0].person.email, "Gemeente Testdorp")]
     assert proposal.speakers[0].registered_at is not None
     assert services.register_confirmed_speakers(proposal) == 0  # never twice
 
 
-def test_without_the_registration_capability_speakers_stay_pending(app, congress, monkeypatch):
-    monkeypatch.setitem(sys.modules, "congress.registration.services", None)  # import fails
+def _refuse(congress, **kw):
+    raise RuntimeError("registration is down")
+
+
+def test_when_registering_a_speaker_fails_the_confirmation_stands_and_the_speaker_stays_pending(
+        app, congress, monkeypatch, caplog):
+    monkeypatch.setattr(registration, "register_speaker", _refuse)
     open_call(congress)
     proposal = make_proposal(congress, make_speaker())
     services.decide([proposal], "accept")
-    proposal.confirm_token_hash = services.accounts.hash_secret("s")
+    proposal.confirm_token_hash = hash_secret("s")
     db.session.commit()
     services.confirm_proposal("s")
-    assert proposal.status == "confirmed" and proposal.speakers[0].registered_at is None
-    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "cfp.speaker_registration_pending"))
+    db.session.expire_all()
+    assert proposal.status == "confirmed" and proposal.session_id is not None
+    assert proposal.speakers[0].registered_at is None
+    assert "registering speaker" in caplog.text
+    assert db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "cfp.proposal_confirmed"))
+    assert not db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "cfp.speaker_registered"))
 
 
 # --- photos and slides -------------------------------------------------------------------------
@@ -273,7 +285,7 @@ def test_slides_by_content_stored_by_hash_and_listed_for_the_session(app, congre
     with pytest.raises(services.CfpError):
         services.upload_slides(proposal, speaker, "s.pdf", b"%PDF-1.4\n%%EOF")  # not accepted yet
     services.decide([proposal], "accept")
-    proposal.confirm_token_hash = services.accounts.hash_secret("t")
+    proposal.confirm_token_hash = hash_secret("t")
     db.session.commit()
     services.confirm_proposal("t")
     pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
@@ -289,20 +301,20 @@ def test_slides_by_content_stored_by_hash_and_listed_for_the_session(app, congre
     assert "static" not in str(files[0].path)
 
 
-def test_cli_registers_pending_speakers_once_registration_exists(app, congress, runner, monkeypatch):
-    monkeypatch.setitem(sys.modules, "congress.registration.services", None)
+def test_cli_registers_pending_speakers_once_registration_works(app, congress, runner, monkeypatch):
+    monkeypatch.setattr(registration, "register_speaker", _refuse)
     open_call(congress)
     proposal = make_proposal(congress, make_speaker())
     services.decide([proposal], "accept")
-    proposal.confirm_token_hash = services.accounts.hash_secret("s")
+    proposal.confirm_token_hash = hash_secret("s")
     db.session.commit()
     services.confirm_proposal("s")
     result = runner.invoke(args=["cfp", "register-speakers", congress.slug])
-    assert result.exit_code != 0 and "not installed" in result.output
+    assert result.exit_code == 0 and "0 speaker(s) registered." in result.output
+    assert runner.invoke(args=["cfp", "register-speakers", "no-such-edition"]).exit_code != 0
     calls = []
-    fake = types.ModuleType("congress.registration.services")
-    fake.register_speaker = lambda congress, *, name, email, organisation: calls.append(email)
-    monkeypatch.setitem(sys.modules, "congress.registration.services", fake)
+    monkeypatch.setattr(registration, "register_speaker",
+                        lambda congress, *, name, email, organisation: calls.append(email))
     result = runner.invoke(args=["cfp", "register-speakers", congress.slug])
     assert result.exit_code == 0 and "1 speaker(s) registered." in result.output
     result = runner.invoke(args=["cfp", "register-speakers", congress.slug])
@@ -312,21 +324,13 @@ def test_cli_registers_pending_speakers_once_registration_exists(app, congress, 
 
 def test_slides_are_taken_up_by_the_archive(app, congress):
     """An ended edition's session is archived with the slides its speaker uploaded in the call."""
-    from datetime import timedelta
-
-    from congress.archive import services as archive
-
     open_call(congress)
     speaker = make_speaker()
     proposal = make_proposal(congress, speaker)
     services.decide([proposal], "accept")
-    proposal.confirm_token_hash = services.accounts.hash_secret("t")
+    proposal.confirm_token_hash = hash_secret("t")
     db.session.commit()
     services.confirm_proposal("t")
-    import io
-
-    from pypdf import PdfWriter
-
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     buffer = io.BytesIO()
@@ -342,12 +346,10 @@ def test_slides_are_taken_up_by_the_archive(app, congress):
 
 def test_confirmed_speakers_get_a_speaker_registration_and_a_ticket(app, congress, mailbox):
     """With the real registration capability: confirmed, role Spreker, no double opt-in, e-ticket."""
-    from congress.registration.models import Registration
-
     open_call(congress)
     proposal = make_proposal(congress, make_speaker())
     services.decide([proposal], "accept")
-    proposal.confirm_token_hash = services.accounts.hash_secret("real")
+    proposal.confirm_token_hash = hash_secret("real")
     db.session.commit()
     mailbox.clear()
     services.confirm_proposal("real")

@@ -6,11 +6,13 @@ import re
 
 import sqlalchemy as sa
 
+from congress.accounts import services as accounts
 from congress.cfp import services
 from congress.cfp.models import Proposal, ProposalStatus
 from congress.extensions import db
 from congress.mail.models import OutboxMessage
 from congress.programme.models import ProgrammeSession
+from congress.registration import services as registration
 from tests.cfp.factories import open_call
 from tests.factories import make_user
 
@@ -29,7 +31,7 @@ def _path(url: str) -> str:
     return re.sub(r"^https?://[^/]+", "", url)
 
 
-def test_call_to_programme_walkthrough(app, client, congress, organiser, mailbox):
+def test_call_to_programme_walkthrough(app, client, congress, organiser, mailbox, monkeypatch):
     # The organiser opens the call.
     organiser_client = app.test_client(user=organiser)
     open_call(congress)
@@ -43,7 +45,7 @@ def test_call_to_programme_walkthrough(app, client, congress, organiser, mailbox
     verify = _path(_link(mailbox, "sanne@example.org", r"https?://\S+/speaker/verify/\S+"))
     password = {"password": "een lang wachtwoord", "confirm": "een lang wachtwoord"}
     assert client.post(verify, data=password).status_code == 302
-    sanne = services.accounts.find_user("sanne@example.org")
+    sanne = accounts.find_user("sanne@example.org")
     assert sanne.active and sanne.has_role("speaker")
     speaker = app.test_client(user=sanne)
     assert speaker.post("/speaker/profile", data={"name": "Sanne Spreker", "organisation": "Gemeente Testdorp",
@@ -68,7 +70,7 @@ def test_call_to_programme_walkthrough(app, client, congress, organiser, mailbox
     client.post("/speaker/signup", data={"name": "Kees Co", "email": "kees@example.org"})
     verify = _path(_link(mailbox, "kees@example.org", r"https?://\S+/speaker/verify/\S+"))
     client.post(verify, data={"password": "nog een wachtwoord", "confirm": "nog een wachtwoord"})
-    kees = services.accounts.find_user("kees@example.org")
+    kees = accounts.find_user("kees@example.org")
     co = app.test_client(user=kees)
     assert co.get(join).status_code == 200
     assert co.post(join).status_code == 302
@@ -106,13 +108,10 @@ def test_call_to_programme_walkthrough(app, client, congress, organiser, mailbox
 
     # The speaker confirms through the link: the session is in the programme, ready to schedule.
     registered = []
-    app.config["CFP_SPEAKER_REGISTRAR"] = lambda congress, **kw: registered.append(kw)
-    try:
-        decision = _path(_link(mailbox, "sanne@example.org", r"https?://\S+/speaker/decision/\S+"))
-        assert client.get(decision).status_code == 200
-        assert client.post(decision, data={"action": "confirm"}).status_code == 200
-    finally:
-        app.config.pop("CFP_SPEAKER_REGISTRAR")
+    monkeypatch.setattr(registration, "register_speaker", lambda congress, **kw: registered.append(kw))
+    decision = _path(_link(mailbox, "sanne@example.org", r"https?://\S+/speaker/decision/\S+"))
+    assert client.get(decision).status_code == 200
+    assert client.post(decision, data={"action": "confirm"}).status_code == 200
     db.session.refresh(proposal)
     assert proposal.status == ProposalStatus.CONFIRMED.value
     session = db.session.get(ProgrammeSession, proposal.session_id)
