@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 import sqlalchemy as sa
-from flask import g, has_request_context
+from flask import abort, g, has_request_context
 
 from congress.core.models import Congress
 from congress.core.queries import of_edition_or_404
@@ -57,5 +57,5 @@ def question_or_404(congress: Congress, question_id: int, target: str) -> Questi
     """A question of this edition's ``target`` form; 404 for another edition's or another form's."""
     question = of_edition_or_404(Question, question_id, congress)
     if question.target != target:
-        of_edition_or_404(Question, None, congress)  # the same 404
+        abort(404)
     return question
