@@ -12,9 +12,8 @@ from congress.cfp.errors import CfpError
 from congress.core.models import Congress
 from congress.questions import queries as question_queries
 from congress.questions import services as question_services
-from congress.questions import text_form
-from congress.questions.kinds import QuestionKind, Target
 from congress.questions.models import Question
+from congress.questions.queries import TEXT_KINDS, QuestionKind, Target
 
 TARGET = Target.PROPOSAL.value
 # The call's longest answer to a text question (its form's fields say so too).
@@ -28,25 +27,25 @@ def questions(congress: Congress) -> list[Question]:
 def add_question(congress: Congress, label_nl: str, label_en: str = "", *, kind: str = "text",
                  options: list[str] | None = None, required: bool = False) -> Question:
     """``kind``: the call's names (``text``, ``textarea``, ``choice``, ``checkbox``) or the component's."""
-    kind = text_form.TEXT_NAMES.get(kind, kind)
+    kind = question_queries.TEXT_NAMES.get(kind, kind)
     try:
         return question_services.add_question(
             congress, TARGET, kind=kind, label_nl=label_nl, label_en=label_en, required=required,
             options=[{"value": o, "nl": o, "en": ""} for o in options or []],
-            max_length=ANSWER_MAX if kind in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT) else None)
+            max_length=ANSWER_MAX if kind in TEXT_KINDS else None)
     except question_services.QuestionError as exc:
         raise CfpError(exc.message, field=exc.field) from None
 
 
 def sync_questions(congress: Congress, text: str) -> None:
     try:
-        text_form.sync_text(congress, TARGET, text, text_max_length=ANSWER_MAX)
+        question_services.sync_text(congress, TARGET, text, text_max_length=ANSWER_MAX)
     except question_services.QuestionError as exc:
         raise CfpError(exc.message, field=exc.field) from None
 
 
 def questions_text(congress: Congress) -> str:
-    return text_form.as_text(congress, TARGET)
+    return question_services.as_text(congress, TARGET)
 
 
 def check_answers(congress: Congress, answers: dict[str, Any] | None, *, complete: bool) -> list[str]:

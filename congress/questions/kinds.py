@@ -33,6 +33,10 @@ SCALES = {QuestionKind.SCALE_5.value: (1, 5), QuestionKind.SCALE_10.value: (0, 1
 # The longest text answer of each text kind unless the question sets its own ``max_length``.
 MAX_LENGTH = {QuestionKind.SHORT_TEXT.value: 300, QuestionKind.LONG_TEXT.value: 4000}
 
+# The names the call for proposals' settings page (a text field) uses for the kinds it asks.
+TEXT_NAMES = {"text": QuestionKind.SHORT_TEXT.value, "textarea": QuestionKind.LONG_TEXT.value,
+              "choice": QuestionKind.SINGLE_CHOICE.value, "checkbox": QuestionKind.CHECKBOX.value}
+
 KIND_LABELS = {
     QuestionKind.SHORT_TEXT.value: _l("Short text"),
     QuestionKind.LONG_TEXT.value: _l("Long text"),

@@ -10,13 +10,17 @@ from flask import abort, g, has_request_context
 from congress.core.models import Congress
 from congress.core.queries import of_edition_or_404
 from congress.extensions import db
+from congress.questions.forms import MultiCheckboxField, Required, add_fields, answers_from, field_for, fill
+from congress.questions.kinds import CHOICE_KINDS, KIND_LABELS, SCALES, TEXT_KINDS, TEXT_NAMES, QuestionKind, Target
 from congress.questions.models import Question
 from congress.questions.rendering import display, scale_ends
 from congress.questions.validation import Problem, errors_by_field, field_name, validate
 
+# The face for reads: the lists, the kinds, the one validation, the rendering and the form fields.
 __all__ = [
-    "Problem", "display", "errors_by_field", "field_name", "forget", "question_or_404", "questions", "scale_ends",
-    "validate",
+    "CHOICE_KINDS", "KIND_LABELS", "SCALES", "TEXT_KINDS", "TEXT_NAMES", "MultiCheckboxField", "Problem", "Question",
+    "QuestionKind", "Required", "Target", "add_fields", "answers_from", "display", "errors_by_field", "field_for",
+    "field_name", "fill", "forget", "question_or_404", "questions", "scale_ends", "validate",
 ]
 
 _CACHE_KEY = "questions_cache"

@@ -1,50 +1,33 @@
-"""Commands of the questions component: the organisers' list of questions per edition and form."""
+"""Commands of the questions component: the organisers' list of questions per edition and form (also as
+text, :mod:`congress.questions.text_form`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from congress.audit.services import record
 from congress.core.models import Congress
 from congress.database import transactional
-from congress.errors import InvalidInput
 from congress.extensions import db
-from congress.questions.kinds import CHOICE_KINDS, SCALES, QuestionKind, Target
+from congress.questions.kinds import CHOICE_KINDS, SCALES, Target
 from congress.questions.models import Question
 from congress.questions.queries import forget, questions
+from congress.questions.rules import QuestionError, check_fields, options_from_pairs
+from congress.questions.text_form import as_text, sync_text
+
+__all__ = [
+    "EDITABLE", "QuestionError", "add_question", "as_text", "check_fields", "delete_question", "options_from_pairs",
+    "reorder", "sync_text", "update_question",
+]
 
 # Audit actions keep the names of the capability that owns the form.
 _AUDIT_PREFIX = {Target.REGISTRATION.value: "registration", Target.PROPOSAL.value: "cfp",
                  Target.EVALUATION.value: "evaluation"}
 EDITABLE = ("label_nl", "label_en", "help_nl", "help_en", "required", "options", "scale_low_nl", "scale_low_en",
             "scale_high_nl", "scale_high_en", "max_length", "kind")
-
-
-class QuestionError(InvalidInput):
-    """A question the rules refuse (422): an unknown kind, a choice without options, no label."""
-
-
-def check_fields(target: str, kind: str, label_nl: str, options: Sequence[dict[str, str]]) -> None:
-    if target not in {t.value for t in Target}:
-        raise QuestionError(_l("Unknown form."), field="target")
-    if kind not in {k.value for k in QuestionKind}:
-        raise QuestionError(_l("Choose a known kind of question."), field="kind")
-    if not label_nl.strip():
-        raise QuestionError(_l("Give the question in Dutch."), field="label_nl")
-    if kind in CHOICE_KINDS and not options:
-        raise QuestionError(_l("Give at least one option."), field="options")
-    values = [o.get("value", "") for o in options]
-    if any(not v for v in values) or len(set(values)) != len(values):
-        raise QuestionError(_l("Every option needs a value of its own."), field="options")
-
-
-def options_from_pairs(pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
-    """Options from (Dutch, English) labels, numbered ``1``, ``2``, … (the value answers store)."""
-    return [{"value": str(i + 1), "nl": nl, "en": en} for i, (nl, en) in enumerate(pairs)]
 
 
 @transactional

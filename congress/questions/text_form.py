@@ -14,14 +14,11 @@ from flask_babel import lazy_gettext as _l
 from congress.core.models import Congress
 from congress.database import transactional
 from congress.extensions import db
-from congress.questions.kinds import CHOICE_KINDS, TEXT_KINDS, QuestionKind
+from congress.questions.kinds import CHOICE_KINDS, TEXT_KINDS, TEXT_NAMES, QuestionKind
 from congress.questions.models import Question
 from congress.questions.queries import forget, questions
-from congress.questions.services import QuestionError, check_fields
+from congress.questions.rules import QuestionError, check_fields
 
-# The names the text form uses, and the kinds they stand for.
-TEXT_NAMES = {"text": QuestionKind.SHORT_TEXT.value, "textarea": QuestionKind.LONG_TEXT.value,
-              "choice": QuestionKind.SINGLE_CHOICE.value, "checkbox": QuestionKind.CHECKBOX.value}
 NAME_OF_KIND = {kind: name for name, kind in TEXT_NAMES.items()}
 # Scales are not asked on forms edited as text (they need the words at their ends).
 _LINE_KINDS = {**TEXT_NAMES, **{k: k for k in (*TEXT_KINDS, *CHOICE_KINDS, QuestionKind.CHECKBOX.value)}}

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from congress.core import services as core
 from congress.database import utcnow
 from congress.extensions import db
-from congress.questions.kinds import Target
 from congress.questions.models import Question
+from congress.questions.queries import Target
 from congress.registration import services
 from congress.registration.models import Registration
 

@@ -19,10 +19,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from congress.questions import forms as question_forms
-from congress.questions.forms import Required
-from congress.questions.kinds import KIND_LABELS as ALL_KIND_LABELS
-from congress.questions.kinds import QuestionKind
+from congress.questions import queries as question_queries
+from congress.questions.queries import KIND_LABELS as ALL_KIND_LABELS
+from congress.questions.queries import QuestionKind, Required
 from congress.registration.models import BadgeRole, Registration
 from congress.registration.services import RegistrationData, SessionSeats
 
@@ -75,7 +74,7 @@ def registration_form(congress_sectors: list, questions: list, rounds: list[tupl
     class RegistrationForm(BaseRegistrationForm):
         pass
 
-    question_fields = question_forms.add_fields(RegistrationForm, questions, locale)
+    question_fields = question_queries.add_fields(RegistrationForm, questions, locale)
     if sessions:
         for signup_round, seats in rounds:
             if signup_round is not None:
@@ -107,7 +106,7 @@ def fill_from(form: BaseRegistrationForm, registration: Registration) -> None:
         form.sector.data = str(registration.sector_id) if registration.sector_id else ""
     if getattr(form, "role", None) is not None:
         form.role.data = registration.role
-    question_forms.fill(form, form.question_fields, registration.answers)
+    question_queries.fill(form, form.question_fields, registration.answers)
     for enrolment in registration.enrolments:
         if enrolment.round_id is not None and getattr(form, f"round_{enrolment.round_id}", None) is not None:
             getattr(form, f"round_{enrolment.round_id}").data = str(enrolment.session_id)
@@ -131,7 +130,7 @@ def data_from(form: BaseRegistrationForm, locale: str) -> RegistrationData:
         sector_id=_as_id(sector),
         dietary=form.dietary.data or "",
         accessibility=form.accessibility.data or "",
-        answers=question_forms.answers_from(form, form.question_fields),
+        answers=question_queries.answers_from(form, form.question_fields),
         consent_privacy=bool(form.consent_privacy.data) if getattr(form, "consent_privacy", None) is not None else True,
         consent_attendee_list=bool(form.consent_attendee_list.data),
         consent_photos=bool(form.consent_photos.data),

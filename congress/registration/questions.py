@@ -9,11 +9,10 @@ from typing import Any
 from congress.core.models import Congress
 from congress.questions import queries as question_queries
 from congress.questions import services as question_services
-from congress.questions.kinds import Target
 from congress.questions.models import Question
 from congress.registration.errors import RegistrationError
 
-TARGET = Target.REGISTRATION.value
+TARGET = question_queries.Target.REGISTRATION.value
 
 
 def questions(congress: Congress) -> list[Question]:
