@@ -14,6 +14,7 @@ from congress.cfp.models import ReviewAssignment
 from congress.core import queries as core
 from congress.database import utcnow
 from congress.extensions import db
+from congress.questions import services as question_services
 
 SLUG = "congres-2025"
 REVIEWER_EMAIL = "beoordelaar@congres.example"
@@ -61,6 +62,9 @@ def load(report: list[str]) -> None:
     services.sync_formats(congress, FORMATS)
     services.sync_criteria(congress, CRITERIA)
     services.sync_questions(congress, QUESTIONS)
+    question_services.update_question(services.questions(congress)[0], options=[
+        {"value": "ja", "nl": "ja", "en": "yes"}, {"value": "nee", "nl": "nee", "en": "no"},
+        {"value": "loopt nog", "nl": "loopt nog", "en": "under way"}])
     password = os.environ.get("DEMO_PASSWORD") or accounts.generate_password()
     speaker = accounts.create_user(SPEAKER_EMAIL, name="Fatima Demo", password=password, roles=(Role.SPEAKER.value,))
     reviewer = accounts.create_user(REVIEWER_EMAIL, name="Bert Beoordelaar", password=password,

@@ -37,13 +37,6 @@ class ProposalStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class QuestionKind(enum.StrEnum):
-    TEXT = "text"
-    TEXTAREA = "textarea"
-    CHOICE = "choice"
-    CHECKBOX = "checkbox"
-
-
 PROTECTIVE_FACTORS = (
     "positieve identiteitsontwikkeling",
     "digitale weerbaarheid",
@@ -123,25 +116,6 @@ class CfpFormat(db.Model):
     )
 
     name = bilingual("name")
-
-
-class CfpQuestion(db.Model):
-    """A custom question on the proposal form."""
-
-    __tablename__ = "cfp_questions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(16), default=QuestionKind.TEXT.value)
-    label_nl: Mapped[str] = mapped_column(String(300))
-    label_en: Mapped[str] = mapped_column(String(300), default="")
-    options: Mapped[list[str]] = mapped_column(JSON, default=list)
-    required: Mapped[bool] = mapped_column(Boolean, default=False)
-    position: Mapped[int] = mapped_column(Integer, default=0)
-
-    __table_args__ = (CheckConstraint("kind IN ('text', 'textarea', 'choice', 'checkbox')", name="kind_known"),)
-
-    label = bilingual("label")
 
 
 class ReviewCriterion(db.Model):

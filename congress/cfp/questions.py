@@ -1,95 +1,69 @@
-"""The call's custom questions: the organiser's list (as text), and the speakers' answers checked."""
+"""The call's custom questions: an adapter over the questions component (target ``proposal``). The settings
+page edits them as text (the component's text form, with the call's kind names); the speakers' answers are
+checked by the component's one validation."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from congress.cfp.errors import CfpError
-from congress.cfp.models import CfpQuestion, QuestionKind
 from congress.core.models import Congress
-from congress.database import transactional
-from congress.extensions import db
+from congress.questions import queries as question_queries
+from congress.questions import services as question_services
+from congress.questions.models import Question
+from congress.questions.queries import TEXT_KINDS, QuestionKind, Target
+
+TARGET = Target.PROPOSAL.value
+# The call's longest answer to a text question (its form's fields say so too).
+ANSWER_MAX = 2000
 
 
-def questions(congress: Congress) -> list[CfpQuestion]:
-    return list(
-        db.session.scalars(
-            sa.select(CfpQuestion).where(CfpQuestion.congress_id == congress.id).order_by(CfpQuestion.position)
-        )
-    )
+def questions(congress: Congress) -> list[Question]:
+    return question_queries.questions(congress, TARGET)
 
 
-@transactional
 def add_question(congress: Congress, label_nl: str, label_en: str = "", *, kind: str = "text",
-                 options: list[str] | None = None, required: bool = False) -> CfpQuestion:
-    QuestionKind(kind)
-    position = db.session.scalar(
-        sa.select(sa.func.count(CfpQuestion.id)).where(CfpQuestion.congress_id == congress.id)
-    ) or 0
-    question = CfpQuestion(congress_id=congress.id, kind=kind, label_nl=label_nl, label_en=label_en,
-                           options=options or [], required=required, position=position)
-    db.session.add(question)
-    return question
+                 options: list[str] | None = None, required: bool = False) -> Question:
+    """``kind``: the call's names (``text``, ``textarea``, ``choice``, ``checkbox``) or the component's."""
+    kind = question_queries.TEXT_NAMES.get(kind, kind)
+    try:
+        return question_services.add_question(
+            congress, TARGET, kind=kind, label_nl=label_nl, label_en=label_en, required=required,
+            options=[{"value": o, "nl": o, "en": ""} for o in options or []],
+            max_length=ANSWER_MAX if kind in TEXT_KINDS else None)
+    except question_services.QuestionError as exc:
+        raise CfpError(exc.message, field=exc.field) from None
 
 
-@transactional
 def sync_questions(congress: Congress, text: str) -> None:
-    existing = {q.label_nl: q for q in questions(congress)}
-    seen = set()
-    for position, line in enumerate(x for x in text.splitlines() if x.strip()):
-        cells = _cells(line) + ["", "", "", "", ""]
-        kind, label_nl, label_en, required, options = cells[:5]
-        if kind not in {k.value for k in QuestionKind} or not label_nl:
-            raise CfpError(_("Line “%(line)s”: give a known kind and a question.", line=line.strip()))
-        question = existing.get(label_nl)
-        if question is None:
-            question = CfpQuestion(congress_id=congress.id, label_nl=label_nl)
-            db.session.add(question)
-        question.kind, question.label_en, question.position = kind, label_en, position
-        question.required = required.lower() in ("yes", "ja", "y", "j", "1", "true")
-        question.options = [o.strip() for o in options.split(";") if o.strip()]
-        seen.add(label_nl)
-    for label, question in existing.items():
-        if label not in seen:
-            db.session.delete(question)
-
-
-def _cells(line: str) -> list[str]:
-    return [c.strip() for c in line.split("|")]
+    try:
+        question_services.sync_text(congress, TARGET, text, text_max_length=ANSWER_MAX)
+    except question_services.QuestionError as exc:
+        raise CfpError(exc.message, field=exc.field) from None
 
 
 def questions_text(congress: Congress) -> str:
-    return "\n".join(
-        f"{q.kind} | {q.label_nl} | {q.label_en} | {'yes' if q.required else 'no'} | {'; '.join(q.options)}"
-        for q in questions(congress)
-    )
+    return question_services.as_text(congress, TARGET)
 
 
 def check_answers(congress: Congress, answers: dict[str, Any] | None, *, complete: bool) -> list[str]:
-    """Problems (translated) with the answers to this edition's questions; ``complete``: when submitting."""
-    problems: list[str] = []
-    for question in questions(congress):
-        answer = (answers or {}).get(str(question.id))
-        if complete and question.required and answer in (None, "", False):
-            problems.append(_("Answer the question “%(q)s”.", q=question.label_nl))
-        if isinstance(answer, str) and len(answer) > 2000:
-            problems.append(_("%(field)s is too long: at most %(n)d characters.", field=question.label_nl, n=2000))
-        if question.kind == QuestionKind.CHOICE.value and answer and answer not in question.options:
-            problems.append(_("Choose one of the options for “%(q)s”.", q=question.label_nl))
-    return problems
+    """Problems (translated, each naming its question) with the answers to this edition's questions;
+    ``complete``: when submitting (required questions must be answered then)."""
+    _cleaned, problems = question_queries.validate(questions(congress), answers, complete=complete)
+    return [p.summary for p in problems]
 
 
 def answers_from_form(congress: Congress, form: MultiDict[str, str]) -> dict[str, Any]:
     """The answers as the proposal form posts them (``q_<id>``)."""
     answers: dict[str, Any] = {}
     for question in questions(congress):
-        key = f"q_{question.id}"
-        if question.kind == "checkbox":
+        key = question_queries.field_name(question)
+        if question.kind == QuestionKind.CHECKBOX.value:
             answers[str(question.id)] = key in form
+        elif question.kind == QuestionKind.MULTIPLE_CHOICE.value:
+            answers[str(question.id)] = [v for v in form.getlist(key) if v]
         else:
             answers[str(question.id)] = form.get(key, "").strip()
     return answers

@@ -16,8 +16,10 @@ import sqlalchemy as sa
 from congress.core import services as core
 from congress.database import utcnow
 from congress.extensions import db
+from congress.questions.models import Question
+from congress.questions.queries import Target
 from congress.registration import services
-from congress.registration.models import Question, Registration
+from congress.registration.models import Registration
 
 FIRST = ["Anouk", "Bram", "Chantal", "Daan", "Esra", "Fleur", "Gijs", "Hanna", "Imran", "Jasmijn", "Koen", "Lotte",
          "Mohamed", "Noor", "Olaf", "Priya", "Quinten", "Rosa", "Sem", "Tamara"]
@@ -40,8 +42,9 @@ def load(report: list[str]) -> None:
     services.ensure_default_sectors(congress)
     if not services.questions(congress):
         db.session.add(Question(
-            congress_id=congress.id, kind="single_choice", label_nl="Hoe heeft u van het congres gehoord?",
-            label_en="How did you hear about the congress?", required=False, position=0,
+            congress_id=congress.id, target=Target.REGISTRATION.value, kind="single_choice",
+            label_nl="Hoe heeft u van het congres gehoord?", label_en="How did you hear about the congress?",
+            required=False, position=0,
             options=[{"value": "1", "nl": "Uitnodiging per e-mail", "en": "Invitation by e-mail"},
                      {"value": "2", "nl": "Via een collega", "en": "Through a colleague"},
                      {"value": "3", "nl": "Website of sociale media", "en": "Website or social media"}]))

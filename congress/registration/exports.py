@@ -43,16 +43,7 @@ def registration_rows(congress: Congress, registrations: Iterable[Registration],
                _local(r.created_at, congress), _local(r.confirmed_at, congress),
                r.dietary, r.accessibility, _("yes") if r.consent_attendee_list else _("no"),
                _("yes") if r.consent_photos else _("no"), sessions]
-        for q in questions:
-            value = (r.answers or {}).get(str(q.id))
-            labels = dict(q.choices(locale))
-            if isinstance(value, list):
-                value = ", ".join(labels.get(v, v) for v in value)
-            elif isinstance(value, bool):
-                value = _("yes") if value else _("no")
-            elif value is not None and labels:
-                value = labels.get(value, value)
-            row.append(value if value is not None else "")
+        row += [q.display((r.answers or {}).get(str(q.id)), locale) for q in questions]
         rows.append(row)
     return header, rows
 

@@ -13,15 +13,16 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from congress.registration.models import BadgeRole, QuestionKind, Registration
+from congress.questions import queries as question_queries
+from congress.questions.queries import KIND_LABELS as ALL_KIND_LABELS
+from congress.questions.queries import QuestionKind, Required
+from congress.registration.models import BadgeRole, Registration
 from congress.registration.services import RegistrationData, SessionSeats
 
 ROLE_LABELS = {
@@ -38,28 +39,10 @@ STATUS_LABELS = {
     "cancelled": _l("Cancelled"),
 }
 ENROLMENT_LABELS = {"enrolled": _l("Enrolled"), "waitlisted": _l("On the waiting list")}
-KIND_LABELS = {
-    QuestionKind.SHORT_TEXT.value: _l("Short text"),
-    QuestionKind.LONG_TEXT.value: _l("Long text"),
-    QuestionKind.SINGLE_CHOICE.value: _l("Single choice"),
-    QuestionKind.MULTIPLE_CHOICE.value: _l("Multiple choice"),
-    QuestionKind.CHECKBOX.value: _l("Checkbox"),
-}
-
-
-class Required:
-    """Marks a field as required (the asterisk, the ``required`` attribute); the services check it and
-    word the message."""
-
-    field_flags = {"required": True}
-
-    def __call__(self, form: Any, field: Any) -> None:
-        return None
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+# The kinds the registration form asks (the scales are for the session evaluations).
+KIND_LABELS = {k.value: ALL_KIND_LABELS[k.value] for k in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT,
+                                               QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE,
+                                               QuestionKind.CHECKBOX)}
 
 
 class BaseRegistrationForm(FlaskForm):
@@ -91,23 +74,7 @@ def registration_form(congress_sectors: list, questions: list, rounds: list[tupl
     class RegistrationForm(BaseRegistrationForm):
         pass
 
-    for question in questions:
-        label = question.label(locale)
-        name = f"q_{question.id}"
-        validators = [Required()] if question.required else []
-        if question.kind == QuestionKind.SHORT_TEXT.value:
-            field = StringField(label, validators=validators)
-        elif question.kind == QuestionKind.LONG_TEXT.value:
-            field = TextAreaField(label, validators=validators, render_kw={"rows": 3})
-        elif question.kind == QuestionKind.SINGLE_CHOICE.value:
-            field = RadioField(label, choices=question.choices(locale), validate_choice=False, validators=validators)
-        elif question.kind == QuestionKind.MULTIPLE_CHOICE.value:
-            field = MultiCheckboxField(label, choices=question.choices(locale), validate_choice=False,
-                                       validators=validators)
-        else:
-            field = BooleanField(label, validators=validators)
-        setattr(RegistrationForm, name, field)
-        RegistrationForm._question_fields = [*getattr(RegistrationForm, "_question_fields", []), (name, question)]
+    question_fields = question_queries.add_fields(RegistrationForm, questions, locale)
     if sessions:
         for signup_round, seats in rounds:
             if signup_round is not None:
@@ -119,7 +86,7 @@ def registration_form(congress_sectors: list, questions: list, rounds: list[tupl
                 for s in seats:
                     setattr(RegistrationForm, f"session_{s.session.id}", BooleanField(s.session.title))
     form = RegistrationForm(formdata=formdata) if formdata is not None else RegistrationForm()
-    form.question_fields = getattr(RegistrationForm, "_question_fields", [])
+    form.question_fields = question_fields
     form.sector.choices = [("", _l("Choose…"))] + [(str(s.id), s.name(locale)) for s in congress_sectors]
     if not organiser:
         del form.role
@@ -139,8 +106,7 @@ def fill_from(form: BaseRegistrationForm, registration: Registration) -> None:
         form.sector.data = str(registration.sector_id) if registration.sector_id else ""
     if getattr(form, "role", None) is not None:
         form.role.data = registration.role
-    for name, question in form.question_fields:
-        getattr(form, name).data = (registration.answers or {}).get(str(question.id))
+    question_queries.fill(form, form.question_fields, registration.answers)
     for enrolment in registration.enrolments:
         if enrolment.round_id is not None and getattr(form, f"round_{enrolment.round_id}", None) is not None:
             getattr(form, f"round_{enrolment.round_id}").data = str(enrolment.session_id)
@@ -164,7 +130,7 @@ def data_from(form: BaseRegistrationForm, locale: str) -> RegistrationData:
         sector_id=_as_id(sector),
         dietary=form.dietary.data or "",
         accessibility=form.accessibility.data or "",
-        answers={str(q.id): getattr(form, name).data for name, q in form.question_fields},
+        answers=question_queries.answers_from(form, form.question_fields),
         consent_privacy=bool(form.consent_privacy.data) if getattr(form, "consent_privacy", None) is not None else True,
         consent_attendee_list=bool(form.consent_attendee_list.data),
         consent_photos=bool(form.consent_photos.data),

@@ -36,6 +36,7 @@ from congress.registration.forms import (
     show_errors,
 )
 from congress.registration.models import Enrolment, Registration, Sector
+from congress.registration.questions import question_or_404
 from congress.sanitize import query_int
 
 manage_bp = Blueprint("registration_manage", __name__)
@@ -413,13 +414,8 @@ def settings(slug: str):
 @manage_bp.route("/<slug>/questions/<int:question_id>/delete", methods=["POST"])
 @roles_required(ORGANISER)
 def delete_question(slug: str, question_id: int):
-    from congress.registration.models import Question
-
     congress = _congress(slug)
-    question = db.session.get(Question, question_id)
-    if question is None or question.congress_id != congress.id:
-        abort(404)
-    services.delete_question(question)
+    services.delete_question(question_or_404(congress, question_id))
     flash(_("The question has been removed."), "success")
     return redirect(url_for("registration_manage.settings", slug=slug))
 

@@ -1,4 +1,4 @@
-"""Registrations, workshop enrolments, sectors and custom questions per edition."""
+"""Registrations, workshop enrolments and sectors per edition (custom questions: ``congress.questions``)."""
 
 from __future__ import annotations
 
@@ -36,14 +36,6 @@ class EnrolmentStatus(enum.StrEnum):
     WAITLISTED = "waitlisted"
 
 
-class QuestionKind(enum.StrEnum):
-    SHORT_TEXT = "short_text"
-    LONG_TEXT = "long_text"
-    SINGLE_CHOICE = "single_choice"
-    MULTIPLE_CHOICE = "multiple_choice"
-    CHECKBOX = "checkbox"
-
-
 class Sector(db.Model):
     """A sector category on the registration form; organisers edit the list per edition."""
 
@@ -58,34 +50,6 @@ class Sector(db.Model):
     __table_args__ = (UniqueConstraint("congress_id", "name_nl"),)
 
     name = bilingual("name")
-
-
-class Question(db.Model):
-    """A custom question on an edition's registration form (Indico's form fields, simplified)."""
-
-    __tablename__ = "registration_questions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    label_nl: Mapped[str] = mapped_column(String(300))
-    label_en: Mapped[str] = mapped_column(String(300), default="")
-    required: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Choices: [{"value": "a", "nl": "…", "en": "…"}, …]
-    options: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
-    position: Mapped[int] = mapped_column(Integer, default=0)
-
-    __table_args__ = (
-        CheckConstraint(
-            "kind IN ('short_text', 'long_text', 'single_choice', 'multiple_choice', 'checkbox')", name="kind_known"
-        ),
-    )
-
-    label = bilingual("label")
-
-    def choices(self, locale: str) -> list[tuple[str, str]]:
-        return [(o["value"], (o.get("en") if locale == "en" and o.get("en") else o.get("nl", o["value"])))
-                for o in self.options or []]
 
 
 class Registration(db.Model):

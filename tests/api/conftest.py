@@ -12,7 +12,7 @@ import pytest
 from congress.accounts.services import create_api_token
 from congress.checkin import services as checkin
 from congress.extensions import db
-from congress.registration.models import Question
+from congress.questions.models import Question
 
 
 @dataclass
@@ -34,7 +34,8 @@ def world(app) -> World:
     congress, sessions, _, codes = checkin_edition("api-wereld")
     questions = []
     for i, kind in enumerate(("short_text", "single_choice", "multiple_choice", "checkbox")):
-        question = Question(congress_id=congress.id, kind=kind, label_nl=f"Vraag {i}", position=i,
+        question = Question(congress_id=congress.id, target="registration", kind=kind, label_nl=f"Vraag {i}",
+                            position=i,
                             options=[{"value": "a", "nl": "A", "en": "A"}, {"value": "b", "nl": "B", "en": "B"}])
         db.session.add(question)
         questions.append(question)

@@ -11,7 +11,8 @@ import sqlalchemy as sa
 from congress.accounts.services import create_api_token
 from congress.checkin.models import ScanEvent
 from congress.extensions import db
-from congress.registration.models import Question, Registration
+from congress.questions.models import Question
+from congress.registration.models import Registration
 from tests.checkin.factories import checkin_edition
 from tests.registration.factories import add_round, open_congress
 
@@ -43,7 +44,8 @@ def edition(app):
     congress = open_congress("hostile")
     _, sessions = add_round(congress)
     for i, kind in enumerate(("short_text", "single_choice", "multiple_choice")):
-        db.session.add(Question(congress_id=congress.id, kind=kind, label_nl=f"Vraag {i}", position=i,
+        db.session.add(Question(congress_id=congress.id, target="registration", kind=kind, label_nl=f"Vraag {i}",
+                                position=i,
                                 options=[{"value": "a", "nl": "A", "en": "A"}, {"value": "b", "nl": "B", "en": "B"}]))
     db.session.commit()
     return congress, sessions

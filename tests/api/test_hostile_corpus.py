@@ -77,7 +77,8 @@ def staff_world(app, world):
     from congress.checkin.models import CheckIn, Station
     from congress.core.models import Congress
     from congress.programme.models import SignupRound
-    from congress.registration.models import Question, Registration
+    from congress.questions.models import Question
+    from congress.registration.models import Registration
     from tests.factories import make_user
     from tests.registration.factories import registered
 

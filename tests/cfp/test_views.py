@@ -136,7 +136,7 @@ def test_organiser_settings_form_round_trip(app, congress, organiser):
     assert settings.opens_at.hour == 8  # 09:00 in Amsterdam (winter) is 08:00 UTC
     assert [t.id for t in services.open_tracks(congress)] == [congress.tracks[1].id]
     assert [f.durations for f in services.formats(congress)] == [[60, 90], [30]]
-    assert services.questions(congress)[0].options == ["beginner", "gevorderd"]
+    assert [o["value"] for o in services.questions(congress)[0].options] == ["beginner", "gevorderd"]
     assert [c.weight for c in services.criteria(congress)] == [3, 2]
     bad = client.post(f"/manage/cfp/{congress.slug}/settings", data={
         "max_proposals_per_speaker": 3, "title_max": 120, "abstract_max": 800, "description_max": 4000,
