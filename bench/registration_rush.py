@@ -8,84 +8,24 @@ p50/p95/p99 latency, the app's own time (Server-Timing) and overbooked seats (mu
     python -m bench registration_rush          # or: make bench
     BENCH_QUICK=1 python -m bench registration_rush
 
-The helpers (a throw-away database with an open edition, gunicorn, the load) are also used by the
-200-concurrent-registrations test in tests/registration/test_concurrency.py.
+gunicorn and the load clients live in tests/support (the 200-concurrent-registrations test in
+tests/registration/test_concurrency.py uses them too); they are re-exported here for older callers.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from bench._support import (
-    ROOT,
-    Server,
-    free_port,
-    on_both_databases,
-    percentile,
-    post_json_concurrently,
-    start_gunicorn,
-)
+from bench._support import ROOT, on_both_databases, percentile
+from tests.support import Server, fire, free_port, post_json_concurrently, start_gunicorn
 
 __all__ = ["ROOT", "Server", "fire", "free_port", "percentile", "prepare", "start_gunicorn"]
 TARGET_RATE = 150.0
 TARGET_P99_MS = 300.0
-
-
-@dataclass
-class Outcome:
-    status: int
-    latency: float
-    body: dict = field(default_factory=dict)
-    started: float = 0.0
-
-
-def fire(base_url: str, slug: str, token: str, payloads: list[dict], *, concurrency: int,
-         timeout: float = 30.0, together: bool = False) -> list[Outcome]:
-    """POST every payload with ``concurrency`` concurrent clients (threads, each its own connection).
-    ``together``: all clients wait at a barrier and start at the same moment. The client is plain
-    http.client, so that the load generator takes little of the machine's CPU from the server."""
-    import http.client
-    import json
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(base_url)
-    path = f"/api/v1/congresses/{slug}/registrations"
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Connection": "close"}
-    barrier = threading.Barrier(min(concurrency, len(payloads))) if together else None
-
-    def one(payload: dict) -> Outcome:
-        if barrier is not None:
-            with contextlib.suppress(threading.BrokenBarrierError):
-                barrier.wait(timeout=timeout)
-        body = json.dumps(payload).encode()
-        start = time.perf_counter()
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
-        try:
-            connection.request("POST", path, body=body, headers=headers)
-            response = connection.getresponse()
-            data = response.read()
-            status = response.status
-        except (OSError, http.client.HTTPException) as exc:
-            return Outcome(599, time.perf_counter() - start, {"error": str(exc)}, start)
-        finally:
-            connection.close()
-        latency = time.perf_counter() - start
-        try:
-            parsed = json.loads(data)
-        except ValueError:
-            parsed = {}
-        return Outcome(status, latency, parsed if isinstance(parsed, dict) else {}, start)
-
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        return list(pool.map(one, payloads))
 
 
 # --- a throw-away database with an open edition --------------------------------------------------
