@@ -14,6 +14,7 @@ import secrets
 import time
 from pathlib import Path
 
+from bench import _probe
 from bench._support import ROOT, on_both_databases, percentile, post_json_concurrently, start_gunicorn
 
 TARGET_RATE = 400.0
@@ -107,12 +108,15 @@ def duplicates(database_url: str) -> tuple[int, int]:
 def run_one(label: str, database_url: str, workdir: Path, total: int, concurrency: int) -> list[dict]:
     setup = prepare(database_url, workdir, attendees=int(total * 0.8))
     plan = scan_plan(setup["codes"], total)
-    server = start_gunicorn(database_url, workdir / "instance", workers=2)
+    server = start_gunicorn(database_url, workdir / "instance", workers=2, timeout=120)
+    meter = _probe.CpuMeter(server=server.process.pid, postgresql=_probe.postmaster_pid(database_url))
     try:
         fire(server.base_url, setup["token"], [{"code": "warm-up", "kind": "invalid"}] * 40, concurrency=4)
+        meter.start()
         started = time.perf_counter()
         outcomes = fire(server.base_url, setup["token"], plan, concurrency)
         elapsed = time.perf_counter() - started
+        cpu = meter.stop()
     finally:
         server.stop()
     dupes, stored = duplicates(database_url)
@@ -133,6 +137,11 @@ def run_one(label: str, database_url: str, workdir: Path, total: int, concurrenc
          "target": f"<= {TARGET_P99_MS:.0f}", "ok": p99 <= TARGET_P99_MS},
         {"benchmark": name, "database": label, "metric": "p50 / p99 client latency (ms)",
          "value": f"{percentile(client_ms, 0.5):.1f} / {percentile(client_ms, 0.99):.1f}", "target": "", "ok": None},
+        {"benchmark": name, "database": label, "metric": "server CPU per scan (ms)",
+         "value": round(cpu["server"] / len(outcomes) * 1000, 2), "target": "", "ok": None},
+        {"benchmark": name, "database": label, "metric": "CPU other processes took during the scans (% of machine)",
+         "value": round(cpu["others"] / cpu["machine capacity"] * 100) if cpu["machine capacity"] else 0,
+         "target": "", "ok": None},
         {"benchmark": name, "database": label, "metric": "duplicate check-ins", "value": dupes, "target": "0",
          "ok": dupes == 0},
         {"benchmark": name, "database": label, "metric": "check-ins stored / expected",

@@ -41,9 +41,11 @@ class Server:
 
 
 def start_gunicorn(database_url: str, instance_dir: Path, *, workers: int = 2, threads: int = 1,
-                   timeout: float = 30.0, extra_env: dict[str, str] | None = None) -> Server:
+                   timeout: float = 30.0, extra_env: dict[str, str] | None = None,
+                   extra_args: list[str] | None = None) -> Server:
     """gunicorn on 127.0.0.1 with ``workers`` processes, production settings, no rate limits (the load
-    comes from one address), and a throw-away instance folder (Huey queue)."""
+    comes from one address), and a throw-away instance folder (Huey queue). ``extra_args`` go to
+    gunicorn's command line as they are (e.g. ``["-c", "bench/_probe_gunicorn.py"]``)."""
     port = free_port()
     instance_dir.mkdir(parents=True, exist_ok=True)
     env = {
@@ -66,6 +68,7 @@ def start_gunicorn(database_url: str, instance_dir: Path, *, workers: int = 2, t
                "--backlog", "2048", "--log-level", "warning"]
     if threads > 1:
         command += ["-k", "gthread", "--threads", str(threads)]
+    command += extra_args or []
     process = subprocess.Popen([*command, "wsgi:app"], cwd=ROOT, env=env, stdout=log.open("wb"),
                                stderr=subprocess.STDOUT, start_new_session=True)
     server = Server(process, f"http://127.0.0.1:{port}", log)
@@ -80,6 +83,7 @@ def start_gunicorn(database_url: str, instance_dir: Path, *, workers: int = 2, t
                     requests.get(server.base_url + "/healthz", timeout=5)
                 return server
         except requests.RequestException:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     server.stop()
-    raise RuntimeError("gunicorn did not start in time")
+    raise RuntimeError(f"gunicorn did not start in time: {log.read_text()[-2000:]}")
