@@ -5,6 +5,7 @@ rest of the machine took during the measured run (from /proc, Linux only)."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from bench._support import percentile
@@ -118,3 +119,18 @@ def breakdown(outcomes: list[dict], folder: Path) -> dict[str, tuple[float, floa
         parts["after the worker, until the client has read it"].append(outcome["done_at"] - done)
     return {name: tuple(percentile(values, q) * 1000 for q in (0.5, 0.9, 0.99))
             for name, values in parts.items()}
+
+
+def wait_for_quiet(limit: float | None = None, busy_below: float = 0.5, window: float = 1.0) -> float:
+    """Wait (at most ``limit`` seconds, ``BENCH_QUIET_WAIT``, default 30) until the machine was less than
+    ``busy_below`` busy over one ``window``, so that a measurement does not start while neighbours on a
+    shared machine take the CPU. Returns how busy the machine was over the last window."""
+    limit = float(os.environ.get("BENCH_QUIET_WAIT", "30")) if limit is None else limit
+    deadline = time.monotonic() + limit
+    while True:
+        busy0, total0 = machine_busy()
+        time.sleep(window)
+        busy, total = machine_busy()
+        share = (busy - busy0) / (total - total0) if total > total0 else 0.0
+        if share < busy_below or time.monotonic() >= deadline:
+            return share

@@ -112,6 +112,7 @@ def run_one(label: str, database_url: str, workdir: Path, total: int, concurrenc
     meter = _probe.CpuMeter(server=server.process.pid, postgresql=_probe.postmaster_pid(database_url))
     try:
         fire(server.base_url, setup["token"], [{"code": "warm-up", "kind": "invalid"}] * 40, concurrency=4)
+        quiet = _probe.wait_for_quiet()
         meter.start()
         started = time.perf_counter()
         outcomes = fire(server.base_url, setup["token"], plan, concurrency)
@@ -139,6 +140,8 @@ def run_one(label: str, database_url: str, workdir: Path, total: int, concurrenc
          "value": f"{percentile(client_ms, 0.5):.1f} / {percentile(client_ms, 0.99):.1f}", "target": "", "ok": None},
         {"benchmark": name, "database": label, "metric": "server CPU per scan (ms)",
          "value": round(cpu["server"] / len(outcomes) * 1000, 2), "target": "", "ok": None},
+        {"benchmark": name, "database": label, "metric": "machine busy just before the scans (%)",
+         "value": round(quiet * 100), "target": "", "ok": None},
         {"benchmark": name, "database": label, "metric": "CPU other processes took during the scans (% of machine)",
          "value": round(cpu["others"] / cpu["machine capacity"] * 100) if cpu["machine capacity"] else 0,
          "target": "", "ok": None},

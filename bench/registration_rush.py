@@ -129,6 +129,7 @@ def run_one(label: str, database_url: str, workdir: Path, *, count: int, concurr
              [{**p, "email": "warm-" + p["email"]} for p in payloads(min(20, count), setup["rounds"], seed=1)],
              concurrency=4)
         load = payloads(count, setup["rounds"])
+        quiet = _probe.wait_for_quiet()
         meter.start()
         started = time.perf_counter()
         # The measured rush comes from the lean asyncio client, so that the load generator's own CPU
@@ -181,6 +182,8 @@ def run_one(label: str, database_url: str, workdir: Path, *, count: int, concurr
          "value": round(len(paced_ok) / paced_elapsed, 1) if paced_elapsed else 0.0, "target": "", "ok": None},
         {"benchmark": name, "database": label, "metric": "server CPU per registration (ms)",
          "value": round(cpu["server"] / len(outcomes) * 1000, 2) if outcomes else 0.0, "target": "", "ok": None},
+        {"benchmark": name, "database": label, "metric": "machine busy just before the rush (%)",
+         "value": round(quiet * 100), "target": "", "ok": None},
         {"benchmark": name, "database": label, "metric": "CPU other processes took during the rush (% of machine)",
          "value": round(others), "target": "", "ok": None},
         {"benchmark": name, "database": label, "metric": "overbooked seats", "value": counts["overbooked"],
