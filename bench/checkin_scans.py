@@ -1,6 +1,8 @@
 """Check-in scans: 20 concurrent scanning clients against gunicorn (2 workers) on SQLite and on
 PostgreSQL, 5,000 scans (80 % first scans, 15 % repeats, 5 % invalid). Reports scans/s, p50 and
-p99 server latency (the app's Server-Timing) and client latency, and duplicate check-ins (must be 0).
+p99 server latency (the app's Server-Timing) and client latency, duplicate check-ins (must be 0), the
+server's CPU per scan and how much of the shared machine other processes took meanwhile (the rate is
+CPU-bound: see docs/benchmarks.md).
 
     python -m bench checkin_scans            # or: make bench
     BENCH_QUICK=1 python -m bench checkin_scans
