@@ -11,6 +11,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from tests.support import ROOT, Server, free_port, post_json_concurrently, start_gunicorn
 
 __all__ = ["ROOT", "Server", "free_port", "on_both_databases", "percentile", "post_json_concurrently",
@@ -52,8 +54,6 @@ def cluster_running() -> bool:
 
 
 def fresh_postgres_database(server_url: str, name: str) -> str:
-    import sqlalchemy as sa
-
     url = sa.engine.make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

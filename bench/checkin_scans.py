@@ -16,8 +16,19 @@ import secrets
 import time
 from pathlib import Path
 
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
 from bench import _probe
 from bench._support import ROOT, on_both_databases, percentile, post_json_concurrently, start_gunicorn
+from congress import create_app
+from congress.accounts.services import create_api_token
+from congress.badges import services as badges
+from congress.badges import tokens
+from congress.badges.models import IssuedCode
+from congress.extensions import db
+from congress.registration.models import Registration
+from tests.factories import make_congress
 
 TARGET_RATE = 400.0
 TARGET_P99_MS = 20.0
@@ -25,16 +36,6 @@ TARGET_P99_MS = 20.0
 
 def prepare(database_url: str, instance_dir: Path, attendees: int) -> dict:
     """A fresh database with an edition, ``attendees`` confirmed registrations with codes, a token."""
-    from flask_migrate import upgrade
-
-    from congress import create_app
-    from congress.accounts.services import create_api_token
-    from congress.badges import services as badges
-    from congress.badges.models import IssuedCode
-    from congress.extensions import db
-    from congress.registration.models import Registration
-    from tests.factories import make_congress
-
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "HUEY_SQLITE_PATH": str(instance_dir / "h.db"),
                       "TESTING": True, "HUEY_IMMEDIATE": True})
     with app.app_context():
@@ -49,7 +50,6 @@ def prepare(database_url: str, instance_dir: Path, attendees: int) -> dict:
         db.session.add_all(people)
         db.session.flush()
         key = badges.ensure_edition_key(congress)
-        from congress.badges import tokens
 
         codes = []
         for person in people:
@@ -95,8 +95,6 @@ def fire(base_url: str, token: str, plan: list[dict], concurrency: int) -> list[
 
 
 def duplicates(database_url: str) -> tuple[int, int]:
-    import sqlalchemy as sa
-
     engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as conn:
         dupes = conn.execute(sa.text(

@@ -24,8 +24,18 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
 from bench import _probe
 from bench._support import ROOT, on_both_databases, percentile
+from congress import create_app
+from congress.accounts.services import create_api_token
+from congress.database import utcnow
+from congress.extensions import db
+from congress.programme.models import SignupRound
+from congress.registration import services
+from tests.factories import make_congress, make_session
 from tests.support import Server, fire, free_port, post_json_concurrently, start_gunicorn
 
 __all__ = ["ROOT", "Server", "fire", "free_port", "percentile", "prepare", "start_gunicorn"]
@@ -39,16 +49,6 @@ TARGET_P99_MS = 300.0
 def prepare(database_url: str, instance_dir: Path, *, rounds: int = 2, sessions_per_round: int = 4,
             capacity: int = 30) -> dict:
     """Migrate an empty database and add an open edition with sign-up rounds and an API token."""
-    from flask_migrate import upgrade
-
-    from congress import create_app
-    from congress.accounts.services import create_api_token
-    from congress.database import utcnow
-    from congress.extensions import db
-    from congress.programme.models import SignupRound
-    from congress.registration import services
-    from tests.factories import make_congress, make_session
-
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "HUEY_SQLITE_PATH": str(instance_dir / "h.db"),
                       "TESTING": True, "HUEY_IMMEDIATE": True})
     with app.app_context():
@@ -82,8 +82,6 @@ def prepare(database_url: str, instance_dir: Path, *, rounds: int = 2, sessions_
 
 def database_counts(database_url: str) -> dict:
     """Enrolled per session and over capacity, straight from the database."""
-    import sqlalchemy as sa
-
     engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as conn:
         rows = conn.execute(sa.text(
