@@ -120,9 +120,11 @@ def run_side(checkout: Path, name: str, timeout: float, log: Path) -> dict:
         try:
             returncode = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
             returncode = None
+        finally:  # on a timeout, and when the comparison itself is stopped: no run is left behind
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
     seconds = time.monotonic() - started
     busy, total = machine_busy()
     measured, rows = read_rows(checkout, name)
@@ -249,6 +251,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds one benchmark run may take")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
+    # Stopped from outside (timeout, kill): leave through the finally below, which restores the working
+    # tree's figures and removes BASE's checkout.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     base_rev = git("rev-parse", f"{args.base}^{{commit}}")
     head_rev = git("rev-parse", "--short=10", "HEAD") + (" + uncommitted changes" if git("status", "--porcelain",
                                                                                             "--untracked-files=no")

@@ -138,7 +138,7 @@ async def _load(port: int, path: str, seconds: float, connections: int) -> tuple
     return latencies, len(errors), time.perf_counter() - started
 
 
-def _wait_until_up(port: int, timeout: float = 30) -> None:
+def _wait_until_up(port: int, timeout: float = 120) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
