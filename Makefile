@@ -7,7 +7,7 @@ PORT ?= 5000
 export FLASK_APP := wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-sqlite test-postgres lint bench reliability system-deps system-deps-test translations translations-update worker clean
+.PHONY: run test test-sqlite test-postgres lint bench bench-compare reliability system-deps system-deps-test translations translations-update worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,6 +84,12 @@ test-postgres: $(VENV)/.dev
 ## make bench: every benchmark under bench/, results written to docs/benchmarks.md.
 bench: system-deps-test $(VENV)/.dev translations
 	$(BIN)/python -m bench
+
+## make bench-compare BASE=<git rev> [ONLY=registration_rush,checkin_scans] [ROUNDS=2]: the benchmarks on a
+## throw-away checkout of BASE and on this working tree, interleaved, medians written to docs/bench-compare.md.
+bench-compare: system-deps-test $(VENV)/.dev translations
+	@test -n "$(BASE)" || { echo "usage: make bench-compare BASE=<git rev> [ONLY=a,b] [ROUNDS=2]" >&2; exit 2; }
+	$(BIN)/python -m bench._compare "$(BASE)" --only "$(ONLY)" --rounds "$(or $(ROUNDS),2)"
 
 ## make reliability: faults injected into a running installation (SQLite and PostgreSQL), written to docs/reliability.md.
 reliability: system-deps-test $(VENV)/.dev translations

@@ -81,6 +81,9 @@ def write_report(results: dict) -> None:
         summary = " ".join(doc.strip().split("\n\n")[0].split())
         if summary:
             lines += [f"- **{name}**: {summary}"]
+    findings = ROOT / "bench" / "findings.md"  # what was found out with these benchmarks, written by hand
+    if findings.exists():
+        lines += ["", findings.read_text(encoding="utf-8").rstrip()]
     REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {REPORT.relative_to(ROOT)}")
 

@@ -1,93 +1,22 @@
-"""What the benchmarks share: gunicorn on loopback, percentiles, a throw-away PostgreSQL database,
-and running one benchmark on SQLite and then on PostgreSQL."""
+"""What the benchmarks share: percentiles, a throw-away PostgreSQL database, and running one benchmark
+on SQLite and then on PostgreSQL. gunicorn on loopback and the load clients live in tests/support
+(the tests use them too) and are re-exported here."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).parent / "gunicorn"
+import sqlalchemy as sa
 
+from tests.support import ROOT, Server, free_port, post_json_concurrently, start_gunicorn
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen
-    base_url: str
-    log: Path
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
-
-
-def start_gunicorn(database_url: str, instance_dir: Path, *, workers: int = 2, threads: int = 1,
-                   timeout: float = 30.0, extra_env: dict[str, str] | None = None) -> Server:
-    """gunicorn on 127.0.0.1 with ``workers`` processes, production settings, no rate limits (the load
-    comes from one address), and a throw-away instance folder (Huey queue)."""
-    import requests
-
-    port = free_port()
-    instance_dir.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",  # required in production; the only host answered
-        "DATABASE_URL": database_url,
-        "CONGRESS_INSTANCE_DIR": str(instance_dir),
-        "CONGRESS_ENV": "production",
-        "SECRET_KEY": "bench-secret-key-0123456789abcdef0123456789abcdef",
-        "FORCE_HTTPS": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "RATELIMIT_ENABLED": "0",
-        "HUEY_SQLITE_PATH": str(instance_dir / "huey.db"),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    env.update(extra_env or {})
-    env.pop("TEST_DATABASE_URL", None)
-    log = instance_dir / "gunicorn.log"
-    command = [str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--timeout", "60",
-               "--backlog", "2048", "--log-level", "warning"]
-    if threads > 1:
-        command += ["-k", "gthread", "--threads", str(threads)]
-    process = subprocess.Popen([*command, "wsgi:app"], cwd=ROOT, env=env, stdout=log.open("wb"),
-                               stderr=subprocess.STDOUT, start_new_session=True)
-    server = Server(process, f"http://127.0.0.1:{port}", log)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited: {log.read_text()[-2000:]}")
-        try:
-            if requests.get(server.base_url + "/healthz", timeout=1).status_code == 200:
-                # Every worker answers (each imports the app lazily on its first request otherwise).
-                for _ in range(workers * 2):
-                    requests.get(server.base_url + "/healthz", timeout=5)
-                return server
-        except requests.RequestException:
-            time.sleep(0.2)
-    server.stop()
-    raise RuntimeError("gunicorn did not start in time")
-
+__all__ = ["ROOT", "Server", "free_port", "on_both_databases", "percentile", "post_json_concurrently",
+           "start_gunicorn"]
 
 def percentile(values: list[float], q: float) -> float:
     if not values:
@@ -125,8 +54,6 @@ def cluster_running() -> bool:
 
 
 def fresh_postgres_database(server_url: str, name: str) -> str:
-    import sqlalchemy as sa
-
     url = sa.engine.make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
     admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -134,7 +61,6 @@ def fresh_postgres_database(server_url: str, name: str) -> str:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     admin.dispose()
     return url.set(database=name).render_as_string(hide_password=False)
-
 
 
 def on_both_databases(name: str, run_one: Callable[[str, str, Path], list[dict]]) -> list[dict]:
@@ -164,61 +90,3 @@ def on_both_databases(name: str, run_one: Callable[[str, str, Path], list[dict]]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return rows
-
-
-def post_json_concurrently(base_url: str, path: str, bodies: list[dict], headers: dict[str, str],
-                           concurrency: int, timeout: float = 30.0) -> list[dict]:
-    """POST each body with ``concurrency`` connections from one asyncio loop: a lean load generator,
-    so that the client's own CPU takes as little as possible from the server on a shared machine.
-    Returns, in order, ``status``, ``body`` (parsed JSON or {}), ``client_ms`` and ``server_ms``
-    (the app's Server-Timing)."""
-    import asyncio
-    import json
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(base_url)
-    host, port = parts.hostname, parts.port
-    extra = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-    results: list[dict] = [{} for _ in bodies]
-
-    async def one(index: int) -> None:
-        payload = json.dumps(bodies[index]).encode()
-        request = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
-                   f"Content-Length: {len(payload)}\r\nConnection: close\r\n{extra}\r\n").encode() + payload
-        started = time.perf_counter()
-        try:
-            reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
-            writer.write(request)
-            await writer.drain()
-            raw = await asyncio.wait_for(reader.read(), timeout)
-            writer.close()
-        except (OSError, TimeoutError):
-            results[index] = {"status": 599, "body": {}, "client_ms": (time.perf_counter() - started) * 1000,
-                              "server_ms": None}
-            return
-        head, _, body = raw.partition(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        status = int(lines[0].split()[1])
-        server_ms = None
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            if name.lower() == "server-timing" and "dur=" in value:
-                server_ms = float(value.split("dur=")[1])
-        try:
-            parsed = json.loads(body) if body else {}
-        except ValueError:
-            parsed = {}
-        results[index] = {"status": status, "body": parsed, "client_ms": (time.perf_counter() - started) * 1000,
-                          "server_ms": server_ms}
-
-    async def main() -> None:
-        queue = iter(range(len(bodies)))
-
-        async def worker() -> None:
-            for index in queue:
-                await one(index)
-
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-
-    asyncio.run(main())
-    return results

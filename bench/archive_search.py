@@ -25,6 +25,17 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from config import TestConfig
+from congress import create_app
+from congress.archive import search
+from congress.archive.models import KnowledgeItem, KnowledgeTerm
+from congress.archive.text import STOP_WORDS
+from congress.database import utcnow
+from congress.extensions import db
+
 ROOT = Path(__file__).resolve().parent.parent
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 N_ITEMS = 2_000 if QUICK else 50_000
@@ -64,8 +75,6 @@ def _vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
     """Dutch function words, then the base words, then Dutch-style compounds (jongerenwerk + plaats
     …), ranked by a Zipf law (s = 1) as in real text: function words are the most frequent, a few
     content words are common, most are rare."""
-    from congress.archive.text import STOP_WORDS
-
     compounds = {a + b for a in WORDS for b in WORDS if a != b}
     content = list(WORDS)
     rng.shuffle(content)
@@ -85,8 +94,6 @@ def _word(rng: random.Random) -> str:
 
 def _query_word(rng: random.Random) -> str:
     """What people type: content words, common ones more often (the same Zipf law)."""
-    from congress.archive.text import STOP_WORDS
-
     while True:
         word = _word(rng)
         if word not in STOP_WORDS:
@@ -151,16 +158,6 @@ def _generate(rng: random.Random) -> tuple[list[dict], list[dict]]:
 
 
 def _measure(database_url: str, label: str, items: list[dict], terms: list[dict], queries: list[dict]) -> list[dict]:
-    import sqlalchemy as sa
-    from flask_migrate import upgrade
-
-    from config import TestConfig
-    from congress import create_app
-    from congress.archive import search
-    from congress.archive.models import KnowledgeItem, KnowledgeTerm
-    from congress.database import utcnow
-    from congress.extensions import db
-
     settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
     tmp = tempfile.mkdtemp(prefix="archive-bench-")
     settings.update(SQLALCHEMY_DATABASE_URI=database_url, HUEY_SQLITE_PATH=f"{tmp}/huey.db")

@@ -6,6 +6,7 @@ spent making the QR codes alone. Target: at least 60 badges/s with peak memory u
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import resource
@@ -14,7 +15,12 @@ import sys
 import time
 from pathlib import Path
 
+import pypdfium2
+import zxingcpp
+from pypdf import PdfReader
+
 from congress.badges import qr, render, tokens
+from congress.badges.layouts import get_layout
 from congress.badges.render import BadgeData, ProgrammeLine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,14 +77,6 @@ def measure(layout: str, count: int) -> dict:
 def check_work(pdf: bytes, badges: list[BadgeData], layout: str) -> None:
     """The benchmark measures what it says: one page per sheet of badges, and the first page's QR
     codes decode to the first badges' codes; else it fails instead of reporting a rate."""
-    import io
-
-    import pypdfium2
-    import zxingcpp
-    from pypdf import PdfReader
-
-    from congress.badges.layouts import get_layout
-
     per_page = get_layout(layout).per_page
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     expected_pages = -(-len(badges) // per_page)

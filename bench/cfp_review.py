@@ -13,6 +13,18 @@ import tempfile
 import time
 from pathlib import Path
 
+from flask_migrate import upgrade
+
+from config import TestConfig
+from congress import create_app
+from congress.cfp import services
+from congress.cfp.models import Proposal, ProposalSpeaker, ProposalStatus, Review, ReviewAssignment
+from congress.core.models import Person
+from congress.extensions import db
+from tests.cfp.factories import open_call
+from tests.conftest import IsolatedClient
+from tests.factories import make_congress, make_user
+
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 PROPOSALS = 40 if QUICK else 400
 REPEAT = 3 if QUICK else 7
@@ -28,18 +40,11 @@ def _timed(fn, repeat: int = REPEAT) -> float:
 
 
 def _run_one(url: str, label: str) -> list[dict]:
-    from flask_migrate import upgrade
-
-    from config import TestConfig
-    from congress import create_app
-    from congress.extensions import db
-
     settings = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
     tmp = tempfile.mkdtemp(prefix="bench-cfp-")
     settings.update(SQLALCHEMY_DATABASE_URI=url, HUEY_SQLITE_PATH=str(Path(tmp) / "huey.db"),
                     MAIL_SERVER="127.0.0.1", MAIL_PORT=1, MAIL_MAX_ATTEMPTS=1)
     app = create_app(settings)
-    from tests.conftest import IsolatedClient
 
     app.test_client_class = IsolatedClient
     rows = []
@@ -48,11 +53,6 @@ def _run_one(url: str, label: str) -> list[dict]:
             with db.engine.begin() as conn:
                 conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
         upgrade(directory=str(Path(__file__).resolve().parent.parent / "migrations"))
-        from congress.cfp import services
-        from congress.cfp.models import Proposal, ProposalSpeaker, ProposalStatus, Review, ReviewAssignment
-        from congress.core.models import Person
-        from tests.cfp.factories import open_call
-        from tests.factories import make_congress, make_user
 
         congress = make_congress("bench", tracks=4)
         open_call(congress)

@@ -1,6 +1,8 @@
 """Check-in scans: 20 concurrent scanning clients against gunicorn (2 workers) on SQLite and on
 PostgreSQL, 5,000 scans (80 % first scans, 15 % repeats, 5 % invalid). Reports scans/s, p50 and
-p99 server latency (the app's Server-Timing) and client latency, and duplicate check-ins (must be 0).
+p99 server latency (the app's Server-Timing) and client latency, duplicate check-ins (must be 0), the
+server's CPU per scan and how much of the shared machine other processes took meanwhile (the rate is
+CPU-bound: see docs/benchmarks.md).
 
     python -m bench checkin_scans            # or: make bench
     BENCH_QUICK=1 python -m bench checkin_scans
@@ -14,7 +16,19 @@ import secrets
 import time
 from pathlib import Path
 
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from bench import _probe
 from bench._support import ROOT, on_both_databases, percentile, post_json_concurrently, start_gunicorn
+from congress import create_app
+from congress.accounts.services import create_api_token
+from congress.badges import services as badges
+from congress.badges import tokens
+from congress.badges.models import IssuedCode
+from congress.extensions import db
+from congress.registration.models import Registration
+from tests.factories import make_congress
 
 TARGET_RATE = 400.0
 TARGET_P99_MS = 20.0
@@ -22,16 +36,6 @@ TARGET_P99_MS = 20.0
 
 def prepare(database_url: str, instance_dir: Path, attendees: int) -> dict:
     """A fresh database with an edition, ``attendees`` confirmed registrations with codes, a token."""
-    from flask_migrate import upgrade
-
-    from congress import create_app
-    from congress.accounts.services import create_api_token
-    from congress.badges import services as badges
-    from congress.badges.models import IssuedCode
-    from congress.extensions import db
-    from congress.registration.models import Registration
-    from tests.factories import make_congress
-
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "HUEY_SQLITE_PATH": str(instance_dir / "h.db"),
                       "TESTING": True, "HUEY_IMMEDIATE": True})
     with app.app_context():
@@ -46,7 +50,6 @@ def prepare(database_url: str, instance_dir: Path, attendees: int) -> dict:
         db.session.add_all(people)
         db.session.flush()
         key = badges.ensure_edition_key(congress)
-        from congress.badges import tokens
 
         codes = []
         for person in people:
@@ -92,8 +95,6 @@ def fire(base_url: str, token: str, plan: list[dict], concurrency: int) -> list[
 
 
 def duplicates(database_url: str) -> tuple[int, int]:
-    import sqlalchemy as sa
-
     engine = sa.create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as conn:
         dupes = conn.execute(sa.text(
@@ -107,12 +108,16 @@ def duplicates(database_url: str) -> tuple[int, int]:
 def run_one(label: str, database_url: str, workdir: Path, total: int, concurrency: int) -> list[dict]:
     setup = prepare(database_url, workdir, attendees=int(total * 0.8))
     plan = scan_plan(setup["codes"], total)
-    server = start_gunicorn(database_url, workdir / "instance", workers=2)
+    server = start_gunicorn(database_url, workdir / "instance", workers=2, timeout=120)
+    meter = _probe.CpuMeter(server=server.process.pid, postgresql=_probe.postmaster_pid(database_url))
     try:
         fire(server.base_url, setup["token"], [{"code": "warm-up", "kind": "invalid"}] * 40, concurrency=4)
+        quiet = _probe.wait_for_quiet()
+        meter.start()
         started = time.perf_counter()
         outcomes = fire(server.base_url, setup["token"], plan, concurrency)
         elapsed = time.perf_counter() - started
+        cpu = meter.stop()
     finally:
         server.stop()
     dupes, stored = duplicates(database_url)
@@ -133,6 +138,13 @@ def run_one(label: str, database_url: str, workdir: Path, total: int, concurrenc
          "target": f"<= {TARGET_P99_MS:.0f}", "ok": p99 <= TARGET_P99_MS},
         {"benchmark": name, "database": label, "metric": "p50 / p99 client latency (ms)",
          "value": f"{percentile(client_ms, 0.5):.1f} / {percentile(client_ms, 0.99):.1f}", "target": "", "ok": None},
+        {"benchmark": name, "database": label, "metric": "server CPU per scan (ms)",
+         "value": round(cpu["server"] / len(outcomes) * 1000, 2), "target": "", "ok": None},
+        {"benchmark": name, "database": label, "metric": "machine busy just before the scans (%)",
+         "value": round(quiet * 100), "target": "", "ok": None},
+        {"benchmark": name, "database": label, "metric": "CPU other processes took during the scans (% of machine)",
+         "value": round(cpu["others"] / cpu["machine capacity"] * 100) if cpu["machine capacity"] else 0,
+         "target": "", "ok": None},
         {"benchmark": name, "database": label, "metric": "duplicate check-ins", "value": dupes, "target": "0",
          "ok": dupes == 0},
         {"benchmark": name, "database": label, "metric": "check-ins stored / expected",

@@ -15,15 +15,27 @@ benchmarks that database instead of a temporary SQLite file.
 from __future__ import annotations
 
 import asyncio
+import gzip
+import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from flask_migrate import upgrade
+
+from congress import create_app
+from congress.core import services as core
+from congress.core.models import Person
+from congress.extensions import db
+from congress.programme import services as programme
+from congress.programme.models import ProgrammeSession, SessionFormat
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSIONS = 300
@@ -40,14 +52,6 @@ def _free_port() -> int:
 def _prepare(database_url: str, instance: str) -> None:
     """Migrate and fill the database with 300 sessions over 3 days, 10 rooms."""
     os.environ["CONGRESS_INSTANCE_DIR"] = instance
-    from flask_migrate import upgrade
-
-    from congress import create_app
-    from congress.core import services as core
-    from congress.core.models import Person
-    from congress.extensions import db
-    from congress.programme.models import ProgrammeSession, SessionFormat
-
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": False,
                       "HUEY_SQLITE_PATH": str(Path(instance) / "huey.db")})
     with app.app_context():
@@ -83,8 +87,6 @@ def _prepare(database_url: str, instance: str) -> None:
         assert n == SESSIONS
         db.session.commit()
         # The public pages and feeds show only a published version: without this they had 0 sessions.
-        from congress.programme import services as programme
-
         programme.publish(congress, None, "Benchmark")
         db.session.commit()
         db.session.remove()
@@ -136,9 +138,7 @@ async def _load(port: int, path: str, seconds: float, connections: int) -> tuple
     return latencies, len(errors), time.perf_counter() - started
 
 
-def _wait_until_up(port: int, timeout: float = 30) -> None:
-    import urllib.request
-
+def _wait_until_up(port: int, timeout: float = 120) -> None:
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
@@ -153,8 +153,6 @@ def _wait_until_up(port: int, timeout: float = 30) -> None:
 def sessions_in(name: str, body: bytes) -> int:
     """How many sessions a response carries, counted in its own format."""
     if name == "schedule.json":
-        import json
-
         days = json.loads(body)["schedule"]["conference"]["days"]
         return sum(len(talks) for day in days for talks in day["rooms"].values())
     if name == "programme.ics":
@@ -164,9 +162,6 @@ def sessions_in(name: str, body: bytes) -> int:
 
 def check_work(port: int, name: str, path: str) -> int:
     """The benchmark measures what it says: each export carries all the sessions, else it fails."""
-    import gzip
-    import urllib.request
-
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Accept-Language": "nl"})
     with urllib.request.urlopen(request, timeout=30) as response:
         body = response.read()

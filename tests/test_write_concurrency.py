@@ -25,13 +25,13 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from bench.registration_rush import fire, start_gunicorn
 from congress.accounts.services import create_api_token
 from congress.extensions import db
 from congress.mail.models import OutboxMessage
 from congress.registration import services as registration
 from tests.conftest import free_port
 from tests.registration.factories import add_round, data, open_congress
+from tests.support import fire, start_gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = str(Path(sys.executable).parent / "flask")

@@ -8,11 +8,11 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from bench.registration_rush import fire, start_gunicorn
 from congress.accounts.services import create_api_token
 from congress.extensions import db
 from congress.registration.models import Enrolment, Registration
 from tests.registration.factories import add_round, open_congress
+from tests.support import fire, start_gunicorn
 
 CLIENTS = 200
 SEATS = 30
