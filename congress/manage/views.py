@@ -1,4 +1,5 @@
-"""The organisers' back office: dashboard, staff, outbox, audit log and API tokens."""
+"""The organisers' back office: dashboard, staff, outbox, audit log and API tokens; the screens that
+combine capabilities are nested blueprints (:mod:`congress.manage.registrations`)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from congress.core.models import Congress, Track
 from congress.extensions import db
 from congress.i18n import current_language
 from congress.mail.models import OutboxMessage
+from congress.manage import registrations
 from congress.sanitize import query_int
 
 bp = Blueprint("manage", __name__)
 URL_PREFIX = "/manage"
+bp.register_blueprint(registrations.bp, url_prefix=registrations.URL_PREFIX)
 
 STAFF = (Role.ORGANISER, Role.TRACK_MANAGER, Role.REVIEWER, Role.CHECKIN, Role.SPEAKER)
 PAGE_SIZE = 50

@@ -15,6 +15,7 @@ from congress.extensions import limiter
 from congress.registration import api_schemas, services
 from congress.registration.api_schemas import RegistrationRequest
 from congress.registration.models import Registration
+from congress.urls import external_url
 
 bp = Blueprint("registration_api", __name__)
 
@@ -117,7 +118,7 @@ def create_registration(slug: str):
         return jsonify(payload), 200
     return jsonify({
         "id": result.id, "status": result.status, "role": result.role, "manage_url":
-        services.external_url("registration.manage", secret=result.link),
+        external_url("registration.manage", secret=result.link),
         "enrolments": [{"session": sid, "status": status, "position": rank} for sid, status, rank in result.enrolments],
     }), 201
 

@@ -1,22 +1,161 @@
-"""Reads of the registration capability that the capabilities above it use.
+"""Reads of the registration capability that other capabilities may use (commands are in :mod:`.services`).
 
-The registration engineer writes the rest of this module; the section marked "check-in and
-badges" below is the a13-checkin part (the lead unions the two at merge)."""
+Kept in sections by who reads them; a section may re-export reads that live in the capability's
+other modules.
+"""
 
 from __future__ import annotations
 
-# --- imports of the section: check-in and badges (a13-checkin) ----------------------------------
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from congress.core.models import Congress
 from congress.extensions import db
-from congress.registration.forms import ROLE_LABELS as ROLE_LABELS  # re-exported: the role printed on a badge
-from congress.registration.models import Enrolment, Registration
-from congress.registration.models import EnrolmentStatus as EnrolmentStatus  # re-exported
-from congress.registration.models import RegistrationStatus as RegistrationStatus  # re-exported
+from congress.programme.models import ProgrammeSession
+from congress.registration.forms import ENROLMENT_LABELS, ROLE_LABELS, STATUS_LABELS
+from congress.registration.links import find_by_secret, manage_url
+from congress.registration.models import Enrolment, EnrolmentStatus, Registration, RegistrationStatus, Sector
+from congress.registration.registering import mail_context
+from congress.registration.seats import seats_left_for_session
+from congress.registration.state import (
+    ACTIVE,
+    SessionSeats,
+    active_count,
+    enrolled_counts,
+    registration_state,
+    rounds_with_seats,
+    seat_overview,
+    sectors,
+    signup_sessions,
+    waiting_rank,
+    window_state,
+)
+from congress.sanitize import query_int
 
-# --- end of the imports of the section: check-in and badges -------------------------------------
+__all__ = [
+    "ACTIVE", "ENROLMENT_LABELS", "EnrolmentStatus", "RegistrationStatus", "confirmed_for_dashboard",
+    "find_for_checkin", "is_enrolled", "station_attendees", "ROLE_LABELS", "SORTS", "STATUS_LABELS",
+    "RegistrationFilters", "SessionSeats",
+    "active_count", "active_counts_by_edition", "attendance", "counts_by_sector", "counts_by_status",
+    "enrolled_counts", "find_by_secret", "mail_context", "manage_url", "registration_state", "rounds_with_seats",
+    "search", "seat_overview", "seats_left_for_session", "sectors", "signup_sessions", "waiting_rank",
+    "window_state",
+]
+
+
+# --- the edition's state, seats and labels (re-exported) ---------------------------------------------
+# ACTIVE, active_count, registration_state, window_state, sectors, signup_sessions, enrolled_counts,
+# seat_overview, rounds_with_seats, waiting_rank, SessionSeats; STATUS_LABELS, ROLE_LABELS,
+# ENROLMENT_LABELS; find_by_secret and manage_url (the personal link).
+
+
+# --- for the mail worker and the programme (answered through .receivers) -----------------------------
+# mail_context(argument): the confirmation mail's context; seats_left_for_session(session).
+
+
+# --- for the back office (manage): the registrations list, statistics, attendance lists --------------
+
+SORTS = {
+    "name": Registration.name,
+    "organisation": Registration.organisation,
+    "created": Registration.created_at,
+    "status": Registration.status,
+}
+
+
+@dataclass(frozen=True)
+class RegistrationFilters:
+    """The organisers' search and filters of the registrations list (values outside the known ones are
+    ignored, as the list's query string may hold anything)."""
+
+    q: str = ""
+    status: str | None = None
+    role: str | None = None
+    sector_id: int | None = None
+    session_id: int | None = None
+    place: str | None = None  # enrolled / waitlisted, with session_id
+    confirmed: str | None = None  # yes / no
+    sort: str = "created"  # a key of SORTS, "-" in front for descending
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, str]) -> RegistrationFilters:
+        return cls(q=args.get("q", "").strip(), status=args.get("status"), role=args.get("role"),
+                   sector_id=query_int(args, "sector"), session_id=query_int(args, "session"),
+                   place=args.get("place"), confirmed=args.get("confirmed"), sort=args.get("sort", "created"))
+
+
+def search(congress: Congress, filters: RegistrationFilters, *, only_ids: sa.Select | None = None,
+           except_ids: sa.Select | None = None) -> sa.Select:
+    """The edition's registrations matching ``filters``, sorted, with sector and sessions loaded.
+    ``only_ids`` / ``except_ids``: a query of registration ids to keep / leave out (the back office
+    passes check-in's, for instance)."""
+    query = sa.select(Registration).where(Registration.congress_id == congress.id)
+    if filters.q:
+        like = f"%{filters.q.lower()}%"
+        query = query.where(sa.or_(sa.func.lower(Registration.name).like(like),
+                                   sa.func.lower(Registration.email).like(like),
+                                   sa.func.lower(Registration.organisation).like(like)))
+    if filters.status in STATUS_LABELS:
+        query = query.where(Registration.status == filters.status)
+    if filters.role in ROLE_LABELS:
+        query = query.where(Registration.role == filters.role)
+    if filters.sector_id is not None:
+        query = query.where(Registration.sector_id == filters.sector_id)
+    if filters.session_id is not None:
+        sub = sa.select(Enrolment.registration_id).where(Enrolment.session_id == filters.session_id)
+        if filters.place in ("enrolled", "waitlisted"):
+            sub = sub.where(Enrolment.status == filters.place)
+        query = query.where(Registration.id.in_(sub))
+    if filters.confirmed == "yes":
+        query = query.where(Registration.status == "confirmed")
+    elif filters.confirmed == "no":
+        query = query.where(Registration.status == "pending")
+    if only_ids is not None:
+        query = query.where(Registration.id.in_(only_ids))
+    if except_ids is not None:
+        query = query.where(Registration.id.not_in(except_ids))
+    sort = filters.sort
+    column = SORTS.get(sort.lstrip("-"), Registration.created_at)
+    query = query.order_by(column.desc() if sort.startswith("-") else column.asc(), Registration.id)
+    return query.options(selectinload(Registration.sector),
+                         selectinload(Registration.enrolments).selectinload(Enrolment.session))
+
+
+def active_counts_by_edition() -> dict[int, int]:
+    """{edition id: number of active (pending or confirmed) registrations}."""
+    return dict(db.session.execute(
+        sa.select(Registration.congress_id, sa.func.count()).where(Registration.status.in_(ACTIVE))
+        .group_by(Registration.congress_id)).all())
+
+
+def counts_by_status(congress: Congress) -> dict[str, int]:
+    """{status: number of the edition's registrations}, statuses without registrations left out."""
+    return dict(db.session.execute(
+        sa.select(Registration.status, sa.func.count()).where(Registration.congress_id == congress.id)
+        .group_by(Registration.status)).all())
+
+
+def counts_by_sector(congress: Congress) -> list[tuple[str | None, str | None, int]]:
+    """(Dutch name, English name, number) of the active registrations per sector, in the sectors' order;
+    registrations without a sector count under (None, None)."""
+    rows = db.session.execute(
+        sa.select(Sector.name_nl, Sector.name_en, sa.func.count(Registration.id))
+        .select_from(Registration).outerjoin(Sector, Registration.sector_id == Sector.id)
+        .where(Registration.congress_id == congress.id, Registration.status.in_(ACTIVE))
+        .group_by(Sector.id, Sector.name_nl, Sector.name_en, Sector.position).order_by(Sector.position)).all()
+    return [(nl, en, n) for nl, en, n in rows]
+
+
+def attendance(session: ProgrammeSession) -> list[Enrolment]:
+    """Everyone enrolled in or waiting for a session: enrolled first, then the waiting list in its order."""
+    return list(db.session.scalars(
+        sa.select(Enrolment).join(Registration).where(Enrolment.session_id == session.id)
+        .options(selectinload(Enrolment.registration).selectinload(Registration.sector))
+        .order_by(Enrolment.status, Enrolment.position, Registration.name)
+    ))
 
 
 # === section: check-in and badges (a13-checkin) ==================================================

@@ -5,10 +5,9 @@ from __future__ import annotations
 from huey import crontab
 
 from congress.jobs import periodic_task
+from congress.registration.services import expire_unconfirmed
 
 
 @periodic_task(crontab(minute="*/5"))
 def expire_unconfirmed_registrations() -> int:
-    from congress.registration.services import expire_unconfirmed
-
     return expire_unconfirmed()

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import json
 
+import click
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from werkzeug.routing import BuildError
 
 from congress.core import services as core
 from congress.extensions import limiter
 from congress.i18n import current_language
 from congress.programme.calendar import calendar_for_sessions
-from congress.registration import services
+from congress.registration import manage_views, services
 from congress.registration.forms import (
     ENROLMENT_LABELS,
     ROLE_LABELS,
@@ -40,10 +40,8 @@ def form_limit() -> str:
 @bp.record_once
 def _register_manage_blueprint(state) -> None:
     """The organisers' blueprint (``registration_manage``) is registered with this one."""
-    from congress.registration.manage_views import URL_PREFIX, manage_bp
-
-    state.app.register_blueprint(manage_bp, url_prefix=URL_PREFIX)
-    services.connect_programme_hooks()
+    # (Not imported by name: the app factory reads a views module's own URL_PREFIX.)
+    state.app.register_blueprint(manage_views.manage_bp, url_prefix=manage_views.URL_PREFIX)
 
 
 @bp.app_context_processor
@@ -126,15 +124,9 @@ def manage(secret: str):
     )))
 
 
-def _ticket_url(secret: str) -> str | None:
-    """The ticket download of the badges capability, when it is installed (an endpoint taking ``secret``)."""
-    endpoint = current_app.config.get("REGISTRATION_TICKET_ENDPOINT", "badges.ticket")
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        return url_for(endpoint, secret=secret)
-    except BuildError:
-        return None
+def _ticket_url(secret: str) -> str:
+    """The e-ticket download (a page of the badges capability, behind the same personal link)."""
+    return url_for("badges.ticket", secret=secret)
 
 
 @bp.route("/my/<secret>/confirm", methods=["GET", "POST"])
@@ -243,6 +235,4 @@ def agenda(secret: str):
 @bp.cli.command("expire-unconfirmed")
 def expire_unconfirmed_command() -> None:
     """Release the seats of registrations not confirmed in time (the worker does this every 5 minutes)."""
-    import click
-
     click.echo(f"{services.expire_unconfirmed()} unconfirmed registrations expired.")

@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 import io
 
+import pypdfium2
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from congress.audit.models import AuditEvent
+from congress.core import services as core
+from congress.demo import load_demo
 from congress.extensions import db
 from congress.registration import services
 from congress.registration.models import Registration
+from tests.factories import make_user
 from tests.registration.factories import add_round, form_data, open_congress, registered
 
 
@@ -70,7 +74,6 @@ def test_attendance_pdf(app, organiser):
     client = app.test_client(user=organiser)
     response = client.get(f"/manage/registrations/{congress.slug}/sessions/{small.id}/attendance.pdf")
     assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
-    import pypdfium2
 
     pdf = pypdfium2.PdfDocument(response.data)
     text = pdf[0].get_textpage().get_text_range()
@@ -164,19 +167,14 @@ def test_detail_and_edit(app, organiser):
 
 
 def test_organisers_only(app):
-    from tests.factories import make_user
-
     congress = open_congress()
     checkin = make_user("checkin")
     assert app.test_client(user=checkin).get(f"/manage/registrations/{congress.slug}/").status_code == 403
 
 
 def test_demo_is_usable_and_idempotent(app):
-    from congress.demo import load_demo
-
     load_demo()
     load_demo()
-    from congress.core import services as core
 
     congress = core.congress_by_slug("congres-2025")
     assert services.registration_state(congress) == "open"
@@ -188,10 +186,7 @@ def test_demo_is_usable_and_idempotent(app):
 
 
 def test_every_page_renders_with_the_demo_in_both_languages(app, organiser):
-    from congress.demo import load_demo
-
     load_demo()
-    from congress.core import services as core
 
     congress = core.congress_by_slug("congres-2025")
     session = services.seat_overview(congress)[0].session

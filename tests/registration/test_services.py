@@ -10,8 +10,11 @@ import sqlalchemy as sa
 from congress.audit.models import AuditEvent
 from congress.database import utcnow
 from congress.extensions import db
+from congress.mail.models import OutboxMessage
 from congress.registration import services
 from congress.registration.models import Enrolment, Registration
+from congress.registration.tasks import expire_unconfirmed_registrations
+from tests.factories import make_session
 from tests.registration.factories import add_round, data, open_congress, registered
 
 
@@ -40,8 +43,6 @@ def test_register_holds_seats_and_sends_the_double_opt_in(app, mailbox):
 def test_the_worker_composes_the_mail_with_the_configured_links(app, mailbox):
     """Registering writes the outbox row in its own transaction and renders nothing; the mail worker
     composes it, with the links on PUBLIC_BASE_URL (never on the Host the request came with)."""
-    from congress.mail.models import OutboxMessage
-
     congress = open_congress()
     _, (small, _big) = add_round(congress)
     app.config["PUBLIC_BASE_URL"], before = "https://congres.example.nl", app.config.get("PUBLIC_BASE_URL")
@@ -134,7 +135,6 @@ def test_expiry_job_promotes_a_confirmed_waiting_person(app):
     registered(congress, [small.id], n=2, confirmed=True)
     c = registered(congress, [small.id], n=3, confirmed=True).registration
     assert statuses(c) == {small.id: "waitlisted"}
-    from congress.registration.tasks import expire_unconfirmed_registrations
 
     services.expire_unconfirmed(utcnow() + timedelta(hours=49))
     assert statuses(c) == {small.id: "enrolled"}
@@ -362,7 +362,6 @@ def test_programme_hooks_seats_left_and_change_mail(app, mailbox):
     services.cancel(cancelled, notify=False)
     assert services.seats_left_for_session(small) == 0
     assert services.seats_left_for_session(big) == 30
-    from tests.factories import make_session
 
     plenary = make_session(congress, start="09:00", end="09:30")
     assert services.seats_left_for_session(plenary) is None

@@ -179,14 +179,11 @@ def test_manage_page_links_to_the_e_ticket(app, client):
 
 
 def test_edition_pages_invite_to_register_while_registration_is_open(client):
-    from tests.registration.factories import open_congress
-
     congress = open_congress("open-voor-aanmelding")
     for url in ("/", f"/{congress.slug}/"):
         html = client.get(url).get_data(as_text=True)
         assert f'href="/{congress.slug}/register"' in html
     congress.registration_closes_at = congress.registration_opens_at
-    from congress.extensions import db
 
     db.session.commit()
     assert f'href="/{congress.slug}/register"' not in client.get(f"/{congress.slug}/").get_data(as_text=True)

@@ -1,5 +1,5 @@
-"""Exports: CSV and XLSX (openpyxl) of registrations and per-session attendance, and a PDF attendance list
-(weasyprint)."""
+"""Exports of the back office: CSV and XLSX of registrations and per-session attendance, and a PDF
+attendance list (weasyprint)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from congress import spreadsheets
 from congress.core.models import Congress
 from congress.programme.models import ProgrammeSession
 from congress.registration import services
-from congress.registration.forms import ENROLMENT_LABELS, ROLE_LABELS, STATUS_LABELS
 from congress.registration.models import Enrolment, Registration
+from congress.registration.queries import ENROLMENT_LABELS, ROLE_LABELS, STATUS_LABELS
 
 
 def _local(value: datetime | None, congress: Congress) -> datetime | None:
@@ -76,9 +76,9 @@ def to_xlsx(title: str, header: list[str], rows: list[list[Any]]) -> bytes:
 
 
 def attendance_pdf(congress: Congress, session: ProgrammeSession, enrolments: Sequence[Enrolment]) -> bytes:
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - heavy (Pango, fonts); loaded only when a PDF is asked for
 
-    html = render_template("registration/manage/attendance_pdf.html", congress=congress, session=session,
+    html = render_template("manage/registrations/attendance_pdf.html", congress=congress, session=session,
                            enrolments=[e for e in enrolments if e.status == "enrolled"],
                            waiting=[e for e in enrolments if e.status == "waitlisted"])
     return HTML(string=html).write_pdf()

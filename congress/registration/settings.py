@@ -1,0 +1,67 @@
+"""Registration settings per edition: sectors, the window and the edition's capacity."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from congress.audit.services import record
+from congress.core.models import Congress
+from congress.database import transactional
+from congress.extensions import db
+from congress.registration.errors import RegistrationError
+from congress.registration.models import Sector
+from congress.registration.state import sectors
+
+DEFAULT_SECTORS = [
+    ("gemeente", "municipality"),
+    ("maatschappelijke organisatie", "civil-society organisation"),
+    ("onderwijsinstelling", "educational institution"),
+    ("kennisinstelling", "knowledge institution"),
+    ("Rijksoverheid", "central government"),
+    ("inwoner/ervaringsdeskundige", "resident/expert by experience"),
+    ("anders", "other"),
+]
+
+
+def ensure_default_sectors(congress: Congress) -> None:
+    if sectors(congress):
+        return
+    for position, (nl, en) in enumerate(DEFAULT_SECTORS):
+        db.session.add(Sector(congress_id=congress.id, name_nl=nl, name_en=en, position=position))
+    db.session.flush()
+
+
+@transactional
+def save_sectors(congress: Congress, lines: list[tuple[str, str]]) -> None:
+    """Replace the sector list (``(nl, en)`` pairs in order); sectors in use are kept and renamed."""
+    current = {s.name_nl: s for s in sectors(congress)}
+    keep = set()
+    for position, (nl, en) in enumerate(lines):
+        sector = current.get(nl)
+        if sector is None:
+            sector = Sector(congress_id=congress.id, name_nl=nl)
+            db.session.add(sector)
+        sector.name_en = en
+        sector.position = position
+        keep.add(nl)
+    for name, sector in current.items():
+        if name not in keep:
+            db.session.delete(sector)  # registrations keep NULL
+    record("registration.sectors", congress, congress_id=congress.id, sectors=[nl for nl, _en in lines])
+
+
+@transactional
+def save_window(congress: Congress, *, opens_at: datetime | None, closes_at: datetime | None,
+                capacity: int | None) -> None:
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise RegistrationError(_l("The closing moment must be after the opening moment."), field="closes_at")
+    if capacity is not None and capacity < 0:
+        raise RegistrationError(_l("Capacity cannot be negative."), field="capacity")
+    congress.registration_opens_at = opens_at
+    congress.registration_closes_at = closes_at
+    congress.capacity = capacity
+    record("registration.window", congress, congress_id=congress.id,
+           opens_at=opens_at.isoformat() if opens_at else None,
+           closes_at=closes_at.isoformat() if closes_at else None, capacity=capacity)

@@ -1,0 +1,155 @@
+"""The edition's state for registration: open or not, seats per session, the waiting rank (reads)."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from congress.core.models import Congress
+from congress.database import utcnow
+from congress.extensions import db
+from congress.programme.models import ProgrammeSession, SignupRound
+from congress.registration.models import Enrolment, EnrolmentStatus, Registration, RegistrationStatus, Sector
+from congress.registration.request_cache import per_request as _per_request
+
+DEFAULT_HOLD_HOURS = 48
+ACTIVE = (RegistrationStatus.PENDING.value, RegistrationStatus.CONFIRMED.value)
+
+
+def hold_hours() -> int:
+    """How long an unconfirmed registration holds its seats (config or environment, default 48)."""
+    value = current_app.config.get("REGISTRATION_HOLD_HOURS") or os.environ.get("REGISTRATION_HOLD_HOURS")
+    return int(value or DEFAULT_HOLD_HOURS)
+
+
+def active_count(congress_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(Registration).where(
+            Registration.congress_id == congress_id, Registration.status.in_(ACTIVE)
+        )
+    ) or 0
+
+
+def window_state(congress: Congress, now: datetime | None = None) -> str:
+    """``not_open``, ``open`` or ``closed`` (by the dates and the edition's status)."""
+    now = now or utcnow()
+    if not congress.is_public or congress.status == "archived":
+        return "closed"
+    if congress.registration_opens_at is None or now < congress.registration_opens_at:
+        return "not_open"
+    if congress.registration_closes_at is not None and now >= congress.registration_closes_at:
+        return "closed"
+    return "open"
+
+
+def registration_state(congress: Congress, now: datetime | None = None) -> str:
+    """``not_open``, ``open``, ``full`` or ``closed``."""
+    state = window_state(congress, now)
+    if state == "open" and congress.capacity is not None and active_count(congress.id) >= congress.capacity:
+        return "full"
+    return state
+
+
+# Statements on the registration's hot path are built once, with bound parameters: building and
+# keying a statement costs as much as running it on SQLite.
+@functools.cache
+def _sectors_query() -> sa.Select:
+    return sa.select(Sector).where(Sector.congress_id == sa.bindparam("congress_id")).order_by(
+        Sector.position, Sector.id)
+
+
+def sectors(congress: Congress) -> list[Sector]:
+    congress_id = congress.id
+    return _per_request(f"sectors-{congress_id}", lambda: list(
+        db.session.scalars(_sectors_query(), {"congress_id": congress_id})))
+
+
+def signup_sessions(congress: Congress) -> list[ProgrammeSession]:
+    """Sessions an attendee can choose: in a sign-up round or requiring sign-up, not cancelled."""
+    return list(db.session.scalars(
+        sa.select(ProgrammeSession)
+        .where(
+            ProgrammeSession.congress_id == congress.id,
+            ProgrammeSession.is_cancelled.is_(False),
+            sa.or_(ProgrammeSession.signup_round_id.is_not(None), ProgrammeSession.signup_required.is_(True)),
+        )
+        .options(selectinload(ProgrammeSession.room), selectinload(ProgrammeSession.track),
+                 selectinload(ProgrammeSession.signup_round), selectinload(ProgrammeSession.speakers))
+        .order_by(ProgrammeSession.starts_at, ProgrammeSession.id)
+    ))
+
+
+def enrolled_counts(session_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """{session id: {"enrolled": n, "waitlisted": m}}."""
+    ids = list(session_ids)
+    counts = {sid: {"enrolled": 0, "waitlisted": 0} for sid in ids}
+    if not ids:
+        return counts
+    rows = db.session.execute(
+        sa.select(Enrolment.session_id, Enrolment.status, sa.func.count())
+        .where(Enrolment.session_id.in_(ids))
+        .group_by(Enrolment.session_id, Enrolment.status)
+    )
+    for session_id, status, count in rows:
+        counts[session_id][status] = count
+    return counts
+
+
+@dataclass
+class SessionSeats:
+    session: ProgrammeSession
+    capacity: int | None
+    enrolled: int
+    waiting: int
+
+    @property
+    def seats_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.enrolled, 0)
+
+    @property
+    def full(self) -> bool:
+        return self.capacity is not None and self.enrolled >= self.capacity
+
+
+def seat_overview(congress: Congress) -> list[SessionSeats]:
+    sessions = signup_sessions(congress)
+    counts = enrolled_counts(s.id for s in sessions)
+    return [SessionSeats(s, s.effective_capacity, counts[s.id]["enrolled"], counts[s.id]["waitlisted"])
+            for s in sessions]
+
+
+def rounds_with_seats(congress: Congress) -> list[tuple[SignupRound | None, list[SessionSeats]]]:
+    """Sessions grouped by sign-up round (rounds in their order; sessions outside a round last)."""
+    grouped: dict[int | None, list[SessionSeats]] = {}
+    rounds: dict[int | None, SignupRound | None] = {}
+    for seats in seat_overview(congress):
+        key = seats.session.signup_round_id
+        grouped.setdefault(key, []).append(seats)
+        rounds[key] = seats.session.signup_round
+    order = sorted(grouped, key=lambda k: (k is None, rounds[k].position if rounds[k] else 0, k or 0))
+    return [(rounds[k], grouped[k]) for k in order]
+
+
+def waiting_rank(enrolment: Enrolment) -> int | None:
+    """1 for the first person waiting."""
+    if enrolment.status != EnrolmentStatus.WAITLISTED.value or enrolment.position is None:
+        return None
+    known = enrolment.__dict__.get("rank_when_enrolled")
+    if known:
+        # Set by _enrol inside the transaction that took the place (saves a count per mail and answer).
+        return known
+    ahead = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Enrolment).where(
+            Enrolment.session_id == enrolment.session_id,
+            Enrolment.status == EnrolmentStatus.WAITLISTED.value,
+            Enrolment.position < enrolment.position,
+        )
+    ) or 0
+    return ahead + 1
