@@ -27,7 +27,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'questions_0001'
-down_revision = 'checkin_0002'
+down_revision = 'accounts_0002'
 branch_labels = None
 depends_on = None
 
