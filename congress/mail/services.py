@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 from jinja2 import TemplateError
-from sqlalchemy import event, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session as OrmSession
 
 from congress.database import end_transaction, is_transient, utcnow, write_transaction
@@ -43,7 +43,7 @@ from congress.mail.signals import attachment_wanted, context_wanted
 from congress.signals import NoReceiver, one_answer
 from congress.urls import public_base_url, public_domain
 
-_PENDING_KEY = "congress_outbox_pending"
+PENDING_KEY = "congress_outbox_pending"
 SENDING = MailStatus.SENDING.value
 
 # What the worker asks the capability a message is about (see :mod:`congress.mail.signals`):
@@ -133,7 +133,7 @@ def queue_mail(
         attachments=[_attachment(a) for a in attachments or ()],
     )
     db.session.add(message)
-    db.session.info.setdefault(_PENDING_KEY, []).append(message)
+    db.session.info.setdefault(PENDING_KEY, []).append(message)
     return message
 
 
@@ -157,7 +157,7 @@ def queue_mail_later(to: str, template: str, compose: RenderedLater, *, locale: 
     for item in attachments or ():
         db.session.execute(_INSERT_ATTACHMENT, {"message_id": message_id, "filename": "", "content_type": "",
                                                 "data": None, "source": f"{item.kind}:{item.argument}"})
-    db.session.info.setdefault(_PENDING_KEY, []).append(message_id)
+    db.session.info.setdefault(PENDING_KEY, []).append(message_id)
     return message_id
 
 
@@ -177,27 +177,8 @@ def _attachment(item: tuple[str, str, bytes] | RenderedLater) -> OutboxAttachmen
     return OutboxAttachment(filename=name, content_type=content_type, data=data)
 
 
-@event.listens_for(OrmSession, "after_commit")
-def _enqueue_committed_mail(session: OrmSession) -> None:
-    pending = session.info.pop(_PENDING_KEY, None)
-    if not pending:
-        return
-    from congress.mail.tasks import deliver_mail  # noqa: PLC0415 - a cycle: mail.tasks imports this module
-
-    for message in pending:
-        identity = (message,) if isinstance(message, int) else sa.inspect(message).identity
-        if identity:
-            try:
-                deliver_mail(identity[0])
-            except Exception:
-                # After the commit: what was stored stays acknowledged (a full queue disk must not
-                # turn a stored registration into an error); the worker's sweep sends it later.
-                current_app.logger.warning("could not hand message %s to the worker", identity[0], exc_info=True)
-
-
-@event.listens_for(OrmSession, "after_rollback")
-def _forget_rolled_back_mail(session: OrmSession) -> None:
-    session.info.pop(_PENDING_KEY, None)
+def forget_rolled_back_mail(session: OrmSession) -> None:
+    session.info.pop(PENDING_KEY, None)
 
 
 # -- faults -------------------------------------------------------------------------------------------

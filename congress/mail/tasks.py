@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import sqlalchemy as sa
 from flask import current_app
 from huey import crontab
+from sqlalchemy.orm import Session as OrmSession
 
 from congress import jobs
 from congress.database import utcnow
@@ -35,3 +37,19 @@ def send_due_mail() -> dict[str, int]:
     """Safety net: picks up messages whose enqueue was lost (worker down, restart) and claims that
     went stale (their worker died)."""
     return services.send_due_mail()
+
+
+def enqueue_committed_mail(session: OrmSession) -> None:
+    """After a commit: hand the messages queued in it to the worker (connected by mail.receivers)."""
+    pending = session.info.pop(services.PENDING_KEY, None)
+    if not pending:
+        return
+    for message in pending:
+        identity = (message,) if isinstance(message, int) else sa.inspect(message).identity
+        if identity:
+            try:
+                deliver_mail(identity[0])
+            except Exception:
+                # After the commit: what was stored stays acknowledged (a full queue disk must not
+                # turn a stored registration into an error); the worker's sweep sends it later.
+                current_app.logger.warning("could not hand message %s to the worker", identity[0], exc_info=True)
