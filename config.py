@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("CONGRESS_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -171,8 +172,6 @@ class ProductionConfig(Config):
 
 def public_base_url_problem(value: str | None) -> str | None:
     """Why ``value`` cannot be PUBLIC_BASE_URL (one line), or None when it can."""
-    from urllib.parse import urlsplit
-
     example = "e.g. PUBLIC_BASE_URL=https://congres.example.nl (every link, feed and calendar UID is built on it)"
     if not value or not value.strip():
         return f"PUBLIC_BASE_URL is missing: set it to the address the public uses, {example}."
@@ -189,8 +188,6 @@ def public_base_url_problem(value: str | None) -> str | None:
 def trusted_hosts(config: dict) -> list[str] | None:
     """Flask's TRUSTED_HOSTS: the host of PUBLIC_BASE_URL and TRUSTED_HOSTS_EXTRA; None (every host) outside
     production when no extra host is configured."""
-    from urllib.parse import urlsplit
-
     extra = list(config.get("TRUSTED_HOSTS_EXTRA") or [])
     if not config.get("PRODUCTION") and not extra:
         return None

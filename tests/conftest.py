@@ -19,10 +19,18 @@ from email.message import EmailMessage as Message
 from pathlib import Path
 
 import pytest
+import redis
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from flask import Flask
+from flask.globals import _cv_app
 from flask_login import FlaskLoginClient
+from flask_migrate import upgrade
+
+from config import TestConfig
+from congress import create_app
+from congress.extensions import db, limiter
+from tests.factories import make_congress, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 # The exchange schemas the exports are validated against, kept in the repository (tests/schemas/).
@@ -80,8 +88,6 @@ def redis_server(tmp_path_factory) -> Iterator[str]:
     scripts/redis_test_server.sh), else a throw-away ``redis-server`` on 127.0.0.1 started here, no
     persistence, stopped at the end. Skips only when no redis-server binary exists; under make test
     (``CONGRESS_REQUIRE_REDIS=1``) a missing server fails instead, so CI never skips."""
-    import redis
-
     url = os.environ.get("TEST_REDIS_URL")
     if url:
         redis.Redis.from_url(url, socket_timeout=5).ping()  # a named server must answer
@@ -125,8 +131,6 @@ def redis_server(tmp_path_factory) -> Iterator[str]:
 @pytest.fixture
 def redis_url(redis_server: str) -> Iterator[str]:
     """The test Redis, empty at the start and at the end of the test."""
-    import redis
-
     client = redis.Redis.from_url(redis_server)
     client.flushdb()
     yield redis_server
@@ -140,12 +144,6 @@ def database_url(tmp_dir: Path) -> str:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory, smtp_server) -> Iterator[Flask]:
-    from flask_migrate import upgrade
-
-    from config import TestConfig
-    from congress import create_app
-    from congress.extensions import db
-
     tmp_dir = tmp_path_factory.mktemp("congress")
     controller, _ = smtp_server
     settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
@@ -184,7 +182,6 @@ def _clean_database(request) -> Iterator[None]:
         yield
         return
     flask_app = request.getfixturevalue("app")
-    from congress.extensions import db
 
     # A test may change the shared configuration (limits, ports, hooks): each one gets it back as it was,
     # so that no test depends on the order the suite runs in (make test runs it in a random order).
@@ -199,7 +196,6 @@ def _clean_database(request) -> Iterator[None]:
         ctx.pop()
         flask_app.config.clear()
         flask_app.config.update(saved_config)
-        from congress.extensions import limiter
 
         limiter.reset()  # rate-limit counters are per test too, not per run
 
@@ -223,10 +219,6 @@ class IsolatedClient(FlaskLoginClient):
     """
 
     def open(self, *args, **kwargs):
-        from flask.globals import _cv_app
-
-        from congress.extensions import db
-
         db.session.commit()  # what the test wrote is visible to the request
         token = _cv_app.set(None)
         try:
@@ -248,20 +240,14 @@ def runner(app: Flask):
 
 @pytest.fixture
 def congress(app: Flask):
-    from tests.factories import make_congress
-
     return make_congress("congres-test")
 
 
 @pytest.fixture
 def organiser(app: Flask):
-    from tests.factories import make_user
-
     return make_user("organiser", email="org@example.org", name="Olga Organisator")
 
 
 @pytest.fixture
 def admin(app: Flask):
-    from tests.factories import make_user
-
     return make_user("admin", email="admin@example.org", name="Ada Admin")

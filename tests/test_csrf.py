@@ -17,7 +17,23 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, url_for
+
+from congress.accounts import services as accounts
+from congress.archive import services as archive
+from congress.archive.models import SpeakerInvitation
+from congress.badges import services as badges
+from congress.cfp import services as cfp
+from congress.checkin import services as checkin
+from congress.core.models import Person
+from congress.database import utcnow
+from congress.extensions import csrf, db
+from congress.registration import services as registration
+from congress.registration.models import Registration
+from tests.archive.factories import make_item, minimal_pdf
+from tests.cfp.factories import make_proposal, make_speaker, open_call
+from tests.factories import make_session, make_user
+from tests.registration.factories import add_round, form_data, open_congress, registered
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -75,21 +91,6 @@ class World:
 
 
 def build_world(app: Flask) -> World:
-    from congress.accounts import services as accounts
-    from congress.archive import services as archive
-    from congress.archive.models import SpeakerInvitation
-    from congress.badges import services as badges
-    from congress.cfp import services as cfp
-    from congress.checkin import services as checkin
-    from congress.core.models import Person
-    from congress.database import utcnow
-    from congress.extensions import db
-    from congress.registration import services as registration
-    from tests.archive.factories import make_item, minimal_pdf
-    from tests.cfp.factories import make_proposal, make_speaker, open_call
-    from tests.factories import make_session, make_user
-    from tests.registration.factories import add_round, open_congress, registered
-
     world = World()
     congress = open_congress("csrf-congres")
     signup_round, sessions = add_round(congress, capacities=(30, 30))
@@ -180,8 +181,6 @@ def build_world(app: Flask) -> World:
 
 def fingerprint() -> str:
     """A digest of every row of every table: equal digests, nothing written."""
-    from congress.extensions import db
-
     digest = hashlib.sha256()
     with db.engine.connect() as conn:
         for table in db.metadata.sorted_tables:
@@ -205,10 +204,6 @@ def csrf_on(app: Flask):
 
 def check_routes(app: Flask, world: World, only: str | None = None) -> list[str]:
     """Refusals first for every route (nothing may change), then the controls; returns the failures."""
-    from flask import url_for
-
-    from congress.extensions import db
-
     failures = []
     rules = [r for r in state_changing_rules(app) if only is None or r.endpoint == only]
     urls = {}
@@ -255,8 +250,6 @@ def test_every_state_changing_route_refuses_a_request_without_csrf_token(app):
 
 def test_a_route_without_csrf_fails_the_walk(app):
     """Exempting one form (as a new route without CSRF would be) makes the walk report it."""
-    from congress.extensions import csrf
-
     world = build_world(app)
     view = app.view_functions["registration.cancel"]
     name = f"{view.__module__}.{view.__name__}"
@@ -280,8 +273,6 @@ def test_the_refusal_is_in_english_with_lang_en(app, csrf_on):
 
 def test_api_ignores_the_session_cookie(app, admin):
     """The API is exempt from CSRF because a signed-in browser's cookie does not authenticate it."""
-    from tests.registration.factories import form_data, open_congress
-
     congress = open_congress("csrf-api")
     client = app.test_client(user=admin)
     assert client.get("/manage/").status_code == 200  # the cookie is good for the pages
@@ -291,16 +282,11 @@ def test_api_ignores_the_session_cookie(app, admin):
     assert response.status_code == 401
     response = client.post("/api/v1/checkins", json={"code": "C1X", "nonce": "n1"})
     assert response.status_code == 401
-    from congress.extensions import db
-    from congress.registration.models import Registration
-
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0
 
 
 def test_the_exemption_list_names_only_api_blueprints(app):
     """No page outside /api/ is exempt; each exempt blueprint has only bearer-token views."""
-    from congress.extensions import csrf
-
     for rule in app.url_map.iter_rules():
         if not rule.methods & STATE_CHANGING or not exempt(rule):
             continue

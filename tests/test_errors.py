@@ -3,12 +3,12 @@
 import pytest
 from flask import abort
 
+from congress import create_app
+
 
 @pytest.fixture(scope="module")
 def erroring_app(app):
     """A second app on the same database with a route that fails on demand."""
-    from congress import create_app
-
     other = create_app(dict(app.config))
 
     @other.route("/_test/abort/<int:code>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from blinker import Namespace
 from flask import Flask
 from werkzeug.exceptions import NotFound
 
@@ -10,8 +11,10 @@ from congress.core.models import Congress
 from congress.core.queries import edition_or_404, of_edition_or_404
 from congress.errors import Conflict, InvalidInput, ServiceError
 from congress.i18n import pick
+from congress.signals import NoReceiver, first_answer, one_answer
 from congress.storage import StorageKeyError, storage
 from congress.tokens import hash_secret, new_secret
+from tests.factories import make_congress
 
 
 def test_pick_prefers_english_only_for_english_readers_with_a_text() -> None:
@@ -79,8 +82,6 @@ def test_uncaught_refusal_is_answered_with_its_status_in_json_and_html(app: Flas
 
 
 def test_scoped_lookups_404_for_another_edition(app: Flask) -> None:
-    from tests.factories import make_congress
-
     mine, other = make_congress(slug="mijn"), make_congress(slug="ander")
     with app.test_request_context():
         assert edition_or_404("mijn").id == mine.id
@@ -92,10 +93,6 @@ def test_scoped_lookups_404_for_another_edition(app: Flask) -> None:
 
 
 def test_one_answer_raises_for_a_kind_nobody_handles() -> None:
-    from blinker import Namespace
-
-    from congress.signals import NoReceiver, first_answer, one_answer
-
     wanted = Namespace().signal("wanted")
 
     def ticket(kind: str, *, argument: str) -> str:

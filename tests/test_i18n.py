@@ -9,6 +9,8 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
+from congress.i18n import format_in_zone, format_time_in_zone
+
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
 METHOD_MAP = [("congress/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
@@ -85,8 +87,6 @@ def test_unknown_language_falls_back(client, congress):
 
 
 def test_dates_are_shown_per_locale_in_the_editions_timezone(app):
-    from congress.i18n import format_in_zone, format_time_in_zone
-
     moment = datetime(2025, 11, 13, 8, 30, tzinfo=UTC)  # 09:30 in Amsterdam (winter time)
     summer = datetime(2025, 6, 12, 8, 30, tzinfo=UTC)  # 10:30 in Amsterdam (summer time)
     with app.test_request_context():

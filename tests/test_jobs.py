@@ -2,13 +2,11 @@
 
 from huey.storage import RedisStorage, SqliteStorage
 
-from congress import jobs
+from congress import create_app, jobs
 from congress.extensions import huey
 
 
 def test_sqlite_queue_by_default_and_redis_by_configuration(app, tmp_path):
-    from congress import create_app
-
     try:
         worker_like = create_app({**app.config, "HUEY_IMMEDIATE": False, "HUEY_SQLITE_PATH": str(tmp_path / "q.db")})
         assert isinstance(huey.storage, SqliteStorage)

@@ -92,8 +92,9 @@ def test_one_token_table_keeps_issued_tokens_working(app, empty_database):
                                  "VALUES (7, 'staff@example.org', 'Staff', :yes, :now)"), {"yes": True, "now": now})
             conn.execute(sa.text("INSERT INTO account_tokens (id, user_id, purpose, token_hash, created_at, "
                                  "expires_at) VALUES (1, 7, 'reset', :reset, :now, :later), "
-                                 "(2, 7, 'invite', :invite, :now, :later)"),
-                         {"reset": hash_secret("old-reset"), "invite": hash_secret("old-invite"), "now": now,
+                                 "(2, 7, 'invite', :invite, :now, :later), (3, 7, 'verify', :verify, :now, :later)"),
+                         {"reset": hash_secret("old-reset"), "invite": hash_secret("old-invite"),
+                          "verify": hash_secret("old-verify"), "now": now,
                           "later": now + timedelta(days=1)})
             conn.execute(sa.text("INSERT INTO api_tokens (id, name, scope, token_hash, prefix, created_at) "
                                  "VALUES (1, 'scanner', 'checkin', :api, 'cgr_old', :now)"),
@@ -105,6 +106,7 @@ def test_one_token_table_keeps_issued_tokens_working(app, empty_database):
         token = accounts.api_token_for("cgr_old-api", "checkin")
         assert token is not None and token.id == 1 and token.name == "scanner"  # the id the CLI showed
         assert accounts.check_account_token("old-invite", accounts.PURPOSE_INVITE) is not None
+        assert accounts.check_account_token("old-verify", "verify") is not None  # a speaker's address
         assert accounts.check_account_token("old-reset", accounts.PURPOSE_INVITE) is None  # kinds stay apart
         user = accounts.redeem_account_token("old-reset", accounts.PURPOSE_RESET, "a new long password")
         assert user.id == 7 and accounts.authenticate("staff@example.org", "a new long password") is not None

@@ -21,18 +21,18 @@ from pathlib import Path
 import pytest
 import redis
 import requests
+from flask import current_app
 from huey.storage import RedisStorage
 
 from congress import jobs
-from congress.extensions import huey
+from congress.extensions import db, huey
+from congress.mail.models import OutboxMessage
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @jobs.task()
 def _add(a: int, b: int) -> dict:
-    from flask import current_app
-
     return {"sum": a + b, "app": current_app.name, "at": time.time()}
 
 
@@ -88,9 +88,6 @@ def test_a_scheduled_task_waits_in_redis_until_it_is_due(app, redis_url):
 
 @pytest.mark.slow
 def test_worker_process_delivers_queued_mail_over_redis(app, mailbox, redis_url, tmp_path):
-    from congress.extensions import db
-    from congress.mail.models import OutboxMessage
-
     env = {
         **os.environ,
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],

@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
+from config import TestConfig
+from congress import create_app
 from congress.accounts.models import Role, TokenScope
+from congress.accounts.services import create_api_token
+from tests.factories import PASSWORD, make_session, make_user
 
 # Endpoints anyone may open. Everything else must carry a guard (roles_required/token_required).
 PUBLIC_ENDPOINTS = {
@@ -62,8 +66,6 @@ def guarded_endpoints(app: Flask) -> list[tuple]:
 
 
 def test_every_non_public_endpoint_refuses_anonymous_and_wrong_roles(app, client):
-    from tests.factories import make_user
-
     users = {role.value: make_user(role.value) for role in Role}
     endpoints = guarded_endpoints(app)
     assert endpoints, "no guarded endpoints found"
@@ -86,8 +88,6 @@ def test_every_non_public_endpoint_refuses_anonymous_and_wrong_roles(app, client
 
 
 def test_token_endpoints_refuse_tokens_of_another_scope(app):
-    from congress.accounts.services import create_api_token
-
     endpoints = [(r, m, v) for r, m, v in guarded_endpoints(app) if hasattr(v, "required_scope")]
     tokens = {scope.value: create_api_token(f"t-{scope.value}", scope.value).secret for scope in TokenScope}
     client = app.test_client()
@@ -101,9 +101,6 @@ def test_token_endpoints_refuse_tokens_of_another_scope(app):
 
 def test_the_walk_catches_an_unguarded_endpoint(app):
     """Adding a view without a guard makes the protection test fail."""
-    from config import TestConfig
-    from congress import create_app
-
     settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
     settings["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"]
     other = create_app(settings)
@@ -143,16 +140,12 @@ def test_csrf_is_required_on_forms(app, organiser):
 
 
 def test_login_rejects_open_redirect(client, organiser):
-    from tests.factories import PASSWORD
-
     response = client.post("/login?next=https://evil.example/", data={"email": organiser.email, "password": PASSWORD})
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/manage")
 
 
 def test_no_page_loads_anything_from_another_host(client, congress):
-    from tests.factories import make_session
-
     make_session(congress)
     for url in ("/", f"/{congress.slug}/", "/login", "/password/forgot", "/nope/"):
         html = client.get(url).get_data(as_text=True)

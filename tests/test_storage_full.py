@@ -4,6 +4,7 @@ registration is acknowledged as stored, and a read-only data directory stops the
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sqlite3
 import subprocess
@@ -12,8 +13,11 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError, OperationalError
 
+from congress.errors import storage_refused
 from congress.extensions import db
+from congress.mail import tasks
 from congress.mail.models import OutboxMessage
 from congress.registration.models import Registration
 from tests.conftest import ROOT
@@ -105,8 +109,6 @@ def test_a_stored_registration_is_acknowledged_when_the_job_queue_cannot_take_it
     """The outbox row is committed with the registration; handing it to the worker afterwards can fail
     (the queue's own SQLite file on a full disk). The answer is the registration's, and the
     worker's minutely sweep sends the mail."""
-    from congress.mail import tasks
-
     def queue_on_a_full_disk(message_id: int) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
@@ -119,12 +121,6 @@ def test_a_stored_registration_is_acknowledged_when_the_job_queue_cannot_take_it
 
 
 def test_the_storage_errors_are_recognised_and_bugs_are_not():
-    import errno
-
-    from sqlalchemy.exc import IntegrityError, OperationalError
-
-    from congress.errors import storage_refused
-
     full = sqlite3.OperationalError("database or disk is full")
     full.sqlite_errorcode = sqlite3.SQLITE_FULL
     assert storage_refused(OperationalError("INSERT", {}, full))

@@ -16,14 +16,19 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import has_request_context
 
-from congress import ConfigurationError, create_app, jobs
+from config import ProductionConfig
+from congress import ConfigurationError, create_app, jobs, urls
 from congress.extensions import db, limiter
 from congress.mail.models import OutboxMessage
 from congress.programme import caching
+from congress.registration import services
 from congress.urls import external_url, public_base_url, public_domain, webcal_url
+from tests.conftest import IsolatedClient
 from tests.factories import make_congress, make_session, make_user
 from tests.programme.factories import make_speaker, publish
+from tests.registration.factories import add_round, form_data, open_congress, registered
 from tests.urls_support import BASE, DOMAIN, EVIL
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,8 +37,6 @@ PUBLIC = "https://congres.example.nl"
 
 
 def _production_settings(tmp_path: Path, app, **overrides) -> dict:
-    from config import ProductionConfig
-
     settings = {key: getattr(ProductionConfig, key) for key in dir(ProductionConfig) if key.isupper()}
     settings.update(
         SECRET_KEY="p" * 48, PUBLIC_BASE_URL=PUBLIC, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
@@ -63,8 +66,6 @@ def test_external_url_in_a_request_ignores_the_host(app):
 
 
 def test_external_url_in_a_job_without_a_request(app):
-    from flask import has_request_context
-
     assert not has_request_context()
     assert external_url("accounts.login") == f"{BASE}/login"
     assert external_url("public.edition", slug="c-1", _anchor="top") == f"{BASE}/c-1/#top"
@@ -85,9 +86,6 @@ def test_external_url_under_a_path_prefix(app):
 
 
 def test_registration_external_url_is_the_one_from_congress_urls():
-    from congress import urls
-    from congress.registration import services
-
     assert services.external_url is urls.external_url
 
 
@@ -154,9 +152,6 @@ def _link_requests(client, congress, forwarded_for: list[str]) -> list[int]:
 
 
 def test_behind_one_trusted_proxy_each_client_has_its_own_rate_limit(app, restore_extensions):
-    from tests.conftest import IsolatedClient
-    from tests.registration.factories import open_congress
-
     congress = open_congress()
     proxied = create_app({**app.config, "TRUSTED_PROXIES": "1", "REGISTRATION_RATE_LIMIT": "2 per minute"})
     proxied.test_client_class = IsolatedClient
@@ -170,8 +165,6 @@ def test_behind_one_trusted_proxy_each_client_has_its_own_rate_limit(app, restor
 
 
 def test_without_trusted_proxies_x_forwarded_for_is_ignored(app, restore_extensions):
-    from tests.registration.factories import open_congress
-
     congress = open_congress()
     app.config["REGISTRATION_RATE_LIMIT"] = "2 per minute"
     limiter.reset()
@@ -265,8 +258,6 @@ def test_conditional_requests_still_answer_304(client, programme):
 
 
 def test_the_personal_agenda_uses_the_configured_domain(client):
-    from tests.registration.factories import add_round, open_congress, registered
-
     congress = open_congress()
     _, (small, _big) = add_round(congress)
     result = registered(congress, [small.id], n=1, confirmed=True)
@@ -297,8 +288,6 @@ def test_password_reset_mail_links_on_public_base_url_despite_a_forged_host(clie
 
 
 def test_send_me_my_link_mail_links_on_public_base_url_despite_a_forged_host(client, mailbox):
-    from tests.registration.factories import open_congress, registered
-
     congress = open_congress()
     registered(congress, n=77, confirmed=True)
     mailbox.clear()
@@ -313,8 +302,6 @@ def test_send_me_my_link_mail_links_on_public_base_url_despite_a_forged_host(cli
 
 
 def test_registration_mail_composed_by_the_worker_links_on_public_base_url(client, mailbox):
-    from tests.registration.factories import form_data, open_congress
-
     congress = open_congress()
     response = client.post(f"/{congress.slug}/register", data=form_data(congress, 88), headers=EVIL_HOST)
     assert response.status_code == 302

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -51,8 +52,6 @@ class CountingHandler:
         self.total = 0
 
     async def handle_DATA(self, server, session, envelope):
-        from email import message_from_bytes, policy
-
         message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
         with self.lock:
             self.total += 1

@@ -102,13 +102,14 @@ class RoleGrant(db.Model):
 class TokenKind(enum.StrEnum):
     PASSWORD_RESET = "password_reset"
     INVITATION = "invitation"
+    VERIFICATION = "verification"  # a speaker's e-mail address (call for proposals)
     API = "api"
 
 
 class Token(db.Model):
     """The one token table: every secret handed out for an account or a partner, stored only as its
     SHA-256 (``congress.tokens``). ``kind`` says which: a single-use, expiring e-mail link
-    (``password_reset``, ``invitation``: a user, ``expires_at``, ``used_at``) or an API bearer token
+    (``password_reset``, ``invitation``, ``verification``: a user, ``expires_at``, ``used_at``) or an API bearer token
     (``api``: a ``name``, ``scope`` and ``prefix``, ``revoked_at``, ``last_used_at``).
 
     The subclasses below are the kinds (single-table inheritance): ``select(ApiToken)`` reads only the
@@ -153,13 +154,19 @@ class InvitationToken(AccountToken):
     __mapper_args__ = {"polymorphic_identity": TokenKind.INVITATION.value}
 
 
+class VerificationToken(AccountToken):
+    __mapper_args__ = {"polymorphic_identity": TokenKind.VERIFICATION.value}
+
+
 # The purposes the e-mail links are issued and redeemed for (also in the audit log: user.reset_redeemed).
 PURPOSE_RESET = "reset"
 PURPOSE_INVITE = "invite"
+PURPOSE_VERIFY = "verify"  # the call for proposals' speaker accounts (cfp.services.PURPOSE_VERIFY)
 ACCOUNT_TOKEN_CLASSES: dict[str, type[AccountToken]] = {
-    PURPOSE_RESET: PasswordResetToken, PURPOSE_INVITE: InvitationToken,
+    PURPOSE_RESET: PasswordResetToken, PURPOSE_INVITE: InvitationToken, PURPOSE_VERIFY: VerificationToken,
 }
-PURPOSE_OF_KIND = {TokenKind.PASSWORD_RESET.value: PURPOSE_RESET, TokenKind.INVITATION.value: PURPOSE_INVITE}
+PURPOSE_OF_KIND = {cls.__mapper_args__["polymorphic_identity"]: purpose
+                   for purpose, cls in ACCOUNT_TOKEN_CLASSES.items()}
 
 
 class ApiToken(Token):

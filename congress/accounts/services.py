@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -43,7 +42,7 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 MIN_PASSWORD_LENGTH = 10
 # The kinds of the single-use e-mail links (every one a password sets spends).
-_ACCOUNT_KINDS = (TokenKind.PASSWORD_RESET.value, TokenKind.INVITATION.value)
+_ACCOUNT_KINDS = (TokenKind.PASSWORD_RESET.value, TokenKind.INVITATION.value, TokenKind.VERIFICATION.value)
 
 
 class AccountError(ServiceError):
@@ -147,7 +146,7 @@ def grant_role(user: User, role: str, *, track_ids: tuple[int, ...] = ()) -> Non
 
 
 def generate_password() -> str:
-    return secrets.token_urlsafe(15)
+    return new_secret(15)
 
 
 # --- single-use e-mail tokens -------------------------------------------------------------

@@ -1,9 +1,10 @@
 """accounts: one token table (password reset and invitation links, API tokens)
 
 account_tokens (single-use e-mail links) and api_tokens (bearer tokens) become one table, tokens,
-with a kind: password_reset, invitation or api. The rows are copied with their hashes unchanged, so
-every link and API token already issued keeps working; API tokens keep their ids (the CLI, the
-token screen and the audit log name them by id). The old tables are dropped.
+with a kind: password_reset, invitation, verification (a speaker's e-mail address) or api. The rows
+are copied with their hashes unchanged, so every link and API token already issued keeps working;
+API tokens keep their ids (the CLI, the token screen and the audit log name them by id). The old
+tables are dropped.
 
 Revision ID: accounts_0002
 Revises: checkin_0002
@@ -53,7 +54,8 @@ def upgrade():
         op.execute("SELECT setval(pg_get_serial_sequence('tokens', 'id'), COALESCE((SELECT MAX(id) FROM tokens), 0) + 1, false)")
     op.execute(
         "INSERT INTO tokens (kind, token_hash, user_id, created_at, expires_at, used_at) "
-        "SELECT CASE purpose WHEN 'reset' THEN 'password_reset' WHEN 'invite' THEN 'invitation' ELSE purpose END, "
+        "SELECT CASE purpose WHEN 'reset' THEN 'password_reset' WHEN 'invite' THEN 'invitation' "
+        "WHEN 'verify' THEN 'verification' ELSE purpose END, "
         "token_hash, user_id, created_at, expires_at, used_at FROM account_tokens ORDER BY id"
     )
 
@@ -98,8 +100,9 @@ def downgrade():
     )
     op.execute(
         "INSERT INTO account_tokens (user_id, purpose, token_hash, created_at, expires_at, used_at) "
-        "SELECT user_id, CASE kind WHEN 'password_reset' THEN 'reset' ELSE 'invite' END, token_hash, created_at, "
-        "expires_at, used_at FROM tokens WHERE kind IN ('password_reset', 'invitation') AND user_id IS NOT NULL "
+        "SELECT user_id, CASE kind WHEN 'password_reset' THEN 'reset' WHEN 'invitation' THEN 'invite' ELSE 'verify' END, "
+        "token_hash, created_at, expires_at, used_at FROM tokens "
+        "WHERE kind IN ('password_reset', 'invitation', 'verification') AND user_id IS NOT NULL "
         "AND expires_at IS NOT NULL ORDER BY id"
     )
     if op.get_bind().dialect.name == 'postgresql':

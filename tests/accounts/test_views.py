@@ -1,6 +1,7 @@
 import re
 
 from congress.accounts.models import Role, User
+from congress.accounts.services import create_api_token
 from congress.extensions import db, limiter
 from tests.factories import PASSWORD, make_user
 from tests.urls_support import BASE
@@ -130,8 +131,6 @@ def test_invalid_email_keeps_typed_values(app, organiser):
 
 
 def test_admin_sees_and_revokes_tokens(app, admin):
-    from congress.accounts.services import create_api_token
-
     issued = create_api_token("scanner", "checkin")
     client = app.test_client(user=admin)
     assert issued.token.prefix in client.get("/manage/tokens").get_data(as_text=True)

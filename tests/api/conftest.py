@@ -8,11 +8,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+from flask.globals import _cv_app
 
 from congress.accounts.services import create_api_token
 from congress.checkin import services as checkin
 from congress.extensions import db
 from congress.questions.models import Question
+from tests.archive.factories import make_item
+from tests.checkin.factories import checkin_edition
+from tests.programme.factories import publish
 
 
 @dataclass
@@ -27,10 +31,6 @@ class World:
 
 @pytest.fixture
 def world(app) -> World:
-    from tests.archive.factories import make_item
-    from tests.checkin.factories import checkin_edition
-    from tests.programme.factories import publish
-
     congress, sessions, _, codes = checkin_edition("api-wereld")
     questions = []
     for i, kind in enumerate(("short_text", "single_choice", "multiple_choice", "checkbox")):
@@ -54,8 +54,6 @@ def world(app) -> World:
 def own_contexts() -> Iterator[None]:
     """Requests made by other clients than the test client (schemathesis's) each get their own
     application context, as in production, while the test's context is set aside."""
-    from flask.globals import _cv_app
-
     db.session.commit()
     token = _cv_app.set(None)
     try:

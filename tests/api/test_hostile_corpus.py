@@ -11,15 +11,27 @@ from __future__ import annotations
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import quote_from_bytes
 
 import pytest
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
 
+import congress
 from congress import capabilities
+from congress.accounts.models import ApiToken
+from congress.checkin import services as checkin
+from congress.checkin.api_schemas import CheckinQuery, CheckinRequest
+from congress.checkin.models import CheckIn, ScanEvent, Station
+from congress.core.models import Congress
 from congress.extensions import db
+from congress.programme.models import SignupRound
+from congress.registration.api_schemas import RegistrationRequest
+from congress.registration.models import Question, Registration
 from tests.api.conftest import own_contexts
+from tests.factories import make_user
+from tests.registration.factories import registered
 
 # Form values as bytes: a lone surrogate cannot be encoded as UTF-8, so it is sent as its 3 bytes.
 FORM_VALUES: list[bytes] = [
@@ -72,16 +84,6 @@ def _url_values(rule, world) -> dict:
 
 @pytest.fixture
 def staff_world(app, world):
-    from congress.accounts.models import ApiToken
-    from congress.checkin import services as checkin
-    from congress.checkin.models import CheckIn, Station
-    from congress.core.models import Congress
-    from congress.programme.models import SignupRound
-    from congress.questions.models import Question
-    from congress.registration.models import Registration
-    from tests.factories import make_user
-    from tests.registration.factories import registered
-
     congress = db.session.scalar(sa.select(Congress).where(Congress.slug == world.slug))
     result = registered(congress, [world.session_ids[0]], name="Corpus Persoon", email="corpus@example.org",
                         confirmed=True)
@@ -151,9 +153,6 @@ def test_every_form_field_survives_the_corpus(app, staff_world):
 
 
 def _api_bodies(world) -> list[tuple[str, str, dict, dict]]:
-    from congress.checkin.api_schemas import CheckinRequest
-    from congress.registration.api_schemas import RegistrationRequest
-
     registration = {"name": "Corpus", "email": "corpus-api@example.org", "sector": "gemeente",
                     "consent_privacy": True, "confirmed": True}
     return [
@@ -164,9 +163,6 @@ def _api_bodies(world) -> list[tuple[str, str, dict, dict]]:
 
 
 def test_every_api_field_survives_the_corpus(app, world, client, monkeypatch):
-    from congress.checkin.models import CheckIn, ScanEvent
-    from congress.registration.models import Registration
-
     monkeypatch.setitem(app.config, "REGISTRATION_API_RATE_LIMIT", "100000 per minute")
     server_errors: list[str] = []
     half_stored: list[str] = []
@@ -205,15 +201,10 @@ QUERY_VALUES: list[bytes] = [b"a\x00b", b"x\xed\xa0\x80", b"9" * 25, str(2**63).
 
 def query_names() -> set[str]:
     """Every query-string parameter the code reads (``args.get("…")``, ``args.getlist("…")``)."""
-    from pathlib import Path
-
-    import congress
-
     pattern = re.compile(r"""args\.(?:get|getlist)\(\s*["']([a-z_]+)["']""")
     names: set[str] = set()
     for path in Path(congress.__file__).parent.rglob("*.py"):
         names.update(pattern.findall(path.read_text(encoding="utf-8")))
-    from congress.checkin.api_schemas import CheckinQuery
 
     return names | set(CheckinQuery.model_fields)  # the query models of the API
 

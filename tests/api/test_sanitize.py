@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from congress.accounts.services import create_api_token
 from congress.extensions import db
+from congress.programme.models import SignupRound
 from congress.registration.models import Registration
 from congress.sanitize import clean, has_forbidden_characters
-from tests.registration.factories import form_data, open_congress
+from tests.registration.factories import add_round, form_data, open_congress
 
 
 def test_forbidden_characters():
@@ -36,8 +38,6 @@ def test_a_nul_in_a_query_string_is_stripped(client, app):
 
 
 def test_a_nul_in_the_api_is_refused_not_stored(client):
-    from congress.accounts.services import create_api_token
-
     congress = open_congress("nul-api")
     secret = create_api_token("partner", "registrations").secret
     db.session.commit()
@@ -51,9 +51,6 @@ def test_a_nul_in_the_api_is_refused_not_stored(client):
 
 
 def test_an_id_beyond_the_database_range_in_the_registration_form_is_an_error_not_500(client):
-    from congress.programme.models import SignupRound
-    from tests.registration.factories import add_round
-
     congress = open_congress("grote-getallen")
     add_round(congress)
     round_id = db.session.scalar(sa.select(SignupRound.id).where(SignupRound.congress_id == congress.id))
