@@ -27,8 +27,9 @@ from congress.checkin.models import CheckIn, ScanEvent, Station
 from congress.core.models import Congress
 from congress.extensions import db
 from congress.programme.models import SignupRound
+from congress.questions.models import Question
 from congress.registration.api_schemas import RegistrationRequest
-from congress.registration.models import Question, Registration
+from congress.registration.models import Registration
 from tests.api.conftest import own_contexts
 from tests.factories import make_user
 from tests.registration.factories import registered
