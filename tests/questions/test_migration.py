@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from congress.extensions import db
-
 from tests.test_migrations import MIGRATIONS, _app_for
 from tests.test_migrations import empty_database as empty_database  # the fixture
 
