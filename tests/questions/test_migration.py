@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
+from congress.extensions import db
 from tests.test_migrations import MIGRATIONS, _app_for
 from tests.test_migrations import empty_database as empty_database  # the fixture
 
@@ -42,8 +43,6 @@ def _json(conn, sql: str, **params):
 
 
 def test_both_tables_become_one_and_answers_still_match(app, empty_database):
-    from congress.extensions import db
-
     other = _app_for(empty_database, app)
     with other.app_context():
         upgrade(directory=MIGRATIONS, revision=BEFORE)
