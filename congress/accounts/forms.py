@@ -2,11 +2,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
-from wtforms.fields.choices import SelectChoice
+from wtforms import EmailField, PasswordField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
-from congress.accounts.models import ROLE_LABELS, Role
 from congress.accounts.services import MIN_PASSWORD_LENGTH
 
 
@@ -32,17 +30,3 @@ class SetPasswordForm(FlaskForm):
         _l("Repeat the new password"),
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords do not match."))],
     )
-
-
-class InviteForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
-    email = EmailField(
-        _l("E-mail address"),
-        validators=[InputRequired(), Length(max=254), Email(message=_l("Enter a valid e-mail address."))],
-    )
-    roles = SelectMultipleField(
-        _l("Roles"),
-        choices=[SelectChoice(r.value, ROLE_LABELS[r.value]) for r in Role if r is not Role.SPEAKER],
-        validators=[InputRequired(message=_l("Choose at least one role."))],
-    )
-    tracks = SelectMultipleField(_l("Tracks (for track managers)"), coerce=int, choices=[])

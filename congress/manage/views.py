@@ -11,14 +11,14 @@ from wtforms.fields.choices import SelectChoice
 
 from congress.accounts import services as accounts
 from congress.accounts.access import roles_required
-from congress.accounts.forms import ROLE_LABELS, InviteForm
-from congress.accounts.models import ApiToken, Role, User
+from congress.accounts.models import ROLE_LABELS, ApiToken, Role, User
 from congress.audit.models import AuditEvent
 from congress.core.models import Congress, Track
 from congress.extensions import db
 from congress.i18n import current_language
 from congress.mail.models import OutboxMessage
 from congress.manage import registrations
+from congress.manage.forms import InviteForm
 from congress.sanitize import query_int
 
 bp = Blueprint("manage", __name__)

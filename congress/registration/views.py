@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from congress.core import services as core
 from congress.extensions import limiter
 from congress.i18n import current_language
-from congress.programme.calendar import calendar_for_sessions
+from congress.programme.queries import calendar_for_sessions
 from congress.registration import manage_views, services
 from congress.registration.forms import (
     ENROLMENT_LABELS,

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +41,6 @@ def live_server(app) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test` (it installs it)")
@@ -59,7 +59,6 @@ document.addEventListener('securitypolicyviolation', (e) => {
                 + ' at ' + e.documentURI + ':' + e.lineNumber);
 }, true);
 """
-
 
 def _is_csp_violation(text: str) -> bool:
     return text.startswith("CSP violation: ") or "Content Security Policy" in text

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import threading
 import time
 
 import pypdfium2
 import pytest
+import qrcode
 import sqlalchemy as sa
 import zxingcpp
+from werkzeug.serving import make_server
 
 from congress.badges import services as badges
+from congress.badges import tokens
 from congress.checkin import services
 from congress.checkin.models import CheckIn
 from congress.extensions import db
@@ -115,11 +120,7 @@ def test_unset_station_and_axe(page, live_server):
 def test_camera_decoder_works_from_local_files(page, live_server):
     """Chromium on Linux has no BarcodeDetector: the ZXing WebAssembly polyfill from node_modules
     decodes a real badge code, without any request to another host."""
-    import base64
 
-    import qrcode
-
-    from congress.badges import tokens
 
     code = tokens.sign(tokens.generate_key_pair().private_key, 1, 42)
     image = qrcode.make(code, border=4)
@@ -157,9 +158,6 @@ def test_workshop_station_offers_to_admit_when_seats_are_free(page, app, live_se
 def test_a_reload_without_network_still_opens_the_station(page, app):
     """The venue's network is gone (here: the server itself is stopped) and someone reloads the
     tablet: the service worker serves the page, and badges are still checked against the list."""
-    import threading
-
-    from werkzeug.serving import make_server
 
     congress, _, people, _ = checkin_edition("sw-congres")
     pdf = badges.render_registrations(badges.select_registrations(congress), "a6", processes=1)

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from congress.extensions import db
 from congress.registration.models import Registration
 from tests.browser.conftest import axe_violations
-from tests.registration.factories import add_round, open_congress
+from tests.factories import PASSWORD, make_user
+from tests.registration.factories import add_round, open_congress, registered
 
 
 def test_register_confirm_change_cancel_on_a_phone(app, phone_page, live_server, mailbox):
@@ -73,8 +74,6 @@ def test_register_confirm_change_cancel_on_a_phone(app, phone_page, live_server,
 
 
 def test_statistics_chart_draws_from_the_table(page, live_server, app):
-    from tests.factories import PASSWORD, make_user
-    from tests.registration.factories import registered
 
     congress = open_congress("grafiek")
     _, (first, _second) = add_round(congress)
