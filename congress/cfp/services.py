@@ -47,6 +47,7 @@ from congress.cfp.proposals import validate_proposal as validate_proposal
 from congress.cfp.proposals import withdraw_proposal as withdraw_proposal
 from congress.cfp.questions import add_question as add_question  # the face re-exports
 from congress.cfp.questions import answers_from_form as answers_from_form
+from congress.cfp.questions import check_answers as check_answers
 from congress.cfp.questions import questions as questions
 from congress.cfp.questions import questions_text as questions_text
 from congress.cfp.questions import sync_questions as sync_questions

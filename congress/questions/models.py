@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from congress.extensions import db
 from congress.i18n import bilingual, pick
 from congress.questions.kinds import MAX_LENGTH, SCALES, QuestionKind, Target, sql_list
-from congress.questions.rendering import display, scale_ends
 
 
 class Question(db.Model):
@@ -60,7 +60,7 @@ class Question(db.Model):
         return [(o["value"], pick(o.get("nl") or o["value"], o.get("en"), locale)) for o in self.options or []]
 
     def display(self, value: Any, locale: str | None = None) -> str:
-        """An answer to this question as text (see :func:`congress.questions.rendering.display`)."""
+        """An answer to this question as text (see :func:`display` below)."""
         return display(self, value, locale)
 
     def scale_ends(self, locale: str | None = None) -> str:
@@ -76,3 +76,35 @@ class Question(db.Model):
         """The longest text answer of a text question; None for the other kinds."""
         default = MAX_LENGTH.get(self.kind)
         return None if default is None else (self.max_length or default)
+
+
+# --- answers as text ----------------------------------------------------------------------------
+
+
+def display(question: Question, value: Any, locale: str | None = None) -> str:
+    """An answer as text in ``locale``: option labels for choices, yes/no for a checkbox, ``4 / 5`` for a
+    scale; "" when unanswered. A value that is no (longer an) option is shown as it is stored."""
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    labels = dict(question.choices(locale))
+    if isinstance(value, list):
+        return ", ".join(labels.get(str(v), str(v)) for v in value)
+    scale = question.scale
+    if scale is not None and isinstance(value, int):
+        return f"{value} / {scale[1]}"
+    return labels.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+def scale_ends(question: Question, locale: str | None = None) -> str:
+    """``1 = poor, 5 = excellent``: what the ends of a scale mean (empty when not labelled)."""
+    if question.scale is None:
+        return ""
+    low, high = question.scale
+    parts = []
+    if question.scale_low(locale):
+        parts.append(f"{low} = {question.scale_low(locale)}")
+    if question.scale_high(locale):
+        parts.append(f"{high} = {question.scale_high(locale)}")
+    return ", ".join(parts)

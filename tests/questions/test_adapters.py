@@ -6,8 +6,8 @@ from flask_babel import force_locale
 from werkzeug.datastructures import MultiDict
 
 from congress.cfp import services as cfp
+from congress.manage import exports
 from congress.questions import queries
-from congress.registration import exports
 from congress.registration import services as registration
 from tests.registration.factories import open_congress, registered
 
