@@ -12,6 +12,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -132,5 +133,28 @@ def post_json_concurrently(base_url: str, path: str, bodies: list[dict], headers
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
 
-    asyncio.run(main())
+    run_coroutine(main())
     return results
+
+
+def run_coroutine(coroutine: Any) -> Any:
+    """``asyncio.run``, also where this thread already runs an event loop (Playwright's sync API
+    leaves one behind in the test process): then the coroutine runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="load-client")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")
