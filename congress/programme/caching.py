@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from cachetools import LRUCache
 from flask import Response, abort, request, session
 from flask_login import current_user
+from werkzeug.http import is_resource_modified
 
 from congress.core.models import Congress, CongressStatus
 from congress.extensions import db
@@ -80,6 +81,46 @@ def _personal() -> bool:
     return bool(getattr(current_user, "is_authenticated", False)) or "_flashes" in session
 
 
+def shared_headers(response: Response, etag: str, last_modified: datetime) -> Response:
+    """What every answer of the cache carries, 200 and 304 alike."""
+    response.set_etag(etag)
+    response.last_modified = last_modified
+    response.cache_control.public = True
+    response.cache_control.no_cache = True
+    response.vary.add("Cookie")
+    response.vary.add("Accept-Language")
+    response.vary.add("Accept-Encoding")
+    return response
+
+
+def full_response(entry: Entry, use_gzip: bool, etag: str, last_modified: datetime) -> Response:
+    """The 200 answer from a cache entry (gzipped when the client accepts it and it is worth it)."""
+    body, content_type, headers, compressed = entry
+    response = Response(body, content_type=content_type, headers=headers)
+    if use_gzip and compressed is not None:
+        response.set_data(compressed)
+        response.headers["Content-Encoding"] = "gzip"
+    return shared_headers(response, etag, last_modified)
+
+
+def fast_not_modified(environ: dict[str, Any], etag: str, last_modified: datetime) -> Response | None:
+    """SPEED TRICK, kept for bench/programme_feeds.py: the 304, or None when the response is needed.
+
+    The plain way is werkzeug's ``full_response(...).make_conditional(environ)``; it costs about
+    90 µs a request here (it adds a Date header and parses back the Last-Modified it has just
+    formatted), which made the cached feeds 15 % slower. This asks werkzeug's own rule
+    (``is_resource_modified``: If-None-Match, weakly compared, before If-Modified-Since) only when
+    the request carries one of the headers, and before anything is rendered: the ETag and the stamp
+    are known from the key alone. tests/programme/test_caching.py checks that both give the same
+    answers.
+    """
+    if ("HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ) and not is_resource_modified(
+        environ, etag=etag, last_modified=last_modified
+    ):
+        return shared_headers(Response(status=304), etag, last_modified)
+    return None
+
+
 def cached_programme(*, html: bool = True, extra: Callable[..., str] | None = None) -> Callable:
     """Decorate a public view ``view(congress, **kwargs)`` that is routed with ``<slug>``.
 
@@ -100,6 +141,12 @@ def cached_programme(*, html: bool = True, extra: Callable[..., str] | None = No
                 parts.append(extra(row, **kwargs))
             key = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
             use_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+            # The ETag comes from the key (what the response depends on), not from hashing the body.
+            etag = key[:32] + ("-gz" if use_gzip else "")
+            last_modified = stamp.replace(microsecond=0)
+            not_modified = fast_not_modified(request.environ, etag, last_modified)
+            if not_modified is not None:
+                return not_modified
             hit = cache.get(key)
             if hit is None:
                 result = view(db.session.get(Congress, row.id), **kwargs)
@@ -112,22 +159,7 @@ def cached_programme(*, html: bool = True, extra: Callable[..., str] | None = No
                 compressed = gzip.compress(body, 6, mtime=0) if len(body) >= MIN_GZIP else None
                 hit = (body, response.content_type, headers, compressed)
                 cache.put(key, hit)
-            body, content_type, headers, compressed = hit
-            response = Response(body, content_type=content_type, headers=headers)
-            if use_gzip and compressed is not None:
-                response.set_data(compressed)
-                response.headers["Content-Encoding"] = "gzip"
-            # The ETag comes from the key (what the response depends on), not from hashing the body.
-            response.set_etag(key[:32] + ("-gz" if use_gzip else ""))
-            response.last_modified = stamp.replace(microsecond=0)
-            response.cache_control.public = True
-            response.cache_control.no_cache = True
-            response.vary.add("Cookie")
-            response.vary.add("Accept-Language")
-            response.vary.add("Accept-Encoding")
-            # werkzeug's conditional-request rules: If-None-Match (weakly compared) before
-            # If-Modified-Since; a match becomes a 304 without a body.
-            return response.make_conditional(request.environ)
+            return full_response(hit, use_gzip, etag, last_modified)
 
         return wrapped
 
