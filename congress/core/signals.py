@@ -9,3 +9,11 @@ signals = namespace()
 # Sent inside the transaction that creates an edition: ``congress_created.send(congress)``.
 # Receivers add what every edition needs (badges: its signing key pair).
 congress_created = signals.signal("congress-created")
+
+# Sent inside the transaction that clones an edition (``core.services.clone_congress``), after core
+# has copied the edition's own fields, tracks and rooms:
+# ``congress_cloned.send(source, target=new_congress, shift=timedelta, track_ids={old: new}, room_ids={old: new})``.
+# Each capability copies its own settings of ``source`` into ``target`` (dates moved by ``shift``),
+# never people, registrations, reviews or check-ins. Receivers run in capability order
+# (``congress.capabilities.FIRST``, then alphabetical): programme before registration and cfp.
+congress_cloned = signals.signal("congress-cloned")
