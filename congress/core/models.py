@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from congress.database import UTCDateTime, utcnow
@@ -16,7 +17,19 @@ from congress.i18n import bilingual
 class CongressStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
+    CLOSED = "closed"
     ARCHIVED = "archived"
+
+
+# The moves of the lifecycle: draft → published → closed → archived, and back from closed to published
+# (to reopen an edition closed too early). A draft is never archived without being held; an archived
+# edition is final (its knowledge archive lives on). ``core.services.allowed_moves`` reads this.
+STATUS_MOVES: dict[str, tuple[str, ...]] = {
+    CongressStatus.DRAFT.value: (CongressStatus.PUBLISHED.value,),
+    CongressStatus.PUBLISHED.value: (CongressStatus.CLOSED.value,),
+    CongressStatus.CLOSED.value: (CongressStatus.PUBLISHED.value, CongressStatus.ARCHIVED.value),
+    CongressStatus.ARCHIVED.value: (),
+}
 
 
 class Congress(db.Model):
@@ -37,6 +50,11 @@ class Congress(db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
     venue_name: Mapped[str] = mapped_column(String(200), default="")
     venue_address: Mapped[str] = mapped_column(String(300), default="")
+    # Times of day in the edition's timezone (None: the day's start and end).
+    starts_at_time: Mapped[time | None] = mapped_column(Time)
+    ends_at_time: Mapped[time | None] = mapped_column(Time)
+    # The organisers' address, shown to attendees and in mails.
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
     status: Mapped[str] = mapped_column(String(16), default=CongressStatus.DRAFT.value)
     # Registration window and the capacity of the whole edition (None: no limit).
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -58,7 +76,7 @@ class Congress(db.Model):
 
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="dates_in_order"),
-        CheckConstraint("status IN ('draft', 'published', 'archived')", name="status_known"),
+        CheckConstraint("status IN ('draft', 'published', 'closed', 'archived')", name="status_known"),
         CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity_not_negative"),
     )
 
@@ -71,6 +89,22 @@ class Congress(db.Model):
     @property
     def is_public(self) -> bool:
         return self.status != CongressStatus.DRAFT.value
+
+    @property
+    def is_archived(self) -> bool:
+        """Read-only everywhere except the knowledge archive."""
+        return self.status == CongressStatus.ARCHIVED.value
+
+    @property
+    def starts_at(self) -> datetime:
+        """When the edition begins (UTC): its first day at its start time (midnight if none)."""
+        local = datetime.combine(self.starts_on, self.starts_at_time or time(0, 0), tzinfo=ZoneInfo(self.timezone))
+        return local.astimezone(UTC)
+
+    @property
+    def registration_closes(self) -> datetime:
+        """When registration closes: the window's close, else the edition's start."""
+        return self.registration_closes_at or self.starts_at
 
     def __repr__(self) -> str:
         return f"<Congress {self.slug}>"

@@ -1,20 +1,27 @@
 """Reads of the core capability that other capabilities use: editions, and rows scoped to one.
 
 "Wrong edition → 404" is written here once: an id from the URL that belongs to another edition
-is not found, never a way into that edition.
+is not found, never a way into that edition. "Archived is read-only" is applied here too: an edition
+loaded for a write (any request but GET/HEAD/OPTIONS) that is archived refuses with a clear message
+(403), except in the knowledge archive's screens, which go on after the edition ends.
 """
 
 from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import abort, has_request_context, request
 
 from congress.core.models import Congress
 from congress.core.services import (
+    STATUS_LABELS,
     all_congresses,
+    allowed_moves,
+    archived_refusal,
     congress_by_slug,
     current_congress,
+    ensure_writable,
+    is_staff,
     public_congress_or_404,
     public_congresses,
 )
@@ -23,16 +30,31 @@ from congress.extensions import db
 T = TypeVar("T")
 
 __all__ = [
-    "all_congresses", "congress_by_slug", "current_congress", "edition_or_404", "of_edition_or_404",
-    "public_congress_or_404", "public_congresses",
+    "STATUS_LABELS", "all_congresses", "allowed_moves", "congress_by_slug", "current_congress", "edition_or_404",
+    "ensure_writable", "is_staff", "of_edition_or_404", "public_congress_or_404", "public_congresses",
 ]
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Blueprints whose writes go on after an edition is archived: the knowledge archive.
+ARCHIVE_BLUEPRINTS = ("archive", "archive_manage", "archive_api")
+
+
+def _writes_refused(congress: Congress) -> bool:
+    if not congress.is_archived or not has_request_context() or request.method in SAFE_METHODS:
+        return False
+    blueprint = (request.blueprint or "").split(".")[0]
+    return blueprint not in ARCHIVE_BLUEPRINTS
 
 
 def edition_or_404(slug: str) -> Congress:
-    """The edition with this slug, public or not (back-office views check the user's rights)."""
+    """The edition with this slug, public or not (back-office views check the user's rights).
+
+    A write to an archived edition is refused here, for every screen that loads its edition this way."""
     congress = congress_by_slug(slug)
     if congress is None:
         abort(404)
+    if _writes_refused(congress):
+        raise archived_refusal()
     return congress
 
 

@@ -38,13 +38,13 @@ def active_count(congress_id: int) -> int:
 
 
 def window_state(congress: Congress, now: datetime | None = None) -> str:
-    """``not_open``, ``open`` or ``closed`` (by the dates and the edition's status)."""
+    """``not_open``, ``open`` or ``closed`` (by the dates and the edition's status: only a published one opens)."""
     now = now or utcnow()
-    if not congress.is_public or congress.status == "archived":
+    if congress.status != "published":  # a draft, or closed or archived (edition lifecycle)
         return "closed"
     if congress.registration_opens_at is None or now < congress.registration_opens_at:
         return "not_open"
-    if congress.registration_closes_at is not None and now >= congress.registration_closes_at:
+    if now >= congress.registration_closes:  # the window's close, else the edition's start
         return "closed"
     return "open"
 
