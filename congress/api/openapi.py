@@ -26,7 +26,7 @@ class Congress(ResponseModel):
     end: str = Field(json_schema_extra={"format": "date"})
     timezone: str
     venue: str | None = None
-    status: Literal["published", "archived"]
+    status: Literal["published", "closed", "archived"]
     url: str = Field(json_schema_extra={"format": "uri"})
 
 

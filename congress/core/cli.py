@@ -6,7 +6,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import click
+
+from congress.core import services as core
+from congress.core.models import CongressStatus
+from congress.errors import ServiceError
 
 
 def register(group: click.Group) -> None:
@@ -20,6 +26,53 @@ def register(group: click.Group) -> None:
 
 def _lifecycle_commands(edition: click.Group) -> None:
     """``edition create``, ``edition list``, ``edition status`` (the lifecycle)."""
+    def refused(exc: ServiceError) -> click.ClickException:
+        fields = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in exc.errors.items())
+        return click.ClickException(fields or exc.message)
+
+    @edition.command("create")
+    @click.argument("slug")
+    @click.option("--title-nl", required=True, help="Dutch title.")
+    @click.option("--title-en", default="", help="English title (default: the Dutch one).")
+    @click.option("--start", "starts_on", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First day, YYYY-MM-DD.")
+    @click.option("--end", "ends_on", type=click.DateTime(["%Y-%m-%d"]), help="Last day (default: the first).")
+    @click.option("--venue", default="", help="Name of the venue.")
+    @click.option("--timezone", default="Europe/Amsterdam", show_default=True)
+    def create(slug: str, title_nl: str, title_en: str, starts_on, ends_on, venue: str, timezone: str) -> None:
+        """Create an edition as a draft (publish it with ``edition status SLUG published``)."""
+        first: date = starts_on.date()
+        try:
+            congress = core.create_congress(slug, title_nl=title_nl, title_en=title_en, starts_on=first,
+                                            ends_on=ends_on.date() if ends_on else first, venue_name=venue,
+                                            timezone=timezone)
+        except ServiceError as exc:
+            raise refused(exc) from None
+        click.echo(f"Edition {congress.slug} created ({congress.starts_on.isoformat()}), status {congress.status}.")
+
+    @edition.command("list")
+    def list_editions() -> None:
+        """Every edition, the latest first: slug, status, dates, title."""
+        rows = core.all_congresses()
+        if not rows:
+            click.echo("No editions.")
+        for c in rows:
+            days = c.starts_on.isoformat() + ("" if c.ends_on == c.starts_on else f"..{c.ends_on.isoformat()}")
+            click.echo(f"{c.slug}\t{c.status}\t{days}\t{c.title_nl}")
+
+    @edition.command("status")
+    @click.argument("slug")
+    @click.argument("status", type=click.Choice([s.value for s in CongressStatus if s != CongressStatus.DRAFT]))
+    def status(slug: str, status: str) -> None:
+        """Move an edition: draft → published → closed → archived, or closed → published."""
+        congress = core.congress_by_slug(slug)
+        if congress is None:
+            raise click.ClickException(f"no edition with slug {slug!r}")
+        old = congress.status
+        try:
+            core.change_status(congress, status)
+        except ServiceError as exc:
+            raise refused(exc) from None
+        click.echo(f"Edition {slug}: {old} → {congress.status}.")
 
 
 def _clone_commands(edition: click.Group) -> None:

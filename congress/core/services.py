@@ -240,6 +240,16 @@ def _timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+REGIONS = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/", "Pacific/")
+
+
+@functools.cache
+def common_timezones() -> list[str]:
+    """The timezones to choose from: Europe/Amsterdam first, then every region's cities, and UTC."""
+    zones = sorted(z for z in _timezones() if z.startswith(REGIONS))
+    return ["Europe/Amsterdam", *(z for z in zones if z != "Europe/Amsterdam"), "UTC"]
+
+
 def local_datetime(day: date, at: time, timezone: str) -> datetime:
     """A day and time of day in ``timezone`` as an aware datetime (stored in UTC)."""
     return datetime.combine(day, at, tzinfo=ZoneInfo(timezone))
