@@ -212,7 +212,7 @@ def _check_fields(fields: dict[str, object], congress: Congress | None = None) -
         fail("ends_at_time", _l("The edition must end after it starts."))
     if "timezone" in clean:
         clean["timezone"] = str(clean["timezone"] or "").strip() or "Europe/Amsterdam"
-        if clean["timezone"] not in _timezones():
+        if clean["timezone"] not in known_timezones():
             fail("timezone", _l("Choose a known timezone, such as Europe/Amsterdam."))
     if "capacity" in clean and clean["capacity"] is not None:
         capacity = clean["capacity"]
@@ -236,7 +236,7 @@ def _check_fields(fields: dict[str, object], congress: Congress | None = None) -
 
 
 @functools.cache
-def _timezones() -> frozenset[str]:
+def known_timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
@@ -246,7 +246,7 @@ REGIONS = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australi
 @functools.cache
 def common_timezones() -> list[str]:
     """The timezones to choose from: Europe/Amsterdam first, then every region's cities, and UTC."""
-    zones = sorted(z for z in _timezones() if z.startswith(REGIONS))
+    zones = sorted(z for z in known_timezones() if z.startswith(REGIONS))
     return ["Europe/Amsterdam", *(z for z in zones if z != "Europe/Amsterdam"), "UTC"]
 
 

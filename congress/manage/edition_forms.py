@@ -25,7 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from congress.core.services import MAX_CAPACITY, common_timezones
+from congress.core.services import MAX_CAPACITY, common_timezones, known_timezones
 
 # (Dutch field, English field) shown next to each other.
 PAIRS = (("title_nl", "title_en"), ("tagline_nl", "tagline_en"), ("description_nl", "description_en"))
@@ -65,7 +65,9 @@ class EditionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         zones = common_timezones()
         current = self.timezone.data or "Europe/Amsterdam"
-        self.timezone.choices = [(z, z) for z in (zones if current in zones else [current, *zones])]
+        # An edition's own zone outside the common list (say Etc/GMT+1) stays choosable; nothing typed is.
+        known = current in zones or current not in known_timezones()
+        self.timezone.choices = [(z, z) for z in (zones if known else [current, *zones])]
 
     def fields_for_service(self) -> dict[str, object]:
         """The typed values, as ``core.services.update_congress`` takes them (window times in the edition's
