@@ -1,14 +1,20 @@
-"""Demo data: the Congres Veerkrachtige & Weerbare Samenleving, editions 2025 and 2024.
+"""Demo data: the Congres Veerkrachtige & Weerbare Samenleving, an upcoming and a past edition.
 
 Texts are Dutch (the source language of the content) and follow the Agenda's letters to the
 House of Representatives (7 July 2023 and 26 November 2024). Loading is idempotent: an edition that
 exists is left as it is.
+
+The editions are dated relative to the day the demo is loaded, so that ``make run`` always shows an
+open registration and a finished congress: the upcoming one on a Thursday about three and a half months
+ahead, registration open since a month ago until it starts; the past one 52 weeks before it, archived
+with its knowledge base. Their titles carry the year of their date. Their slugs stay ``congres-2025``
+(upcoming) and ``congres-2024`` (past): the capabilities' demo modules and tests find them by these.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -18,7 +24,7 @@ from congress.accounts import services as accounts
 from congress.accounts.models import Role
 from congress.core import services as core
 from congress.core.models import Congress, CongressStatus, Person
-from congress.database import write_transaction
+from congress.database import utcnow, write_transaction
 from congress.extensions import db
 from congress.programme.models import ProgrammeSession, SessionFormat, SignupRound
 
@@ -177,6 +183,22 @@ def _speaker(key: str) -> Person:
     return person
 
 
+UPCOMING_SLUG = "congres-2025"
+PAST_SLUG = "congres-2024"
+THURSDAY = 3
+
+
+def edition_days(today: date) -> tuple[date, date]:
+    """(upcoming, past): a Thursday about 105 days after ``today``, and the Thursday 52 weeks (or 53, so that
+    the years in the titles differ) before it."""
+    upcoming = today + timedelta(days=105)
+    upcoming += timedelta(days=(THURSDAY - upcoming.weekday()) % 7)
+    past = upcoming - timedelta(weeks=52)
+    if past.year == upcoming.year:
+        past -= timedelta(weeks=1)
+    return upcoming, past
+
+
 def _build_edition(slug: str, day: date, status: str, title_suffix: str, programme: list) -> Congress:
     congress = core.create_congress(
         slug,
@@ -200,6 +222,9 @@ def _build_edition(slug: str, day: date, status: str, title_suffix: str, program
         ends_on=day,
         venue_name="Jaarbeurs Utrecht",
         venue_address="Jaarbeursplein 6, 3521 AL Utrecht",
+        starts_at_time=time(9, 0),
+        ends_at_time=time(16, 30),
+        contact_email="congres@veerkrachtigesamenleving.example",
         status=status,
     )
     for name_nl, name_en, colour, description_nl, description_en in TRACKS:
@@ -248,17 +273,27 @@ def load_demo() -> list[str]:
     return report
 
 
-def _load_editions(report: list[str]) -> None:
+def _open_registration(congress: Congress) -> None:
+    """Registration open since a month ago, closing when the edition starts; 250 places."""
+    congress.registration_opens_at = (utcnow() - timedelta(days=30)).replace(minute=0, second=0, microsecond=0)
+    congress.registration_closes_at = congress.starts_at
+    congress.capacity = 250
+
+
+def _load_editions(report: list[str], today: date | None = None) -> None:
+    upcoming, past = edition_days(today or date.today())
     editions = [
-        ("congres-2025", date(2025, 11, 13), CongressStatus.PUBLISHED.value, "2025", PROGRAMME_2025),
-        ("congres-2024", date(2024, 5, 23), CongressStatus.ARCHIVED.value, "2024", PROGRAMME_2024),
+        (UPCOMING_SLUG, upcoming, CongressStatus.PUBLISHED.value, PROGRAMME_2025),
+        (PAST_SLUG, past, CongressStatus.ARCHIVED.value, PROGRAMME_2024),
     ]
-    for slug, day, status, suffix, programme in editions:
+    for slug, day, status, programme in editions:
         if core.congress_by_slug(slug) is not None:
             report.append(f"Edition {slug} exists; left as it is.")
             continue
-        _build_edition(slug, day, status, suffix, programme)
-        report.append(f"Edition {slug} loaded.")
+        congress = _build_edition(slug, day, status, str(day.year), programme)
+        if slug == UPCOMING_SLUG:
+            _open_registration(congress)
+        report.append(f"Edition {slug} loaded ({day.isoformat()}).")
 
     organiser = accounts.find_user(ORGANISER_EMAIL)
     if organiser is None:
