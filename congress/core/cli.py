@@ -34,7 +34,7 @@ def _lifecycle_commands(edition: click.Group) -> None:
     @click.argument("slug")
     @click.option("--title-nl", required=True, help="Dutch title.")
     @click.option("--title-en", default="", help="English title (default: the Dutch one).")
-    @click.option("--start", "starts_on", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First day, YYYY-MM-DD.")
+    @click.option("--start", "starts_on", required=True, type=click.DateTime(["%Y-%m-%d"]), help="First day.")
     @click.option("--end", "ends_on", type=click.DateTime(["%Y-%m-%d"]), help="Last day (default: the first).")
     @click.option("--venue", default="", help="Name of the venue.")
     @click.option("--timezone", default="Europe/Amsterdam", show_default=True)
