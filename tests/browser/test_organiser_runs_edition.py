@@ -140,7 +140,7 @@ def test_an_organiser_creates_publishes_and_opens_an_edition_and_someone_registe
     _check(page, "status")
     page.click("button:has-text('Ja, wijzig de status in Gepubliceerd')")
     page.wait_for_url(f"**/manage/{SLUG}/settings")
-    assert "Gepubliceerd" in page.inner_text("main") and "Inschrijving: open" in page.inner_text("main")
+    assert "Gepubliceerd" in page.inner_text("main") and "Aanmelding: open" in page.inner_text("main")
 
     # An attendee registers on a phone.
     phone.goto(f"{live_server}/{SLUG}/")

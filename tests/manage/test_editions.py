@@ -98,7 +98,7 @@ def test_the_status_change_asks_for_confirmation_saying_what_it_does(staff):
     asked = staff.post("/manage/status/status", data={"status": "published", "expected": "draft"})
     html = asked.get_data(as_text=True)
     assert asked.status_code == 200 and 'name="confirm" value="yes"' in html
-    assert "visible to everyone" in html or "zichtbaar voor iedereen" in html
+    assert "visible to everyone" in html or "voor iedereen zichtbaar" in html
     db.session.refresh(congress)
     assert congress.status == "draft"  # nothing changed yet
     done = staff.post("/manage/status/status", data={"status": "published", "expected": "draft", "confirm": "yes"})
