@@ -3,6 +3,7 @@ drafts for staff only, and the registration window's default close (the edition'
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -150,3 +151,38 @@ def test_a_published_page_has_no_draft_banner(app, client):
     make_congress("gepubliceerd", status=P)
     page = client.get("/gepubliceerd/").get_data(as_text=True)
     assert "draft-preview" not in page
+
+
+def test_concurrent_status_changes_apply_once(app):
+    """Eight organisers confirm "close" at the same moment, each from the "published" they saw: the
+    conditional update lets one win; the others are told it changed meanwhile (SQLite and PostgreSQL)."""
+    congress_id = make_congress("gelijktijdig", status=P).id
+    answers: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def organiser() -> None:
+        with app.app_context():
+            try:
+                mine = db.session.get(Congress, congress_id)
+                assert mine.status == P
+                db.session.rollback()  # end the read; the move runs in its own write transaction
+                barrier.wait()
+                services.change_status(mine, C, expected=P)
+                answers.append("moved")
+            except Conflict as exc:
+                answers.append(exc.code)
+            except Exception as exc:  # reported in the assertion below
+                answers.append(f"error: {exc!r}")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=organiser) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(answers) == ["changed"] * 7 + ["moved"], answers
+    db.session.rollback()
+    assert db.session.get(Congress, congress_id).status == C
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "congress.status")) == 1
