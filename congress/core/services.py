@@ -16,7 +16,7 @@ from flask_login import current_user
 from congress.audit.services import record
 from congress.core.models import STATUS_MOVES, Congress, CongressStatus, Room, Track
 from congress.core.signals import congress_created
-from congress.database import transactional
+from congress.database import transactional, utcnow
 from congress.errors import Conflict, InvalidInput, NotPermitted
 from congress.extensions import db
 
@@ -159,7 +159,8 @@ def change_status(congress: Congress, new_status: str, *, expected: str | None =
                        code="not_allowed", field="status")
     done = db.session.execute(
         sa.update(Congress).where(Congress.id == congress.id, Congress.status == current)
-        .values(status=new_status).execution_options(synchronize_session=False)
+        # The public pages say what the status allows (register, taken place): their caches start afresh.
+        .values(status=new_status, programme_changed_at=utcnow()).execution_options(synchronize_session=False)
     ).rowcount
     if not done:
         raise Conflict(_l("The status of this edition was changed meanwhile. Reload the page and try again."),

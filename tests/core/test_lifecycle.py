@@ -35,8 +35,10 @@ def test_every_status_has_its_moves_and_labels():
 def test_change_status_follows_the_lifecycle_and_is_audited(app):
     congress = make_congress("levensloop", status=D)
     for new in (P, C, P, C, A):
+        before = congress.programme_changed_at
         services.change_status(congress, new)
         assert congress.status == new
+        assert before is None or congress.programme_changed_at > before  # public caches start afresh
     db.session.commit()
     moves = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "congress.status")
                                .order_by(AuditEvent.id)).all()
