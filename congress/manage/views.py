@@ -17,13 +17,14 @@ from congress.core.models import Congress, Track
 from congress.extensions import db
 from congress.i18n import current_language
 from congress.mail.models import OutboxMessage
-from congress.manage import registrations
+from congress.manage import cloning, registrations
 from congress.manage.forms import InviteForm
 from congress.sanitize import query_int
 
 bp = Blueprint("manage", __name__)
 URL_PREFIX = "/manage"
 bp.register_blueprint(registrations.bp, url_prefix=registrations.URL_PREFIX)
+bp.register_blueprint(cloning.bp)  # /manage/<slug>/clone
 
 STAFF = (Role.ORGANISER, Role.TRACK_MANAGER, Role.REVIEWER, Role.CHECKIN, Role.SPEAKER)
 PAGE_SIZE = 50
