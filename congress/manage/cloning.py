@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role
@@ -61,8 +61,8 @@ class CloneForm(FlaskForm):
                                       "and hyphens."))
     starts_on = DateField(_l("First day of the new edition"), validators=[InputRequired()],
                           description=_l("Every date and time moves by the same number of days."))
-    title_nl = StringField(_l("Title (Dutch)"), validators=[InputRequired(), Length(max=cloning.TITLE_MAX)])
-    title_en = StringField(_l("Title (English)"), validators=[InputRequired(), Length(max=cloning.TITLE_MAX)])
+    title_nl = StringField(_l("Title (Dutch)"), validators=[DataRequired(), Length(max=cloning.TITLE_MAX)])
+    title_en = StringField(_l("Title (English)"), validators=[DataRequired(), Length(max=cloning.TITLE_MAX)])
     submit = SubmitField(_l("Clone the edition"))
 
 
