@@ -248,7 +248,7 @@ def test_the_command_clones_and_prints_what_it_copied(source, runner):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["congres-2024", "congres-2024", "--start", "2026-11-12"], "slug: Another edition already has"),
+    (["congres-2024", "congres-2024", "--start", "2026-11-12"], "slug: Een andere editie heeft de slug"),
     (["congres-2024", "manage", "--start", "2026-11-12"], "slug: "),
     (["nergens", "congres-2026", "--start", "2026-11-12"], "no edition with slug 'nergens'"),
     (["congres-2024", "congres-2026", "--start", "1999-01-01"], "starts_on: "),

@@ -61,7 +61,7 @@ def test_the_page_is_prefilled_a_year_on_and_says_what_will_be_copied(source, or
     assert 'value="2025-05-22"' in html  # 52 weeks on: a Thursday again
     assert 'value="Congres Veerkrachtige &amp; Weerbare Samenleving 2025"' in html
     assert 'value="Congress on a Resilient Society 2025"' in html
-    rows = dict(re.findall(r'<th class="utrecht-table__header-cell" scope="row">(.*?)</th>\s*'
+    rows = dict(re.findall(r'<th class="utrecht-table__cell" scope="row">(.*?)</th>\s*'
                            r'<td class="utrecht-table__cell utrecht-table__cell--numeric">(\d+)</td>', html))
     assert rows["Tracks"] == "4" and rows["Rooms, with their availability"] == "5"
     assert rows["Sign-up rounds"] == "2" and rows["Sectors of the registration form"] == "7"
