@@ -177,8 +177,9 @@ def clone_edition(source: Congress, new_slug: str, starts_on: date, *, title_nl:
     result.copied.update(tracks=len(track_ids), rooms=len(room_ids))
     for _receiver, copied in congress_cloned.send(source, target=target, shift=shift, track_ids=track_ids,
                                                   room_ids=room_ids):
-        for kind, count in (copied or {}).items():
-            result.copied[kind] = result.copied.get(kind, 0) + count
+        # A receiver answers {kind: number copied}; one that answers nothing (None) copied what it did silently.
+        for kind, count in (copied.items() if isinstance(copied, Mapping) else ()):
+            result.copied[kind] = result.copied.get(kind, 0) + int(count)
     db.session.flush()
     record("congress.clone", target, congress_id=target.id, source=source.slug, source_id=source.id,
            shift_days=shift.days, copied=dict(result.copied))
