@@ -149,3 +149,13 @@ def test_only_organisers_may_clone(app, source, client):
 def test_an_unknown_edition_is_not_found(source, organiser_client):
     assert organiser_client.get("/manage/nergens/clone").status_code == 404
     assert organiser_client.post("/manage/nergens/clone", data=form()).status_code == 404
+
+
+def test_the_new_editions_back_office_works_on_the_copied_set_up(app, source, organiser_client):
+    """Every page of the new edition that takes only its slug answers (the copy is complete enough to edit)."""
+    assert organiser_client.post(URL, data=form()).status_code == 302
+    pages = sorted(rule.rule.replace("<slug>", "congres-2026") for rule in app.url_map.iter_rules()
+                   if rule.rule.startswith("/manage/") and rule.arguments == {"slug"} and "GET" in rule.methods)
+    assert "/manage/congres-2026/clone" in pages and "/manage/programme/congres-2026/schedule" in pages
+    answers = {page: organiser_client.get(page).status_code for page in pages}
+    assert {page: status for page, status in answers.items() if status != 200} == {}
