@@ -17,7 +17,7 @@ from congress.core.models import Congress, Track
 from congress.extensions import db
 from congress.i18n import current_language
 from congress.mail.models import OutboxMessage
-from congress.manage import editions, registrations
+from congress.manage import cloning, editions, registrations
 from congress.manage.forms import InviteForm
 from congress.sanitize import query_int
 
@@ -25,6 +25,7 @@ bp = Blueprint("manage", __name__)
 URL_PREFIX = "/manage"
 bp.register_blueprint(registrations.bp, url_prefix=registrations.URL_PREFIX)
 bp.register_blueprint(editions.bp)  # /manage/editions/new, /manage/<slug>/settings, /manage/<slug>/status
+bp.register_blueprint(cloning.bp)  # /manage/<slug>/clone
 
 STAFF = (Role.ORGANISER, Role.TRACK_MANAGER, Role.REVIEWER, Role.CHECKIN, Role.SPEAKER)
 PAGE_SIZE = 50

@@ -5,6 +5,8 @@
 * ``programme.signals.seats_left_wanted`` → the seats left in a session open for sign-up.
 * ``mail.signals.context_wanted`` for the kind ``registration`` → the confirmation mail's context,
   rebuilt by the mail worker.
+* ``core.signals.congress_cloned`` → copy the registration form's settings (sectors) into the new edition
+  (:mod:`congress.registration.cloning`).
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from __future__ import annotations
 from typing import Any
 
 from congress.core.models import Congress
+from congress.core.signals import congress_cloned
 from congress.mail.signals import context_wanted
 from congress.programme.models import ProgrammeSession
 from congress.programme.signals import seats_left_wanted, sessions_changed
+from congress.registration.cloning import on_congress_cloned
 from congress.registration.lifecycle import notify_enrolled_of_changes
 from congress.registration.registering import mail_context
 from congress.registration.seats import seats_left_for_session
@@ -27,6 +31,7 @@ def connect() -> None:
     sessions_changed.connect(on_sessions_changed)
     seats_left_wanted.connect(on_seats_left_wanted)
     context_wanted.connect(on_mail_context_wanted, sender=MAIL_KIND)
+    congress_cloned.connect(on_congress_cloned)
 
 
 def on_sessions_changed(congress: Congress, *, session_ids: list[int], version: Any = None, **_: Any) -> int:
