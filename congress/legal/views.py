@@ -77,9 +77,10 @@ def manage_privacy(slug: str):
         if form.errors:
             status = 422
         elif form.preview.data:
+            chosen = _months(form) or months  # an empty text previews the default with the period typed
             preview = {
-                "nl": render_markdown(form.privacy_nl.data or services.default_privacy(congress, "nl")),
-                "en": render_markdown(form.privacy_en.data or services.default_privacy(congress, "en")),
+                "nl": render_markdown(form.privacy_nl.data or services.default_privacy(congress, "nl", chosen)),
+                "en": render_markdown(form.privacy_en.data or services.default_privacy(congress, "en", chosen)),
             }
     return render_template(
         "legal/manage_privacy.html", congress=congress, form=form, preview=preview, settings=settings,

@@ -111,7 +111,7 @@ def test_preview_renders_without_saving(app, organiser, congress):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<h2>Voorbeeld</h2>" in html and "<script>x()" not in html
-    assert "Who is responsible?" in html  # an empty text previews the default
+    assert "Who is responsible?" in html and "6 months" in html  # an empty text previews the default, new period
     assert services.settings_of(congress) is None
 
 
