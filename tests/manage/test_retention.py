@@ -172,3 +172,34 @@ def test_the_nightly_job_runs_the_retention(app):
     _edition_with_people()
     assert anonymise_due_editions.call_local() > 0
     assert anonymise_due_editions.call_local() == 0
+
+
+def test_two_runs_at_once_anonymise_once(app):
+    """The nightly job and an organiser's command at the same moment: the edition's row lock (SQLite:
+    the one writer) makes the second wait, and it then finds nothing left; one audit event."""
+    import threading  # noqa: PLC0415
+
+    congress, _, _ = _edition_with_people()
+    slug = congress.slug
+    barrier = threading.Barrier(2)
+    totals: list[int] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with app.app_context():
+                barrier.wait(timeout=10)
+                totals.append(_by(slug, retention.run(today=DUE)).counts["registrations"])
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(totals) == [0, 3]
+    db.session.rollback()  # a fresh snapshot (SQLite WAL readers see the database as their transaction began)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
+                             .where(AuditEvent.action == "retention.anonymised")) == 1
