@@ -1,8 +1,9 @@
 """Retention, across capabilities: once an edition's retention period (legal settings, default 12
 months after its end) has passed, its personal data is anonymised by the capabilities that hold it —
-registrations and the e-mail sent to them (registration), speakers' private fields (cfp) and the
-check-in logs (checkin) — in one transaction per edition, with one audit event. Counts (registrations
-per status and sector, check-ins per session) and the archive stay.
+registrations and the e-mail sent to them (registration), speakers' private fields (cfp), the
+check-in logs (checkin) and the printed badges' PDFs (badges) — in one transaction per edition,
+with one audit event. Counts (registrations per status and sector, check-ins per session) and the
+archive stay.
 
 Run by the daily job (``manage.tasks``) and ``flask --app wsgi congress retention [--dry-run]``.
 Idempotent: a second run finds nothing to do and records nothing.
@@ -16,6 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from congress.audit.services import record
+from congress.badges import services as badges
 from congress.cfp import services as cfp
 from congress.checkin import services as checkin
 from congress.core.models import Congress
@@ -29,6 +31,7 @@ PARTS = (
     ("registration", registration.anonymise_registrations),
     ("cfp", cfp.anonymise_speakers),
     ("checkin", checkin.anonymise_checkins),
+    ("badges", badges.remove_print_files),
 )
 
 

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 
 from congress.archive.models import KnowledgeItem
 from congress.audit.models import AuditEvent
+from congress.badges.models import PrintRun
+from congress.badges.print_runs import badge_storage
 from congress.cfp.models import CoSpeakerInvitation, Proposal, ProposalSpeaker
 from congress.checkin.models import VENUE, CheckIn, ScanEvent
 from congress.core.models import Person
@@ -61,6 +63,9 @@ def _edition_with_people(slug: str = "congres-oud", day: date = END):
                                  body_text="Beste Deelnemer 0", body_html="", status="sent", congress_id=congress.id))
     db.session.add(OutboxMessage(to_address=people[1].email, template="registration/confirm", subject="Bevestiging",
                                  body_text="Beste Deelnemer 1", body_html="", status="queued", congress_id=congress.id))
+    badge_storage().put(f"run-{slug}.pdf", b"%PDF-1.4 Deelnemer 0")
+    db.session.add(PrintRun(congress_id=congress.id, layout="a6", status="done", total=2, done=2,
+                            file_name=f"run-{slug}.pdf"))
     db.session.add(KnowledgeItem(key=f"k{slug[-6:]}", type="sessieverslag", status="published",
                                  title="Verslag: Weerbare wijken", body="Sanne Spreker vertelde…",
                                  authors=["Sanne Spreker"], congress_id=congress.id))
@@ -86,11 +91,12 @@ def test_dry_run_counts_and_changes_nothing(app):
     result = _by(congress.slug, retention.run(dry_run=True, today=DUE))
     assert result.due and delivered >= 1
     assert result.counts == {"registrations": 3, "mail_messages": delivered, "proposals": 1, "invitations": 1,
-                             "speakers": 1, "checkins": 3, "scan_events": 2}
+                             "speakers": 1, "checkins": 3, "scan_events": 2, "print_files": 1}
     db.session.expire_all()
     assert db.session.get(Registration, people[0].id).dietary == "vegetarisch"
     assert db.session.get(Person, speaker.id).email is not None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ScanEvent)) == 2
+    assert badge_storage().exists(f"run-{congress.slug}.pdf")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
                              .where(AuditEvent.action == "retention.anonymised")) == 0
 
@@ -114,6 +120,9 @@ def test_real_run_anonymises_keeps_counts_and_archive_and_a_second_run_does_noth
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ScanEvent)) == 0
     # mail delivered is gone, mail still queued stays (the worker needs it)
     assert {m.status for m in db.session.scalars(sa.select(OutboxMessage))} == {"queued"}
+    # the printed badges' PDF is gone, the run (how many, when) stays
+    run = db.session.scalar(sa.select(PrintRun))
+    assert (run.file_name, run.total) == ("", 2) and not badge_storage().exists(f"run-{congress.slug}.pdf")
     # speakers: private fields gone, the public profile and the archive untouched
     proposal = db.session.scalar(sa.select(Proposal))
     assert (proposal.notes, proposal.answers, proposal.title) == ("", {}, "Weerbare wijken")
