@@ -82,10 +82,17 @@ def manage_privacy(slug: str):
                 "nl": render_markdown(form.privacy_nl.data or services.default_privacy(congress, "nl", chosen)),
                 "en": render_markdown(form.privacy_en.data or services.default_privacy(congress, "en", chosen)),
             }
+    today, due = date.today(), services.retention_due_on(congress)
     return render_template(
         "legal/manage_privacy.html", congress=congress, form=form, preview=preview, settings=settings,
-        months=months, due=services.retention_due_on(congress), today=date.today(),
+        months=months, due=due, today=today, months_left=_months_until(today, due),
     ), status
+
+
+def _months_until(today: date, due: date) -> int:
+    """Whole months from today until the due date (0 when less than one is left)."""
+    months = (due.year - today.year) * 12 + due.month - today.month
+    return max(months - (1 if due.day < today.day else 0), 0)
 
 
 def _accessibility(language: str):

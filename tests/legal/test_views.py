@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 
 import pytest
 
@@ -100,7 +101,15 @@ def test_manage_page_starts_from_the_default_text_and_shows_the_due_date(app, or
     html = app.test_client(user=organiser).get(f"/manage/{congress.slug}/privacy").get_data(as_text=True)
     assert "## Wie is verantwoordelijk?" in html and "## Who is responsible?" in html
     assert 'name="retention_months"' in html and 'value="12"' in html
-    assert "worden geanonimiseerd op" in html
+    assert "worden geanonimiseerd op" in html and "Dat is over 1" in html
+
+
+def test_months_until_the_due_date():
+    from congress.legal.views import _months_until  # noqa: PLC0415 - a helper of the page
+
+    assert _months_until(date(2026, 12, 2), date(2027, 4, 23)) == 4
+    assert _months_until(date(2026, 12, 24), date(2027, 4, 23)) == 3
+    assert _months_until(date(2026, 12, 2), date(2026, 12, 20)) == 0
 
 
 def test_preview_renders_without_saving(app, organiser, congress):
