@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import re
 
+import nh3
 from flask import Flask, Request, request
+from markdown_it import MarkdownIt
+from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 _FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
@@ -61,6 +64,28 @@ def query_int(args: MultiDict, name: str, default: int | None = None, *, low: in
         return default
     value = int(text)
     return value if low <= value <= high else default
+
+
+# --- Markdown written by staff (knowledge archive, privacy statements) --------------------------
+
+MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
+MARKDOWN_TAGS = {
+    "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h2", "h3", "h4", "h5", "h6",
+    "table", "thead", "tbody", "tr", "th", "td", "hr",
+}
+
+
+def render_markdown(source: str) -> Markup:
+    """Markdown to HTML, sanitised with nh3 (raw HTML in the source is escaped, then cleaned)."""
+    rendered = MARKDOWN.render(source or "")
+    cleaned = nh3.clean(
+        rendered,
+        tags=MARKDOWN_TAGS,
+        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above
 
 
 def init_app(app: Flask) -> None:

@@ -10,8 +10,9 @@ from functools import lru_cache
 
 import nh3
 import snowballstemmer
-from markdown_it import MarkdownIt
 from markupsafe import Markup
+
+from congress.sanitize import MARKDOWN, MARKDOWN_TAGS, render_markdown  # noqa: F401 - re-exported for the archive
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # The Porter variant of Snowball's Dutch stemmer: the one PostgreSQL's `dutch` configuration uses.
@@ -29,11 +30,9 @@ STOP_WORDS = frozenset(
         "zou"]
 )
 
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
-ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a", "h2", "h3", "h4", "h5", "h6",
-    "table", "thead", "tbody", "tr", "th", "td", "hr",
-}
+# The one Markdown renderer lives in the foundation (the privacy statements use it too).
+_markdown = MARKDOWN
+ALLOWED_TAGS = MARKDOWN_TAGS
 
 
 # Letters that Unicode does not decompose into a base letter and a mark.
@@ -59,19 +58,6 @@ def stem(word: str) -> str:
 def analyse(text: str) -> str:
     """The text as the index stores it on SQLite: folded, stemmed words in their order."""
     return " ".join(stem(w) for w in words(text))
-
-
-def render_markdown(source: str) -> Markup:
-    """Markdown to HTML, sanitised with nh3 (raw HTML in the source is escaped, then cleaned)."""
-    rendered = _markdown.render(source or "")
-    cleaned = nh3.clean(
-        rendered,
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}, "th": {"align"}, "td": {"align"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-    return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above
 
 
 def markdown_to_text(source: str) -> str:

@@ -29,6 +29,7 @@ from congress.badges.printing import (
 )
 from congress.badges.qr import svg as qr_svg
 from congress.badges.queries import is_revoked, revocations
+from congress.badges.retention import remove_print_files as remove_print_files  # manage.retention
 from congress.badges.tasks import render_print_run
 from congress.badges.ticket import ticket_attachment, ticket_pdf
 from congress.badges.tokens import MAX_CODE_LENGTH, BadgeCode, InvalidCode

@@ -51,6 +51,7 @@ from congress.cfp.questions import check_answers as check_answers
 from congress.cfp.questions import questions as questions
 from congress.cfp.questions import questions_text as questions_text
 from congress.cfp.questions import sync_questions as sync_questions
+from congress.cfp.retention import anonymise_speakers as anonymise_speakers  # manage.retention
 from congress.cfp.review import REDACTED as REDACTED
 from congress.cfp.review import REDACTED_FIELDS as REDACTED_FIELDS
 from congress.cfp.review import SCORE_MAX as SCORE_MAX

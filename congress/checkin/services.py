@@ -18,6 +18,7 @@ from congress.badges import queries as badge_queries
 from congress.badges import services as badges
 from congress.checkin import queries
 from congress.checkin.models import VENUE, CheckIn, ScanEvent, Station, list_key
+from congress.checkin.retention import anonymise_checkins as anonymise_checkins  # manage.retention
 from congress.core.models import Congress
 from congress.database import insert_unless_exists, lock_for_update, transactional, utcnow, write_transaction
 from congress.errors import InvalidInput

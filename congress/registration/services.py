@@ -32,6 +32,7 @@ from congress.registration.lifecycle import (
 from congress.registration.links import find_by_secret, manage_secret, manage_url, new_link, send_link
 from congress.registration.questions import add_question, clean_answers, delete_question, questions
 from congress.registration.registering import RegistrationResult, e_ticket, mail_context, register, register_speaker
+from congress.registration.retention import anonymise_registrations as anonymise_registrations  # manage.retention
 from congress.registration.seats import (
     Seat,
     SeatFacts,
