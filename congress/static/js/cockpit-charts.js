@@ -17,7 +17,7 @@
       else { line = line ? line + " " + word : word; }
     });
     if (line) { lines.push(line); }
-    return lines.length > 3 ? lines.slice(0, 2).concat([lines.slice(2).join(" ").slice(0, width - 1) + "…"]) : lines;
+    return lines.length > 4 ? lines.slice(0, 3).concat([lines.slice(3).join(" ").slice(0, width - 1) + "…"]) : lines;
   }
   document.querySelectorAll("canvas.js-cockpit-chart").forEach(function (canvas) {
     var table = document.getElementById(canvas.dataset.table);
@@ -25,7 +25,7 @@
     var kind = canvas.dataset.kind || "bar";
     var horizontal = kind === "hbar" || kind === "stacked";
     var narrow = canvas.parentElement.clientWidth < 420;
-    var width = narrow ? 16 : 28;
+    var width = narrow ? 18 : 30;
     var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) { return th.textContent.trim(); });
     var rows = Array.prototype.slice.call(table.querySelectorAll("tbody tr"));
     var labels = rows.map(function (row) {
