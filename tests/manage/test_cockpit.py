@@ -17,10 +17,13 @@ import sqlalchemy as sa
 
 from congress.cfp.models import Proposal, Review
 from congress.checkin.models import CheckIn, list_key
+from congress.core.models import Congress
 from congress.database import utcnow
+from congress.demo import load_demo
 from congress.extensions import db
 from congress.mail.models import OutboxMessage
 from congress.manage import cockpit_queries as figures
+from congress.manage import demo_after
 from congress.registration import services
 from congress.registration.models import Registration
 from congress.tokens import hash_secret, new_secret
@@ -311,3 +314,20 @@ def test_the_attendance_list_of_who_was_scanned_in(app, organiser):
     assert enrolled == [seated[0].name, seated[1].name]
     scanned = rows_of(client.get(base + "?list=scanned&lang=en"))
     assert [(row[0], row[-1]) for row in scanned[1:]] == [(seated[0].name, "yes"), (walk_in.name, "no")]
+
+
+def test_the_demo_makes_both_cockpits_look_alive(app, organiser):
+    load_demo()
+    load_demo()  # idempotent
+    for congress in db.session.scalars(sa.select(Congress)):
+        data = figures.cockpit(congress, "nl")
+        assert len([day for day, n, _total in data.days if n]) >= 10, congress.slug
+        assert data.cancelled and data.confirmed >= 100
+        assert data.outbox.sent and data.outbox.failed and data.outbox.waiting
+        assert figures.catering(congress).dietary and figures.catering(congress).accessibility
+        assert all(w.enrolled <= w.capacity for w in data.workshops if w.capacity is not None)
+        if congress.starts_on <= date.today():
+            assert data.arrived > 50 and len(data.arrivals) >= 3
+        assert app.test_client(user=organiser).get(f"/manage/{congress.slug}/").status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
+        Registration.email.like(f"%{demo_after.DOMAIN}"))) == 2 * demo_after.PEOPLE
