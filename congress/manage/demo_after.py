@@ -13,6 +13,7 @@ demo data only, never a path for real registrations.
 from __future__ import annotations
 
 import random
+import secrets
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,8 +25,9 @@ from congress.database import utcnow
 from congress.extensions import db
 from congress.mail.models import OutboxMessage
 from congress.programme.models import ProgrammeSession
+from congress.registration import services as registration_services
 from congress.registration.models import Enrolment, Registration, Sector
-from congress.tokens import hash_secret, new_secret
+from congress.tokens import hash_secret
 
 DOMAIN = "@gemeente-voorbeeld.example"  # marks the rows of this module (idempotence)
 PEOPLE = 120
@@ -107,11 +109,13 @@ def _registrations(congress: Congress) -> list[Registration]:
             accessibility=ACCESSIBILITY[i % len(ACCESSIBILITY)] if i % 17 == 3 else "",
             answers={}, consent_privacy=True, consent_attendee_list=i % 3 != 0, consent_photos=i % 2 == 0,
             status=status, locale="nl" if i % 8 else "en", source="form",
-            manage_secret_hash=hash_secret(new_secret()), manage_nonce=new_secret()[:32],
+            manage_secret_hash="", manage_nonce=secrets.token_urlsafe(24),
             created_at=created, updated_at=created,
             confirmed_at=created + timedelta(minutes=rng.randrange(5, 600)) if status == "confirmed" else None,
             cancelled_at=created + timedelta(days=rng.randrange(1, 10)) if status == "cancelled" else None,
         )
+        # The personal link works as for any registration (its secret derives from the nonce).
+        person.manage_secret_hash = hash_secret(registration_services.manage_secret(person))
         db.session.add(person)
         if status != "cancelled":
             for sessions in by_round.values():

@@ -331,3 +331,5 @@ def test_the_demo_makes_both_cockpits_look_alive(app, organiser):
         assert app.test_client(user=organiser).get(f"/manage/{congress.slug}/").status_code == 200
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
         Registration.email.like(f"%{demo_after.DOMAIN}"))) == 2 * demo_after.PEOPLE
+    someone = db.session.scalar(sa.select(Registration).where(Registration.email.like(f"%{demo_after.DOMAIN}")))
+    assert services.find_by_secret(services.manage_secret(someone)) == someone  # their personal link works
