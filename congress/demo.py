@@ -270,6 +270,10 @@ def load_demo() -> list[str]:
     for module in capabilities.modules("demo"):
         with write_transaction():
             module.load(report)
+    # Demo data built on every capability's (the cockpit's figures: congress/manage/demo_after.py), last.
+    for module in capabilities.modules("demo_after"):
+        with write_transaction():
+            module.load(report)
     return report
 
 

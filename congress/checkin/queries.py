@@ -55,3 +55,28 @@ def venue_checkins(congress: Congress, registration_ids: Iterable[int]) -> dict[
 def stations_of(congress: Congress) -> list[Station]:
     """The edition's stations, oldest first."""
     return list(db.session.scalars(sa.select(Station).where(Station.congress_id == congress.id).order_by(Station.id)))
+
+
+# --- the cockpit and the lists for the day (a14-cockpit) -----------------------------------------
+
+def checked_in_per_session(congress: Congress) -> dict[int, int]:
+    """{session id: people checked in at the session} for the edition's sessions, in one query."""
+    return dict(db.session.execute(
+        sa.select(CheckIn.session_id, sa.func.count(sa.distinct(CheckIn.registration_id)))
+        .where(CheckIn.congress_id == congress.id, CheckIn.session_id.is_not(None), CheckIn.undone_at.is_(None))
+        .group_by(CheckIn.session_id)).all())
+
+
+def venue_presence(congress: Congress) -> tuple[int, int]:
+    """(arrived, still here): people checked in at the venue, and those of them not checked out."""
+    arrived, left = db.session.execute(
+        sa.select(sa.func.count(sa.distinct(CheckIn.registration_id)),
+                  sa.func.count(sa.distinct(sa.case((CheckIn.checked_out_at.is_not(None), CheckIn.registration_id)))))
+        .where(CheckIn.congress_id == congress.id, CheckIn.list_key == VENUE, CheckIn.undone_at.is_(None))).one()
+    return arrived or 0, (arrived or 0) - (left or 0)
+
+
+def venue_scan_times(congress: Congress) -> sa.Select:
+    """A query of the scan times of the edition's venue check-ins (not undone), to aggregate."""
+    return sa.select(CheckIn.scanned_at).where(CheckIn.congress_id == congress.id, CheckIn.list_key == VENUE,
+                                               CheckIn.undone_at.is_(None))

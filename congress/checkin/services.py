@@ -379,14 +379,15 @@ def dashboard(congress: Congress, locale: str = "nl") -> dict[str, Any]:
         row["checked_in"] += r.id in at_venue
 
     workshops = []
-    for session in congress.sessions:
-        if not session.signup_required:
-            continue
+    # The seats come from the one read the registration statistics and the cockpit use too.
+    for seats in registrations.seat_overview(congress):
+        session = seats.session
         enrolled = {e.registration_id for r in confirmed for e in r.enrolments
                     if e.session_id == session.id and e.status == EnrolmentStatus.ENROLLED.value}
         present = per_session.get(list_key(session.id), set())
-        workshops.append({"id": session.id, "title": session.title, "enrolled": len(enrolled),
-                          "checked_in": len(present), "not_enrolled_admitted": len(present - enrolled)})
+        workshops.append({"id": session.id, "title": session.title, "enrolled": seats.enrolled,
+                          "waiting": seats.waiting, "checked_in": len(present),
+                          "not_enrolled_admitted": len(present - enrolled)})
 
     no_shows = [r for r in confirmed if r.id not in at_venue]
     return {

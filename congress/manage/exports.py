@@ -82,3 +82,20 @@ def attendance_pdf(congress: Congress, session: ProgrammeSession, enrolments: Se
                            enrolments=[e for e in enrolments if e.status == "enrolled"],
                            waiting=[e for e in enrolments if e.status == "waitlisted"])
     return HTML(string=html).write_pdf()
+
+
+def scanned_rows(people: Sequence[Registration], enrolled_ids: set[int]) -> tuple[list[str], list[list[Any]]]:
+    """Who was scanned in at a session, by name, and whether they had enrolled."""
+    header = [_("Name"), _("Organisation"), _("Sector"), _("Badge role"), _("Enrolled")]
+    return header, [[r.name, r.organisation, r.sector.name("nl") if r.sector else "",
+                     str(ROLE_LABELS.get(r.role, r.role)), _("yes") if r.id in enrolled_ids else _("no")]
+                    for r in people]
+
+
+def scanned_pdf(congress: Congress, session: ProgrammeSession, people: Sequence[Registration],
+                enrolled_ids: set[int]) -> bytes:
+    from weasyprint import HTML  # noqa: PLC0415 - heavy (Pango, fonts); loaded only when a PDF is asked for
+
+    html = render_template("manage/registrations/attendance_pdf.html", congress=congress, session=session,
+                           scanned=people, enrolled_ids=enrolled_ids)
+    return HTML(string=html).write_pdf()

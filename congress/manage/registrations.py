@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from congress import spreadsheets
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role
-from congress.checkin.queries import venue_checked_in_ids
+from congress.checkin.queries import session_checked_in_ids, venue_checked_in_ids
 from congress.core.models import Congress
 from congress.core.queries import edition_or_404, of_edition_or_404
 from congress.extensions import db
@@ -83,6 +83,8 @@ def attendance(slug: str, session_id: int, fmt: str):
     congress = edition_or_404(slug)
     session = of_edition_or_404(ProgrammeSession, session_id, congress)
     enrolments = registrations.attendance(session)
+    if request.args.get("list") == "scanned":
+        return _scanned(congress, session, enrolments, fmt)
     if fmt == "pdf":
         response = Response(exports.attendance_pdf(congress, session, enrolments), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="attendance-{session.id}.pdf"'
@@ -94,6 +96,21 @@ def attendance(slug: str, session_id: int, fmt: str):
     return _download(f"attendance-{session.id}", fmt, header, rows, _("Attendance"))
 
 
+def _scanned(congress: Congress, session: ProgrammeSession, enrolments: list, fmt: str) -> Response:
+    """The attendance list of who was scanned in at the session (enrolled or admitted at the door)."""
+    people = registrations.registrations_in(congress, session_checked_in_ids(session.id))
+    enrolled_ids = {e.registration_id for e in enrolments if e.status == registrations.EnrolmentStatus.ENROLLED}
+    if fmt == "pdf":
+        response = Response(exports.scanned_pdf(congress, session, people, enrolled_ids), mimetype="application/pdf")
+        response.headers["Content-Disposition"] = f'inline; filename="attendance-{session.id}-scanned.pdf"'
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    header, rows = exports.scanned_rows(people, enrolled_ids)
+    return _download(f"attendance-{session.id}-scanned", fmt, header, rows, _("Scanned in"))
+
+
 @bp.route("/<slug>/statistics")
 @roles_required(ORGANISER)
 def statistics(slug: str):
@@ -102,10 +119,15 @@ def statistics(slug: str):
     by_status = registrations.counts_by_status(congress)
     by_sector = [(pick(nl, en, locale) if nl else _("No sector"), n)
                  for nl, en, n in registrations.counts_by_sector(congress)]
+    fill = registrations.seat_overview(congress)
+    # "On the waiting list" is the edition-wide waiting list's status: shown once someone holds it, so
+    # that it is not read as the workshops' waiting lists (it said 0 while 18 waited for workshops).
+    statuses = [(status, label) for status, label in registrations.STATUS_LABELS.items()
+                if status != registrations.RegistrationStatus.WAITLISTED or by_status.get(status)]
     return render_template("manage/registrations/statistics.html", congress=congress,
-                           by_status=[(str(label), by_status.get(status, 0))
-                                      for status, label in registrations.STATUS_LABELS.items()],
-                           by_sector=by_sector, fill=registrations.seat_overview(congress))
+                           by_status=[(str(label), by_status.get(status, 0)) for status, label in statuses],
+                           by_sector=by_sector, fill=fill, waiting_people=registrations.waiting_people(congress),
+                           waiting_places=sum(s.waiting for s in fill))
 
 
 @bp.route("/chart.js")

@@ -17,7 +17,7 @@ from congress.core.models import Congress, Track
 from congress.extensions import db
 from congress.i18n import current_language
 from congress.mail.models import OutboxMessage
-from congress.manage import cloning, editions, registrations
+from congress.manage import cloning, cockpit, editions, navigation, registrations
 from congress.manage.forms import InviteForm
 from congress.sanitize import query_int
 
@@ -26,6 +26,7 @@ URL_PREFIX = "/manage"
 bp.register_blueprint(registrations.bp, url_prefix=registrations.URL_PREFIX)
 bp.register_blueprint(editions.bp)  # /manage/editions/new, /manage/<slug>/settings, /manage/<slug>/status
 bp.register_blueprint(cloning.bp)  # /manage/<slug>/clone
+bp.register_blueprint(cockpit.bp, url_prefix=cockpit.URL_PREFIX)  # /manage/<slug>/: last, after the sections
 
 STAFF = (Role.ORGANISER, Role.TRACK_MANAGER, Role.REVIEWER, Role.CHECKIN, Role.SPEAKER)
 PAGE_SIZE = 50
@@ -38,8 +39,13 @@ def _page() -> int:
 @bp.route("/")
 @roles_required(*STAFF)
 def dashboard():
+    """The user's editions, newest first, each opening its cockpit (or the first screen the user may use)."""
     congresses = db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())).all()
-    return render_template("manage/dashboard.html", congresses=congresses, role_labels=ROLE_LABELS)
+    editions = [(c, navigation.first_link(c.slug)) for c in congresses]
+    new_edition = url_for("manage.editions.new") if "manage.editions.new" in current_app.view_functions and \
+        current_user.has_role(Role.ORGANISER) else None
+    return render_template("manage/dashboard.html", editions=editions, role_labels=ROLE_LABELS,
+                           new_edition=new_edition)
 
 
 @bp.route("/users", methods=["GET", "POST"])

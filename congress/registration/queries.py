@@ -207,3 +207,57 @@ def find_for_checkin(congress: Congress, text: str, limit: int = 50) -> list[Reg
     ))
 
 # === end of section: check-in and badges =========================================================
+
+
+# === section: the cockpit and the lists for the day (a14-cockpit) ================================
+# One read of seats for the statistics, the check-in dashboard and the cockpit (they disagreed before:
+# the dashboard counted only confirmed registrations, the statistics every seat holder).
+
+__all__ += ["created_times", "registrations_in", "edition_enrolment_counts", "needs_summary", "waiting_people"]
+
+def waiting_people(congress: Congress) -> int:
+    """How many registrations wait for at least one of the edition's workshops (a person on two
+    waiting lists counts once)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Enrolment.registration_id))).join(Registration)
+        .where(Registration.congress_id == congress.id, Enrolment.status == EnrolmentStatus.WAITLISTED.value)
+    ) or 0
+
+
+def edition_enrolment_counts(congress: Congress) -> dict[int, dict[str, int]]:
+    """{session id: {"enrolled": n, "waitlisted": m}} for every session of the edition with enrolments,
+    in one grouped query (a cancelled registration holds no enrolments)."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = db.session.execute(
+        sa.select(Enrolment.session_id, Enrolment.status, sa.func.count())
+        .join(ProgrammeSession, Enrolment.session_id == ProgrammeSession.id)
+        .where(ProgrammeSession.congress_id == congress.id)
+        .group_by(Enrolment.session_id, Enrolment.status))
+    for session_id, status, n in rows:
+        counts.setdefault(session_id, {"enrolled": 0, "waitlisted": 0})[status] = n
+    return counts
+
+
+def needs_summary(congress: Congress, field: str) -> list[tuple[str, int]]:
+    """The active registrations' dietary wishes (``field="dietary"``) or accessibility needs
+    (``"accessibility"``), grouped case- and space-insensitively, most frequent first: (text, number)."""
+    column = {"dietary": Registration.dietary, "accessibility": Registration.accessibility}[field]
+    key = sa.func.lower(sa.func.trim(column))
+    rows = db.session.execute(
+        sa.select(sa.func.min(sa.func.trim(column)), sa.func.count())
+        .where(Registration.congress_id == congress.id, Registration.status.in_(ACTIVE),
+               sa.func.length(sa.func.trim(column)) > 0)
+        .group_by(key).order_by(sa.func.count().desc(), key)).all()
+    return [(text, n) for text, n in rows]
+
+def created_times(congress: Congress) -> sa.Select:
+    """A query of when each of the edition's registrations was made (any status), to aggregate."""
+    return sa.select(Registration.created_at).where(Registration.congress_id == congress.id)
+
+def registrations_in(congress: Congress, ids: sa.Select) -> list[Registration]:
+    """The edition's registrations whose id the query ``ids`` selects, by name, with their sector."""
+    return list(db.session.scalars(
+        sa.select(Registration).where(Registration.congress_id == congress.id, Registration.id.in_(ids))
+        .options(selectinload(Registration.sector)).order_by(Registration.name, Registration.id)))
+
+# === end of section: the cockpit and the lists for the day =======================================

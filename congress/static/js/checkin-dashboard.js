@@ -27,7 +27,7 @@
     });
     rows("arrivals-table", data.arrivals.map(function (a) { return [a.time, a.count]; }));
     rows("sectors-table", data.sectors.map(function (s) { return [s.sector, s.registered, s.checked_in]; }));
-    rows("workshops-table", data.workshops.map(function (w) { return [w.title, w.enrolled, w.checked_in]; }));
+    rows("workshops-table", data.workshops.map(function (w) { return [w.title, w.enrolled, w.waiting, w.checked_in]; }));
     if (!window.Chart) return;
     var labels = data.arrivals.map(function (a) { return a.time; });
     var counts = data.arrivals.map(function (a) { return a.count; });
