@@ -46,14 +46,15 @@ def _writes_refused(congress: Congress) -> bool:
     return blueprint not in ARCHIVE_BLUEPRINTS
 
 
-def edition_or_404(slug: str) -> Congress:
+def edition_or_404(slug: str, *, only_read: bool = False) -> Congress:
     """The edition with this slug, public or not (back-office views check the user's rights).
 
-    A write to an archived edition is refused here, for every screen that loads its edition this way."""
+    A write to an archived edition is refused here, for every screen that loads its edition this way;
+    ``only_read``: the request writes elsewhere and only reads this edition (cloning it into a new one)."""
     congress = congress_by_slug(slug)
     if congress is None:
         abort(404)
-    if _writes_refused(congress):
+    if not only_read and _writes_refused(congress):
         raise archived_refusal()
     return congress
 

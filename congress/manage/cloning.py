@@ -96,7 +96,7 @@ def _suggestion(source: Congress) -> tuple[str, date]:
 @bp.route("/<slug>/clone", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER)
 def clone(slug: str):
-    source = edition_or_404(slug)
+    source = edition_or_404(slug, only_read=True)  # an archived edition is cloned too
     form = CloneForm()
     status = 200
     if not form.is_submitted():

@@ -33,7 +33,7 @@ def test_an_organiser_creates_an_edition_as_a_draft_closing_registration_at_its_
     page = staff.get("/manage/editions/new")
     assert page.status_code == 200 and 'name="slug"' in page.get_data(as_text=True)
     made = staff.post("/manage/editions/new", data=FORM)
-    assert made.status_code == 302 and made.headers["Location"].endswith("/manage/congres-nieuw/settings")
+    assert made.status_code == 302 and made.headers["Location"].endswith("/manage/congres-nieuw/")  # its cockpit
     congress = congress_by_slug("congres-nieuw")
     assert (congress.status, congress.ends_on, congress.capacity, congress.contact_email) == (
         "draft", START, 250, "congres@example.nl")
@@ -150,7 +150,8 @@ def test_the_pages_are_for_organisers_only(app, client, url):
     assert app.test_client(user=checkin).post("/manage/bewaakt/status", data={"status": "closed"}).status_code == 403
 
 
-def test_the_dashboard_lists_closed_editions_with_their_settings(staff):
+def test_the_dashboard_lists_closed_editions_and_their_settings_are_one_click_from_the_cockpit(staff):
     make_congress("gesloten", status="closed")
     html = staff.get("/manage/").get_data(as_text=True)
-    assert "/manage/gesloten/settings" in html and "/manage/editions/new" in html
+    assert 'href="/manage/gesloten/"' in html and "/manage/editions/new" in html and "Gesloten" in html
+    assert "/manage/gesloten/settings" in staff.get("/manage/gesloten/").get_data(as_text=True)
