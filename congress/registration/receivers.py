@@ -5,6 +5,8 @@
 * ``programme.signals.seats_left_wanted`` → the seats left in a session open for sign-up.
 * ``mail.signals.context_wanted`` for the kind ``registration`` → the confirmation mail's context,
   rebuilt by the mail worker.
+* ``questions.signals.answers_wanted`` for the target ``registration`` → how the registration form's
+  answers use a question (the questions editor asks before a change that could lose them).
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from congress.core.models import Congress
 from congress.mail.signals import context_wanted
 from congress.programme.models import ProgrammeSession
 from congress.programme.signals import seats_left_wanted, sessions_changed
+from congress.questions.signals import answers_wanted
+from congress.registration.questions import TARGET as QUESTIONS_TARGET
+from congress.registration.questions import answer_usage
 from congress.registration.lifecycle import notify_enrolled_of_changes
 from congress.registration.registering import mail_context
 from congress.registration.seats import seats_left_for_session
@@ -27,6 +32,7 @@ def connect() -> None:
     sessions_changed.connect(on_sessions_changed)
     seats_left_wanted.connect(on_seats_left_wanted)
     context_wanted.connect(on_mail_context_wanted, sender=MAIL_KIND)
+    answers_wanted.connect(answer_usage, sender=QUESTIONS_TARGET)
 
 
 def on_sessions_changed(congress: Congress, *, session_ids: list[int], version: Any = None, **_: Any) -> int:

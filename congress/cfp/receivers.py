@@ -1,0 +1,29 @@
+"""Where the call for proposals listens to the capabilities below it: the one ``connect()`` that
+``create_app`` calls.
+
+* ``questions.signals.answers_wanted`` for the target ``proposal`` → how the proposals' answers use a
+  question (the questions editor asks before a change that could lose them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from congress.cfp.models import Proposal
+from congress.cfp.questions import TARGET
+from congress.extensions import db
+from congress.questions.models import Question
+from congress.questions.signals import answers_wanted
+from congress.questions.queries import Usage, count
+
+
+def connect() -> None:
+    answers_wanted.connect(answer_usage, sender=TARGET)
+
+
+def answer_usage(target: str, *, question: Question, **_: Any) -> Usage:
+    """How the edition's proposals (drafts and withdrawn ones too) answered ``question``."""
+    return count(question, db.session.scalars(
+        sa.select(Proposal.answers).where(Proposal.congress_id == question.congress_id)))
