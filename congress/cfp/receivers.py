@@ -15,8 +15,8 @@ from congress.cfp.models import Proposal
 from congress.cfp.questions import TARGET
 from congress.extensions import db
 from congress.questions.models import Question
-from congress.questions.signals import answers_wanted
 from congress.questions.queries import Usage, count
+from congress.questions.signals import answers_wanted
 
 
 def connect() -> None:

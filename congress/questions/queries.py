@@ -20,8 +20,9 @@ from congress.questions.validation import Problem, errors_by_field, field_name, 
 # The face for reads: the lists, the kinds, the one validation, the rendering and the form fields.
 __all__ = [
     "CHOICE_KINDS", "KIND_LABELS", "SCALES", "TEXT_KINDS", "TEXT_NAMES", "MultiCheckboxField", "Problem", "Question",
-    "QuestionKind", "Required", "Target", "Usage", "add_fields", "answers_from", "count", "display", "errors_by_field", "field_for",
-    "field_name", "fill", "forget", "question_or_404", "questions", "scale_ends", "usage", "validate",
+    "QuestionKind", "Required", "Target", "Usage", "add_fields", "answers_from", "count", "display",
+    "errors_by_field", "field_for", "field_name", "fill", "forget", "question_or_404", "questions", "scale_ends",
+    "usage", "validate",
 ]
 
 _CACHE_KEY = "questions_cache"

@@ -18,6 +18,7 @@ from congress.extensions import db
 from congress.i18n import current_language
 from congress.programme.models import ProgrammeSession
 from congress.registration import queries as registrations
+from congress.registration import sectors as sector_editing
 from congress.registration import services
 from congress.registration.forms import (
     CapacityForm,
@@ -31,7 +32,6 @@ from congress.registration.forms import (
     registration_form,
     show_errors,
 )
-from congress.registration import sectors as sector_editing
 from congress.registration.models import Registration, Sector
 
 manage_bp = Blueprint("registration_manage", __name__)

@@ -18,9 +18,9 @@ from congress.mail.signals import context_wanted
 from congress.programme.models import ProgrammeSession
 from congress.programme.signals import seats_left_wanted, sessions_changed
 from congress.questions.signals import answers_wanted
+from congress.registration.lifecycle import notify_enrolled_of_changes
 from congress.registration.questions import TARGET as QUESTIONS_TARGET
 from congress.registration.questions import answer_usage
-from congress.registration.lifecycle import notify_enrolled_of_changes
 from congress.registration.registering import mail_context
 from congress.registration.seats import seats_left_for_session
 
