@@ -60,7 +60,10 @@ def forget(congress_id: int, target: str) -> None:
 
 
 def question_or_404(congress: Congress, question_id: int, target: str) -> Question:
-    """A question of this edition's ``target`` form; 404 for another edition's or another form's."""
+    """A question of this edition's ``target`` form; 404 for another edition's or another form's (and for
+    an id no database column holds)."""
+    if not 0 < question_id < 2**63:
+        abort(404)
     question = of_edition_or_404(Question, question_id, congress)
     if question.target != target:
         abort(404)
