@@ -12,8 +12,6 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
-import pytest
-
 from congress.demo import load_demo
 from tests.factories import make_user
 
