@@ -13,7 +13,9 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 from congress.demo import load_demo
+from congress.registration import services as registrations
 from tests.factories import make_user
+from tests.registration.factories import open_congress, registered
 
 # English words a Dutch screen never needs (whole words, case-sensitive where capitalised).
 ENGLISH = ["the", "and", "with", "queued", "cancelled", "confirmed", "pending", "waitlisted", "enrolled",
@@ -110,9 +112,6 @@ def test_every_back_office_page_of_the_demo_reads_dutch(app):
 
 
 def test_check_in_search_names_a_cancelled_registration_in_dutch(app):
-    from congress.registration import services as registrations
-    from tests.registration.factories import open_congress, registered
-
     congress = open_congress()
     person = registered(congress, name="Anna Geannuleerd", confirmed=True).registration
     registrations.cancel(person, reason="organiser")
