@@ -147,7 +147,7 @@ def move(slug: str, target: str, question_id: int):
     form = MoveForm()
     direction = request.form.get("direction", "")
     if not form.validate_on_submit() or direction not in ("up", "down"):
-        abort(400)
+        abort(422)
     services.move_question(question, -1 if direction == "up" else 1)
     flash(_("The order of the questions has been saved."), "success")
     return redirect(url_for("questions.editor", slug=slug, target=target) + f"#question-{question.id}")
@@ -158,7 +158,7 @@ def move(slug: str, target: str, question_id: int):
 def delete(slug: str, target: str, question_id: int):
     _congress, _about, question = _question(slug, target, question_id)
     if not MoveForm().validate_on_submit():
-        abort(400)
+        abort(422)
     try:
         services.delete_question(question)
     except ServiceError as exc:
@@ -196,7 +196,7 @@ def option(slug: str, target: str, question_id: int):
     row = OptionForm()
     action = request.form.get("action", "")
     if not row.validate_on_submit() or action not in OPTION_ACTIONS:
-        abort(400)
+        abort(422)
     value = row.value.data or ""
     try:
         if action == "save":

@@ -266,7 +266,7 @@ def sectors(slug: str):
         sector_id = request.form.get("sector_id", "")
         if not row_form.validate_on_submit() or action not in SECTOR_ACTIONS or not sector_id.isdigit() \
                 or len(sector_id) > 18:
-            abort(400)
+            abort(422)
         sector = of_edition_or_404(Sector, int(sector_id), congress)
         try:
             if action == "save":
