@@ -208,3 +208,12 @@ def test_only_organisers_edit_questions(app):
     reviewer = make_user("reviewer")
     assert app.test_client(user=reviewer).get(base(congress) + "/").status_code == 403
     assert app.test_client().get(base(congress, "proposal") + "/").status_code in (302, 401)
+
+
+def test_settings_pages_name_the_kind_in_words_and_link_to_the_editor(app, organiser):
+    congress = open_congress()
+    lunch(congress)
+    client = app.test_client(user=organiser)
+    page = client.get(f"/manage/registrations/{congress.slug}/settings?lang=nl").get_data(as_text=True)
+    assert "single_choice" not in page and "(Eén keuze)" in page
+    assert f'href="{base(congress)}/"' in page
