@@ -164,6 +164,7 @@ def build_world(app: Flask) -> World:
         "session_id": session.id,
         "track_id": congress.tracks[0].id,
         "question_id": question.id,
+        "target": "registration",  # the questions editor's form
         "token_id": api_token.id,
     }
     world.per_endpoint = {

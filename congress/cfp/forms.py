@@ -98,11 +98,7 @@ class SettingsForm(FlaskForm):
         description=_l("One per line: kind | name NL | name EN | durations in minutes, e.g. "
                        "workshop | Workshop | Workshop | 60, 90"),
     )
-    questions = TextAreaField(
-        _l("Custom questions"),
-        description=_l("One per line: kind (text, textarea, choice, checkbox) | question NL | question EN | "
-                       "required (yes/no) | options separated by ;"),
-    )
+    # The call's questions have the questions editor of their own (linked from the settings page).
     criteria = TextAreaField(
         _l("Review criteria"), description=_l("One per line: name NL | name EN | weight (whole number)")
     )

@@ -55,7 +55,6 @@ def settings(slug: str):
         form.closes_at.data = current.closes_at.astimezone(zone).replace(tzinfo=None) if current.closes_at else None
         form.tracks.data = [t.id for t in services.open_tracks(congress)]
         form.formats.data = services.formats_text(congress)
-        form.questions.data = services.questions_text(congress)
         form.criteria.data = services.criteria_text(congress)
     if form.validate_on_submit():
 
@@ -73,14 +72,16 @@ def settings(slug: str):
                     anonymised=form.anonymised.data,
                 ),
                 track_ids=form.tracks.data or [], formats_text=form.formats.data or "",
-                questions_text=form.questions.data or "", criteria_text=form.criteria.data or "",
+                criteria_text=form.criteria.data or "",
             )
         except services.CfpError as exc:
             flash(str(exc), "error")
-            return render_template("cfp/manage/settings.html", congress=congress, form=form), 422
+            return render_template("cfp/manage/settings.html", congress=congress, form=form,
+                                   questions=services.questions(congress)), 422
         flash(_("The settings of the call have been saved."), "success")
         return redirect(url_for("cfp.manage.settings", slug=slug))
-    return render_template("cfp/manage/settings.html", congress=congress, form=form)
+    return render_template("cfp/manage/settings.html", congress=congress, form=form,
+                           questions=services.questions(congress)), 422 if form.is_submitted() else 200
 
 
 @manage_bp.route("/<slug>/proposals")

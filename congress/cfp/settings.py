@@ -101,12 +101,14 @@ def set_open_tracks(congress: Congress, track_ids: Iterable[int]) -> None:
 
 @transactional
 def save_call_settings(congress: Congress, settings: dict[str, Any], *, track_ids: Iterable[int], formats_text: str,
-                       questions_text: str, criteria_text: str) -> None:
-    """Everything on the call's settings page in one transaction."""
+                       criteria_text: str, questions_text: str | None = None) -> None:
+    """Everything on the call's settings page in one transaction. The questions are edited in the
+    questions editor; ``questions_text`` (the older text form) replaces them only when given."""
     update_settings(congress, **settings)
     set_open_tracks(congress, track_ids)
     sync_formats(congress, formats_text)
-    sync_questions(congress, questions_text)
+    if questions_text is not None:
+        sync_questions(congress, questions_text)
     sync_criteria(congress, criteria_text)
 
 

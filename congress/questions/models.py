@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from congress.extensions import db
 from congress.i18n import bilingual, pick
-from congress.questions.kinds import MAX_LENGTH, SCALES, QuestionKind, Target, sql_list
+from congress.questions.kinds import KIND_LABELS, MAX_LENGTH, SCALES, QuestionKind, Target, sql_list
 
 
 class Question(db.Model):
@@ -32,7 +32,8 @@ class Question(db.Model):
     label_en: Mapped[str] = mapped_column(String(300), default="")
     help_nl: Mapped[str] = mapped_column(String(1000), default="")
     help_en: Mapped[str] = mapped_column(String(1000), default="")
-    # Choices: [{"value": "a", "nl": "…", "en": "…"}, …]; the value is what an answer stores.
+    # Choices: [{"value": "a", "nl": "…", "en": "…"}, …]; the value is what an answer stores. An option
+    # with answers is hidden (``"hidden": true``) rather than removed: no longer offered, still shown.
     options: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     # The words at the ends of a scale ("poor" … "excellent").
     scale_low_nl: Mapped[str] = mapped_column(String(100), default="")
@@ -55,9 +56,14 @@ class Question(db.Model):
     scale_low = bilingual("scale_low")
     scale_high = bilingual("scale_high")
 
-    def choices(self, locale: str | None = None) -> list[tuple[str, str]]:
-        """(value, label) of each option in ``locale``."""
-        return [(o["value"], pick(o.get("nl") or o["value"], o.get("en"), locale)) for o in self.options or []]
+    def choices(self, locale: str | None = None, *, hidden: bool = False) -> list[tuple[str, str]]:
+        """(value, label) of each option offered in ``locale``; ``hidden``: the hidden options too."""
+        return [(o["value"], pick(o.get("nl") or o["value"], o.get("en"), locale)) for o in self.options or []
+                if hidden or not o.get("hidden")]
+
+    def offered_values(self) -> set[str]:
+        """The option values a new answer may choose (hidden options are not offered)."""
+        return {o["value"] for o in self.options or [] if not o.get("hidden")}
 
     def display(self, value: Any, locale: str | None = None) -> str:
         """An answer to this question as text (see :func:`display` below)."""
@@ -65,6 +71,11 @@ class Question(db.Model):
 
     def scale_ends(self, locale: str | None = None) -> str:
         return scale_ends(self, locale)
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in words, in the current language (never the raw ``single_choice``)."""
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
     @property
     def scale(self) -> tuple[int, int] | None:
@@ -88,7 +99,7 @@ def display(question: Question, value: Any, locale: str | None = None) -> str:
         return ""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    labels = dict(question.choices(locale))
+    labels = dict(question.choices(locale, hidden=True))
     if isinstance(value, list):
         return ", ".join(labels.get(str(v), str(v)) for v in value)
     scale = question.scale

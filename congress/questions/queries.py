@@ -14,13 +14,15 @@ from congress.questions.forms import MultiCheckboxField, Required, add_fields, a
 from congress.questions.kinds import CHOICE_KINDS, KIND_LABELS, SCALES, TEXT_KINDS, TEXT_NAMES, QuestionKind, Target
 from congress.questions.models import Question
 from congress.questions.rendering import display, scale_ends
+from congress.questions.usage import Usage, count, usage
 from congress.questions.validation import Problem, errors_by_field, field_name, validate
 
 # The face for reads: the lists, the kinds, the one validation, the rendering and the form fields.
 __all__ = [
     "CHOICE_KINDS", "KIND_LABELS", "SCALES", "TEXT_KINDS", "TEXT_NAMES", "MultiCheckboxField", "Problem", "Question",
-    "QuestionKind", "Required", "Target", "add_fields", "answers_from", "display", "errors_by_field", "field_for",
-    "field_name", "fill", "forget", "question_or_404", "questions", "scale_ends", "validate",
+    "QuestionKind", "Required", "Target", "Usage", "add_fields", "answers_from", "count", "display",
+    "errors_by_field", "field_for", "field_name", "fill", "forget", "question_or_404", "questions", "scale_ends",
+    "usage", "validate",
 ]
 
 _CACHE_KEY = "questions_cache"
@@ -58,7 +60,10 @@ def forget(congress_id: int, target: str) -> None:
 
 
 def question_or_404(congress: Congress, question_id: int, target: str) -> Question:
-    """A question of this edition's ``target`` form; 404 for another edition's or another form's."""
+    """A question of this edition's ``target`` form; 404 for another edition's or another form's (and for
+    an id no database column holds)."""
+    if not 0 < question_id < 2**63:
+        abort(404)
     question = of_edition_or_404(Question, question_id, congress)
     if question.target != target:
         abort(404)

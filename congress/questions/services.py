@@ -12,20 +12,32 @@ from congress.audit.services import record
 from congress.core.models import Congress
 from congress.database import transactional
 from congress.extensions import db
-from congress.questions.kinds import CHOICE_KINDS, SCALES, Target
+from congress.questions.editing import (
+    AUDIT_PREFIX,
+    QuestionInUse,
+    add_option,
+    check_kind_change,
+    check_options_kept,
+    check_unanswered,
+    edit_option,
+    hide_option,
+    move_option,
+    move_question,
+    remove_option,
+)
+from congress.questions.kinds import CHOICE_KINDS, SCALES
 from congress.questions.models import Question
 from congress.questions.queries import forget, questions
 from congress.questions.rules import QuestionError, check_fields, options_from_pairs
 from congress.questions.text_form import as_text, sync_text
 
 __all__ = [
-    "EDITABLE", "QuestionError", "add_question", "as_text", "check_fields", "delete_question", "options_from_pairs",
-    "reorder", "sync_text", "update_question",
+    "EDITABLE", "QuestionError", "QuestionInUse", "add_option", "add_question", "as_text", "check_fields",
+    "delete_question", "edit_option", "hide_option", "move_option", "move_question", "options_from_pairs",
+    "remove_option", "reorder", "sync_text", "update_question",
 ]
 
-# Audit actions keep the names of the capability that owns the form.
-_AUDIT_PREFIX = {Target.REGISTRATION.value: "registration", Target.PROPOSAL.value: "cfp",
-                 Target.EVALUATION.value: "evaluation"}
+_AUDIT_PREFIX = AUDIT_PREFIX
 EDITABLE = ("label_nl", "label_en", "help_nl", "help_en", "required", "options", "scale_low_nl", "scale_low_en",
             "scale_high_nl", "scale_high_en", "max_length", "kind")
 
@@ -53,13 +65,16 @@ def add_question(congress: Congress, target: str, *, kind: str, label_nl: str, l
 
 @transactional
 def update_question(question: Question, **changes: Any) -> Question:
-    """Change a question's texts, options, kind or flags (the names in ``EDITABLE``)."""
+    """Change a question's texts, options, kind or flags (the names in ``EDITABLE``). Refused (409) when
+    it would lose answers: a new kind once answered, an option dropped that answers chose."""
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise TypeError(f"unknown question fields: {sorted(unknown)}")
     kind = changes.get("kind", question.kind)
     options = list(changes.get("options", question.options or [])) if kind in CHOICE_KINDS else []
     check_fields(question.target, kind, changes.get("label_nl", question.label_nl), options)
+    check_kind_change(question, kind)
+    check_options_kept(question, options)
     for name, value in changes.items():
         setattr(question, name, value.strip() if isinstance(value, str) and name != "kind" else value)
     question.options = options
@@ -73,7 +88,8 @@ def update_question(question: Question, **changes: Any) -> Question:
 
 @transactional
 def delete_question(question: Question) -> None:
-    """Remove a question; answers already given stay stored with the form that asked them."""
+    """Remove a question nobody answered yet (one with answers is refused, 409: make it optional)."""
+    check_unanswered(question)
     record(f"{_AUDIT_PREFIX[question.target]}.question_delete", question, congress_id=question.congress_id,
            label=question.label_nl)
     forget(question.congress_id, question.target)

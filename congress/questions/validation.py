@@ -107,9 +107,9 @@ def check(question: Question, value: Any, *, complete: bool = True) -> tuple[Any
     if kind in (QuestionKind.SHORT_TEXT.value, QuestionKind.LONG_TEXT.value):
         return _text(question, value, complete)
     if kind == QuestionKind.SINGLE_CHOICE.value:
-        return _single(question, value, {o["value"] for o in question.options or []}, complete)
+        return _single(question, value, question.offered_values(), complete)
     if kind == QuestionKind.MULTIPLE_CHOICE.value:
-        return _multiple(question, value, {o["value"] for o in question.options or []}, complete)
+        return _multiple(question, value, question.offered_values(), complete)
     if question.scale is not None:
         return _scale(question, value, complete)
     value = bool(value)

@@ -87,6 +87,9 @@ def registration_form(congress_sectors: list, questions: list, rounds: list[tupl
                     setattr(RegistrationForm, f"session_{s.session.id}", BooleanField(s.session.title))
     form = RegistrationForm(formdata=formdata) if formdata is not None else RegistrationForm()
     form.question_fields = question_fields
+    # Hidden sectors are no longer offered; a registration that chose one keeps seeing it.
+    current_sector = registration.sector_id if registration is not None else None
+    congress_sectors = [s for s in congress_sectors if not s.hidden or s.id == current_sector]
     form.sector.choices = [("", _l("Choose…"))] + [(str(s.id), s.name(locale)) for s in congress_sectors]
     if not organiser:
         del form.role
@@ -192,6 +195,16 @@ class SectorsForm(FlaskForm):
     sectors = TextAreaField(_l("Sectors"), validators=[DataRequired(), Length(max=4000)], render_kw={"rows": 8},
                             description=_l("One per line: Dutch name | English name."))
     submit = SubmitField(_l("Save sectors"))
+
+
+class SectorForm(FlaskForm):
+    name_nl = StringField(_l("Sector (Dutch)"), validators=[DataRequired(), Length(max=120)])
+    name_en = StringField(_l("Sector (English)"), validators=[Optional(), Length(max=120)])
+    submit = SubmitField(_l("Add sector"))
+
+
+class SectorRowForm(FlaskForm):
+    """One sector's row on the sectors page (its fields are read from the request: one form per row)."""
 
 
 class QuestionForm(FlaskForm):

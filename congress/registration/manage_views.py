@@ -13,26 +13,26 @@ from congress.accounts.access import roles_required
 from congress.accounts.models import Role
 from congress.core.models import Congress
 from congress.core.queries import edition_or_404, of_edition_or_404
+from congress.errors import ServiceError
 from congress.extensions import db
 from congress.i18n import current_language
 from congress.programme.models import ProgrammeSession
 from congress.registration import queries as registrations
+from congress.registration import sectors as sector_editing
 from congress.registration import services
 from congress.registration.forms import (
     CapacityForm,
     MoveForm,
-    QuestionForm,
     RoleForm,
-    SectorsForm,
+    SectorForm,
+    SectorRowForm,
     WindowForm,
     chosen_sessions,
     data_from,
-    pairs,
     registration_form,
     show_errors,
 )
-from congress.registration.models import Registration
-from congress.registration.questions import question_or_404
+from congress.registration.models import Registration, Sector
 
 manage_bp = Blueprint("registration_manage", __name__)
 URL_PREFIX = "/manage/registrations"
@@ -208,6 +208,7 @@ def session_detail(slug: str, session_id: int):
 @manage_bp.route("/<slug>/settings", methods=["GET", "POST"])
 @roles_required(ORGANISER)
 def settings(slug: str):
+    """The window and capacity; the sectors and the form's questions have pages of their own (linked)."""
     congress = _congress(slug)
     zone = ZoneInfo(congress.timezone)
 
@@ -216,9 +217,6 @@ def settings(slug: str):
 
     window = WindowForm(prefix="window", opens_at=local(congress.registration_opens_at),
                         closes_at=local(congress.registration_closes_at), capacity=congress.capacity)
-    sector_form = SectorsForm(prefix="sectors", sectors="\n".join(
-        f"{s.name_nl} | {s.name_en}" for s in services.sectors(congress)))
-    question_form = QuestionForm(prefix="question")
     status = 200
     if window.submit.data and window.validate_on_submit():
         try:
@@ -233,32 +231,59 @@ def settings(slug: str):
         else:
             flash(_("The registration settings have been saved."), "success")
             return redirect(url_for("registration_manage.settings", slug=slug))
-    elif sector_form.submit.data and sector_form.validate_on_submit():
-        services.save_sectors(congress, pairs(sector_form.sectors.data))
-        flash(_("The sectors have been saved."), "success")
-        return redirect(url_for("registration_manage.settings", slug=slug))
-    elif question_form.submit.data and question_form.validate_on_submit():
-        try:
-            services.add_question(congress, kind=question_form.kind.data, label_nl=question_form.label_nl.data,
-                                  label_en=question_form.label_en.data or "", required=question_form.required.data,
-                                  options=pairs(question_form.options.data))
-        except services.RegistrationError as exc:
-            show_errors(question_form, {"options": [str(exc)]})
-            status = 422
-        else:
-            flash(_("The question has been added."), "success")
-            return redirect(url_for("registration_manage.settings", slug=slug))
     elif request.method == "POST":
         status = 422
     return render_template("registration/manage/settings.html", congress=congress, window=window,
-                           sector_form=sector_form, question_form=question_form,
-                           questions=services.questions(congress)), status
+                           sectors=services.sectors(congress), questions=services.questions(congress)), status
 
 
-@manage_bp.route("/<slug>/questions/<int:question_id>/delete", methods=["POST"])
+SECTOR_ACTIONS = ("save", "up", "down", "hide", "show", "remove")
+
+
+@manage_bp.route("/<slug>/sectors", methods=["GET", "POST"])
 @roles_required(ORGANISER)
-def delete_question(slug: str, question_id: int):
+def sectors(slug: str):
+    """The sectors one by one: add, rename, reorder, hide (in use) or remove (unused)."""
     congress = _congress(slug)
-    services.delete_question(question_or_404(congress, question_id))
-    flash(_("The question has been removed."), "success")
-    return redirect(url_for("registration_manage.settings", slug=slug))
+    new_form = SectorForm(prefix="new")
+    row_form = SectorRowForm()
+    errors: dict[int, str] = {}
+    status = 200
+    if new_form.submit.data:
+        if new_form.validate_on_submit():
+            try:
+                sector_editing.add_sector(congress, new_form.name_nl.data, new_form.name_en.data or "")
+            except services.RegistrationError as exc:
+                new_form.name_nl.errors = [exc.message]
+                status = exc.status
+            else:
+                flash(_("The sector has been added."), "success")
+                return redirect(url_for("registration_manage.sectors", slug=slug))
+        else:
+            status = 422
+    elif request.method == "POST":
+        action = request.form.get("action", "")
+        sector_id = request.form.get("sector_id", "")
+        if not row_form.validate_on_submit() or action not in SECTOR_ACTIONS or not sector_id.isdigit() \
+                or len(sector_id) > 18:
+            abort(422)
+        sector = of_edition_or_404(Sector, int(sector_id), congress)
+        try:
+            if action == "save":
+                sector_editing.rename_sector(congress, sector, request.form.get("name_nl", ""),
+                                             request.form.get("name_en", ""))
+            elif action in ("up", "down"):
+                sector_editing.move_sector(congress, sector, -1 if action == "up" else 1)
+            elif action in ("hide", "show"):
+                sector_editing.hide_sector(congress, sector, hidden=action == "hide")
+            else:
+                sector_editing.delete_sector(congress, sector)
+        except ServiceError as exc:
+            errors[sector.id] = exc.message
+            status = exc.status
+        else:
+            flash(_("The sectors have been saved."), "success")
+            return redirect(url_for("registration_manage.sectors", slug=slug))
+    return render_template("registration/manage/sectors.html", congress=congress, new_form=new_form,
+                           sectors=services.sectors(congress), used=sector_editing.use_counts(congress),
+                           errors=errors), status

@@ -6,11 +6,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
+
 from congress.core.models import Congress
+from congress.extensions import db
 from congress.questions import queries as question_queries
 from congress.questions import services as question_services
 from congress.questions.models import Question
+from congress.questions.queries import Usage, count
 from congress.registration.errors import RegistrationError
+from congress.registration.models import Registration
 
 TARGET = question_queries.Target.REGISTRATION.value
 
@@ -45,3 +50,9 @@ def delete_question(question: Question) -> None:
 
 def question_or_404(congress: Congress, question_id: int) -> Question:
     return question_queries.question_or_404(congress, question_id, TARGET)
+
+
+def answer_usage(target: str, *, question: Question, **_: Any) -> Usage:
+    """How the edition's registrations (cancelled ones too: their answers are kept) answered ``question``."""
+    return count(question, db.session.scalars(
+        sa.select(Registration.answers).where(Registration.congress_id == question.congress_id)))

@@ -7,6 +7,8 @@
   rebuilt by the mail worker.
 * ``core.signals.congress_cloned`` → copy the registration form's settings (sectors) into the new edition
   (:mod:`congress.registration.cloning`).
+* ``questions.signals.answers_wanted`` for the target ``registration`` → how the registration form's
+  answers use a question (the questions editor asks before a change that could lose them).
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from congress.core.signals import congress_cloned
 from congress.mail.signals import context_wanted
 from congress.programme.models import ProgrammeSession
 from congress.programme.signals import seats_left_wanted, sessions_changed
+from congress.questions.signals import answers_wanted
 from congress.registration.cloning import on_congress_cloned
 from congress.registration.lifecycle import notify_enrolled_of_changes
+from congress.registration.questions import TARGET as QUESTIONS_TARGET
+from congress.registration.questions import answer_usage
 from congress.registration.registering import mail_context
 from congress.registration.seats import seats_left_for_session
 
@@ -32,6 +37,7 @@ def connect() -> None:
     seats_left_wanted.connect(on_seats_left_wanted)
     context_wanted.connect(on_mail_context_wanted, sender=MAIL_KIND)
     congress_cloned.connect(on_congress_cloned)
+    answers_wanted.connect(answer_usage, sender=QUESTIONS_TARGET)
 
 
 def on_sessions_changed(congress: Congress, *, session_ids: list[int], version: Any = None, **_: Any) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from congress.audit.services import record
@@ -11,7 +12,7 @@ from congress.core.models import Congress
 from congress.database import transactional
 from congress.extensions import db
 from congress.registration.errors import RegistrationError
-from congress.registration.models import Sector
+from congress.registration.models import Registration, Sector
 from congress.registration.state import sectors
 
 DEFAULT_SECTORS = [
@@ -35,7 +36,8 @@ def ensure_default_sectors(congress: Congress) -> None:
 
 @transactional
 def save_sectors(congress: Congress, lines: list[tuple[str, str]]) -> None:
-    """Replace the sector list (``(nl, en)`` pairs in order); sectors in use are kept and renamed."""
+    """Replace the sector list (``(nl, en)`` pairs in order). A sector left out is removed, or hidden
+    when registrations chose it (they keep their sector); one named again is offered again."""
     current = {s.name_nl: s for s in sectors(congress)}
     keep = set()
     for position, (nl, en) in enumerate(lines):
@@ -45,10 +47,16 @@ def save_sectors(congress: Congress, lines: list[tuple[str, str]]) -> None:
             db.session.add(sector)
         sector.name_en = en
         sector.position = position
+        sector.hidden = False
         keep.add(nl)
+    used = set(db.session.scalars(sa.select(Registration.sector_id).where(
+        Registration.congress_id == congress.id, Registration.sector_id.is_not(None)).distinct()))
     for name, sector in current.items():
         if name not in keep:
-            db.session.delete(sector)  # registrations keep NULL
+            if sector.id in used:
+                sector.hidden = True
+            else:
+                db.session.delete(sector)
     record("registration.sectors", congress, congress_id=congress.id, sectors=[nl for nl, _en in lines])
 
 

@@ -73,10 +73,11 @@ def validate_data(congress: Congress, data: RegistrationData) -> dict[str, list[
         add("email", exc)
     if not data.consent_privacy:
         add("consent_privacy", _l("You must agree to the privacy statement to register."))
+    # A hidden sector is not offered, but registrations that chose it keep it valid.
     known_sectors = {s.id for s in sectors(congress)}
     if data.sector_id is not None and data.sector_id not in known_sectors:
         add("sector", _l("Choose one of the options."))
-    if known_sectors and data.sector_id is None:
+    if any(not s.hidden for s in sectors(congress)) and data.sector_id is None:
         add("sector", _l("This field is required."))
     data.answers = clean_answers(congress, data.answers, add)
     return errors

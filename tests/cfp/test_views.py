@@ -121,13 +121,18 @@ def test_signup_does_not_tell_whether_an_address_exists(client, congress, mailbo
 
 def test_organiser_settings_form_round_trip(app, congress, organiser):
     client = app.test_client(user=organiser)
-    assert client.get(f"/manage/cfp/{congress.slug}/settings").status_code == 200
+    asked = services.add_question(congress, "Ervaring?", "Experience?", kind="choice",
+                                  options=["beginner", "gevorderd"])
+    page = client.get(f"/manage/cfp/{congress.slug}/settings")
+    assert page.status_code == 200
+    # The questions are edited in the questions editor, linked from here (not as text any more).
+    assert f"/manage/{congress.slug}/questions/proposal/" in page.get_data(as_text=True)
     response = client.post(f"/manage/cfp/{congress.slug}/settings", data={
         "opens_at": "2030-01-01T09:00", "closes_at": "2030-03-01T17:00", "max_proposals_per_speaker": 3,
         "title_max": 120, "abstract_max": 800, "description_max": 4000, "notes_max": 1000, "bio_max": 1000,
         "call_text_nl": "Doe mee", "call_text_en": "Join", "anonymised": "y", "tracks": [congress.tracks[1].id],
         "formats": "workshop | Workshop | Workshop | 60, 90\nlezing | Lezing | Lecture | 30",
-        "questions": "choice | Ervaring? | Experience? | ja | beginner; gevorderd",
+        "questions": "",  # an old form's text field is ignored: saving keeps the questions
         "criteria": "Relevantie | Relevance | 3\nKwaliteit | Quality | 2",
     })
     assert response.status_code == 302
@@ -136,7 +141,8 @@ def test_organiser_settings_form_round_trip(app, congress, organiser):
     assert settings.opens_at.hour == 8  # 09:00 in Amsterdam (winter) is 08:00 UTC
     assert [t.id for t in services.open_tracks(congress)] == [congress.tracks[1].id]
     assert [f.durations for f in services.formats(congress)] == [[60, 90], [30]]
-    assert [o["value"] for o in services.questions(congress)[0].options] == ["beginner", "gevorderd"]
+    assert services.questions(congress) == [asked]
+    assert [o["value"] for o in asked.options] == ["beginner", "gevorderd"]
     assert [c.weight for c in services.criteria(congress)] == [3, 2]
     bad = client.post(f"/manage/cfp/{congress.slug}/settings", data={
         "max_proposals_per_speaker": 3, "title_max": 120, "abstract_max": 800, "description_max": 4000,
