@@ -121,6 +121,13 @@ def can_change_account(actor: Any, user: User) -> bool:
                if g.role != Role.SPEAKER.value) and any(g.role != Role.SPEAKER.value for g in user.grants)
 
 
+def can_see_staff(actor: Any, user: Any) -> bool:
+    """An organiser of some editions sees the staff holding a role in one of them; admins and
+    organisers of every edition see everybody."""
+    mine = staff_editions(actor)
+    return mine is None or any(g.congress_id in mine for g in user.grants)
+
+
 # --- API tokens ----------------------------------------------------------------------------------
 
 # Tokens hold for every edition (a scanner's or a partner's), so only those who hold a role in every

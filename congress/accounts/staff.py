@@ -184,7 +184,3 @@ def staff_query(actor: Any) -> sa.Select:
     grants = sa.select(RoleGrant.user_id).where(RoleGrant.congress_id.in_(mine or {-1}))
     return query.where(User.id.in_(grants))
 
-
-def can_see(actor: Any, user: User) -> bool:
-    mine = permissions.staff_editions(actor)
-    return mine is None or any(g.congress_id in mine for g in user.grants)
