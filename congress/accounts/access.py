@@ -61,6 +61,8 @@ def roles_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., 
                 abort(403)
             g.required_roles = roles
             slug = (request.view_args or {}).get(EDITION_ARGUMENT)
+            if isinstance(slug, str) and (len(slug) > 200 or has_forbidden_characters(slug)):
+                abort(404)  # no edition has such a slug (and PostgreSQL cannot even compare it)
             if isinstance(slug, str):
                 # A missing edition is the view's 404; an edition of someone else's is 403.
                 require_edition(edition_id_for(slug), *roles)

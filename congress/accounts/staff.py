@@ -21,13 +21,19 @@ from congress.audit.services import record
 from congress.database import lock_for_update, transactional, utcnow
 from congress.errors import Conflict, InvalidInput, NotPermitted
 from congress.extensions import db
+from congress.sanitize import MAX_ID
 
 _ACCOUNT_KINDS = (TokenKind.PASSWORD_RESET.value, TokenKind.INVITATION.value, TokenKind.VERIFICATION.value)
 
 
+def _ids(values: Iterable[Any]) -> list[int]:
+    """The values that can be ids of a row (others match nothing, and PostgreSQL refuses to compare them)."""
+    return [v for v in values if isinstance(v, int) and 0 < v <= MAX_ID]
+
+
 def _edition_of_tracks(track_ids: Iterable[int]) -> dict[int, int]:
     """Each track's edition, read from the tracks table by name (core is a sibling of accounts)."""
-    ids = [t for t in track_ids if isinstance(t, int)]
+    ids = _ids(track_ids)
     if not ids:
         return {}
     tracks = db.metadata.tables["tracks"]
@@ -36,7 +42,7 @@ def _edition_of_tracks(track_ids: Iterable[int]) -> dict[int, int]:
 
 
 def _edition_exists(congress_ids: Iterable[int]) -> set[int]:
-    ids = [c for c in congress_ids if isinstance(c, int)]
+    ids = _ids(congress_ids)
     if not ids:
         return set()
     congresses = db.metadata.tables["congresses"]
@@ -136,7 +142,7 @@ def _refuse_last_admin(user: User, *, grant: RoleGrant | None = None) -> None:
 @transactional
 def revoke_grant(actor: Any, user: User, grant_id: int) -> RoleGrant:
     """Take one grant away from ``user``."""
-    grant = db.session.get(RoleGrant, grant_id) if isinstance(grant_id, int) else None
+    grant = db.session.get(RoleGrant, grant_id) if _ids([grant_id]) else None
     if grant is None or grant.user_id != user.id:
         raise InvalidInput(_("This role no longer exists. Reload the page."), field="grant")
     if not permissions.can_grant(actor, grant.role, grant.congress_id):

@@ -21,7 +21,7 @@ from congress.i18n import current_language
 from congress.mail.models import OutboxMessage
 from congress.manage import registrations
 from congress.manage.forms import TOKEN_SCOPE_LABELS, InviteForm, RoleForm, TokenForm
-from congress.sanitize import query_int
+from congress.sanitize import MAX_ID, query_int
 
 bp = Blueprint("manage", __name__)
 URL_PREFIX = "/manage"
@@ -93,7 +93,7 @@ def _track_names() -> dict[int, str]:
 
 
 def _person_or_404(user_id: int) -> User:
-    user = db.get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id) if user_id <= MAX_ID else abort(404)
     if not permissions.can_see_staff(current_user, user):
         abort(404)
     return user
@@ -228,7 +228,7 @@ def create_token():
 @roles_required(Role.ORGANISER)
 def revoke_token(token_id: int):
     """GET asks to confirm; POST revokes."""
-    token = db.get_or_404(ApiToken, token_id)
+    token = db.get_or_404(ApiToken, token_id) if token_id <= MAX_ID else abort(404)
     if token.scope not in permissions.token_scopes(current_user):
         abort(403)
     if request.method == "GET":
