@@ -10,7 +10,9 @@ from wtforms.validators import Email, InputRequired, Length
 
 from congress.accounts.models import ROLE_LABELS, Role, TokenScope
 
-STAFF_ROLE_CHOICES = [SelectChoice(r.value, ROLE_LABELS[r.value]) for r in Role if r is not Role.SPEAKER]
+# Administrator last: never the choice a form starts with.
+STAFF_ROLE_CHOICES = [SelectChoice(r.value, ROLE_LABELS[r.value])
+                      for r in (Role.ORGANISER, Role.TRACK_MANAGER, Role.REVIEWER, Role.CHECKIN, Role.ADMIN)]
 EDITIONS_DESCRIPTION = _l("Choose none for every edition (administrators and organisers of every edition only).")
 
 

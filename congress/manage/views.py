@@ -184,8 +184,8 @@ def audit():
     return render_template("manage/audit.html", pagination=pagination)
 
 
-def _token_form() -> TokenForm:
-    form = TokenForm()
+def _token_form(*, blank: bool = False) -> TokenForm:
+    form = TokenForm(formdata=None) if blank else TokenForm()
     allowed = permissions.token_scopes(current_user)
     form.scope.choices = [SelectChoice(scope, label) for scope, label in TOKEN_SCOPE_LABELS.items() if scope in allowed]
     return form
@@ -219,7 +219,7 @@ def create_token():
         _show_error(form, exc, "scope")
         return _tokens_page(form, status=exc.status)
     response = render_template("manage/tokens.html", tokens=db.session.scalars(
-        sa.select(ApiToken).order_by(ApiToken.id.desc())).all(), form=_token_form(), issued=issued,
+        sa.select(ApiToken).order_by(ApiToken.id.desc())).all(), form=_token_form(blank=True), issued=issued,
         allowed=permissions.token_scopes(current_user), scope_labels=TOKEN_SCOPE_LABELS)
     return response, 200, {"Cache-Control": "no-store"}
 
