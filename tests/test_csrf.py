@@ -165,6 +165,8 @@ def build_world(app: Flask) -> World:
         "track_id": congress.tracks[0].id,
         "question_id": question.id,
         "token_id": api_token.id,
+        "user_id": staff.id,  # the staff pages (roles per edition)
+        "grant_id": staff.grants[0].id,
     }
     world.per_endpoint = {
         "accounts.reset_password": {"token": reset_secret},
