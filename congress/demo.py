@@ -274,6 +274,8 @@ def load_demo() -> list[str]:
     for module in capabilities.modules("demo_after"):
         with write_transaction():
             module.load(report)
+    with write_transaction():
+        _staff_per_edition(report)
     return report
 
 
@@ -308,3 +310,36 @@ def _load_editions(report: list[str], today: date | None = None) -> None:
     else:
         report.append(f"Organiser {ORGANISER_EMAIL} exists (reset: flask --app wsgi congress create-user "
                       f"{ORGANISER_EMAIL} --role organiser).")
+
+
+# --- staff with roles per edition (issue 14) -----------------------------------------------------
+
+STAFF_EDITION = "congres-2025"  # the upcoming edition
+STAFF = (  # e-mail, name, role, the track a track manager manages (by its Dutch name)
+    ("trackmanager@congres.example", "Tineke de Vries", Role.TRACK_MANAGER.value, "Digitale weerbaarheid"),
+    ("incheck@congres.example", "Youssef El Amrani", Role.CHECKIN.value, None),
+    ("beoordelaar@congres.example", "Bert Beoordelaar", Role.REVIEWER.value, None),
+)
+
+
+def _staff_per_edition(report: list[str]) -> None:
+    """A track manager of one track, a check-in staff member and a reviewer, each for the upcoming
+    edition only (the reviewer of the call's demo data keeps his account; his role moves to it)."""
+    congress = core.congress_by_slug(STAFF_EDITION)
+    if congress is None:
+        return
+    password = os.environ.get("DEMO_PASSWORD") or accounts.generate_password()
+    for email, name, role, track_name in STAFF:
+        user = accounts.find_user(email)
+        if user is not None and any(g.role == role and g.congress_id == congress.id for g in user.grants):
+            continue
+        if user is None:
+            user = accounts.create_user(email, name=name, password=password)
+            report.append(f"{name} ({role}, {congress.slug} only): {email} / {password}")
+        else:
+            report.append(f"{name} ({role}) now holds the role for {congress.slug} only.")
+        for grant in [g for g in user.grants if g.role == role and g.congress_id is None]:
+            user.grants.remove(grant)
+        tracks = [t.id for t in congress.tracks if t.name_nl == track_name] if track_name else []
+        accounts.grant_role(user, role, congress_ids=(congress.id,), track_ids=tuple(tracks))
+    db.session.flush()

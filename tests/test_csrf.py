@@ -166,6 +166,8 @@ def build_world(app: Flask) -> World:
         "question_id": question.id,
         "target": "registration",  # the questions editor's form
         "token_id": api_token.id,
+        "user_id": staff.id,  # the staff pages (roles per edition)
+        "grant_id": staff.grants[0].id,
     }
     world.per_endpoint = {
         "accounts.reset_password": {"token": reset_secret},

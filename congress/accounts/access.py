@@ -3,6 +3,11 @@ tests walk the url_map to prove it.
 
 ``roles_required`` marks the view with ``required_roles`` and ``token_required`` with
 ``required_scope``; the protection test reads those marks to know which roles must be refused.
+
+Roles are held per edition. The one check of an edition's scope is here: a guarded view whose URL
+names an edition (the ``slug`` view argument) refuses (403) a user who holds none of the view's roles
+*in that edition*, and scopes the user to it for the rest of the request (``User.scope_to``). Views
+reached by an object id alone call :func:`require_edition` with the object's edition.
 """
 
 from __future__ import annotations
@@ -11,12 +16,37 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, abort, flash, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from congress.accounts.services import api_token_for, user_for_session
-from congress.extensions import login_manager
+from congress.extensions import db, login_manager
+from congress.sanitize import has_forbidden_characters
+
+EDITION_ARGUMENT = "slug"
+
+
+def edition_id_for(slug: str) -> int | None:
+    """The id of the edition with this slug, read from its table by name: core and accounts are
+    siblings, neither imports the other (as ``RoleGrant``'s foreign keys name ``congresses``)."""
+    if not slug or len(slug) > 200 or has_forbidden_characters(slug):
+        return None
+    congresses = db.metadata.tables["congresses"]
+    return db.session.scalar(sa.select(congresses.c.id).where(congresses.c.slug == slug))
+
+
+def require_edition(congress_id: int | None, *roles: str) -> None:
+    """For a view reached by an object id: 403 unless the user holds one of ``roles`` (by default the
+    view's own, from ``roles_required``) in the object's edition; then the request is scoped to it.
+    An object of no edition (``None``) is everybody's with the view's role."""
+    if congress_id is None:
+        return
+    roles = roles or tuple(getattr(g, "required_roles", ()))
+    if not current_user.is_authenticated or not current_user.has_role_in(congress_id, *roles):
+        abort(403)
+    current_user.scope_to(congress_id)
 
 
 def roles_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -29,6 +59,13 @@ def roles_required(*roles: str) -> Callable[[Callable[..., Any]], Callable[..., 
                 return login_manager.unauthorized()
             if not current_user.has_role(*roles):
                 abort(403)
+            g.required_roles = roles
+            slug = (request.view_args or {}).get(EDITION_ARGUMENT)
+            if isinstance(slug, str) and (len(slug) > 200 or has_forbidden_characters(slug)):
+                abort(404)  # no edition has such a slug (and PostgreSQL cannot even compare it)
+            if isinstance(slug, str):
+                # A missing edition is the view's 404; an edition of someone else's is 403.
+                require_edition(edition_id_for(slug), *roles)
             return view(*args, **kwargs)
 
         guarded.required_roles = frozenset(roles)  # type: ignore[attr-defined]

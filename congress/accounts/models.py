@@ -59,6 +59,10 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    # The edition a back-office request is about (set by the guard, ``access.roles_required``, for this
+    # request's user only): while set, the roles are those held in that edition.
+    edition_scope = None
+
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
@@ -72,31 +76,64 @@ class User(UserMixin, db.Model):
         return f"{self.id}:{self.session_fingerprint}"
 
     @property
+    def is_admin(self) -> bool:
+        return any(grant.role == Role.ADMIN.value for grant in self.grants)
+
+    def grants_in(self, congress_id: int | None) -> list[RoleGrant]:
+        """The grants that hold in this edition (all of them for ``None``): those of the edition and
+        those without one (every edition)."""
+        return [g for g in self.grants if congress_id is None or g.congress_id in (None, congress_id)]
+
+    @property
     def roles(self) -> set[str]:
-        return {grant.role for grant in self.grants}
+        """The roles held (in the edition of the request, while the guard has scoped it)."""
+        return {grant.role for grant in self.grants_in(self.edition_scope)}
 
     def has_role(self, *roles: str) -> bool:
         mine = self.roles
         return Role.ADMIN.value in mine or any(role in mine for role in roles)
 
+    def has_role_in(self, congress_id: int, *roles: str) -> bool:
+        """One of ``roles`` held for this edition (admins hold every role everywhere)."""
+        mine = {grant.role for grant in self.grants_in(congress_id)}
+        return Role.ADMIN.value in mine or any(role in mine for role in roles)
+
+    def edition_ids(self, *roles: str) -> set[int] | None:
+        """The editions in which one of ``roles`` is held; ``None`` means every edition (admins, and
+        grants without an edition)."""
+        found: set[int] = set()
+        for grant in self.grants:
+            if grant.role == Role.ADMIN.value or (grant.role in roles and grant.congress_id is None):
+                return None
+            if grant.role in roles:
+                found.add(grant.congress_id)
+        return found
+
+    def scope_to(self, congress_id: int | None) -> None:
+        self.edition_scope = congress_id
+
     def managed_track_ids(self) -> set[int]:
-        return {g.track_id for g in self.grants if g.role == Role.TRACK_MANAGER.value and g.track_id}
+        return {g.track_id for g in self.grants_in(self.edition_scope)
+                if g.role == Role.TRACK_MANAGER.value and g.track_id}
 
 
 class RoleGrant(db.Model):
-    """A role of a user; track managers are scoped to one track per grant."""
+    """A role of a user, for one edition (``congress_id``) or, without one, for every edition (admins,
+    and the grants made before roles were per edition). Track managers are scoped to one track per
+    grant; such a grant carries the track's edition."""
 
     __tablename__ = "role_grants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(32))
+    congress_id: Mapped[int | None] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
     track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="grants")
 
-    __table_args__ = (UniqueConstraint("user_id", "role", "track_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "role", "congress_id", "track_id"),)
 
 
 class TokenKind(enum.StrEnum):

@@ -13,28 +13,30 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from flask import current_app
 from flask_babel import gettext as _
 
+from congress.accounts import permissions, staff
 from congress.accounts.models import (
     ACCOUNT_TOKEN_CLASSES,
     PURPOSE_INVITE,
     PURPOSE_RESET,
     AccountToken,
     ApiToken,
-    Role,
-    RoleGrant,
     Token,
     TokenKind,
     TokenScope,
     User,
 )
+from congress.accounts.staff import add_roles, grant_role, revoke_grant, set_active, staff_query
 from congress.audit.services import record
 from congress.database import lock_for_update, transactional, utcnow, write_transaction
-from congress.errors import ServiceError
+from congress.errors import Conflict, NotPermitted, ServiceError
 from congress.extensions import db
 from congress.mail.services import queue_mail
 from congress.tokens import hash_secret, new_secret
 from congress.urls import external_url
 
-__all__ = ["PURPOSE_INVITE", "PURPOSE_RESET", "hash_secret"]  # re-exported: callers use them from here
+# re-exported: callers use them from here
+__all__ = ["PURPOSE_INVITE", "PURPOSE_RESET", "add_roles", "grant_role", "hash_secret", "revoke_grant",
+           "set_active", "staff_query"]
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so that timing does not tell which addresses exist.
@@ -84,6 +86,8 @@ def user_for_session(session_id: str) -> User | None:
         return None
     if user is None or not fingerprint or not hmac.compare_digest(fingerprint, user.session_fingerprint):
         return None
+    if not user.active:  # deactivated: signed out at the next request
+        return None
     return user
 
 
@@ -119,7 +123,10 @@ def create_user(
     password: str | None = None,
     roles: tuple[str, ...] = (),
     track_ids: tuple[int, ...] = (),
+    congress_ids: tuple[int | None, ...] = (),
 ) -> User:
+    """Create the account (or find it by its address) and add the roles: for these editions (none:
+    every edition), and a track manager for these tracks."""
     email = normalise_email(email)
     user = find_user(email)
     if user is None:
@@ -130,19 +137,10 @@ def create_user(
     if password is not None:
         set_password(user, password)
     for role in roles:
-        grant_role(user, role, track_ids=track_ids)
+        grant_role(user, role, track_ids=track_ids, congress_ids=congress_ids)
     db.session.flush()
-    record("user.create", user, roles=list(roles))
+    record("user.create", user, roles=list(roles), editions=[c for c in congress_ids if c is not None])
     return user
-
-
-def grant_role(user: User, role: str, *, track_ids: tuple[int, ...] = ()) -> None:
-    Role(role)  # raises ValueError for unknown roles
-    scopes: tuple[int | None, ...] = track_ids if role == Role.TRACK_MANAGER.value and track_ids else (None,)
-    existing = {(g.role, g.track_id) for g in user.grants}
-    for track_id in scopes:
-        if (role, track_id) not in existing:
-            user.grants.append(RoleGrant(role=role, track_id=track_id))
 
 
 def generate_password() -> str:
@@ -213,8 +211,15 @@ def request_password_reset(email: str, locale: str) -> None:
 
 @transactional
 def invite_staff(email: str, name: str, roles: tuple[str, ...], invited_by: User, locale: str,
-                 track_ids: tuple[int, ...] = ()) -> User:
-    user = create_user(email, name=name, roles=roles, track_ids=track_ids)
+                 track_ids: tuple[int, ...] = (), congress_ids: tuple[int | None, ...] = ()) -> User:
+    """Give the roles (for these editions; only what ``invited_by`` may give) and mail a link to set
+    a password. A deactivated account is not reactivated by an invitation: that is done on its page."""
+    staff.check_may_invite(invited_by, roles, congress_ids=congress_ids, track_ids=track_ids)
+    existing = find_user(email)
+    if existing is not None and not existing.active:
+        raise Conflict(_("This account is deactivated. Reactivate it on its page first."),
+                             code="inactive", field="email")
+    user = create_user(email, name=name, roles=roles, track_ids=track_ids, congress_ids=congress_ids)
     days = current_app.config["INVITATION_DAYS"]
     secret = issue_account_token(user, PURPOSE_INVITE, timedelta(days=days))
     queue_mail(
@@ -241,19 +246,25 @@ class IssuedToken:
 
 
 @transactional
-def create_api_token(name: str, scope: str) -> IssuedToken:
+def create_api_token(name: str, scope: str, *, created_by: User | None = None) -> IssuedToken:
+    """A new bearer token; its secret is returned once and only its hash kept. ``created_by``: the
+    user who made it in the back office (who must be allowed that scope); without one, the CLI."""
     scope = TokenScope(scope).value
+    if created_by is not None and scope not in permissions.token_scopes(created_by):
+        raise NotPermitted(_("You may not create tokens with this scope."), field="scope")
     secret = "cgr_" + new_secret()
     token = ApiToken(name=name, scope=scope, token_hash=hash_secret(secret), prefix=secret[:10])
     db.session.add(token)
     db.session.flush()
-    record("api_token.create", token, actor_label="cli", name=name, scope=scope)
+    record("api_token.create", token, actor_label=None if created_by is not None else "cli", name=name, scope=scope)
     return IssuedToken(token, secret)
 
 
 @transactional
-def revoke_api_token(token_id: int) -> ApiToken | None:
+def revoke_api_token(token_id: int, *, revoked_by: User | None = None) -> ApiToken | None:
     token = db.session.get(ApiToken, token_id)
+    if token is not None and revoked_by is not None and token.scope not in permissions.token_scopes(revoked_by):
+        raise NotPermitted(_("You may not revoke tokens with this scope."), field="token")
     if token is not None and token.revoked_at is None:
         token.revoked_at = utcnow()
         record("api_token.revoke", token)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from congress.accounts.access import roles_required
+from congress.accounts.access import require_edition, roles_required
 from congress.accounts.models import Role
+from congress.accounts.permissions import my_editions
 from congress.archive import files as filestore
 from congress.archive import services
 from congress.archive.files import FILE_CSP
@@ -26,11 +28,14 @@ PAGE_SIZE = 50
 
 
 def _item_or_404(item_id: int) -> KnowledgeItem:
-    return db.get_or_404(KnowledgeItem, item_id)
+    item = db.get_or_404(KnowledgeItem, item_id)
+    require_edition(item.congress_id)  # an item of another's edition: 403
+    return item
 
 
 def _fill_choices(form: ItemForm) -> None:
-    form.congress_id.choices = [(0, "—")] + [(c.id, c.title(current_language())) for c in services.editions()]
+    form.congress_id.choices = [(0, "—")] + [(c.id, c.title(current_language()))
+                                             for c in my_editions(current_user, services.editions(), EDITOR)]
     form.track_id.choices = [(0, "—")] + [(t.id, f"{t.congress.slug}: {t.name(current_language())}")
                                           for t in services.tracks_of_editions()]
 
@@ -218,7 +223,8 @@ def restore(item_id: int, number: int):
 @bp.route("/sessions")
 @roles_required(EDITOR)
 def editions():
-    return render_template("archive/manage/editions.html", congresses=services.editions(),
+    return render_template("archive/manage/editions.html",
+                           congresses=my_editions(current_user, services.editions(), EDITOR),
                            ended=services.edition_has_ended)
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from congress import spreadsheets
+from congress.accounts import permissions
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role, User
 from congress.cfp import services
@@ -38,6 +39,7 @@ def _zone(congress: Congress) -> ZoneInfo:
 @roles_required(*STAFF)
 def index():
     congresses = db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())).all()
+    congresses = permissions.my_editions(current_user, congresses, *STAFF)
     return render_template("cfp/manage/index.html", congresses=congresses)
 
 

@@ -339,6 +339,7 @@ def slides(upload_id: int):
     if upload is None:
         abort(404)
     proposal = upload.proposal
+    current_user.scope_to(proposal.congress_id)  # staff roles count in the proposal's edition only
     allowed = services.is_speaker(proposal, current_user) or services.can_manage_track(current_user, proposal.track_id)
     if not allowed:
         abort(404)

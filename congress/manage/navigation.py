@@ -84,7 +84,7 @@ ENTRIES: list[Entry] = [
     Entry(_l("Staff and roles"), "manage.users", (ORGANISER,), False, "office"),
     Entry(_l("Mail outbox"), "manage.outbox", (ORGANISER,), False, "office", config="MAIL_OUTBOX_VISIBLE"),
     Entry(_l("Audit log"), "manage.audit", (ORGANISER,), False, "office"),
-    Entry(_l("API tokens"), "manage.tokens", (ADMIN,), False, "office"),
+    Entry(_l("API tokens"), "manage.tokens", (ORGANISER,), False, "office"),
     Entry(_l("Edition settings"), "manage.editions.settings", (ORGANISER,), True, "edition"),
     Entry(_l("Privacy statement and retention"), "legal.manage_privacy", (ORGANISER,), True, "edition"),
     Entry(_l("Clone into a new edition"), "manage.cloning.clone", (ORGANISER,), True, "edition"),

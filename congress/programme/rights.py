@@ -3,9 +3,9 @@ these name them in the programme's terms (a session, an edition's tracks)."""
 
 from __future__ import annotations
 
-from congress.accounts.models import User
+from congress.accounts.models import Role, User
 from congress.accounts.permissions import (
-    can_manage_any_track,
+    can_manage_edition,
     can_manage_track,
     managed_track_ids,
     manages_everything,
@@ -28,5 +28,6 @@ def editable_tracks(user: User, congress: Congress) -> list[Track]:
 
 
 def can_manage_congress(user: User, congress: Congress) -> bool:
-    """Organisers everywhere; track managers in editions where they manage a track."""
-    return can_manage_any_track(user, {t.id for t in congress.tracks})
+    """Organisers of the edition; track managers in editions where they manage a track."""
+    return can_manage_edition(user, congress, Role.ORGANISER.value) or bool(
+        managed_track_ids(user) & {t.id for t in congress.tracks})

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
+from congress.accounts import permissions
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role
 from congress.core.models import Congress
@@ -47,6 +49,7 @@ _congress = edition_or_404
 @roles_required(ORGANISER)
 def editions():
     congresses = db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc())).all()
+    congresses = permissions.my_editions(current_user, congresses, ORGANISER)
     counts = registrations.active_counts_by_edition()
     return render_template("registration/manage/editions.html", congresses=congresses, counts=counts)
 
