@@ -327,6 +327,18 @@ def erase(registration: Registration) -> None:
         record("registration.erase", registration)
 
 
+def people_to_notify_of_changes(congress: Congress, session_ids: list[int]) -> int:
+    """How many people :func:`notify_enrolled_of_changes` would e-mail (the publishing confirmation step)."""
+    if not session_ids:
+        return 0
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Registration.id)))
+        .join(Enrolment, Enrolment.registration_id == Registration.id)
+        .where(Registration.congress_id == congress.id, Registration.status.in_(ACTIVE),
+               Registration.email != "", Enrolment.session_id.in_(session_ids))
+    ) or 0
+
+
 def notify_enrolled_of_changes(congress: Congress, session_ids: list[int], version: Any = None) -> int:
     """E-mail the people enrolled in (or waiting for) sessions that changed in a published programme
     version, one message per person. Runs inside the caller's (publishing) transaction."""

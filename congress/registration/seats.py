@@ -296,6 +296,11 @@ def _edition_pool(congress_id: int) -> Pool:
     return Pool(capacity, taken or 0, waiting or 0, last or 0, offers_waitlist=bool(offered))
 
 
+def edition_waiting_count(congress_id: int) -> int:
+    """How many people are on the edition's waiting list."""
+    return _edition_pool(congress_id).waiting
+
+
 def edition_waiting_rank(registration: Registration) -> int | None:
     """1 for the first person on the edition's waiting list; None when not waiting."""
     if registration.status != RegistrationStatus.WAITLISTED.value or registration.waitlist_position is None:

@@ -40,6 +40,7 @@ from congress.registration.seats import (
     Seat,
     SeatFacts,
     decide,
+    edition_waiting_count,
     edition_waiting_rank,
     offers_waiting_list,
     promote_after_change,
@@ -76,7 +77,8 @@ from congress.tokens import hash_secret
 from congress.urls import external_url  # the one source of absolute URLs (tests check it is)
 
 __all__ = [
-    "ACTIVE", "DEFAULT_HOLD_HOURS", "Decision", "Outcome", "Pool", "decide", "edition_waiting_rank",
+    "ACTIVE", "DEFAULT_HOLD_HOURS", "Decision", "Outcome", "Pool", "decide", "edition_waiting_count",
+    "edition_waiting_rank",
     "offers_waiting_list", "promote_edition_after_change", "promote_edition_waiting_list", "set_waiting_list",
     "DEFAULT_SECTORS", "ERASED_NAME", "LIMITS", "RegistrationData",
     "RegistrationError", "RegistrationResult", "Seat", "SeatFacts", "SessionSeats", "active_count", "add_question",

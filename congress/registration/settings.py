@@ -55,7 +55,9 @@ def save_sectors(congress: Congress, lines: list[tuple[str, str]]) -> None:
 
 @transactional
 def save_window(congress: Congress, *, opens_at: datetime | None, closes_at: datetime | None,
-                capacity: int | None) -> None:
+                capacity: int | None, waiting_list: bool | None = None) -> None:
+    """The window, the edition's capacity and (unless None) whether a full edition offers its waiting
+    list; a raised capacity promotes the first people waiting in this transaction."""
     if opens_at and closes_at and closes_at <= opens_at:
         raise RegistrationError(_l("The closing moment must be after the opening moment."), field="closes_at")
     if capacity is not None and capacity < 0:
@@ -67,6 +69,8 @@ def save_window(congress: Congress, *, opens_at: datetime | None, closes_at: dat
     record("registration.window", congress, congress_id=congress.id,
            opens_at=opens_at.isoformat() if opens_at else None,
            closes_at=closes_at.isoformat() if closes_at else None, capacity=capacity)
+    if waiting_list is not None:
+        set_waiting_list(congress, waiting_list)
     db.session.flush()
     # A raised (or lifted) capacity gives the free places to the people waiting, in this transaction.
     promote_edition_waiting_list(congress.id)

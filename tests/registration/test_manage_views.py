@@ -121,7 +121,7 @@ def test_cancel_role_and_capacity(app, organiser, mailbox):
     client = app.test_client(user=organiser)
     client.post(f"/manage/registrations/{congress.slug}/{people[1].id}/role", data={"role": "vrijwilliger"})
     assert db.session.get(Registration, people[1].id).role == "vrijwilliger"
-    client.post(f"/manage/registrations/{congress.slug}/{people[0].id}/cancel")
+    client.post(f"/manage/registrations/{congress.slug}/{people[0].id}/cancel", data={"step": "confirmed"})
     db.session.expire_all()
     assert db.session.get(Registration, people[0].id).status == "cancelled"
     assert db.session.get(Registration, people[2].id).enrolments[0].status == "enrolled"
