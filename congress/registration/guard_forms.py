@@ -12,6 +12,6 @@ class OrganiserCancelForm(FlaskForm):
     """The confirmation step before an organiser cancels someone's registration: only a post of this
     form (its ``step`` field) cancels; any other post is shown the confirmation page."""
 
-    step = HiddenField(default="confirmed", validators=[AnyOf(["confirmed"])])
+    step = HiddenField(validators=[AnyOf(["confirmed"])])  # no default: a post without it confirms nothing
     notify = BooleanField(_l("E-mail the person that their registration has been cancelled"), default=True)
     submit = SubmitField(_l("Yes, cancel this registration"))
