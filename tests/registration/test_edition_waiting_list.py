@@ -161,3 +161,11 @@ def test_someone_waiting_gets_no_ticket_and_sees_the_place(app, client):
     assert page.status_code == 200
     assert "wachtlijst, op plaats 2" in html
     assert "/ticket" not in html
+
+
+def test_someone_waiting_cannot_download_a_ticket_until_promoted(app, client):
+    congress, (holder, _other) = full_edition()
+    waiting = registered(congress, n=110)
+    assert client.get(f"/my/{waiting.link}/ticket.pdf").status_code == 404
+    services.cancel(holder)
+    assert client.get(f"/my/{waiting.link}/ticket.pdf").status_code == 200
