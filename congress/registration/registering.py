@@ -249,10 +249,12 @@ def register_speaker(congress: Congress, *, name: str, email: str, organisation:
         if existing is not None:
             changed = existing.role != BadgeRole.SPEAKER.value or existing.status != "confirmed"
             existing.role = BadgeRole.SPEAKER.value
-            if existing.status == RegistrationStatus.PENDING.value:
+            # A speaker needs no free place: off the edition's waiting list, confirmed.
+            if existing.status in (RegistrationStatus.PENDING.value, RegistrationStatus.WAITLISTED.value):
                 existing.status = RegistrationStatus.CONFIRMED.value
                 existing.confirmed_at = utcnow()
                 existing.expires_at = None
+                existing.waitlist_position = None
                 db.session.flush()
                 registration_confirmed.send(existing)
             if changed:

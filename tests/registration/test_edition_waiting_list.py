@@ -169,3 +169,11 @@ def test_someone_waiting_cannot_download_a_ticket_until_promoted(app, client):
     assert client.get(f"/my/{waiting.link}/ticket.pdf").status_code == 404
     services.cancel(holder)
     assert client.get(f"/my/{waiting.link}/ticket.pdf").status_code == 200
+
+
+def test_a_speaker_waiting_for_a_place_gets_one(app):
+    congress, _ = full_edition()
+    waiting = registered(congress, n=120).registration
+    services.register_speaker(congress, name=waiting.name, email=waiting.email)
+    speaker = reload(waiting)
+    assert (speaker.status, speaker.role, speaker.waitlist_position) == ("confirmed", "spreker", None)
