@@ -84,7 +84,7 @@ def download(slug: str, run_id: int):
 def ticket(secret: str):
     """The attendee's e-ticket, through their personal link only (public: the secret is the key)."""
     registration = find_by_secret(secret)
-    if registration is None or not registration.is_active:
+    if registration is None or not registration.holds_place:  # cancelled, or on the edition's waiting list
         abort(404)
     pdf = services.ticket_pdf(registration, current_language())
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,

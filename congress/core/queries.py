@@ -26,6 +26,7 @@ from congress.core.services import (
     public_congresses,
 )
 from congress.extensions import db
+from congress.sanitize import MAX_ID
 
 T = TypeVar("T")
 
@@ -61,6 +62,8 @@ def edition_or_404(slug: str, *, only_read: bool = False) -> Congress:
 
 def of_edition_or_404(model: type[T], row_id: Any, congress: Congress, *, attribute: str = "congress_id") -> T:
     """Row ``row_id`` of ``model`` if it belongs to ``congress``; else 404 (whether missing or another's)."""
+    if isinstance(row_id, int) and not 0 < row_id <= MAX_ID:
+        abort(404)  # an id no column holds (2**64 from a URL) is missing, not a database error
     row = db.session.get(model, row_id)
     if row is None or getattr(row, attribute) != congress.id:
         abort(404)

@@ -2,11 +2,17 @@
 
 Publishing mails the speakers of changed sessions and sends ``programme.signals.sessions_changed``
 inside the publishing transaction (registration e-mails the enrolled attendees).
+
+Guard rails: a version without changes is refused (:class:`NothingToPublish`); a change of a session's
+capacity alone is no change of the programme (seats are registration's business: a raised capacity
+promotes the waiting list there, and nobody is mailed about it); :func:`mail_preview` says beforehand
+how many people the next version will e-mail, for the confirmation step.
 """
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,7 +28,8 @@ from congress.mail.services import queue_mail
 from congress.programme.conflicts import Conflict, find_conflicts
 from congress.programme.models import ProgrammeSession, ProgrammeVersion
 from congress.programme.reading import all_sessions, latest_version
-from congress.programme.signals import sessions_changed
+from congress.programme.signals import recipients_wanted, sessions_changed
+from congress.signals import first_answer
 from congress.urls import external_url
 
 
@@ -32,6 +39,14 @@ class PublishRefused(StateConflict):
     def __init__(self, conflicts: list[Conflict]) -> None:
         super().__init__(_("The programme cannot be published while hard conflicts remain."), code="hard_conflicts")
         self.conflicts = conflicts
+
+
+class NothingToPublish(StateConflict):
+    """Nothing changed since the last version (409): an empty version is never published."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Nothing has changed since the last version: there is nothing to publish."),
+                         code="no_changes")
 
 
 class ChangeKind(enum.StrEnum):
@@ -70,6 +85,15 @@ def snapshot_of(session: ProgrammeSession) -> dict[str, Any]:
     }
 
 
+# Where the capacity sits in a snapshot's ``details`` (kept in the snapshot, but no change of the programme).
+_CAPACITY = 5
+
+
+def _programme_details(details: list[Any]) -> list[Any]:
+    """The details whose change is a change of the programme: all but the capacity."""
+    return [value for index, value in enumerate(details) if index != _CAPACITY]
+
+
 def pending_changes(congress: Congress) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The changelog the next version would get, and the snapshot it would store."""
     previous = latest_version(congress)
@@ -90,7 +114,8 @@ def pending_changes(congress: Congress) -> tuple[list[dict[str, Any]], dict[str,
                 kinds.append(ChangeKind.MOVED.value)
             if state["room_id"] != old["room_id"]:
                 kinds.append(ChangeKind.ROOM.value)
-            if state["title"] != old["title"] or state["details"] != old["details"]:
+            if state["title"] != old["title"] or (_programme_details(state["details"])
+                                                  != _programme_details(old["details"])):
                 kinds.append(ChangeKind.CHANGED.value)
         if kinds:
             changes.append({
@@ -118,7 +143,8 @@ def publish(congress: Congress, user: User | None, note: str = "", *,
             allow_conflicts: bool = False) -> ProgrammeVersion:
     """Publish the programme as the next numbered version.
 
-    Refused (:class:`PublishRefused`) while a hard conflict remains. Changed sessions get a higher
+    Refused (:class:`PublishRefused`) while a hard conflict remains, and (:class:`NothingToPublish`) when
+    nothing changed since the last version. Changed sessions get a higher
     ``sequence`` and a new ``updated_at`` (calendar apps replace their copy); their speakers get an
     e-mail, and ``sessions_changed`` is sent with the changed session ids (registration mails the
     attendees enrolled in them), inside this transaction.
@@ -131,6 +157,8 @@ def publish(congress: Congress, user: User | None, note: str = "", *,
         raise PublishRefused(hard)
     previous = latest_version(congress)
     changes, snapshot = pending_changes(congress)
+    if not changes:
+        raise NothingToPublish()
     version = ProgrammeVersion(
         congress=congress,
         number=(previous.number + 1) if previous is not None else 1,
@@ -141,7 +169,7 @@ def publish(congress: Congress, user: User | None, note: str = "", *,
     )
     db.session.add(version)
     now = utcnow()
-    changed_ids = [c["session_id"] for c in changes if ChangeKind.REMOVED.value not in c["kinds"]]
+    changed_ids = _changed_ids(changes)
     sessions = {s.id: s for s in all_sessions(congress) if s.id in set(changed_ids)}
     if previous is not None:
         # Calendar apps replace an event only when its SEQUENCE rises.
@@ -168,3 +196,34 @@ def publish(congress: Congress, user: User | None, note: str = "", *,
         if changed_ids:
             sessions_changed.send(congress, session_ids=changed_ids, version=version)
     return version
+
+
+@dataclass(frozen=True)
+class MailPreview:
+    """Who the next version e-mails: the speakers of its changed sessions and the attendees enrolled in
+    (or waiting for) them; nobody for the first version."""
+
+    speakers: int
+    attendees: int
+    changes: int
+
+    @property
+    def mails_anyone(self) -> bool:
+        return bool(self.speakers or self.attendees)
+
+
+def _changed_ids(changes: list[dict[str, Any]]) -> list[int]:
+    return [c["session_id"] for c in changes if ChangeKind.REMOVED.value not in c["kinds"]]
+
+
+def mail_preview(congress: Congress, changes: list[dict[str, Any]] | None = None) -> MailPreview:
+    """How many people publishing now would e-mail (for the confirmation step before publishing).
+    The attendees are counted by the capability that mails them (``recipients_wanted``)."""
+    if changes is None:
+        changes, _snapshot = pending_changes(congress)
+    if latest_version(congress) is None or not changes:
+        return MailPreview(0, 0, len(changes))
+    ids = set(_changed_ids(changes))
+    speakers = {p.id for s in all_sessions(congress) if s.id in ids for p in s.speakers if p.email}
+    attendees = first_answer(recipients_wanted, congress, default=0, session_ids=sorted(ids)) if ids else 0
+    return MailPreview(len(speakers), int(attendees), len(changes))

@@ -36,8 +36,11 @@ from congress.programme.errors import NotAllowed, ProgrammeError
 from congress.programme.grid import SLOT, GridCell, GridRow, day_grid
 from congress.programme.publishing import (
     ChangeKind,
+    MailPreview,
+    NothingToPublish,
     PublishRefused,
     change_label,
+    mail_preview,
     pending_changes,
     publish,
     snapshot_of,
@@ -84,4 +87,5 @@ __all__ = [
     "public_sessions", "publish", "save_room", "save_session", "save_signup_round", "save_track", "seats_left",
     "sessions_of_speaker", "signup_rounds", "snapshot_of", "speakers_of", "track_manager_candidates",
     "track_manager_ids", "versions", "zone",
+    "MailPreview", "NothingToPublish", "mail_preview",
 ]

@@ -14,3 +14,8 @@ sessions_changed = signals.signal("sessions-changed")
 # A question with one answer: ``first_answer(seats_left_wanted, session)`` → seats left (int) or None
 # (no limit / nobody knows). Receiver: registration.
 seats_left_wanted = signals.signal("seats-left-wanted")
+
+# A question: ``first_answer(recipients_wanted, congress, session_ids=[...])`` → how many attendees
+# publishing a version that changes those sessions would e-mail (for the confirmation step). Receiver:
+# registration (the one that mails them on ``sessions_changed``).
+recipients_wanted = signals.signal("recipients-wanted")

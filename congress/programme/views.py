@@ -460,19 +460,34 @@ def move_session(slug: str):
 def publish(slug: str):
     congress = _managed_congress_or_403(slug)
     form = PublishForm()
-    if form.validate_on_submit():
-        try:
-            version = programme.publish(congress, current_user, form.note.data or "")
-        except programme.PublishRefused as refused:
-            flash(refused.message, "error")
-        else:
-            flash(_("Version %(number)d of the programme has been published.", number=version.number), "success")
-            return redirect(url_for("programme.publish", slug=congress.slug))
-    conflicts = programme.find_conflicts(congress)
     changes, _snapshot = programme.pending_changes(congress)
+    preview = programme.mail_preview(congress, changes)
+    # Guard rail: a version that e-mails people is published only from the confirmation step, which
+    # says how many; the numbers it showed are posted back, so that a version that would mail others
+    # than were shown asks again.
+    shown = f"{preview.speakers}/{preview.attendees}"
+    confirming = False
+    status = 200
+    conflicts = programme.find_conflicts(congress)
+    hard = [c for c in conflicts if c.is_hard]
+    if form.validate_on_submit():
+        if preview.mails_anyone and not hard and request.form.get("mails") != shown:
+            confirming = True
+        else:
+            try:
+                version = programme.publish(congress, current_user, form.note.data or "")
+            except programme.PublishRefused as refused:
+                flash(refused.message, "error")
+            except programme.NothingToPublish as refused:
+                flash(refused.message, "error")
+                status = 409
+            else:
+                flash(_("Version %(number)d of the programme has been published.", number=version.number),
+                      "success")
+                return redirect(url_for("programme.publish", slug=congress.slug))
     return render_template("programme/manage_publish.html", congress=congress, form=form, conflicts=conflicts,
-                           hard=[c for c in conflicts if c.is_hard], changes=changes,
-                           versions=programme.versions(congress))
+                           hard=hard, changes=changes, preview=preview,
+                           confirming=confirming, shown=shown, versions=programme.versions(congress)), status
 
 
 @bp.route("/manage/programme/<slug>/tracks")

@@ -53,6 +53,7 @@ def registration_json(registration: Registration, link: str | None) -> dict[str,
         "status": registration.status,
         "role": registration.role,
         "manage_url": link,
+        "waiting_position": services.edition_waiting_rank(registration),
         "enrolments": [
             {"session": e.session_id, "status": e.status, "position": services.waiting_rank(e)}
             for e in registration.enrolments
@@ -118,7 +119,7 @@ def create_registration(slug: str):
         return jsonify(payload), 200
     return jsonify({
         "id": result.id, "status": result.status, "role": result.role, "manage_url":
-        external_url("registration.manage", secret=result.link),
+        external_url("registration.manage", secret=result.link), "waiting_position": result.waiting_rank,
         "enrolments": [{"session": sid, "status": status, "position": rank} for sid, status, rank in result.enrolments],
     }), 201
 
@@ -147,14 +148,27 @@ OPENAPI_PATHS: dict[str, Any] = {
             "parameters": [_SLUG],
             "requestBody": {"required": True, "content": schemas.json_content(schemas.ref("RegistrationRequest"))},
             "responses": {
-                "201": {"description": "Registered", "content": schemas.json_content(schemas.ref("Registration"))},
+                "201": {"description": (
+                    "Registered: `status` is `pending` (the person confirms by e-mail) or `confirmed`; or, when "
+                    "the edition is full and offers a waiting list, `waitlisted`, with `waiting_position` (1: "
+                    "next) and no enrolments (workshops are chosen once a place is given)"),
+                        "content": {"application/json": {"schema": schemas.ref("Registration"), "examples": {
+                            "registered": {"value": {
+                                "id": 41, "status": "pending", "role": "deelnemer", "waiting_position": None,
+                                "manage_url": "https://congres.example.nl/my/…", "duplicate": False,
+                                "enrolments": [{"session": 7, "status": "enrolled", "position": None}]}},
+                            "waitlisted": {"value": {
+                                "id": 42, "status": "waitlisted", "role": "deelnemer", "waiting_position": 3,
+                                "manage_url": "https://congres.example.nl/my/…", "duplicate": False,
+                                "enrolments": []}}}}}},
                 "200": {"description": "The e-mail is already registered for this edition: nothing was created",
                         "content": schemas.json_content(schemas.ref("Registration"))},
                 "400": schemas.error_response("The request could not be read"),
                 "401": schemas.error_response("No valid token"),
                 "403": schemas.error_response("Token of another scope"),
                 "404": schemas.error_response("No such public edition"),
-                "409": schemas.error_response("Registration is closed or the edition is full"),
+                "409": schemas.error_response(
+                    "Registration is closed, or the edition is full and offers no waiting list"),
                 "413": schemas.error_response("The body is too large"),
                 "422": schemas.UNPROCESSABLE,
                 "429": schemas.error_response("Too many requests"),

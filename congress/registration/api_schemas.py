@@ -62,6 +62,8 @@ class Registration(ResponseModel):
     manage_url: Annotated[str | None, Field(description="The personal link; null for an existing registration",
                                             json_schema_extra={"format": "uri"})]
     duplicate: bool = False
+    waiting_position: int | None = Field(
+        None, description="The place on the edition's waiting list (1: next) when status is waitlisted")
     enrolments: list[Enrolment]
 
 

@@ -5,6 +5,12 @@ The demo editions lie in the past on today's calendar, which would leave nothing
 for a year after the demo is loaded, a capacity of 250, the demo sectors, one custom question, a small
 workshop (12 seats) that is full with a waiting list, and 40 confirmed demo registrations. No mail is
 sent for them. ``congres-2024`` (archived) stays closed.
+
+Waiting lists: the upcoming edition offers the edition-wide waiting list (it has places left, so the
+form stays an ordinary registration until it is full). The past edition had one: a capacity of 30, 36
+registrations, six of them on the waiting list, and three cancellations that promoted the first three
+waiting (through the services, so the audit log tells it; their promotion mails went to the demo's
+``.example`` addresses, which no server delivers).
 """
 
 from __future__ import annotations
@@ -31,7 +37,44 @@ FUNCTIONS = ["beleidsadviseur", "jongerenwerker", "docent burgerschap", "onderzo
              "ervaringsdeskundige", "wijkcoördinator"]
 
 
+UPCOMING, PAST = "congres-2025", "congres-2024"
+PAST_CAPACITY, PAST_REGISTRATIONS, PAST_CANCELLED = 30, 36, 3
+
+
+def _waiting_lists(report: list[str]) -> None:
+    """The upcoming edition offers its waiting list; the past one had one, with people promoted."""
+    upcoming = core.congress_by_slug(UPCOMING)
+    if upcoming is not None and not services.offers_waiting_list(upcoming.id):
+        services.set_waiting_list(upcoming, True)
+        report.append(f"{upcoming.slug} offers a waiting list when it is full.")
+    past = core.congress_by_slug(PAST)
+    if past is None or db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
+            Registration.congress_id == past.id)):
+        return
+    services.ensure_default_sectors(past)
+    past.capacity = PAST_CAPACITY
+    services.set_waiting_list(past, True)
+    sectors = services.sectors(past)
+    results = []
+    for i in range(PAST_REGISTRATIONS):
+        organisation, sector_index = ORGANISATIONS[(i + 3) % len(ORGANISATIONS)]
+        data = services.RegistrationData(
+            name=f"{FIRST[(i + 7) % len(FIRST)]} {LAST[(i * 7 + 1) % len(LAST)]}",
+            email=f"deelnemer{i + 1}@deelnemers-2024.example", organisation=organisation,
+            function=FUNCTIONS[(i + 2) % len(FUNCTIONS)], sector_id=sectors[sector_index].id if sectors else None,
+            consent_privacy=True, consent_attendee_list=i % 3 != 0, dietary="halal" if i % 9 == 4 else "")
+        results.append(services.register(past, data, confirmed=True, source="organiser", ignore_window=True,
+                                         notify=False))
+    # Three people with a place could not come after all: the first three waiting got their places.
+    for result in results[2:2 + PAST_CANCELLED * 4:4]:
+        services.cancel(result.registration, reason="attendee", notify=False)
+    report.append(f"{past.slug}: {PAST_REGISTRATIONS} registrations for {PAST_CAPACITY} places; "
+                  f"{PAST_CANCELLED} cancelled and the first {PAST_CANCELLED} waiting promoted, "
+                  f"{services.edition_waiting_count(past.id)} still waiting.")
+
+
 def load(report: list[str]) -> None:
+    _waiting_lists(report)
     congress = core.congress_by_slug("congres-2025")
     if congress is None:
         return

@@ -188,6 +188,9 @@ class WindowForm(FlaskForm):
     closes_at = DateTimeLocalField(_l("Registration closes"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     capacity = IntegerField(_l("Capacity of the whole edition"), validators=[Optional(), NumberRange(min=0)],
                             description=_l("Leave empty for no limit."))
+    waiting_list = BooleanField(_l("Offer a waiting list when the edition is full"),
+                                description=_l("People who register when every place is taken join the list; "
+                                               "a freed place goes to the first person waiting at once."))
     submit = SubmitField(_l("Save"))
 
 

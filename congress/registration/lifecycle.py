@@ -20,7 +20,14 @@ from congress.registration.links import _new_link, manage_url
 from congress.registration.models import BadgeRole, Enrolment, EnrolmentStatus, Registration, RegistrationStatus
 from congress.registration.questions import questions
 from congress.registration.registering import _mail_enrolments, e_ticket
-from congress.registration.seats import _enrol, _enrolled_now, _lock_congress, _lock_sessions, promote_waiting_list
+from congress.registration.seats import (
+    _enrol,
+    _enrolled_now,
+    _lock_congress,
+    _lock_sessions,
+    promote_edition_waiting_list,
+    promote_waiting_list,
+)
 from congress.registration.signals import registration_cancelled, registration_confirmed
 from congress.registration.state import ACTIVE, hold_hours, waiting_rank
 from congress.registration.validation import RegistrationData, _choose_sessions, normalise_email, validate_data
@@ -90,6 +97,9 @@ def _cancel(registration_id: int, applies: Callable[[Registration], bool], *, re
     """The one cancellation: when ``applies`` to the registration (read under the sessions' locks), it
     is cancelled, its seats freed and the waiting lists promoted, in one transaction. True when done."""
     with write_transaction():
+        congress_id = db.session.scalar(sa.select(Registration.congress_id).where(Registration.id == registration_id))
+        # The edition's lock first (its place may go to the first person waiting), then the sessions'.
+        _lock_congress(congress_id)
         session_ids = list(db.session.scalars(
             sa.select(Enrolment.session_id).where(Enrolment.registration_id == registration_id)))
         _lock_sessions(session_ids)
@@ -97,7 +107,9 @@ def _cancel(registration_id: int, applies: Callable[[Registration], bool], *, re
         db.session.refresh(registration)
         if not applies(registration):
             return False
+        held_place = registration.holds_place
         registration.status = RegistrationStatus.CANCELLED.value
+        registration.waitlist_position = None
         registration.cancelled_at = now or utcnow()
         registration.expires_at = None
         registration.email_key = None
@@ -114,6 +126,8 @@ def _cancel(registration_id: int, applies: Callable[[Registration], bool], *, re
         registration_cancelled.send(registration)
         for session_id in sorted(set(session_ids)):
             promote_waiting_list(session_id)
+        if held_place:
+            promote_edition_waiting_list(congress_id, now=now)
     return True
 
 
@@ -131,6 +145,11 @@ def change_sessions(registration: Registration, session_ids: Sequence[int], *, o
         db.session.refresh(registration)
         if registration.status == RegistrationStatus.CANCELLED.value:
             raise RegistrationError(_l("This registration has been cancelled."), code="cancelled")
+        if registration.status == RegistrationStatus.WAITLISTED.value:
+            if not chosen:
+                return
+            raise RegistrationError(_l("You can choose workshops once you have a place in the congress."),
+                                    code="waitlisted", field="sessions")
         wanted = set(chosen)
         freed = []
         for enrolment in list(registration.enrolments):
@@ -170,6 +189,9 @@ def move_enrolment(registration: Registration, session: ProgrammeSession, target
         session = db.session.get(ProgrammeSession, session_id)
         if registration.status == RegistrationStatus.CANCELLED.value:
             raise RegistrationError(_l("This registration has been cancelled."), code="cancelled")
+        if registration.status == RegistrationStatus.WAITLISTED.value:
+            raise RegistrationError(_l("This person is on the edition's waiting list and holds no place yet."),
+                                    code="waitlisted", field="target")
         freed: set[int] = set()
         existing = None
         for enrolment in list(registration.enrolments):
@@ -303,6 +325,18 @@ def erase(registration: Registration) -> None:
         registration.erased_at = utcnow()
         _new_link(registration)  # the old link stops working
         record("registration.erase", registration)
+
+
+def people_to_notify_of_changes(congress: Congress, session_ids: list[int]) -> int:
+    """How many people :func:`notify_enrolled_of_changes` would e-mail (the publishing confirmation step)."""
+    if not session_ids:
+        return 0
+    return db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Registration.id)))
+        .join(Enrolment, Enrolment.registration_id == Registration.id)
+        .where(Registration.congress_id == congress.id, Registration.status.in_(ACTIVE),
+               Registration.email != "", Enrolment.session_id.in_(session_ids))
+    ) or 0
 
 
 def notify_enrolled_of_changes(congress: Congress, session_ids: list[int], version: Any = None) -> int:

@@ -34,6 +34,7 @@ from congress.registration.forms import (
     registration_form,
     show_errors,
 )
+from congress.registration.guard_forms import OrganiserCancelForm
 from congress.registration.models import Registration, Sector
 
 manage_bp = Blueprint("registration_manage", __name__)
@@ -93,7 +94,8 @@ def detail(slug: str, registration_id: int):
     enrolments = [(e, services.waiting_rank(e)) for e in registration.enrolments]
     return render_template("registration/manage/detail.html", congress=congress, registration=registration,
                            enrolments=enrolments, move_form=move, role_form=role,
-                           questions=services.questions(congress))
+                           questions=services.questions(congress),
+                           edition_waiting_rank=services.edition_waiting_rank(registration))
 
 
 @manage_bp.route("/<slug>/<int:registration_id>/edit", methods=["GET", "POST"])
@@ -151,14 +153,25 @@ def move(slug: str, registration_id: int):
     return redirect(url_for("registration_manage.detail", slug=slug, registration_id=registration_id))
 
 
-@manage_bp.route("/<slug>/<int:registration_id>/cancel", methods=["POST"])
+@manage_bp.route("/<slug>/<int:registration_id>/cancel", methods=["GET", "POST"])
 @roles_required(ORGANISER)
 def cancel(slug: str, registration_id: int):
+    """A confirmation step first: only the confirmation page's own form cancels (guard rail)."""
     congress = edition_or_404(slug)
     registration = of_edition_or_404(Registration, registration_id, congress)
-    if services.cancel(registration, reason="organiser"):
-        flash(_("The registration has been cancelled."), "success")
-    return redirect(url_for("registration_manage.detail", slug=slug, registration_id=registration_id))
+    detail_url = url_for("registration_manage.detail", slug=slug, registration_id=registration_id)
+    if not registration.is_active:
+        return redirect(detail_url)
+    form = OrganiserCancelForm()
+    if form.validate_on_submit():
+        if services.cancel(registration, reason="organiser", notify=bool(form.notify.data)):
+            flash(_("The registration of %(name)s has been cancelled.", name=registration.name), "success")
+        return redirect(detail_url)
+    seats = [e for e in registration.enrolments if e.status == "enrolled"]
+    return render_template("registration/manage/cancel.html", congress=congress, registration=registration,
+                           form=form, seats=seats, detail_url=detail_url,
+                           edition_waiting=services.edition_waiting_count(congress.id)
+                           if registration.holds_place else 0)
 
 
 @manage_bp.route("/<slug>/<int:registration_id>/confirm", methods=["POST"])
@@ -219,7 +232,8 @@ def settings(slug: str):
         return value.astimezone(zone).replace(tzinfo=None) if value else None
 
     window = WindowForm(prefix="window", opens_at=local(congress.registration_opens_at),
-                        closes_at=local(congress.registration_closes_at), capacity=congress.capacity)
+                        closes_at=local(congress.registration_closes_at), capacity=congress.capacity,
+                        waiting_list=services.offers_waiting_list(congress.id))
     status = 200
     if window.submit.data and window.validate_on_submit():
         try:
@@ -227,7 +241,7 @@ def settings(slug: str):
                 congress,
                 opens_at=window.opens_at.data.replace(tzinfo=zone) if window.opens_at.data else None,
                 closes_at=window.closes_at.data.replace(tzinfo=zone) if window.closes_at.data else None,
-                capacity=window.capacity.data)
+                capacity=window.capacity.data, waiting_list=bool(window.waiting_list.data))
         except services.RegistrationError as exc:
             show_errors(window, {exc.field or "capacity": [str(exc)]})
             status = 422

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -19,7 +20,7 @@ from congress.programme.models import ProgrammeSession
 class RegistrationStatus(enum.StrEnum):
     PENDING = "pending"  # waiting for the double opt-in; holds its seats until expires_at
     CONFIRMED = "confirmed"
-    WAITLISTED = "waitlisted"  # reserved for an edition-wide waiting list (not used: a full edition refuses)
+    WAITLISTED = "waitlisted"  # on the edition's waiting list (holds no place; ``waitlist_position`` set)
     CANCELLED = "cancelled"
 
 
@@ -89,6 +90,8 @@ class Registration(db.Model):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A ticket number on the edition's waiting list (lower comes first); NULL unless ``waitlisted``.
+    waitlist_position: Mapped[int | None] = mapped_column(Integer)
 
     congress: Mapped[Congress] = relationship()
     sector: Mapped[Sector | None] = relationship()
@@ -106,6 +109,15 @@ class Registration(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status != RegistrationStatus.CANCELLED.value
+
+    @property
+    def holds_place(self) -> bool:
+        """Pending or confirmed: a place in the edition (not cancelled, not on the waiting list)."""
+        return self.status in (RegistrationStatus.PENDING.value, RegistrationStatus.CONFIRMED.value)
+
+
+# No two people at the same place of an edition's waiting list (NULLs, everyone else, are distinct).
+Index("uq_registrations_waitlist_position", Registration.congress_id, Registration.waitlist_position, unique=True)
 
 
 class Enrolment(db.Model):
@@ -138,3 +150,14 @@ class Enrolment(db.Model):
         ),
         Index("ix_registration_enrolments_session_status", "session_id", "status"),
     )
+
+
+class EditionSettings(db.Model):
+    """Registration settings of an edition that the edition's own row does not hold (one row per edition,
+    made when first saved; no row means the defaults)."""
+
+    __tablename__ = "registration_edition_settings"
+
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), primary_key=True)
+    # When the edition is full, people may join its waiting list (else they are refused).
+    waiting_list: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa.false())

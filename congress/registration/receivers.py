@@ -3,6 +3,7 @@
 * ``programme.signals.sessions_changed`` → e-mail the people enrolled in (or waiting for) the sessions
   that changed in a published programme version.
 * ``programme.signals.seats_left_wanted`` → the seats left in a session open for sign-up.
+* ``programme.signals.recipients_wanted`` → how many attendees a programme version would e-mail.
 * ``mail.signals.context_wanted`` for the kind ``registration`` → the confirmation mail's context,
   rebuilt by the mail worker.
 * ``core.signals.congress_cloned`` → copy the registration form's settings (sectors) into the new edition
@@ -19,10 +20,10 @@ from congress.core.models import Congress
 from congress.core.signals import congress_cloned
 from congress.mail.signals import context_wanted
 from congress.programme.models import ProgrammeSession
-from congress.programme.signals import seats_left_wanted, sessions_changed
+from congress.programme.signals import recipients_wanted, seats_left_wanted, sessions_changed
 from congress.questions.signals import answers_wanted
 from congress.registration.cloning import on_congress_cloned
-from congress.registration.lifecycle import notify_enrolled_of_changes
+from congress.registration.lifecycle import notify_enrolled_of_changes, people_to_notify_of_changes
 from congress.registration.questions import TARGET as QUESTIONS_TARGET
 from congress.registration.questions import answer_usage
 from congress.registration.registering import mail_context
@@ -35,6 +36,7 @@ def connect() -> None:
     """Connect the receivers (connecting twice changes nothing: blinker keeps one per function)."""
     sessions_changed.connect(on_sessions_changed)
     seats_left_wanted.connect(on_seats_left_wanted)
+    recipients_wanted.connect(on_recipients_wanted)
     context_wanted.connect(on_mail_context_wanted, sender=MAIL_KIND)
     congress_cloned.connect(on_congress_cloned)
     answers_wanted.connect(answer_usage, sender=QUESTIONS_TARGET)
@@ -50,3 +52,7 @@ def on_seats_left_wanted(session: ProgrammeSession, **_: Any) -> int | None:
 
 def on_mail_context_wanted(kind: str, *, argument: str, **_: Any) -> dict[str, Any] | None:
     return mail_context(argument)
+
+
+def on_recipients_wanted(congress: Congress, *, session_ids: list[int], **_: Any) -> int:
+    return people_to_notify_of_changes(congress, list(session_ids))

@@ -21,9 +21,18 @@ from congress.mail.services import RenderedLater, queue_mail, queue_mail_later
 from congress.registration.errors import RegistrationError
 from congress.registration.links import _new_link, _secret_for_nonce, manage_secret
 from congress.registration.models import BadgeRole, Enrolment, Registration, RegistrationStatus
-from congress.registration.seats import _lock_congress, _lock_sessions, _seat, _seat_facts_of
+from congress.registration.seats import (
+    Outcome,
+    _edition_pool,
+    _lock_congress,
+    _lock_sessions,
+    _seat,
+    _seat_facts_of,
+    decide,
+    edition_waiting_rank,
+)
 from congress.registration.signals import registration_confirmed
-from congress.registration.state import active_count, hold_hours, waiting_rank, window_state
+from congress.registration.state import hold_hours, waiting_rank, window_state
 from congress.registration.validation import RegistrationData, _choose_sessions, normalise_email, validate_data
 from congress.tokens import hash_secret
 from congress.urls import external_url
@@ -39,6 +48,8 @@ class RegistrationResult:
     status: str | None = None
     id: int | None = None
     role: str | None = None
+    # The place on the edition's waiting list (1: next), when the edition was full.
+    waiting_rank: int | None = None
 
     @property
     def registration(self) -> Registration:
@@ -72,7 +83,9 @@ def register(
 
     A second registration with the same e-mail in the same edition creates nothing: the existing
     registration is returned with ``created=False`` (the caller decides what to tell whom).
-    Raises :class:`RegistrationError` for invalid input, a closed window or a full edition.
+    Raises :class:`RegistrationError` for invalid input, a closed window or a full edition without a
+    waiting list; a full edition with one puts the person at the end of it (status ``waitlisted``, no
+    workshop seats, ``waiting_rank`` set).
     """
     errors = validate_data(congress, data)
     try:
@@ -117,8 +130,16 @@ def register(
             if limited:
                 _lock_congress(congress_id)
             _lock_sessions(chosen)
-            if limited and not override and active_count(congress_id) >= congress.capacity:
+            # The edition's place, by the one seat rule (see seats.decide): a place, its waiting list or
+            # refused. Someone waiting for the edition holds no workshop seats (chosen once promoted).
+            place = decide(_edition_pool(congress_id), override=override) if limited else None
+            if place is not None and place.outcome is Outcome.REFUSED:
                 raise _EditionFull
+            waiting = place is not None and place.outcome is Outcome.WAITLIST
+            if waiting:
+                row = {**row, "status": RegistrationStatus.WAITLISTED.value, "expires_at": None,
+                       "waitlist_position": place.position}
+                chosen = []
             # Stored after the locks are taken, so that registrations are numbered in the order they
             # got their seats (the waiting list follows that order). Plain inserts: under the lock,
             # every statement counts (the ORM object is loaded only if a caller asks for it).
@@ -137,15 +158,21 @@ def register(
             for session_id, seat in seats.items():
                 if seat.over_capacity:
                     record("registration.enrolment_override", stored, session_id=session_id)
+            status = row["status"]
             record("registration.create", stored, source=source, status=status, sessions=chosen,
-                   override=override or None)
-            if confirmed and registration_confirmed.receivers:
+                   override=override or None, waitlist_position=row.get("waitlist_position"))
+            if confirmed and not waiting and registration_confirmed.receivers:
                 # Loaded only for someone listening: registering itself keeps to plain inserts.
                 registration_confirmed.send(db.session.get(Registration, registration_id))
             result = RegistrationResult(None, True, secret, status=status, id=registration_id, role=row["role"],
                                         enrolments=[(session_id, seat.status, seat.rank or None)
-                                                    for session_id, seat in seats.items()])
-            if notify:
+                                                    for session_id, seat in seats.items()],
+                                        waiting_rank=place.rank if waiting else None)
+            if notify and waiting:
+                queue_mail_later(data.email, "registration/waitlisted",
+                                 RenderedLater("registration", str(registration_id)), locale=locale,
+                                 congress_id=congress_id)
+            elif notify:
                 # Composed by the worker (see mail_context), not under the lock.
                 queue_mail_later(data.email, "registration/confirmed" if confirmed else "registration/confirm",
                                  RenderedLater("registration", str(registration_id)), locale=locale,
@@ -197,7 +224,8 @@ def mail_context(argument: str) -> dict[str, Any] | None:
     return {"registration": registration, "congress": registration.congress,
             "link": external_url("registration.manage", secret=secret),
             "confirm_link": external_url("registration.confirm", secret=secret),
-            "enrolments": _mail_enrolments(registration), "hours": hold_hours()}
+            "enrolments": _mail_enrolments(registration), "hours": hold_hours(),
+            "waiting_rank": edition_waiting_rank(registration)}
 
 
 def _mail_enrolments(registration: Registration) -> list[tuple[Enrolment, int | None]]:
@@ -221,10 +249,12 @@ def register_speaker(congress: Congress, *, name: str, email: str, organisation:
         if existing is not None:
             changed = existing.role != BadgeRole.SPEAKER.value or existing.status != "confirmed"
             existing.role = BadgeRole.SPEAKER.value
-            if existing.status == RegistrationStatus.PENDING.value:
+            # A speaker needs no free place: off the edition's waiting list, confirmed.
+            if existing.status in (RegistrationStatus.PENDING.value, RegistrationStatus.WAITLISTED.value):
                 existing.status = RegistrationStatus.CONFIRMED.value
                 existing.confirmed_at = utcnow()
                 existing.expires_at = None
+                existing.waitlist_position = None
                 db.session.flush()
                 registration_confirmed.send(existing)
             if changed:

@@ -1,29 +1,53 @@
-"""Seats, inside a write transaction: locks, seat facts, enrolling, the waiting list and its promotion.
+"""Seats, inside a write transaction: the seat rule, locks, seat facts, enrolling, the waiting lists and
+their promotion — for the whole edition and for each workshop.
 
-Every change of an enrolment locks the rows it depends on with ``SELECT … FOR UPDATE`` on PostgreSQL
-(on SQLite the write transaction holds the whole database), always in the same order: the edition
-row first, then the session rows by id, so that transactions never deadlock.
+**One seat rule.** :func:`decide` answers, for one person and one stock of places (a :class:`Pool`: the
+edition's ``Congress.capacity`` or a workshop's capacity), *a place*, *the waiting list* or *refused*.
+Registering (the edition) and enrolling (the workshops) both ask it, under the pool's lock, with the
+counts read inside the same transaction; promoting a waiting list asks it again for the first person
+waiting. A freed place (a cancellation, an expired hold, a raised capacity) is promoted in the
+transaction that frees it.
+
+**Locks.** Every change locks the rows it depends on with ``SELECT … FOR UPDATE`` on PostgreSQL (on
+SQLite the write transaction holds the whole database), always in the same order: the edition row
+first, then the session rows by id, so that transactions never deadlock.
+
+**Extension points** (not built; they plug in here, in the same transaction and the same rule):
+
+* *Reserved places* (communications: an invitation list holding N places until a date). A pool gets
+  ``held``: the places still held for invitees whose hold has not expired, counted as taken for
+  everyone else; an invitee asks with ``entitled_to_held=True`` and may take one of them. The reservation
+  rows belong to the communications capability, which answers the count through a signal that
+  registration declares (``registration.signals``), read under the edition's lock; the hold's expiry
+  frees places, and its job calls :func:`promote_edition_after_change`.
+* *Online places* (public side: attending online). The edition gets a second pool (its own capacity and
+  waiting list), chosen by the registration's attendance mode; :func:`_edition_pool` takes the mode
+  and filters the counts by it, the rule stays the same, the same edition lock guards both pools.
 """
 
 from __future__ import annotations
 
+import enum
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from congress.audit.services import record
 from congress.core.models import Congress, Room
-from congress.database import lock_for_update, write_transaction
+from congress.database import lock_for_update, utcnow, write_transaction
 from congress.extensions import db
-from congress.mail.services import queue_mail
+from congress.mail.services import RenderedLater, queue_mail
 from congress.programme.models import ProgrammeSession
 from congress.registration.errors import RegistrationError
-from congress.registration.links import manage_url
-from congress.registration.models import Enrolment, EnrolmentStatus, Registration
-from congress.registration.state import enrolled_counts
+from congress.registration.links import manage_secret, manage_url
+from congress.registration.models import EditionSettings, Enrolment, EnrolmentStatus, Registration, RegistrationStatus
+from congress.registration.signals import registration_confirmed
+from congress.registration.state import ACTIVE, enrolled_counts, hold_hours
+from congress.urls import external_url
 
 
 def _row_locks() -> bool:
@@ -89,9 +113,61 @@ def _seat_facts(session_id: int) -> SeatFacts:
     return _seat_facts_of([session_id])[session_id]
 
 
+class Outcome(enum.StrEnum):
+    PLACE = "place"
+    WAITLIST = "waitlist"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class Pool:
+    """A stock of places, read under its lock: the edition or a workshop."""
+
+    capacity: int | None  # None: no limit
+    taken: int  # places held now (the edition: pending and confirmed registrations; a workshop: enrolled)
+    waiting: int  # people on its waiting list
+    last_position: int  # the highest ticket number on the waiting list (0: none yet)
+    offers_waitlist: bool  # a workshop always; the edition when its setting says so
+    # Extension point (reserved places, not built): places held for others until a date, taken for anyone
+    # not entitled to them.
+    held: int = 0
+
+    @property
+    def free(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.taken - self.held, 0)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the rule decided for one person: ``position`` is the ticket number on the waiting list,
+    ``rank`` the place in the queue (1: next), both None for a place."""
+
+    outcome: Outcome
+    position: int | None = None
+    rank: int | None = None
+    over_capacity: bool = False
+
+
+def decide(pool: Pool, *, override: bool = False, waitlist: bool = False,
+           entitled_to_held: bool = False) -> Decision:
+    """The one seat rule: a place when one is free (``override``: an organiser's place beyond capacity,
+    audited by the caller); else the end of the waiting list when the pool offers one; else refused.
+    ``waitlist`` puts someone on the waiting list whatever is free (organisers moving people)."""
+    free = pool.free
+    if entitled_to_held and free is not None:
+        free += pool.held
+    if not waitlist and (free is None or free > 0):
+        return Decision(Outcome.PLACE)
+    if not waitlist and override:
+        return Decision(Outcome.PLACE, over_capacity=True)
+    if pool.offers_waitlist or waitlist:
+        return Decision(Outcome.WAITLIST, position=pool.last_position + 1, rank=pool.waiting + 1)
+    return Decision(Outcome.REFUSED)
+
+
 @dataclass(frozen=True)
 class Seat:
-    """What a choice gets: a seat, or a place on the waiting list (``rank``: 0 for a seat)."""
+    """What a workshop choice gets: a seat, or a place on the waiting list (``rank``: 0 for a seat)."""
 
     round_id: int | None
     status: str
@@ -102,12 +178,12 @@ class Seat:
 
 def _seat(facts: SeatFacts, *, override: bool = False, waitlist: bool = False) -> Seat:
     round_id, capacity, taken, waiting, last_position = facts
-    has_seat = not waitlist and (override or capacity is None or taken < capacity)
+    decision = decide(Pool(capacity, taken, waiting, last_position, offers_waitlist=True),
+                      override=override, waitlist=waitlist)
+    has_seat = decision.outcome is Outcome.PLACE
     return Seat(round_id=round_id,
                 status=EnrolmentStatus.ENROLLED.value if has_seat else EnrolmentStatus.WAITLISTED.value,
-                position=None if has_seat else last_position + 1,
-                over_capacity=bool(has_seat and override and capacity is not None and taken >= capacity),
-                rank=0 if has_seat else waiting + 1)
+                position=decision.position, over_capacity=decision.over_capacity, rank=decision.rank or 0)
 
 
 def _enrol(registration: Registration, session_id: int, *, override: bool = False,
@@ -186,3 +262,104 @@ def seats_left_for_session(session: ProgrammeSession) -> int | None:
     if capacity is None:
         return None
     return max(capacity - enrolled_counts([session.id])[session.id]["enrolled"], 0)
+
+
+# The edition's waiting list -------------------------------------------------------------------------
+
+def offers_waiting_list(congress_id: int) -> bool:
+    """The edition's setting (off when never saved)."""
+    return bool(db.session.scalar(sa.select(EditionSettings.waiting_list).where(
+        EditionSettings.congress_id == congress_id)))
+
+
+@functools.cache
+def _edition_pool_query() -> sa.Select:
+    congress_id = sa.bindparam("congress_id")
+
+    def count(*statuses: str):
+        return (sa.select(sa.func.count()).select_from(Registration)
+                .where(Registration.congress_id == congress_id, Registration.status.in_(statuses))
+                .scalar_subquery())
+
+    last = (sa.select(sa.func.coalesce(sa.func.max(Registration.waitlist_position), 0))
+            .where(Registration.congress_id == congress_id).scalar_subquery())
+    offered = (sa.select(EditionSettings.waiting_list).where(EditionSettings.congress_id == congress_id)
+               .scalar_subquery())
+    return sa.select(Congress.capacity, count(*ACTIVE), count(RegistrationStatus.WAITLISTED.value), last,
+                     sa.func.coalesce(offered, sa.false())).where(Congress.id == congress_id)
+
+
+def _edition_pool(congress_id: int) -> Pool:
+    """The edition's places, in one query; read under the edition's lock (:func:`_lock_congress`)."""
+    capacity, taken, waiting, last, offered = db.session.execute(
+        _edition_pool_query(), {"congress_id": congress_id}).one()
+    return Pool(capacity, taken or 0, waiting or 0, last or 0, offers_waitlist=bool(offered))
+
+
+def edition_waiting_count(congress_id: int) -> int:
+    """How many people are on the edition's waiting list."""
+    return _edition_pool(congress_id).waiting
+
+
+def edition_waiting_rank(registration: Registration) -> int | None:
+    """1 for the first person on the edition's waiting list; None when not waiting."""
+    if registration.status != RegistrationStatus.WAITLISTED.value or registration.waitlist_position is None:
+        return None
+    ahead = db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
+        Registration.congress_id == registration.congress_id,
+        Registration.status == RegistrationStatus.WAITLISTED.value,
+        Registration.waitlist_position < registration.waitlist_position)) or 0
+    return ahead + 1
+
+
+def promote_edition_waiting_list(congress_id: int, now: datetime | None = None) -> list[Registration]:
+    """Give the edition's free places to the first people waiting, in ticket order, and e-mail them.
+
+    Someone registered as confirmed (by an organiser or a partner's API call) gets a confirmed place;
+    everyone else an unconfirmed one held for :func:`~.state.hold_hours` to confirm (the expiry job frees
+    it again, and promotes the next). Call inside a write transaction holding the edition's lock.
+    """
+    now = now or utcnow()
+    promoted: list[Registration] = []
+    while True:
+        pool = _edition_pool(congress_id)
+        if pool.waiting == 0 or decide(_without_waitlist(pool)).outcome is not Outcome.PLACE:
+            break
+        first = db.session.scalar(sa.select(Registration).where(
+            Registration.congress_id == congress_id, Registration.status == RegistrationStatus.WAITLISTED.value,
+        ).order_by(Registration.waitlist_position).limit(1))
+        if first is None:
+            break
+        confirmed = first.confirmed_at is not None
+        first.status = RegistrationStatus.CONFIRMED.value if confirmed else RegistrationStatus.PENDING.value
+        first.waitlist_position = None
+        first.expires_at = None if confirmed else now + timedelta(hours=hold_hours())
+        db.session.flush()
+        promoted.append(first)
+        record("registration.edition_waitlist_promoted", first, status=first.status)
+        if first.email:
+            secret = manage_secret(first)
+            queue_mail(first.email, "registration/promoted_edition", locale=first.locale,
+                       congress_id=congress_id, registration=first, congress=first.congress,
+                       link=external_url("registration.manage", secret=secret),
+                       confirm_link=None if confirmed else external_url("registration.confirm", secret=secret),
+                       hours=hold_hours(),
+                       attachments=[RenderedLater("ticket", str(first.id))] if confirmed else None)
+        if confirmed:
+            registration_confirmed.send(first)
+    return promoted
+
+
+def _without_waitlist(pool: Pool) -> Pool:
+    """The pool as the promotion sees it: never the waiting list (a place, or nothing to promote)."""
+    return Pool(pool.capacity, pool.taken, pool.waiting, pool.last_position, offers_waitlist=False,
+                held=pool.held)
+
+
+def promote_edition_after_change(congress: Congress) -> list[Registration]:
+    """For other capabilities (the edition's settings): after raising the edition's capacity, fill the
+    places from the waiting list in one transaction."""
+    congress_id = congress.id
+    with write_transaction():
+        _lock_congress(congress_id)
+        return promote_edition_waiting_list(congress_id)

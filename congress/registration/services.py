@@ -3,8 +3,9 @@ jobs, tests and other capabilities call them through this module.
 
 The rules live in the modules beside it, one per part: :mod:`.state` (the edition's state, seats per
 session), :mod:`.validation` (what a person enters), :mod:`.links` (the personal link), :mod:`.seats`
-(locks, enrolling, the waiting list), :mod:`.registering`, :mod:`.lifecycle` (confirm, cancel, change,
-erase) and :mod:`.settings`. Reads that other capabilities use are in :mod:`.queries`.
+(the one seat rule for the edition and the workshops, locks, enrolling, the waiting lists),
+:mod:`.registering`, :mod:`.lifecycle` (confirm, cancel, change, erase) and :mod:`.settings`. Reads
+that other capabilities use are in :mod:`.queries`.
 
 Seats are guarded by the database. Every change of an enrolment runs inside
 :func:`congress.database.write_transaction` (SQLite: ``BEGIN IMMEDIATE``, one writer at a time) and
@@ -34,14 +35,29 @@ from congress.registration.questions import add_question, clean_answers, delete_
 from congress.registration.registering import RegistrationResult, e_ticket, mail_context, register, register_speaker
 from congress.registration.retention import anonymise_registrations as anonymise_registrations  # manage.retention
 from congress.registration.seats import (
+    Decision,
+    Outcome,
+    Pool,
     Seat,
     SeatFacts,
+    decide,
+    edition_waiting_count,
+    edition_waiting_rank,
+    offers_waiting_list,
     promote_after_change,
+    promote_edition_after_change,
+    promote_edition_waiting_list,
     promote_waiting_list,
     seats_left_for_session,
     set_session_capacity,
 )
-from congress.registration.settings import DEFAULT_SECTORS, ensure_default_sectors, save_sectors, save_window
+from congress.registration.settings import (
+    DEFAULT_SECTORS,
+    ensure_default_sectors,
+    save_sectors,
+    save_window,
+    set_waiting_list,
+)
 from congress.registration.state import (
     ACTIVE,
     DEFAULT_HOLD_HOURS,
@@ -62,7 +78,10 @@ from congress.tokens import hash_secret
 from congress.urls import external_url  # the one source of absolute URLs (tests check it is)
 
 __all__ = [
-    "ACTIVE", "DEFAULT_HOLD_HOURS", "DEFAULT_SECTORS", "ERASED_NAME", "LIMITS", "RegistrationData",
+    "ACTIVE", "DEFAULT_HOLD_HOURS", "Decision", "Outcome", "Pool", "decide", "edition_waiting_count",
+    "edition_waiting_rank",
+    "offers_waiting_list", "promote_edition_after_change", "promote_edition_waiting_list", "set_waiting_list",
+    "DEFAULT_SECTORS", "ERASED_NAME", "LIMITS", "RegistrationData",
     "RegistrationError", "RegistrationResult", "Seat", "SeatFacts", "SessionSeats", "active_count", "add_question",
     "cancel", "change_sessions", "clean_answers", "confirm", "delete_question", "e_ticket", "enrolled_counts",
     "ensure_default_sectors", "erase", "expire_unconfirmed", "external_url", "find_by_secret", "hash_secret",

@@ -1,4 +1,4 @@
-"""Registration settings per edition: sectors, the window and the edition's capacity."""
+"""Registration settings per edition: sectors, the window, the edition's capacity and its waiting list."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from congress.core.models import Congress
 from congress.database import transactional
 from congress.extensions import db
 from congress.registration.errors import RegistrationError
-from congress.registration.models import Registration, Sector
+from congress.registration.models import EditionSettings, Registration, Sector
+from congress.registration.seats import _lock_congress, offers_waiting_list, promote_edition_waiting_list
 from congress.registration.state import sectors
 
 DEFAULT_SECTORS = [
@@ -62,14 +63,37 @@ def save_sectors(congress: Congress, lines: list[tuple[str, str]]) -> None:
 
 @transactional
 def save_window(congress: Congress, *, opens_at: datetime | None, closes_at: datetime | None,
-                capacity: int | None) -> None:
+                capacity: int | None, waiting_list: bool | None = None) -> None:
+    """The window, the edition's capacity and (unless None) whether a full edition offers its waiting
+    list; a raised capacity promotes the first people waiting in this transaction."""
     if opens_at and closes_at and closes_at <= opens_at:
         raise RegistrationError(_l("The closing moment must be after the opening moment."), field="closes_at")
     if capacity is not None and capacity < 0:
         raise RegistrationError(_l("Capacity cannot be negative."), field="capacity")
+    _lock_congress(congress.id)
     congress.registration_opens_at = opens_at
     congress.registration_closes_at = closes_at
     congress.capacity = capacity
     record("registration.window", congress, congress_id=congress.id,
            opens_at=opens_at.isoformat() if opens_at else None,
            closes_at=closes_at.isoformat() if closes_at else None, capacity=capacity)
+    if waiting_list is not None:
+        set_waiting_list(congress, waiting_list)
+    db.session.flush()
+    # A raised (or lifted) capacity gives the free places to the people waiting, in this transaction.
+    promote_edition_waiting_list(congress.id)
+
+
+@transactional
+def set_waiting_list(congress: Congress, offered: bool) -> None:
+    """Offer the edition's waiting list when it is full, or stop offering it. Turning it off keeps the
+    people already waiting in their order (a freed place still goes to them); newcomers are refused."""
+    offered = bool(offered)
+    if offers_waiting_list(congress.id) == offered:
+        return
+    settings = db.session.get(EditionSettings, congress.id)
+    if settings is None:
+        settings = EditionSettings(congress_id=congress.id)
+        db.session.add(settings)
+    settings.waiting_list = offered
+    record("registration.waiting_list", congress, congress_id=congress.id, offered=offered)

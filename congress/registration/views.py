@@ -65,7 +65,9 @@ def register(slug: str):
     state = services.registration_state(congress)
     rounds = services.rounds_with_seats(congress)
     form = registration_form(services.sectors(congress), services.questions(congress), rounds, locale)
-    if state != "open":
+    # A full edition that offers a waiting list keeps its form open: who registers joins the list.
+    waiting_list = state == "full" and services.offers_waiting_list(congress.id)
+    if state != "open" and not waiting_list:
         status = 409 if request.method == "POST" else 200
         return render_template("registration/closed.html", congress=congress, state=state), status
     if form.validate_on_submit():
@@ -79,16 +81,18 @@ def register(slug: str):
             if not result.created:
                 # The same answer as for a new registration; the owner of the address gets their link.
                 services.send_link(congress, form.email.data or "")
-            return redirect(url_for("registration.thanks", slug=slug))
+            waitlisted = result.created and result.status == "waitlisted"
+            return redirect(url_for("registration.thanks", slug=slug, **({"waitlisted": 1} if waitlisted else {})))
     status = 422 if form.is_submitted() else 200
-    return render_template("registration/register.html", congress=congress, form=form, rounds=rounds), status
+    return render_template("registration/register.html", congress=congress, form=form, rounds=rounds,
+                           waiting_list=waiting_list), status
 
 
 @bp.route("/<slug>/register/thanks")
 def thanks(slug: str):
     congress = core.public_congress_or_404(slug)
     return render_template("registration/thanks.html", congress=congress,
-                           hours=services.hold_hours())
+                           hours=services.hold_hours(), waitlisted=request.args.get("waitlisted") == "1")
 
 
 @bp.route("/<slug>/register/link", methods=["GET", "POST"])
@@ -116,11 +120,13 @@ def manage(secret: str):
     congress = registration.congress
     enrolments = [(e, services.waiting_rank(e)) for e in registration.enrolments]
     ics = external_url("registration.agenda", secret=secret)
-    ticket_url = _ticket_url(secret) if registration.is_active else None
+    ticket_url = _ticket_url(secret) if registration.holds_place else None
     return _private(Response(render_template(
         "registration/manage.html", registration=registration, congress=congress, enrolments=enrolments,
         secret=secret, webcal="webcal://" + ics.split("://", 1)[1],
-        ticket_url=ticket_url, confirm_form=ConfirmForm(), can_change=services.window_state(congress) == "open",
+        waiting_rank=services.edition_waiting_rank(registration),
+        ticket_url=ticket_url, confirm_form=ConfirmForm(),
+        can_change=services.window_state(congress) == "open" and registration.holds_place,
     )))
 
 
@@ -152,7 +158,8 @@ def edit(secret: str):
         return redirect(url_for("registration.manage", secret=secret))
     locale = current_language()
     rounds = services.rounds_with_seats(congress)
-    can_change = services.window_state(congress) == "open"
+    # Someone on the edition's waiting list chooses workshops once promoted.
+    can_change = services.window_state(congress) == "open" and registration.holds_place
     form = registration_form(services.sectors(congress), services.questions(congress), rounds, locale,
                              registration=registration, sessions=can_change)
     del form.consent_privacy  # given when registering

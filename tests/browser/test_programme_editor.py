@@ -66,6 +66,11 @@ def test_track_manager_places_resolves_and_publishes(page, live_server, app):
     assert "verplaatst" in page.locator(".change-list").inner_text()
     page.fill("#note", "Workshop verplaatst naar de middag")
     page.click("form.form button[type=submit]")
+    # The confirmation step says who will be mailed (the speaker) before anything is sent.
+    confirmation = page.locator("#publish-confirmation")
+    assert "1 spreker" in confirmation.inner_text()
+    assert axe_violations(page) == []
+    confirmation.locator("button[type=submit]").click()
     page.wait_for_selector("text=Versie 2 van het programma is gepubliceerd.")
 
     # The public programme shows the change.
