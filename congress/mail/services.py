@@ -576,3 +576,13 @@ def send_due_mail() -> dict[str, int]:
         status = deliver(message_id)
         counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+# What an organiser does with the outbox (congress.mail.outbox), for callers of this face.
+from congress.mail.outbox import (  # noqa: E402, F401
+    OutboxRefused,
+    attachment_file,
+    attachment_name,
+    resend,
+    retry_failed,
+)

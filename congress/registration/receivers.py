@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from congress.audit.signals import objects_described
 from congress.core.models import Congress
 from congress.mail.signals import context_wanted
 from congress.programme.models import ProgrammeSession
 from congress.programme.signals import seats_left_wanted, sessions_changed
+from congress.registration.audit_names import registrations as describe_registrations
 from congress.registration.lifecycle import notify_enrolled_of_changes
 from congress.registration.registering import mail_context
 from congress.registration.seats import seats_left_for_session
@@ -27,6 +29,7 @@ def connect() -> None:
     sessions_changed.connect(on_sessions_changed)
     seats_left_wanted.connect(on_seats_left_wanted)
     context_wanted.connect(on_mail_context_wanted, sender=MAIL_KIND)
+    objects_described.connect(describe_registrations, sender="Registration")  # names in the audit log
 
 
 def on_sessions_changed(congress: Congress, *, session_ids: list[int], version: Any = None, **_: Any) -> int:
