@@ -170,7 +170,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "demo": ("Demogegevens", "Demo data"),
     # the knowledge base's versioned fields (archive.services.VERSIONED)
     "summary": ("Samenvatting", "Summary"), "body": ("Tekst", "Text"), "congress_id": ("Editie", "Edition"),
-    "track_id": ("Track", "Track"), "authors": ("Auteurs", "Authors"), "organisations": ("Organisaties", "Organisations"),
+    "track_id": ("Track", "Track"), "authors": ("Auteurs", "Authors"),
+    "organisations": ("Organisaties", "Organisations"),
     "links": ("Links", "Links"), "language": ("Taal", "Language"), "licence": ("Licentie", "Licence"),
     "publication_date": ("Publicatiedatum", "Publication date"),
     "evidence_status": ("Bewijskracht", "Evidence status"), "setting": ("Setting", "Setting"),

@@ -15,8 +15,15 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from congress.audit.details import line as detail_line  # noqa: F401 - the face of the renderer
 from congress.audit.details import readable
-from congress.audit.labels import ACTIONS, KINDS, action_label, kind_label
+from congress.audit.labels import (
+    ACTIONS,
+    KINDS,
+    action_label,
+    field_label,  # noqa: F401
+    kind_label,
+)
 from congress.audit.models import AuditEvent
 from congress.audit.signals import objects_described
 from congress.extensions import db

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,7 +68,17 @@ EXPORT_PREFIX = "export."
 
 
 @transactional
-def record_export(what: str, *, congress_id: int | None, count: int, format: str, **data: Any) -> None:
+def record_export(what: str, *, congress_id: int | None, format: str, count: int | None = None,
+                  content: bytes | None = None, **data: Any) -> None:
     """A download of personal data (a list, a PDF) as an event of its own: ``export.<what>``, with
-    the edition, how many rows or people it holds and its format. Called by the view that serves it."""
+    the edition, how many rows or people it holds and its format. Called by the view that serves it;
+    for a CSV it may pass the file (``content``) instead of the count, and its rows are counted."""
+    if count is None and content is not None and format == "csv":
+        count = csv_rows(content)
     record(EXPORT_PREFIX + what, None, congress_id=congress_id, count=count, format=format, **data)
+
+
+def csv_rows(content: bytes) -> int:
+    """The data rows of a CSV file (its header not counted; a cell may hold line breaks)."""
+    text = content.decode("utf-8-sig", "replace")
+    return max(sum(1 for _row in csv.reader(io.StringIO(text))) - 1, 0)

@@ -25,10 +25,10 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = SelectField(_l("Who"), choices=[], validate_choice=True)
-    action = SelectField(_l("Action"), choices=[])
-    kind = SelectField(_l("Kind of object"), choices=[])
-    edition = SelectField(_l("Edition"), choices=[])
+    actor = SelectField(_l("Who"), choices=[], default="")
+    action = SelectField(_l("Action"), choices=[], default="")
+    kind = SelectField(_l("Kind of object"), choices=[], default="")
+    edition = SelectField(_l("Edition"), choices=[], default="")
     date_from = DateField(_l("From (date)"), validators=[Optional(), _sensible])
     date_to = DateField(_l("Up to and including (date)"), validators=[Optional(), _sensible])
 
@@ -48,7 +48,7 @@ class OutboxFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    status = SelectField(_l("Status"), choices=[("", _l("All"))] + list(STATUS_LABELS.items()))
+    status = SelectField(_l("Status"), choices=[("", _l("All"))] + list(STATUS_LABELS.items()), default="")
     recipient = SearchField(_l("Recipient (part of the address)"), validators=[Optional(), Length(max=254)])
 
     def filters(self) -> OutboxFilters:

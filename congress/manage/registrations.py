@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from congress import spreadsheets
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role
+from congress.audit.services import record_export
 from congress.checkin.queries import venue_checked_in_ids
 from congress.core.models import Congress
 from congress.core.queries import edition_or_404, of_edition_or_404
@@ -64,6 +65,7 @@ def export(slug: str, fmt: str):
         abort(404)
     rows_of = db.session.scalars(_filtered(congress)).all()
     header, rows = exports.registration_rows(congress, rows_of, current_language())
+    record_export("registrations", congress_id=congress.id, count=len(rows), format=fmt, filters=request.args.to_dict())
     return _download(congress.slug + "-registrations", fmt, header, rows, _("Registrations"))
 
 
@@ -83,6 +85,8 @@ def attendance(slug: str, session_id: int, fmt: str):
     congress = edition_or_404(slug)
     session = of_edition_or_404(ProgrammeSession, session_id, congress)
     enrolments = registrations.attendance(session)
+    if fmt in ("pdf", "csv", "xlsx"):
+        record_export("attendance", congress_id=congress.id, count=len(enrolments), format=fmt, session_id=session.id)
     if fmt == "pdf":
         response = Response(exports.attendance_pdf(congress, session, enrolments), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="attendance-{session.id}.pdf"'
