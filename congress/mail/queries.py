@@ -33,6 +33,7 @@ _EXPLANATIONS: tuple[tuple[re.Pattern[str], object], ...] = tuple((re.compile(p,
     (r"^55[0-3]\b.*(5\.1\.[0-3]|user unknown|no such user|does not exist|mailbox unavailable|unknown recipient"
      r"|recipient address rejected)", _l("The recipient's mail server says this address does not exist. "
                                           "Check the e-mail address for typing errors.")),
+    (r"^5\d\d\b.*sender", _l("The mail server refused our sender address. The mail settings need checking.")),
     (r"^552\b|5\.2\.2|mailbox full|quota", _l("The recipient's mailbox is full. Try again later or use "
                                                "another address.")),
     (r"^55[0-4]\b.*(spam|blocked|blacklist|policy|rejected|denied|5\.7\.)", _l(
