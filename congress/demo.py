@@ -20,6 +20,7 @@ from congress.core import services as core
 from congress.core.models import Congress, CongressStatus, Person
 from congress.database import write_transaction
 from congress.extensions import db
+from congress.manage import audit_demo
 from congress.programme.models import ProgrammeSession, SessionFormat, SignupRound
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -245,6 +246,9 @@ def load_demo() -> list[str]:
     for module in capabilities.modules("demo"):
         with write_transaction():
             module.load(report)
+    # The audit trail and the outbox describe what the capabilities made: loaded after them.
+    with write_transaction():
+        audit_demo.load(report)
     return report
 
 
