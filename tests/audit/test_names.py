@@ -6,19 +6,26 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from congress.accounts import services as accounts
 from congress.audit import queries
 from congress.audit.details import readable
 from congress.audit.labels import KINDS
 from congress.audit.models import AuditEvent
 from congress.audit.services import record
 from congress.audit.signals import objects_described
+from congress.badges import services as badges
+from congress.checkin import services as checkin
+from congress.core.models import Person
 from congress.database import write_transaction
 from congress.extensions import db
-from congress.programme.models import ProgrammeSession
+from congress.programme.models import ProgrammeSession, ProgrammeVersion
 from congress.registration import services as registration
 from congress.registration.models import Registration
+from tests.cfp.factories import make_proposal, make_speaker, open_call
 from tests.factories import make_session
-from tests.registration.factories import open_congress, registered
+from tests.mail.test_outbox import failed_message
+from tests.programme.factories import publish
+from tests.registration.factories import add_round, open_congress, registered
 
 
 def _events(action: str) -> list[AuditEvent]:
@@ -95,3 +102,39 @@ def test_details_read_as_words():
     assert readable({"status": "confirmed", "reason": None, "override": True, "sessions": [3, 4]}, "nl") == [
         ("Status", "bevestigd"), ("Reden", "—"), ("Boven capaciteit", "ja"), ("Sessies", "3, 4")]
     assert readable({"evidence_status": None}, "en") == [("Evidence status", "—")]
+
+
+def test_every_kind_is_named_with_a_working_link(app, monkeypatch, tmp_path, organiser):
+    """One object of each kind the log records, named by its owner (a broken link would be a 500)."""
+    monkeypatch.setitem(app.config, "BADGE_DIR", str(tmp_path))
+    congress = open_congress("congres-alles")
+    signup_round, (workshop, _other) = add_round(congress)
+    person = registered(congress, [workshop.id], n=300, confirmed=True)
+    run = badges.start_print_run(congress, "a6", "everyone")
+    station, _secret = checkin.create_station(congress, "Hoofdingang")
+    token = accounts.create_api_token("Scanner-app", "read").token
+    speaker = Person(name="Sanne Spreker", email="sanne@example.org")
+    db.session.add(speaker)
+    db.session.commit()
+    with app.test_request_context("/"):
+        open_call(congress)
+        proposal = make_proposal(congress, make_speaker())
+    publish(congress)
+    version = db.session.scalars(sa.select(ProgrammeVersion).where(ProgrammeVersion.congress_id == congress.id)).first()
+    message_id = failed_message()
+    question = registration.add_question(congress, kind="short_text", label_nl="Allergieën", label_en="Allergies")
+    db.session.commit()
+    wanted = {
+        "Registration": person.id, "Congress": congress.id, "User": organiser.id, "ApiToken": token.id,
+        "Track": congress.tracks[0].id, "Room": congress.rooms[0].id, "SignupRound": signup_round.id,
+        "ProgrammeSession": workshop.id, "ProgrammeVersion": version.id, "Person": speaker.id,
+        "Question": question.id, "PrintRun": run.id, "Station": station.id, "Proposal": proposal.id,
+        "OutboxMessage": message_id,
+    }
+    with app.test_request_context("/"):
+        named = queries.describe_objects([(kind, str(i)) for kind, i in wanted.items()], "nl")
+        for kind, object_id in wanted.items():
+            label, _url = named[(kind, str(object_id))]
+            assert label and "None" not in label, kind
+        assert named[("Question", str(question.id))][0] == "Allergieën"
+        assert named[("Station", str(station.id))][0] == "Hoofdingang (congres-alles)"
