@@ -1,4 +1,4 @@
-"""The outbox's own rules (congress.mail.outbox, congress.mail.queries): a failed message is tried
+"""The outbox's own rules (congress.mail.services, congress.mail.queries): a failed message is tried
 again once however often it is asked, also by concurrent clicks; a sent one is sent again as a new
 message; errors are told in words; attachments not yet rendered are rendered on demand."""
 

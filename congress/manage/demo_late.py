@@ -1,5 +1,6 @@
 """Demo data for the audit log and the mail outbox (idempotent), loaded after every capability's own
-demo data (``congress.demo.load_demo``) because it describes what they made.
+demo data (``congress.demo.load_demo`` runs the ``demo_late`` modules last) because it describes
+what they made.
 
 For both editions: the organiser logging in on the days before the congress, downloading the
 registrations and the attendance lists, printing badges; and an outbox with sent confirmations (the
