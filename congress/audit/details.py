@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from congress.audit.labels import field_label, value_label
+from congress.audit.labels import FIELD_LISTS, field_label, value_label
 from congress.i18n import pick
 
 EMPTY = "—"
@@ -25,6 +25,8 @@ def value_text(name: str, value: Any, locale: str | None = None, values: ValueLa
     if isinstance(value, bool):
         return pick("ja", "yes", locale) if value else pick("nee", "no", locale)
     if isinstance(value, list | tuple):
+        if name in FIELD_LISTS:
+            return ", ".join(field_label(str(v), locale) for v in value)
         return ", ".join(value_text(name, v, locale, values) for v in value)
     if isinstance(value, dict):
         return "; ".join(f"{field_label(k, locale)}: {value_text(k, v, locale, values)}" for k, v in value.items())
@@ -37,10 +39,11 @@ def value_text(name: str, value: Any, locale: str | None = None, values: ValueLa
 
 
 def readable(data: Mapping[str, Any] | None, locale: str | None = None, values: ValueLabels | None = None,
-             names: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
-    """The details as (label, text) pairs, in their stored order; ``names`` overrides field labels."""
+             names: Mapping[str, str] | None = None, *, skip_empty: bool = False) -> list[tuple[str, str]]:
+    """The details as (label, text) pairs, in their stored order; ``names`` overrides field labels;
+    ``skip_empty`` leaves out what holds nothing (the log's rows)."""
     return [((names or {}).get(k) or field_label(k, locale), value_text(k, v, locale, values))
-            for k, v in (data or {}).items()]
+            for k, v in (data or {}).items() if not (skip_empty and value_text(k, v, locale, values) == EMPTY)]
 
 
 def line(name: str, value: Any, locale: str | None = None, values: ValueLabels | None = None,

@@ -177,7 +177,17 @@ FIELDS: dict[str, tuple[str, str]] = {
     "evidence_status": ("Bewijskracht", "Evidence status"), "setting": ("Setting", "Setting"),
     "tags": ("Trefwoorden", "Tags"), "factors": ("Beschermende factoren", "Protective factors"),
     "target_groups": ("Doelgroepen", "Target groups"), "at": ("Tijdstip", "Time"),
+    # a registration's fields (registration.update names them)
+    "email": ("E-mailadres", "E-mail address"), "organisation": ("Organisatie", "Organisation"),
+    "function": ("Functie", "Function"), "sector_id": ("Sector", "Sector"),
+    "dietary": ("Dieetwensen", "Dietary wishes"),
+    "accessibility": ("Toegankelijkheid", "Accessibility needs"), "answers": ("Antwoorden", "Answers"),
+    "consent_attendee_list": ("Op de deelnemerslijst", "On the attendee list"),
+    "consent_photos": ("Toestemming foto's", "Consent to photos"), "role": ("Badgerol", "Badge role"),
 }
+
+# details whose values are themselves field names ("fields": ["dietary"]) -> shown by their labels
+FIELD_LISTS = frozenset({"fields", "changed"})
 
 # values worth a word, whatever field they are in -> (Dutch, English)
 VALUES: dict[str, tuple[str, str]] = {
@@ -187,7 +197,10 @@ VALUES: dict[str, tuple[str, str]] = {
     "published": ("gepubliceerd", "published"), "withdrawn": ("teruggetrokken", "withdrawn"),
     "accepted": ("geaccepteerd", "accepted"), "rejected": ("afgewezen", "rejected"),
     "submitted": ("ingediend", "submitted"),
-    "web": ("website", "website"), "api": ("API", "API"), "speaker": ("spreker", "speaker"), "cfp": ("oproep", "call"),
+    "web": ("website", "website"), "form": ("aanmeldformulier", "registration form"),
+    "manual": ("door de organisatie", "by the organisers"), "expired": ("verlopen", "expired"),
+    "erased": ("gewist", "erased"), "deelnemer": ("deelnemer", "attendee"), "spreker": ("spreker", "speaker"),
+    "api": ("API", "API"), "speaker": ("spreker", "speaker"), "cfp": ("oproep", "call"),
     "admin": ("beheerder", "administrator"), "organiser": ("organisator", "organiser"),
     "track_manager": ("trackmanager", "track manager"), "reviewer": ("beoordelaar", "reviewer"),
     "checkin": ("check-inmedewerker", "check-in staff"), "attendee": ("deelnemer", "attendee"),

@@ -152,7 +152,7 @@ def rows(events: Sequence[AuditEvent], locale: str) -> list[EventRow]:
             label, url = named.get((e.object_type, e.object_id)) or (fallback, None)
         result.append(EventRow(e, action_label(e.action, locale), actor_text(e, locale),
                                kind_label(e.object_type, locale) if e.object_type else "", label, url,
-                               readable(_data(e), locale)))
+                               readable(_data(e), locale, skip_empty=True)))
     return result
 
 

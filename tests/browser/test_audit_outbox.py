@@ -48,7 +48,7 @@ def test_audit_log_and_outbox_read_well_and_pass_axe(browser, live_server, app, 
     page = context.new_page()
     try:
         _login(page, live_server, organiser.email)
-        page.goto(f"{live_server}/manage/audit")
+        page.goto(f"{live_server}/manage/audit?lang=nl")
         assert page.get_by_role("cell", name="Aanmelding gewijzigd").count() >= 1
         assert page.get_by_role("link", name=f"Anouk Jansen ({congress.slug})").count() >= 1
         assert not axe_violations(page)
