@@ -27,7 +27,7 @@ from congress.manage import outbox as outbox_actions
 from congress.manage import registrations
 from congress.manage.audit_forms import AuditFilterForm, OutboxFilterForm
 from congress.manage.forms import InviteForm
-from congress.sanitize import query_int
+from congress.sanitize import MAX_ID, query_int
 
 bp = Blueprint("manage", __name__)
 URL_PREFIX = "/manage"
@@ -79,15 +79,16 @@ def outbox():
                            status_label=mail_queries.status_label, explain=mail_queries.explain_error)
 
 
-def _outbox_visible() -> None:
-    if not current_app.config["MAIL_OUTBOX_VISIBLE"]:
+def _outbox_visible(*ids: int) -> None:
+    """404 when the outbox is hidden, or for an id no table can hold (2**40 in the path: not a 500)."""
+    if not current_app.config["MAIL_OUTBOX_VISIBLE"] or any(i > MAX_ID for i in ids):
         abort(404)
 
 
 @bp.route("/outbox/<int:message_id>")
 @roles_required(Role.ORGANISER)
 def outbox_message(message_id: int):
-    _outbox_visible()
+    _outbox_visible(message_id)
     message = db.get_or_404(OutboxMessage, message_id)
     return render_template("manage/outbox_message.html", message=message,
                            status_label=mail_queries.status_label(message),
@@ -98,7 +99,7 @@ def outbox_message(message_id: int):
 @bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
 @roles_required(Role.ORGANISER)
 def outbox_retry(message_id: int):
-    _outbox_visible()
+    _outbox_visible(message_id)
     db.get_or_404(OutboxMessage, message_id)
     try:
         outbox_actions.retry(message_id)
@@ -112,7 +113,7 @@ def outbox_retry(message_id: int):
 @bp.route("/outbox/<int:message_id>/resend", methods=["POST"])
 @roles_required(Role.ORGANISER)
 def outbox_resend(message_id: int):
-    _outbox_visible()
+    _outbox_visible(message_id)
     db.get_or_404(OutboxMessage, message_id)
     try:
         copy = outbox_actions.resend(message_id)
@@ -126,7 +127,7 @@ def outbox_resend(message_id: int):
 @bp.route("/outbox/<int:message_id>/attachments/<int:attachment_id>")
 @roles_required(Role.ORGANISER)
 def outbox_attachment(message_id: int, attachment_id: int):
-    _outbox_visible()
+    _outbox_visible(message_id, attachment_id)
     attachment = mail_queries.attachment_of(message_id, attachment_id)
     if attachment is None:
         abort(404)
