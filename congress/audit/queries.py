@@ -41,13 +41,14 @@ class AuditFilters:
     actor: str | None = None  # a user's id as text, or an actor label such as "system"
     action: str | None = None
     kind: str | None = None
+    object_id: int | None = None  # with ``kind``: one object's history (``?kind=Registration&object=42``)
     congress_id: int | None = None
     date_from: date | None = None
     date_to: date | None = None
 
     def as_args(self) -> dict[str, str]:
         """The filters as query-string arguments (for the pager and the CSV link)."""
-        values = {"actor": self.actor, "action": self.action, "kind": self.kind,
+        values = {"actor": self.actor, "action": self.action, "kind": self.kind, "object": self.object_id,
                   "edition": self.congress_id, "date_from": self.date_from, "date_to": self.date_to}
         return {k: str(v) for k, v in values.items() if v not in (None, "")}
 
@@ -70,6 +71,8 @@ def events_query(filters: AuditFilters) -> sa.Select:
             query = query.where(AuditEvent.action == filters.action)
     if filters.kind:
         query = query.where(AuditEvent.object_type == filters.kind)
+        if filters.object_id is not None:
+            query = query.where(AuditEvent.object_id == str(filters.object_id))
     if filters.congress_id is not None:
         query = query.where(AuditEvent.congress_id == filters.congress_id)
     if filters.date_from is not None:

@@ -7,11 +7,13 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SearchField, SelectField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms import DateField, IntegerField, SearchField, SelectField
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from congress.audit.queries import AuditFilters
 from congress.mail.queries import STATUS_LABELS, OutboxFilters
+from congress.sanitize import MAX_ID
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
@@ -29,6 +31,7 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(_l("Action"), choices=[], default="")
     kind = SelectField(_l("Kind of object"), choices=[], default="")
     edition = SelectField(_l("Edition"), choices=[], default="")
+    object = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     date_from = DateField(_l("From (date)"), validators=[Optional(), _sensible])
     date_to = DateField(_l("Up to and including (date)"), validators=[Optional(), _sensible])
 
@@ -39,6 +42,7 @@ class AuditFilterForm(FlaskForm):
     def filters(self) -> AuditFilters:
         return AuditFilters(
             actor=self.actor.data or None, action=self.action.data or None, kind=self.kind.data or None,
+            object_id=self.object.data if self.kind.data else None,
             congress_id=int(self.edition.data) if self.edition.data else None,
             date_from=self.date_from.data, date_to=self.date_to.data,
         )

@@ -82,6 +82,17 @@ def test_filters_by_actor_action_kind_edition_and_dates(app, organiser, trail):
     assert "Aanmelding geannuleerd" not in before and "Geen gebeurtenissen" in before
 
 
+def test_one_objects_history(app, organiser, trail):
+    _congress, first, second = trail
+    client = app.test_client(user=organiser)
+    page = body(client.get(f"/manage/audit?kind=Registration&object={second.id}"))
+    assert "Bram Peters" in page and "Anouk Jansen" not in page
+    assert "Anouk Jansen" in body(client.get(f"/manage/audit?kind=Registration&object={first.id}"))
+    for hostile in ("object=x", "object=99999999999999", "object=-1"):
+        response = client.get(f"/manage/audit?kind=Registration&{hostile}")
+        assert response.status_code == 200 and "Bram Peters" in body(response), hostile  # ignored, the whole log
+
+
 def test_wrong_filters_are_told_next_to_their_field_never_a_500(app, organiser, trail):
     client = app.test_client(user=organiser)
     response = client.get("/manage/audit?date_from=2025-05-01&date_to=2025-04-01")
