@@ -28,11 +28,13 @@ from congress.checkin import services as checkin
 from congress.core.models import Person
 from congress.database import utcnow
 from congress.extensions import csrf, db
+from congress.mail import services as mail
 from congress.registration import services as registration
 from congress.registration.models import Registration
 from tests.archive.factories import make_item, minimal_pdf
 from tests.cfp.factories import make_proposal, make_speaker, open_call
 from tests.factories import make_session, make_user
+from tests.mail.test_outbox import failed_message
 from tests.registration.factories import add_round, form_data, open_congress, registered
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -134,6 +136,9 @@ def build_world(app: Flask) -> World:
     verify_secret = accounts.issue_account_token(unverified, cfp.PURPOSE_VERIFY, timedelta(days=1))
     api_token = accounts.create_api_token("csrf", "read").token
     db.session.commit()
+    failed_mail = failed_message("csrf-failed@example.org")  # the outbox: one to retry, one to send again
+    sent_mail = mail.queue_mail("csrf-sent@example.org", "password_reset", user=None, link="https://x/r", hours=2)
+    db.session.commit()
 
     item = make_item("CSRF-item")
     archive.add_file(item, io.BytesIO(minimal_pdf()), "verslag.pdf")
@@ -168,6 +173,7 @@ def build_world(app: Flask) -> World:
         "token_id": api_token.id,
         "user_id": staff.id,  # the staff pages (roles per edition)
         "grant_id": staff.grants[0].id,
+        "message_id": failed_mail,
     }
     world.per_endpoint = {
         "accounts.reset_password": {"token": reset_secret},
@@ -178,6 +184,7 @@ def build_world(app: Flask) -> World:
         "archive.contribute": {"token": contribute_secret},
         "registration.erase": {"secret": regs[3].link},
         "registration.cancel": {"secret": regs[3].link},
+        "manage.outbox_resend": {"message_id": sent_mail.id},
     }
     return world
 

@@ -111,7 +111,7 @@ def authenticate(email: str, password: str) -> User | None:
         if rehash is not None:
             user.password_hash = rehash
         user.last_login_at = utcnow()
-        record("user.login", user)
+        record("user.login", user, actor=user)  # not yet the request's user: the one logging in
     return user
 
 

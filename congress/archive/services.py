@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import difflib
 import io
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,6 +15,7 @@ from flask_babel import gettext as _
 
 from congress.archive import files as filestore
 from congress.archive import search
+from congress.archive.labels import EVIDENCE_LABELS, LANGUAGE_LABELS, TYPE_LABELS
 from congress.archive.models import (
     EvidenceStatus,
     ItemStatus,
@@ -27,12 +27,14 @@ from congress.archive.models import (
     SpeakerInvitation,
     TermKind,
 )
+from congress.audit.queries import detail_line, field_label
 from congress.audit.services import current_actor, record
 from congress.cfp.queries import slide_files
 from congress.core.models import Congress, Track
 from congress.database import transactional, utcnow
 from congress.errors import Conflict, ServiceError
 from congress.extensions import db
+from congress.i18n import current_language
 from congress.mail.services import queue_mail
 from congress.programme.models import ProgrammeSession
 from congress.tokens import hash_secret, new_secret
@@ -258,15 +260,17 @@ def restore_version(item: KnowledgeItem, number: int) -> KnowledgeVersion:
 
 
 def _lines(data: dict[str, Any]) -> list[str]:
+    """A version as lines a person reads: field names and values through the audit log's renderer."""
+    locale = current_language()
+    values = {"evidence_status": EVIDENCE_LABELS, "type": TYPE_LABELS, "language": LANGUAGE_LABELS}
     lines: list[str] = []
     for name in VERSIONED:
         value = data.get(name)
         if name in ("summary", "body"):
-            lines.append(f"{name}:")
+            lines.append(f"{field_label(name, locale)}:")
             lines += [f"  {line}" for line in str(value or "").splitlines()]
         else:
-            shown = json.dumps(value, ensure_ascii=False) if isinstance(value, list | dict) else value
-            lines.append(f"{name}: {shown}")
+            lines.append(detail_line(name, value, locale, values))
     return lines
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from congress.audit.signals import objects_described
+from congress.badges.audit_names import print_runs
 from congress.badges.codes import ensure_edition_key
 from congress.badges.ticket import ticket_attachment
 from congress.core.models import Congress
@@ -31,3 +33,4 @@ def connect() -> None:
     """Connecting again (a second app in one process) changes nothing: blinker keeps one per receiver."""
     congress_created.connect(make_key_pair)
     attachment_wanted.connect(ticket, sender=TICKET)
+    objects_described.connect(print_runs, sender="PrintRun")  # names in the audit log

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role
+from congress.audit.services import record_export
 from congress.badges import queries, services
 from congress.badges.forms import PrintForm
 from congress.badges.models import PrintRun
@@ -76,6 +77,7 @@ def download(slug: str, run_id: int):
     if not services.print_run_ready(print_run):
         flash(_("This PDF is not ready."), "error")
         return redirect(url_for("badges.run", slug=slug, run_id=run_id))
+    record_export("badges", congress_id=congress.id, count=print_run.total, format="pdf", layout=print_run.layout)
     return services.badge_storage().send(print_run.file_name, mimetype="application/pdf", as_attachment=True,
                                          download_name=f"{congress.slug}-badges-{print_run.layout}.pdf")
 

@@ -17,6 +17,7 @@ from congress import spreadsheets
 from congress.accounts import permissions
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role, User
+from congress.audit.services import record_export
 from congress.cfp import services
 from congress.cfp.forms import AssignForm, SettingsForm
 from congress.cfp.models import Proposal, ReviewAssignment
@@ -248,8 +249,10 @@ def mails(slug: str):
 @roles_required(*STAFF)
 def export_csv(slug: str):
     congress = edition_or_404(slug)
+    data = services.export_csv(congress, current_user)
+    record_export("proposals", congress_id=congress.id, format="csv", content=data)
     return Response(
-        services.export_csv(congress, current_user), mimetype=spreadsheets.CSV_MIMETYPE,
+        data, mimetype=spreadsheets.CSV_MIMETYPE,
         headers={"Content-Disposition": f'attachment; filename="{congress.slug}-proposals.csv"'},
     )
 
@@ -258,8 +261,10 @@ def export_csv(slug: str):
 @roles_required(*STAFF)
 def export_json(slug: str):
     congress = edition_or_404(slug)
+    submissions = services.export_json(congress, current_user)
+    record_export("submissions", congress_id=congress.id, count=len(submissions), format="json")
     return Response(
-        json.dumps(services.export_json(congress, current_user), ensure_ascii=False, indent=2),
+        json.dumps(submissions, ensure_ascii=False, indent=2),
         mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="{congress.slug}-submissions.json"'},
     )

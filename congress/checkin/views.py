@@ -25,6 +25,7 @@ from wtforms.fields.choices import SelectChoice
 
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role
+from congress.audit.services import record_export
 from congress.badges import queries as badge_queries
 from congress.badges import services as badges
 from congress.checkin import queries, services
@@ -169,6 +170,7 @@ def print_badge(slug: str, registration_id: int):
         abort(404)
     pdf = badges.render_registrations([registration], layout, locale=current_language(),
                                       processes=1)
+    record_export("badge", congress_id=congress.id, count=1, format="pdf", registration=registration.id)
     return send_file(io.BytesIO(pdf), mimetype="application/pdf", download_name=f"badge-{registration.id}.pdf")
 
 

@@ -32,12 +32,15 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateError
 from sqlalchemy import update
 from sqlalchemy.orm import Session as OrmSession
 
-from congress.database import end_transaction, is_transient, utcnow, write_transaction
+from congress.database import end_transaction, utcnow, write_transaction
+from congress.errors import Conflict
 from congress.extensions import db
+from congress.mail.faults import _describe, classify_smtp_error, is_transient_database_error
 from congress.mail.models import MailStatus, OutboxAttachment, OutboxMessage
 from congress.mail.signals import attachment_wanted, context_wanted
 from congress.signals import NoReceiver, one_answer
@@ -179,54 +182,6 @@ def _attachment(item: tuple[str, str, bytes] | RenderedLater) -> OutboxAttachmen
 
 def forget_rolled_back_mail(session: OrmSession) -> None:
     session.info.pop(PENDING_KEY, None)
-
-
-# -- faults -------------------------------------------------------------------------------------------
-
-def is_transient_database_error(exc: BaseException | None) -> bool:
-    """A database fault that goes away by itself (``database.is_transient``), and for the mail worker
-    any other operational error too (a full disk, an I/O error): never a reason to give a message up."""
-    seen: set[int] = set()
-    current = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, sa.exc.OperationalError):
-            return True
-        current = current.__cause__
-    return exc is not None and is_transient(exc)
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"[:2000]
-
-
-@dataclass(frozen=True)
-class SmtpRefusal:
-    """How an SMTP attempt failed: the server's code (None without an answer) and reason."""
-
-    code: int | None
-    reply: str
-    permanent: bool
-
-
-def classify_smtp_error(exc: BaseException) -> SmtpRefusal:
-    """5xx refusals of the recipient, the sender or the data are permanent; anything else (4xx,
-    no connection, a timeout, a dropped connection, a login refused) is tried again later."""
-
-    def text(value: bytes | str) -> str:
-        return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        answers = list(exc.recipients.values()) or [(None, b"")]
-        code, reason = answers[0]
-        permanent = all(c is not None and c >= 500 for c, _ in answers)
-        return SmtpRefusal(code, f"{code} {text(reason)}", permanent)
-    if isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
-        return SmtpRefusal(exc.smtp_code, f"{exc.smtp_code} {text(exc.smtp_error)}", exc.smtp_code >= 500)
-    if isinstance(exc, smtplib.SMTPResponseException):
-        # HELO, AUTH …: the server or our configuration, not this message; fixed, the message goes.
-        return SmtpRefusal(exc.smtp_code, f"{exc.smtp_code} {text(exc.smtp_error)}", False)
-    return SmtpRefusal(None, _describe(exc), False)
 
 
 # -- the state machine ------------------------------------------------------------------------------
@@ -576,3 +531,66 @@ def send_due_mail() -> dict[str, int]:
         status = deliver(message_id)
         counts[status] = counts.get(status, 0) + 1
     return counts
+
+
+
+# -- what an organiser does with the outbox -----------------------------------------------------------
+# Retrying is one more transition of the state machine: ``failed`` → ``queued``, one conditional
+# update, so that two clicks (or two organisers) retry a message once. Resending copies a sent message
+# into a new one with its own Message-ID; the original stays as it was.
+
+
+class OutboxRefused(Conflict):
+    """The message is not (or no longer) in a state that allows this."""
+
+
+def retry_failed(message_id: int) -> OutboxMessage:
+    """Put a failed message back in the queue, with its attempts counted from zero; handed to the
+    worker when the caller's transaction commits. :class:`OutboxRefused` when it is not failed (any more)."""
+    with write_transaction():
+        changed = db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.FAILED.value)
+            .values(status=MailStatus.QUEUED.value, attempts=0, next_attempt_at=utcnow(), claimed_at=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not changed:
+            raise OutboxRefused(_l("This message is not waiting for a retry: it was retried already or has been sent."))
+        db.session.info.setdefault(PENDING_KEY, []).append(message_id)
+        message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+        assert message is not None
+        return message
+
+
+def resend(message_id: int) -> OutboxMessage:
+    """A new message with the same recipient, text and attachments as a sent one (a recipient who lost
+    it); the original stays as it was. :class:`OutboxRefused` unless the message was sent."""
+    with write_transaction():
+        original = db.session.get(OutboxMessage, message_id)
+        if original is None or original.status != MailStatus.SENT.value:
+            raise OutboxRefused(_l("Only a message that has been sent can be sent again."))
+        copy = OutboxMessage(
+            to_address=original.to_address, template=original.template, locale=original.locale,
+            subject=original.subject, body_text=original.body_text, body_html=original.body_html,
+            congress_id=original.congress_id, status=MailStatus.QUEUED.value, next_attempt_at=utcnow(),
+            message_id_header=new_message_id(), compose_later=None if original.subject else original.compose_later,
+            attachments=[OutboxAttachment(filename=a.filename, content_type=a.content_type, data=a.data,
+                                          source=a.source) for a in original.attachments],
+        )
+        db.session.add(copy)
+        db.session.flush()
+        db.session.info.setdefault(PENDING_KEY, []).append(copy)
+        return copy
+
+
+def attachment_file(attachment: OutboxAttachment) -> tuple[str, str, bytes]:
+    """(file name, content type, bytes): stored, or rendered now through the attachment signal."""
+    if attachment.data is not None:
+        return attachment.filename, attachment.content_type, attachment.data
+    kind, _sep, argument = (attachment.source or "").partition(":")
+    return render_attachment(kind, argument, attachment.message.locale)
+
+
+def attachment_name(attachment: OutboxAttachment) -> str:
+    """The file name shown before it is rendered ("ticket" for an e-ticket not made yet)."""
+    return attachment.filename or (attachment.source or "").partition(":")[0]

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from congress import spreadsheets
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role
+from congress.audit.services import record_export
 from congress.checkin.queries import session_checked_in_ids, venue_checked_in_ids
 from congress.core.models import Congress
 from congress.core.queries import edition_or_404, of_edition_or_404
@@ -64,6 +65,7 @@ def export(slug: str, fmt: str):
         abort(404)
     rows_of = db.session.scalars(_filtered(congress)).all()
     header, rows = exports.registration_rows(congress, rows_of, current_language())
+    record_export("registrations", congress_id=congress.id, count=len(rows), format=fmt, filters=request.args.to_dict())
     return _download(congress.slug + "-registrations", fmt, header, rows, _("Registrations"))
 
 
@@ -85,6 +87,8 @@ def attendance(slug: str, session_id: int, fmt: str):
     enrolments = registrations.attendance(session)
     if request.args.get("list") == "scanned":
         return _scanned(congress, session, enrolments, fmt)
+    if fmt in ("pdf", "csv", "xlsx"):
+        record_export("attendance", congress_id=congress.id, count=len(enrolments), format=fmt, session_id=session.id)
     if fmt == "pdf":
         response = Response(exports.attendance_pdf(congress, session, enrolments), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="attendance-{session.id}.pdf"'
@@ -100,6 +104,9 @@ def _scanned(congress: Congress, session: ProgrammeSession, enrolments: list, fm
     """The attendance list of who was scanned in at the session (enrolled or admitted at the door)."""
     people = registrations.registrations_in(congress, session_checked_in_ids(session.id))
     enrolled_ids = {e.registration_id for e in enrolments if e.status == registrations.EnrolmentStatus.ENROLLED}
+    if fmt in ("pdf", "csv", "xlsx"):
+        record_export("attendance_scanned", congress_id=congress.id, count=len(people), format=fmt,
+                      session_id=session.id)
     if fmt == "pdf":
         response = Response(exports.scanned_pdf(congress, session, people, enrolled_ids), mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'inline; filename="attendance-{session.id}-scanned.pdf"'

@@ -3,23 +3,31 @@ combine capabilities are nested blueprints (:mod:`congress.manage.registrations`
 
 from __future__ import annotations
 
+import io
+
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from congress import spreadsheets
 from congress.accounts import permissions
 from congress.accounts import services as accounts
 from congress.accounts.access import roles_required
 from congress.accounts.models import ROLE_LABELS, ApiToken, Role, User
-from congress.audit.models import AuditEvent
+from congress.audit import queries as audit_queries
+from congress.audit.services import record_export
 from congress.core.models import Congress, Track
 from congress.errors import ServiceError
 from congress.extensions import db
 from congress.i18n import current_language
+from congress.mail import queries as mail_queries
+from congress.mail import services as mail
 from congress.mail.models import OutboxMessage
 from congress.manage import cloning, cockpit, editions, navigation, registrations
+from congress.manage import outbox as outbox_actions
+from congress.manage.audit_forms import AuditFilterForm, OutboxFilterForm
 from congress.manage.forms import TOKEN_SCOPE_LABELS, InviteForm, RoleForm, TokenForm
 from congress.sanitize import MAX_ID, query_int
 
@@ -168,28 +176,111 @@ def user_active(user_id: int):
 @bp.route("/outbox")
 @roles_required(Role.ORGANISER)
 def outbox():
-    if not current_app.config["MAIL_OUTBOX_VISIBLE"]:
+    _outbox_visible()
+    form = OutboxFilterForm(request.args)
+    filters = form.filters() if form.validate() else mail_queries.OutboxFilters()
+    pagination = db.paginate(mail_queries.messages_query(filters), page=_page(), per_page=PAGE_SIZE, error_out=False)
+    return render_template("manage/outbox.html", pagination=pagination, form=form, args=filters.as_args(),
+                           status_label=mail_queries.status_label, explain=mail_queries.explain_error)
+
+
+def _outbox_visible(*ids: int) -> None:
+    """404 when the outbox is hidden, or for an id no table can hold (2**40 in the path: not a 500)."""
+    if not current_app.config["MAIL_OUTBOX_VISIBLE"] or any(i > MAX_ID for i in ids):
         abort(404)
-    query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    pagination = db.paginate(query, page=_page(), per_page=PAGE_SIZE, error_out=False)
-    return render_template("manage/outbox.html", pagination=pagination)
 
 
 @bp.route("/outbox/<int:message_id>")
 @roles_required(Role.ORGANISER)
 def outbox_message(message_id: int):
-    if not current_app.config["MAIL_OUTBOX_VISIBLE"]:
-        abort(404)
+    _outbox_visible(message_id)
     message = db.get_or_404(OutboxMessage, message_id)
-    return render_template("manage/outbox_message.html", message=message)
+    return render_template("manage/outbox_message.html", message=message,
+                           status_label=mail_queries.status_label(message),
+                           explanation=mail_queries.explain_error(message),
+                           technical=mail_queries.technical_error(message), attachment_name=mail.attachment_name)
+
+
+@bp.route("/outbox/<int:message_id>/retry", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def outbox_retry(message_id: int):
+    _outbox_visible(message_id)
+    db.get_or_404(OutboxMessage, message_id)
+    try:
+        outbox_actions.retry(message_id)
+    except mail.OutboxRefused as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("The message is back in the queue and will be sent shortly."), "success")
+    return redirect(url_for("manage.outbox_message", message_id=message_id))
+
+
+@bp.route("/outbox/<int:message_id>/resend", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def outbox_resend(message_id: int):
+    _outbox_visible(message_id)
+    db.get_or_404(OutboxMessage, message_id)
+    try:
+        copy = outbox_actions.resend(message_id)
+    except mail.OutboxRefused as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("manage.outbox_message", message_id=message_id))
+    flash(_("A new copy of the message has been queued."), "success")
+    return redirect(url_for("manage.outbox_message", message_id=copy.id))
+
+
+@bp.route("/outbox/<int:message_id>/attachments/<int:attachment_id>")
+@roles_required(Role.ORGANISER)
+def outbox_attachment(message_id: int, attachment_id: int):
+    _outbox_visible(message_id, attachment_id)
+    attachment = mail_queries.attachment_of(message_id, attachment_id)
+    if attachment is None:
+        abort(404)
+    try:
+        name, content_type, data = outbox_actions.attachment(attachment)
+    except mail.UnknownMailKind:
+        abort(404)
+    return send_file(io.BytesIO(data), mimetype=content_type or "application/octet-stream", as_attachment=True,
+                     download_name=name or "attachment", max_age=0)
+
+
+def _audit_form() -> AuditFilterForm:
+    locale = current_language()
+    form = AuditFilterForm(request.args)
+    everyone = _("All")
+    form.actor.choices = [("", everyone)] + [(v, audit_queries.actor_text_for(label, locale))
+                                             for v, label in audit_queries.actors()]
+    form.action.choices = [("", everyone)] + audit_queries.action_choices(locale)
+    form.kind.choices = [("", everyone)] + audit_queries.kind_choices(locale)
+    congresses = db.session.scalars(sa.select(Congress).order_by(Congress.starts_on.desc()))
+    form.edition.choices = [("", everyone)] + [(str(c.id), c.title(locale)) for c in congresses]
+    return form
 
 
 @bp.route("/audit")
 @roles_required(Role.ORGANISER)
 def audit():
-    query = sa.select(AuditEvent).order_by(AuditEvent.id.desc())
-    pagination = db.paginate(query, page=_page(), per_page=PAGE_SIZE, error_out=False)
-    return render_template("manage/audit.html", pagination=pagination)
+    form = _audit_form()
+    valid = form.validate()
+    filters = form.filters() if valid else audit_queries.AuditFilters()
+    pagination = db.paginate(audit_queries.events_query(filters), page=_page(), per_page=PAGE_SIZE, error_out=False)
+    return render_template("manage/audit.html", pagination=pagination, form=form, valid=valid,
+                           rows=audit_queries.rows(pagination.items, current_language()), args=filters.as_args())
+
+
+@bp.route("/audit.csv")
+@roles_required(Role.ORGANISER)
+def audit_csv():
+    form = _audit_form()
+    if not form.validate():
+        return audit()
+    filters = form.filters()
+    header, rows = audit_queries.csv_rows(filters, current_language())
+    record_export("audit", congress_id=filters.congress_id, count=len(rows), format="csv", filters=filters.as_args())
+    response = Response(spreadsheets.to_csv(header, rows), mimetype=spreadsheets.CSV_MIMETYPE)
+    response.headers["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _token_form(*, blank: bool = False) -> TokenForm:

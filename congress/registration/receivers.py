@@ -16,12 +16,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from congress.audit.signals import objects_described
 from congress.core.models import Congress
 from congress.core.signals import congress_cloned
 from congress.mail.signals import context_wanted
 from congress.programme.models import ProgrammeSession
 from congress.programme.signals import recipients_wanted, seats_left_wanted, sessions_changed
 from congress.questions.signals import answers_wanted
+from congress.registration.audit_names import registrations as describe_registrations
 from congress.registration.cloning import on_congress_cloned
 from congress.registration.lifecycle import notify_enrolled_of_changes, people_to_notify_of_changes
 from congress.registration.questions import TARGET as QUESTIONS_TARGET
@@ -40,6 +42,7 @@ def connect() -> None:
     context_wanted.connect(on_mail_context_wanted, sender=MAIL_KIND)
     congress_cloned.connect(on_congress_cloned)
     answers_wanted.connect(answer_usage, sender=QUESTIONS_TARGET)
+    objects_described.connect(describe_registrations, sender="Registration")  # names in the audit log
 
 
 def on_sessions_changed(congress: Congress, *, session_ids: list[int], version: Any = None, **_: Any) -> int:

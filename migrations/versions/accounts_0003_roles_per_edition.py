@@ -5,7 +5,7 @@ what every existing grant keeps meaning, and what admins always hold). A track m
 track gets that track's edition. The unique constraint now includes the edition.
 
 Revision ID: accounts_0003
-Revises: questions_0001
+Revises: core_0002
 Create Date: 2026-12-02 03:30:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'accounts_0003'
-down_revision = 'questions_0001'
+down_revision = 'core_0002'
 branch_labels = None
 depends_on = None
 

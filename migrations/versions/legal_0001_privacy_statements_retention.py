@@ -1,7 +1,7 @@
 """legal: privacy statements and retention periods per edition
 
 Revision ID: legal_0001
-Revises: core_0002
+Revises: accounts_0003
 Create Date: 2026-12-02 03:30:00
 
 """
@@ -15,7 +15,7 @@ import congress.database
 
 # revision identifiers, used by Alembic.
 revision = 'legal_0001'
-down_revision = 'core_0002'
+down_revision = 'accounts_0003'
 branch_labels = None
 depends_on = None
 

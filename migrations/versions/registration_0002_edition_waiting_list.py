@@ -6,7 +6,7 @@ list (``registrations.waitlist_position``, unique per edition). The status ``wai
 by the status check already.
 
 Revision ID: registration_0002
-Revises: questions_0001
+Revises: legal_0001
 Create Date: 2026-12-02 03:10:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'registration_0002'
-down_revision = 'questions_0001'
+down_revision = 'legal_0001'
 branch_labels = None
 depends_on = None
 

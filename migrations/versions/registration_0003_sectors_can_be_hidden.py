@@ -1,7 +1,7 @@
 """forms: a sector that registrations use can be hidden (no longer offered) instead of deleted
 
 Revision ID: registration_0003
-Revises: legal_0001
+Revises: registration_0002
 Create Date: 2026-12-02 03:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'registration_0003'
-down_revision = 'legal_0001'
+down_revision = 'registration_0002'
 branch_labels = None
 depends_on = None
 

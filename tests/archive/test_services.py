@@ -45,10 +45,14 @@ def test_every_edit_is_a_version_with_diff_and_restore(app):
     assert v2.number == 2 and v2.note == "titel aangevuld"
     assert services.update_item(item, title="Homebase: een basis voor interventies") is None  # nothing changed
     diff = services.diff_version(item, 2)
-    assert ("-", "title: Homebase") in diff
-    assert ("+", "title: Homebase: een basis voor interventies") in diff
+    assert ("-", "Titel: Homebase") in diff
+    assert ("+", "Titel: Homebase: een basis voor interventies") in diff
     assert ("-", "  Tweede regel") in diff and ("+", "  Derde regel") in diff
-    assert ("+", 'factors: ["ondersteunende gezinsstructuren"]') in diff
+    assert ("+", "Beschermende factoren: ondersteunende gezinsstructuren") in diff
+    # Read as words, not codes (issue 14: "evidence_status: None" in the history).
+    first = services.diff_version(item, 1)
+    assert ("+", "Bewijskracht: —") in first and ("+", "Soort: Rapport") in first
+    assert not any("None" in line or "_" in line.split(":")[0] for _kind, line in first)
 
     v3 = services.restore_version(item, 1)
     assert v3.number == 3 and item.title == "Homebase" and item.factors == [] and "Tweede regel" in item.body

@@ -172,11 +172,12 @@ def test_a_permanent_refusal_fails_with_the_servers_reason_shown_in_the_outbox(a
     assert message.smtp_code == int(code) and reason in message.smtp_reply
     assert reason in message.last_error
     client = app.test_client(user=organiser)
+    # In words on the list (issue 14 §7), the server's own text on the message's page.
     listing = client.get("/manage/outbox").get_data(as_text=True)
-    assert f"{code} {reason}" in listing.replace("&lt;", "<").replace("&gt;", ">")
-    assert "Mislukt" in listing
+    sentence = {"rcpt": "dit adres niet bestaat", "data": "spamfilter of beleid", "sender": "ons afzenderadres"}[where]
+    assert "Niet afgeleverd" in listing and sentence in listing
     detail = client.get(f"/manage/outbox/{message.id}?lang=en").get_data(as_text=True)
-    assert "Server answer" in detail and reason in detail.replace("&lt;", "<").replace("&gt;", ">")
+    assert "Technical details" in detail and reason in detail.replace("&lt;", "<").replace("&gt;", ">")
 
 
 @pytest.mark.parametrize("where", ["rcpt", "data"])

@@ -164,11 +164,9 @@ def test_the_new_editions_back_office_works_on_the_copied_set_up(app, source, or
 
 def test_an_archived_edition_can_be_cloned_in_the_browser(source, organiser_client):
     """Archived editions refuse writes, but cloning only reads the source (it was 403 at the merge)."""
-    from congress.core import services as core
-
     source.status = "archived"
     db.session.commit()
-    assert core.congress_by_slug(source.slug).status == "archived"
+    assert congress_by_slug(source.slug).status == "archived"
     response = organiser_client.post(URL, data=form(slug="kopie-van-archief"))
     assert response.status_code == 302, response.data[:500]
-    assert core.congress_by_slug("kopie-van-archief") is not None
+    assert congress_by_slug("kopie-van-archief") is not None

@@ -1,0 +1,232 @@
+"""The one registry of what the audit log's codes mean, in Dutch and English.
+
+Every action code a service records (``record("registration.cancel", …)``) has a label here;
+``tests/audit/test_labels.py`` reads the code base and fails when one is missing. The names of the
+fields that events carry in their details, the kinds of objects and a few values (statuses, sources)
+have labels too, so that the log and the knowledge base's history read as sentences, not as codes.
+"""
+
+from __future__ import annotations
+
+from congress.i18n import pick
+
+# action code -> (Dutch, English)
+ACTIONS: dict[str, tuple[str, str]] = {
+    # accounts
+    "user.login": ("Ingelogd", "Logged in"),
+    "user.create": ("Account aangemaakt", "Account created"),
+    "user.invited": ("Medewerker uitgenodigd", "Staff member invited"),
+    "user.password_reset_requested": ("Nieuw wachtwoord aangevraagd", "Password reset requested"),
+    "user.reset_redeemed": ("Wachtwoord opnieuw ingesteld", "Password reset"),
+    "user.invite_redeemed": ("Uitnodiging aanvaard", "Invitation accepted"),
+    "user.verify_redeemed": ("E-mailadres bevestigd", "E-mail address verified"),
+    "api_token.create": ("API-sleutel aangemaakt", "API token created"),
+    "api_token.revoke": ("API-sleutel ingetrokken", "API token revoked"),
+    # core
+    "congress.create": ("Editie aangemaakt", "Edition created"),
+    # registration
+    "registration.create": ("Aangemeld", "Registered"),
+    "registration.confirm": ("Aanmelding bevestigd", "Registration confirmed"),
+    "registration.cancel": ("Aanmelding geannuleerd", "Registration cancelled"),
+    "registration.expire": ("Aanmelding verlopen (niet bevestigd)", "Registration expired (not confirmed)"),
+    "registration.update": ("Aanmelding gewijzigd", "Registration changed"),
+    "registration.role": ("Badgerol gewijzigd", "Badge role changed"),
+    "registration.erase": ("Persoonsgegevens gewist", "Personal data erased"),
+    "registration.change_sessions": ("Sessiekeuze gewijzigd", "Sessions changed"),
+    "registration.move": ("Verplaatst naar andere sessie", "Moved to another session"),
+    "registration.enrolment_override": ("Ingeschreven boven de capaciteit", "Enrolled beyond capacity"),
+    "registration.waitlist_promoted": ("Van de wachtlijst geplaatst", "Promoted from the waiting list"),
+    "registration.session_capacity": ("Capaciteit van sessie gewijzigd", "Session capacity changed"),
+    "registration.programme_change_mailed": ("Programmawijziging gemaild", "Programme change mailed"),
+    "registration.link_sent": ("Persoonlijke link verstuurd", "Personal link sent"),
+    "registration.link_replaced": ("Persoonlijke link vervangen", "Personal link replaced"),
+    "registration.speaker": ("Spreker aangemeld", "Speaker registered"),
+    "registration.sectors": ("Sectoren gewijzigd", "Sectors changed"),
+    "registration.window": ("Aanmeldperiode gewijzigd", "Registration window changed"),
+    "registration.question_add": ("Vraag toegevoegd (aanmelding)", "Question added (registration)"),
+    "registration.question_update": ("Vraag gewijzigd (aanmelding)", "Question changed (registration)"),
+    "registration.question_delete": ("Vraag verwijderd (aanmelding)", "Question deleted (registration)"),
+    "evaluation.question_add": ("Vraag toegevoegd (evaluatie)", "Question added (evaluation)"),
+    "evaluation.question_update": ("Vraag gewijzigd (evaluatie)", "Question changed (evaluation)"),
+    "evaluation.question_delete": ("Vraag verwijderd (evaluatie)", "Question deleted (evaluation)"),
+    # programme
+    "programme.publish": ("Programmaversie gepubliceerd", "Programme version published"),
+    "programme.track.create": ("Track aangemaakt", "Track created"),
+    "programme.track.update": ("Track gewijzigd", "Track changed"),
+    "programme.room.create": ("Zaal aangemaakt", "Room created"),
+    "programme.room.update": ("Zaal gewijzigd", "Room changed"),
+    "programme.round.create": ("Inschrijfronde aangemaakt", "Sign-up round created"),
+    "programme.round.update": ("Inschrijfronde gewijzigd", "Sign-up round changed"),
+    "programme.session.create": ("Sessie aangemaakt", "Session created"),
+    "programme.session.update": ("Sessie gewijzigd", "Session changed"),
+    "programme.session.move": ("Sessie verplaatst", "Session moved"),
+    "programme.session.delete": ("Sessie verwijderd", "Session deleted"),
+    "programme.session_created": ("Sessie aangemaakt uit voorstel", "Session created from a proposal"),
+    "programme.speaker.create": ("Spreker toegevoegd", "Speaker added"),
+    # badges and check-in
+    "badge.print_run": ("Badges afgedrukt", "Badges printed"),
+    "badge.reissue": ("Badge opnieuw uitgegeven", "Badge reissued"),
+    "checkin.admit": ("Binnengelaten", "Checked in"),
+    "checkin.undo": ("Check-in ongedaan gemaakt", "Check-in undone"),
+    "checkin.checkout": ("Uitgecheckt", "Checked out"),
+    "checkin.station_create": ("Scanstation aangemaakt", "Scanning station created"),
+    "checkin.station_revoke": ("Scanstation ingetrokken", "Scanning station revoked"),
+    # call for proposals
+    "cfp.settings": ("Instellingen oproep gewijzigd", "Call settings changed"),
+    "cfp.tracks": ("Tracks van de oproep gewijzigd", "Tracks of the call changed"),
+    "cfp.question_add": ("Vraag toegevoegd (oproep)", "Question added (call)"),
+    "cfp.question_update": ("Vraag gewijzigd (oproep)", "Question changed (call)"),
+    "cfp.question_delete": ("Vraag verwijderd (oproep)", "Question deleted (call)"),
+    "cfp.signup": ("Spreker heeft een account gemaakt", "Speaker signed up"),
+    "cfp.signup_existing": ("Aanmelding met bestaand account", "Sign-up with an existing account"),
+    "cfp.profile": ("Sprekersprofiel gewijzigd", "Speaker profile changed"),
+    "cfp.photo": ("Sprekersfoto gewijzigd", "Speaker photo changed"),
+    "cfp.proposal_created": ("Voorstel opgeslagen als concept", "Proposal saved as draft"),
+    "cfp.proposal_updated": ("Voorstel gewijzigd", "Proposal changed"),
+    "cfp.proposal_submitted": ("Voorstel ingediend", "Proposal submitted"),
+    "cfp.proposal_withdrawn": ("Voorstel ingetrokken", "Proposal withdrawn"),
+    "cfp.proposal_confirmed": ("Deelname bevestigd door spreker", "Participation confirmed by the speaker"),
+    "cfp.co_speaker_invited": ("Medespreker uitgenodigd", "Co-speaker invited"),
+    "cfp.co_speaker_joined": ("Medespreker aangesloten", "Co-speaker joined"),
+    "cfp.reviewer_assigned": ("Beoordelaar toegewezen", "Reviewer assigned"),
+    "cfp.reviewer_unassigned": ("Beoordelaar niet meer toegewezen", "Reviewer unassigned"),
+    "cfp.conflict_declared": ("Belangenconflict gemeld", "Conflict of interest declared"),
+    "cfp.review_saved": ("Beoordeling opgeslagen", "Review saved"),
+    "cfp.decision": ("Besluit genomen", "Decision taken"),
+    "cfp.decision_mailed": ("Besluit gemaild", "Decision mailed"),
+    "cfp.slides_uploaded": ("Presentatie geüpload", "Slides uploaded"),
+    "cfp.speaker_registered": ("Spreker aangemeld voor het congres", "Speaker registered for the congress"),
+    # knowledge base
+    "archive.item.create": ("Kennisbankitem aangemaakt", "Knowledge item created"),
+    "archive.item.edit": ("Kennisbankitem bewerkt", "Knowledge item edited"),
+    "archive.item.relate": ("Verwante items gewijzigd", "Related items changed"),
+    "archive.item.draft": ("Teruggezet naar concept", "Set back to draft"),
+    "archive.item.in_review": ("Ter redactie aangeboden", "Sent for review"),
+    "archive.item.published": ("Kennisbankitem gepubliceerd", "Knowledge item published"),
+    "archive.item.withdrawn": ("Kennisbankitem teruggetrokken", "Knowledge item withdrawn"),
+    "archive.item.restore": ("Eerdere versie teruggezet", "Earlier version restored"),
+    "archive.file.add": ("Bestand toegevoegd", "File added"),
+    "archive.file.remove": ("Bestand verwijderd", "File removed"),
+    "archive.session.archive": ("Sessie gearchiveerd", "Session archived"),
+    "archive.speakers.invite": ("Sprekers uitgenodigd om bij te dragen", "Speakers invited to contribute"),
+    "archive.speaker.contribute": ("Bijdrage van spreker ontvangen", "Speaker's contribution received"),
+    # mail outbox
+    "mail.retry": ("Mislukt bericht opnieuw geprobeerd", "Failed message retried"),
+    "mail.resend": ("Bericht opnieuw verstuurd", "Message sent again"),
+    # exports of personal data (audit.services.record_export)
+    "export.registrations": ("Aanmeldingen geëxporteerd", "Registrations exported"),
+    "export.attendance": ("Presentielijst geëxporteerd", "Attendance list exported"),
+    "export.attendance_scanned": ("Lijst van wie is gescand geëxporteerd", "List of who was scanned in exported"),
+    "export.badges": ("Badges (pdf) gedownload", "Badges (PDF) downloaded"),
+    "export.badge": ("Badge (pdf) gedownload", "Badge (PDF) downloaded"),
+    "export.proposals": ("Voorstellen geëxporteerd", "Proposals exported"),
+    "export.submissions": ("Voorstellen geëxporteerd (uitwisseling)", "Proposals exported (exchange)"),
+    "export.audit": ("Auditlog geëxporteerd", "Audit log exported"),
+    "export.attachment": ("Bijlage van e-mail gedownload", "E-mail attachment downloaded"),
+}
+
+# object kind (the model's class name) -> (Dutch, English)
+KINDS: dict[str, tuple[str, str]] = {
+    "Registration": ("Aanmelding", "Registration"),
+    "Congress": ("Editie", "Edition"),
+    "User": ("Account", "Account"),
+    "ApiToken": ("API-sleutel", "API token"),
+    "Track": ("Track", "Track"),
+    "Room": ("Zaal", "Room"),
+    "SignupRound": ("Inschrijfronde", "Sign-up round"),
+    "ProgrammeSession": ("Sessie", "Session"),
+    "ProgrammeVersion": ("Programmaversie", "Programme version"),
+    "Person": ("Persoon", "Person"),
+    "Question": ("Vraag", "Question"),
+    "PrintRun": ("Printopdracht", "Print run"),
+    "Station": ("Scanstation", "Scanning station"),
+    "CheckIn": ("Check-in", "Check-in"),
+    "Proposal": ("Voorstel", "Proposal"),
+    "ReviewAssignment": ("Toewijzing beoordelaar", "Reviewer assignment"),
+    "CfpSettings": ("Instellingen oproep", "Call settings"),
+    "KnowledgeItem": ("Kennisbankitem", "Knowledge item"),
+    "OutboxMessage": ("E-mailbericht", "E-mail message"),
+}
+
+# a detail's or a field's name -> (Dutch, English)
+FIELDS: dict[str, tuple[str, str]] = {
+    "count": ("Aantal", "Count"), "format": ("Formaat", "Format"), "layout": ("Opmaak", "Layout"),
+    "reason": ("Reden", "Reason"), "source": ("Bron", "Source"), "status": ("Status", "Status"),
+    "sessions": ("Sessies", "Sessions"), "session_id": ("Sessie", "Session"), "target": ("Doel", "Target"),
+    "override": ("Boven capaciteit", "Beyond capacity"), "removed": ("Verwijderd", "Removed"),
+    "added": ("Toegevoegd", "Added"), "fields": ("Velden", "Fields"), "old": ("Was", "Was"),
+    "new": ("Wordt", "Now"), "roles": ("Rollen", "Roles"), "name": ("Naam", "Name"), "scope": ("Bereik", "Scope"),
+    "slug": ("Korte naam", "Slug"), "sectors": ("Sectoren", "Sectors"), "label": ("Vraag", "Question"),
+    "changed": ("Gewijzigd", "Changed"), "track_ids": ("Tracks", "Tracks"), "number": ("Nummer", "Number"),
+    "title": ("Titel", "Title"), "room_before": ("Zaal eerst", "Room before"), "decision": ("Besluit", "Decision"),
+    "reviewer_id": ("Beoordelaar", "Reviewer"), "review_id": ("Beoordeling", "Review"),
+    "invitation_id": ("Uitnodiging", "Invitation"), "upload_id": ("Upload", "Upload"), "size": ("Grootte", "Size"),
+    "person_id": ("Persoon", "Person"), "proposal_id": ("Voorstel", "Proposal"), "list": ("Lijst", "List"),
+    "checkin": ("Check-in", "Check-in"), "registration": ("Aanmelding", "Registration"),
+    "key": ("Sleutel", "Key"), "type": ("Soort", "Type"), "version": ("Versie", "Version"),
+    "related": ("Verwante items", "Related items"), "previous": ("Vorige status", "Previous status"),
+    "restored": ("Teruggezette versie", "Restored version"), "file": ("Bestand", "File"),
+    "sha256": ("Controlegetal (SHA-256)", "Checksum (SHA-256)"), "message_id": ("Bericht", "Message"),
+    "recipient": ("Ontvanger", "Recipient"), "filters": ("Filters", "Filters"),
+    "demo": ("Demogegevens", "Demo data"),
+    # the knowledge base's versioned fields (archive.services.VERSIONED)
+    "summary": ("Samenvatting", "Summary"), "body": ("Tekst", "Text"), "congress_id": ("Editie", "Edition"),
+    "track_id": ("Track", "Track"), "authors": ("Auteurs", "Authors"),
+    "organisations": ("Organisaties", "Organisations"),
+    "links": ("Links", "Links"), "language": ("Taal", "Language"), "licence": ("Licentie", "Licence"),
+    "publication_date": ("Publicatiedatum", "Publication date"),
+    "evidence_status": ("Bewijskracht", "Evidence status"), "setting": ("Setting", "Setting"),
+    "tags": ("Trefwoorden", "Tags"), "factors": ("Beschermende factoren", "Protective factors"),
+    "target_groups": ("Doelgroepen", "Target groups"), "at": ("Tijdstip", "Time"),
+    # a registration's fields (registration.update names them)
+    "email": ("E-mailadres", "E-mail address"), "organisation": ("Organisatie", "Organisation"),
+    "function": ("Functie", "Function"), "sector_id": ("Sector", "Sector"),
+    "dietary": ("Dieetwensen", "Dietary wishes"),
+    "accessibility": ("Toegankelijkheid", "Accessibility needs"), "answers": ("Antwoorden", "Answers"),
+    "consent_attendee_list": ("Op de deelnemerslijst", "On the attendee list"),
+    "consent_photos": ("Toestemming foto's", "Consent to photos"), "role": ("Badgerol", "Badge role"),
+}
+
+# details whose values are themselves field names ("fields": ["dietary"]) -> shown by their labels
+FIELD_LISTS = frozenset({"fields", "changed"})
+
+# values worth a word, whatever field they are in -> (Dutch, English)
+VALUES: dict[str, tuple[str, str]] = {
+    "confirmed": ("bevestigd", "confirmed"), "pending": ("onbevestigd", "unconfirmed"),
+    "waitlisted": ("op de wachtlijst", "on the waiting list"), "cancelled": ("geannuleerd", "cancelled"),
+    "enrolled": ("ingeschreven", "enrolled"), "draft": ("concept", "draft"), "in_review": ("ter redactie", "in review"),
+    "published": ("gepubliceerd", "published"), "withdrawn": ("teruggetrokken", "withdrawn"),
+    "accepted": ("geaccepteerd", "accepted"), "rejected": ("afgewezen", "rejected"),
+    "submitted": ("ingediend", "submitted"),
+    "web": ("website", "website"), "form": ("aanmeldformulier", "registration form"),
+    "manual": ("door de organisatie", "by the organisers"), "expired": ("verlopen", "expired"),
+    "erased": ("gewist", "erased"), "deelnemer": ("deelnemer", "attendee"), "spreker": ("spreker", "speaker"),
+    "api": ("API", "API"), "speaker": ("spreker", "speaker"), "cfp": ("oproep", "call"),
+    "admin": ("beheerder", "administrator"), "organiser": ("organisator", "organiser"),
+    "track_manager": ("trackmanager", "track manager"), "reviewer": ("beoordelaar", "reviewer"),
+    "checkin": ("check-inmedewerker", "check-in staff"), "attendee": ("deelnemer", "attendee"),
+    "venue": ("entree", "venue entrance"), "csv": ("CSV", "CSV"), "xlsx": ("Excel (XLSX)", "Excel (XLSX)"),
+    "pdf": ("PDF", "PDF"), "json": ("JSON", "JSON"), "in_ontwikkeling": ("in ontwikkeling", "in development"),
+    "getest": ("getest", "tested"), "bewezen_effectief": ("bewezen effectief", "proven effective"),
+}
+
+
+def action_label(code: str, locale: str | None = None) -> str:
+    """The action's name in ``locale``; an unknown code is shown as it is (never an error)."""
+    pair = ACTIONS.get(code)
+    return pick(*pair, locale) if pair else code
+
+
+def kind_label(kind: str, locale: str | None = None) -> str:
+    pair = KINDS.get(kind)
+    return pick(*pair, locale) if pair else kind
+
+
+def field_label(name: str, locale: str | None = None) -> str:
+    pair = FIELDS.get(name)
+    return pick(*pair, locale) if pair else name.replace("_", " ").capitalize()
+
+
+def value_label(value: str, locale: str | None = None) -> str | None:
+    pair = VALUES.get(value)
+    return pick(*pair, locale) if pair else None
