@@ -41,7 +41,7 @@ def retention_overview(congresses: list[Congress]) -> dict[int, tuple[int, date]
     months = dict(db.session.execute(
         sa.select(LegalSettings.congress_id, LegalSettings.retention_months)
         .where(LegalSettings.congress_id.in_([c.id for c in congresses]))
-    ).tuples().all()) if congresses else {}
+    ).all()) if congresses else {}
     return {c.id: (m := months.get(c.id, DEFAULT_RETENTION_MONTHS), add_months(c.ends_on, m)) for c in congresses}
 
 
