@@ -21,6 +21,8 @@ DYNAMIC = {
     "{event}": [],  # registration.lifecycle._cancel: the code comes from its callers' audit=(…) tuples
     "{_AUDIT_PREFIX[target]}.question_add": [f"{p}.question_add" for p in _AUDIT_PREFIX.values()],
     "{_AUDIT_PREFIX[question.target]}.question_update": [f"{p}.question_update" for p in _AUDIT_PREFIX.values()],
+    # the questions editor (congress/questions/editing.py)
+    "{AUDIT_PREFIX[question.target]}.question_update": [f"{p}.question_update" for p in _AUDIT_PREFIX.values()],
     "{_AUDIT_PREFIX[question.target]}.question_delete": [f"{p}.question_delete" for p in _AUDIT_PREFIX.values()],
     "user.{purpose}_redeemed": [f"user.{p}_redeemed" for p in ACCOUNT_TOKEN_CLASSES],
     "archive.item.{status}": [f"archive.item.{s.value}" for s in ItemStatus],
