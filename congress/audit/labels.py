@@ -13,6 +13,19 @@ from congress.i18n import pick
 # action code -> (Dutch, English)
 ACTIONS: dict[str, tuple[str, str]] = {
     # accounts
+    # editions (issue 14: lifecycle, cloning), roles per edition, legal pages and retention, edition waiting list
+    "congress.update": ("Editie gewijzigd", "Edition changed"),
+    "congress.status": ("Status van de editie gewijzigd", "Edition status changed"),
+    "congress.clone": ("Editie gekloond", "Edition cloned"),
+    "user.role_granted": ("Rol gegeven", "Role granted"),
+    "user.role_revoked": ("Rol ingetrokken", "Role revoked"),
+    "user.deactivated": ("Account gedeactiveerd", "Account deactivated"),
+    "user.reactivated": ("Account weer actief", "Account reactivated"),
+    "legal.privacy_saved": ("Privacyverklaring opgeslagen", "Privacy statement saved"),
+    "retention.anonymised": ("Persoonsgegevens geanonimiseerd (bewaartermijn)", "Personal data anonymised (retention)"),
+    "registration.waiting_list": ("Op de wachtlijst van de editie gezet", "Put on the edition's waiting list"),
+    "registration.edition_waitlist_promoted": ("Van de wachtlijst van de editie naar een plaats",
+                                               "Promoted from the edition's waiting list"),
     "user.login": ("Ingelogd", "Logged in"),
     "user.create": ("Account aangemaakt", "Account created"),
     "user.invited": ("Medewerker uitgenodigd", "Staff member invited"),

@@ -29,6 +29,10 @@ NOT_PERSONAL = {
     "badges.run_progress": "a print run's progress, in numbers",
     "checkin.dashboard_json": "arrival counts",
     "manage.registrations.chart_js": "the charting library",
+    "legal.processing_register": "what the application stores and why, no person's data",
+    "manage.cockpit.csv": "the cockpit's figures: counts per status, day, sector, workshop, hour",
+    "manage.cockpit.headcount": "numbers per session, no names",
+    "manage.cockpit.catering": "dietary and accessibility needs counted, no names",
 }
 FORMATS = {"manage.registrations.export": ("csv", "xlsx"), "manage.registrations.attendance": ("csv", "xlsx", "pdf")}
 
