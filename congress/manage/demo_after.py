@@ -53,11 +53,36 @@ def load(report: list[str]) -> None:
             Registration.congress_id == congress.id, Registration.email.like(f"%{DOMAIN}")))
         if done:
             continue
-        people = _registrations(congress)
+        # Never more holders than the edition's capacity (the registration demo may have filled it: the
+        # past edition's waiting list); the check-ins and mail then use the people already registered.
+        holders = db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
+            Registration.congress_id == congress.id, Registration.status.in_(("confirmed", "pending"))))
+        room = PEOPLE if congress.capacity is None else max(0, min(PEOPLE, congress.capacity - holders))
+        if not room and db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn).where(
+                CheckIn.congress_id == congress.id)):
+            continue  # done before, on the people already registered
+        people = _registrations(congress, room) if room else _dated(congress)
         _mail(congress, people)
         arrived = _checkins(congress, people) if congress.starts_on <= date.today() else 0
         report.append(f"Cockpit of {congress.slug}: {len(people)} registrations over several weeks, "
                       f"mail in every state, {arrived} check-ins.")
+
+
+def _dated(congress: Congress) -> list[Registration]:
+    """The registrations another demo made (all "now"), spread over the weeks before the edition."""
+    people = list(db.session.scalars(
+        sa.select(Registration).where(Registration.congress_id == congress.id).order_by(Registration.id)))
+    moments = _moments(congress, len(people), random.Random(f"dated-{congress.slug}"))
+    for i, (person, moment) in enumerate(zip(people, moments, strict=True)):
+        if i % 9 == 4 and not person.accessibility:
+            person.accessibility = ACCESSIBILITY[i % len(ACCESSIBILITY)]
+        shift = moment - person.created_at
+        person.created_at = moment
+        if person.confirmed_at:
+            person.confirmed_at += shift
+        if person.cancelled_at:
+            person.cancelled_at += shift
+    return people
 
 
 def _moments(congress: Congress, n: int, rng: random.Random) -> list[datetime]:
@@ -80,7 +105,7 @@ def _moments(congress: Congress, n: int, rng: random.Random) -> list[datetime]:
     return sorted(out)
 
 
-def _registrations(congress: Congress) -> list[Registration]:
+def _registrations(congress: Congress, count: int = PEOPLE) -> list[Registration]:
     rng = random.Random(f"cockpit-{congress.slug}")
     sectors = list(db.session.scalars(sa.select(Sector).where(Sector.congress_id == congress.id)
                                       .order_by(Sector.position)))
@@ -97,7 +122,7 @@ def _registrations(congress: Congress) -> list[Registration]:
     for session in workshops:
         by_round.setdefault(session.signup_round_id, []).append(session)
     people = []
-    for i, created in enumerate(_moments(congress, PEOPLE, rng)):
+    for i, created in enumerate(_moments(congress, count, rng)):
         status = "cancelled" if i % 11 == 4 else ("pending" if i % 9 == 7 and created > utcnow() - timedelta(days=3)
                                                    else "confirmed")
         name = f"{FIRST[i % len(FIRST)]} {LAST[(i * 7) % len(LAST)]}"

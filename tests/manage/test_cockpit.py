@@ -322,12 +322,13 @@ def test_the_demo_makes_both_cockpits_look_alive(app, organiser):
     for congress in db.session.scalars(sa.select(Congress)):
         data = figures.cockpit(congress, "nl")
         assert len([day for day, n, _total in data.days if n]) >= 10, congress.slug
-        assert data.cancelled and data.confirmed >= 100
+        # as many as the edition holds (the past one is full: the registration demo's waiting list)
+        assert data.cancelled and data.confirmed >= min(100, congress.capacity or 100)
         assert data.outbox.sent and data.outbox.failed and data.outbox.waiting
         assert figures.catering(congress).dietary and figures.catering(congress).accessibility
         assert all(w.enrolled <= w.capacity for w in data.workshops if w.capacity is not None)
         if congress.starts_on <= date.today():
-            assert data.arrived > 50 and len(data.arrivals) >= 3
+            assert data.arrived > 0.8 * data.confirmed and len(data.arrivals) >= 2
         assert app.test_client(user=organiser).get(f"/manage/{congress.slug}/").status_code == 200
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
         Registration.email.like(f"%{demo_after.DOMAIN}"))) == 2 * demo_after.PEOPLE

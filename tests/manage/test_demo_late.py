@@ -21,7 +21,7 @@ def test_the_demo_has_a_trail_and_an_outbox_for_both_editions(app, runner):
                                                             AuditEvent.actor_user_id == organiser.id)).all()
     assert len(logins) == 10 and all(e.occurred_at <= utcnow() for e in logins)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
-        AuditEvent.action == "export.registrations")) == 2
+        AuditEvent.action == "export.registrations")) == 4  # a CSV and an XLSX per edition
     for slug in ("congres-2025", "congres-2024"):
         messages = db.session.scalars(sa.select(OutboxMessage).join(Congress, Congress.id == OutboxMessage.congress_id)
                                       .where(Congress.slug == slug)).all()
