@@ -51,9 +51,9 @@ def test_closed_call_refuses_with_a_message(app, congress):
     open_call(congress, closed=True)
     speaker = app.test_client(user=make_speaker())
     response = speaker.post(f"/{congress.slug}/cfp/new", data=_form(congress), follow_redirects=True)
-    assert "De call for proposals is gesloten." in response.get_data(as_text=True)
+    assert "De oproep voor voorstellen is gesloten." in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Proposal.id))) == 0
-    assert "De call for proposals is gesloten." in speaker.get(f"/{congress.slug}/cfp").get_data(as_text=True)
+    assert "De oproep voor voorstellen is gesloten." in speaker.get(f"/{congress.slug}/cfp").get_data(as_text=True)
 
 
 def test_sixth_proposal_refused_with_a_message(app, congress):
