@@ -63,6 +63,7 @@ from congress.registration.state import (
     DEFAULT_HOLD_HOURS,
     SessionSeats,
     active_count,
+    attendee_changes_allowed,
     enrolled_counts,
     hold_hours,
     registration_state,
@@ -89,5 +90,5 @@ __all__ = [
     "notify_enrolled_of_changes", "personal_data", "promote_after_change", "promote_waiting_list", "questions",
     "register", "register_speaker", "registration_state", "rounds_with_seats", "save_sectors", "save_window",
     "seat_overview", "seats_left_for_session", "sectors", "send_link", "set_role", "set_session_capacity",
-    "signup_sessions", "update_details", "validate_data", "waiting_rank", "window_state",
+    "signup_sessions", "update_details", "validate_data", "waiting_rank", "window_state", "attendee_changes_allowed",
 ]

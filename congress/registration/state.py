@@ -49,6 +49,12 @@ def window_state(congress: Congress, now: datetime | None = None) -> str:
     return "open"
 
 
+def attendee_changes_allowed(congress: Congress) -> bool:
+    """Attendees change or cancel their registration only while the edition is published: a closed one
+    refuses registrations and changes by attendees, an archived one is read-only (edition lifecycle)."""
+    return congress.status == "published"
+
+
 def registration_state(congress: Congress, now: datetime | None = None) -> str:
     """``not_open``, ``open``, ``full`` or ``closed``."""
     state = window_state(congress, now)

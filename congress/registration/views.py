@@ -8,6 +8,7 @@ import json
 import click
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from congress.core import services as core
 from congress.extensions import limiter
@@ -114,6 +115,11 @@ def _registration_or_404(secret: str) -> Registration:
     return registration
 
 
+# A closed or archived edition: the personal page is read-only (edition lifecycle).
+EDITION_CLOSED_MESSAGE = _l("This edition is closed: your registration can no longer be changed or cancelled. "
+                            "Questions? Write to the organisers.")
+
+
 @bp.route("/my/<secret>")
 def manage(secret: str):
     registration = _registration_or_404(secret)
@@ -127,6 +133,7 @@ def manage(secret: str):
         waiting_rank=services.edition_waiting_rank(registration),
         ticket_url=ticket_url, confirm_form=ConfirmForm(),
         can_change=services.window_state(congress) == "open" and registration.holds_place,
+        changes_allowed=services.attendee_changes_allowed(congress), closed_message=EDITION_CLOSED_MESSAGE,
     )))
 
 
@@ -155,6 +162,9 @@ def edit(secret: str):
     registration = _registration_or_404(secret)
     congress = registration.congress
     if not registration.is_active:
+        return redirect(url_for("registration.manage", secret=secret))
+    if not services.attendee_changes_allowed(congress):
+        flash(EDITION_CLOSED_MESSAGE, "info")
         return redirect(url_for("registration.manage", secret=secret))
     locale = current_language()
     rounds = services.rounds_with_seats(congress)
@@ -190,6 +200,9 @@ def cancel(secret: str):
     registration = _registration_or_404(secret)
     form = CancelForm()
     if not registration.is_active:
+        return redirect(url_for("registration.manage", secret=secret))
+    if not services.attendee_changes_allowed(registration.congress):
+        flash(EDITION_CLOSED_MESSAGE, "info")
         return redirect(url_for("registration.manage", secret=secret))
     if form.validate_on_submit():
         services.cancel(registration, reason="attendee")
