@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from congress.audit.services import record
 from congress.core.models import STATUS_MOVES, Congress, CongressStatus, Room, Track
-from congress.core.signals import congress_created
+from congress.core.signals import congress_created, congress_updated
 from congress.database import transactional, utcnow
 from congress.errors import Conflict, InvalidInput, NotPermitted
 from congress.extensions import db
@@ -267,6 +267,7 @@ def update_congress(congress: Congress, **fields: object) -> Congress:
     db.session.flush()
     if changed:
         record("congress.update", congress, congress_id=congress.id, fields=changed)
+        congress_updated.send(congress, changed=changed)
     return congress
 
 

@@ -17,3 +17,8 @@ congress_created = signals.signal("congress-created")
 # never people, registrations, reviews or check-ins. Receivers run in capability order
 # (``congress.capabilities.FIRST``, then alphabetical): programme before registration and cfp.
 congress_cloned = signals.signal("congress-cloned")
+
+# Sent inside the transaction that edits an edition (``core.services.update_congress``), when fields
+# changed: ``congress_updated.send(congress, changed=["capacity", …])``. Registration listens: a raised
+# capacity promotes the edition's waiting list in the same transaction.
+congress_updated = signals.signal("congress-updated")

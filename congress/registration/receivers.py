@@ -6,6 +6,7 @@
 * ``programme.signals.recipients_wanted`` → how many attendees a programme version would e-mail.
 * ``mail.signals.context_wanted`` for the kind ``registration`` → the confirmation mail's context,
   rebuilt by the mail worker.
+* ``core.signals.congress_updated`` → a raised capacity promotes the edition's waiting list.
 * ``core.signals.congress_cloned`` → copy the registration form's settings (sectors) into the new edition
   (:mod:`congress.registration.cloning`).
 * ``questions.signals.answers_wanted`` for the target ``registration`` → how the registration form's
@@ -18,7 +19,7 @@ from typing import Any
 
 from congress.audit.signals import objects_described
 from congress.core.models import Congress
-from congress.core.signals import congress_cloned
+from congress.core.signals import congress_cloned, congress_updated
 from congress.mail.signals import context_wanted
 from congress.programme.models import ProgrammeSession
 from congress.programme.signals import recipients_wanted, seats_left_wanted, sessions_changed
@@ -29,7 +30,7 @@ from congress.registration.lifecycle import notify_enrolled_of_changes, people_t
 from congress.registration.questions import TARGET as QUESTIONS_TARGET
 from congress.registration.questions import answer_usage
 from congress.registration.registering import mail_context
-from congress.registration.seats import seats_left_for_session
+from congress.registration.seats import promote_edition_after_change, seats_left_for_session
 
 MAIL_KIND = "registration"
 
@@ -37,12 +38,21 @@ MAIL_KIND = "registration"
 def connect() -> None:
     """Connect the receivers (connecting twice changes nothing: blinker keeps one per function)."""
     sessions_changed.connect(on_sessions_changed)
+    congress_updated.connect(on_congress_updated)
     seats_left_wanted.connect(on_seats_left_wanted)
     recipients_wanted.connect(on_recipients_wanted)
     context_wanted.connect(on_mail_context_wanted, sender=MAIL_KIND)
     congress_cloned.connect(on_congress_cloned)
     answers_wanted.connect(answer_usage, sender=QUESTIONS_TARGET)
     objects_described.connect(describe_registrations, sender="Registration")  # names in the audit log
+
+
+def on_congress_updated(congress: Congress, *, changed: list[str], **_: Any) -> int:
+    """A capacity changed on the edition's settings: fill freed places from the waiting list, in the
+    same transaction."""
+    if "capacity" not in changed:
+        return 0
+    return len(promote_edition_after_change(congress))
 
 
 def on_sessions_changed(congress: Congress, *, session_ids: list[int], version: Any = None, **_: Any) -> int:

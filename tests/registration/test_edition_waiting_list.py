@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from congress.audit.models import AuditEvent
+from congress.core import services as core
 from congress.database import utcnow
 from congress.extensions import db
 from congress.registration import services
@@ -177,3 +178,16 @@ def test_a_speaker_waiting_for_a_place_gets_one(app):
     services.register_speaker(congress, name=waiting.name, email=waiting.email)
     speaker = reload(waiting)
     assert (speaker.status, speaker.role, speaker.waitlist_position) == ("confirmed", "spreker", None)
+
+
+def test_a_capacity_raised_on_the_edition_settings_promotes_the_first_waiting(app, mailbox):
+    """core.update_congress (the edition settings screen) announces the change; registration promotes
+    in the same transaction (it promoted nobody when only the registration settings page did it)."""
+    congress, _holders = full_edition(capacity=2)
+    waiting = [registered(congress, n=10 + i).registration for i in range(2)]
+    assert [reload(r).status for r in waiting] == ["waitlisted", "waitlisted"]
+    core.update_congress(congress, capacity=3)
+    assert [reload(r).status for r in waiting] == ["pending", "waitlisted"] or \
+        [reload(r).status for r in waiting] == ["confirmed", "waitlisted"]
+    core.update_congress(congress, title_nl=congress.title_nl + " (gewijzigd)")  # no capacity change
+    assert reload(waiting[1]).status == "waitlisted"
