@@ -191,3 +191,12 @@ def test_a_capacity_raised_on_the_edition_settings_promotes_the_first_waiting(ap
         [reload(r).status for r in waiting] == ["confirmed", "waitlisted"]
     core.update_congress(congress, title_nl=congress.title_nl + " (gewijzigd)")  # no capacity change
     assert reload(waiting[1]).status == "waitlisted"
+
+
+def test_a_clone_offers_the_waiting_list_too(app):
+    from congress.core.cloning import clone_congress  # noqa: PLC0415 - core's cloning face, this test only
+
+    congress, _holders = full_edition(capacity=1)
+    copy = clone_congress(congress, "vol-kopie", congress.starts_on + timedelta(days=364))
+    assert services.offers_waiting_list(copy.id)
+    assert services.offers_waiting_list(congress.id)
