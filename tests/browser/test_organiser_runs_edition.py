@@ -8,6 +8,8 @@ for sideways scrolling at 375 and 1280 px. (The lead adds the privacy statement 
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 from datetime import date, datetime, timedelta
@@ -83,14 +85,16 @@ def test_an_organiser_creates_publishes_and_opens_an_edition_and_someone_registe
     page.fill("#venue_name", "Stadhuis Utrecht")
     page.fill("#contact_email", "congres@weerbarewijken.example")
     page.click("text=Editie aanmaken")
-    page.wait_for_url(f"**/manage/{SLUG}/settings")
+    page.wait_for_url(f"**/manage/{SLUG}/")  # the new edition's cockpit
     assert "als concept aangemaakt" in page.inner_text("main")
+    _check(page, "cockpit-new")
+    page.goto(f"{live_server}/manage/{SLUG}/settings")
     _check(page, "settings")
 
     # Two tracks and two rooms, from the settings page's links.
     for name_nl, name_en in (("Digitale weerbaarheid", "Digital resilience"), ("Netwerken", "Networks")):
         page.goto(f"{live_server}/manage/{SLUG}/settings")
-        page.click("main a:text-is('Tracks')")
+        page.click("main a:text-is('Tracks') >> visible=true")
         page.click("text=Nieuwe track")
         page.fill("#name_nl", name_nl)
         page.fill("#name_en", name_en)
@@ -98,7 +102,7 @@ def test_an_organiser_creates_publishes_and_opens_an_edition_and_someone_registe
         assert name_nl in page.inner_text("main")
     for name, capacity in (("Zaal Dom", "30"), ("Zaal Vecht", "20")):
         page.goto(f"{live_server}/manage/{SLUG}/settings")
-        page.click("main a:text-is('Zalen')")
+        page.click("main a:text-is('Zalen') >> visible=true")
         page.click("text=Nieuwe zaal")
         page.fill("#name", name)
         page.fill("#capacity", capacity)
@@ -107,7 +111,7 @@ def test_an_organiser_creates_publishes_and_opens_an_edition_and_someone_registe
 
     # A sign-up round with two workshops.
     page.goto(f"{live_server}/manage/{SLUG}/settings")
-    page.click("main a:text-is('Inschrijfrondes')")
+    page.click("main a:text-is('Inschrijfrondes') >> visible=true")
     page.fill("#name_nl", "Workshopronde 1")
     page.fill("#name_en", "Workshop round 1")
     _save(page)
@@ -115,7 +119,7 @@ def test_an_organiser_creates_publishes_and_opens_an_edition_and_someone_registe
     for title, track, room in (("Mediawijsheid in de klas", "Digitale weerbaarheid", "Zaal Dom (30)"),
                                ("Buurtnetwerken die dragen", "Netwerken", "Zaal Vecht (20)")):
         page.goto(f"{live_server}/manage/{SLUG}/settings")
-        page.click("main a:text-is('Sessies en programma')")
+        page.click("main a:text-is('Sessies en programma') >> visible=true")
         page.click("text=Nieuwe sessie")
         page.fill("#title", title)
         page.select_option("#format", "workshop")
@@ -127,6 +131,20 @@ def test_an_organiser_creates_publishes_and_opens_an_edition_and_someone_registe
         page.fill("#new_speaker_name", "Sanne Spreker")
         _save(page)
         assert title in page.inner_text("main"), page.inner_text("main")
+
+    # The privacy statement, from the cockpit's menu: the default text, with the edition's own addition.
+    page.goto(f"{live_server}/manage/{SLUG}/")
+    link = page.locator("a:text-is('Privacyverklaring en bewaartermijn')")
+    if not link.is_visible():  # the menu is folded on a narrow screen
+        page.click("summary:has-text('Menu van')")
+    link.click()
+    page.wait_for_url(f"**/manage/{SLUG}/privacy")
+    statement = page.input_value("#privacy_nl")
+    page.fill("#privacy_nl", statement + "\n\n## Foto's\n\n"
+              "Tijdens het congres maakt de organisatie foto's van de zalen.")
+    page.click("main button:text-is('Opslaan'), main input[value='Opslaan']")
+    page.goto(f"{live_server}/manage/{SLUG}/privacy")
+    assert "Tijdens het congres maakt de organisatie" in page.input_value("#privacy_nl")
 
     # Open registration (from now until the edition starts) and publish, with the confirmation step.
     page.goto(f"{live_server}/manage/{SLUG}/settings")
@@ -151,13 +169,26 @@ def test_an_organiser_creates_publishes_and_opens_an_edition_and_someone_registe
     phone.fill("#name", "Fatima Benali")
     phone.fill("#email", "fatima@deelnemer.example")
     phone.locator("input[type=radio]", has_text="").first.check()
+    # The consent links to the edition's privacy statement, which says what the organiser wrote.
+    with phone.context.expect_page() as statement_page:
+        phone.click("a:has-text('Lees de privacyverklaring')")
+    statement = statement_page.value
+    statement.wait_for_load_state()
+    assert f"/{SLUG}/privacy" in statement.url
+    assert "Tijdens het congres maakt de organisatie foto's van de zalen." in statement.inner_text("main")
+    statement.close()
     phone.check("#consent_privacy")
     phone.click("main button[type=submit]")
     phone.wait_for_url(re.compile(r".*/register/thanks$"))
 
-    # The organiser sees the registration.
+    # The organiser sees the registration: in the list, and counted on the cockpit.
     page.goto(f"{live_server}/manage/registrations/{SLUG}/")
     assert "Fatima Benali" in page.inner_text("main")
+    page.goto(f"{live_server}/manage/{SLUG}/")
+    _check(page, "cockpit")
+    figures = page.request.get(f"{live_server}/manage/{SLUG}/figures.csv?part=status").text()
+    rows = list(csv.reader(io.StringIO(figures.lstrip("\ufeff")), delimiter=";"))  # Dutch spreadsheets
+    assert sum(int(row[-1]) for row in rows[1:] if row and row[-1].isdigit()) == 1, figures
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -176,7 +207,7 @@ def test_the_edition_screens_are_accessible_at_phone_and_desktop_widths(app, bro
         _check(page, "new-errors")
         page.fill("#starts_on", DAY.isoformat())
         page.click("text=Editie aanmaken")
-        page.wait_for_url(f"**/manage/maat-{width}/settings")
+        page.wait_for_url(f"**/manage/maat-{width}/")
         page.goto(f"{live_server}/maat-{width}/")
         assert page.locator(".draft-preview").is_visible()
         _check(page, "draft-preview")
