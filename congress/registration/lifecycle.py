@@ -304,6 +304,23 @@ def personal_data(registration: Registration, locale: str = "nl") -> dict[str, A
     }
 
 
+def anonymise(registration: Registration, now: datetime) -> None:
+    """Blank every personal field of the row (erasure on request, and retention after the edition);
+    the row stays for the counts by status, sector and role, and its personal link stops working."""
+    registration.name = ERASED_NAME
+    registration.email = ""
+    registration.email_key = None
+    registration.organisation = ""
+    registration.function = ""
+    registration.dietary = ""
+    registration.accessibility = ""
+    registration.answers = {}
+    registration.consent_attendee_list = False
+    registration.consent_photos = False
+    registration.erased_at = now
+    _new_link(registration)
+
+
 def erase(registration: Registration) -> None:
     """Erase the person's data: the registration is cancelled (seats freed, waiting lists promoted) and
     anonymised; the row stays so that counts by status, sector and role stay right. Cancelling also
@@ -312,18 +329,7 @@ def erase(registration: Registration) -> None:
     registration = db.session.get(Registration, registration.id)
     with write_transaction():
         registration = db.session.get(Registration, registration.id)
-        registration.name = ERASED_NAME
-        registration.email = ""
-        registration.email_key = None
-        registration.organisation = ""
-        registration.function = ""
-        registration.dietary = ""
-        registration.accessibility = ""
-        registration.answers = {}
-        registration.consent_attendee_list = False
-        registration.consent_photos = False
-        registration.erased_at = utcnow()
-        _new_link(registration)  # the old link stops working
+        anonymise(registration, utcnow())
         record("registration.erase", registration)
 
 

@@ -16,8 +16,7 @@ from congress.core.models import Congress
 from congress.database import utcnow
 from congress.extensions import db
 from congress.mail.models import MailStatus, OutboxMessage
-from congress.registration.lifecycle import ERASED_NAME
-from congress.registration.links import _new_link
+from congress.registration.lifecycle import anonymise
 from congress.registration.models import Registration
 
 DONE_MAIL = (MailStatus.SENT.value, MailStatus.FAILED.value)
@@ -40,18 +39,7 @@ def anonymise_registrations(congress: Congress, *, dry_run: bool = False) -> dic
     now = utcnow()
     count = 0
     for registration in db.session.scalars(_pending(congress).order_by(Registration.id)):
-        registration.name = ERASED_NAME
-        registration.email = ""
-        registration.email_key = None
-        registration.organisation = ""
-        registration.function = ""
-        registration.dietary = ""
-        registration.accessibility = ""
-        registration.answers = {}
-        registration.consent_attendee_list = False
-        registration.consent_photos = False
-        registration.erased_at = now
-        _new_link(registration)  # the personal link stops working
+        anonymise(registration, now)  # the same fields as an erasure; the personal link stops working
         count += 1
     db.session.flush()
     # Attachments go with their message (ON DELETE CASCADE, and the ORM cascade for loaded ones).
