@@ -105,14 +105,12 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if user is None or not user.password_hash or not user.active:
         return None
-    rehash = hash_password(password) if _hasher.check_needs_rehash(user.password_hash) else None
-    # The password was checked outside the lock (argon2 is slow); the write takes it from its start.
-    with write_transaction():
-        if rehash is not None:
+    if _hasher.check_needs_rehash(user.password_hash):
+        rehash = hash_password(password)
+        # The password was checked outside the lock (argon2 is slow); the write takes it from its start.
+        with write_transaction():
             user.password_hash = rehash
-        user.last_login_at = utcnow()
-        record("user.login", user, actor=user)  # not yet the request's user: the one logging in
-    return user
+    return user  # signed in by ``signin.sign_in`` once every factor is proved
 
 
 @transactional

@@ -4,9 +4,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
-from congress.accounts import services
+from congress.accounts import services, signin
 from congress.accounts.forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 from congress.extensions import limiter
 from congress.i18n import current_language
@@ -34,16 +34,17 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
+            signin.sign_in(user, method=signin.METHOD_PASSWORD)
             flash(_("You are logged in."), "success")
             return redirect(_safe_next(request.args.get("next")))
+        signin.sign_in_failed(email=form.email.data or "", method=signin.METHOD_PASSWORD, reason="wrong-password")
         form.password.errors.append(_("The e-mail address or password is incorrect."))
     return render_template("accounts/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    signin.sign_out()
     flash(_("You are logged out."), "info")
     return redirect(url_for("public.index"))
 
@@ -70,7 +71,7 @@ def _set_password_page(token: str, purpose: str, template: str):
         except services.AccountError as exc:
             form.password.errors.append(str(exc))
         else:
-            login_user(user)
+            signin.sign_in(user, method=signin.METHOD_LINK)
             flash(_("Your password has been set."), "success")
             return redirect(url_for("manage.dashboard"))
     return render_template(template, form=form)

@@ -27,6 +27,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "registration.edition_waitlist_promoted": ("Van de wachtlijst van de editie naar een plaats",
                                                "Promoted from the edition's waiting list"),
     "user.login": ("Ingelogd", "Logged in"),
+    "user.login_failed": ("Inloggen mislukt", "Sign-in refused"),
     "user.create": ("Account aangemaakt", "Account created"),
     "user.invited": ("Medewerker uitgenodigd", "Staff member invited"),
     "user.password_reset_requested": ("Nieuw wachtwoord aangevraagd", "Password reset requested"),

@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 import click
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
+from congress.accounts import signin
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role
 from congress.accounts.services import check_account_token
@@ -99,7 +100,7 @@ def verify(token: str):
         except services.CfpError as exc:
             form.password.errors.append(str(exc))
         else:
-            login_user(user)
+            signin.sign_in(user, method=signin.METHOD_LINK)
             flash(_("Your e-mail address is confirmed and your password is set."), "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("cfp.dashboard"))
     return render_template("cfp/verify.html", form=form)

@@ -19,10 +19,19 @@ def test_a_login_is_attributed_to_the_user_who_logged_in(client, organiser):
     assert (event.actor_user_id, event.actor_label) == (organiser.id, organiser.email)
 
 
-def test_a_failed_login_records_nothing(client, organiser):
+def test_a_failed_login_is_recorded_as_refused_not_as_a_login(client, organiser):
     client.post("/login", data={"email": organiser.email, "password": "wrong" * 3})
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)
                              .where(AuditEvent.action == "user.login")) == 0
+    refused = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.login_failed"))
+    assert (refused.actor_user_id, refused.actor_label) == (None, organiser.email)
+    assert refused.data == {"method": "password", "reason": "wrong-password"}
+
+
+def test_a_login_records_how_it_was_proved(client, organiser):
+    client.post("/login", data={"email": organiser.email, "password": PASSWORD})
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "user.login"))
+    assert event.data == {"method": "password"}
 
 
 def test_without_a_request_the_actor_is_the_system(app, organiser):

@@ -1,0 +1,53 @@
+"""Signing in and out, in one place. Every way of proving who one is (a password, a link from an
+e-mail that sets one, a second factor, single sign-on) ends in :func:`sign_in`, every refusal in
+:func:`sign_in_failed` and every sign-out in :func:`sign_out`, so that what a session is (its id, its
+lifetime, its revocation, how it was proved) is decided here and nowhere else."""
+
+from __future__ import annotations
+
+from flask import session
+from flask_login import login_user, logout_user
+
+from congress.accounts.models import User
+from congress.audit.services import record
+from congress.database import utcnow, write_transaction
+
+# How someone proved who they are; recorded with the sign-in and kept with the session.
+METHOD_PASSWORD = "password"
+METHOD_LINK = "link"  # a password set from a reset, invitation or verification link
+METHOD_TOTP = "password+totp"  # a password and a time-based one-time code
+METHOD_RECOVERY_CODE = "password+recovery-code"  # a password and one of the single-use recovery codes
+METHOD_PASSKEY = "password+passkey"  # a password and a passkey (WebAuthn)
+METHOD_OIDC = "oidc"  # single sign-on through the organisation's OpenID provider
+METHODS = (METHOD_PASSWORD, METHOD_LINK, METHOD_TOTP, METHOD_RECOVERY_CODE, METHOD_PASSKEY, METHOD_OIDC)
+
+_METHOD_KEY = "signin_method"
+
+
+def sign_in(user: User, *, method: str) -> None:
+    """Begin the session of ``user``, who has just proved who they are by ``method`` (one of METHODS);
+    recorded in the audit log."""
+    # Stored first: if the database refuses (busy), the browser is not signed in either.
+    with write_transaction():
+        user.last_login_at = utcnow()
+        record("user.login", user, actor=user, method=method)  # not yet the request's user: the one signing in
+    login_user(user)
+    session[_METHOD_KEY] = method
+
+
+def current_method() -> str | None:
+    """How this browser's session was proved (one of METHODS), or None when nobody is signed in."""
+    return session.get(_METHOD_KEY)
+
+
+def sign_in_failed(*, email: str, method: str, reason: str, user: User | None = None) -> None:
+    """Record a refused sign-in (a wrong password or code, a refused single sign-on); ``email`` as typed
+    (cut to 254 characters), ``reason`` a short code such as ``wrong-password``."""
+    with write_transaction():
+        record("user.login_failed", user, actor_label=email[:254], method=method, reason=reason)
+
+
+def sign_out() -> None:
+    """End this browser's session."""
+    logout_user()
+    session.pop(_METHOD_KEY, None)
