@@ -50,6 +50,9 @@ class OutboxMessage(db.Model):
     # older versions also carry the request's "base_url", which is ignored: links come from
     # PUBLIC_BASE_URL). Subject and bodies stay empty until then (see mail.services.queue_mail_later).
     compose_later: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Further headers of this message, {name: value}, such as List-Unsubscribe on a mailing
+    # (``mail.services.EXTRA_HEADERS`` names the ones a caller may set).
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
 
     attachments: Mapped[list[OutboxAttachment]] = relationship(
         back_populates="message", cascade="all, delete-orphan", order_by="OutboxAttachment.id"

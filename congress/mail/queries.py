@@ -127,3 +127,8 @@ def messages_query(filters: OutboxFilters) -> sa.Select:
 def attachment_of(message_id: int, attachment_id: int) -> OutboxAttachment | None:
     return db.session.scalar(sa.select(OutboxAttachment).where(
         OutboxAttachment.id == attachment_id, OutboxAttachment.message_id == message_id))
+
+
+def attachment_name(attachment: OutboxAttachment) -> str:
+    """The file name shown before it is rendered ("ticket" for an e-ticket not made yet)."""
+    return attachment.filename or (attachment.source or "").partition(":")[0]

@@ -41,6 +41,7 @@ from congress.database import end_transaction, utcnow, write_transaction
 from congress.errors import Conflict
 from congress.extensions import db
 from congress.mail.faults import _describe, classify_smtp_error, is_transient_database_error
+from congress.mail.headers import add_extra_headers, checked_headers  # re-exported: EXTRA_HEADERS
 from congress.mail.models import MailStatus, OutboxAttachment, OutboxMessage
 from congress.mail.signals import attachment_wanted, context_wanted
 from congress.signals import NoReceiver, one_answer
@@ -112,11 +113,13 @@ def queue_mail(
     locale: str = "nl",
     congress_id: int | None = None,
     attachments: list[tuple[str, str, bytes] | RenderedLater] | None = None,
+    headers: dict[str, str] | None = None,
     **context: Any,
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.{subject.txt,txt,html}`` and add it to the outbox.
 
-    ``attachments`` are ``(filename, content type, bytes)``, e.g. an e-ticket PDF.
+    ``attachments`` are ``(filename, content type, bytes)``, e.g. an e-ticket PDF; ``headers`` further
+    headers of :data:`EXTRA_HEADERS` (List-Unsubscribe on what is not transactional).
 
     The message joins the caller's transaction; it is handed to the worker only after that
     transaction commits, so a rolled-back change never sends mail.
@@ -133,6 +136,7 @@ def queue_mail(
         status=MailStatus.QUEUED.value,
         next_attempt_at=utcnow(),
         message_id_header=new_message_id(),
+        headers=checked_headers(headers),
         attachments=[_attachment(a) for a in attachments or ()],
     )
     db.session.add(message)
@@ -145,7 +149,8 @@ _INSERT_ATTACHMENT = sa.insert(OutboxAttachment.__table__)
 
 
 def queue_mail_later(to: str, template: str, compose: RenderedLater, *, locale: str = "nl",
-                     congress_id: int | None = None, attachments: list[RenderedLater] | None = None) -> int:
+                     congress_id: int | None = None, attachments: list[RenderedLater] | None = None,
+                     headers: dict[str, str] | None = None) -> int:
     """Like :func:`queue_mail`, but the worker composes the message: it asks the context builder
     connected for ``compose.kind`` (see :func:`build_context`) and renders the
     templates, with links on ``PUBLIC_BASE_URL``. For busy paths such as registering, where
@@ -156,6 +161,7 @@ def queue_mail_later(to: str, template: str, compose: RenderedLater, *, locale: 
         "body_html": "", "congress_id": congress_id, "status": MailStatus.QUEUED.value, "attempts": 0,
         "last_error": "", "created_at": now, "next_attempt_at": now, "message_id_header": new_message_id(),
         "compose_later": {"kind": compose.kind, "argument": compose.argument},
+        "headers": checked_headers(headers),
     }).scalar_one()
     for item in attachments or ():
         db.session.execute(_INSERT_ATTACHMENT, {"message_id": message_id, "filename": "", "content_type": "",
@@ -340,6 +346,7 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["Message-ID"] = message.message_id_header or new_message_id()
     # Every message the outbox sends is made by the system (RFC 3834): no auto-replies to it.
     email["Auto-Submitted"] = "auto-generated"
+    add_extra_headers(email, message.headers)
     email.set_content(message.body_text)
     email.add_alternative(message.body_html, subtype="html")
     for attachment in message.attachments:
@@ -574,6 +581,7 @@ def resend(message_id: int) -> OutboxMessage:
             subject=original.subject, body_text=original.body_text, body_html=original.body_html,
             congress_id=original.congress_id, status=MailStatus.QUEUED.value, next_attempt_at=utcnow(),
             message_id_header=new_message_id(), compose_later=None if original.subject else original.compose_later,
+            headers=original.headers,
             attachments=[OutboxAttachment(filename=a.filename, content_type=a.content_type, data=a.data,
                                           source=a.source) for a in original.attachments],
         )
@@ -589,8 +597,3 @@ def attachment_file(attachment: OutboxAttachment) -> tuple[str, str, bytes]:
         return attachment.filename, attachment.content_type, attachment.data
     kind, _sep, argument = (attachment.source or "").partition(":")
     return render_attachment(kind, argument, attachment.message.locale)
-
-
-def attachment_name(attachment: OutboxAttachment) -> str:
-    """The file name shown before it is rendered ("ticket" for an e-ticket not made yet)."""
-    return attachment.filename or (attachment.source or "").partition(":")[0]

@@ -198,7 +198,8 @@ def outbox_message(message_id: int):
     return render_template("manage/outbox_message.html", message=message,
                            status_label=mail_queries.status_label(message),
                            explanation=mail_queries.explain_error(message),
-                           technical=mail_queries.technical_error(message), attachment_name=mail.attachment_name)
+                           technical=mail_queries.technical_error(message),
+                           attachment_name=mail_queries.attachment_name)
 
 
 @bp.route("/outbox/<int:message_id>/retry", methods=["POST"])

@@ -129,7 +129,7 @@ def test_an_attachment_not_yet_rendered_is_rendered_on_demand(app):
         attachment = OutboxAttachment(message_id=message_id, filename="", content_type="", source="kaartje:42")
         db.session.add(attachment)
         db.session.commit()
-        assert services.attachment_name(attachment) == "kaartje"
+        assert queries.attachment_name(attachment) == "kaartje"
         assert services.attachment_file(attachment) == ("kaart-42-nl.pdf", "application/pdf", b"%PDF-1.7")
         assert attachment.data is None and message.status == MailStatus.FAILED.value  # nothing stored
     finally:

@@ -1,0 +1,6 @@
+"""The tables of communications, one module per part; imported here so that Alembic and the app see
+them all."""
+
+from congress.communications.unsubscribe import OptOut
+
+__all__ = ["OptOut"]
