@@ -20,6 +20,8 @@ import sys
 import traceback
 from pathlib import Path
 
+from bench._support import host_reference_ms
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "docs" / "benchmarks.json"
 REPORT = ROOT / "docs" / "benchmarks.md"
@@ -35,6 +37,7 @@ def main(names: list[str]) -> int:
     for name in names or BENCHMARKS:
         print(f"== {name}", flush=True)
         measured = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC"
+        host_ms = host_reference_ms()
         try:
             rows = importlib.import_module(f"bench.{name}").run()
         except Exception as exc:  # one broken benchmark must not hide the others' figures
@@ -42,7 +45,7 @@ def main(names: list[str]) -> int:
             rows = [{"benchmark": name, "database": "", "metric": "failed to run",
                      "value": f"{type(exc).__name__}: {exc}"[:200], "target": "", "ok": False}]
         results[name] = {"measured": measured, "machine": f"{platform.node()} ({platform.machine()}, "
-                         f"Python {platform.python_version()})", "rows": rows}
+                         f"Python {platform.python_version()})", "host_ms": host_ms, "rows": rows}
         failed = failed or any(r.get("ok") is False for r in rows)
         RESULTS.parent.mkdir(exist_ok=True)
         RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n")
@@ -67,8 +70,12 @@ def write_report(results: dict) -> None:
             ok = "" if r.get("ok") is None else ("yes" if r["ok"] else "**no**")
             lines.append(f"| {r['benchmark']} | {r.get('database', '')} | {r['metric']} | {r['value']} | "
                          f"{r.get('target', '')} | {ok} |")
-    lines += ["", "| module | measured | machine |", "| --- | --- | --- |"]
-    lines += [f"| {name} | {results[name]['measured']} | {results[name]['machine']} |" for name in sorted(results)]
+    lines += ["", "The reference loop is a fixed pure-Python loop timed just before each module ran "
+              "(`bench._support.host_reference_ms`): it tells a slow machine from slow code. Figures of modules "
+              "measured with different reference times are not comparable.",
+              "", "| module | measured | machine | reference loop (ms, lower is faster) |", "| --- | --- | --- | --- |"]
+    lines += [f"| {name} | {results[name]['measured']} | {results[name]['machine']} | "
+              f"{results[name].get('host_ms', '–')} |" for name in sorted(results)]
     notes = [f"- **{name}**: {results[name]['note']}" for name in sorted(results) if results[name].get("note")]
     if notes:
         lines += ["", "Notes on a run (kept in docs/benchmarks.json as the module's `note`):", "", *notes]

@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 from bench._probe import machine_busy
+from bench._support import host_reference_ms
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "bench-compare.md"
@@ -110,6 +111,7 @@ def read_rows(checkout: Path, name: str) -> tuple[str | None, list[dict]]:
 def run_side(checkout: Path, name: str, timeout: float, log: Path) -> dict:
     """One ``python -m bench NAME`` in a checkout: its rows, how long it took, how busy the machine was."""
     before, _ = read_rows(checkout, name)
+    host_ms = host_reference_ms()
     busy0, total0 = machine_busy()
     started = time.monotonic()
     with log.open("ab") as out:
@@ -130,7 +132,7 @@ def run_side(checkout: Path, name: str, timeout: float, log: Path) -> dict:
     measured, rows = read_rows(checkout, name)
     if measured == before:
         rows = []
-    return {"rows": rows, "seconds": seconds, "returncode": returncode,
+    return {"rows": rows, "seconds": seconds, "returncode": returncode, "host_ms": host_ms,
             "machine_busy": (busy - busy0) / (total - total0) if total > total0 else 0.0}
 
 
@@ -171,13 +173,20 @@ def compare(base_runs: list[dict], head_runs: list[dict]) -> list[dict]:
     for key in keys:
         base_values = [run[key] for run in base if key in run]
         head_values = [run[key] for run in head if key in run]
-        line = {"key": key, "base": base_values, "head": head_values, "ratio": None, "worse": False}
+        line = {"key": key, "base": base_values, "head": head_values, "ratio": None, "worse": False,
+                "spread": False}
         if base_values and head_values:
             b, h = statistics.median(base_values), statistics.median(head_values)
             line["ratio"] = h / b if b else None
             sense = direction(key[2])
             if line["ratio"] is not None and sense:
-                line["worse"] = line["ratio"] < 1 - WORSE if sense > 0 else line["ratio"] > 1 + WORSE
+                beyond = line["ratio"] < 1 - WORSE if sense > 0 else line["ratio"] > 1 + WORSE
+                # Worse beyond the noise only when every head run is worse than every base run; when
+                # the runs of the two sides overlap, the difference is within the runs' own spread.
+                apart = max(head_values) < min(base_values) if sense > 0 else min(head_values) > max(base_values)
+                overlap_counts = len(base_values) > 1 and len(head_values) > 1
+                line["worse"] = beyond and (apart or not overlap_counts)
+                line["spread"] = beyond and not line["worse"]
         lines.append(line)
     return lines
 
@@ -197,6 +206,9 @@ def write(path: Path, base_rev: str, head_rev: str, names: list[str], rounds: in
     def number(values: list[float]) -> str:
         return f"{statistics.median(values):g}" if values else "–"
 
+    def spread(values: list[float]) -> str:
+        return f"{min(values):g}–{max(values):g}" if len(values) > 1 else "–"
+
     lines = [
         "# Benchmarks before and after",
         "",
@@ -204,11 +216,15 @@ def write(path: Path, base_rev: str, head_rev: str, names: list[str], rounds: in
         f"{datetime.datetime.now(datetime.UTC):%H:%M} UTC.",
         f"BASE {base_rev[:10]}, head {head_rev}; {rounds} round(s), interleaved ({', '.join(order)}).",
         "Each figure is the median of its runs on that side; head/base above 1 is more of it. A figure is",
-        f"**flagged** when head is worse by more than {WORSE:.0%} (less for rates, more for times). Counts and",
-        "sizes are shown but never flagged. The machine is shared: compare the two columns of this run with",
-        "each other, not with another run's.",
+        f"**flagged** when head is worse by more than {WORSE:.0%} (less for rates, more for times) and every head",
+        "run is worse than every base run; worse by more than that but with the runs of the two sides",
+        "overlapping, it is marked *within the spread* (the runs' own noise is as large as the difference).",
+        "Counts and sizes are shown but never flagged. The reference loop (ms, lower is faster) is a fixed",
+        "pure-Python loop timed before each run: it shows how fast the shared machine was. Compare the two",
+        "columns of this run with each other, not with another run's.",
         "",
     ]
+    summary_at = len(lines) - 1  # the flagged count goes right after the explanation
     flagged = 0
     for name in names:
         lines += [f"## {name}", ""]
@@ -220,22 +236,23 @@ def write(path: Path, base_rev: str, head_rev: str, names: list[str], rounds: in
             summary = ", ".join(
                 f"{run['seconds']:.0f} s" + ("" if run["rows"] else " (no figures)")
                 + ("" if run["returncode"] in (0, 1) else f" (exit {run['returncode']})")
-                + f", machine {run['machine_busy']:.0%} busy" for run in side_runs)
+                + f", machine {run['machine_busy']:.0%} busy"
+                + (f", reference loop {run['host_ms']:g} ms" if run.get("host_ms") else "") for run in side_runs)
             lines.append(f"- {side}: {summary}; targets missed in all runs: {failed_targets(side_runs)}")
             for run in side_runs:
                 lines += [f"  - {side} {row.get('database', '')} {row['metric']}: {str(row.get('value', ''))[:200]}"
                           for row in run["rows"] if not_measured(row)]
-        lines += ["", "| benchmark | database | figure | base | head | head/base | |",
-                  "| --- | --- | --- | --- | --- | --- | --- |"]
+        lines += ["", "| benchmark | database | figure | base | head | head/base | base runs | head runs | |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for line in compare(base_runs, head_runs):
             benchmark, database, metric = line["key"]
             ratio = f"{line['ratio']:.2f}" if line["ratio"] is not None else "–"
-            mark = "**worse**" if line["worse"] else ""
+            mark = "**worse**" if line["worse"] else "*within the spread*" if line["spread"] else ""
             flagged += line["worse"]
             lines.append(f"| {benchmark} | {database} | {metric} | {number(line['base'])} | {number(line['head'])} "
-                         f"| {ratio} | {mark} |")
+                         f"| {ratio} | {spread(line['base'])} | {spread(line['head'])} | {mark} |")
         lines.append("")
-    lines[8:8] = ["", f"**{flagged} figure(s) worse by more than {WORSE:.0%}.**" if flagged
+    lines[summary_at:summary_at] = ["", f"**{flagged} figure(s) worse by more than {WORSE:.0%}.**" if flagged
                   else f"No figure is worse by more than {WORSE:.0%}."]
     path.parent.mkdir(exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

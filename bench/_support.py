@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import statistics
 import subprocess
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -90,3 +92,17 @@ def on_both_databases(name: str, run_one: Callable[[str, str, Path], list[dict]]
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return rows
+
+
+def host_reference_ms(repeat: int = 5) -> float:
+    """How fast this machine runs plain Python right now: the median time of a fixed pure-Python loop
+    (ms). The same code measured at another time can differ by half or more on this shared machine;
+    this figure, recorded with each run, tells a slow machine from slow code (lower is faster)."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        total = 0
+        for i in range(300_000):
+            total += i * i % 7
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)

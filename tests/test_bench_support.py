@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bench import _compare
+from bench._support import host_reference_ms
 from tests.support import post_json_concurrently
 
 SERVICE_SECONDS = 0.05
@@ -86,3 +87,38 @@ def test_compare_flags_only_what_got_worse_by_more_than_ten_percent():
     assert not worse["errors (5xx or lost)"]["worse"]  # a count, shown but never flagged
     same = {line["key"][2]: line for line in _compare.compare(base, [run(175, 118, 0), run(180, 119, 0)])}
     assert not any(line["worse"] for line in same.values())
+
+
+def test_a_difference_inside_the_runs_own_spread_is_marked_not_flagged():
+    def run(ms: float) -> dict:
+        return {"rows": [{"benchmark": "b", "database": "SQLite", "metric": "p99 latency (ms)", "value": ms}]}
+
+    # Medians 200 → 260 (1.30), but one base run was as slow as the head's: noise, not the code.
+    noisy = _compare.compare([run(180), run(200), run(270)], [run(250), run(260), run(265)])[0]
+    assert (noisy["worse"], noisy["spread"]) == (False, True)
+    # Every head run slower than every base run: flagged.
+    apart = _compare.compare([run(180), run(200), run(210)], [run(250), run(260), run(265)])[0]
+    assert (apart["worse"], apart["spread"]) == (True, False)
+    # One run a side has no spread to judge by: flagged on the medians alone.
+    single = _compare.compare([run(200)], [run(260)])[0]
+    assert single["worse"]
+
+
+def test_the_report_shows_each_sides_runs_and_the_reference_loop(tmp_path):
+    def run(rate: float, host_ms: float) -> dict:
+        return {"rows": [{"benchmark": "b", "database": "SQLite", "metric": "registrations/s", "value": rate}],
+                "seconds": 10.0, "returncode": 0, "machine_busy": 0.5, "host_ms": host_ms}
+
+    out = tmp_path / "compare.md"
+    flagged = _compare.write(out, "a" * 40, "head", ["b"], 2, ["base", "head"],
+                             {"b": {"base": [run(200, 30.0), run(150, 31.0)],
+                                    "head": [run(160, 29.5), run(170, 30.5)]}},
+                             "08:00", {})
+    text = out.read_text()
+    assert flagged == 0  # 165 / 175 = 0.94: within 10 %
+    assert "| b | SQLite | registrations/s | 175 | 165 | 0.94 | 150–200 | 160–170 |  |" in text
+    assert "reference loop 30 ms" in text and "reference loop 29.5 ms" in text
+
+
+def test_the_reference_loop_measures_something():
+    assert host_reference_ms(repeat=1) > 0
