@@ -19,6 +19,7 @@ from flask import Flask, Request, request
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+from werkzeug.routing import IntegerConverter, Map
 
 _FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
 
@@ -88,7 +89,19 @@ def render_markdown(source: str) -> Markup:
     return Markup(cleaned)  # noqa: S704 - sanitised by nh3 just above
 
 
+class BoundedInteger(IntegerConverter):
+    """``<int:…>`` in every route: a number beyond :data:`MAX_ID`, which no id column holds, matches no
+    route (404) instead of overflowing the database driver (SQLite's and PostgreSQL's integers)."""
+
+    def __init__(self, map: Map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_app(app: Flask) -> None:
+    # Before any blueprint adds its routes: the converter is chosen when a rule is added.
+    app.url_map.converters["int"] = BoundedInteger
+
     @app.before_request
     def _sanitise() -> None:
         sanitise_request(request._get_current_object())  # type: ignore[attr-defined]
