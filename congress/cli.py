@@ -13,7 +13,7 @@ from congress import backup as backups
 from congress import capabilities
 from congress.accounts import services as accounts
 from congress.accounts.models import ApiToken, Role, TokenScope
-from congress.core.models import Congress
+from congress.core.models import Congress, Track
 from congress.demo import load_demo
 from congress.extensions import db
 from congress.jobs import run_worker
@@ -28,8 +28,14 @@ congress_cli = AppGroup("congress", help="Congres administration commands.")
               help="Role to grant; repeat for several.")
 @click.option("--name", default="", help="Display name.")
 @click.option("--password", default=None, help="Password; asked for when interactive, else generated.")
-def create_user(email: str, roles: tuple[str, ...], name: str, password: str | None) -> None:
+@click.option("--edition", "editions", multiple=True, metavar="SLUG",
+              help="Grant the roles for this edition only; repeat for several (default: every edition).")
+@click.option("--track", "tracks", multiple=True, metavar="NAME",
+              help="A track manager's track, by its Dutch or English name (with one --edition); repeat for several.")
+def create_user(email: str, roles: tuple[str, ...], name: str, password: str | None, editions: tuple[str, ...],
+                tracks: tuple[str, ...]) -> None:
     """Create a staff account (or add roles to an existing one)."""
+    congress_ids, track_ids = _scope(editions, tracks)
     generated = False
     if password is None:
         if sys.stdin.isatty():
@@ -37,12 +43,36 @@ def create_user(email: str, roles: tuple[str, ...], name: str, password: str | N
         else:
             password, generated = accounts.generate_password(), True
     try:
-        user = accounts.create_user(email, name=name, password=password, roles=roles)
+        user = accounts.create_user(email, name=name, password=password, roles=roles, congress_ids=congress_ids,
+                                    track_ids=track_ids)
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"User {user.email} has roles: {', '.join(sorted(user.roles))}")
+    scope = f" in {', '.join(editions)}" if editions else ""
+    click.echo(f"User {user.email} has roles: {', '.join(sorted(user.roles))}{scope}")
     if generated:
         click.echo(f"Password: {password}")
+
+
+def _scope(editions: tuple[str, ...], tracks: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The ids of the editions and tracks named on the command line; an unknown one is an error."""
+    congress_ids = []
+    for slug in editions:
+        congress = db.session.scalar(sa.select(Congress).where(Congress.slug == slug))
+        if congress is None:
+            raise click.ClickException(f"no edition with slug {slug!r}")
+        congress_ids.append(congress.id)
+    if tracks and len(congress_ids) != 1:
+        raise click.ClickException("--track needs exactly one --edition")
+    track_ids = []
+    for name in tracks:
+        wanted = name.strip().lower()
+        track = db.session.scalar(sa.select(Track).where(
+            Track.congress_id == congress_ids[0],
+            sa.or_(sa.func.lower(Track.name_nl) == wanted, sa.func.lower(Track.name_en) == wanted)))
+        if track is None:
+            raise click.ClickException(f"no track {name!r} in {editions[0]}")
+        track_ids.append(track.id)
+    return tuple(congress_ids), tuple(track_ids)
 
 
 @congress_cli.command("create-token")
