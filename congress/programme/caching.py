@@ -23,11 +23,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from cachetools import LRUCache
-from flask import Response, abort, request, session
+from flask import Response, abort, make_response, request, session
 from flask_login import current_user
 from werkzeug.http import is_resource_modified
 
 from congress.core.models import Congress, CongressStatus
+from congress.core.queries import is_staff
 from congress.extensions import db
 from congress.i18n import current_language
 from congress.urls import public_base_url
@@ -71,9 +72,13 @@ def _edition_row(slug: str) -> Any:
         sa.select(Congress.id, Congress.status, Congress.programme_changed_at, Congress.created_at)
         .where(Congress.slug == slug)
     ).first()
-    if row is None or row.status == CongressStatus.DRAFT.value:
-        abort(404)
+    if row is None or (row.status == CongressStatus.DRAFT.value and not is_staff()):
+        abort(404)  # a draft is the staff's preview (core's one rule), never the public's
     return row
+
+
+def _as_response(result: Any) -> Response:
+    return result if isinstance(result, Response) else make_response(result)
 
 
 def _personal() -> bool:
@@ -132,6 +137,11 @@ def cached_programme(*, html: bool = True, extra: Callable[..., str] | None = No
         @functools.wraps(view)
         def wrapped(slug: str, **kwargs: Any) -> Any:
             row = _edition_row(slug)
+            if row.status == CongressStatus.DRAFT.value:  # staff previewing: never cached, never shared
+                response = _as_response(view(db.session.get(Congress, row.id), **kwargs))
+                response.cache_control.private = True
+                response.cache_control.no_store = True
+                return response
             if html and _personal():
                 return view(db.session.get(Congress, row.id), **kwargs)
             stamp = programme_stamp(row)

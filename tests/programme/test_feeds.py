@@ -12,7 +12,7 @@ from lxml import etree
 from congress.extensions import db
 from congress.programme.models import SessionFormat
 from tests.conftest import SCHEMAS
-from tests.factories import AMSTERDAM, make_congress, make_session
+from tests.factories import AMSTERDAM, make_congress, make_session, make_user
 from tests.programme.factories import make_speaker, publish
 from tests.urls_support import BASE, DOMAIN
 
@@ -155,3 +155,18 @@ def test_feeds_of_draft_editions_are_404(client, app):
     congress = make_congress("concept-feed", status="draft")
     for url in ("programme.ics", "schedule.json", "schedule.xml", "programme", "programme.pdf"):
         assert client.get(f"/{congress.slug}/{url}").status_code == 404
+
+
+def test_staff_preview_a_drafts_programme_uncached_and_never_shared(app, client):
+    congress = make_congress("concept-voorbeeld", status="draft")
+    staff = app.test_client(user=make_user("organiser", email="voorbeeld@example.org"))
+    page = staff.get(f"/{congress.slug}/programme")
+    assert page.status_code == 200
+    assert "only staff can see this page" in staff.get(f"/{congress.slug}/programme?lang=en").get_data(as_text=True)
+    for url in ("programme.ics", "schedule.json", "schedule.xml"):
+        response = staff.get(f"/{congress.slug}/{url}")
+        assert response.status_code == 200, url
+        assert response.cache_control.no_store and response.cache_control.private, url
+    # What staff saw is not kept for anyone else: anonymous visitors still find nothing.
+    for url in ("programme", "programme.ics", "schedule.json", "schedule.xml"):
+        assert client.get(f"/{congress.slug}/{url}").status_code == 404, url
