@@ -8,6 +8,8 @@ tests, immediately in the calling process.
 from __future__ import annotations
 
 import functools
+import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,30 @@ from congress.database import is_transient, retry_transient
 from congress.extensions import huey
 
 _app: Flask | None = None
+# How long a worker starting beside others keeps trying to open the SQLite queue file.
+QUEUE_OPEN_SECONDS = 30.0
+
+
+class QueueFile(SqliteStorage):
+    """Huey's SQLite storage, opened patiently.
+
+    Opening sets ``journal_mode=wal``; while another process is switching the same new file to WAL
+    (two workers started together), SQLite answers "database is locked" at once, without waiting
+    on its busy timeout. Opening is tried again here until the other process is done.
+    """
+
+    def _create_connection(self) -> sqlite3.Connection:
+        deadline = time.monotonic() + QUEUE_OPEN_SECONDS
+        pause = 0.01
+        while True:
+            try:
+                return super()._create_connection()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.25)
+
 # After the in-process attempts, a job that still meets a transient error runs again this much later.
 TRANSIENT_REQUEUE_SECONDS = 30
 
@@ -34,7 +60,7 @@ def init_app(app: Flask) -> None:
     else:
         path = Path(app.config["HUEY_SQLITE_PATH"])
         path.parent.mkdir(parents=True, exist_ok=True)
-        huey.storage_class = SqliteStorage
+        huey.storage_class = QueueFile
         huey.storage_kwargs = {"filename": str(path)}
     huey._immediate = bool(app.config.get("HUEY_IMMEDIATE"))
     huey.storage = huey.create_storage()
