@@ -80,6 +80,13 @@ class Config:
     # an attempt.
     MAIL_CLAIM_TIMEOUT_SECONDS = float(os.environ.get("MAIL_CLAIM_TIMEOUT_SECONDS", "600"))
     MAIL_DB_RETRY_SECONDS = float(os.environ.get("MAIL_DB_RETRY_SECONDS", "5"))
+    # Deliverability (docs/deploy.md): the envelope sender bounces go to (the Return-Path receivers
+    # record; default the From address), and DKIM signing with the key whose public half is published
+    # at <selector>._domainkey.<domain>. No key file: messages go unsigned.
+    MAIL_RETURN_PATH = os.environ.get("MAIL_RETURN_PATH", "")
+    MAIL_DKIM_PRIVATE_KEY_FILE = os.environ.get("MAIL_DKIM_PRIVATE_KEY_FILE", "")
+    MAIL_DKIM_SELECTOR = os.environ.get("MAIL_DKIM_SELECTOR", "congres")
+    MAIL_DKIM_DOMAIN = os.environ.get("MAIL_DKIM_DOMAIN", "")
     # Show the outbox to organisers (always on in development).
     MAIL_OUTBOX_VISIBLE = _bool("MAIL_OUTBOX_VISIBLE", True)
 

@@ -37,8 +37,10 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     # the package's __init__ runs first on any ``import congress.…`` and stays light.
     from congress import cli, models, templating  # noqa: F401, PLC0415 - loads every capability (above)
     from congress.accounts import access  # noqa: PLC0415 - loads every capability (above)
+    from congress.mail import services as mail  # noqa: PLC0415 - loads every capability (above)
 
     _check_database_url(app)
+    mail.check_configuration(app.config)  # a DKIM key that is set must sign: refused at start
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True, compare_type=True)

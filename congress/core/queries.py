@@ -68,3 +68,9 @@ def of_edition_or_404(model: type[T], row_id: Any, congress: Congress, *, attrib
     if row is None or getattr(row, attribute) != congress.id:
         abort(404)
     return row
+
+
+def contact_address(congress_id: int) -> str | None:
+    """The edition's contact address (the Reply-To of its mail), or None when it has none."""
+    congress = db.session.get(Congress, congress_id)
+    return (congress.contact_email or None) if congress is not None else None

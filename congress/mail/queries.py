@@ -5,6 +5,7 @@ text stays for a details element)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -132,3 +133,31 @@ def attachment_of(message_id: int, attachment_id: int) -> OutboxAttachment | Non
 def attachment_name(attachment: OutboxAttachment) -> str:
     """The file name shown before it is rendered ("ticket" for an e-ticket not made yet)."""
     return attachment.filename or (attachment.source or "").partition(":")[0]
+
+
+def bouncing(addresses: Iterable[str]) -> dict[str, str]:
+    """Of ``addresses``, those whose last delivery was refused permanently (a 5xx reply), lower-cased,
+    each with the server's reply. An address stops bouncing once a later message to it is delivered
+    (a failed message tried again, or the address corrected: the new address has no refusal)."""
+    wanted = sorted({address.strip().lower() for address in addresses if address})
+    if not wanted:
+        return {}
+    address = sa.func.lower(OutboxMessage.to_address)
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        refused = (sa.select(address.label("address"), sa.func.max(OutboxMessage.id).label("last_id"))
+                   .where(OutboxMessage.status == MailStatus.FAILED.value, OutboxMessage.smtp_code >= 500,
+                          address.in_(chunk))
+                   .group_by(address).subquery())
+        delivered = (sa.select(address.label("address"), sa.func.max(OutboxMessage.id).label("last_id"))
+                     .where(OutboxMessage.status == MailStatus.SENT.value, address.in_(chunk))
+                     .group_by(address).subquery())
+        rows = db.session.execute(
+            sa.select(refused.c.address, OutboxMessage.smtp_reply)
+            .join(OutboxMessage, OutboxMessage.id == refused.c.last_id)
+            .outerjoin(delivered, delivered.c.address == refused.c.address)
+            .where(sa.or_(delivered.c.last_id.is_(None), delivered.c.last_id < refused.c.last_id))
+        )
+        found.update((row.address, row.smtp_reply or "") for row in rows)
+    return found

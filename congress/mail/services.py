@@ -24,9 +24,8 @@ import smtplib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,12 +39,16 @@ from sqlalchemy.orm import Session as OrmSession
 from congress.database import end_transaction, utcnow, write_transaction
 from congress.errors import Conflict
 from congress.extensions import db
+from congress.mail import envelope
+from congress.mail.envelope import SigningKeyError as SigningKeyError  # re-exported
+from congress.mail.envelope import build_email, new_message_id
+from congress.mail.envelope import check_configuration as check_configuration  # re-exported
 from congress.mail.faults import _describe, classify_smtp_error, is_transient_database_error
-from congress.mail.headers import add_extra_headers, checked_headers  # re-exported: EXTRA_HEADERS
+from congress.mail.headers import checked_headers  # re-exported: EXTRA_HEADERS
 from congress.mail.models import MailStatus, OutboxAttachment, OutboxMessage
 from congress.mail.signals import attachment_wanted, context_wanted
 from congress.signals import NoReceiver, one_answer
-from congress.urls import public_base_url, public_domain
+from congress.urls import public_base_url
 
 PENDING_KEY = "congress_outbox_pending"
 SENDING = MailStatus.SENDING.value
@@ -99,11 +102,6 @@ class RenderedLater:
 
     kind: str
     argument: str
-
-
-def new_message_id() -> str:
-    """A fresh ``Message-ID`` on the configured domain (``PUBLIC_BASE_URL``)."""
-    return make_msgid(domain=public_domain())
 
 
 def queue_mail(
@@ -336,31 +334,6 @@ class _ClaimLost(Exception):
     pass
 
 
-def build_email(message: OutboxMessage) -> EmailMessage:
-    """The e-mail of an outbox row: Date, a stable Message-ID, Content-Language, Auto-Submitted."""
-    email = EmailMessage()
-    email["Subject"] = message.subject
-    email["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
-    email["To"] = message.to_address
-    email["Date"] = format_datetime((message.created_at or utcnow()).astimezone(UTC))
-    email["Message-ID"] = message.message_id_header or new_message_id()
-    # Every message the outbox sends is made by the system (RFC 3834): no auto-replies to it.
-    email["Auto-Submitted"] = "auto-generated"
-    add_extra_headers(email, message.headers)
-    email.set_content(message.body_text)
-    email.add_alternative(message.body_html, subtype="html")
-    for attachment in message.attachments:
-        maintype, _, subtype = attachment.content_type.partition("/")
-        email.add_attachment(attachment.data, maintype=maintype, subtype=subtype or "octet-stream",
-                             filename=attachment.filename)
-    # Content headers are set last: set_content() drops them and multipart conversion moves them.
-    email["Content-Language"] = message.locale
-    for part in email.walk():
-        if part.get_content_type() in ("text/plain", "text/html") and not part.is_attachment() and part is not email:
-            part["Content-Language"] = message.locale
-    return email
-
-
 class _RecordsDataReply:
     """Keeps the server's answer to DATA ("250 2.0.0 Ok: queued as …"), which smtplib drops."""
 
@@ -389,7 +362,9 @@ def _smtp_send(email: EmailMessage) -> tuple[int, str]:
             smtp.starttls()
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        smtp.send_message(email)
+        options = ["SMTPUTF8", "BODY=8BITMIME"] if envelope.needs_smtputf8(email) else []
+        smtp.sendmail(envelope.envelope_sender(), envelope.recipients(email), envelope.message_bytes(email),
+                      mail_options=options)
         code, reply = smtp.data_reply or (250, b"")
     finally:
         # Once the data is accepted, a failing QUIT changes nothing: the message is sent.

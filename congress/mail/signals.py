@@ -15,3 +15,7 @@ attachment_wanted = signals.signal("mail-attachment-wanted")
 # mail is about is gone. Receivers connect with ``sender=kind`` (registration: "registration"):
 # ``def receiver(kind, *, argument)``.
 context_wanted = signals.signal("mail-context-wanted")
+
+# ``first_answer(reply_to_wanted, congress_id)`` → the address replies to a message about that
+# edition go to (its contact address), or None. Core answers: ``def receiver(congress_id)``.
+reply_to_wanted = signals.signal("mail-reply-to-wanted")

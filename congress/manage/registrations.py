@@ -22,6 +22,7 @@ from congress.core.models import Congress
 from congress.core.queries import edition_or_404, of_edition_or_404
 from congress.extensions import db
 from congress.i18n import current_language, pick
+from congress.mail.queries import bouncing
 from congress.manage import exports
 from congress.programme.models import ProgrammeSession
 from congress.registration import queries as registrations
@@ -54,6 +55,7 @@ def index(slug: str):
         "manage/registrations/index.html", congress=congress, pagination=pagination, args=args,
         sectors=registrations.sectors(congress), sessions=registrations.signup_sessions(congress),
         state=registrations.registration_state(congress), active=registrations.active_count(congress.id),
+        bouncing=bouncing(r.email for r in pagination.items),
     )
 
 

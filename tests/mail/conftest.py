@@ -22,6 +22,7 @@ class Received:
     message: EmailMessage
     raw: bytes
     reply: str
+    mail_from: str = ""
 
 
 @dataclass
@@ -54,7 +55,7 @@ class ScriptedHandler:
         message = message_from_bytes(raw, policy=policy.default)
         with self.lock:
             reply = self.data_replies.pop(0) if self.data_replies else f"250 2.0.0 Ok: queued as Q{len(self.received)}"
-            self.received.append(Received(message, raw, reply))
+            self.received.append(Received(message, raw, reply, envelope.mail_from or ""))
         if self.during_data is not None:
             # In a thread, so that the server keeps serving other clients meanwhile.
             await asyncio.get_running_loop().run_in_executor(None, self.during_data, message)

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from congress.extensions import db
+from congress.mail.models import MailStatus, OutboxMessage
 from congress.registration import queries, services
 from congress.registration.models import Registration
 from tests.registration.factories import add_round, open_congress, registered
@@ -83,3 +84,18 @@ def test_the_combined_screens_keep_their_urls(app, organiser):
                       ).status_code == 404
     assert client.get("/manage/registrations/nope/statistics").status_code == 404
     assert client.get(f"/manage/registrations/{congress.slug}/sessions/{small.id}/attendance.doc").status_code == 404
+
+
+def test_the_list_marks_an_address_whose_mail_bounces(app, organiser):
+    congress = open_congress("stuitert")
+    people = [registered(congress, n=i).registration for i in range(2)]
+    refusal = "550 5.1.1 Recipient address rejected: User unknown"
+    db.session.add(OutboxMessage(to_address=people[0].email.upper(), template="x", subject="s", body_text="t",
+                                 body_html="h", status=MailStatus.FAILED.value, smtp_code=550, smtp_reply=refusal,
+                                 congress_id=congress.id))
+    db.session.commit()
+    client = app.test_client(user=organiser)
+    for lang, label in (("nl", "mail komt niet aan"), ("en", "mail bounces")):
+        html = client.get(f"/manage/registrations/{congress.slug}/?lang={lang}").get_data(as_text=True)
+        assert html.count(f">{label}</span>") == 1, lang
+        assert f'title="{refusal}"' in html
