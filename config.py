@@ -57,6 +57,10 @@ class Config:
     FORCE_HTTPS = _bool("FORCE_HTTPS", False)
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(60 * 1024 * 1024)))
 
+    # Who publishes this installation's programme and knowledge base: the feed-level author of the
+    # Atom feed, the repository name harvesters show, the publisher of open data.
+    PUBLISHER_NAME = os.environ.get("PUBLISHER_NAME", "Congres")
+
     # Languages
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"

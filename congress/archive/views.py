@@ -24,6 +24,7 @@ from congress.archive.manage import bp as manage_bp
 from congress.archive.models import ItemStatus, KnowledgeItem
 from congress.archive.text import render_markdown
 from congress.extensions import talisman
+from congress.i18n import current_language
 from congress.urls import external_url
 
 bp = Blueprint("archive", __name__)
@@ -149,8 +150,13 @@ def feed():
     result = search.search(q, filters_from_args(request.args), sort="date", per_page=50, facets=False)
     atom = "http://www.w3.org/2005/Atom"
     ET.register_namespace("", atom)
-    root = ET.Element(f"{{{atom}}}feed")
+    # The feed's language (RFC 4287 §2: xml:lang) and a feed-level author (§4.1.1: required when an
+    # entry has none of its own, as items without named authors do).
+    root = ET.Element(f"{{{atom}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": current_language()})
     ET.SubElement(root, f"{{{atom}}}title").text = _("Knowledge base") + " · " + _("Congres")
+    publisher = ET.SubElement(root, f"{{{atom}}}author")
+    ET.SubElement(publisher, f"{{{atom}}}name").text = current_app.config["PUBLISHER_NAME"]
+    ET.SubElement(publisher, f"{{{atom}}}uri").text = external_url("archive.index")
     ET.SubElement(root, f"{{{atom}}}id").text = external_url("archive.index")
     ET.SubElement(root, f"{{{atom}}}link", href=external_url("archive.feed"), rel="self")
     ET.SubElement(root, f"{{{atom}}}link", href=external_url("archive.index"), rel="alternate")

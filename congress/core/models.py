@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -102,12 +103,28 @@ class Congress(db.Model):
         return local.astimezone(UTC)
 
     @property
+    def venue_city(self) -> str:
+        """The place of the venue, read from its address: what follows a Dutch postcode ("Jaarbeursplein
+        6, 3521 AL Utrecht" → "Utrecht"), else the address's last part after a comma; "" without one."""
+        parts = [part.strip() for part in self.venue_address.split(",") if part.strip()]
+        if not parts:
+            return ""
+        match = _POSTCODE_AND_PLACE.match(parts[-1])
+        if match:
+            return match.group(1)
+        return parts[-1] if len(parts) > 1 and not any(ch.isdigit() for ch in parts[-1]) else ""
+
+    @property
     def registration_closes(self) -> datetime:
         """When registration closes: the window's close, else the edition's start."""
         return self.registration_closes_at or self.starts_at
 
     def __repr__(self) -> str:
         return f"<Congress {self.slug}>"
+
+
+# "3521 AL Utrecht", "3521AL  Den Haag": a Dutch postcode and the place after it.
+_POSTCODE_AND_PLACE = re.compile(r"^\d{4}\s?[A-Za-z]{2}\s+(\S.*)$")
 
 
 class Track(db.Model):

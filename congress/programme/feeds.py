@@ -66,6 +66,14 @@ def duration(session: ProgrammeSession) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def description(session: ProgrammeSession) -> str:
+    """The session's text for conference apps: its abstract, and who it is for on a line of its own."""
+    parts = [session.abstract.strip()]
+    if session.target_audience:
+        parts.append(f"{_('Target audience')}: {session.target_audience.strip()}")
+    return "\n\n".join(part for part in parts if part)
+
+
 class Urls:
     """Absolute URLs the exports link to (given by the view, which knows the host)."""
 
@@ -113,10 +121,12 @@ def schedule_json(congress: Congress, urls: Urls, *, version: str, locale: str =
                 "type": TYPES.get(s.format, "other"),
                 "language": s.language,
                 "abstract": s.abstract,
-                "description": s.target_audience or "",
+                # What the apps show as the session's text: the abstract, then who it is for.
+                "description": description(s),
                 "do_not_record": False,
                 "persons": [
-                    {"name": p.name, "guid": person_guid(p), "url": urls.person(p), "biography": p.bio or None,
+                    {"name": p.name, "id": p.id, "guid": person_guid(p), "url": urls.person(p),
+                     "biography": p.bio or None,
                      "links": []}
                     for p in s.speakers
                 ],
@@ -171,6 +181,9 @@ def schedule_xml(congress: Congress, urls: Urls, *, version: str, locale: str = 
     c = ET.SubElement(root, "conference")
     ET.SubElement(c, "acronym").text = conf["acronym"]
     ET.SubElement(c, "title").text = conf["title"]
+    # Pentabarf's venue and city, which ConfClerk and Giggity show (the c3voc schema has no place for them).
+    ET.SubElement(c, "venue").text = congress.venue_name
+    ET.SubElement(c, "city").text = congress.venue_city
     ET.SubElement(c, "start").text = conf["start"]
     ET.SubElement(c, "end").text = conf["end"]
     ET.SubElement(c, "days").text = str(conf["daysCount"])
@@ -193,7 +206,8 @@ def schedule_xml(congress: Congress, urls: Urls, *, version: str, locale: str = 
                 ET.SubElement(e, "track").text = ev["track"] or ""
                 persons = ET.SubElement(e, "persons")
                 for p in ev["persons"]:
-                    ET.SubElement(persons, "person", guid=p["guid"]).text = p["name"]
+                    # ConfClerk keys persons by this id: without it, it imports no speaker at all.
+                    ET.SubElement(persons, "person", id=str(p["id"]), guid=p["guid"]).text = p["name"]
                 ET.SubElement(e, "language").text = ev["language"]
                 ET.SubElement(e, "description").text = ev["description"]
                 recording = ET.SubElement(e, "recording")

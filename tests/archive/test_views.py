@@ -7,6 +7,7 @@ import io
 from datetime import date, timedelta
 from xml.etree import ElementTree
 
+import feedparser
 import sqlalchemy as sa
 
 from congress.archive import search, services
@@ -84,6 +85,15 @@ def test_atom_feed(client, app):
     titles = [e.find(f"{ATOM}title").text for e in root.findall(f"{ATOM}entry")]
     assert titles == ["Tweede", "Eerste"]
     assert root.find(f"{ATOM}entry/{ATOM}link").get("href").startswith("http://")
+    # As a feed reader sees it (feedparser): valid Atom (RFC 4287 §4.1.1 wants a feed-level author,
+    # since "Tweede" has none of its own), in the page's language.
+    parsed = feedparser.parse(response.data)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.feed.author_detail.name == app.config["PUBLISHER_NAME"]
+    assert parsed.feed.language == "nl"
+    assert [e.title for e in parsed.entries] == ["Tweede", "Eerste"]
+    assert parsed.entries[1].author == "A. Auteur"
+    assert feedparser.parse(client.get("/kennisbank/feed.atom?lang=en").data).feed.language == "en"
 
 
 def test_csv_export_of_a_result_list(client, app):
