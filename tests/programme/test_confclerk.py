@@ -11,6 +11,7 @@ shows no speaker at all: what our export did until persons carried their id.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from xml.dom import minidom
 
@@ -45,10 +46,8 @@ def _first(element, name: str):
 
 
 def _try(db_, statement: str, values: tuple) -> None:
-    try:
+    with contextlib.suppress(sqlite3.Error):  # ConfClerk ignores a failed insert
         db_.execute(statement, values)
-    except sqlite3.Error:
-        pass  # ConfClerk ignores a failed insert
 
 
 def confclerk_import(xml: bytes) -> sqlite3.Connection:
