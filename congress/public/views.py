@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, abort, render_template
 from sqlalchemy import text
 
 from congress.core import queries as core
 from congress.extensions import db
 from congress.programme import queries as programme
+from congress.public import sitemap as maps
 
 bp = Blueprint("public", __name__)
 
@@ -31,6 +32,31 @@ def edition(slug: str):
         for day, items in groupby(sessions, key=lambda s: programme.local_day(s, congress))
     ]
     return render_template("public/edition.html", congress=congress, days=days)
+
+
+def _for_crawlers(body: str, mimetype: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response
+
+
+@bp.route("/sitemap.xml")
+def sitemap():
+    return _for_crawlers(maps.sitemap(), "application/xml")
+
+
+@bp.route("/sitemap-<int:number>.xml")
+def sitemap_part(number: int):
+    body = maps.part(number)
+    if body is None:
+        abort(404)
+    return _for_crawlers(body, "application/xml")
+
+
+@bp.route("/robots.txt")
+def robots():
+    return _for_crawlers(maps.robots(), "text/plain")
 
 
 @bp.route("/healthz")
