@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from flask import Flask, abort, request, send_from_directory
+from flask import Flask, abort, current_app, request, send_from_directory
+from werkzeug.routing import BuildError
 
 from congress import i18n
 from congress.accounts.models import ROLE_LABELS
 from congress.programme.models import format_label
+from congress.urls import external_url
 
 
 def lang_url(code: str) -> str:
@@ -17,6 +20,34 @@ def lang_url(code: str) -> str:
     args = request.args.to_dict(flat=False)
     args["lang"] = [code]
     return request.path + "?" + urlencode(args, doseq=True)
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    canonical: str
+    alternates: list[tuple[str, str]]  # (language, the page in it)
+
+
+def page_links() -> PageLinks | None:
+    """The page's canonical URL and the page in each language (``hreflang`` alternates, Open
+    Graph), on PUBLIC_BASE_URL whatever host the request named; None for what is not a GET of a
+    known page (an error page, a form's answer)."""
+    if request.method != "GET" or request.url_rule is None or request.endpoint is None:
+        return None
+    args = {key: values for key, values in request.args.to_dict(flat=False).items() if key != "lang"}
+    values = dict(request.view_args or {})
+
+    def build(**extra: object) -> str:
+        url = external_url(request.endpoint or "", **values, **extra)
+        query = urlencode({**args}, doseq=True)
+        return url + (("&" if "?" in url else "?") + query if query else "")
+
+    try:
+        canonical = build()
+        alternates = [(code, build(lang=code)) for code in current_app.config["LANGUAGES"]]
+    except BuildError:
+        return None
+    return PageLinks(canonical, alternates)
 
 
 def html_datetime(value: datetime | None) -> str:
@@ -35,6 +66,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["day"] = i18n.format_day
     app.jinja_env.globals["date_range"] = i18n.format_date_range
     app.jinja_env.globals["lang_url"] = lang_url
+    app.jinja_env.globals["page_links"] = page_links
     app.jinja_env.filters["format_label"] = format_label
     app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(role, role))
     app.jinja_env.policies["ext.i18n.trimmed"] = True

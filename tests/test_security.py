@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from lxml import html as lxml_html
 
 from config import TestConfig
 from congress import create_app
 from congress.accounts.models import Role, TokenScope
 from congress.accounts.services import create_api_token
 from tests.factories import PASSWORD, make_session, make_user
+from tests.urls_support import BASE
 
 # Endpoints anyone may open. Everything else must carry a guard (roles_required/token_required).
 PUBLIC_ENDPOINTS = {
@@ -22,6 +24,9 @@ PUBLIC_ENDPOINTS = {
     "public.index",
     "public.edition",
     "public.healthz",
+    "public.sitemap",
+    "public.sitemap_part",
+    "public.robots",
     "accounts.login",
     "accounts.logout",
     "accounts.forgot_password",
@@ -148,6 +153,15 @@ def test_login_rejects_open_redirect(client, organiser):
 def test_no_page_loads_anything_from_another_host(client, congress):
     make_session(congress)
     for url in ("/", f"/{congress.slug}/", "/login", "/password/forgot", "/nope/"):
-        html = client.get(url).get_data(as_text=True)
-        for attribute in re.findall(r'(?:src|href|action)="([^"]+)"', html):
-            assert not re.match(r"^(https?:)?//", attribute), (url, attribute)
+        page = lxml_html.fromstring(client.get(url).data)
+        for element in page.iter():
+            for name in ("src", "href", "action"):
+                value = element.get(name)
+                if value is None:
+                    continue
+                if element.tag == "link" and element.get("rel") in ("canonical", "alternate"):
+                    # Names the page for search engines (absolute by their rules, on the configured
+                    # base) or its feeds; loads nothing.
+                    assert not re.match(r"^(https?:)?//", value) or value.startswith(BASE + "/"), (url, value)
+                    continue
+                assert not re.match(r"^(https?:)?//", value), (url, value)

@@ -1,6 +1,10 @@
+from lxml import html as lxml_html
+
 from congress.core.models import CongressStatus
+from congress.extensions import db
 from tests.factories import make_congress, make_session
 from tests.programme.factories import publish
+from tests.urls_support import BASE
 
 
 def test_landing_page_names_the_current_edition(client, congress):
@@ -49,3 +53,27 @@ def test_texts_are_escaped(client, congress):
 
 def test_healthz(client):
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_pages_name_their_canonical_url_their_languages_and_their_feeds_on_the_configured_host(app, client):
+    congress = make_congress("links-2027")
+    congress.tagline_nl, congress.tagline_en = "Samen weerbaar", "Resilient together"
+    db.session.commit()
+    response = client.get(f"/{congress.slug}/?lang=en&utm=x")
+    page = lxml_html.fromstring(response.data)
+    head = page.find("head")
+    canonical = head.find("link[@rel='canonical']").get("href")
+    assert canonical == f"{BASE}/{congress.slug}/?utm=x"
+    alternates = {link.get("hreflang"): link.get("href") for link in head.findall("link[@rel='alternate']")
+                  if link.get("hreflang")}
+    assert alternates == {"nl": f"{BASE}/{congress.slug}/?lang=nl&utm=x",
+                          "en": f"{BASE}/{congress.slug}/?lang=en&utm=x", "x-default": canonical}
+    meta = {m.get("property") or m.get("name"): m.get("content") for m in head.findall("meta")}
+    assert meta["og:title"] == congress.title_en and meta["og:description"] == "Resilient together"
+    assert meta["og:url"] == canonical and meta["og:locale"] == "en_GB" and meta["og:locale:alternate"] == "nl_NL"
+    assert meta["og:site_name"] == app.config["PUBLISHER_NAME"] and meta["description"] == "Resilient together"
+    feeds = [link.get("type") for link in head.findall("link[@rel='alternate']") if link.get("type")]
+    assert feeds == ["text/calendar"]
+    # A page that is not a plain GET of a known page names no canonical URL.
+    missing = lxml_html.fromstring(client.get("/bestaat-niet/").data)
+    assert missing.find("head/link[@rel='canonical']") is None
