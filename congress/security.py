@@ -4,6 +4,8 @@ manager is set up by ``congress.accounts.access.init_app``)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import ipaddress
 import time
 from datetime import UTC, datetime, timedelta
@@ -38,6 +40,36 @@ SECURITY_TXT_DAYS = 364
 
 
 UNTRUSTED_HOST = "congress.untrusted_host"
+
+# Inline data blocks (<script type="application/ld+json">) are allowed by the hash of their text, never
+# by 'unsafe-inline'. A page cached whole (the programme) keeps its hashes in this internal header,
+# which is turned into the policy and removed before the response leaves.
+SCRIPT_HASHES_HEADER = "X-Congress-Script-Hashes"
+
+
+def allow_inline_script(text: str) -> None:
+    """Allow this exact script text on the current page (its SHA-256 in script-src)."""
+    digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+    hashes = g.setdefault("csp_script_hashes", [])
+    if f"'sha256-{digest}'" not in hashes:
+        hashes.append(f"'sha256-{digest}'")
+
+
+def script_hashes() -> list[str]:
+    """The hashes allowed so far on this page (for a cache that stores the page)."""
+    return list(g.get("csp_script_hashes", []))
+
+
+def _add_script_hashes(response: Response) -> Response:
+    """After Talisman wrote the policy: add the page's inline-script hashes to script-src."""
+    hashes = [*g.get("csp_script_hashes", []), *response.headers.pop(SCRIPT_HASHES_HEADER, "").split()]
+    policy = response.headers.get("Content-Security-Policy")
+    if hashes and policy:
+        directives = [part.strip() for part in policy.split(";") if part.strip()]
+        extra = " ".join(dict.fromkeys(hashes))
+        directives = [f"{d} {extra}" if d.split()[0] == "script-src" else d for d in directives]
+        response.headers["Content-Security-Policy"] = "; ".join(directives)
+    return response
 
 
 class RefuseUntrustedHosts:
@@ -120,6 +152,8 @@ def refuse_untrusted_hosts(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     app.add_url_rule("/.well-known/security.txt", "security_txt", security_txt)
+    # Registered before Talisman, so it runs after Talisman has written the policy.
+    app.after_request(_add_script_hashes)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

@@ -13,13 +13,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from congress.archive.licences import licence_uri
 from congress.archive.models import ItemStatus, KnowledgeItem
 from congress.archive.search import Hit, SearchFilters, SearchResult, related_items, search
 from congress.archive.services import item_by_key
 from congress.extensions import db
 
 __all__ = [
-    "Hit", "SearchFilters", "SearchResult", "archived_sessions", "item_by_key", "item_for_session",
+    "Hit", "SearchFilters", "SearchResult", "archived_sessions", "item_by_key", "item_for_session", "licence_uri",
     "published_count", "published_item", "published_items", "published_stamps", "related_items", "search",
     "withdrawn_items",
 ]

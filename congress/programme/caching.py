@@ -31,6 +31,7 @@ from congress.core.models import Congress, CongressStatus
 from congress.core.queries import is_staff
 from congress.extensions import db
 from congress.i18n import current_language
+from congress.security import SCRIPT_HASHES_HEADER, script_hashes
 from congress.urls import public_base_url
 
 MAX_ENTRIES = 512
@@ -165,6 +166,8 @@ def cached_programme(*, html: bool = True, extra: Callable[..., str] | None = No
                     return response
                 headers = {k: v for k, v in response.headers.items()
                            if k in ("Content-Disposition",)}
+                if script_hashes():  # the page's inline data blocks, allowed again on every hit
+                    headers[SCRIPT_HASHES_HEADER] = " ".join(script_hashes())
                 body = response.get_data()
                 compressed = gzip.compress(body, 6, mtime=0) if len(body) >= MIN_GZIP else None
                 hit = (body, response.content_type, headers, compressed)

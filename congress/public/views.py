@@ -11,8 +11,15 @@ from congress.core import queries as core
 from congress.extensions import db
 from congress.programme import queries as programme
 from congress.public import sitemap as maps
+from congress.public import structured_data
 
 bp = Blueprint("public", __name__)
+
+
+@bp.app_context_processor
+def _structured_data() -> dict:
+    """schema.org JSON-LD for every public page's template: ``{{ json_ld(structured_data.…(…)) }}``."""
+    return {"json_ld": structured_data.json_ld, "structured_data": structured_data}
 
 
 @bp.route("/")
