@@ -57,6 +57,10 @@ class Config:
     FORCE_HTTPS = _bool("FORCE_HTTPS", False)
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(60 * 1024 * 1024)))
 
+    # Sites that may show the embeddable programme (/<slug>/programme/embed) in an <iframe>: origins,
+    # comma-separated, e.g. "https://www.weerbaresamenleving.nl". Every other page refuses framing.
+    EMBED_ORIGINS = os.environ.get("EMBED_ORIGINS", "")
+
     # Who publishes this installation's programme and knowledge base: the feed-level author of the
     # Atom feed, the repository name harvesters show, the publisher of open data.
     PUBLISHER_NAME = os.environ.get("PUBLISHER_NAME", "Congres")

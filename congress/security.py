@@ -60,15 +60,46 @@ def script_hashes() -> list[str]:
     return list(g.get("csp_script_hashes", []))
 
 
-def _add_script_hashes(response: Response) -> Response:
-    """After Talisman wrote the policy: add the page's inline-script hashes to script-src."""
+def embeddable(view: Any) -> Any:
+    """Mark a view whose page other sites may frame: the origins in EMBED_ORIGINS (and this site).
+    Every other page keeps ``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``."""
+    view.embeddable = True
+    return view
+
+
+def embed_origins(value: str | None) -> list[str]:
+    """EMBED_ORIGINS as a list of origins; ValueError for anything that is not ``scheme://host[:port]``."""
+    origins = []
+    for origin in (part.strip() for part in (value or "").split(",")):
+        if not origin:
+            continue
+        parts = urlsplit(origin)
+        if parts.scheme not in ("https", "http") or not parts.hostname or parts.path not in ("", "/") \
+                or parts.query or parts.fragment or parts.username or "*" in origin or ";" in origin:
+            raise ValueError(f"EMBED_ORIGINS: {origin!r} is not an origin such as https://www.example.nl")
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins
+
+
+def _adjust_policy(response: Response) -> Response:
+    """After Talisman wrote the policy: add the page's inline-script hashes to script-src, and let the
+    configured sites frame an embeddable page."""
     hashes = [*g.get("csp_script_hashes", []), *response.headers.pop(SCRIPT_HASHES_HEADER, "").split()]
+    view = current_app.view_functions.get(request.endpoint or "")
+    framed = getattr(view, "embeddable", False)
     policy = response.headers.get("Content-Security-Policy")
-    if hashes and policy:
-        directives = [part.strip() for part in policy.split(";") if part.strip()]
-        extra = " ".join(dict.fromkeys(hashes))
+    if not policy or not (hashes or framed):
+        return response
+    directives = [part.strip() for part in policy.split(";") if part.strip()]
+    extra = " ".join(dict.fromkeys(hashes))
+    if hashes:
         directives = [f"{d} {extra}" if d.split()[0] == "script-src" else d for d in directives]
-        response.headers["Content-Security-Policy"] = "; ".join(directives)
+    if framed:
+        ancestors = " ".join(["'self'", *current_app.config["EMBED_ORIGIN_LIST"]])
+        directives = [f"frame-ancestors {ancestors}" if d.split()[0] == "frame-ancestors" else d
+                      for d in directives]
+        response.headers.pop("X-Frame-Options", None)  # frame-ancestors decides (XFO cannot list origins)
+    response.headers["Content-Security-Policy"] = "; ".join(directives)
     return response
 
 
@@ -152,8 +183,9 @@ def refuse_untrusted_hosts(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     app.add_url_rule("/.well-known/security.txt", "security_txt", security_txt)
+    app.config["EMBED_ORIGIN_LIST"] = embed_origins(app.config.get("EMBED_ORIGINS"))
     # Registered before Talisman, so it runs after Talisman has written the policy.
-    app.after_request(_add_script_hashes)
+    app.after_request(_adjust_policy)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

@@ -67,6 +67,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["date_range"] = i18n.format_date_range
     app.jinja_env.globals["lang_url"] = lang_url
     app.jinja_env.globals["page_links"] = page_links
+    app.jinja_env.globals["external_url"] = external_url
     app.jinja_env.filters["format_label"] = format_label
     app.jinja_env.filters["role_label"] = lambda role: str(ROLE_LABELS.get(role, role))
     app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -41,6 +41,7 @@ from congress.programme.forms import (
     format_choices,
 )
 from congress.programme.models import ProgrammeSession, SignupRound
+from congress.security import embeddable
 from congress.urls import external_url, public_base_url, public_domain, webcal_url
 
 bp = Blueprint("programme", __name__)
@@ -111,6 +112,24 @@ def _public_session_or_404(congress: Congress, session_id: int) -> programme.Pub
 def _seats_key(congress: Congress, session_id: int) -> str:
     session = db.session.get(ProgrammeSession, session_id)
     return str(programme.seats_left(session)) if session is not None else ""
+
+
+@bp.route("/<slug>/programme/embed")
+@embeddable
+@cached_programme()
+def programme_embed(congress: Congress):
+    """The programme as a page other sites show in an <iframe> (EMBED_ORIGINS): the list with the
+    programme page's filters, nothing from another host, links opening on this site."""
+    flt = _filter_or_400(congress)
+    days = programme.congress_days(congress)
+    sessions = [s for s in programme.public_sessions(congress)
+                if programme.ProgrammeFilter(None, flt.track_ids, flt.formats, flt.languages).matches(s, congress)]
+    shown_days = [flt.day] if flt.day else days
+    return render_template(
+        "programme/embed.html", congress=congress, flt=flt, days=days, shown_days=shown_days,
+        grouped=dict(programme.group_by_day(sessions, congress)), formats=format_choices(),
+        version=programme.latest_version(congress),
+    )
 
 
 @bp.route("/<slug>/programme/sessions/<int:session_id>")

@@ -1,5 +1,6 @@
 PUBLIC_ENDPOINTS = {
     "programme.programme_page",
+    "programme.programme_embed",
     "programme.session_page",
     "programme.speaker_page",
     "programme.speakers_page",
