@@ -32,7 +32,7 @@ def deliver_mail(message_id: int) -> str:
     return status
 
 
-@jobs.periodic_task(crontab(minute="*"))
+@jobs.periodic_task(crontab(minute="*"), once="minute")
 def send_due_mail() -> dict[str, int]:
     """Safety net: picks up messages whose enqueue was lost (worker down, restart) and claims that
     went stale (their worker died)."""
