@@ -80,6 +80,8 @@ class Config:
     # an attempt.
     MAIL_CLAIM_TIMEOUT_SECONDS = float(os.environ.get("MAIL_CLAIM_TIMEOUT_SECONDS", "600"))
     MAIL_DB_RETRY_SECONDS = float(os.environ.get("MAIL_DB_RETRY_SECONDS", "5"))
+    # How many due messages a worker claims at once and sends over one SMTP connection.
+    MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "25"))
     # Show the outbox to organisers (always on in development).
     MAIL_OUTBOX_VISIBLE = _bool("MAIL_OUTBOX_VISIBLE", True)
 

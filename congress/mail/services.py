@@ -20,8 +20,10 @@ templates or attachments are rendered or the SMTP server is talked to.
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -235,6 +237,71 @@ def _claim(message_id: int) -> _Claim | None:
     return _Claim(message_id, now) if claimed else None
 
 
+def batch_size() -> int:
+    """``MAIL_BATCH_SIZE``: how many due messages one worker claims at once and sends over one connection."""
+    return max(1, int(current_app.config.get("MAIL_BATCH_SIZE", 25)))
+
+
+def _due(now: datetime) -> Any:
+    return sa.and_(OutboxMessage.status == MailStatus.QUEUED.value,
+                   sa.or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
+
+
+def _claim_batch(limit: int, *, first: int | None = None, among: list[int] | None = None) -> list[_Claim]:
+    """Claim up to ``limit`` due messages in one conditional update (``first`` first when it is due;
+    only ids ``among`` when given). On PostgreSQL the rows are picked ``FOR UPDATE SKIP LOCKED``, so
+    workers claiming together take different messages without waiting on each other; on SQLite the
+    write transaction (``BEGIN IMMEDIATE``) makes the pick and the update one step. Each claimed row
+    is ``sending`` with this ``claimed_at``: the same state machine as one message at a time."""
+    now = utcnow()
+    due = _due(now)
+    pick = sa.select(OutboxMessage.id).where(due)
+    if among is not None:
+        pick = pick.where(OutboxMessage.id.in_(among))
+    if first is not None:
+        pick = pick.order_by(sa.case((OutboxMessage.id == first, 0), else_=1))
+    pick = pick.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+    if db.engine.dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    # Rows queued by an older version get their one Message-ID now, each its own.
+    legacy_id = (sa.literal(f"<{uuid.uuid4().hex}.") + sa.cast(OutboxMessage.id, sa.String)
+                 + sa.literal(f"@{public_domain()}>"))
+    statement = (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(pick.scalar_subquery()), due)
+        .values(status=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1,
+                message_id_header=sa.func.coalesce(OutboxMessage.message_id_header, legacy_id))
+        .returning(OutboxMessage.id)
+        .execution_options(synchronize_session=False)
+    )
+    with write_transaction():
+        ids = list(db.session.scalars(statement))
+    if first in ids:
+        ids.remove(first)
+        ids.insert(0, first)
+    else:
+        ids.sort()
+    return [_Claim(message_id, now) for message_id in ids]
+
+
+def _renew(claims: list[_Claim]) -> list[_Claim]:
+    """Claims a batch still holds, with a fresh ``claimed_at`` (a long batch never goes stale while
+    its worker is on it); a claim given back meanwhile is left out."""
+    if not claims:
+        return []
+    old = claims[0].claimed_at
+    now = utcnow()
+    with write_transaction():
+        held = set(db.session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([c.message_id for c in claims]), OutboxMessage.status == SENDING,
+                   OutboxMessage.claimed_at == old)
+            .values(claimed_at=now)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)))
+    return [_Claim(c.message_id, now) for c in claims if c.message_id in held]
+
+
 def _status(message_id: int, unknown: str = MailStatus.QUEUED.value) -> str:
     """The message's status now (``unknown`` when the database cannot say just now)."""
     try:
@@ -246,6 +313,11 @@ def _status(message_id: int, unknown: str = MailStatus.QUEUED.value) -> str:
         end_transaction()
         return unknown
     return status or "missing"
+
+
+def status_of(message_id: int) -> str:
+    """The message's status now ("queued" when the database cannot say just now, "missing" when gone)."""
+    return _status(message_id)
 
 
 def _end_read() -> None:
@@ -379,25 +451,66 @@ class _SMTPSSL(_RecordsDataReply, smtplib.SMTP_SSL):
     pass
 
 
-def _smtp_send(email: EmailMessage) -> tuple[int, str]:
-    """Send over SMTP; the server's answer to the data. Raises for every refusal."""
-    config = current_app.config
-    smtp_class = _SMTPSSL if config["MAIL_USE_SSL"] else _SMTP
-    smtp = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
-    try:
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        smtp.send_message(email)
-        code, reply = smtp.data_reply or (250, b"")
-    finally:
-        # Once the data is accepted, a failing QUIT changes nothing: the message is sent.
+class SMTPConnection:
+    """One connection to the SMTP server for a batch of messages, opened at the first message.
+    After any error it is closed, and the next message opens a new one: a refusal or a broken
+    connection concerns one message, never the others of the batch."""
+
+    def __init__(self) -> None:
+        self._smtp: _SMTP | _SMTPSSL | None = None
+
+    def _open(self) -> _SMTP | _SMTPSSL:
+        config = current_app.config
+        smtp_class = _SMTPSSL if config["MAIL_USE_SSL"] else _SMTP
+        smtp = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
         try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        except BaseException:
             smtp.close()
-    return code, f"{code} {reply.decode('utf-8', 'replace')}".strip()
+            raise
+        return smtp
+
+    def send(self, email: EmailMessage) -> tuple[int, str]:
+        """Send over SMTP; the server's answer to the data. Raises for every refusal."""
+        if self._smtp is None:
+            self._smtp = self._open()
+        smtp = self._smtp
+        smtp.data_reply = None
+        try:
+            smtp.send_message(email)
+        except BaseException:
+            self._drop()
+            raise
+        code, reply = smtp.data_reply or (250, b"")
+        return code, f"{code} {reply.decode('utf-8', 'replace')}".strip()
+
+    def _drop(self) -> None:
+        if self._smtp is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self._smtp.close()
+            self._smtp = None
+
+    def close(self) -> None:
+        """QUIT; once the data is accepted, a failing QUIT changes nothing: the messages are sent."""
+        if self._smtp is None:
+            return
+        try:
+            self._smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            self._drop()
+        self._smtp = None
+
+
+def _smtp_send(email: EmailMessage) -> tuple[int, str]:
+    """Send one message over a connection of its own; the server's answer to the data."""
+    connection = SMTPConnection()
+    try:
+        return connection.send(email)
+    finally:
+        connection.close()
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -419,6 +532,55 @@ def deliver(message_id: int) -> str:
             raise
         current_app.logger.warning("mail %s: could not claim it (%s); trying again later", message_id, _describe(exc))
         return MailStatus.QUEUED.value
+    connection = SMTPConnection()
+    try:
+        return _deliver_claimed(claim, connection)
+    finally:
+        connection.close()
+
+
+def deliver_batch(message_id: int | None = None, *, among: list[int] | None = None,
+                  limit: int | None = None) -> dict[int, str]:
+    """Claim up to ``MAIL_BATCH_SIZE`` due messages (``message_id`` first when it is due; only those
+    ``among`` when given) and send them over one SMTP connection. Returns the status of each
+    message claimed; every message goes through the state machine on its own, exactly as
+    :func:`deliver` takes it. Never raises for SMTP or transient database errors."""
+    try:
+        claims = _claim_batch(limit or batch_size(), first=message_id, among=among)
+    except Exception as exc:
+        if not is_transient_database_error(exc):
+            raise
+        end_transaction()
+        current_app.logger.warning("mail: could not claim a batch (%s); trying again later", _describe(exc))
+        return {}
+    results: dict[int, str] = {}
+    renew_after = claim_timeout() / 3
+    connection = SMTPConnection()
+    try:
+        while claims:
+            if (utcnow() - claims[0].claimed_at).total_seconds() > renew_after:
+                try:
+                    kept = _renew(claims)
+                except Exception as exc:
+                    if not is_transient_database_error(exc):
+                        raise
+                    end_transaction()
+                    kept = claims  # not renewed now: still held until they are stale
+                for lost in {c.message_id for c in claims} - {c.message_id for c in kept}:
+                    results[lost] = _status(lost, SENDING)
+                claims = kept
+                if not claims:
+                    break
+            claim = claims.pop(0)
+            results[claim.message_id] = _deliver_claimed(claim, connection)
+    finally:
+        connection.close()
+    return results
+
+
+def _deliver_claimed(claim: _Claim, connection: SMTPConnection) -> str:
+    """From ``sending`` to where the message goes next (see the module's state machine)."""
+    message_id = claim.message_id
     try:
         email = _prepare(claim)
     except _ClaimLost:
@@ -434,7 +596,7 @@ def deliver(message_id: int) -> str:
         current_app.logger.exception("composing mail %s failed", message_id)
         return _retry_or_fail(claim, _attempts(message_id), _describe(exc))
     try:
-        code, reply = _smtp_send(email)
+        code, reply = connection.send(email)
     except (OSError, smtplib.SMTPException) as exc:
         refusal = classify_smtp_error(exc)
         reason = f"{type(exc).__name__}: {refusal.reply}"[:2000] if refusal.code else _describe(exc)
@@ -445,6 +607,20 @@ def deliver(message_id: int) -> str:
     # Sent: the status and the server's answer in one transaction.
     return _finish(claim, MailStatus.SENT.value, status=MailStatus.SENT.value, sent_at=utcnow(), next_attempt_at=None,
                    last_error="", smtp_code=code, smtp_reply=reply[:2000])
+
+
+def is_due(message_id: int) -> bool:
+    """Whether the message waits in the queue and its time has come (a read, no lock)."""
+    due = db.session.scalar(sa.select(sa.exists().where(OutboxMessage.id == message_id, _due(utcnow()))))
+    _end_read()
+    return bool(due)
+
+
+def any_due() -> bool:
+    """Whether any message waits in the queue and its time has come (a read, no lock)."""
+    due = db.session.scalar(sa.select(sa.exists().where(_due(utcnow()))))
+    _end_read()
+    return bool(due)
 
 
 def _attempts(message_id: int) -> int:
@@ -534,9 +710,14 @@ def send_due_mail() -> dict[str, int]:
         end_transaction()
         current_app.logger.warning("mail: the outbox cannot be read now: %s", _describe(exc))
         return counts
-    for message_id in due:
-        status = deliver(message_id)
-        counts[status] = counts.get(status, 0) + 1
+    size = batch_size()
+    for start in range(0, len(due), size):
+        chunk = due[start:start + size]
+        results = deliver_batch(among=chunk, limit=len(chunk))
+        for message_id in chunk:
+            # A message claimed meanwhile by another worker (or not claimable now) says where it is.
+            status = results[message_id] if message_id in results else _status(message_id)
+            counts[status] = counts.get(status, 0) + 1
     return counts
 
 
