@@ -37,7 +37,14 @@ from huey.storage import RedisStorage, SqliteStorage
 from sqlalchemy import Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from congress.database import UTCDateTime, insert_unless_exists, is_transient, retry_transient, utcnow, write_transaction
+from congress.database import (
+    UTCDateTime,
+    insert_unless_exists,
+    is_transient,
+    retry_transient,
+    utcnow,
+    write_transaction,
+)
 from congress.extensions import db, huey
 
 _app: Flask | None = None
@@ -321,8 +328,8 @@ class Supervisor:
     dying (``max_crashes`` within ``window_seconds``) it stops the others and answers 1."""
 
     def __init__(self, processes: int, target: Callable[[int], None], *, max_crashes: int = 5,
-                 window_seconds: float = 60.0, stop_seconds: float = 30.0, before_fork: Callable[[], None] | None = None,
-                 after_fork: Callable[[], None] | None = None) -> None:
+                 window_seconds: float = 60.0, stop_seconds: float = 30.0,
+                 before_fork: Callable[[], None] | None = None, after_fork: Callable[[], None] | None = None) -> None:
         if processes < 1:
             raise ValueError("processes must be at least 1")
         self.processes = processes

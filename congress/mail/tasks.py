@@ -17,10 +17,8 @@ def deliver_mail(message_id: int) -> str:
     """Deliver this message and, over the same SMTP connection, further due ones (up to
     ``MAIL_BATCH_SIZE``): the backlog is shared by every worker that takes a job. A job whose message
     another worker took already still takes a batch of what is due, if anything is."""
-    if services.is_due(message_id) or services.any_due():
-        results = services.deliver_batch(message_id)
-    else:
-        results = {}
+    wanted = services.is_due(message_id) or services.any_due()
+    results = services.deliver_batch(message_id) if wanted else {}
     status = results.get(message_id) or services.status_of(message_id)
     counts: dict[str, int] = {}
     for claimed_id, claimed_status in results.items():

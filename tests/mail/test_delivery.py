@@ -684,7 +684,8 @@ def test_two_consumer_processes_share_the_backlog_and_send_every_message_once(ap
             "    u = create_user('w@example.org', name='Wim', password='long enough pw')\n"
             "    for i in range(60):\n"
             "        with write_transaction():\n"
-            "            queue_mail(f'w{i}@example.org', 'password_reset', locale='nl', user=u, link='http://x', hours=1)\n")
+            "            queue_mail(f'w{i}@example.org', 'password_reset', locale='nl', user=u,\n"
+            "                       link='http://x', hours=1)\n")
     subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True, timeout=120)
     assert smtp.received == []
     parent = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "congress", "worker",
@@ -724,7 +725,8 @@ def test_a_killed_consumer_process_is_started_again_and_sigterm_stops_them_all(a
                               env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     output = _Output(parent)
     try:
-        first = {int(m.group(1)): int(m.group(2)) for m in map(_STARTED.search, output.wait_for("started (pid", 2)) if m}
+        lines = output.wait_for("started (pid", 2)
+        first = {int(m.group(1)): int(m.group(2)) for m in map(_STARTED.search, lines) if m}
         assert set(first) == {1, 2}
         os.kill(first[2], signal.SIGKILL)
         output.wait_for("was killed by SIGKILL; starting it again")
@@ -740,7 +742,8 @@ def test_a_killed_consumer_process_is_started_again_and_sigterm_stops_them_all(a
                 "with app.test_request_context():\n"
                 "    u = create_user('k@example.org', name='Kees', password='long enough pw')\n"
                 "    with write_transaction():\n"
-                "        queue_mail('k@example.org', 'password_reset', locale='nl', user=u, link='http://x', hours=1)\n")
+                "        queue_mail('k@example.org', 'password_reset', locale='nl', user=u,\n"
+                "                   link='http://x', hours=1)\n")
         subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True, timeout=60)
         output.wait_for("job deliver_mail")
         assert [m["To"] for m in smtp.accepted()] == ["k@example.org"]
