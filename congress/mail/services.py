@@ -38,6 +38,7 @@ from flask_babel import lazy_gettext as _l
 from jinja2 import TemplateError
 from sqlalchemy import update
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import selectinload
 
 from congress.database import end_transaction, utcnow, write_transaction
 from congress.errors import Conflict
@@ -262,13 +263,18 @@ def _claim_batch(limit: int, *, first: int | None = None, among: list[int] | Non
         pick = pick.order_by(sa.case((OutboxMessage.id == first, 0), else_=1))
     pick = pick.order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
     if db.engine.dialect.name == "postgresql":
-        pick = pick.with_for_update(skip_locked=True)
+        # In a CTE, evaluated once: as an IN (subquery) PostgreSQL may run the pick again while
+        # updating, and every run locks LIMIT further rows (a "batch" of hundreds).
+        picked = pick.with_for_update(skip_locked=True).cte("picked")
+        chosen = OutboxMessage.id == picked.c.id
+    else:
+        chosen = OutboxMessage.id.in_(pick.scalar_subquery())
     # Rows queued by an older version get their one Message-ID now, each its own.
     legacy_id = (sa.literal(f"<{uuid.uuid4().hex}.") + sa.cast(OutboxMessage.id, sa.String)
                  + sa.literal(f"@{public_domain()}>"))
     statement = (
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(pick.scalar_subquery()), due)
+        .where(chosen, due)
         .values(status=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1,
                 message_id_header=sa.func.coalesce(OutboxMessage.message_id_header, legacy_id))
         .returning(OutboxMessage.id)
@@ -555,6 +561,13 @@ def deliver_batch(message_id: int | None = None, *, among: list[int] | None = No
         return {}
     results: dict[int, str] = {}
     renew_after = claim_timeout() / 3
+    try:
+        ready = _build_ready(claims)
+    except Exception as exc:
+        if not is_transient_database_error(exc):
+            raise
+        end_transaction()
+        ready = {}  # each message is read on its own then
     connection = SMTPConnection()
     try:
         while claims:
@@ -572,17 +585,37 @@ def deliver_batch(message_id: int | None = None, *, among: list[int] | None = No
                 if not claims:
                     break
             claim = claims.pop(0)
-            results[claim.message_id] = _deliver_claimed(claim, connection)
+            results[claim.message_id] = _deliver_claimed(claim, connection, ready.pop(claim.message_id, None))
     finally:
         connection.close()
     return results
 
 
-def _deliver_claimed(claim: _Claim, connection: SMTPConnection) -> str:
-    """From ``sending`` to where the message goes next (see the module's state machine)."""
+def _build_ready(claims: list[_Claim]) -> dict[int, EmailMessage]:
+    """The e-mails of a batch's messages that need nothing rendered (composed when queued, every
+    attachment stored), built from one read of the batch; the others are prepared one by one
+    (:func:`_prepare`). The batch's claims are renewed before they could go stale, so a message
+    read here is still this worker's when it is sent."""
+    by_id = {c.message_id: c for c in claims}
+    messages = db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.id.in_(by_id)).options(selectinload(OutboxMessage.attachments)))
+    ready = {}
+    for message in messages:
+        claim = by_id[message.id]
+        composed = not (message.compose_later and not message.subject)
+        stored = all(a.data is not None for a in message.attachments)
+        if composed and stored and message.status == SENDING and message.claimed_at == claim.claimed_at:
+            ready[message.id] = build_email(message)
+    _end_read()
+    return ready
+
+
+def _deliver_claimed(claim: _Claim, connection: SMTPConnection, ready: EmailMessage | None = None) -> str:
+    """From ``sending`` to where the message goes next (see the module's state machine); ``ready``
+    is its e-mail when it was built already."""
     message_id = claim.message_id
     try:
-        email = _prepare(claim)
+        email = ready if ready is not None else _prepare(claim)
     except _ClaimLost:
         return _status(message_id, SENDING)
     except Exception as exc:
