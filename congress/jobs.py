@@ -127,10 +127,11 @@ def claim_period(job: str, period: str) -> bool:
     succeeded, False for every other (the unique constraint decides, not this process)."""
     now = utcnow()
     with write_transaction():
+        # RETURNING says whether this insert made the row (rowcount is not reliable for it on PostgreSQL).
         inserted = db.session.execute(
-            insert_unless_exists(JobPeriod, index_elements=["job", "period"]),
+            insert_unless_exists(JobPeriod, index_elements=["job", "period"]).returning(JobPeriod.id),
             {"job": job, "period": period, "claimed_at": now, "host": socket.gethostname()[:255], "pid": os.getpid()},
-        ).rowcount
+        ).scalar() is not None
         if inserted:
             db.session.execute(sa.delete(JobPeriod).where(JobPeriod.job == job,
                                                           JobPeriod.claimed_at < now - PERIOD_ROWS_KEPT))
