@@ -130,7 +130,7 @@ class CountingHandler:
         self.lock = threading.Lock()
         self.last_at = 0.0
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201 - aiosmtpd's hook
+    async def handle_DATA(self, server, session, envelope):
         match = re.search(rb"^Message-ID:\s*(<[^>\r\n]+>)", envelope.original_content or envelope.content,
                           re.IGNORECASE | re.MULTILINE)
         with self.lock:

@@ -284,7 +284,7 @@ def test_a_transient_database_error_while_claiming_is_retried(app, smtp):
 
     def refuse_first_claim(conn, cursor, statement, parameters, context, executemany):
         values = list(parameters.values() if isinstance(parameters, dict) else parameters)
-        # A claim: "UPDATE mail_outbox …", on PostgreSQL "WITH picked AS (… FOR UPDATE SKIP LOCKED) UPDATE mail_outbox …".
+        # A claim: "UPDATE mail_outbox …"; on PostgreSQL "WITH picked AS (… SKIP LOCKED) UPDATE mail_outbox …".
         claiming = statement.lstrip().upper().startswith(("UPDATE MAIL_OUTBOX", "WITH PICKED AS"))
         if claiming and "sending" in values and not failures:
             failures.append(statement)
