@@ -32,7 +32,7 @@ from sqlalchemy import event
 from congress.accounts.models import User
 from congress.database import utcnow
 from congress.extensions import db
-from congress.mail import services
+from congress.mail import delivery, services
 from congress.mail.models import MailStatus, OutboxMessage
 from congress.urls import public_domain
 from tests.factories import make_user
@@ -610,14 +610,14 @@ def test_a_lost_connection_in_a_batch_is_retried_for_that_message_only(app, smtp
 def test_a_batch_that_takes_long_renews_its_claims(app, smtp, monkeypatch):
     backlog(4, minutes_ago=5)
     renewed: list[int] = []
-    real_renew = services._renew
+    real_renew = delivery._renew
 
     def spy(claims):
         renewed.append(len(claims))
         return real_renew(claims)
 
-    monkeypatch.setattr(services, "_renew", spy)
-    monkeypatch.setattr(services, "claim_timeout", lambda: 0.0)  # every message is "late": renewed first
+    monkeypatch.setattr(delivery, "_renew", spy)
+    monkeypatch.setattr(delivery, "claim_timeout", lambda: 0.0)  # every message is "late": renewed first
     assert set(services.deliver_batch().values()) == {"sent"}
     assert renewed == [4, 3, 2, 1]
     assert statuses() == {"sent": 4}
