@@ -95,6 +95,8 @@ class Config:
     MAIL_DKIM_PRIVATE_KEY_FILE = os.environ.get("MAIL_DKIM_PRIVATE_KEY_FILE", "")
     MAIL_DKIM_SELECTOR = os.environ.get("MAIL_DKIM_SELECTOR", "congres")
     MAIL_DKIM_DOMAIN = os.environ.get("MAIL_DKIM_DOMAIN", "")
+    # How many due messages a worker claims at once and sends over one SMTP connection.
+    MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "25"))
     # Show the outbox to organisers (always on in development).
     MAIL_OUTBOX_VISIBLE = _bool("MAIL_OUTBOX_VISIBLE", True)
 

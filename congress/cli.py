@@ -113,10 +113,16 @@ def demo(if_empty: bool) -> None:
 
 
 @congress_cli.command("worker")
-@click.option("--workers", default=2, show_default=True, help="Worker threads.")
-def worker(workers: int) -> None:
-    """Run the background job consumer (mail delivery, scheduled jobs)."""
-    run_worker(workers=workers)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
+              help="Worker threads in each consumer process.")
+@click.option("--processes", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Consumer processes, supervised by this one (a process that dies is started again).")
+def worker(workers: int, processes: int) -> None:
+    """Run the background job consumer (mail delivery, scheduled jobs); periodic jobs run once per
+    period whatever the number of processes and hosts."""
+    code = run_worker(workers=workers, processes=processes)
+    if code:
+        raise SystemExit(code)
 
 
 @congress_cli.command("send-mail")

@@ -1,107 +1,63 @@
 """The one mail service: render a Jinja template in the recipient's language, store it in the
-outbox, and let a background job deliver it over SMTP.
-
-Delivery is a small state machine, correct by construction:
-
-``queued`` → ``sending`` (claimed by one worker, with ``claimed_at``) →
-  ``sent`` (the server's answer stored in the same transaction), or
-  ``queued`` again (a temporary refusal 4xx, no connection, a timeout: retried with exponential
-  backoff up to ``MAIL_MAX_ATTEMPTS``; a transient database error: retried without using up an
-  attempt), or
-  ``failed`` (a permanent refusal 5xx with the server's code and reason, a broken template, an unknown
-  kind, or what the mail is about is gone).
-
-A message gets its ``Message-ID`` once, when it is queued, and every try sends that same ID. A claim
-is given back to the queue only when the claim itself is older than ``MAIL_CLAIM_TIMEOUT_SECONDS``.
-Every write goes through :func:`congress.database.write_transaction` as one conditional update of the
-claimed row, so a worker that lost its claim changes nothing; no write transaction is open while
-templates or attachments are rendered or the SMTP server is talked to.
+outbox, and let a background job deliver it over SMTP (:mod:`congress.mail.delivery`, the state
+machine, re-exported here with :mod:`congress.mail.composing` for callers: this is the face).
 """
 
 from __future__ import annotations
 
-import smtplib
-import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from email.message import EmailMessage
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from jinja2 import TemplateError
-from sqlalchemy import update
 from sqlalchemy.orm import Session as OrmSession
 
-from congress.database import end_transaction, utcnow, write_transaction
+from congress.database import utcnow, write_transaction
 from congress.errors import Conflict
 from congress.extensions import db
-from congress.mail import envelope
-from congress.mail.envelope import SigningKeyError as SigningKeyError  # re-exported
-from congress.mail.envelope import build_email, new_message_id
-from congress.mail.envelope import check_configuration as check_configuration  # re-exported
-from congress.mail.faults import _describe, classify_smtp_error, is_transient_database_error
-from congress.mail.headers import checked_headers  # re-exported: EXTRA_HEADERS
+from congress.mail.composing import (  # re-exported
+    AttachmentRenderer,
+    ContextBuilder,
+    MailSubjectGone,
+    RenderedLater,
+    UnknownMailKind,
+    _render,
+    build_context,
+    check_kinds,
+    new_message_id,
+    render_attachment,
+)
+from congress.mail.delivery import (  # re-exported
+    SENDING,
+    SMTPConnection,
+    any_due,
+    batch_size,
+    build_email,
+    claim_timeout,
+    deliver,
+    deliver_batch,
+    due_message_ids,
+    is_due,
+    next_attempt_at,
+    reset_stale_claims,
+    retry_delay,
+    send_due_mail,
+    status_of,
+)
+from congress.mail.envelope import SigningKeyError, check_configuration  # re-exported
+from congress.mail.faults import is_transient_database_error  # re-exported
+from congress.mail.headers import EXTRA_HEADERS, checked_headers  # re-exported: EXTRA_HEADERS
 from congress.mail.models import MailStatus, OutboxAttachment, OutboxMessage
-from congress.mail.signals import attachment_wanted, context_wanted
-from congress.signals import NoReceiver, one_answer
-from congress.urls import public_base_url
+
+__all__ = [
+    "EXTRA_HEADERS", "PENDING_KEY", "SENDING", "AttachmentRenderer", "ContextBuilder", "MailSubjectGone",
+    "OutboxRefused", "RenderedLater", "SMTPConnection", "SigningKeyError", "UnknownMailKind", "any_due",
+    "attachment_file", "batch_size", "build_context", "build_email", "check_configuration", "check_kinds",
+    "claim_timeout", "deliver", "deliver_batch", "due_message_ids", "forget_rolled_back_mail", "is_due",
+    "is_transient_database_error", "new_message_id", "next_attempt_at", "queue_mail", "queue_mail_later",
+    "render_attachment", "reset_stale_claims", "resend", "retry_delay", "retry_failed", "send_due_mail", "status_of",
+]
 
 PENDING_KEY = "congress_outbox_pending"
-SENDING = MailStatus.SENDING.value
-
-# What the worker asks the capability a message is about (see :mod:`congress.mail.signals`):
-# an attachment made at delivery time, fn(argument, locale) -> (name, type, bytes), for
-# ``attachment_wanted``; a template's context, fn(argument) -> context or None when what the mail is
-# about is gone, for ``context_wanted``. Receivers connect with ``sender=kind``.
-AttachmentRenderer = Callable[[str, str], tuple[str, str, bytes]]
-ContextBuilder = Callable[[str], dict[str, Any] | None]
-
-
-class UnknownMailKind(LookupError):
-    """A message names a context or attachment kind that no capability answers."""
-
-
-class MailSubjectGone(LookupError):
-    """What the message is about (a registration, an account) no longer exists."""
-
-
-def render_attachment(kind: str, argument: str, locale: str) -> tuple[str, str, bytes]:
-    """The attachment ``kind`` renders for ``argument`` (badges: ``ticket``), asked through
-    :data:`~congress.mail.signals.attachment_wanted`; :class:`UnknownMailKind` when nobody answers."""
-    try:
-        return one_answer(attachment_wanted, kind, argument=argument, locale=locale)
-    except NoReceiver as exc:
-        raise UnknownMailKind(f"no capability renders the attachment kind {kind!r}") from exc
-
-
-def build_context(kind: str, argument: str) -> dict[str, Any] | None:
-    """The template context of a mail the worker composes (registration: ``registration``), asked
-    through :data:`~congress.mail.signals.context_wanted`; :class:`UnknownMailKind` when nobody answers."""
-    try:
-        return one_answer(context_wanted, kind, argument=argument)
-    except NoReceiver as exc:
-        raise UnknownMailKind(f"no capability builds the context of the mail kind {kind!r}") from exc
-
-
-def check_kinds(*, attachments: Iterable[str] = (), context: str | None = None) -> None:
-    """Raise :class:`UnknownMailKind` now when a kind has no receiver (before anything is rendered)."""
-    for kind in attachments:
-        if len(list(attachment_wanted.receivers_for(kind))) != 1:
-            raise UnknownMailKind(f"no capability renders the attachment kind {kind!r}")
-    if context is not None and len(list(context_wanted.receivers_for(context))) != 1:
-        raise UnknownMailKind(f"no capability builds the context of the mail kind {context!r}")
-
-
-@dataclass(frozen=True)
-class RenderedLater:
-    """An attachment rendered by the worker just before sending, e.g. ``RenderedLater("ticket", "42")``."""
-
-    kind: str
-    argument: str
 
 
 def queue_mail(
@@ -167,16 +123,6 @@ def queue_mail_later(to: str, template: str, compose: RenderedLater, *, locale: 
     db.session.info.setdefault(PENDING_KEY, []).append(message_id)
     return message_id
 
-
-def _render(template: str, locale: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    with force_locale(locale):
-        context = {"lang": locale, **context}
-        subject = " ".join(render_template(f"email/{template}.subject.txt", **context).split())
-        body_text = render_template(f"email/{template}.txt", **context)
-        body_html = render_template(f"email/{template}.html", email_subject=subject, **context)
-    return subject, body_text, body_html
-
-
 def _attachment(item: tuple[str, str, bytes] | RenderedLater) -> OutboxAttachment:
     if isinstance(item, RenderedLater):
         return OutboxAttachment(filename="", content_type="", source=f"{item.kind}:{item.argument}")
@@ -186,334 +132,6 @@ def _attachment(item: tuple[str, str, bytes] | RenderedLater) -> OutboxAttachmen
 
 def forget_rolled_back_mail(session: OrmSession) -> None:
     session.info.pop(PENDING_KEY, None)
-
-
-# -- the state machine ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Claim:
-    message_id: int
-    claimed_at: datetime
-
-
-def _claimed(claim: _Claim) -> Any:
-    """The claimed row, only while this claim holds (a claim given back as stale matches nothing)."""
-    return update(OutboxMessage).where(OutboxMessage.id == claim.message_id, OutboxMessage.status == SENDING,
-                                       OutboxMessage.claimed_at == claim.claimed_at)
-
-
-def _write(statement: Any, *, tries: int = 1) -> int:
-    """Run one update in its own write transaction; on a transient database error try again a few
-    times (``tries``), then raise. Returns the number of rows changed."""
-    delay = 0.05
-    for attempt in range(1, tries + 1):
-        try:
-            with write_transaction():
-                return db.session.execute(statement).rowcount
-        except Exception as exc:
-            if attempt == tries or not is_transient_database_error(exc):
-                raise
-            current_app.logger.warning("mail: %s, trying again in %.2f s", _describe(exc), delay)
-            time.sleep(delay)
-            delay = min(delay * 2, 2.0)
-    raise AssertionError("unreachable")
-
-
-def _claim(message_id: int) -> _Claim | None:
-    now = utcnow()
-    claimed = _write(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.QUEUED.value,
-               sa.or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now))
-        .values(status=SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1,
-                # Rows queued by an older version get their one Message-ID now.
-                message_id_header=sa.func.coalesce(OutboxMessage.message_id_header, new_message_id()))
-    )
-    return _Claim(message_id, now) if claimed else None
-
-
-def _status(message_id: int, unknown: str = MailStatus.QUEUED.value) -> str:
-    """The message's status now (``unknown`` when the database cannot say just now)."""
-    try:
-        status = db.session.scalar(sa.select(OutboxMessage.status).where(OutboxMessage.id == message_id))
-        _end_read()
-    except Exception as exc:
-        if not is_transient_database_error(exc):
-            raise
-        end_transaction()
-        return unknown
-    return status or "missing"
-
-
-def _end_read() -> None:
-    """End the read transaction (nothing is pending): no snapshot is held while we wait on others."""
-    end_transaction()
-
-
-def _release(claim: _Claim, exc: BaseException) -> str:
-    """A transient database error before sending: back to the queue, the attempt not counted."""
-    current_app.logger.warning("mail %s: %s; trying again later", claim.message_id, _describe(exc))
-    retry_at = utcnow() + timedelta(seconds=float(current_app.config["MAIL_DB_RETRY_SECONDS"]))
-    return _finish(claim, MailStatus.QUEUED.value, status=MailStatus.QUEUED.value, attempts=OutboxMessage.attempts - 1,
-                   next_attempt_at=retry_at, last_error=_describe(exc))
-
-
-def _fail(claim: _Claim, reason: str, *, code: int | None = None, reply: str | None = None) -> str:
-    values: dict[str, Any] = {"status": MailStatus.FAILED.value, "next_attempt_at": None, "last_error": reason}
-    if reply is not None:
-        values.update(smtp_code=code, smtp_reply=reply)
-    return _finish(claim, MailStatus.FAILED.value, **values)
-
-
-def _retry_or_fail(claim: _Claim, attempts: int, reason: str, *, code: int | None = None,
-                   reply: str | None = None) -> str:
-    if attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-        return _fail(claim, reason, code=code, reply=reply)
-    values: dict[str, Any] = {"status": MailStatus.QUEUED.value, "last_error": reason,
-                              "next_attempt_at": utcnow() + retry_delay(attempts)}
-    if reply is not None:
-        values.update(smtp_code=code, smtp_reply=reply)
-    return _finish(claim, MailStatus.QUEUED.value, **values)
-
-
-def _finish(claim: _Claim, outcome: str, **values: Any) -> str:
-    """Leave the claim with ``values``; the outcome, or the row's status when the claim was lost."""
-    try:
-        changed = _write(_claimed(claim).values(**values), tries=6)
-    except Exception as exc:
-        if not is_transient_database_error(exc):
-            raise
-        # The claim stays; it is given back once it is stale (MAIL_CLAIM_TIMEOUT_SECONDS).
-        current_app.logger.error("mail %s: could not record %r: %s", claim.message_id, outcome, _describe(exc))
-        return SENDING
-    return outcome if changed else _status(claim.message_id, SENDING)
-
-
-def _compose(message: OutboxMessage) -> tuple[str, str, str]:
-    """Render a message left to the worker, with links on ``PUBLIC_BASE_URL`` (never on the address
-    of the request that queued it). Reads only; raises when it cannot be composed."""
-    later = message.compose_later or {}
-    kind = later.get("kind", "")
-    check_kinds(context=kind)
-    with current_app.test_request_context("/", base_url=public_base_url() + "/"):
-        context = build_context(kind, later.get("argument", ""))
-        if context is None:
-            raise MailSubjectGone("nothing to compose: what the message was about is gone")
-        return _render(message.template, message.locale, context)
-
-
-def _prepare(claim: _Claim) -> EmailMessage:
-    """Compose the message and render its attachments when that was left to the worker (stored,
-    so that a retry sends the same), and build the e-mail. No write lock while rendering."""
-    message = db.session.get(OutboxMessage, claim.message_id, populate_existing=True)
-    if message is None:
-        raise MailSubjectGone("the message was deleted")
-    if message.compose_later and not message.subject:
-        subject, body_text, body_html = _compose(message)
-        if not _write(_claimed(claim).values(subject=subject, body_text=body_text, body_html=body_html)):
-            raise _ClaimLost
-    pending = [(a.id, *a.source.partition(":")[::2]) for a in message.attachments if a.data is None and a.source]
-    check_kinds(attachments={kind for _, kind, _ in pending})  # an unknown kind fails now
-    locale = message.locale
-    _end_read()  # a renderer that writes (a badge code) starts its own transaction
-    rendered = [(attachment_id, render_attachment(kind, argument, locale)) for attachment_id, kind, argument in pending]
-    for attachment_id, (filename, content_type, data) in rendered:
-        _write(update(OutboxAttachment).where(OutboxAttachment.id == attachment_id, OutboxAttachment.data.is_(None))
-               .values(filename=filename, content_type=content_type, data=data))
-    message = db.session.get(OutboxMessage, claim.message_id, populate_existing=True)
-    if message is None or message.status != SENDING or message.claimed_at != claim.claimed_at:
-        raise _ClaimLost
-    db.session.refresh(message, ["attachments"])
-    email = build_email(message)
-    _end_read()
-    return email
-
-
-class _ClaimLost(Exception):
-    pass
-
-
-class _RecordsDataReply:
-    """Keeps the server's answer to DATA ("250 2.0.0 Ok: queued as …"), which smtplib drops."""
-
-    data_reply: tuple[int, bytes] | None = None
-
-    def data(self, msg: Any) -> tuple[int, bytes]:
-        self.data_reply = super().data(msg)  # type: ignore[misc]
-        return self.data_reply
-
-
-class _SMTP(_RecordsDataReply, smtplib.SMTP):
-    pass
-
-
-class _SMTPSSL(_RecordsDataReply, smtplib.SMTP_SSL):
-    pass
-
-
-def _smtp_send(email: EmailMessage) -> tuple[int, str]:
-    """Send over SMTP; the server's answer to the data. Raises for every refusal."""
-    config = current_app.config
-    smtp_class = _SMTPSSL if config["MAIL_USE_SSL"] else _SMTP
-    smtp = smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"])
-    try:
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        options = ["SMTPUTF8", "BODY=8BITMIME"] if envelope.needs_smtputf8(email) else []
-        smtp.sendmail(envelope.envelope_sender(), envelope.recipients(email), envelope.message_bytes(email),
-                      mail_options=options)
-        code, reply = smtp.data_reply or (250, b"")
-    finally:
-        # Once the data is accepted, a failing QUIT changes nothing: the message is sent.
-        try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            smtp.close()
-    return code, f"{code} {reply.decode('utf-8', 'replace')}".strip()
-
-
-def retry_delay(attempts: int) -> timedelta:
-    """Exponential backoff: base, 2×base, 4×base … capped at six hours."""
-    base = float(current_app.config["MAIL_RETRY_BASE_SECONDS"])
-    return timedelta(seconds=min(base * (2 ** max(attempts - 1, 0)), 6 * 3600))
-
-
-def deliver(message_id: int) -> str:
-    """Take one message through the state machine. Returns its status afterwards ("queued",
-    "sending", "sent", "failed" or "missing"); never raises for SMTP or transient database errors.
-    """
-    try:
-        claim = _claim(message_id)
-        if claim is None:
-            return _status(message_id)
-    except Exception as exc:
-        if not is_transient_database_error(exc):
-            raise
-        current_app.logger.warning("mail %s: could not claim it (%s); trying again later", message_id, _describe(exc))
-        return MailStatus.QUEUED.value
-    try:
-        email = _prepare(claim)
-    except _ClaimLost:
-        return _status(message_id, SENDING)
-    except Exception as exc:
-        end_transaction()
-        if is_transient_database_error(exc):
-            return _release(claim, exc)
-        if isinstance(exc, TemplateError | LookupError):
-            current_app.logger.error("mail %s cannot be composed: %s", message_id, _describe(exc))
-            return _fail(claim, _describe(exc))
-        # Anything else is unexpected: tried again like a temporary refusal, until the last attempt.
-        current_app.logger.exception("composing mail %s failed", message_id)
-        return _retry_or_fail(claim, _attempts(message_id), _describe(exc))
-    try:
-        code, reply = _smtp_send(email)
-    except (OSError, smtplib.SMTPException) as exc:
-        refusal = classify_smtp_error(exc)
-        reason = f"{type(exc).__name__}: {refusal.reply}"[:2000] if refusal.code else _describe(exc)
-        if refusal.permanent:
-            return _fail(claim, reason, code=refusal.code, reply=refusal.reply)
-        return _retry_or_fail(claim, _attempts(message_id), reason, code=refusal.code,
-                              reply=refusal.reply if refusal.code else None)
-    # Sent: the status and the server's answer in one transaction.
-    return _finish(claim, MailStatus.SENT.value, status=MailStatus.SENT.value, sent_at=utcnow(), next_attempt_at=None,
-                   last_error="", smtp_code=code, smtp_reply=reply[:2000])
-
-
-def _attempts(message_id: int) -> int:
-    try:
-        attempts = db.session.scalar(sa.select(OutboxMessage.attempts).where(OutboxMessage.id == message_id))
-        _end_read()
-    except Exception as exc:
-        if not is_transient_database_error(exc):
-            raise
-        end_transaction()
-        return 1  # not known now: not the last attempt
-    return attempts or 1
-
-
-def claim_timeout() -> float:
-    """``MAIL_CLAIM_TIMEOUT_SECONDS``, never less than three SMTP timeouts (connecting, sending the
-    data, waiting for the answer): a claim whose worker may still be talking to the server is never
-    given back."""
-    config = current_app.config
-    return max(float(config["MAIL_CLAIM_TIMEOUT_SECONDS"]), 3 * float(config["MAIL_TIMEOUT"]))
-
-
-def reset_stale_claims() -> int:
-    """Give back claims older than ``MAIL_CLAIM_TIMEOUT_SECONDS`` (their worker died): counted as
-    an attempt each, so a message that kills its worker every time fails after the last one. The
-    next try sends the same Message-ID."""
-    now = utcnow()
-    timeout = claim_timeout()
-    stale = now - timedelta(seconds=timeout)
-    is_stale = sa.and_(OutboxMessage.status == SENDING,
-                       sa.or_(OutboxMessage.claimed_at < stale,
-                              # claimed by an older version, which did not note the claim time
-                              sa.and_(OutboxMessage.claimed_at.is_(None), OutboxMessage.next_attempt_at < stale)))
-    # Read first: the write lock is taken only when there is something to give back.
-    found = db.session.scalar(sa.select(sa.exists().where(is_stale)))
-    _end_read()
-    if not found:
-        return 0
-    last = OutboxMessage.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]
-    return _write(
-        update(OutboxMessage)
-        .where(is_stale)
-        .values(status=sa.case((last, MailStatus.FAILED.value), else_=MailStatus.QUEUED.value),
-                next_attempt_at=sa.case((last, None), else_=now),
-                last_error=f"the worker that claimed it did not finish within {timeout:g} s"),
-        tries=3,
-    )
-
-
-def due_message_ids(limit: int = 200) -> list[int]:
-    """Queued messages whose (re)try time has come, after giving back stale claims."""
-    try:
-        reset_stale_claims()
-    except Exception as exc:
-        if not is_transient_database_error(exc):
-            raise
-        end_transaction()
-        current_app.logger.warning("mail: stale claims not reset now: %s", _describe(exc))
-    ids = list(
-        db.session.scalars(
-            sa.select(OutboxMessage.id)
-            .where(OutboxMessage.status == MailStatus.QUEUED.value, OutboxMessage.next_attempt_at <= utcnow())
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-        )
-    )
-    _end_read()
-    return ids
-
-
-def next_attempt_at(message_id: int) -> datetime | None:
-    """When a queued message is due again (for the task that schedules its retry)."""
-    when = db.session.scalar(sa.select(OutboxMessage.next_attempt_at).where(
-        OutboxMessage.id == message_id, OutboxMessage.status == MailStatus.QUEUED.value))
-    _end_read()
-    return when
-
-
-def send_due_mail() -> dict[str, int]:
-    """Deliver every message that is due now; used by the periodic job and the CLI."""
-    counts: dict[str, int] = {}
-    try:
-        due = due_message_ids()
-    except Exception as exc:
-        if not is_transient_database_error(exc):
-            raise
-        end_transaction()
-        current_app.logger.warning("mail: the outbox cannot be read now: %s", _describe(exc))
-        return counts
-    for message_id in due:
-        status = deliver(message_id)
-        counts[status] = counts.get(status, 0) + 1
-    return counts
-
 
 
 # -- what an organiser does with the outbox -----------------------------------------------------------

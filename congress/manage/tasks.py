@@ -8,7 +8,7 @@ from congress.jobs import periodic_task
 from congress.manage import retention
 
 
-@periodic_task(crontab(hour="3", minute="17"))
+@periodic_task(crontab(hour="3", minute="17"), once="day")
 def anonymise_due_editions() -> int:
     """What was anonymised in total (0 on most nights)."""
     return sum(r.total for r in retention.run())

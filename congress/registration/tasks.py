@@ -8,6 +8,6 @@ from congress.jobs import periodic_task
 from congress.registration.services import expire_unconfirmed
 
 
-@periodic_task(crontab(minute="*/5"))
+@periodic_task(crontab(minute="*/5"), once="minute")
 def expire_unconfirmed_registrations() -> int:
     return expire_unconfirmed()

@@ -11,10 +11,14 @@ exactly one copy reaches the server when several workers work through the same b
 from __future__ import annotations
 
 import os
+import re
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
@@ -28,7 +32,7 @@ from sqlalchemy import event
 from congress.accounts.models import User
 from congress.database import utcnow
 from congress.extensions import db
-from congress.mail import services
+from congress.mail import delivery, services
 from congress.mail.models import MailStatus, OutboxMessage
 from congress.urls import public_domain
 from tests.factories import make_user
@@ -280,7 +284,9 @@ def test_a_transient_database_error_while_claiming_is_retried(app, smtp):
 
     def refuse_first_claim(conn, cursor, statement, parameters, context, executemany):
         values = list(parameters.values() if isinstance(parameters, dict) else parameters)
-        if statement.lstrip().upper().startswith("UPDATE MAIL_OUTBOX") and "sending" in values and not failures:
+        # A claim: "UPDATE mail_outbox …"; on PostgreSQL "WITH picked AS (… SKIP LOCKED) UPDATE mail_outbox …".
+        claiming = statement.lstrip().upper().startswith(("UPDATE MAIL_OUTBOX", "WITH PICKED AS"))
+        if claiming and "sending" in values and not failures:
             failures.append(statement)
             raise _locked()
 
@@ -530,3 +536,228 @@ def test_two_worker_processes_on_one_backlog_send_every_message_exactly_once(app
     assert len(smtp.received) == 80 and len(per_id) == 80 and set(per_id.values()) == {1}, outputs
     assert statuses() == {"sent": 80}
     assert not any("locked" in out for out in outputs)
+
+
+# -- batches: one claim, one connection, every message on its own ------------------------------------------
+
+
+def _count_connections(monkeypatch) -> list[int]:
+    opened: list[int] = []
+    real_open = services.SMTPConnection._open
+
+    def counting_open(self):
+        opened.append(1)
+        return real_open(self)
+
+    monkeypatch.setattr(services.SMTPConnection, "_open", counting_open)
+    return opened
+
+
+def test_a_batch_is_claimed_at_once_and_sent_over_one_connection(app, smtp, monkeypatch):
+    ids = backlog(30, minutes_ago=5)
+    app.config["MAIL_BATCH_SIZE"] = 25
+    opened = _count_connections(monkeypatch)
+    first = ids[7]
+    results = services.deliver_batch(first)
+    assert list(results)[0] == first and len(results) == 25 and set(results.values()) == {"sent"}
+    assert len(opened) == 1
+    assert smtp.accepted()[0]["To"] == "p7@example.org"  # the job's own message first
+    assert statuses() == {"sent": 25, "queued": 5}
+    # The next batch takes what is left.
+    assert set(services.deliver_batch().values()) == {"sent"}
+    assert statuses() == {"sent": 30}
+    per_id = Counter(m["Message-ID"] for m in smtp.accepted())
+    assert len(per_id) == 30 and set(per_id.values()) == {1}
+
+
+@pytest.mark.parametrize("refusal, outcome", [("550 5.1.1 No such user here", "failed"),
+                                              ("451 4.3.0 Try again later", "queued")])
+def test_a_message_refused_in_a_batch_leaves_the_others_sent(app, smtp, monkeypatch, refusal, outcome):
+    ids = backlog(10, minutes_ago=5)
+    smtp.rcpt_replies = ["250 OK"] * 3 + [refusal]  # the fourth recipient is refused
+    opened = _count_connections(monkeypatch)
+    results = services.deliver_batch()
+    assert results == {**{i: "sent" for i in ids}, ids[3]: outcome}
+    assert len(opened) == 2  # the refusal closed the connection; the fifth message opened a new one
+    assert sorted(m["To"] for m in smtp.accepted()) == sorted(f"p{i}@example.org" for i in range(10) if i != 3)
+    refused = db.session.get(OutboxMessage, ids[3])
+    db.session.refresh(refused)
+    assert refused.status == outcome and refused.smtp_code == int(refusal[:3]) and refused.attempts == 1
+    assert refusal[4:] in refused.last_error
+    assert statuses() == {"sent": 9, outcome: 1}
+
+
+def test_a_lost_connection_in_a_batch_is_retried_for_that_message_only(app, smtp, monkeypatch):
+    ids = backlog(6, minutes_ago=5)
+    real_send = services.SMTPConnection.send
+    calls: list[int] = []
+
+    def drop_the_third(self, email):
+        calls.append(1)
+        if len(calls) == 3:
+            self._smtp.sock.shutdown(socket.SHUT_RDWR)  # the connection is gone when the third is sent
+        return real_send(self, email)
+
+    monkeypatch.setattr(services.SMTPConnection, "send", drop_the_third)
+    results = services.deliver_batch()
+    assert results == {**{i: "sent" for i in ids}, ids[2]: "queued"}
+    assert len(smtp.accepted()) == 5
+    message = db.session.get(OutboxMessage, ids[2])
+    db.session.refresh(message)
+    assert message.status == "queued" and message.next_attempt_at > utcnow()
+
+
+def test_a_batch_that_takes_long_renews_its_claims(app, smtp, monkeypatch):
+    backlog(4, minutes_ago=5)
+    renewed: list[int] = []
+    real_renew = delivery._renew
+
+    def spy(claims):
+        renewed.append(len(claims))
+        return real_renew(claims)
+
+    monkeypatch.setattr(delivery, "_renew", spy)
+    monkeypatch.setattr(delivery, "claim_timeout", lambda: 0.0)  # every message is "late": renewed first
+    assert set(services.deliver_batch().values()) == {"sent"}
+    assert renewed == [4, 3, 2, 1]
+    assert statuses() == {"sent": 4}
+
+
+def test_a_legacy_message_without_message_id_gets_its_own_in_a_batch(app, smtp):
+    backlog(3, minutes_ago=5)
+    db.session.execute(sa.update(OutboxMessage).values(message_id_header=None))
+    db.session.commit()
+    assert set(services.deliver_batch().values()) == {"sent"}
+    headers = [m["Message-ID"] for m in smtp.accepted()]
+    assert len(set(headers)) == 3 and all(h.endswith(f"@{public_domain()}>") for h in headers)
+
+
+# -- several consumer processes (flask congress worker --processes N) --------------------------------------
+
+
+def _worker_env(app, tmp_path, **more: str) -> dict:
+    return {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "CONGRESS_INSTANCE_DIR": str(tmp_path),
+            "HUEY_SQLITE_PATH": str(tmp_path / "queue.db"), "MAIL_PORT": str(app.config["MAIL_PORT"]),
+            "MAIL_SERVER": "127.0.0.1", **more}
+
+
+class _Output:
+    """A process's output, read in a thread (a full pipe would stop it)."""
+
+    def __init__(self, process: subprocess.Popen) -> None:
+        self.lines: list[str] = []
+        self.thread = threading.Thread(target=self._read, args=(process,), daemon=True)
+        self.thread.start()
+
+    def _read(self, process: subprocess.Popen) -> None:
+        for line in process.stdout:
+            self.lines.append(line.decode(errors="replace").rstrip())
+
+    def wait_for(self, text: str, count: int = 1, timeout: float = 60) -> list[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [line for line in self.lines if text in line]
+            if len(found) >= count:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} not seen {count}×:\n" + "\n".join(self.lines[-40:]))
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+_STARTED = re.compile(r"worker process (\d+) started \(pid (\d+)\)")
+_JOB = re.compile(r"\[(\d+)\] INFO congress\.jobs: job (\S+) id=\S+ [\d.]+s ok(?: (.*))?$")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("queue", ["sqlite", "redis"])
+def test_two_consumer_processes_share_the_backlog_and_send_every_message_once(app, smtp, tmp_path, request, queue):
+    more = {"MAIL_BATCH_SIZE": "4"}
+    if queue == "redis":
+        more["REDIS_URL"] = request.getfixturevalue("redis_url")
+    env = _worker_env(app, tmp_path, **more)
+    # 60 messages queued by the web side (the jobs wait in the queue: nothing consumes yet).
+    code = ("from wsgi import app\n"
+            "from congress.database import write_transaction\n"
+            "from congress.mail.services import queue_mail\n"
+            "from congress.accounts.services import create_user\n"
+            "with app.test_request_context():\n"
+            "    u = create_user('w@example.org', name='Wim', password='long enough pw')\n"
+            "    for i in range(60):\n"
+            "        with write_transaction():\n"
+            "            queue_mail(f'w{i}@example.org', 'password_reset', locale='nl', user=u,\n"
+            "                       link='http://x', hours=1)\n")
+    subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True, timeout=120)
+    assert smtp.received == []
+    parent = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "congress", "worker",
+                               "--processes", "2", "--workers", "1"],
+                              env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = _Output(parent)
+    try:
+        children = {int(m.group(2)) for m in map(_STARTED.search, output.wait_for("started (pid", 2)) if m}
+        assert len(children) == 2 and parent.pid not in children
+        deadline = time.monotonic() + 120
+        while statuses().get("sent", 0) < 60 and time.monotonic() < deadline:
+            time.sleep(0.3)
+    finally:
+        parent.terminate()
+        parent.wait(timeout=60)
+    output.thread.join(timeout=10)
+    assert parent.returncode == 0, output.text()
+    per_id = Counter(m["Message-ID"] for m in smtp.accepted())
+    assert len(smtp.received) == 60 and len(per_id) == 60 and set(per_id.values()) == {1}, output.text()
+    assert statuses() == {"sent": 60}
+    # One line per job, from both consumers, and both sent part of the backlog.
+    sent_by: Counter = Counter()
+    for match in filter(None, map(_JOB.search, output.lines)):
+        pid, name, detail = int(match.group(1)), match.group(2), match.group(3) or ""
+        sent = re.search(r"sent=(\d+)", detail)
+        if name.endswith("deliver_mail") and sent:
+            sent_by[pid] += int(sent.group(1))
+    assert set(sent_by) == children and sum(sent_by.values()) == 60, output.text()
+    assert "Traceback" not in output.text()
+
+
+@pytest.mark.slow
+def test_a_killed_consumer_process_is_started_again_and_sigterm_stops_them_all(app, smtp, tmp_path):
+    env = _worker_env(app, tmp_path)
+    parent = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "congress", "worker",
+                               "--processes", "2", "--workers", "1"],
+                              env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    output = _Output(parent)
+    try:
+        lines = output.wait_for("started (pid", 2)
+        first = {int(m.group(1)): int(m.group(2)) for m in map(_STARTED.search, lines) if m}
+        assert set(first) == {1, 2}
+        os.kill(first[2], signal.SIGKILL)
+        output.wait_for("was killed by SIGKILL; starting it again")
+        started = [m for m in map(_STARTED.search, output.wait_for("started (pid", 3)) if m]
+        restarted = int(started[-1].group(2))
+        assert started[-1].group(1) == "2" and restarted not in first.values()
+        output.wait_for(f"[{restarted}] INFO huey.consumer: Huey consumer started")  # a consumer again
+        # A message queued now is delivered by the consumers.
+        code = ("from wsgi import app\n"
+                "from congress.database import write_transaction\n"
+                "from congress.mail.services import queue_mail\n"
+                "from congress.accounts.services import create_user\n"
+                "with app.test_request_context():\n"
+                "    u = create_user('k@example.org', name='Kees', password='long enough pw')\n"
+                "    with write_transaction():\n"
+                "        queue_mail('k@example.org', 'password_reset', locale='nl', user=u,\n"
+                "                   link='http://x', hours=1)\n")
+        subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True, timeout=60)
+        output.wait_for("job deliver_mail")
+        assert [m["To"] for m in smtp.accepted()] == ["k@example.org"]
+        os.kill(parent.pid, signal.SIGTERM)
+        parent.wait(timeout=60)
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+    output.thread.join(timeout=10)
+    assert parent.returncode == 0, output.text()
+    for pid in (first[1], restarted):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)  # every consumer stopped with the parent
+    assert "received SIGTERM: stopping 2 worker processes" in output.text()
