@@ -79,7 +79,8 @@ def weakness(password: str, *, user_inputs: Iterable[str] = ()) -> str | None:
     when it is strong enough."""
     advice = _("A sentence of a few unusual words is strong and easy to remember.")
     if is_common(password):
-        return f"{_('Too predictable: this is one of the most used passwords.')} {advice}"
+        common = _("Too predictable: this is one of the most used passwords.")
+        return f"{common} {advice}"
     result = zxcvbn(password[:_ESTIMATE_CHARACTERS], user_inputs=_user_words(user_inputs))
     if result["score"] >= MIN_SCORE:
         return None

@@ -24,7 +24,7 @@ from congress.accounts.models import (
     TokenScope,
     User,
 )
-from congress.accounts.sessions import active_sessions, end_session, end_sessions
+from congress.accounts.sessions import REASON_BY_STAFF, active_sessions, end_session, end_sessions
 from congress.accounts.staff import add_roles, grant_role, revoke_grant, set_active, staff_query
 from congress.audit.services import record
 from congress.database import lock_for_update, transactional, utcnow, write_transaction
@@ -35,7 +35,7 @@ from congress.tokens import hash_secret, new_secret
 from congress.urls import external_url
 
 # re-exported: callers use them from here
-__all__ = ["PURPOSE_INVITE", "PURPOSE_RESET", "active_sessions", "add_roles", "end_session", "end_sessions",
+__all__ = ["PURPOSE_INVITE", "PURPOSE_RESET", "REASON_BY_STAFF", "active_sessions", "add_roles", "end_session", "end_sessions",
            "grant_role", "hash_secret", "revoke_grant", "set_active", "staff_query"]
 
 _hasher = PasswordHasher()
@@ -79,6 +79,23 @@ def set_password(user: User, password: str) -> None:
             .values(used_at=utcnow())
             .execution_options(synchronize_session="fetch")
         )
+
+
+class WrongPassword(AccountError):
+    """The current password given to change it is not the account's."""
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """One's own new password, with the current one as proof; the other sessions end, this one stays."""
+    try:
+        _hasher.verify(user.password_hash or _DUMMY_HASH, current)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        raise WrongPassword(_("This is not your current password."), field="current") from None
+    if not user.password_hash:
+        raise WrongPassword(_("This is not your current password."), field="current")
+    with write_transaction():
+        set_password(user, new)
+        record("user.password_changed", user)
 
 
 def find_user(email: str) -> User | None:

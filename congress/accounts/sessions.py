@@ -163,7 +163,7 @@ def end_session(user: User, session_id: str, *, reason: str = REASON_ENDED, by: 
     with write_transaction():
         count = _end(sa.and_(UserSession.id == session_id, UserSession.user_id == user.id), reason)
         if count:
-            record("session.ended", user, actor=by, reason=reason, session=session_id[:12])
+            record("session.ended", user, actor=by, reason=reason, signin_session=session_id[:12])
     return bool(count)
 
 
@@ -236,7 +236,7 @@ def check_request() -> Any:
         with write_transaction():
             if _end(UserSession.id == row.id, reason):
                 user = db.session.get(User, row.user_id)
-                record("session.ended", user, actor=user, reason=reason, session=row.id[:12])
+                record("session.ended", user, actor=user, reason=reason, signin_session=row.id[:12])
     session.clear()
     logout_user()  # after the clear: it may leave the instruction to clear a remember-me cookie
     if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
