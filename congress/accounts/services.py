@@ -24,7 +24,12 @@ from congress.accounts.models import (
     TokenScope,
     User,
 )
-from congress.accounts.sessions import REASON_BY_STAFF, active_sessions, end_session, end_sessions
+from congress.accounts.sessions import (
+    REASON_BY_STAFF,
+    active_sessions,
+    end_session,
+    end_sessions,
+)
 from congress.accounts.staff import add_roles, grant_role, revoke_grant, set_active, staff_query
 from congress.audit.services import record
 from congress.database import lock_for_update, transactional, utcnow, write_transaction
@@ -35,8 +40,8 @@ from congress.tokens import hash_secret, new_secret
 from congress.urls import external_url
 
 # re-exported: callers use them from here
-__all__ = ["PURPOSE_INVITE", "PURPOSE_RESET", "REASON_BY_STAFF", "active_sessions", "add_roles", "end_session", "end_sessions",
-           "grant_role", "hash_secret", "revoke_grant", "set_active", "staff_query"]
+__all__ = ["PURPOSE_INVITE", "PURPOSE_RESET", "REASON_BY_STAFF", "active_sessions", "add_roles", "end_session",
+           "end_sessions", "grant_role", "hash_secret", "revoke_grant", "set_active", "staff_query"]
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so that timing does not tell which addresses exist.
@@ -142,7 +147,8 @@ def create_user(
     if password is not None:
         set_password(user, password)
     existed = user.id is not None
-    added = [grant for role in roles for grant in grant_role(user, role, track_ids=track_ids, congress_ids=congress_ids)]
+    added = [grant for role in roles
+             for grant in grant_role(user, role, track_ids=track_ids, congress_ids=congress_ids)]
     db.session.flush()
     if existed and added:  # new roles for an existing account: a change of privilege
         sessions.privilege_changed(user)

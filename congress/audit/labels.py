@@ -186,7 +186,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "sha256": ("Controlegetal (SHA-256)", "Checksum (SHA-256)"), "message_id": ("Bericht", "Message"),
     "recipient": ("Ontvanger", "Recipient"), "filters": ("Filters", "Filters"),
     "demo": ("Demogegevens", "Demo data"),
-    "signin_session": ("Inlogsessie", "Sign-in session"), "except_current": ("Behalve deze sessie", "Except this session"),
+    "signin_session": ("Inlogsessie", "Sign-in session"),
+    "except_current": ("Behalve deze sessie", "Except this session"),
     "method": ("Manier van inloggen", "Sign-in method"),
     # the knowledge base's versioned fields (archive.services.VERSIONED)
     "summary": ("Samenvatting", "Summary"), "body": ("Tekst", "Text"), "congress_id": ("Editie", "Edition"),
@@ -228,11 +229,13 @@ VALUES: dict[str, tuple[str, str]] = {
     "pdf": ("PDF", "PDF"), "json": ("JSON", "JSON"), "in_ontwikkeling": ("in ontwikkeling", "in development"),
     "getest": ("getest", "tested"), "bewezen_effectief": ("bewezen effectief", "proven effective"),
     # why a sign-in session ended (accounts.sessions.REASONS)
-    "signed-out": ("afgemeld", "signed out"), "ended": ("afgemeld vanuit een andere sessie", "signed out from another session"),
+    "signed-out": ("afgemeld", "signed out"),
+    "ended": ("afgemeld vanuit een andere sessie", "signed out from another session"),
     "signed-out-everywhere": ("overal afgemeld", "signed out everywhere"),
     "ended-by-staff": ("door de organisatie beëindigd", "ended by the organisers"),
     "password-changed": ("wachtwoord gewijzigd", "password changed"),
-    "roles-changed": ("rollen gewijzigd", "roles changed"), "deactivated": ("account gedeactiveerd", "account deactivated"),
+    "roles-changed": ("rollen gewijzigd", "roles changed"),
+    "deactivated": ("account gedeactiveerd", "account deactivated"),
     "renewed": ("vernieuwd", "renewed"), "idle": ("te lang niet gebruikt", "idle too long"),
     "password": ("wachtwoord", "password"),
 }

@@ -20,7 +20,8 @@ def test_common_and_predictable_passwords_are_refused(app, weak):
     assert passwords.weakness(weak) is not None, weak
 
 
-@pytest.mark.parametrize("strong", ["correct horse battery staple", "een lang wachtwoord", "kikker op de fiets in Zwolle",
+@pytest.mark.parametrize("strong", ["correct horse battery staple", "een lang wachtwoord",
+                                    "kikker op de fiets in Zwolle",
                                     "lowercase only but long enough sentence"])
 def test_long_ordinary_sentences_pass_without_composition_rules(app, strong):
     assert passwords.weakness(strong) is None, strong

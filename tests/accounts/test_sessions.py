@@ -267,7 +267,8 @@ def test_deactivating_an_account_ends_its_sessions(app, organiser):
     mine = signed_in(app, organiser)
     assert mine.post(f"/manage/users/{person.id}/active", data={"active": "0"}).status_code == 302
     assert is_signed_out(theirs)
-    assert db.session.scalar(sa.select(UserSession.ended_reason).where(UserSession.user_id == person.id)) == "deactivated"
+    reason = db.session.scalar(sa.select(UserSession.ended_reason).where(UserSession.user_id == person.id))
+    assert reason == "deactivated"
 
 
 def test_json_clients_of_an_ended_session_get_401(app, organiser):
