@@ -211,8 +211,9 @@ def session_user(user_id: str) -> User | None:
 
 
 def _skip() -> bool:
+    """Static files need no session; the API is reached by bearer tokens, never by the cookie."""
     endpoint = request.endpoint or ""
-    return not endpoint or endpoint == "static" or endpoint.endswith(".static")
+    return endpoint in ("static", "vendor") or endpoint.endswith(".static") or request.path.startswith("/api/")
 
 
 def check_request() -> Any:
@@ -239,7 +240,7 @@ def check_request() -> Any:
                 record("session.ended", user, actor=user, reason=reason, signin_session=row.id[:12])
     session.clear()
     logout_user()  # after the clear: it may leave the instruction to clear a remember-me cookie
-    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+    if request.accept_mimetypes.best == "application/json":
         abort(401)
     flash(_("Your session has expired. Please log in again.") if reason in (REASON_IDLE, REASON_EXPIRED)
           else _("Your session has been ended. Please log in again."), "info")
