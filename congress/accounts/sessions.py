@@ -50,6 +50,9 @@ REASON_EXPIRED = "expired"
 REASONS = (REASON_SIGNED_OUT, REASON_ENDED, REASON_EVERYWHERE, REASON_BY_STAFF, REASON_PASSWORD, REASON_ROLES,
            REASON_DEACTIVATED, REASON_RENEWED, REASON_IDLE, REASON_EXPIRED)
 
+# Someone asked for these: always in the audit log, also when there was nothing to end.
+_ASKED_FOR = (REASON_EVERYWHERE, REASON_BY_STAFF)
+
 _BROWSERS = (  # first match wins: Edge and Opera also say Chrome, Chrome also says Safari
     ("Edg/", "Edge"), ("EdgA/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("FxiOS/", "Firefox"),
     ("SamsungBrowser/", "Samsung Internet"), ("CriOS/", "Chrome"), ("Chrome/", "Chrome"), ("Safari/", "Safari"),
@@ -141,7 +144,7 @@ def _end(query_filter: Any, reason: str) -> int:
 def end_sessions(user: User, *, except_current: bool, reason: str, by: User | None = None) -> int:
     """End every session of ``user`` (but this browser's, with ``except_current``, when it is one of
     theirs); in the caller's transaction or one of its own. Audited as ``sessions.ended_everywhere``
-    with the reason and the count; ``by``: who acts, when the request does not say (None: the request's
+    with the reason and the count (when one ended, or when someone asked); ``by``: who acts, when the request does not say (None: the request's
     user, or "system"). Returns how many sessions ended."""
     if user.id is None:  # an account being created has none
         return 0
@@ -151,8 +154,9 @@ def end_sessions(user: User, *, except_current: bool, reason: str, by: User | No
         if current is not None:
             condition = sa.and_(condition, UserSession.id != current)
         count = _end(condition, reason)
-        record("sessions.ended_everywhere", user, actor=by, reason=reason, count=count,
-               except_current=current is not None)
+        if count or reason in _ASKED_FOR:  # a password set on a new account ends nothing: no event
+            record("sessions.ended_everywhere", user, actor=by, reason=reason, count=count,
+                   except_current=current is not None)
     return count
 
 
