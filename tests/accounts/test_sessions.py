@@ -247,6 +247,8 @@ def test_an_organiser_ends_all_sessions_of_a_person(app, organiser):
     assert mine.get("/manage/").status_code == 200
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "sessions.ended_everywhere"))
     assert event.actor_user_id == organiser.id and event.data["reason"] == "ended-by-staff"
+    log = mine.get("/manage/audit").get_data(as_text=True)  # readable in the audit log
+    assert "Sessies beëindigd" in log and "door de organisatie beëindigd" in log
     # an organiser of other editions only may not
     elsewhere = make_congress("elders")
     outsider = make_user(email="org-elders@example.org")
