@@ -278,3 +278,11 @@ def test_json_clients_of_an_ended_session_get_401(app, organiser):
     services.end_sessions(organiser, except_current=False, reason=sessions.REASON_BY_STAFF)
     answer = browser.get("/manage/", headers={"Accept": "application/json"})
     assert answer.status_code == 401
+
+
+def test_speakers_manage_their_sessions_too(app):
+    speaker = make_user(Role.SPEAKER.value, email="spreker@example.org")
+    browser = signed_in(app, speaker)
+    page = browser.get("/account/sessions")
+    assert page.status_code == 200 and "(deze sessie)" in page.get_data(as_text=True)
+    assert browser.get("/account/password").status_code == 200
