@@ -23,7 +23,7 @@ from flask import abort, current_app, flash, g, has_request_context, redirect, r
 from flask_babel import gettext as _
 from flask_login import logout_user
 
-from congress.accounts.models import User, UserSession
+from congress.accounts.models import Token, TokenKind, User, UserSession
 from congress.audit.services import record
 from congress.database import utcnow, write_transaction
 from congress.extensions import db
@@ -143,7 +143,7 @@ def _end(query_filter: Any, reason: str) -> int:
 
 def end_sessions(user: User, *, except_current: bool, reason: str, by: User | None = None) -> int:
     """End every session of ``user`` (but this browser's, with ``except_current``, when it is one of
-    theirs); in the caller's transaction or one of its own. Audited as ``sessions.ended_everywhere``
+    theirs) and their outstanding password-reset links; in the caller's transaction or one of its own. Audited as ``sessions.ended_everywhere``
     with the reason and the count (when one ended, or when someone asked); ``by``: who acts, when the request does not say (None: the request's
     user, or "system"). Returns how many sessions ended."""
     if user.id is None:  # an account being created has none
@@ -154,10 +154,23 @@ def end_sessions(user: User, *, except_current: bool, reason: str, by: User | No
         if current is not None:
             condition = sa.and_(condition, UserSession.id != current)
         count = _end(condition, reason)
-        if count or reason in _ASKED_FOR:  # a password set on a new account ends nothing: no event
+        links = _spend_reset_links(user)
+        if count or links or reason in _ASKED_FOR:  # a password set on a new account ends nothing: no event
             record("sessions.ended_everywhere", user, actor=by, reason=reason, count=count,
-                   except_current=current is not None)
+                   except_current=current is not None, **({"reset_links": links} if links else {}))
     return count
+
+
+def _spend_reset_links(user: User) -> int:
+    """Outstanding password-reset links of ``user`` end with the sessions: a link asked for before the
+    account was secured again (by someone with access to the mailbox, say) sets no password. Invitation
+    and verification links stay: they are how a new account gets its first password."""
+    result = db.session.execute(
+        sa.update(Token).where(Token.kind == TokenKind.PASSWORD_RESET.value, Token.user_id == user.id,
+                               Token.used_at.is_(None))
+        .values(used_at=utcnow()).execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount or 0
 
 
 def end_session(user: User, session_id: str, *, reason: str = REASON_ENDED, by: User | None = None) -> bool:

@@ -188,6 +188,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "demo": ("Demogegevens", "Demo data"),
     "signin_session": ("Inlogsessie", "Sign-in session"),
     "except_current": ("Behalve deze sessie", "Except this session"),
+    "reset_links": ("Links voor een nieuw wachtwoord ingetrokken", "Password-reset links ended"),
     "method": ("Manier van inloggen", "Sign-in method"),
     # the knowledge base's versioned fields (archive.services.VERSIONED)
     "summary": ("Samenvatting", "Summary"), "body": ("Tekst", "Text"), "congress_id": ("Editie", "Edition"),

@@ -286,3 +286,17 @@ def test_speakers_manage_their_sessions_too(app):
     page = browser.get("/account/sessions")
     assert page.status_code == 200 and "(deze sessie)" in page.get_data(as_text=True)
     assert browser.get("/account/password").status_code == 200
+
+
+def test_ending_the_sessions_ends_outstanding_reset_links_too(app, client, organiser):
+    person = make_user(Role.CHECKIN.value, email="reset-link@example.org")
+    secret = services.issue_account_token(person, services.PURPOSE_RESET, timedelta(hours=1))
+    db.session.commit()
+    mine = signed_in(app, organiser)
+    assert mine.post(f"/manage/users/{person.id}/sessions/end").status_code == 302
+    assert services.check_account_token(secret, services.PURPOSE_RESET) is None
+    answer = client.post(f"/password/reset/{secret}", data={"password": "a sentence nobody guesses",
+                                                          "confirm": "a sentence nobody guesses"})
+    assert answer.status_code == 302 and "/password/forgot" in answer.headers["Location"]
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "sessions.ended_everywhere"))
+    assert event.data["reset_links"] == 1
