@@ -143,9 +143,10 @@ def _end(query_filter: Any, reason: str) -> int:
 
 def end_sessions(user: User, *, except_current: bool, reason: str, by: User | None = None) -> int:
     """End every session of ``user`` (but this browser's, with ``except_current``, when it is one of
-    theirs) and their outstanding password-reset links; in the caller's transaction or one of its own. Audited as ``sessions.ended_everywhere``
-    with the reason and the count (when one ended, or when someone asked); ``by``: who acts, when the request does not say (None: the request's
-    user, or "system"). Returns how many sessions ended."""
+    theirs) and their outstanding password-reset links; in the caller's transaction or one of its own.
+    Audited as ``sessions.ended_everywhere`` with the reason and the count (when one ended, or when
+    someone asked); ``by``: who acts, when the request does not say (None: the request's user, or
+    "system"). Returns how many sessions ended."""
     if user.id is None:  # an account being created has none
         return 0
     with write_transaction():
