@@ -3,10 +3,13 @@ each its own cookie jar, against the live server); the sessions page passes axe.
 
 from __future__ import annotations
 
+import os
 import re
 
 from tests.browser.conftest import _fail_on_csp_violations, _watched_context, axe_violations
 from tests.factories import PASSWORD, make_user
+
+SHOTS = os.environ.get("SCREENSHOTS_DIR")
 
 
 def _login(page, live_server, email):
@@ -33,6 +36,8 @@ def test_a_session_ended_from_another_browser_is_signed_out(browser, live_server
         assert laptop.get_by_text("Chrome op Android").count() == 1
         assert laptop.get_by_text("(deze sessie)").count() == 1
         assert axe_violations(laptop) == []
+        if SHOTS:
+            laptop.screenshot(path=f"{SHOTS}/sessions-1280.png", full_page=True)
         phone_row = laptop.locator("tbody tr", has_text="Chrome op Android")
         phone_row.get_by_role("button", name=re.compile("^Afmelden")).click()
         laptop.wait_for_url(re.compile(r".*/account/sessions$"))
