@@ -111,6 +111,11 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
 
+    # Sessions of signed-in staff and speakers (server-side, accounts/sessions.py): ended after this many
+    # minutes without a request, and this many hours after the sign-in whatever happens.
+    STAFF_IDLE_MINUTES = float(os.environ.get("STAFF_IDLE_MINUTES", "30"))
+    STAFF_MAX_HOURS = float(os.environ.get("STAFF_MAX_HOURS", "12"))
+
     # Tokens
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
@@ -144,6 +149,9 @@ class Config:
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    # A working day at a laptop without signing in again (production keeps 30 minutes and 12 hours).
+    STAFF_IDLE_MINUTES = float(os.environ.get("STAFF_IDLE_MINUTES", "480"))
+    STAFF_MAX_HOURS = float(os.environ.get("STAFF_MAX_HOURS", "24"))
 
 
 class TestConfig(Config):
@@ -162,6 +170,8 @@ class TestConfig(Config):
     TRUSTED_HOSTS_EXTRA: list[str] = []
     TRUSTED_PROXIES = 0
     SECURITY_CONTACT = None
+    STAFF_IDLE_MINUTES = 30.0  # fixed: tests of the timeouts set their own
+    STAFF_MAX_HOURS = 12.0
 
 
 class ProductionConfig(Config):

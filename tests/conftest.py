@@ -29,7 +29,10 @@ from flask_migrate import upgrade
 
 from config import TestConfig
 from congress import create_app
+from congress.accounts import sessions
+from congress.database import write_transaction
 from congress.extensions import db, limiter
+from congress.tokens import hash_secret
 from tests.factories import make_congress, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -216,7 +219,29 @@ class IsolatedClient(FlaskLoginClient):
 
     Tests hold an application context open to call services; without this, requests would share
     it (and with it ``g``, the cached locale, the logged-in user and the database session).
+
+    ``app.test_client(user=…)`` signs the client in as a real sign-in does: with a server-side session
+    row (``accounts.sessions``), whose id ``session_id`` keeps.
     """
+
+    session_id: str | None = None
+
+    def __init__(self, *args, **kwargs):
+        user = kwargs.pop("user", None)
+        fresh = kwargs.pop("fresh_login", True)
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            with write_transaction():
+                secret = sessions.start_session(user, method="password", user_agent=self._user_agent(),
+                                                ip_address="127.0.0.1")
+            self.session_id = hash_secret(secret)
+            with self.session_transaction() as sess:
+                sess["_user_id"] = user.get_id()
+                sess["_fresh"] = fresh
+                sess[sessions.SESSION_KEY] = secret
+
+    def _user_agent(self) -> str:
+        return str(self.environ_base.get("HTTP_USER_AGENT", "Werkzeug/test"))
 
     def open(self, *args, **kwargs):
         db.session.commit()  # what the test wrote is visible to the request

@@ -223,9 +223,10 @@ def check_routes(app: Flask, world: World, only: str | None = None) -> list[str]
     for rule in rules:
         method = sorted(rule.methods & STATE_CHANGING)[0]
         view = app.view_functions[rule.endpoint]
+        client = client_for(app, world.user_for(rule, view))  # signing in writes its session row: before the digest
         before = fingerprint()
         app.config["WTF_CSRF_ENABLED"] = True
-        response = client_for(app, world.user_for(rule, view)).open(urls[id(rule)], method=method, data={"x": "1"})
+        response = client.open(urls[id(rule)], method=method, data={"x": "1"})
         db.session.expire_all()
         if response.status_code != 400:
             failures.append(f"{method} {rule.rule} ({rule.endpoint}) without a CSRF token: {response.status_code}")

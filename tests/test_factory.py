@@ -8,7 +8,7 @@ import pytest
 
 from config import DEV_SECRET_KEY, Config, ProductionConfig, TestConfig
 from congress import ConfigurationError, capabilities, create_app
-from congress.accounts.services import user_for_session
+from congress.accounts.sessions import session_user
 from congress.extensions import db, login_manager
 
 
@@ -97,7 +97,7 @@ def test_a_views_module_without_bp_is_an_error_not_skipped(app, monkeypatch):
 def test_the_login_manager_is_set_up_by_accounts(app):
     """security.py is foundation; accounts.access.init_app sets up Flask-Login (loader, login page)."""
     assert login_manager.login_view == "accounts.login"
-    assert login_manager._user_callback is user_for_session
+    assert login_manager._user_callback is session_user
     with app.test_request_context("/manage/", headers={"Accept": "text/html"}):
         response = login_manager.unauthorized()
         assert response.status_code == 302 and "/login" in response.headers["Location"]

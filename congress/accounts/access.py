@@ -21,7 +21,8 @@ from flask import Flask, abort, flash, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from congress.accounts.services import api_token_for, user_for_session
+from congress.accounts import sessions
+from congress.accounts.services import api_token_for
 from congress.extensions import db, login_manager
 from congress.sanitize import has_forbidden_characters
 
@@ -103,14 +104,17 @@ def token_required(scope: str) -> Callable[[Callable[..., Any]], Callable[..., A
 
 
 def init_app(app: Flask) -> None:
-    """Flask-Login for staff and speakers: the session names a user (``user_for_session``), and a
-    visitor without one is sent to the login page (API and JSON clients get 401)."""
+    """Flask-Login for staff and speakers: a server-side session (``sessions``, checked before every
+    request) names the user (``sessions.session_user``), and a visitor without one is sent to the
+    login page (API and JSON clients get 401)."""
     login_manager.login_view = "accounts.login"
     login_manager.session_protection = "basic"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
-    login_manager.user_loader(user_for_session)
+    login_manager.user_loader(sessions.session_user)
     login_manager.unauthorized_handler(_unauthorized)
+    # First of the hooks (after the host check): none may read current_user before the session is checked.
+    app.before_request_funcs.setdefault(None, []).insert(0, sessions.check_request)
 
 
 def _unauthorized() -> Any:

@@ -30,3 +30,7 @@ class SetPasswordForm(FlaskForm):
         _l("Repeat the new password"),
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords do not match."))],
     )
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current = PasswordField(_l("Current password"), validators=[InputRequired(), Length(max=500)])

@@ -6,7 +6,6 @@ Attendees have no account: a secret personal link identifies them (registration 
 from __future__ import annotations
 
 import enum
-import hashlib
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -67,13 +66,8 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
-    @property
-    def session_fingerprint(self) -> str:
-        """Changes whenever the password does (a new salt each time), so sessions end with it."""
-        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:20]
-
-    def get_id(self) -> str:  # what Flask-Login keeps in the session cookie
-        return f"{self.id}:{self.session_fingerprint}"
+    def get_id(self) -> str:  # what Flask-Login keeps in the session cookie, next to the session's secret
+        return str(self.id)
 
     @property
     def is_admin(self) -> bool:
@@ -214,3 +208,28 @@ class ApiToken(Token):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class UserSession(db.Model):
+    """A signed-in browser, kept on the server so that it can be ended from elsewhere. The browser's
+    cookie holds a random secret; ``id`` is its SHA-256 (``congress.tokens``), so the table alone
+    signs nobody in. A session ends when ``ended_at`` is set (signed out, ended from another browser,
+    a new password or role, a deactivated account), after ``STAFF_IDLE_MINUTES`` without a request
+    (``last_seen_at``) or at ``expires_at`` (``STAFF_MAX_HOURS`` after the sign-in), whichever comes first.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    method: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_reason: Mapped[str | None] = mapped_column(String(32))
+    browser: Mapped[str] = mapped_column(String(40), default="")
+    platform: Mapped[str] = mapped_column(String(40), default="")
+    ip_address: Mapped[str] = mapped_column(String(45), default="")
+
+    user: Mapped[User] = relationship()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from congress.accounts.models import ApiToken
-from congress.accounts.services import api_token_for, check_account_token, find_user, user_for_session
+from congress.accounts.services import api_token_for, check_account_token, find_user
 from congress.extensions import db
 
-__all__ = ["api_token_for", "api_tokens", "check_account_token", "find_user", "user_for_session"]
+__all__ = ["api_token_for", "api_tokens", "check_account_token", "find_user"]
 
 
 def api_tokens() -> list[ApiToken]:

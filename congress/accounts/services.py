@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hmac
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -13,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from flask import current_app
 from flask_babel import gettext as _
 
-from congress.accounts import permissions, staff
+from congress.accounts import passwords, permissions, sessions, staff
 from congress.accounts.models import (
     ACCOUNT_TOKEN_CLASSES,
     PURPOSE_INVITE,
@@ -25,6 +24,12 @@ from congress.accounts.models import (
     TokenScope,
     User,
 )
+from congress.accounts.sessions import (
+    REASON_BY_STAFF,
+    active_sessions,
+    end_session,
+    end_sessions,
+)
 from congress.accounts.staff import add_roles, grant_role, revoke_grant, set_active, staff_query
 from congress.audit.services import record
 from congress.database import lock_for_update, transactional, utcnow, write_transaction
@@ -35,8 +40,8 @@ from congress.tokens import hash_secret, new_secret
 from congress.urls import external_url
 
 # re-exported: callers use them from here
-__all__ = ["PURPOSE_INVITE", "PURPOSE_RESET", "add_roles", "grant_role", "hash_secret", "revoke_grant",
-           "set_active", "staff_query"]
+__all__ = ["PURPOSE_INVITE", "PURPOSE_RESET", "REASON_BY_STAFF", "active_sessions", "add_roles", "end_session",
+           "end_sessions", "grant_role", "hash_secret", "revoke_grant", "set_active", "staff_query"]
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so that timing does not tell which addresses exist.
@@ -61,13 +66,18 @@ def hash_password(password: str) -> str:
 
 
 def set_password(user: User, password: str) -> None:
-    """The one place a password changes. It ends every outstanding e-mail link of the account
-    (reset, invitation, verification: each would set the password again), and since sessions carry
-    a fingerprint of the password hash (``User.get_id``), every other session is logged out."""
+    """The one place a password changes (set from a link, changed, the command line). A password that
+    is too short or too predictable (``passwords.weakness``) is refused. It ends every outstanding
+    e-mail link of the account (reset, invitation, verification: each would set the password again)
+    and every session of the account but this browser's (``sessions.end_sessions``)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(_("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+    problem = passwords.weakness(password, user_inputs=(user.email or "", user.name or ""))
+    if problem:
+        raise AccountError(problem)
     user.password_hash = hash_password(password)
     if user.id is not None:
+        end_sessions(user, except_current=True, reason=sessions.REASON_PASSWORD)
         db.session.execute(
             sa.update(Token)
             .where(Token.kind.in_(_ACCOUNT_KINDS), Token.user_id == user.id, Token.used_at.is_(None))
@@ -76,19 +86,21 @@ def set_password(user: User, password: str) -> None:
         )
 
 
-def user_for_session(session_id: str) -> User | None:
-    """The user a login session names (``"<id>:<fingerprint>"``), if the password has not changed
-    since the session began; older sessions and those from before the password changed end."""
-    user_id, _, fingerprint = session_id.partition(":")
+class WrongPassword(AccountError):
+    """The current password given to change it is not the account's."""
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """One's own new password, with the current one as proof; the other sessions end, this one stays."""
     try:
-        user = db.session.get(User, int(user_id))
-    except ValueError:
-        return None
-    if user is None or not fingerprint or not hmac.compare_digest(fingerprint, user.session_fingerprint):
-        return None
-    if not user.active:  # deactivated: signed out at the next request
-        return None
-    return user
+        _hasher.verify(user.password_hash or _DUMMY_HASH, current)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        raise WrongPassword(_("This is not your current password."), field="current") from None
+    if not user.password_hash:
+        raise WrongPassword(_("This is not your current password."), field="current")
+    with write_transaction():
+        set_password(user, new)
+        record("user.password_changed", user)
 
 
 def find_user(email: str) -> User | None:
@@ -134,9 +146,12 @@ def create_user(
         user.name = name
     if password is not None:
         set_password(user, password)
-    for role in roles:
-        grant_role(user, role, track_ids=track_ids, congress_ids=congress_ids)
+    existed = user.id is not None
+    added = [grant for role in roles
+             for grant in grant_role(user, role, track_ids=track_ids, congress_ids=congress_ids)]
     db.session.flush()
+    if existed and added:  # new roles for an existing account: a change of privilege
+        sessions.privilege_changed(user)
     record("user.create", user, roles=list(roles), editions=[c for c in congress_ids if c is not None])
     return user
 

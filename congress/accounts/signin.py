@@ -5,12 +5,14 @@ lifetime, its revocation, how it was proved) is decided here and nowhere else.""
 
 from __future__ import annotations
 
-from flask import session
+from flask import g, request, session
 from flask_login import login_user, logout_user
 
+from congress.accounts import sessions
 from congress.accounts.models import User
 from congress.audit.services import record
 from congress.database import utcnow, write_transaction
+from congress.i18n import LANG_SESSION_KEY
 
 # How someone proved who they are; recorded with the sign-in and kept with the session.
 METHOD_PASSWORD = "password"
@@ -26,11 +28,23 @@ _METHOD_KEY = "signin_method"
 
 def sign_in(user: User, *, method: str) -> None:
     """Begin the session of ``user``, who has just proved who they are by ``method`` (one of METHODS);
-    recorded in the audit log."""
+    recorded in the audit log. A new server-side session (``sessions``) with a new id: whatever this
+    browser's cookie held before (another sign-in, a session fixed by someone else) is cleared first."""
+    previous = sessions.current_session_id()
+    language = session.get(LANG_SESSION_KEY)
     # Stored first: if the database refuses (busy), the browser is not signed in either.
     with write_transaction():
+        if previous is not None:
+            sessions.end_session_quietly(previous, reason=sessions.REASON_RENEWED)
         user.last_login_at = utcnow()
         record("user.login", user, actor=user, method=method)  # not yet the request's user: the one signing in
+        secret = sessions.start_session(user, method=method, user_agent=request.user_agent.string,
+                                        ip_address=request.remote_addr or "")
+    session.clear()
+    if language:
+        session[LANG_SESSION_KEY] = language
+    session[sessions.SESSION_KEY] = secret
+    g.user_session = sessions.load(sessions.current_session_id())
     login_user(user)
     session[_METHOD_KEY] = method
 
@@ -48,6 +62,13 @@ def sign_in_failed(*, email: str, method: str, reason: str, user: User | None = 
 
 
 def sign_out() -> None:
-    """End this browser's session."""
+    """End this browser's session (its row too: the cookie, if copied, signs nobody in any more)."""
+    current = sessions.current_session_id()
+    if current is not None:
+        with write_transaction():
+            sessions.end_session_quietly(current, reason=sessions.REASON_SIGNED_OUT)
+    language = session.get(LANG_SESSION_KEY)
+    session.clear()
     logout_user()
-    session.pop(_METHOD_KEY, None)
+    if language:
+        session[LANG_SESSION_KEY] = language

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from congress.accounts import permissions
+from congress.accounts import permissions, sessions
 from congress.accounts.models import Role, RoleGrant, Token, TokenKind, User
 from congress.audit.services import record
 from congress.database import lock_for_update, transactional, utcnow
@@ -75,7 +75,9 @@ def planned_grants(role: str, *, congress_ids: Iterable[int | None] = (),
 
 def grant_role(user: User, role: str, *, track_ids: Iterable[int] = (),
                congress_ids: Iterable[int | None] = ()) -> list[RoleGrant]:
-    """Add the grants (without checking who asks: the callers do); those held already are kept."""
+    """Add the grants (without checking who asks: the callers do); those held already are kept. The
+    callers that run in a transaction end the user's sessions when a grant was added
+    (``sessions.privilege_changed``)."""
     existing = {(g.role, g.congress_id, g.track_id) for g in user.grants}
     added = []
     for role_value, congress_id, track_id in planned_grants(role, congress_ids=congress_ids, track_ids=track_ids):
@@ -115,6 +117,8 @@ def add_roles(actor: Any, user: User, role: str, *, congress_ids: Iterable[int |
     _check_may_grant(actor, planned_grants(role, congress_ids=congress_ids, track_ids=track_ids))
     added = grant_role(user, role, congress_ids=congress_ids, track_ids=track_ids)
     db.session.flush()
+    if added:  # a change of privilege: the sessions begun with the old roles end
+        sessions.privilege_changed(user)
     for grant in added:
         record("user.role_granted", user, congress_id=grant.congress_id, role=grant.role,
                edition_id=grant.congress_id, track_id=grant.track_id)
@@ -153,6 +157,7 @@ def revoke_grant(actor: Any, user: User, grant_id: int) -> RoleGrant:
            edition_id=grant.congress_id, track_id=grant.track_id)
     user.grants.remove(grant)
     db.session.flush()
+    sessions.privilege_changed(user)
     return grant
 
 
@@ -175,6 +180,7 @@ def set_active(actor: Any, user: User, active: bool) -> User:
             .values(used_at=utcnow())
             .execution_options(synchronize_session="fetch")
         )
+        sessions.end_sessions(user, except_current=False, reason=sessions.REASON_DEACTIVATED)
     user.active = active
     record("user.reactivated" if active else "user.deactivated", user)
     return user

@@ -28,6 +28,9 @@ ACTIONS: dict[str, tuple[str, str]] = {
                                                "Promoted from the edition's waiting list"),
     "user.login": ("Ingelogd", "Logged in"),
     "user.login_failed": ("Inloggen mislukt", "Sign-in refused"),
+    "user.password_changed": ("Wachtwoord gewijzigd", "Password changed"),
+    "session.ended": ("Sessie beëindigd", "Session ended"),
+    "sessions.ended_everywhere": ("Sessies beëindigd", "Sessions ended"),
     "user.create": ("Account aangemaakt", "Account created"),
     "user.invited": ("Medewerker uitgenodigd", "Staff member invited"),
     "user.password_reset_requested": ("Nieuw wachtwoord aangevraagd", "Password reset requested"),
@@ -183,6 +186,10 @@ FIELDS: dict[str, tuple[str, str]] = {
     "sha256": ("Controlegetal (SHA-256)", "Checksum (SHA-256)"), "message_id": ("Bericht", "Message"),
     "recipient": ("Ontvanger", "Recipient"), "filters": ("Filters", "Filters"),
     "demo": ("Demogegevens", "Demo data"),
+    "signin_session": ("Inlogsessie", "Sign-in session"),
+    "except_current": ("Behalve deze sessie", "Except this session"),
+    "reset_links": ("Links voor een nieuw wachtwoord ingetrokken", "Password-reset links ended"),
+    "method": ("Manier van inloggen", "Sign-in method"),
     # the knowledge base's versioned fields (archive.services.VERSIONED)
     "summary": ("Samenvatting", "Summary"), "body": ("Tekst", "Text"), "congress_id": ("Editie", "Edition"),
     "track_id": ("Track", "Track"), "authors": ("Auteurs", "Authors"),
@@ -222,6 +229,16 @@ VALUES: dict[str, tuple[str, str]] = {
     "venue": ("entree", "venue entrance"), "csv": ("CSV", "CSV"), "xlsx": ("Excel (XLSX)", "Excel (XLSX)"),
     "pdf": ("PDF", "PDF"), "json": ("JSON", "JSON"), "in_ontwikkeling": ("in ontwikkeling", "in development"),
     "getest": ("getest", "tested"), "bewezen_effectief": ("bewezen effectief", "proven effective"),
+    # why a sign-in session ended (accounts.sessions.REASONS)
+    "signed-out": ("afgemeld", "signed out"),
+    "ended": ("afgemeld vanuit een andere sessie", "signed out from another session"),
+    "signed-out-everywhere": ("overal afgemeld", "signed out everywhere"),
+    "ended-by-staff": ("door de organisatie beëindigd", "ended by the organisers"),
+    "password-changed": ("wachtwoord gewijzigd", "password changed"),
+    "roles-changed": ("rollen gewijzigd", "roles changed"),
+    "deactivated": ("account gedeactiveerd", "account deactivated"),
+    "renewed": ("vernieuwd", "renewed"), "idle": ("te lang niet gebruikt", "idle too long"),
+    "password": ("wachtwoord", "password"),
 }
 
 

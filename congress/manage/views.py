@@ -118,6 +118,7 @@ def _person_or_404(user_id: int) -> User:
 def _person_page(user: User, form: RoleForm, status: int = 200):
     return render_template(
         "manage/users_person.html", person=user, form=form, role_labels=ROLE_LABELS,
+        session_count=len(accounts.active_sessions(user)),
         editions=_edition_names(), tracks=_track_names(), may_change_account=permissions.can_change_account(
             current_user, user), may_change=lambda g: permissions.can_grant(current_user, g.role, g.congress_id),
     ), status
@@ -170,6 +171,20 @@ def user_active(user_id: int):
         flash(_("The account has been reactivated.") if active else
               _("The account has been deactivated: %(name)s is signed out and can no longer log in.",
                 name=person.name), "success")
+    return redirect(url_for("manage.user", user_id=person.id))
+
+
+@bp.route("/users/<int:user_id>/sessions/end", methods=["POST"])
+@roles_required(Role.ORGANISER)
+def end_user_sessions(user_id: int):
+    """Sign someone out everywhere (a lost laptop, a suspicion): every session of theirs ends."""
+    person = _person_or_404(user_id)
+    if not permissions.can_change_account(current_user, person):
+        flash(_("You can only change the accounts of staff within your editions."), "error")
+        return redirect(url_for("manage.user", user_id=person.id))
+    count = accounts.end_sessions(person, except_current=person.id == current_user.id,
+                                  reason=accounts.REASON_BY_STAFF)
+    flash(_("All sessions of %(name)s have been ended (%(n)d).", name=person.name, n=count), "success")
     return redirect(url_for("manage.user", user_id=person.id))
 
 

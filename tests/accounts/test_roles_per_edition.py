@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+import flask
 import pytest
 import sqlalchemy as sa
 
@@ -155,18 +156,21 @@ def test_deactivation_rules_and_effects(two):
         services.set_active(organiser, both, False)  # also staff of an edition not theirs
     secret = services.issue_account_token(mine, services.PURPOSE_RESET, timedelta(hours=1))
     db.session.commit()
-    session_id = mine.get_id()
-    assert services.user_for_session(session_id) == mine
+    browser = flask.current_app.test_client(user=mine)
+    assert [s.id for s in services.active_sessions(mine)] == [browser.session_id]
+    assert browser.get("/manage/").status_code == 200
     services.set_active(organiser, mine, False)
     assert not mine.active
-    assert services.user_for_session(session_id) is None  # signed out at the next request
+    assert services.active_sessions(mine) == []  # its session ended: signed out at the next request
+    answer = browser.get("/manage/")
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
     assert services.authenticate(mine.email, "correct horse battery staple") is None
     with pytest.raises(services.AccountError):  # an outstanding link cannot reactivate it
         services.redeem_account_token(secret, services.PURPOSE_RESET, "a brand new password")
     with pytest.raises(Conflict):  # nor an invitation
         services.invite_staff(mine.email, "", (Role.CHECKIN.value,), organiser, "nl", congress_ids=(a.id,))
     services.set_active(organiser, mine, True)
-    assert services.user_for_session(session_id) == mine
+    assert services.active_sessions(mine) == []  # reactivated: it signs in again
     actions = db.session.scalars(sa.select(AuditEvent.action).where(AuditEvent.object_id == str(mine.id))
                                  .order_by(AuditEvent.id)).all()
     assert actions[-2:] == ["user.deactivated", "user.reactivated"]

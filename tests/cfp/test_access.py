@@ -28,7 +28,7 @@ def world(app, congress, organiser):
         services.assign_reviewer(congress, organiser, conflicted, track_id=t1.id)
         db.session.commit()
         services.declare_conflict(a1, conflicted)
-        manager = accounts.create_user("tm@example.org", name="TM", password="x" * 12,
+        manager = accounts.create_user("tm@example.org", name="TM", password="track managers own sentence",
                                        roles=("track_manager",), track_ids=(t2.id,))
         db.session.commit()
     return dict(congress=congress, alice=alice, bob=bob, a1=a1, b2=b2, draft=draft, reviewer=reviewer,

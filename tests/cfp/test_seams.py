@@ -79,7 +79,7 @@ def test_confirmed_speakers_are_registered_by_the_registration_services(app, con
 
 def test_the_track_manager_rule_is_the_one_of_accounts_permissions(app, congress, organiser):
     first, second = congress.tracks[0], congress.tracks[1]
-    manager = accounts.create_user("tm-seam@example.org", name="TM", password="x" * 12,
+    manager = accounts.create_user("tm-seam@example.org", name="TM", password="track managers own sentence",
                                    roles=("track_manager",), track_ids=(first.id,))
     reviewer = make_user("reviewer")
     db.session.commit()
