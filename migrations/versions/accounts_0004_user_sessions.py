@@ -17,7 +17,7 @@ import congress.database
 
 # revision identifiers, used by Alembic.
 revision = 'accounts_0004'
-down_revision = 'communications_0001'
+down_revision = 'jobs_0001'
 branch_labels = None
 depends_on = None
 
