@@ -155,6 +155,8 @@ class KnowledgeItem(db.Model):
         Index("ix_knowledge_items_status_date", "status", "publication_date"),
         # Facet counts group the published items by these columns: a covering index.
         Index("ix_knowledge_items_facets", "status", "type", "year", "language", "track_name"),
+        # Harvesters (OAI-PMH) page by the last change: keyset on (updated_at, id), status filtered in the index.
+        Index("ix_knowledge_items_harvest", "updated_at", "id", "status"),
     )
 
     def term_values(self, kind: str) -> list[str]:
