@@ -4,8 +4,6 @@ every oai_dc payload against oai_dc.xsd (tests/schemas/oai-pmh, no network)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from urllib.parse import urlsplit
@@ -14,7 +12,6 @@ import pytest
 import sqlalchemy as sa
 from lxml import etree
 from sickle import Sickle
-from werkzeug.serving import make_server
 
 from config import DEFAULT_PUBLIC_BASE_URL
 from congress.archive import services as archive
@@ -529,18 +526,6 @@ def test_harvesters_are_rate_limited(client, app):
 
 
 # --- a real harvester ------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def live_oai(app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/oai"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-
 
 def test_sickle_harvests_the_whole_archive(app, live_oai, rich_item):
     bulk_items(230)
