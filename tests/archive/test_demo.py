@@ -14,7 +14,8 @@ def test_demo_archive(runner, client):
     assert result.exit_code == 0, result.output
     assert "Knowledge base:" in result.output
     items = db.session.scalars(sa.select(KnowledgeItem)).all()
-    assert [i.title for i in items if i.status != "published"] == ["Factsheet digitale weerbaarheid van jongeren (2023)"]
+    withdrawn = [i.title for i in items if i.status != "published"]
+    assert withdrawn == ["Factsheet digitale weerbaarheid van jongeren (2023)"]
     assert next(i for i in items if i.status == "withdrawn").withdrawal_reason.startswith("Vervangen")
     sessions = [i for i in items if i.type == "sessieverslag"]
     assert len(sessions) == 5 and all(i.congress.slug == "congres-2024" for i in sessions)
