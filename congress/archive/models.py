@@ -89,6 +89,8 @@ knowledge_relations = Table(
     db.metadata,
     Column("item_id", ForeignKey("knowledge_items.id", ondelete="CASCADE"), primary_key=True),
     Column("related_id", ForeignKey("knowledge_items.id", ondelete="CASCADE"), primary_key=True),
+    # Harvest records name relations in both directions: the items that relate to one, found by index.
+    Index("ix_knowledge_relations_related_id", "related_id"),
 )
 
 

@@ -297,7 +297,7 @@ def _identify(root: etree._Element) -> etree._Element:
     return root
 
 
-def _item_or_error(identifier: str):  # -> KnowledgeItem
+def _item_or_error(identifier: str) -> archive.Harvested:
     key = records.key_of(identifier)
     item = archive.harvest_item(key) if key is not None else None
     if item is None:
@@ -354,7 +354,7 @@ def _get_record(root: etree._Element, identifier: str, prefix: str) -> bytes:
         errors.append(error)
     if errors or item is None:
         raise OAIErrors(errors)
-    data = records.record_data(item, archive.harvest_relations([item.id]).get(item.id, []))
+    data = records.record_data(item)
     get_record = etree.SubElement(root, _oai("GetRecord"))
     get_record.append(etree.Comment("records"))
     return _document(root, records.record_xml(data))
@@ -368,7 +368,7 @@ def _list(root: etree._Element, verb: str, given: dict[str, str], now: datetime)
         if through != cursor:
             raise OAIError("badResumptionToken", _("The list has changed since this resumptionToken was given "
                                                    "(a record already harvested changed); start the list again."))
-        page = archive.harvest_page(scope, after=last, limit=PAGE_SIZE)
+        page = archive.harvest_page(scope, after=last, limit=PAGE_SIZE, full=verb == "ListRecords")
         if not page:
             raise OAIError("badResumptionToken", _("The rest of the list has changed since this resumptionToken "
                                                    "was given; start the list again."))
@@ -378,13 +378,12 @@ def _list(root: etree._Element, verb: str, given: dict[str, str], now: datetime)
         _check_prefix(query.prefix)
         upto, cursor = now, 0
         scope = _scope(query, upto)
-        page = archive.harvest_page(scope, limit=PAGE_SIZE)
+        page = archive.harvest_page(scope, limit=PAGE_SIZE, full=verb == "ListRecords")
         if not page:
             raise OAIError("noRecordsMatch", _("No records match these arguments."))
         total = archive.harvest_counts(scope)[0] if len(page) == PAGE_SIZE else len(page)
-    relations = archive.harvest_relations([i.id for i in page]) if verb == "ListRecords" else {}
     render = records.record_xml if verb == "ListRecords" else records.header_xml
-    body = b"".join(render(records.record_data(item, relations.get(item.id, []))) for item in page)
+    body = b"".join(render(records.record_data(item)) for item in page)
     listing = etree.SubElement(root, _oai(verb))
     listing.append(etree.Comment("records"))
     returned = cursor + len(page)

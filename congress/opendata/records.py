@@ -12,16 +12,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
-
 from lxml import etree
 
 from congress.archive import queries as archive
+from congress.archive.queries import Harvested
 from congress.programme.queries import slugify
 from congress.urls import external_url, public_domain
-
-if TYPE_CHECKING:
-    from congress.archive.models import KnowledgeItem
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -109,30 +105,28 @@ class RecordData:
     rights: str = ""
 
 
-def record_data(item: KnowledgeItem, related_keys: list[str]) -> RecordData:
-    """The record of an item loaded by ``archive.queries.harvest_page``/``harvest_item``."""
-    edition = item.congress.slug if item.congress is not None else None
+def record_data(item: Harvested) -> RecordData:
+    """The record of an item read by ``archive.queries.harvest_page``/``harvest_item``."""
     header = {"identifier": oai_identifier(item.key), "datestamp": datestamp(item.updated_at),
-              "sets": set_specs(item.type, item.track_name, edition)}
-    if archive.is_deleted(item):
+              "sets": set_specs(item.type, item.track_name, item.edition)}
+    if item.deleted:
         return RecordData(**header, deleted=True)
-    creators = [p.name for p in item.speakers if p.name] + list(item.authors or []) + list(item.organisations or [])
+    creators = [name for name in item.speakers if name] + item.authors + item.organisations
     subjects: list[tuple[str, str]] = [(item.track_name, "nl")] if item.track_name else []
     for kind in (archive.TermKind.FACTOR.value, archive.TermKind.TARGET_GROUP.value, archive.TermKind.TAG.value):
-        subjects += [(value, "") for value in item.term_values(kind)]
+        subjects += [(value, "") for value in item.terms.get(kind, [])]
     relations = []
-    if item.session_id is not None and edition:
-        relations.append(external_url("programme.session_page", slug=edition, session_id=item.session_id))
-    if edition:
-        relations.append(external_url("public.edition", slug=edition))
-    relations += [external_url("archive.item", key=key) for key in related_keys]
+    if item.session_id is not None and item.edition:
+        relations.append(external_url("programme.session_page", slug=item.edition, session_id=item.session_id))
+    if item.edition:
+        relations.append(external_url("public.edition", slug=item.edition))
+    relations += [external_url("archive.item", key=key) for key in item.related]
     return RecordData(
         **header, deleted=False, title=item.title, description=item.summary or "", language=item.language or "",
         creators=tuple(dict.fromkeys(creators)), subjects=tuple(dict.fromkeys(subjects)), item_type=item.type,
         date=item.publication_date.isoformat() if item.publication_date else "",
-        formats=tuple(dict.fromkeys(f.content_type for f in item.files)),
-        permalink=external_url("archive.item", key=item.key), relations=tuple(relations),
-        rights=licence_uri(item.licence or ""),
+        formats=tuple(dict.fromkeys(item.formats)), permalink=external_url("archive.item", key=item.key),
+        relations=tuple(relations), rights=licence_uri(item.licence or ""),
     )
 
 

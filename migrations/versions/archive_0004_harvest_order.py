@@ -1,4 +1,4 @@
-"""archive: an index on (updated_at, id, status) for OAI-PMH harvesters paging by the last change
+"""archive: indexes for OAI-PMH harvesters: (updated_at, id, status) to page by the last change, and the relations by related_id
 
 Revision ID: archive_0004
 Revises: communications_0001
@@ -16,7 +16,9 @@ depends_on = None
 
 def upgrade():
     op.create_index('ix_knowledge_items_harvest', 'knowledge_items', ['updated_at', 'id', 'status'], unique=False)
+    op.create_index('ix_knowledge_relations_related_id', 'knowledge_relations', ['related_id'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_knowledge_relations_related_id', table_name='knowledge_relations')
     op.drop_index('ix_knowledge_items_harvest', table_name='knowledge_items')
