@@ -18,7 +18,6 @@ import os
 import random
 import re
 import statistics
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -55,7 +54,8 @@ NS = {"o": "http://www.openarchives.org/OAI/2.0/"}
 
 def _schema() -> etree.XMLSchema:
     driver = f"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:congress:bench:oai">
-      <xs:import namespace="http://www.openarchives.org/OAI/2.0/" schemaLocation="{(OAI_SCHEMAS / 'OAI-PMH.xsd').as_uri()}"/>
+      <xs:import namespace="http://www.openarchives.org/OAI/2.0/"
+                 schemaLocation="{(OAI_SCHEMAS / 'OAI-PMH.xsd').as_uri()}"/>
       <xs:import namespace="http://www.openarchives.org/OAI/2.0/oai_dc/"
                  schemaLocation="{(OAI_SCHEMAS / 'oai_dc.xsd').as_uri()}"/>
     </xs:schema>"""

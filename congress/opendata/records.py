@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+
 from lxml import etree
 
 from congress.archive import queries as archive
