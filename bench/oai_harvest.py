@@ -138,7 +138,7 @@ def _measure(label: str, database_url: str, workdir: Path) -> list[dict]:
     timings: list[float] = []
     bodies: list[bytes] = []
     query = {"verb": "ListRecords", "metadataPrefix": "oai_dc"}
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     while True:
         t = time.perf_counter()
         response = client.get("/oai", query_string=query)
@@ -151,7 +151,7 @@ def _measure(label: str, database_url: str, workdir: Path) -> list[dict]:
         if match is None:
             break
         query = {"verb": "ListRecords", "resumptionToken": match.group(1).decode()}
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
 
     identifiers: set[bytes] = set()
     deleted = total = 0
@@ -184,6 +184,9 @@ def _measure(label: str, database_url: str, workdir: Path) -> list[dict]:
          "target": "", "ok": None},
         {"benchmark": name, "database": label, "metric": "whole harvest (records/s)", "value": round(rate),
          "target": f"≥ {TARGET_RECORDS_PER_S:,}", "ok": rate >= TARGET_RECORDS_PER_S},
+        # The shared machine's load bends wall-clock figures; CPU time of this process bends less.
+        {"benchmark": name, "database": label, "metric": "whole harvest (records per CPU second of the harvester "
+         "and app process)", "value": round(total / cpu) if cpu else "", "target": "", "ok": None},
     ]
     for row in rows:
         print(f"  {row['database']}: {row['metric']}: {row['value']}", flush=True)

@@ -18,7 +18,7 @@ from lxml import etree
 from congress.archive import queries as archive
 from congress.archive.queries import Harvested
 from congress.programme.queries import slugify
-from congress.urls import external_url, public_domain
+from congress.urls import external_url, public_base_url, public_domain
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -106,6 +106,17 @@ class RecordData:
     rights: str = ""
 
 
+_KEY, _SLUG, _ID = "KEY0placeholder", "slug0placeholder", 987654321
+
+
+@lru_cache(maxsize=8)
+def _link_templates(base_url: str) -> tuple[str, str, str]:
+    """The item, edition and session links on this base URL with placeholders: a page of records
+    fills them in instead of building each link through the URL map."""
+    return (external_url("archive.item", key=_KEY), external_url("public.edition", slug=_SLUG),
+            external_url("programme.session_page", slug=_SLUG, session_id=_ID))
+
+
 def record_data(item: Harvested) -> RecordData:
     """The record of an item read by ``archive.queries.harvest_page``/``harvest_item``."""
     header = {"identifier": oai_identifier(item.key), "datestamp": datestamp(item.updated_at),
@@ -117,16 +128,17 @@ def record_data(item: Harvested) -> RecordData:
     for kind in (archive.TermKind.FACTOR.value, archive.TermKind.TARGET_GROUP.value, archive.TermKind.TAG.value):
         subjects += [(value, "") for value in item.terms.get(kind, [])]
     relations = []
+    item_link, edition_link, session_link = _link_templates(public_base_url())
     if item.session_id is not None and item.edition:
-        relations.append(external_url("programme.session_page", slug=item.edition, session_id=item.session_id))
+        relations.append(session_link.replace(_SLUG, item.edition).replace(str(_ID), str(item.session_id)))
     if item.edition:
-        relations.append(external_url("public.edition", slug=item.edition))
-    relations += [external_url("archive.item", key=key) for key in item.related]
+        relations.append(edition_link.replace(_SLUG, item.edition))
+    relations += [item_link.replace(_KEY, key) for key in item.related]
     return RecordData(
         **header, deleted=False, title=item.title, description=item.summary or "", language=item.language or "",
         creators=tuple(dict.fromkeys(creators)), subjects=tuple(dict.fromkeys(subjects)), item_type=item.type,
         date=item.publication_date.isoformat() if item.publication_date else "",
-        formats=tuple(dict.fromkeys(item.formats)), permalink=external_url("archive.item", key=item.key),
+        formats=tuple(dict.fromkeys(item.formats)), permalink=item_link.replace(_KEY, item.key),
         relations=tuple(relations), rights=licence_uri(item.licence or ""),
     )
 
