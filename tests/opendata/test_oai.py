@@ -245,6 +245,13 @@ def test_identifiers_survive_a_rename(client, app):
     assert root.findtext(".//dc:title", namespaces=NS) == "Nieuwe titel"
 
 
+def test_characters_xml_cannot_carry_are_left_out(client, app):
+    item = make_item("Titel\x01 met stuurteken", summary="Regel\x0bmet & <tekens>\x1f")
+    root = harvest(client, verb="GetRecord", identifier=oai_id(item), metadataPrefix="oai_dc")
+    assert root.findtext(".//dc:title", namespaces=NS) == "Titel met stuurteken"
+    assert root.findtext(".//dc:description", namespaces=NS) == "Regelmet & <tekens>"
+
+
 def test_licences_map_to_their_uri():
     assert licence_uri("CC BY 4.0") == "https://creativecommons.org/licenses/by/4.0/"
     assert licence_uri("cc-by-nc-sa 4.0") == "https://creativecommons.org/licenses/by-nc-sa/4.0/"
