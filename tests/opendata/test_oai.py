@@ -12,14 +12,21 @@ import pytest
 import sqlalchemy as sa
 from lxml import etree
 from sickle import Sickle
+from sqlalchemy import event
 
 from config import DEFAULT_PUBLIC_BASE_URL
 from congress.archive import services as archive
-from congress.archive.models import ItemStatus, KnowledgeItem, KnowledgeTerm
+from congress.archive.models import (
+    ItemStatus,
+    KnowledgeItem,
+    KnowledgeTerm,
+    knowledge_item_speakers,
+    knowledge_relations,
+)
 from congress.core.models import Person
 from congress.database import utcnow
 from congress.extensions import db
-from congress.opendata import oai
+from congress.opendata import oai, records
 from congress.opendata.records import licence_uri
 from tests.archive.factories import make_item
 from tests.conftest import OAI_SCHEMAS
@@ -560,3 +567,46 @@ def test_sickle_harvests_the_whole_archive(app, live_oai, rich_item):
     assert [s.setSpec for s in harvester.ListSets()][:2] == ["type", "type:sessieverslag"]
     assert harvester.GetRecord(identifier=oai_id(rich_item[0]), metadataPrefix="oai_dc").metadata["rights"] == [
         "https://creativecommons.org/licenses/by-sa/4.0/"]
+
+
+# --- speed: bulk reads, the record cache ------------------------------------------------------------------------
+
+def test_a_page_costs_the_same_few_queries_whatever_its_relations(client, app, rich_item):
+    ids = bulk_items(150)
+    people = [Person(name=f"Spreker {i}", email=f"s{i}@example.org") for i in range(3)]
+    db.session.add_all(people)
+    db.session.flush()
+    db.session.execute(sa.insert(KnowledgeTerm), [{"item_id": i, "kind": "tag", "value": "veerkracht"} for i in ids])
+    db.session.execute(sa.insert(knowledge_item_speakers),
+                       [{"item_id": i, "person_id": people[i % 3].id, "position": 0} for i in ids])
+    db.session.execute(sa.insert(knowledge_relations), [{"item_id": i, "related_id": ids[0]} for i in ids[1:]])
+    db.session.commit()
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        root = harvest(client, verb="ListRecords", metadataPrefix="oai_dc")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(identifiers(root)) == 100
+    first = root.findall(".//o:record", NS)[0]
+    assert first.findtext(".//dc:creator", namespaces=NS) == f"Spreker {min(ids) % 3}"
+    # items, terms, speakers, files, relations both ways, the count: not one query per record
+    harvest_queries = [s for s in statements if "knowledge" in s]
+    assert len(harvest_queries) <= 8, harvest_queries
+
+
+def test_records_are_cached_until_what_they_show_changes(client, app):
+    item = make_item("Eerst zo")
+    records.record_xml.cache_clear()
+    harvest(client, verb="GetRecord", identifier=oai_id(item), metadataPrefix="oai_dc")
+    harvest(client, verb="GetRecord", identifier=oai_id(item), metadataPrefix="oai_dc")
+    assert records.record_xml.cache_info().hits == 1 and records.record_xml.cache_info().misses == 1
+    archive.update_item(item, title="Daarna anders")
+    db.session.commit()
+    root = harvest(client, verb="GetRecord", identifier=oai_id(item), metadataPrefix="oai_dc")
+    assert root.findtext(".//dc:title", namespaces=NS) == "Daarna anders"
+    assert records.record_xml.cache_info().misses == 2
