@@ -170,6 +170,15 @@ ITEMS = [
 ]
 
 
+# Published once and withdrawn later: the public page says so, and harvesters (OAI-PMH) get it as deleted.
+WITHDRAWN = ("factsheet-2023", "rapport", "Factsheet digitale weerbaarheid van jongeren (2023)",
+             "Een eerste overzicht van wat gemeenten in 2023 deden aan mediawijsheid en digitale weerbaarheid.",
+             "De factsheet bundelde de eerste ervaringen van gemeenten met gastlessen mediawijsheid.",
+             {"publication_date": "2023-10-02", "factors": ["digitale weerbaarheid"],
+              "target_groups": ["gemeenten"], "tags": ["mediawijsheid"], "track": "Digitale weerbaarheid"},
+             "Vervangen door de evaluatie van de Decentrale Uitkering Veerkracht en Weerbaarheid (maart 2025).")
+
+
 def _publish(item: KnowledgeItem) -> None:
     if item.status == ItemStatus.DRAFT.value:
         services.set_status(item, ItemStatus.IN_REVIEW.value)
@@ -208,6 +217,13 @@ def load(report: list[str]) -> None:
         if item._demo_related:  # type: ignore[attr-defined]
             services.set_related(item, [by_key[k].id for k in item._demo_related])  # type: ignore[attr-defined]
         _publish(item)
+    _key, item_type, title, summary, body, fields, reason = WITHDRAWN
+    fields = dict(fields)
+    track = fields.pop("track")
+    withdrawn = services.create_item(item_type, title, summary=summary, body=body, note="demo",
+                                     track_id=tracks.get(track), congress_id=edition.id, **fields)
+    _publish(withdrawn)
+    services.set_status(withdrawn, ItemStatus.WITHDRAWN.value, reason=reason)
     db.session.flush()
     report.append(f"Knowledge base: {len(outcome.items)} session items of congres-2024 and {len(by_key)} "
-                  "interventions, evaluations, reports, news and milestones published.")
+                  "interventions, evaluations, reports, news and milestones published, one report withdrawn.")

@@ -3,24 +3,24 @@
 
 from __future__ import annotations
 
-LICENCE_URIS = {
-    "CC BY 4.0": "https://creativecommons.org/licenses/by/4.0/",
-    "CC BY-SA 4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
-    "CC BY-NC 4.0": "https://creativecommons.org/licenses/by-nc/4.0/",
-    "CC BY-NC-SA 4.0": "https://creativecommons.org/licenses/by-nc-sa/4.0/",
-    "CC BY-ND 4.0": "https://creativecommons.org/licenses/by-nd/4.0/",
-    "CC BY-NC-ND 4.0": "https://creativecommons.org/licenses/by-nc-nd/4.0/",
-    "CC0 1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
-    "CC0": "https://creativecommons.org/publicdomain/zero/1.0/",
-    "Public domain": "https://creativecommons.org/publicdomain/mark/1.0/",
-}
-_BY_FOLDED = {name.casefold().replace("-", " "): uri for name, uri in LICENCE_URIS.items()}
+import re
+
+_CC = re.compile(r"^\s*CC[\s-]*(BY(?:[\s-]+(?:NC|SA|ND))*)(?:[\s-]+(\d\.\d))?\s*$", re.IGNORECASE)
+_CC0 = re.compile(r"^\s*CC[\s-]*0(?:[\s-]+1\.0)?\s*$", re.IGNORECASE)
 
 
-def licence_uri(name: str) -> str | None:
-    """The URI of a licence's short name ("CC BY 4.0", "cc-by 4.0" alike), or the name itself when it
-    is a URI already; None when it is neither (shown as text only)."""
-    value = (name or "").strip()
-    if value.startswith(("https://", "http://")):
-        return value
-    return _BY_FOLDED.get(value.casefold().replace("-", " "))
+def licence_uri(licence: str) -> str | None:
+    """The URI of a licence as stored ("CC BY 4.0", "cc-by-sa 4.0", "CC0 1.0", a URL as it is); None
+    for other text (a licence without a URI, shown as text only)."""
+    text = (licence or "").strip()
+    if text.startswith(("https://", "http://")):
+        return text
+    if _CC0.match(text):
+        return "https://creativecommons.org/publicdomain/zero/1.0/"
+    if text.lower() in ("public domain", "publiek domein", "pdm", "pdm 1.0"):
+        return "https://creativecommons.org/publicdomain/mark/1.0/"
+    match = _CC.match(text)
+    if match:
+        code = "-".join(part.lower() for part in re.split(r"[\s-]+", match.group(1)))
+        return f"https://creativecommons.org/licenses/{code}/{match.group(2) or '4.0'}/"
+    return None

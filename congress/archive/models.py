@@ -89,6 +89,8 @@ knowledge_relations = Table(
     db.metadata,
     Column("item_id", ForeignKey("knowledge_items.id", ondelete="CASCADE"), primary_key=True),
     Column("related_id", ForeignKey("knowledge_items.id", ondelete="CASCADE"), primary_key=True),
+    # Harvest records name relations in both directions: the items that relate to one, found by index.
+    Index("ix_knowledge_relations_related_id", "related_id"),
 )
 
 
@@ -155,6 +157,8 @@ class KnowledgeItem(db.Model):
         Index("ix_knowledge_items_status_date", "status", "publication_date"),
         # Facet counts group the published items by these columns: a covering index.
         Index("ix_knowledge_items_facets", "status", "type", "year", "language", "track_name"),
+        # Harvesters (OAI-PMH) page by the last change: keyset on (updated_at, id), status filtered in the index.
+        Index("ix_knowledge_items_harvest", "updated_at", "id", "status"),
     )
 
     def term_values(self, kind: str) -> list[str]:

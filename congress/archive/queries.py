@@ -8,19 +8,33 @@ but never shown.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
+from congress.archive.labels import TYPE_LABELS
 from congress.archive.licences import licence_uri
-from congress.archive.models import ItemStatus, KnowledgeItem
+from congress.archive.models import (
+    ItemStatus,
+    ItemType,
+    KnowledgeFile,
+    KnowledgeItem,
+    KnowledgeTerm,
+    TermKind,
+    knowledge_item_speakers,
+    knowledge_relations,
+)
 from congress.archive.search import Hit, SearchFilters, SearchResult, related_items, search
 from congress.archive.services import item_by_key
+from congress.core.models import Congress, Person
 from congress.extensions import db
 
 __all__ = [
-    "Hit", "SearchFilters", "SearchResult", "archived_sessions", "item_by_key", "item_for_session", "licence_uri",
+    "TYPE_LABELS", "HarvestScope", "Harvested", "Hit", "ItemType", "SearchFilters", "SearchResult", "TermKind",
+    "archived_sessions", "earliest_change", "harvest_counts", "harvest_editions", "harvest_item", "harvest_page",
+    "harvest_relations", "harvest_track_names", "item_by_key", "item_for_session", "licence_uri",
     "published_count", "published_item", "published_items", "published_stamps", "related_items", "search",
     "withdrawn_items",
 ]
@@ -84,3 +98,197 @@ def published_stamps(*, after_id: int = 0, limit: int = 50_000) -> list[tuple[in
 def published_count() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(KnowledgeItem)
                              .where(KnowledgeItem.status == ItemStatus.PUBLISHED.value)) or 0
+
+
+# --- Harvesting (OAI-PMH) --------------------------------------------------------------------------------
+#
+# A harvester sees every item that is or was public: published ones as records, and the ones that
+# were published once and are no longer (withdrawn, or moved back to draft after a withdrawal) as
+# deleted records, for ever (``deletedRecord`` persistent). An item never published never appears.
+# Lists are ordered by the last change, then the id: (updated_at, id) is the keyset a page continues
+# from, served by the index ix_knowledge_items_harvest.
+
+_HARVESTABLE = sa.or_(
+    KnowledgeItem.status.in_([ItemStatus.PUBLISHED.value, ItemStatus.WITHDRAWN.value]),
+    KnowledgeItem.published_at.is_not(None),
+)
+
+
+@dataclass(frozen=True)
+class HarvestScope:
+    """Which harvestable items a list holds: a set (type, tracks by their stored names, edition) and
+    a window on the last change (``since`` inclusive, ``before`` exclusive, ``upto`` inclusive: the
+    moment a paged list was frozen at)."""
+
+    item_type: str | None = None
+    track_names: tuple[str, ...] | None = None
+    any_track: bool = False
+    congress_id: int | None = None
+    any_edition: bool = False
+    since: datetime | None = None
+    before: datetime | None = None
+    upto: datetime | None = None
+
+    def where(self) -> list[sa.ColumnElement[bool]]:
+        clauses: list[sa.ColumnElement[bool]] = [_HARVESTABLE]
+        if self.item_type is not None:
+            clauses.append(KnowledgeItem.type == self.item_type)
+        if self.track_names is not None:
+            clauses.append(KnowledgeItem.track_name.in_(self.track_names))
+        if self.any_track:
+            clauses.append(KnowledgeItem.track_name != "")
+        if self.congress_id is not None:
+            clauses.append(KnowledgeItem.congress_id == self.congress_id)
+        if self.any_edition:
+            clauses.append(KnowledgeItem.congress_id.is_not(None))
+        if self.since is not None:
+            clauses.append(KnowledgeItem.updated_at >= self.since)
+        if self.before is not None:
+            clauses.append(KnowledgeItem.updated_at < self.before)
+        if self.upto is not None:
+            clauses.append(KnowledgeItem.updated_at <= self.upto)
+        return clauses
+
+
+def _after(position: tuple[datetime, int]) -> sa.ColumnElement[bool]:
+    """After (updated_at, id) in the keyset order. Written as a range on updated_at first, so that
+    SQLite and PostgreSQL walk the index from the position in order (no sort of the rest of the list)."""
+    changed, item_id = position
+    return sa.and_(KnowledgeItem.updated_at >= changed,
+                   sa.or_(KnowledgeItem.updated_at > changed, KnowledgeItem.id > item_id))
+
+
+@dataclass
+class Harvested:
+    """What a harvest record shows of one item, read with plain column queries (no ORM objects: a
+    page of 100 costs a handful of indexed queries, whatever the relations)."""
+
+    id: int
+    key: str
+    type: str
+    status: str
+    updated_at: datetime
+    track_name: str
+    edition: str | None
+    title: str = ""
+    summary: str = ""
+    language: str = ""
+    licence: str = ""
+    publication_date: date | None = None
+    session_id: int | None = None
+    authors: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    speakers: list[str] = field(default_factory=list)
+    terms: dict[str, list[str]] = field(default_factory=dict)
+    formats: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+
+    @property
+    def deleted(self) -> bool:
+        """No longer public (withdrawn, or back to draft after that): a harvester reports it deleted."""
+        return self.status != ItemStatus.PUBLISHED.value
+
+
+_HEADER_COLUMNS = (KnowledgeItem.id, KnowledgeItem.key, KnowledgeItem.type, KnowledgeItem.status,
+                   KnowledgeItem.updated_at, KnowledgeItem.track_name, Congress.slug)
+_RECORD_COLUMNS = (KnowledgeItem.title, KnowledgeItem.summary, KnowledgeItem.language, KnowledgeItem.licence,
+                   KnowledgeItem.publication_date, KnowledgeItem.session_id, KnowledgeItem.authors,
+                   KnowledgeItem.organisations)
+
+
+def _harvest(where: list[sa.ColumnElement[bool]], *, limit: int, full: bool) -> list[Harvested]:
+    columns = _HEADER_COLUMNS + (_RECORD_COLUMNS if full else ())
+    stmt = (sa.select(*columns).outerjoin(Congress, Congress.id == KnowledgeItem.congress_id).where(*where)
+            .order_by(KnowledgeItem.updated_at, KnowledgeItem.id).limit(limit))
+    found: list[Harvested] = []
+    for row in db.session.execute(stmt):
+        item = Harvested(*row[:7])
+        if full:
+            (item.title, item.summary, item.language, item.licence, item.publication_date, item.session_id,
+             authors, organisations) = row[7:]
+            item.authors, item.organisations = list(authors or []), list(organisations or [])
+        found.append(item)
+    if not full or not found:
+        return found
+    by_id = {item.id: item for item in found}
+    ids = list(by_id)
+    for item_id, kind, value in db.session.execute(
+            sa.select(KnowledgeTerm.item_id, KnowledgeTerm.kind, KnowledgeTerm.value)
+            .where(KnowledgeTerm.item_id.in_(ids)).order_by(KnowledgeTerm.id)):
+        by_id[item_id].terms.setdefault(kind, []).append(value)
+    for item_id, name in db.session.execute(
+            sa.select(knowledge_item_speakers.c.item_id, Person.name)
+            .join(Person, Person.id == knowledge_item_speakers.c.person_id)
+            .where(knowledge_item_speakers.c.item_id.in_(ids))
+            .order_by(knowledge_item_speakers.c.item_id, knowledge_item_speakers.c.position)):
+        by_id[item_id].speakers.append(name)
+    for item_id, content_type in db.session.execute(
+            sa.select(KnowledgeFile.item_id, KnowledgeFile.content_type)
+            .where(KnowledgeFile.item_id.in_(ids)).order_by(KnowledgeFile.id)):
+        by_id[item_id].formats.append(content_type)
+    for item_id, keys in harvest_relations(ids).items():
+        by_id[item_id].related = keys
+    return found
+
+
+def harvest_page(scope: HarvestScope, *, after: tuple[datetime, int] | None = None, limit: int = 100,
+                 full: bool = True) -> list[Harvested]:
+    """One page of the scope's items in (updated_at, id) order, after ``after`` (the last one seen);
+    ``full=False`` reads only what a header shows."""
+    where = scope.where() + ([_after(after)] if after is not None else [])
+    return _harvest(where, limit=limit, full=full)
+
+
+def harvest_counts(scope: HarvestScope, *, through: tuple[datetime, int] | None = None) -> tuple[int, int]:
+    """(items in the scope, of which at or before ``through``), in one pass over the index."""
+    before = sa.literal(0) if through is None else sa.func.coalesce(
+        sa.func.sum(sa.case((_after(through), 0), else_=1)), 0)
+    total, upto = db.session.execute(
+        sa.select(sa.func.count(KnowledgeItem.id), before).where(*scope.where())).one()
+    return int(total), int(upto)
+
+
+def harvest_item(key: str) -> Harvested | None:
+    """The harvestable item with this key (published, or published once), with its record fields."""
+    found = _harvest([KnowledgeItem.key == key, _HARVESTABLE], limit=1, full=True)
+    return found[0] if found else None
+
+
+def harvest_relations(item_ids: Sequence[int]) -> dict[int, list[str]]:
+    """For each item, the keys of the harvestable items it is related to, in both directions (an
+    intervention and its evaluations name each other), sorted."""
+    if not item_ids:
+        return {}
+    other = aliased(KnowledgeItem)
+    ids = list(item_ids)
+    harvestable = sa.or_(other.status.in_([ItemStatus.PUBLISHED.value, ItemStatus.WITHDRAWN.value]),
+                         other.published_at.is_not(None))
+    outgoing = (sa.select(knowledge_relations.c.item_id, other.key)
+                .join(other, other.id == knowledge_relations.c.related_id)
+                .where(knowledge_relations.c.item_id.in_(ids), harvestable))
+    incoming = (sa.select(knowledge_relations.c.related_id, other.key)
+                .join(other, other.id == knowledge_relations.c.item_id)
+                .where(knowledge_relations.c.related_id.in_(ids), harvestable))
+    found: dict[int, set[str]] = {}
+    for stmt in (outgoing, incoming):
+        for item_id, key in db.session.execute(stmt):
+            found.setdefault(item_id, set()).add(key)
+    return {item_id: sorted(keys) for item_id, keys in found.items()}
+
+
+def earliest_change() -> datetime | None:
+    """The oldest last-change moment of a harvestable item (OAI-PMH's earliestDatestamp)."""
+    return db.session.scalar(sa.select(sa.func.min(KnowledgeItem.updated_at)).where(_HARVESTABLE))
+
+
+def harvest_track_names() -> list[str]:
+    """The stored track names of harvestable items, sorted."""
+    rows = db.session.scalars(sa.select(KnowledgeItem.track_name).where(_HARVESTABLE, KnowledgeItem.track_name != "")
+                              .distinct().order_by(KnowledgeItem.track_name))
+    return list(rows)
+
+
+def harvest_editions() -> list[Congress]:
+    """The editions harvestable items belong to, by slug."""
+    ids = sa.select(KnowledgeItem.congress_id).where(_HARVESTABLE, KnowledgeItem.congress_id.is_not(None)).distinct()
+    return list(db.session.scalars(sa.select(Congress).where(Congress.id.in_(ids)).order_by(Congress.slug)))

@@ -6,6 +6,7 @@ edition's time zone and days. They live in the programme's other modules; this i
 from __future__ import annotations
 
 from congress.programme.calendar import calendar_for_sessions
+from congress.programme.feeds import slugify
 from congress.programme.models import ProgrammeSession, SessionFormat, SignupRound, format_label
 from congress.programme.reading import (
     PublishedSession,
@@ -26,5 +27,5 @@ from congress.programme.setup import signup_rounds
 __all__ = [
     "ProgrammeSession", "PublishedSession", "SessionFormat", "SignupRound", "all_sessions", "calendar_for_sessions",
     "congress_days", "format_label", "latest_version", "local_datetime", "local_day", "public_sessions",
-    "seats_left", "sessions_of_speaker", "signup_rounds", "speakers_of", "versions", "zone",
+    "seats_left", "sessions_of_speaker", "signup_rounds", "slugify", "speakers_of", "versions", "zone",
 ]

@@ -14,7 +14,9 @@ def test_demo_archive(runner, client):
     assert result.exit_code == 0, result.output
     assert "Knowledge base:" in result.output
     items = db.session.scalars(sa.select(KnowledgeItem)).all()
-    assert all(i.status == "published" for i in items)
+    withdrawn = [i.title for i in items if i.status != "published"]
+    assert withdrawn == ["Factsheet digitale weerbaarheid van jongeren (2023)"]
+    assert next(i for i in items if i.status == "withdrawn").withdrawal_reason.startswith("Vervangen")
     sessions = [i for i in items if i.type == "sessieverslag"]
     assert len(sessions) == 5 and all(i.congress.slug == "congres-2024" for i in sessions)
     interventions = [i for i in items if i.type == "interventie"]

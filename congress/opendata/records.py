@@ -1,0 +1,184 @@
+"""One knowledge item as an OAI-PMH record: its header and its ``oai_dc`` (Simple Dublin Core) metadata.
+
+A record is built from a :class:`RecordData`, a frozen copy of everything it shows (links already
+made from the configured base URL). The serialised record is cached under that copy, so it is
+rebuilt exactly when something it shows changes (the item, a speaker's name, a related item's
+status…) and never served stale.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from xml.sax.saxutils import escape
+
+from congress.archive import queries as archive
+from congress.archive.queries import Harvested
+from congress.programme.queries import slugify
+from congress.urls import external_url, public_base_url, public_domain
+
+OAI_NS = "http://www.openarchives.org/OAI/2.0/"
+OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+
+# DCMI Type Vocabulary term per item type (https://www.dublincore.org/specifications/dublin-core/dcmi-type-vocabulary/).
+DCMI_TYPES = {
+    archive.ItemType.SESSION_REPORT.value: "Text",
+    archive.ItemType.PRESENTATION.value: "Text",
+    archive.ItemType.RECORDING.value: "MovingImage",
+    archive.ItemType.INTERVENTION.value: "Text",
+    archive.ItemType.EVALUATION.value: "Text",
+    archive.ItemType.REPORT.value: "Text",
+    archive.ItemType.NEWS.value: "Text",
+    archive.ItemType.MILESTONE.value: "Text",
+}
+
+def oai_identifier(key: str) -> str:
+    """``oai:<host of PUBLIC_BASE_URL>:<item key>``: the key never changes, so neither does this."""
+    return _identifier_prefix(public_base_url()) + key
+
+
+@lru_cache(maxsize=8)
+def _identifier_prefix(base_url: str) -> str:
+    return f"oai:{public_domain()}:"
+
+
+def key_of(identifier: str) -> str | None:
+    """The item key an identifier of this repository names; None for any other identifier."""
+    prefix = f"oai:{public_domain()}:"
+    key = identifier[len(prefix):] if identifier.startswith(prefix) else ""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]{1,16}", key) else None
+
+
+def datestamp(moment: datetime) -> str:
+    """UTC at seconds granularity, as OAI-PMH wants it: ``YYYY-MM-DDThh:mm:ssZ``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def set_specs(item_type: str, track_name: str, edition_slug: str | None) -> tuple[str, ...]:
+    specs = [f"type:{item_type}"]
+    if track_name and slugify(track_name):
+        specs.append(f"track:{slugify(track_name)}")
+    if edition_slug:
+        specs.append(f"edition:{edition_slug}")
+    return tuple(specs)
+
+
+@dataclass(frozen=True)
+class RecordData:
+    """Everything a record shows, copied from the item and its relations."""
+
+    identifier: str
+    datestamp: str
+    sets: tuple[str, ...]
+    deleted: bool
+    title: str = ""
+    description: str = ""
+    language: str = ""
+    creators: tuple[str, ...] = ()
+    subjects: tuple[tuple[str, str], ...] = ()  # (value, language or "")
+    item_type: str = ""
+    date: str = ""
+    formats: tuple[str, ...] = ()
+    permalink: str = ""
+    relations: tuple[str, ...] = ()
+    rights: str = ""
+
+
+_KEY, _SLUG, _ID = "KEY0placeholder", "slug0placeholder", 987654321
+
+
+@lru_cache(maxsize=8)
+def _link_templates(base_url: str) -> tuple[str, str, str]:
+    """The item, edition and session links on this base URL with placeholders: a page of records
+    fills them in instead of building each link through the URL map."""
+    return (external_url("archive.item", key=_KEY), external_url("public.edition", slug=_SLUG),
+            external_url("programme.session_page", slug=_SLUG, session_id=_ID))
+
+
+def record_data(item: Harvested) -> RecordData:
+    """The record of an item read by ``archive.queries.harvest_page``/``harvest_item``."""
+    header = {"identifier": oai_identifier(item.key), "datestamp": datestamp(item.updated_at),
+              "sets": set_specs(item.type, item.track_name, item.edition)}
+    if item.deleted:
+        return RecordData(**header, deleted=True)
+    creators = [name for name in item.speakers if name] + item.authors + item.organisations
+    subjects: list[tuple[str, str]] = [(item.track_name, "nl")] if item.track_name else []
+    for kind in (archive.TermKind.FACTOR.value, archive.TermKind.TARGET_GROUP.value, archive.TermKind.TAG.value):
+        subjects += [(value, "") for value in item.terms.get(kind, [])]
+    relations = []
+    item_link, edition_link, session_link = _link_templates(public_base_url())
+    if item.session_id is not None and item.edition:
+        relations.append(session_link.replace(_SLUG, item.edition).replace(str(_ID), str(item.session_id)))
+    if item.edition:
+        relations.append(edition_link.replace(_SLUG, item.edition))
+    relations += [item_link.replace(_KEY, key) for key in item.related]
+    return RecordData(
+        **header, deleted=False, title=item.title, description=item.summary or "", language=item.language or "",
+        creators=tuple(dict.fromkeys(creators)), subjects=tuple(dict.fromkeys(subjects)), item_type=item.type,
+        date=item.publication_date.isoformat() if item.publication_date else "",
+        formats=tuple(dict.fromkeys(item.formats)), permalink=item_link.replace(_KEY, item.key),
+        relations=tuple(relations), rights=archive.licence_uri(item.licence) or (item.licence or ""),
+    )
+
+
+# Characters XML 1.0 does not allow; stored text never carries them into a record (they would make
+# the whole response unreadable for a harvester).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_DC_OPEN = (f'<metadata><oai_dc:dc xmlns:oai_dc="{OAI_DC_NS}" xmlns:dc="{DC_NS}" xmlns:xsi="{XSI_NS}" '
+            f'xsi:schemaLocation="{OAI_DC_NS} {OAI_DC_SCHEMA}">')
+_DC_CLOSE = "</oai_dc:dc></metadata>"
+
+
+def _text(value: str) -> str:
+    return escape(_NOT_XML.sub("", value))
+
+
+def _header(data: RecordData, namespace: bool = False) -> str:
+    """The record's header. Written as text (escaped) rather than built as a tree: a page of 100
+    records is a few hundred elements, and this is the harvest's hot path."""
+    xmlns = f' xmlns="{OAI_NS}"' if namespace else ""
+    status = ' status="deleted"' if data.deleted else ""
+    specs = "".join(f"<setSpec>{_text(spec)}</setSpec>" for spec in data.sets)
+    return (f"<header{xmlns}{status}><identifier>{_text(data.identifier)}</identifier>"
+            f"<datestamp>{data.datestamp}</datestamp>{specs}</header>")
+
+
+def _dc(name: str, text: str, lang: str = "") -> str:
+    attr = f' xml:lang="{_text(lang)}"' if lang else ""
+    return f"<dc:{name}{attr}>{_text(text)}</dc:{name}>"
+
+
+def _metadata(data: RecordData) -> str:
+    parts = [_DC_OPEN, _dc("title", data.title, data.language)]
+    parts += [_dc("creator", creator) for creator in data.creators]
+    parts += [_dc("subject", subject, lang) for subject, lang in data.subjects]
+    if data.description:
+        parts.append(_dc("description", data.description, data.language))
+    if data.date:
+        parts.append(_dc("date", data.date))
+    parts += [_dc("type", DCMI_TYPES.get(data.item_type, "Text")), _dc("type", data.item_type, "nl")]
+    parts += [_dc("format", content_type) for content_type in data.formats]
+    parts.append(_dc("identifier", data.permalink))
+    if data.language:
+        parts.append(_dc("language", data.language))
+    parts += [_dc("relation", relation) for relation in data.relations]
+    if data.rights:
+        parts.append(_dc("rights", data.rights))
+    parts.append(_DC_CLOSE)
+    return "".join(parts)
+
+
+@lru_cache(maxsize=20_000)
+def header_xml(data: RecordData) -> bytes:
+    return _header(data, namespace=True).encode("utf-8")
+
+
+@lru_cache(maxsize=20_000)
+def record_xml(data: RecordData) -> bytes:
+    metadata = "" if data.deleted else _metadata(data)
+    return f'<record xmlns="{OAI_NS}">{_header(data)}{metadata}</record>'.encode()

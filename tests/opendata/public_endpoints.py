@@ -1,0 +1,1 @@
+PUBLIC_ENDPOINTS = {"opendata.oai_pmh"}
