@@ -94,6 +94,11 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
 
+    # Mailings (congress/communications): messages queued per transaction by the sending job, and how
+    # long a mailing may show no progress before the periodic sweep runs its job again.
+    MAILING_BATCH_SIZE = int(os.environ.get("MAILING_BATCH_SIZE", "200"))
+    MAILING_STALL_SECONDS = float(os.environ.get("MAILING_STALL_SECONDS", "120"))
+
     # Tokens
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
