@@ -18,12 +18,12 @@ class MailingForm(FlaskForm):
     choices are the edition's (set by the view)."""
 
     kind = SelectField(_l("Send to"), choices=[(k, v) for k, v in KIND_LABELS.items()])
-    status = SelectField(_l("Status"), choices=[])
-    role = SelectField(_l("Badge role"), choices=[])
-    sector = SelectField(_l("Sector"), choices=[])
-    workshop = SelectField(_l("Workshop"), choices=[])
-    place = SelectField(_l("Place in the workshop"), choices=[])
-    checked_in = SelectField(_l("Checked in"), choices=[])
+    status = SelectField(_l("Status"), choices=[], default="")
+    role = SelectField(_l("Badge role"), choices=[], default="")
+    sector = SelectField(_l("Sector"), choices=[], default="")
+    workshop = SelectField(_l("Workshop"), choices=[], default="")
+    place = SelectField(_l("Place in the workshop"), choices=[], default="")
+    checked_in = SelectField(_l("Checked in"), choices=[], default="")
     subject_nl = StringField(_l("Subject (Dutch)"), validators=[InputRequired(), Length(max=SUBJECT_MAX)])
     text_nl = TextAreaField(_l("Text (Dutch)"), validators=[InputRequired(), Length(max=TEXT_MAX)],
                             description=PLACEHOLDER_HELP, render_kw={"rows": 14})
