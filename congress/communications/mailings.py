@@ -23,9 +23,8 @@ out are skipped and counted.
 from __future__ import annotations
 
 import enum
-import re
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -34,27 +33,45 @@ from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from jinja2 import TemplateError, TemplateSyntaxError, meta, nodes
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from congress.audit.services import record
-from congress.cfp import queries as cfp
-from congress.checkin.queries import venue_checked_in_ids
+from congress.communications.audience import (
+    KIND_LABELS,
+    KIND_REGISTRATIONS,
+    KIND_SPEAKERS,
+    Audience,
+    Recipient,
+    audience_recipients,
+)
+from congress.communications.sandbox import (
+    PLACEHOLDERS,
+    Checked,
+    MailingError,
+    check_text,
+    check_texts,
+    fill,
+    markdown_literal,
+)
 from congress.communications.unsubscribe import headers_for, opted_out, url_for_address
 from congress.core.models import Congress
 from congress.database import UTCDateTime, end_transaction, lock_for_update, utcnow, write_transaction
-from congress.errors import Conflict, InvalidInput
+from congress.errors import Conflict
 from congress.extensions import db
 from congress.mail.models import MailStatus, OutboxMessage
 from congress.mail.queries import explain_error
 from congress.mail.services import queue_mail
-from congress.programme import queries as programme
-from congress.registration import queries as registrations
-from congress.sanitize import MAX_ID, render_markdown
-from congress.urls import external_url, public_base_url
+from congress.sanitize import render_markdown
+from congress.urls import public_base_url
+
+__all__ = [  # the parts' names that pages, commands and tests use through this module
+    "KIND_LABELS", "KIND_REGISTRATIONS", "KIND_SPEAKERS", "PLACEHOLDERS", "Audience", "Checked", "Draft", "Mailing",
+    "MailingConflict", "MailingError", "MailingRecipient", "MailingStatus", "Recipient", "audience_recipients",
+    "check_text", "check_texts", "counts", "counts_of", "create_mailing", "delete_draft", "failures", "mailings_of",
+    "preview", "render_message", "send_pending", "stalled_mailings", "start_sending", "update_mailing",
+]
 
 # The outbox template that takes a prepared subject, text and HTML (templates/email/communications/).
 TEMPLATE = "communications/mailing"
@@ -142,194 +159,8 @@ class MailingRecipient(db.Model):
     __table_args__ = (UniqueConstraint("mailing_id", "email"),)
 
 
-class MailingError(InvalidInput):
-    """A mailing that cannot be saved or sent as it is (422), with the field it belongs next to."""
-
-
 class MailingConflict(Conflict):
     """The mailing is no longer a draft (409): it is being sent or has been sent."""
-
-
-# --- the audience ------------------------------------------------------------------------------------
-
-KIND_REGISTRATIONS = "registrations"
-KIND_SPEAKERS = "speakers"
-KIND_LABELS = {KIND_REGISTRATIONS: _l("Registrations"), KIND_SPEAKERS: _l("Speakers of this edition")}
-ALL_ACTIVE = ""  # the status filter left empty: everyone not cancelled
-
-
-def _text(value: Any, allowed: Iterable[str]) -> str | None:
-    return value if isinstance(value, str) and value in set(allowed) else None
-
-
-def _id(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value if 0 < value <= MAX_ID else None
-    if isinstance(value, str) and value.isdigit() and len(value) <= 10:
-        return _id(int(value))
-    return None
-
-
-@dataclass(frozen=True)
-class Audience:
-    """Who a mailing goes to: the registrations list's filters (status, badge role, sector, workshop
-    and place in it, checked in), or the edition's speakers. Unknown values mean "no filter"."""
-
-    kind: str = KIND_REGISTRATIONS
-    status: str | None = None
-    role: str | None = None
-    sector_id: int | None = None
-    session_id: int | None = None
-    place: str | None = None  # enrolled / waitlisted, with session_id
-    checked_in: str | None = None  # yes / no
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any]) -> Audience:
-        return cls(
-            kind=_text(data.get("kind"), KIND_LABELS) or KIND_REGISTRATIONS,
-            status=_text(data.get("status"), registrations.STATUS_LABELS),
-            role=_text(data.get("role"), registrations.ROLE_LABELS),
-            sector_id=_id(data.get("sector_id", data.get("sector"))),
-            session_id=_id(data.get("session_id", data.get("session"))),
-            place=_text(data.get("place"), registrations.ENROLMENT_LABELS),
-            checked_in=_text(data.get("checked_in"), ("yes", "no")),
-        )
-
-    def as_dict(self) -> dict[str, Any]:
-        if self.kind == KIND_SPEAKERS:
-            return {"kind": KIND_SPEAKERS}
-        values = {"kind": self.kind, "status": self.status, "role": self.role, "sector_id": self.sector_id,
-                  "session_id": self.session_id, "place": self.place, "checked_in": self.checked_in}
-        return {k: v for k, v in values.items() if v is not None}
-
-    def filters(self) -> registrations.RegistrationFilters:
-        return registrations.RegistrationFilters(status=self.status, role=self.role, sector_id=self.sector_id,
-                                                 session_id=self.session_id, place=self.place)
-
-
-@dataclass(frozen=True)
-class Recipient:
-    email: str  # lower case
-    name: str
-    locale: str
-    registration_id: int | None
-    link: str  # {{ manage_url }}: the registration's personal link, a speaker's page
-
-
-def _locale(value: str | None) -> str:
-    return value if value in ("nl", "en") else "nl"
-
-
-def audience_recipients(congress: Congress, audience: Audience) -> list[Recipient]:
-    """Everyone the audience names, once per address, in a stable order (registration order)."""
-    seen: set[str] = set()
-    found: list[Recipient] = []
-    if audience.kind == KIND_SPEAKERS:
-        people = [*cfp.accepted_speakers(congress.id), *programme.speakers_of(congress)]
-        link = external_url("cfp.dashboard")
-        for person in sorted(people, key=lambda p: p.id):
-            email = (person.email or "").strip().lower()
-            if "@" in email and email not in seen:
-                seen.add(email)
-                found.append(Recipient(email, person.name, "nl", None, link))
-        return found
-    checked = venue_checked_in_ids() if audience.checked_in in ("yes", "no") else None
-    query = registrations.search(congress, audience.filters(),
-                                 only_ids=checked if audience.checked_in == "yes" else None,
-                                 except_ids=checked if audience.checked_in == "no" else None)
-    for registration in db.session.scalars(query):
-        if registration.erased_at is not None:
-            continue
-        if registration.status == registrations.RegistrationStatus.CANCELLED and audience.status is None:
-            continue  # "every status" means every active registration; cancelled ones only when asked
-        email = registration.email.strip().lower()
-        if "@" not in email or email in seen:
-            continue
-        seen.add(email)
-        found.append(Recipient(email, registration.name, _locale(registration.locale), registration.id,
-                               registrations.manage_url(registration)))
-    return found
-
-
-# --- the texts: a sandbox that allows placeholders only ---------------------------------------------
-
-PLACEHOLDERS = {
-    "name": _l("the recipient's name"),
-    "manage_url": _l("the recipient's personal link (speakers: their page of proposals)"),
-    "edition": _l("the title of the edition"),
-}
-FILTERS = frozenset({"upper", "lower", "title", "capitalize", "trim", "default"})
-_ALLOWED_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const, nodes.If,
-                  nodes.Filter, nodes.Not, nodes.And, nodes.Or, nodes.Compare, nodes.Operand, nodes.CondExpr)
-
-
-def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
-    env.globals.clear()  # no range(), lipsum(), dict(): nothing to call
-    return env
-
-
-_ENV = _environment()
-
-
-@dataclass(frozen=True)
-class Checked:
-    """A text that parses: the placeholders it uses that are not known (shown in the preview)."""
-
-    unknown: frozenset[str] = field(default_factory=frozenset)
-
-
-def check_text(source: str, field_name: str) -> Checked:
-    """Parse a subject or text; :class:`MailingError` naming the line and the reason when it does not
-    parse or uses more than placeholders, filters and ``{% if %}``."""
-    try:
-        tree = _ENV.parse(source)
-    except TemplateSyntaxError as exc:
-        raise MailingError(_("Line %(line)d: %(reason)s", line=exc.lineno or 1, reason=exc.message or ""),
-                           field=field_name) from None
-    for node in tree.find_all(nodes.Node):
-        if not isinstance(node, _ALLOWED_NODES) or isinstance(node, nodes.Name) and node.ctx != "load":
-            raise MailingError(_("Line %(line)d: only placeholders such as {{ name }} and {%% if … %%} can be "
-                                 "used here.", line=getattr(node, "lineno", 1) or 1), field=field_name)
-        if isinstance(node, nodes.Filter) and node.name not in FILTERS:
-            raise MailingError(_("Line %(line)d: the filter “%(filter)s” cannot be used here.",
-                                 line=node.lineno or 1, filter=node.name), field=field_name)
-    return Checked(frozenset(meta.find_undeclared_variables(tree) - set(PLACEHOLDERS)))
-
-
-def check_texts(subject_nl: str, text_nl: str, subject_en: str = "", text_en: str = "") -> Checked:
-    """Check every text of a mailing; every refusal at once, by field (``MailingError.errors``)."""
-    errors: dict[str, list[str]] = {}
-    unknown: set[str] = set()
-    for name, source in (("subject_nl", subject_nl), ("text_nl", text_nl), ("subject_en", subject_en),
-                         ("text_en", text_en)):
-        try:
-            unknown |= check_text(source or "", name).unknown
-        except MailingError as exc:
-            errors.update(exc.errors)
-    if bool((subject_en or "").strip()) != bool((text_en or "").strip()):
-        errors.setdefault("subject_en" if not (subject_en or "").strip() else "text_en", []).append(
-            _("Give the English version both a subject and a text, or leave both empty."))
-    if errors:
-        first = next(iter(errors.values()))[0]
-        raise MailingError(first, errors=errors)
-    return Checked(frozenset(unknown))
-
-
-def _fill(source: str, values: Mapping[str, str]) -> str:
-    try:
-        return _ENV.from_string(source).render(**values)
-    except TemplateError as exc:
-        raise MailingError(_("This text cannot be filled in: %(reason)s", reason=exc.message or ""),
-                           field="text_nl") from None
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!<>|~&])")
-
-
-def _markdown_literal(text: str) -> str:
-    """A value that must read as it is in Markdown (a name with a * or an _)."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 @dataclass(frozen=True)
@@ -358,12 +189,12 @@ def _render_message(mailing: Mailing, congress: Congress, recipient: Recipient) 
     text_source = mailing.text_en if locale == "en" else mailing.text_nl
     edition = congress.title(locale)
     plain = {"name": recipient.name, "manage_url": recipient.link, "edition": edition}
-    markdown = {"name": _markdown_literal(recipient.name), "edition": _markdown_literal(edition),
+    markdown = {"name": markdown_literal(recipient.name), "edition": markdown_literal(edition),
                 # an autolink, so that the HTML part links it; "[text]({{ manage_url }})" works too
                 "manage_url": f"<{recipient.link}>" if recipient.link else ""}
-    subject = " ".join(_fill(subject_source, plain).split())
-    body_text = _fill(text_source, plain).strip("\n")
-    content = render_markdown(_fill(text_source, markdown))
+    subject = " ".join(fill(subject_source, plain).split())
+    body_text = fill(text_source, plain).strip("\n")
+    content = render_markdown(fill(text_source, markdown))
     unsubscribe = url_for_address(recipient.email)
     with force_locale(locale):
         text = render_template("email/communications/mailing_message.txt", lang=locale, body=body_text,
