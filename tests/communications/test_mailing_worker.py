@@ -4,6 +4,7 @@ in the middle of a mailing, and started again: every address receives the mailin
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -82,3 +83,39 @@ def test_a_worker_killed_halfway_and_started_again_sends_every_message_exactly_o
     assert _rows(mailing_id) == PEOPLE
     counts = mailings.counts(mailing_id)
     assert (counts.sent, counts.failed, counts.percent) == (PEOPLE, 0, 100)
+
+
+JOB = """
+import sys
+from wsgi import app
+from congress.communications import mailings
+with app.app_context():
+    print(mailings.send_pending(int(sys.argv[1]), batch_size=3))
+"""
+
+
+@pytest.mark.slow
+def test_two_jobs_racing_on_one_mailing_in_two_processes_send_every_message_once(app, mailbox, tmp_path):
+    """The periodic sweep and a restarted worker may run the job beside a copy of itself: the row
+    lock and UNIQUE(mailing_id, email) make them share the work, never double it."""
+    edition = open_congress("mailing-race")
+    for i in range(60):
+        registered(edition, name=f"Bezoeker {i}", email=f"r{i}@gemeente.nl")
+    mailing = mailings.create_mailing(edition, Draft(Audience(status="pending"), "Herinnering", "Beste {{ name }},"))
+    mailing_id = mailing.id
+    mailings.start_sending(mailing_id, hand_over=False)
+    db.session.commit()
+    mailbox.clear()
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "CONGRESS_INSTANCE_DIR": str(tmp_path),
+           "HUEY_SQLITE_PATH": str(tmp_path / "queue.db"), "MAIL_PORT": str(app.config["MAIL_PORT"]),
+           "MAIL_SERVER": "127.0.0.1", "HUEY_IMMEDIATE": "1"}  # each process delivers what it queued
+    jobs = [subprocess.Popen([sys.executable, "-c", JOB, str(mailing_id)], env=env, cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for _ in range(2)]
+    outputs = [job.communicate(timeout=180)[0].decode() for job in jobs]
+    assert all(job.returncode == 0 for job in jobs), outputs
+    queued = [int(re.search(r"queued=(\d+)", out).group(1)) for out in outputs]
+    assert sum(queued) == 60, outputs  # each address queued by one of them
+    received = Counter(m["To"] for m in mailbox if m["List-Unsubscribe"])
+    assert received == Counter({f"r{i}@gemeente.nl": 1 for i in range(60)}), outputs
+    assert _rows(mailing_id) == 60
+    assert db.session.get(Mailing, mailing_id).status == "sent"
