@@ -105,6 +105,33 @@ def test_recipients_get_their_language_and_fall_back_to_dutch(app, edition, mail
     assert {m["Subject"] for m in mailing_messages(mailbox)} == {"Alleen Nederlands"}
 
 
+def test_checked_in_and_a_workshops_waiting_list_are_audiences_too(app, edition, mailbox):
+    from congress.badges import services as badges  # noqa: PLC0415 - to check people in, as at the door
+    from congress.checkin import services as checkin  # noqa: PLC0415
+    from tests.registration.factories import add_round  # noqa: PLC0415
+
+    _round, (small, _big) = add_round(edition, capacities=(1, 30))
+    seated = registered(edition, [small.id], name="Zit", email="zit@gemeente.nl", confirmed=True).registration
+    waiting = registered(edition, [small.id], name="Wacht", email="wacht@gemeente.nl", confirmed=True).registration
+    came = registered(edition, name="Kwam", email="kwam@gemeente.nl", confirmed=True).registration
+    code = badges.issue_code(came)
+    db.session.commit()
+    with app.test_request_context():
+        checkin.scan(checkin.Scan(code=code, congress=edition))
+    db.session.commit()
+
+    def audience(**filters) -> set[str]:
+        return {r.email for r in mailings.audience_recipients(edition, Audience(**filters))}
+
+    assert audience(checked_in="yes") == {"kwam@gemeente.nl"}
+    assert audience(checked_in="no") == {"zit@gemeente.nl", "wacht@gemeente.nl"}
+    assert audience(session_id=small.id, place="waitlisted") == {waiting.email}
+    assert audience(session_id=small.id, place="enrolled") == {seated.email}
+    mailbox.clear()
+    send(edition, draft(Audience(checked_in="yes")))
+    assert addresses(mailing_messages(mailbox)) == Counter({"kwam@gemeente.nl": 1})
+
+
 def test_the_speakers_of_accepted_proposals_are_an_audience(app, edition, mailbox):
     from tests.cfp.factories import make_proposal, make_speaker, open_call  # noqa: PLC0415
 
