@@ -116,6 +116,11 @@ class Config:
     STAFF_IDLE_MINUTES = float(os.environ.get("STAFF_IDLE_MINUTES", "30"))
     STAFF_MAX_HOURS = float(os.environ.get("STAFF_MAX_HOURS", "12"))
 
+    # Mailings (congress/communications): messages queued per transaction by the sending job, and how
+    # long a mailing may show no progress before the periodic sweep runs its job again.
+    MAILING_BATCH_SIZE = int(os.environ.get("MAILING_BATCH_SIZE", "200"))
+    MAILING_STALL_SECONDS = float(os.environ.get("MAILING_STALL_SECONDS", "120"))
+
     # Tokens
     PASSWORD_RESET_HOURS = int(os.environ.get("PASSWORD_RESET_HOURS", "2"))
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))

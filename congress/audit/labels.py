@@ -130,6 +130,12 @@ ACTIONS: dict[str, tuple[str, str]] = {
     # mail outbox
     "mail.retry": ("Mislukt bericht opnieuw geprobeerd", "Failed message retried"),
     "mail.resend": ("Bericht opnieuw verstuurd", "Message sent again"),
+    # communications: mailings (issue 16)
+    "mailing.created": ("Mailing aangemaakt", "Mailing created"),
+    "mailing.changed": ("Mailing gewijzigd", "Mailing changed"),
+    "mailing.deleted": ("Conceptmailing verwijderd", "Draft mailing deleted"),
+    "mailing.sent": ("Mailing verstuurd", "Mailing sent"),
+    "mailing.completed": ("Mailing helemaal in de wachtrij gezet", "Mailing fully queued"),
     # exports of personal data (audit.services.record_export)
     "export.registrations": ("Aanmeldingen geëxporteerd", "Registrations exported"),
     "export.attendance": ("Presentielijst geëxporteerd", "Attendance list exported"),
@@ -163,10 +169,15 @@ KINDS: dict[str, tuple[str, str]] = {
     "CfpSettings": ("Instellingen oproep", "Call settings"),
     "KnowledgeItem": ("Kennisbankitem", "Knowledge item"),
     "OutboxMessage": ("E-mailbericht", "E-mail message"),
+    "Mailing": ("Mailing", "Mailing"),
 }
 
 # a detail's or a field's name -> (Dutch, English)
 FIELDS: dict[str, tuple[str, str]] = {
+    # mailings
+    "subject": ("Onderwerp", "Subject"), "recipients": ("Ontvangers", "Recipients"),
+    "skipped_unsubscribed": ("Overgeslagen (afgemeld)", "Skipped (unsubscribed)"),
+    "audience": ("Doelgroep", "Audience"), "queued": ("In de wachtrij", "Queued"),
     "count": ("Aantal", "Count"), "format": ("Formaat", "Format"), "layout": ("Opmaak", "Layout"),
     "reason": ("Reden", "Reason"), "source": ("Bron", "Source"), "status": ("Status", "Status"),
     "sessions": ("Sessies", "Sessions"), "session_id": ("Sessie", "Session"), "target": ("Doel", "Target"),

@@ -1,6 +1,7 @@
 """The tables of communications, one module per part; imported here so that Alembic and the app see
 them all."""
 
+from congress.communications.mailings import Mailing, MailingRecipient
 from congress.communications.unsubscribe import OptOut
 
-__all__ = ["OptOut"]
+__all__ = ["Mailing", "MailingRecipient", "OptOut"]

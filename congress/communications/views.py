@@ -4,4 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from congress.communications import mailing_views, unsubscribe_views
+
 bp = Blueprint("communications", __name__)
+bp.register_blueprint(mailing_views.bp)
+bp.register_blueprint(unsubscribe_views.bp)

@@ -32,7 +32,8 @@ RESERVED_SLUGS = frozenset(
     | {"editions", "registrations", "programme", "badges", "checkin", "users", "outbox", "audit", "tokens",
        "staff", "roles", "settings", "privacy", "mail", "questions", "sectors", "dashboard", "cockpit",
        "accessibility", "toegankelijkheid", "new", "clone", "retention", "print", "stations", "reviews",
-       "proposals", "sessions", "schedule", "versions", "tracks", "rooms", "exports", "statistics", "lists"}
+       "proposals", "sessions", "schedule", "versions", "tracks", "rooms", "exports", "statistics", "lists",
+       "unsubscribe", "mailings"}
 )
 # The statuses staff see a draft in (any back-office role; speakers are not staff).
 STAFF_ROLES = ("organiser", "track_manager", "reviewer", "checkin")

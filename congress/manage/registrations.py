@@ -18,6 +18,7 @@ from congress.accounts.access import roles_required
 from congress.accounts.models import Role
 from congress.audit.services import record_export
 from congress.checkin.queries import session_checked_in_ids, venue_checked_in_ids
+from congress.communications.queries import opted_out
 from congress.core.models import Congress
 from congress.core.queries import edition_or_404, of_edition_or_404
 from congress.extensions import db
@@ -53,6 +54,8 @@ def index(slug: str):
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "manage/registrations/index.html", congress=congress, pagination=pagination, args=args,
+        # the page's addresses that unsubscribed from mailings (communications), for a badge per row
+        unsubscribed=opted_out(r.email for r in pagination.items),
         sectors=registrations.sectors(congress), sessions=registrations.signup_sessions(congress),
         state=registrations.registration_state(congress), active=registrations.active_count(congress.id),
         bouncing=bouncing(r.email for r in pagination.items),

@@ -118,18 +118,15 @@ def _seats_key(congress: Congress, session_id: int) -> str:
 @embeddable
 @cached_programme()
 def programme_embed(congress: Congress):
-    """The programme as a page other sites show in an <iframe> (EMBED_ORIGINS): the list with the
-    programme page's filters, nothing from another host, links opening on this site."""
+    """The programme for other sites' <iframe> (EMBED_ORIGINS): the list, with the page's filters."""
     flt = _filter_or_400(congress)
     days = programme.congress_days(congress)
     sessions = [s for s in programme.public_sessions(congress)
                 if programme.ProgrammeFilter(None, flt.track_ids, flt.formats, flt.languages).matches(s, congress)]
     shown_days = [flt.day] if flt.day else days
-    return render_template(
-        "programme/embed.html", congress=congress, flt=flt, days=days, shown_days=shown_days,
-        grouped=dict(programme.group_by_day(sessions, congress)), formats=format_choices(),
-        version=programme.latest_version(congress),
-    )
+    return render_template("programme/embed.html", congress=congress, flt=flt, days=days, shown_days=shown_days,
+                           grouped=dict(programme.group_by_day(sessions, congress)), formats=format_choices(),
+                           version=programme.latest_version(congress))
 
 
 @bp.route("/<slug>/programme/sessions/<int:session_id>")

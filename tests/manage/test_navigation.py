@@ -20,6 +20,7 @@ from congress.archive import services as archive
 from congress.archive.models import KnowledgeItem
 from congress.badges import services as badges
 from congress.checkin import services as checkin
+from congress.communications import mailings
 from congress.database import write_transaction
 from congress.extensions import db
 from congress.manage import navigation
@@ -135,6 +136,7 @@ def make_busy_edition():
     checkin.create_station(congress, "Ingang")
     with write_transaction():
         archive.create_item("nieuws", "Nieuws over de kennisbank")
+    mailings.create_mailing(congress, mailings.Draft(mailings.Audience(), "Uitnodiging", "Beste {{ name }},"))
     db.session.commit()
     return congress, person
 

@@ -1,0 +1,30 @@
+"""The demo's mailings: the past edition's sent mailing (history with counts), the upcoming one's draft."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from congress.communications import mailings
+from congress.communications.mailings import Mailing
+from congress.core import queries as core
+from congress.demo import load_demo
+from congress.extensions import db
+from tests.factories import make_user
+
+
+def test_the_demo_has_a_sent_mailing_and_a_draft_and_loads_once(app):
+    load_demo()
+    load_demo()  # idempotent
+    past, upcoming = core.congress_by_slug("congres-2024"), core.congress_by_slug("congres-2025")
+    sent = db.session.scalars(sa.select(Mailing).where(Mailing.congress_id == past.id)).all()
+    drafts = db.session.scalars(sa.select(Mailing).where(Mailing.congress_id == upcoming.id)).all()
+    assert [m.status for m in sent] == ["sent"] and [m.status for m in drafts] == ["draft"]
+    counts = mailings.counts(sent[0].id)
+    assert counts.sent > 10 and counts.skipped == 1 and counts.percent == 100
+    organiser = make_user("organiser")
+    client = app.test_client(user=organiser)
+    history = client.get("/manage/congres-2024/mailings").get_data(as_text=True)
+    assert "Uitnodiging: terugblik en presentaties" in history
+    page = client.get(f"/manage/congres-2025/mailings/{drafts[0].id}")
+    assert page.status_code == 200 and "Praktische informatie" in page.get_data(as_text=True)
+    assert mailings.preview(drafts[0]).count > 0
