@@ -3,7 +3,7 @@ the history, composing a draft, its audience and preview, sending, and the progr
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from congress.communications.forms import ButtonForm, MailingForm
 from congress.communications.mailings import Audience, Draft, Mailing, MailingConflict, MailingError
 from congress.core.models import Congress
 from congress.core.queries import edition_or_404, of_edition_or_404
+from congress.extensions import talisman
 from congress.i18n import current_language
 from congress.registration import queries as registrations
 
@@ -155,6 +156,25 @@ def _audience_words(congress: Congress, audience: Audience) -> list[tuple[str, s
 def detail(slug: str, mailing_id: int):
     congress = edition_or_404(slug)
     return _detail(congress, of_edition_or_404(Mailing, mailing_id, congress))
+
+
+# The HTML part as the sample recipient gets it, in its own sandboxed frame: a mail's inline styles are
+# allowed there and nowhere else (the page around it keeps its policy); nothing runs, nothing loads.
+PREVIEW_CSP = {"default-src": "'none'", "style-src": "'unsafe-inline'", "img-src": "data:",
+               "frame-ancestors": "'self'", "base-uri": "'none'", "form-action": "'none'"}
+
+
+@bp.route("/<slug>/mailings/<int:mailing_id>/preview.html")
+@roles_required(ORGANISER)
+@talisman(frame_options="SAMEORIGIN", content_security_policy=PREVIEW_CSP)
+def preview_html(slug: str, mailing_id: int):
+    congress = edition_or_404(slug)
+    preview = mailings.preview(of_edition_or_404(Mailing, mailing_id, congress))
+    if preview.message is None:
+        abort(404)
+    response = make_response(preview.message.html)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/<slug>/mailings/<int:mailing_id>/send", methods=["POST"])

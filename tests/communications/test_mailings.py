@@ -267,8 +267,17 @@ def test_the_preview_is_exactly_what_is_sent(app, edition, organiser, mailbox):
     db.session.commit()
     shown = mailings.preview(db.session.get(Mailing, mailing.id))
     assert shown.count == 2 and shown.sample.email == first.email
-    page = app.test_client(user=organiser).get(f"/manage/{edition.slug}/mailings/{mailing.id}")
+    client = app.test_client(user=organiser)
+    page = client.get(f"/manage/{edition.slug}/mailings/{mailing.id}")
     assert page.status_code == 200 and shown.message.subject in page.get_data(as_text=True)
+    # The HTML part in its own sandboxed frame: the mail's inline styles allowed there only, nothing runs.
+    frame = client.get(f"/manage/{edition.slug}/mailings/{mailing.id}/preview.html")
+    assert frame.get_data(as_text=True) == shown.message.html
+    policy = frame.headers["Content-Security-Policy"]
+    assert "style-src 'unsafe-inline'" in policy and "default-src 'none'" in policy and "script-src" not in policy
+    assert "frame-ancestors 'self'" in policy and frame.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "unsafe-inline" not in page.headers["Content-Security-Policy"]
+    assert f'src="/manage/{edition.slug}/mailings/{mailing.id}/preview.html"' in page.get_data(as_text=True)
     mailbox.clear()
     mailings.start_sending(mailing.id)
     sent = next(m for m in mailing_messages(mailbox) if m["To"] == first.email)
