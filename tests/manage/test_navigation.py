@@ -46,6 +46,7 @@ EXEMPT = {
     "questions.edit": "depth 3: form and settings → the questions editor → one question",
     "manage.revoke_token": "depth 2 by a POST form: API tokens → revoke (its confirmation step)",
     "manage.outbox_attachment": "a file: a message's attachment (outbox → message → download)",
+    "communications.mailings.preview_html": "a frame's document: the HTML part shown inside a mailing's page",
 }
 DOWNLOAD_SUFFIXES = (".pdf", ".csv", ".json", ".xlsx", ".js", ".<fmt>", ".atom", ".ics", ".xml")
 
