@@ -15,15 +15,29 @@ case "${1:-start}" in
   start)
     if [ -z "$PGBIN" ] || [ ! -x "$PGBIN/pg_ctl" ]; then echo "PostgreSQL server binaries not found" >&2; exit 1; fi
     if as_postgres "$PGBIN/pg_ctl" -D "$DIR/data" status >/dev/null 2>&1; then
-      echo "postgresql://postgres@127.0.0.1:$PORT/congress_test"; exit 0
+      echo "postgresql://postgres@127.0.0.1:$(cat "$DIR/port" 2>/dev/null || echo "$PORT")/congress_test"; exit 0
     fi
     rm -rf "$DIR"; mkdir -p "$DIR/data" "$DIR/socket"
     [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$DIR"
     as_postgres "$PGBIN/initdb" -D "$DIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$DIR/initdb.log" 2>&1 \
       || as_postgres "$PGBIN/initdb" -D "$DIR/data" -A trust -U postgres -E UTF8 >"$DIR/initdb.log" 2>&1
-    as_postgres "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -o \
-      "-p $PORT -k $DIR/socket -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-      start >/dev/null
+    # The hashed port lies in Linux's range of ephemeral ports, so a client socket of anything else
+    # on the machine may hold it just now ("Address already in use", seen in a CI run): the next
+    # ports are tried, and the one taken is kept in $DIR/port.
+    started=0
+    for try in $(seq 0 19); do
+      port=$((PORT + try))
+      if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi  # something answers there
+      rm -f "$DIR/server.log"  # this attempt's log only (pg_ctl, as postgres, writes it anew)
+      if as_postgres "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -o \
+        "-p $port -k $DIR/socket -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+        start >/dev/null; then
+        started=1; PORT=$port; break
+      fi
+      grep -q "could not bind" "$DIR/server.log" 2>/dev/null || break  # another failure: not a port question
+    done
+    if [ "$started" != 1 ]; then echo "PostgreSQL did not start; see $DIR/server.log" >&2; tail -5 "$DIR/server.log" >&2; exit 1; fi
+    echo "$PORT" >"$DIR/port"
     "$PGBIN/psql" -h 127.0.0.1 -p "$PORT" -U postgres -qc "CREATE DATABASE congress_test" >/dev/null
     echo "postgresql://postgres@127.0.0.1:$PORT/congress_test"
     ;;
