@@ -8,15 +8,20 @@ A forged or altered token is a 404."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask.blueprints import BlueprintSetupState
 
 from congress.communications import unsubscribe
 from congress.communications.forms import ButtonForm
-from congress.extensions import csrf
+from congress.extensions import csrf, limiter
 
 bp = Blueprint("unsubscribe", __name__)
 ONE_CLICK = "List-Unsubscribe=One-Click"
+
+
+def _limit() -> str:
+    """Tokens are HMACs, so guessing one is hopeless; the limit keeps a client from trying at volume."""
+    return current_app.config.get("UNSUBSCRIBE_RATE_LIMIT", "30 per minute;300 per hour")
 
 
 def _email(token: str) -> str:
@@ -33,12 +38,14 @@ def _page(token: str, email: str, *, state: str, status: int = 200):
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET"])
+@limiter.limit(_limit)
 def page(token: str):
     email = _email(token)
     return _page(token, email, state="opted_out" if unsubscribe.is_opted_out(email) else "subscribed")
 
 
 @bp.route("/unsubscribe/<token>", methods=["POST"])
+@limiter.limit(_limit)
 def one_click(token: str):
     """The button on the page, or the mail client's one-click POST (RFC 8058): no session, no CSRF."""
     email = _email(token)
@@ -48,6 +55,7 @@ def one_click(token: str):
 
 
 @bp.route("/unsubscribe/<token>/again", methods=["POST"])
+@limiter.limit(_limit)
 def resubscribe(token: str):
     email = _email(token)
     unsubscribe.opt_in(email)

@@ -358,6 +358,15 @@ def test_the_unsubscribe_page_asks_first_and_offers_to_subscribe_again(app, edit
     assert not queries.is_opted_out("iemand@gemeente.nl")
 
 
+def test_the_unsubscribe_pages_are_rate_limited_per_client(app):
+    app.config["UNSUBSCRIBE_RATE_LIMIT"] = "3 per minute"
+    client = app.test_client()
+    answers = [client.get(f"/unsubscribe/{token_for('iemand@gemeente.nl')}").status_code for _ in range(3)]
+    assert answers == [200, 200, 200]
+    assert client.get("/unsubscribe/vervalst").status_code == 429  # the limit counts guesses too
+    assert not queries.is_opted_out("iemand@gemeente.nl")
+
+
 def test_subscribing_again_needs_the_csrf_token(app):
     app.config["WTF_CSRF_ENABLED"] = True
     token = token_for("iemand@gemeente.nl")
