@@ -171,17 +171,23 @@ def _renew(claims: list[_Claim]) -> list[_Claim]:
     return [_Claim(c.message_id, now) for c in claims if c.message_id in held]
 
 
-def _status(message_id: int, unknown: str = MailStatus.QUEUED.value) -> str:
-    """The message's status now (``unknown`` when the database cannot say just now)."""
+def _read_now(column: Any, message_id: int, unknown: Any) -> Any:
+    """One column of the message, read and the read ended at once; ``unknown`` when the database
+    cannot say just now (a transient error), for the caller to decide what that means."""
     try:
-        status = db.session.scalar(sa.select(OutboxMessage.status).where(OutboxMessage.id == message_id))
+        value = db.session.scalar(sa.select(column).where(OutboxMessage.id == message_id))
         _end_read()
     except Exception as exc:
         if not is_transient_database_error(exc):
             raise
         end_transaction()
         return unknown
-    return status or "missing"
+    return value
+
+
+def _status(message_id: int, unknown: str = MailStatus.QUEUED.value) -> str:
+    """The message's status now (``unknown`` when the database cannot say just now)."""
+    return _read_now(OutboxMessage.status, message_id, unknown) or "missing"
 
 
 def status_of(message_id: int) -> str:
@@ -415,15 +421,8 @@ def any_due() -> bool:
 
 
 def _attempts(message_id: int) -> int:
-    try:
-        attempts = db.session.scalar(sa.select(OutboxMessage.attempts).where(OutboxMessage.id == message_id))
-        _end_read()
-    except Exception as exc:
-        if not is_transient_database_error(exc):
-            raise
-        end_transaction()
-        return 1  # not known now: not the last attempt
-    return attempts or 1
+    # Not known now: counted as the first, so never taken for the last attempt.
+    return _read_now(OutboxMessage.attempts, message_id, 1) or 1
 
 
 def claim_timeout() -> float:

@@ -120,3 +120,14 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+def sign_in_staff(page, live_server: str, email: str, password: str | None = None) -> None:
+    """Sign in through the login form as a member of staff; waits until the back office answers."""
+    from tests.factories import PASSWORD  # noqa: PLC0415 - the factories load the app's models
+
+    page.goto(f"{live_server}/login")
+    page.fill("#email", email)
+    page.fill("#password", password or PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/manage/**")

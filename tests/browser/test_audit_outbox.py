@@ -11,21 +11,13 @@ from congress.audit.services import record
 from congress.database import write_transaction
 from congress.extensions import db
 from congress.registration.models import Registration
-from tests.browser.conftest import axe_violations
-from tests.factories import PASSWORD, make_user
+from tests.browser.conftest import axe_violations, sign_in_staff
+from tests.factories import make_user
 from tests.mail.test_outbox import failed_message
 from tests.registration.factories import open_congress, registered
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("SCREENSHOTS_DIR")
-
-
-def _login(page, live_server, email):
-    page.goto(f"{live_server}/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/manage/**")
 
 
 def _shot(page, name):
@@ -47,7 +39,7 @@ def test_audit_log_and_outbox_read_well_and_pass_axe(browser, live_server, app, 
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     try:
-        _login(page, live_server, organiser.email)
+        sign_in_staff(page, live_server, organiser.email)
         page.goto(f"{live_server}/manage/audit?lang=nl")
         assert page.get_by_role("cell", name="Aanmelding gewijzigd").count() >= 1
         assert page.get_by_role("link", name=f"Anouk Jansen ({congress.slug})").count() >= 1

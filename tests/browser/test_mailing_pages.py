@@ -9,8 +9,7 @@ import sqlalchemy as sa
 
 from congress.communications.mailings import Mailing
 from congress.extensions import db
-from tests.browser.conftest import axe_violations
-from tests.browser.test_audit_outbox import _login
+from tests.browser.conftest import axe_violations, sign_in_staff
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -19,7 +18,7 @@ def test_a_draft_and_a_sent_mailing_read_well(app, runner, page, live_server, or
     draft = db.session.scalar(sa.select(Mailing).where(Mailing.status == "draft"))
     sent = db.session.scalar(sa.select(Mailing).where(Mailing.status == "sent"))
     page.set_viewport_size({"width": width, "height": 900})
-    _login(page, live_server, organiser.email)
+    sign_in_staff(page, live_server, organiser.email)
     page.goto(f"{live_server}/manage/{draft.congress.slug}/mailings/{draft.id}")
     frame = page.frame_locator("iframe.mailing-preview__html")
     frame.locator("p").first.wait_for()

@@ -6,18 +6,10 @@ from __future__ import annotations
 import os
 import re
 
-from tests.browser.conftest import _fail_on_csp_violations, _watched_context, axe_violations
-from tests.factories import PASSWORD, make_user
+from tests.browser.conftest import _fail_on_csp_violations, _watched_context, axe_violations, sign_in_staff
+from tests.factories import make_user
 
 SHOTS = os.environ.get("SCREENSHOTS_DIR")
-
-
-def _login(page, live_server, email):
-    page.goto(f"{live_server}/login")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_url(re.compile(r".*/manage/.*"))
 
 
 def test_a_session_ended_from_another_browser_is_signed_out(browser, live_server, app):
@@ -28,8 +20,8 @@ def test_a_session_ended_from_another_browser_is_signed_out(browser, live_server
                                                  "(KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36"))
     try:
         laptop, phone = laptop_context.new_page(), phone_context.new_page()
-        _login(laptop, live_server, user.email)
-        _login(phone, live_server, user.email)
+        sign_in_staff(laptop, live_server, user.email)
+        sign_in_staff(phone, live_server, user.email)
         laptop.goto(f"{live_server}/account/sessions")
         rows = laptop.locator("tbody tr")
         assert rows.count() == 2
