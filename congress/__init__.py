@@ -1,163 +1,23 @@
-"""Congres: congress and event management. ``create_app`` builds the Flask application."""
+"""Congres: congress and event management. ``create_app`` builds the Flask application.
+
+The package itself stays light: ``import congress.badges.render`` (a badge-rendering child process, a
+benchmark, a script) runs this file first, and must not pay for Flask-SQLAlchemy, Huey, Alembic and
+every capability. So the app factory lives in :mod:`congress.app` and is loaded on first use of
+``congress.create_app`` (PEP 562)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
-from werkzeug.middleware.proxy_fix import ProxyFix
+if TYPE_CHECKING:
+    from congress.app import ConfigurationError, create_app
 
-from config import Config, ProductionConfig, config_from_env, public_base_url_problem, trusted_hosts
-from congress import capabilities, database, errors, i18n, jobs, sanitize, security
-from congress.extensions import csrf, db, limiter, login_manager, migrate
+__all__ = ["ConfigurationError", "create_app"]
 
 
-class ConfigurationError(SystemExit):
-    """A one-line, human message about a setting; exits without a traceback."""
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from congress import app  # noqa: PLC0415 - loaded on first use, see the module's docstring
 
-    def __init__(self, message: str) -> None:
-        super().__init__(f"Congres configuration error: {message}")
-
-
-def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
-    app = Flask(
-        __name__,
-        template_folder="../templates",
-        instance_path=os.environ.get("CONGRESS_INSTANCE_DIR", str(Path(__file__).resolve().parent.parent / "instance")),
-    )
-    _load_config(app, config)
-    _check_writable(Path(app.instance_path), "CONGRESS_INSTANCE_DIR")
-
-    # These load every capability (congress.models registers every table), so they are imported here:
-    # the package's __init__ runs first on any ``import congress.…`` and stays light.
-    from congress import cli, models, templating  # noqa: F401, PLC0415 - loads every capability (above)
-    from congress.accounts import access  # noqa: PLC0415 - loads every capability (above)
-    from congress.mail import services as mail  # noqa: PLC0415 - loads every capability (above)
-
-    _check_database_url(app)
-    mail.check_configuration(app.config)  # a DKIM key that is set must sign: refused at start
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
-                     render_as_batch=True, compare_type=True)
-    csrf.init_app(app)
-    limiter.init_app(app)
-    login_manager.init_app(app)
-    i18n.init_app(app)
-    security.init_app(app)
-    access.init_app(app)
-    sanitize.init_app(app)
-    templating.init_app(app)
-    errors.init_app(app)
-    jobs.init_app(app)
-
-    with app.app_context():
-        database.configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-        if app.config.get("CHECK_DATABASE_ON_START", True) and not app.testing:
-            _check_database_reachable(app)
-
-    _register_blueprints(app)
-    _connect_capabilities()
-    cli.init_app(app)
-    security.refuse_untrusted_hosts(app)  # last: its hook runs first, and inside ProxyFix
-    _trust_proxies(app)
-    return app
-
-
-def _load_config(app: Flask, config: type[Config] | dict[str, Any] | None) -> None:
-    config_class = config_from_env()
-    if isinstance(config, type):
-        config_class = config
-    app.config.from_object(config_class)
-    if isinstance(config, dict):
-        app.config.update(config)
-    try:
-        if app.config.get("PRODUCTION"):
-            ProductionConfig.validate(app.config)
-    except RuntimeError as exc:
-        raise ConfigurationError(str(exc)) from None
-    problem = public_base_url_problem(app.config.get("PUBLIC_BASE_URL"))
-    if problem:
-        raise ConfigurationError(problem)
-    if app.config.get("TRUSTED_HOSTS") is None:
-        # Production answers only its own host (and the configured extras): 400 for any other Host.
-        app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
-
-
-def _trust_proxies(app: Flask) -> None:
-    """Behind TRUSTED_PROXIES reverse proxies, the client's address and scheme come from X-Forwarded-For
-    and -Proto (so that rate limits count per client); with 0 (the default) those headers are ignored."""
-    value = str(app.config.get("TRUSTED_PROXIES") or "0").strip()
-    if not value.isdigit():
-        raise ConfigurationError(f"TRUSTED_PROXIES '{value}' is not a number of reverse proxies (0, 1, 2, ...).")
-    hops = int(value)
-    app.config["TRUSTED_PROXIES"] = hops
-    if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
-
-
-def _check_database_url(app: Flask) -> None:
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    try:
-        parsed = make_url(url)
-    except ArgumentError:
-        raise ConfigurationError(
-            "DATABASE_URL is not a valid database URL (expected sqlite:///path or postgresql://user@host/db)."
-        ) from None
-    if parsed.get_backend_name() not in {"sqlite", "postgresql"}:
-        raise ConfigurationError(f"DATABASE_URL names an unsupported database '{parsed.get_backend_name()}'.")
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        _check_writable(Path(parsed.database).parent, "DATABASE_URL")
-    if parsed.get_backend_name() == "postgresql":
-        # Copies: the configuration class's dict is shared by every app made from it.
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        options.setdefault("pool_pre_ping", True)
-        options["connect_args"] = {"connect_timeout": 5, **options.get("connect_args", {})}
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-
-
-def _check_writable(directory: Path, setting: str) -> None:
-    """The data directory exists and takes a file, or one line naming it (not a traceback later)."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(dir=directory, prefix=".write-check-")
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise ConfigurationError(
-            f"the data directory {directory} is not writable ({exc.strerror or exc}); "
-            f"make it writable for this user or point {setting} elsewhere."
-        ) from None
-
-
-def _check_database_reachable(app: Flask) -> None:
-    try:
-        with db.engine.connect():
-            pass
-    except DBAPIError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        raise ConfigurationError(f"DATABASE_URL: cannot connect to the database ({reason}).") from None
-
-
-def _connect_capabilities() -> None:
-    """The one seam between capabilities: each ``<capability>/receivers.py`` has a ``connect()`` that
-    connects its receivers to the signals of the capabilities below it. Called here, never at
-    import time; connecting twice (a second app in the same process) changes nothing."""
-
-    for module in capabilities.modules("receivers"):
-        module.connect()
-
-
-def _register_blueprints(app: Flask) -> None:
-    """Each capability's ``views.bp`` (with its ``URL_PREFIX``) and ``api.bp`` (under /api/v1)."""
-    for module in capabilities.modules("views"):
-        # Every views module defines bp: one without it is a mistake, and fails here (AttributeError).
-        app.register_blueprint(module.bp, url_prefix=getattr(module, "URL_PREFIX", None))
-    for module in capabilities.modules("api"):
-        # Bearer tokens, not cookies, authenticate API writes: no CSRF token there.
-        csrf.exempt(module.bp)
-        app.register_blueprint(module.bp, url_prefix="/api/v1")
+        return getattr(app, name)
+    raise AttributeError(f"module 'congress' has no attribute {name!r}")

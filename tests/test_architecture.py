@@ -5,6 +5,8 @@ nothing wired at import time. (The layers and faces are import-linter's contract
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import grimp
@@ -174,3 +176,26 @@ def test_the_faces_contract_refuses_what_is_not_a_face():
         ("app.templating", "app.accounts.forms"), ("app.cfp.services", "app.programme.services"),
     ]) == [("app.cfp.views", "app.programme.forms"), ("app.checkin.views", "app.badges.qr"),
            ("app.templating", "app.accounts.forms")]
+
+
+def test_the_package_itself_stays_light():
+    """``import congress.badges.render`` (what a badge-rendering child process loads) must not pull in
+    the app factory and its extensions: it once did, through ``congress/__init__.py``, and a badge
+    print run's peak memory grew from 103 to 150 MB (bench/badges_render.py)."""
+    probe = (
+        "import sys, congress.badges.render\n"
+        "heavy = ['congress.app', 'flask_sqlalchemy', 'huey', 'alembic', 'flask_migrate', 'congress.models']\n"
+        "print(','.join(name for name in heavy if name in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                            cwd=Path(__file__).resolve().parent.parent)
+    assert result.stdout.strip() == ""
+
+
+def test_the_package_still_offers_the_app_factory():
+    import congress  # noqa: PLC0415 - the lazy attribute is the subject
+
+    assert congress.create_app.__module__ == "congress.app"
+    assert issubclass(congress.ConfigurationError, SystemExit)
+    with pytest.raises(AttributeError):
+        _ = congress.no_such_thing
