@@ -373,26 +373,47 @@ class Progress:
 
 
 def progress(congress: Congress, user: User) -> tuple[list[Progress], list[Progress]]:
-    """Reviews done per reviewer and per track (within the tracks the user manages)."""
+    """Reviews done per reviewer and per track (within the tracks the user manages).
+
+    Counted by the database: the page needs numbers, not the proposals and their score documents.
+    ``tests/cfp/test_review_progress.py`` checks it against a count over the loaded objects.
+    """
+    in_my_tracks = _managed_tracks_clause(user)
+    conflicts = dict(db.session.execute(
+        sa.select(ConflictOfInterest.reviewer_id, sa.func.count(ConflictOfInterest.id)).join(Proposal)
+        .where(Proposal.congress_id == congress.id).group_by(ConflictOfInterest.reviewer_id)
+    ).all())
     per_reviewer = []
     for reviewer in reviewers():
-        query = reviewer_proposals_query(congress, reviewer).options(selectinload(Proposal.reviews))
-        mine = [p for p in db.session.scalars(query) if can_manage_track(user, p.track_id)]
-        done = sum(1 for p in mine if any(r.reviewer_id == reviewer.id for r in p.reviews))
-        conflicts = db.session.scalar(
-            sa.select(sa.func.count(ConflictOfInterest.id)).join(Proposal)
-            .where(ConflictOfInterest.reviewer_id == reviewer.id, Proposal.congress_id == congress.id)
-        ) or 0
-        if mine or conflicts:
-            per_reviewer.append(Progress(reviewer.name, len(mine), done, conflicts))
-    per_track = []
-    proposals = [p for p in visible_proposals(congress, user)
-                 if p.status != ProposalStatus.WITHDRAWN.value and can_manage_track(user, p.track_id)]
-    for track in congress.tracks:
-        mine = [p for p in proposals if p.track_id == track.id]
-        if mine:
-            per_track.append(Progress(track.name_nl, len(mine), sum(1 for p in mine if p.reviews)))
+        assigned_ids = reviewer_proposals_query(congress, reviewer).where(in_my_tracks).with_only_columns(Proposal.id)
+        assigned, done = db.session.execute(
+            sa.select(sa.func.count(Proposal.id), sa.func.count(Review.id)).select_from(Proposal)
+            .outerjoin(Review, sa.and_(Review.proposal_id == Proposal.id, Review.reviewer_id == reviewer.id))
+            .where(Proposal.id.in_(assigned_ids))
+        ).one()
+        if assigned or conflicts.get(reviewer.id):
+            per_reviewer.append(Progress(reviewer.name, assigned, done, conflicts.get(reviewer.id, 0)))
+    reviewed = sa.exists().where(Review.proposal_id == Proposal.id)
+    counts = {
+        track_id: (total, with_review)
+        for track_id, total, with_review in db.session.execute(
+            sa.select(Proposal.track_id, sa.func.count(Proposal.id),
+                      sa.func.count(sa.case((reviewed, Proposal.id))))
+            .where(Proposal.congress_id == congress.id, in_my_tracks,
+                   Proposal.status.not_in([ProposalStatus.DRAFT.value, ProposalStatus.WITHDRAWN.value]))
+            .group_by(Proposal.track_id)
+        )
+    }
+    per_track = [Progress(track.name_nl, *counts[track.id]) for track in congress.tracks if counts.get(track.id)]
     return per_reviewer, per_track
+
+
+def _managed_tracks_clause(user: User) -> sa.ColumnElement[bool]:
+    """:func:`can_manage_track` as a condition on ``Proposal.track_id``."""
+    if permissions.manages_everything(user):
+        return sa.true()
+    track_ids = permissions.managed_track_ids(user)
+    return Proposal.track_id.in_(track_ids) if track_ids else sa.false()
 
 
 def history(proposal: Proposal, viewer: User) -> list[dict[str, Any]]:
