@@ -64,6 +64,8 @@ class Config:
     # Who publishes this installation's programme and knowledge base: the feed-level author of the
     # Atom feed, the repository name harvesters show, the publisher of open data.
     PUBLISHER_NAME = os.environ.get("PUBLISHER_NAME", "Congres")
+    # The contact address of the open-data catalogue (DCAT contact point); default the sender address.
+    PUBLISHER_EMAIL = os.environ.get("PUBLISHER_EMAIL", "")
 
     # Languages
     BABEL_DEFAULT_LOCALE = "nl"

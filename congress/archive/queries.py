@@ -33,7 +33,8 @@ from congress.extensions import db
 
 __all__ = [
     "TYPE_LABELS", "HarvestScope", "Harvested", "Hit", "ItemType", "SearchFilters", "SearchResult", "TermKind",
-    "archived_sessions", "earliest_change", "harvest_counts", "harvest_editions", "harvest_item", "harvest_page",
+    "CatalogueFile", "CatalogueItem", "archived_sessions", "catalogue_items",
+    "earliest_change", "harvest_counts", "harvest_editions", "harvest_item", "harvest_page",
     "harvest_relations", "harvest_track_names", "item_by_key", "item_for_session", "licence_uri",
     "published_count", "published_item", "published_items", "published_stamps", "related_items", "search",
     "withdrawn_items",
@@ -292,3 +293,68 @@ def harvest_editions() -> list[Congress]:
     """The editions harvestable items belong to, by slug."""
     ids = sa.select(KnowledgeItem.congress_id).where(_HARVESTABLE, KnowledgeItem.congress_id.is_not(None)).distinct()
     return list(db.session.scalars(sa.select(Congress).where(Congress.id.in_(ids)).order_by(Congress.slug)))
+
+
+@dataclass
+class CatalogueFile:
+    """A downloadable file of a published item, as an open-data catalogue lists it."""
+
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    description: str
+    created_at: datetime
+
+
+@dataclass
+class CatalogueItem:
+    """A published item that has files: a dataset of the catalogue (DCAT), read with column queries."""
+
+    id: int
+    key: str
+    type: str
+    title: str
+    summary: str
+    language: str
+    licence: str
+    publication_date: date | None
+    published_at: datetime | None
+    updated_at: datetime
+    track_name: str
+    authors: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    files: list[CatalogueFile] = field(default_factory=list)
+
+
+def catalogue_items() -> list[CatalogueItem]:
+    """Every published item with at least one file, in id order, with its files and keywords: three
+    queries whatever the number of items."""
+    has_files = sa.exists().where(KnowledgeFile.item_id == KnowledgeItem.id)
+    stmt = (sa.select(KnowledgeItem.id, KnowledgeItem.key, KnowledgeItem.type, KnowledgeItem.title,
+                      KnowledgeItem.summary, KnowledgeItem.language, KnowledgeItem.licence,
+                      KnowledgeItem.publication_date, KnowledgeItem.published_at, KnowledgeItem.updated_at,
+                      KnowledgeItem.track_name, KnowledgeItem.authors, KnowledgeItem.organisations)
+            .where(KnowledgeItem.status == ItemStatus.PUBLISHED.value, has_files).order_by(KnowledgeItem.id))
+    items: dict[int, CatalogueItem] = {}
+    for row in db.session.execute(stmt):
+        *head, authors, organisations = row
+        items[row.id] = CatalogueItem(*head, authors=list(authors or []), organisations=list(organisations or []))
+    if not items:
+        return []
+    published = KnowledgeItem.status == ItemStatus.PUBLISHED.value  # joined, not a list of ids: no bind limit
+    for row in db.session.execute(
+            sa.select(KnowledgeFile.item_id, KnowledgeFile.id, KnowledgeFile.filename, KnowledgeFile.content_type,
+                      KnowledgeFile.size, KnowledgeFile.description, KnowledgeFile.created_at)
+            .join(KnowledgeItem, KnowledgeItem.id == KnowledgeFile.item_id).where(published)
+            .order_by(KnowledgeFile.id)):
+        if row.item_id in items:
+            items[row.item_id].files.append(CatalogueFile(*row[1:]))
+    for item_id, value in db.session.execute(
+            sa.select(KnowledgeTerm.item_id, KnowledgeTerm.value)
+            .join(KnowledgeItem, KnowledgeItem.id == KnowledgeTerm.item_id).where(published, has_files)
+            .order_by(KnowledgeTerm.id)):
+        if item_id in items and value not in items[item_id].keywords:
+            items[item_id].keywords.append(value)
+    return list(items.values())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 
 from congress.extensions import csrf, limiter
-from congress.opendata import oai
+from congress.opendata import dcat, oai
 
 bp = Blueprint("opendata", __name__)
 
@@ -23,3 +23,19 @@ def oai_pmh():
     response = Response(oai.respond(args), mimetype="text/xml")
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+CATALOGUE_TYPES = ("application/ld+json", "text/turtle")
+
+
+@bp.route("/kennisbank/catalog.jsonld")
+@limiter.limit(oai_limit)
+def catalogue():
+    """The DCAT-AP catalogue: JSON-LD, or Turtle for a client that asks for it (``Accept: text/turtle``)."""
+    media_type = request.accept_mimetypes.best_match(CATALOGUE_TYPES, default=CATALOGUE_TYPES[0])
+    body = dcat.serialise(dcat.catalogue_graph(), media_type)
+    response = Response(body, mimetype=media_type)
+    response.vary.add("Accept")
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.add_etag()
+    return response.make_conditional(request)

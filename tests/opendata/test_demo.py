@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from rdflib import Graph
+from rdflib.namespace import DCAT, RDF
 from sickle import Sickle
 
-from congress.archive.models import ItemStatus, KnowledgeItem
+from congress.archive.models import ItemStatus, KnowledgeFile, KnowledgeItem
 from congress.extensions import db
 from tests.opendata.test_oai import NS, error_codes, harvest, identifiers
 
@@ -34,3 +36,17 @@ def test_the_demo_archive_is_harvested_whole(runner, client, live_oai):
     interventions = [r for r in records if "type:interventie" in r.header.setSpecs]
     assert interventions and all(r.metadata["rights"] == ["https://creativecommons.org/licenses/by/4.0/"]
                                  for r in interventions)
+
+
+def test_the_demo_catalogue_lists_its_files(runner, client):
+    assert runner.invoke(args=["congress", "demo"]).exit_code == 0
+    graph = Graph()
+    graph.parse(data=client.get("/kennisbank/catalog.jsonld").get_data(as_text=True), format="json-ld")
+    published_files = db.session.scalar(
+        sa.select(sa.func.count(KnowledgeFile.id)).join(KnowledgeItem)
+        .where(KnowledgeItem.status == ItemStatus.PUBLISHED.value))
+    assert published_files > 0
+    files = [d for d in graph.subjects(RDF.type, DCAT.Distribution) if "/files/" in str(d)]
+    assert len(files) == published_files
+    programmes = [d for d in graph.subjects(RDF.type, DCAT.Dataset) if str(d).endswith("/programme")]
+    assert programmes, "the demo editions' published programmes"
