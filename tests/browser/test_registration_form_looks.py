@@ -60,3 +60,27 @@ def test_a_chosen_radio_looks_chosen(browser, live_server, app, width):
     box.evaluate("(el) => el.blur()")
     assert box.screenshot() != before
     context.close()
+
+
+WRAP = """() => [...document.querySelectorAll('.utrecht-form-field--checkbox label')].map((label) => {
+  const field = label.closest('.utrecht-form-field').getBoundingClientRect();
+  const rect = label.getBoundingClientRect();
+  const line = parseFloat(getComputedStyle(label).lineHeight) || 24;
+  return {id: label.htmlFor, width: rect.width, field: field.width, lines: Math.round(rect.height / line),
+          words: label.textContent.trim().split(/\\s+/).length};
+})"""
+
+
+def test_consent_labels_wrap_at_the_phone_width(browser, live_server, app):
+    congress, *_ = _edition_with_choices("toestemming-375")
+    context = browser.new_context(locale="nl-NL", viewport={"width": 375, "height": 800}, is_mobile=True)
+    page = context.new_page()
+    page.goto(f"{live_server}/{congress.slug}/register")
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375  # no sideways scrolling
+    labels = page.evaluate(WRAP)
+    assert {label["id"] for label in labels} >= {"consent_privacy", "consent_attendee_list", "consent_photos"}
+    for label in labels:
+        # The label takes the field's width beside its box, so a line holds several words, not one.
+        assert label["width"] >= label["field"] - 48, label
+        assert label["lines"] < label["words"] / 2, label
+    context.close()
