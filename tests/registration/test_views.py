@@ -39,7 +39,7 @@ def test_register_confirm_change_and_cancel_through_the_mails(client, mailbox):
     _, (small, big) = add_round(congress)
     response = client.post(f"/{congress.slug}/register",
                            data=form_data(congress, 1, **{f"round_{small.signup_round_id}": str(small.id)}))
-    assert response.status_code == 302 and response.headers["Location"].endswith("/register/thanks")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/register/thanks?seats=1")
     assert len(mailbox) == 1
     link = link_from(mailbox[0])
     path = link.split("://", 1)[1].split("/", 1)[1]
