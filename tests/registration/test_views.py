@@ -73,7 +73,7 @@ def test_bad_input_keeps_what_was_typed_and_shows_errors_in_dutch_and_english(cl
     assert response.status_code == 422
     assert "Vul een geldig e-mailadres in." in html
     assert 'value="Mijn Organisatie"' in html and 'value="geen-adres"' in html
-    assert 'aria-describedby="email-error"' in html
+    assert 'aria-describedby="email-limit email-error"' in html
     html = client.post(f"/{congress.slug}/register?lang=en", data=bad).get_data(as_text=True)
     assert "Enter a valid e-mail address." in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0
