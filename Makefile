@@ -7,7 +7,7 @@ PORT ?= 5000
 export FLASK_APP := wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-sqlite test-postgres lint bench bench-compare reliability system-deps system-deps-test translations translations-update worker clean
+.PHONY: run test test-sqlite test-postgres lint bench bench-compare reliability screenshots system-deps system-deps-test translations translations-update worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -94,6 +94,11 @@ bench-compare: system-deps-test $(VENV)/.dev translations
 ## make reliability: faults injected into a running installation (SQLite and PostgreSQL), written to docs/reliability.md.
 reliability: system-deps-test $(VENV)/.dev translations
 	$(BIN)/python scripts/reliability.py
+
+## make screenshots: the README's screenshots (edition, registration and personal page at 375 and 1280 px)
+## from a throw-away demo-data app, written to docs/screenshots/ (not part of make test).
+screenshots: system-deps-test $(VENV)/.dev node_modules/.installed translations
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf $(VENV) node_modules instance .pytest_cache

@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 
@@ -53,6 +54,14 @@ def format_time_in_zone(value: datetime | None, timezone: str) -> str:
     if value is None:
         return ""
     return babel_dates.format_time(value, "HH:mm", tzinfo=ZoneInfo(timezone), locale=get_locale())
+
+
+def format_decimal(value: float | int | None, fmt: str = "0.0#", empty: str = "–") -> str:
+    """A number with the current locale's decimal sign ("4,0" in Dutch, "4.0" in English); ``empty``
+    for None."""
+    if value is None:
+        return empty
+    return babel_numbers.format_decimal(value, fmt, locale=get_locale() or "nl")
 
 
 def format_day(value: date | datetime | None, timezone: str | None = None, fmt: str = "full") -> str:

@@ -64,6 +64,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["in_zone"] = i18n.format_in_zone
     app.jinja_env.filters["time_in_zone"] = i18n.format_time_in_zone
     app.jinja_env.filters["day"] = i18n.format_day
+    app.jinja_env.filters["decimal"] = i18n.format_decimal
     app.jinja_env.globals["date_range"] = i18n.format_date_range
     app.jinja_env.globals["lang_url"] = lang_url
     app.jinja_env.globals["page_links"] = page_links

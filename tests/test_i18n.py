@@ -9,7 +9,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from flask_babel import force_locale
 
-from congress.i18n import format_in_zone, format_time_in_zone
+from congress.i18n import format_decimal, format_in_zone, format_time_in_zone
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
@@ -96,3 +96,12 @@ def test_dates_are_shown_per_locale_in_the_editions_timezone(app):
             assert "november" in format_in_zone(moment, "Europe/Amsterdam", "long")
         with force_locale("en"):
             assert "November" in format_in_zone(moment, "Europe/Amsterdam", "long")
+
+
+def test_decimals_take_the_languages_decimal_sign(app):
+    with app.test_request_context():
+        with force_locale("nl"):
+            assert [format_decimal(x) for x in (4.0, 4.25, 3.333, 12)] == ["4,0", "4,25", "3,33", "12,0"]
+            assert format_decimal(None) == "–" and format_decimal(1234.5, "#,##0.0") == "1.234,5"
+        with force_locale("en"):
+            assert [format_decimal(x) for x in (4.0, 4.25)] == ["4.0", "4.25"]

@@ -24,6 +24,17 @@ class Required:
         return None
 
 
+class MaxLength:
+    """Gives a text field its longest answer: the ``maxlength`` attribute and the hint "At most N characters."
+    shown up front (the field macro); the services check it and word the message."""
+
+    def __init__(self, limit: int) -> None:
+        self.field_flags = {"maxlength": limit, "limit_hint": limit}
+
+    def __call__(self, form: Any, field: Any) -> None:
+        return None
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -35,6 +46,8 @@ def field_for(question: Question, locale: str) -> Field:
     validators = [Required()] if question.required else []
     description = question.help(locale)
     kind = question.kind
+    if question.text_limit:
+        validators = [*validators, MaxLength(question.text_limit)]
     if kind == QuestionKind.SHORT_TEXT.value:
         return StringField(label, validators=validators, description=description)
     if kind == QuestionKind.LONG_TEXT.value:

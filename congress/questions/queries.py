@@ -10,7 +10,7 @@ from flask import abort, g, has_request_context
 from congress.core.models import Congress
 from congress.core.queries import of_edition_or_404
 from congress.extensions import db
-from congress.questions.forms import MultiCheckboxField, Required, add_fields, answers_from, field_for, fill
+from congress.questions.forms import MaxLength, MultiCheckboxField, Required, add_fields, answers_from, field_for, fill
 from congress.questions.kinds import CHOICE_KINDS, KIND_LABELS, SCALES, TEXT_KINDS, TEXT_NAMES, QuestionKind, Target
 from congress.questions.models import Question
 from congress.questions.rendering import display, scale_ends
@@ -19,8 +19,8 @@ from congress.questions.validation import Problem, errors_by_field, field_name, 
 
 # The face for reads: the lists, the kinds, the one validation, the rendering and the form fields.
 __all__ = [
-    "CHOICE_KINDS", "KIND_LABELS", "SCALES", "TEXT_KINDS", "TEXT_NAMES", "MultiCheckboxField", "Problem", "Question",
-    "QuestionKind", "Required", "Target", "Usage", "add_fields", "answers_from", "count", "display",
+    "CHOICE_KINDS", "KIND_LABELS", "SCALES", "TEXT_KINDS", "TEXT_NAMES", "MaxLength", "MultiCheckboxField", "Problem",
+    "Question", "QuestionKind", "Required", "Target", "Usage", "add_fields", "answers_from", "count", "display",
     "errors_by_field", "field_for", "field_name", "fill", "forget", "question_or_404", "questions", "scale_ends",
     "usage", "validate",
 ]

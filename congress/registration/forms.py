@@ -21,9 +21,10 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from congress.questions import queries as question_queries
 from congress.questions.queries import KIND_LABELS as ALL_KIND_LABELS
-from congress.questions.queries import QuestionKind, Required
+from congress.questions.queries import MaxLength, QuestionKind, Required
 from congress.registration.models import BadgeRole, Registration
 from congress.registration.services import RegistrationData, SessionSeats
+from congress.registration.validation import EMAIL_LIMIT, LIMITS
 
 ROLE_LABELS = {
     BadgeRole.ATTENDEE.value: _l("Attendee"),
@@ -46,16 +47,17 @@ KIND_LABELS = {k.value: ALL_KIND_LABELS[k.value] for k in (QuestionKind.SHORT_TE
 
 
 class BaseRegistrationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[Required()], render_kw={"autocomplete": "name"})
-    email = StringField(_l("E-mail address"), validators=[Required()],
+    name = StringField(_l("Name"), validators=[Required(), MaxLength(LIMITS["name"])],
+                       render_kw={"autocomplete": "name"})
+    email = StringField(_l("E-mail address"), validators=[Required(), MaxLength(EMAIL_LIMIT)],
                         render_kw={"autocomplete": "email", "inputmode": "email", "type": "email"})
-    organisation = StringField(_l("Organisation"),
+    organisation = StringField(_l("Organisation"), validators=[MaxLength(LIMITS["organisation"])],
                                render_kw={"autocomplete": "organization"})
-    function = StringField(_l("Function"),
+    function = StringField(_l("Function"), validators=[MaxLength(LIMITS["function"])],
                            render_kw={"autocomplete": "organization-title"})
     sector = SelectField(_l("Sector"), choices=[], validate_choice=False, validators=[Required()])
-    dietary = TextAreaField(_l("Dietary wishes"), render_kw={"rows": 2})
-    accessibility = TextAreaField(_l("Accessibility needs"),
+    dietary = TextAreaField(_l("Dietary wishes"), validators=[MaxLength(LIMITS["dietary"])], render_kw={"rows": 2})
+    accessibility = TextAreaField(_l("Accessibility needs"), validators=[MaxLength(LIMITS["accessibility"])],
                                   description=_l("For example a wheelchair space, a hearing loop or an interpreter."),
                                   render_kw={"rows": 2})
     consent_privacy = BooleanField(_l("I agree to the privacy statement."), validators=[Required()])

@@ -15,6 +15,7 @@ from congress.database import end_transaction, transactional, utcnow, write_tran
 from congress.extensions import db
 from congress.mail.services import queue_mail
 from congress.programme.models import ProgrammeSession
+from congress.questions import queries as question_queries
 from congress.registration.errors import RegistrationError
 from congress.registration.links import _new_link, manage_url
 from congress.registration.models import BadgeRole, Enrolment, EnrolmentStatus, Registration, RegistrationStatus
@@ -277,7 +278,14 @@ def set_role(registration: Registration, role: str) -> None:
 
 def personal_data(registration: Registration, locale: str = "nl") -> dict[str, Any]:
     """Everything stored about the person (the JSON download)."""
-    question_labels = {str(q.id): q.label(locale) for q in questions(registration.congress)}
+    asked = {str(q.id): q for q in questions(registration.congress)}
+
+    def answer(key: str, value: Any) -> tuple[str, Any]:
+        # The question's label and the answer as the form showed it (an option's label, not its key).
+        question = asked.get(key)
+        return (key, value) if question is None else (question.label(locale),
+                                                      question_queries.display(question, value, locale))
+
     return {
         "congress": registration.congress.slug,
         "name": registration.name,
@@ -287,7 +295,7 @@ def personal_data(registration: Registration, locale: str = "nl") -> dict[str, A
         "sector": registration.sector.name(locale) if registration.sector else None,
         "dietary_wishes": registration.dietary,
         "accessibility_needs": registration.accessibility,
-        "answers": {question_labels.get(k, k): v for k, v in (registration.answers or {}).items()},
+        "answers": dict(answer(k, v) for k, v in (registration.answers or {}).items()),
         "consents": {"privacy_statement": registration.consent_privacy,
                      "attendee_list": registration.consent_attendee_list, "photos": registration.consent_photos},
         "role": registration.role,

@@ -20,7 +20,7 @@ from congress.extensions import db
 from congress.mail.services import RenderedLater, queue_mail, queue_mail_later
 from congress.registration.errors import RegistrationError
 from congress.registration.links import _new_link, _secret_for_nonce, manage_secret
-from congress.registration.models import BadgeRole, Enrolment, Registration, RegistrationStatus
+from congress.registration.models import BadgeRole, Enrolment, EnrolmentStatus, Registration, RegistrationStatus
 from congress.registration.seats import (
     Outcome,
     _edition_pool,
@@ -50,6 +50,12 @@ class RegistrationResult:
     role: str | None = None
     # The place on the edition's waiting list (1: next), when the edition was full.
     waiting_rank: int | None = None
+
+    def seat_counts(self) -> tuple[int, int]:
+        """(workshop seats got, workshops whose waiting list was joined) by this registering."""
+        statuses = [status for _, status, _ in self.enrolments or []]
+        waiting = statuses.count(EnrolmentStatus.WAITLISTED.value)
+        return len(statuses) - waiting, waiting
 
     @property
     def registration(self) -> Registration:

@@ -48,6 +48,7 @@ def normalise_email(email: str) -> str:
 
 
 LIMITS = {"name": 200, "organisation": 200, "function": 200, "dietary": 500, "accessibility": 500}
+EMAIL_LIMIT = 254  # the longest address (RFC 5321's path, less its brackets)
 
 
 def validate_data(congress: Congress, data: RegistrationData) -> dict[str, list[str]]:
@@ -67,8 +68,8 @@ def validate_data(congress: Congress, data: RegistrationData) -> dict[str, list[
     try:
         data.email_key = normalise_email(data.email)
         data.email = data.email.strip()
-        if len(data.email) > 254:
-            add("email", _l("Use at most %(n)d characters.", n=254))
+        if len(data.email) > EMAIL_LIMIT:
+            add("email", _l("Use at most %(n)d characters.", n=EMAIL_LIMIT))
     except RegistrationError as exc:
         add("email", exc)
     if not data.consent_privacy:

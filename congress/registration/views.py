@@ -79,11 +79,18 @@ def register(slug: str):
                 return render_template("registration/closed.html", congress=congress, state=exc.code), 409
             show_errors(form, exc.errors)
         else:
-            if not result.created:
-                # The same answer as for a new registration; the owner of the address gets their link.
+            if result.created:
+                waitlisted = result.status == "waitlisted"
+                seats, waiting = result.seat_counts()
+            else:
+                # The same answer as a new registration of this form would get (no one learns that the
+                # address is registered); the owner of the address gets their link.
                 services.send_link(congress, form.email.data or "")
-            waitlisted = result.created and result.status == "waitlisted"
-            return redirect(url_for("registration.thanks", slug=slug, **({"waitlisted": 1} if waitlisted else {})))
+                waitlisted = waiting_list
+                seats, waiting = (0, 0) if waiting_list else expected_seats(rounds, chosen_sessions(form))
+            counts = {"seats": seats, "waiting": waiting}
+            answer = {"waitlisted": 1} if waitlisted else {k: n for k, n in counts.items() if n}
+            return redirect(url_for("registration.thanks", slug=slug, **answer))
     status = 422 if form.is_submitted() else 200
     return render_template("registration/register.html", congress=congress, form=form, rounds=rounds,
                            waiting_list=waiting_list), status
@@ -93,7 +100,23 @@ def register(slug: str):
 def thanks(slug: str):
     congress = core.public_congress_or_404(slug)
     return render_template("registration/thanks.html", congress=congress,
-                           hours=services.hold_hours(), waitlisted=request.args.get("waitlisted") == "1")
+                           hours=services.hold_hours(), waitlisted=request.args.get("waitlisted") == "1",
+                           seats=_count_arg("seats"), waiting=_count_arg("waiting"))
+
+
+def _count_arg(name: str) -> int:
+    """A small count from the query string; anything else (a typed-in URL) is 0."""
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) <= 3 else 0
+
+
+def expected_seats(rounds: list, session_ids: list[int]) -> tuple[int, int]:
+    """(seats, waiting lists) that choosing ``session_ids`` gets by the seats shown on the form."""
+    full = {s.session.id for _, seats in rounds for s in seats if s.full}
+    known = {s.session.id for _, seats in rounds for s in seats}
+    chosen = [session_id for session_id in session_ids if session_id in known]
+    waiting = sum(1 for session_id in chosen if session_id in full)
+    return len(chosen) - waiting, waiting
 
 
 @bp.route("/<slug>/register/link", methods=["GET", "POST"])

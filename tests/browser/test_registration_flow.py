@@ -38,7 +38,7 @@ def test_register_confirm_change_cancel_on_a_phone(app, phone_page, live_server,
     assert axe_violations(page) == []
     page.fill("#email", "fatima@example.org")
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/register/thanks$"))
+    page.wait_for_url(re.compile(r".*/register/thanks\?seats=1$"))
     assert axe_violations(page) == []
 
     assert len(mailbox) == 1

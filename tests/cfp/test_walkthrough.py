@@ -93,7 +93,7 @@ def test_call_to_programme_walkthrough(app, client, congress, organiser, mailbox
                            data={**scores, "comment_organisers": "Sterk", "comment_speaker": "Mooi plan"}
                            ).status_code == 302
     ranking = organiser_client.get(f"/manage/cfp/{congress.slug}/ranking").get_data(as_text=True)
-    assert "Weerbaar online" in ranking and "4.0" in ranking
+    assert "Weerbaar online" in ranking and "4,0" in ranking  # the Dutch decimal comma
 
     # The organiser accepts, reads the e-mail before it goes, then sends it.
     assert organiser_client.post(f"/manage/cfp/{congress.slug}/decide",

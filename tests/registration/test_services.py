@@ -13,6 +13,7 @@ from congress.extensions import db
 from congress.mail.models import OutboxMessage
 from congress.registration import services
 from congress.registration.models import Enrolment, Registration
+from congress.registration.questions import add_question
 from congress.registration.tasks import expire_unconfirmed_registrations
 from tests.factories import make_session
 from tests.registration.factories import add_round, data, open_congress, registered
@@ -372,3 +373,21 @@ def test_programme_hooks_seats_left_and_change_mail(app, mailbox):
     db.session.commit()
     assert sorted(m["To"] for m in mailbox) == sorted([a.email, "deelnemer2@example.org", waiting.email])
     assert "geannuleerd" in mailbox[0].get_body(("plain",)).get_content()
+
+
+def test_personal_data_gives_answers_as_the_form_showed_them(app):
+    congress = open_congress("eigen-gegevens")
+    how = add_question(congress, kind="single_choice", label_nl="Hoe hoorde u ervan?", label_en="How did you hear?",
+                       options=[("Via een collega", "Through a colleague"),
+                                ("Via de nieuwsbrief", "Through the newsletter")])
+    themes = add_question(congress, kind="multiple_choice", label_nl="Thema's", label_en="Themes",
+                          options=[("Wonen", "Housing"), ("Zorg", "Care"), ("Veiligheid", "Safety")])
+    remark = add_question(congress, kind="short_text", label_nl="Opmerking", label_en="Remark")
+    registration = registered(congress, n=1, answers={str(how.id): "2", str(themes.id): ["1", "3"],
+                                                      str(remark.id): "Graag een stopcontact"}).registration
+    assert registration.answers[str(how.id)] == "2"  # stored as the option's key
+    answers = services.personal_data(registration)["answers"]
+    assert answers == {"Hoe hoorde u ervan?": "Via de nieuwsbrief", "Thema's": "Wonen, Veiligheid",
+                       "Opmerking": "Graag een stopcontact"}
+    english = services.personal_data(registration, "en")["answers"]
+    assert english["How did you hear?"] == "Through the newsletter" and english["Themes"] == "Housing, Safety"

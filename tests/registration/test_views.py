@@ -39,7 +39,7 @@ def test_register_confirm_change_and_cancel_through_the_mails(client, mailbox):
     _, (small, big) = add_round(congress)
     response = client.post(f"/{congress.slug}/register",
                            data=form_data(congress, 1, **{f"round_{small.signup_round_id}": str(small.id)}))
-    assert response.status_code == 302 and response.headers["Location"].endswith("/register/thanks")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/register/thanks?seats=1")
     assert len(mailbox) == 1
     link = link_from(mailbox[0])
     path = link.split("://", 1)[1].split("/", 1)[1]
@@ -73,7 +73,7 @@ def test_bad_input_keeps_what_was_typed_and_shows_errors_in_dutch_and_english(cl
     assert response.status_code == 422
     assert "Vul een geldig e-mailadres in." in html
     assert 'value="Mijn Organisatie"' in html and 'value="geen-adres"' in html
-    assert 'aria-describedby="email-error"' in html
+    assert 'aria-describedby="email-limit email-error"' in html
     html = client.post(f"/{congress.slug}/register?lang=en", data=bad).get_data(as_text=True)
     assert "Enter a valid e-mail address." in html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Registration)) == 0
