@@ -17,6 +17,8 @@ from xml.etree import ElementTree
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, UnidentifiedImageError
+from wtforms import BooleanField, SelectField
+from wtforms.validators import AnyOf
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 MAX_TEXT_CHARS = 200_000
@@ -32,6 +34,27 @@ CONTENT_TYPES = {
 EXTENSIONS = {"pdf": ".pdf", "pptx": ".pptx", "docx": ".docx", "png": ".png", "jpeg": ".jpg"}
 # Served files never run anything, even when a browser is talked into rendering them.
 FILE_CSP = "sandbox; default-src 'none'"
+# The licences a speaker chooses from when uploading material for publication (short names as stored on
+# items and files; congress.archive.licences gives their URIs). The first is the default.
+PUBLICATION_LICENCES = ("CC BY 4.0", "CC BY-SA 4.0", "CC BY-NC 4.0", "CC0 1.0")
+DEFAULT_PUBLICATION_LICENCE = PUBLICATION_LICENCES[0]
+LICENCE_LABELS = {
+    "CC BY 4.0": _l("CC BY 4.0: anyone may reuse it, naming you"),
+    "CC BY-SA 4.0": _l("CC BY-SA 4.0: reuse naming you, under the same licence"),
+    "CC BY-NC 4.0": _l("CC BY-NC 4.0: reuse naming you, not commercially"),
+    "CC0 1.0": _l("CC0 1.0: no rights reserved"),
+}
+
+
+class PublicationRightsFields:
+    """The two questions every upload by a speaker asks (the call for proposals' slides, the archive's
+    contribution page): may it be published, and under which licence. A mixin for a FlaskForm."""
+
+    publication_consent = BooleanField(_l("I agree that the knowledge base publishes these files under the "
+                                          "licence below. Without this, only the editors see them."))
+    licence = SelectField(_l("Licence"), choices=[(k, v) for k, v in LICENCE_LABELS.items()],
+                          default=DEFAULT_PUBLICATION_LICENCE,
+                          validators=[AnyOf(PUBLICATION_LICENCES, message=_l("Choose one of the licences offered."))])
 
 
 class UploadRefused(ValueError):

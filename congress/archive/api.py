@@ -37,7 +37,7 @@ def item_json(item: KnowledgeItem, snippet: str | None = None) -> dict[str, Any]
         "files": [
             {"name": f.filename, "type": f.content_type, "size": f.size,
              "url": external_url("archive.download", key=item.key, file_id=f.id)}
-            for f in item.files
+            for f in item.public_files
         ],
         "links": list(item.links or []),
     }

@@ -200,7 +200,11 @@ def load(report: list[str]) -> None:
                              note="verslag van de redactie")
         if item.title.startswith("Opening"):
             services.add_file(item, io.BytesIO(sample_pdf(SLIDES_TEXT)), "opening-dia.pdf", description="Dia's",
-                              uploaded_by="demo")
+                              uploaded_by="demo", licence="CC BY-SA 4.0")
+            # A speaker's notes, uploaded without consent to publish: the editors see them, nobody else.
+            services.add_file(item, io.BytesIO(sample_pdf("Aantekeningen van de spreker bij de opening")),
+                              "aantekeningen-spreker.pdf", description="Aantekeningen", uploaded_by="speaker:demo",
+                              publication_consent=False)
         _publish(item)
     tracks = {t.name_nl: t.id for t in edition.tracks}
     by_key: dict[str, KnowledgeItem] = {}

@@ -13,6 +13,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from congress.archive.labels import EVIDENCE_LABELS, LANGUAGE_LABELS, TYPE_LABELS
 from congress.archive.services import PROTECTIVE_FACTORS
+from congress.uploads import PublicationRightsFields
 
 
 class CheckboxListField(SelectMultipleField):
@@ -79,7 +80,7 @@ class UploadForm(FlaskForm):
     description = StringField(_l("Description"), validators=[Length(max=300)])
 
 
-class ContributeForm(FlaskForm):
+class ContributeForm(PublicationRightsFields, FlaskForm):
     summary = TextAreaField(_l("Summary of your session"), validators=[Length(max=5000)])
     files = MultipleFileField(_l("Slides and other files"), description=_l("PDF, PPTX, DOCX, PNG or JPEG."))
 

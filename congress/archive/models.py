@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -177,6 +179,11 @@ class KnowledgeItem(db.Model):
         return self.term_values(TermKind.TARGET_GROUP.value)
 
     @property
+    def public_files(self) -> list[KnowledgeFile]:
+        """The files that may be published with the item (their uploader agreed): what the public sees."""
+        return [f for f in self.files if f.public]
+
+    @property
     def is_public(self) -> bool:
         return self.status == ItemStatus.PUBLISHED.value
 
@@ -216,8 +223,20 @@ class KnowledgeFile(db.Model):
     extracted_text: Mapped[str] = mapped_column(Text, default="")
     uploaded_by: Mapped[str] = mapped_column(String(254), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Rights: whoever uploads agrees (or not) to its publication, under a licence ("" = the item's).
+    # An editor's upload is published by the editor; a speaker's only with the speaker's consent.
+    # Without it the file stays with the editors: never on the public page, in OAI-PMH or in DCAT.
+    publication_consent: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    licence: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     item: Mapped[KnowledgeItem] = relationship(back_populates="files")
+
+    @property
+    def public(self) -> bool:
+        return self.publication_consent
+
+    def licence_or(self, item_licence: str) -> str:
+        return self.licence or item_licence
 
     __table_args__ = (CheckConstraint("kind IN ('pdf', 'pptx', 'docx', 'png', 'jpeg')", name="kind_known"),)
 

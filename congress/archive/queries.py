@@ -225,7 +225,8 @@ def _harvest(where: list[sa.ColumnElement[bool]], *, limit: int, full: bool) -> 
         by_id[item_id].speakers.append(name)
     for item_id, content_type in db.session.execute(
             sa.select(KnowledgeFile.item_id, KnowledgeFile.content_type)
-            .where(KnowledgeFile.item_id.in_(ids)).order_by(KnowledgeFile.id)):
+            .where(KnowledgeFile.item_id.in_(ids), KnowledgeFile.publication_consent.is_(True))
+            .order_by(KnowledgeFile.id)):
         by_id[item_id].formats.append(content_type)
     for item_id, keys in harvest_relations(ids).items():
         by_id[item_id].related = keys
@@ -305,6 +306,7 @@ class CatalogueFile:
     size: int
     description: str
     created_at: datetime
+    licence: str  # "" = the item's
 
 
 @dataclass
@@ -331,7 +333,8 @@ class CatalogueItem:
 def catalogue_items() -> list[CatalogueItem]:
     """Every published item with at least one file, in id order, with its files and keywords: three
     queries whatever the number of items."""
-    has_files = sa.exists().where(KnowledgeFile.item_id == KnowledgeItem.id)
+    has_files = sa.exists().where(KnowledgeFile.item_id == KnowledgeItem.id,
+                                  KnowledgeFile.publication_consent.is_(True))
     stmt = (sa.select(KnowledgeItem.id, KnowledgeItem.key, KnowledgeItem.type, KnowledgeItem.title,
                       KnowledgeItem.summary, KnowledgeItem.language, KnowledgeItem.licence,
                       KnowledgeItem.publication_date, KnowledgeItem.published_at, KnowledgeItem.updated_at,
@@ -346,8 +349,9 @@ def catalogue_items() -> list[CatalogueItem]:
     published = KnowledgeItem.status == ItemStatus.PUBLISHED.value  # joined, not a list of ids: no bind limit
     for row in db.session.execute(
             sa.select(KnowledgeFile.item_id, KnowledgeFile.id, KnowledgeFile.filename, KnowledgeFile.content_type,
-                      KnowledgeFile.size, KnowledgeFile.description, KnowledgeFile.created_at)
-            .join(KnowledgeItem, KnowledgeItem.id == KnowledgeFile.item_id).where(published)
+                      KnowledgeFile.size, KnowledgeFile.description, KnowledgeFile.created_at, KnowledgeFile.licence)
+            .join(KnowledgeItem, KnowledgeItem.id == KnowledgeFile.item_id)
+            .where(published, KnowledgeFile.publication_consent.is_(True))
             .order_by(KnowledgeFile.id)):
         if row.item_id in items:
             items[row.item_id].files.append(CatalogueFile(*row[1:]))

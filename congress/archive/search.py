@@ -250,7 +250,7 @@ def snippet_for(item: KnowledgeItem, stems: set[str]) -> Markup | None:
     def sources() -> Iterator[str]:
         yield item.summary
         yield textmod.markdown_to_text(item.body)
-        for stored in item.files:
+        for stored in item.public_files:
             yield stored.extracted_text
 
     if stems:

@@ -23,7 +23,7 @@ def engine() -> Engine:
 def document_for(item: KnowledgeItem) -> dict[str, Any]:
     summary = " ".join([item.summary, " ".join(item.authors or []), " ".join(item.organisations or []),
                         " ".join(t.value for t in item.terms), item.track_name or "", item.setting or ""])
-    body = " ".join([textmod.markdown_to_text(item.body), *(f.extracted_text for f in item.files)])
+    body = " ".join([textmod.markdown_to_text(item.body), *(f.extracted_text for f in item.public_files)])
     return {"id": item.id, "title": item.title, "summary": summary, "body": body}
 
 

@@ -38,6 +38,7 @@ from congress.i18n import current_language
 from congress.mail.services import queue_mail
 from congress.programme.models import ProgrammeSession
 from congress.tokens import hash_secret, new_secret
+from congress.uploads import DEFAULT_PUBLICATION_LICENCE, PUBLICATION_LICENCES
 from congress.urls import external_url
 
 INVITATION_DAYS = 60
@@ -294,8 +295,12 @@ def diff_version(item: KnowledgeItem, number: int) -> list[tuple[str, str]]:
 
 @transactional
 def add_file(item: KnowledgeItem, stream: Any, filename: str, *, description: str = "",
-             uploaded_by: str = "") -> KnowledgeFile:
-    """Check, store and attach a file; its text joins the index. Raises ``UploadRefused``."""
+             uploaded_by: str = "", publication_consent: bool = True, licence: str = "") -> KnowledgeFile:
+    """Check, store and attach a file; its text joins the index. Raises ``UploadRefused``.
+
+    ``publication_consent``: whether the file may be published with the item (an editor's upload is;
+    a speaker's only when they agreed), under ``licence`` ("" = the item's licence).
+    """
     checked = filestore.check_upload(stream, filename)
     filestore.store(checked)
     existing = next((f for f in item.files if f.sha256 == checked.sha256), None)
@@ -304,13 +309,14 @@ def add_file(item: KnowledgeItem, stream: Any, filename: str, *, description: st
     stored = KnowledgeFile(
         sha256=checked.sha256, filename=checked.filename, kind=checked.kind, content_type=checked.content_type,
         size=checked.size, description=" ".join(description.split())[:300], extracted_text=checked.extracted_text,
-        uploaded_by=uploaded_by or current_actor()[1],
+        uploaded_by=uploaded_by or current_actor()[1], publication_consent=publication_consent,
+        licence=licence if publication_consent else "",
     )
     item.files.append(stored)
     db.session.flush()
     search.index_item(item)
     record("archive.file.add", item, congress_id=item.congress_id, file=stored.filename, sha256=stored.sha256,
-           size=stored.size)
+           size=stored.size, publication_consent=publication_consent, licence=stored.licence)
     return stored
 
 
@@ -392,11 +398,12 @@ def archive_sessions(congress: Congress, session_ids: list[int] | None = None, *
         item.speakers = list(session.speakers)
         # The slides speakers uploaded in the call for proposals; each goes through the same content
         # checks as a direct upload (a refused one is reported, the others are taken up).
-        for filename, data in slide_files(session.id):
+        for slide in slide_files(session.id):
             try:
-                add_file(item, io.BytesIO(data), filename, description=_("Slides"))
+                add_file(item, io.BytesIO(slide.data), slide.filename, description=_("Slides"),
+                         publication_consent=slide.publication_consent, licence=slide.licence)
             except filestore.UploadRefused as exc:
-                outcome.refused_files.append(f"{session.title}: {filename}: {exc}")
+                outcome.refused_files.append(f"{session.title}: {slide.filename}: {exc}")
         record("archive.session.archive", item, congress_id=congress.id, session_id=session.id)
         if invite:
             invite_speakers(item, locale=locale)
@@ -440,11 +447,16 @@ def invitation_for(secret: str) -> SpeakerInvitation | None:
 
 @transactional
 def contribute(invitation: SpeakerInvitation, *, summary: str | None = None,
-               uploads: list[tuple[Any, str]] = ()) -> list[KnowledgeFile]:
-    """A speaker adds a summary and files through their link (files checked like any upload)."""
+               uploads: list[tuple[Any, str]] = (), consent: bool = False,
+               licence: str = DEFAULT_PUBLICATION_LICENCE) -> list[KnowledgeFile]:
+    """A speaker adds a summary and files through their link (files checked like any upload); with
+    ``consent`` the files are published with the item under ``licence``, without it only editors see them."""
+    if licence not in PUBLICATION_LICENCES:
+        raise ArchiveError(_("Choose one of the licences offered."))
     item = invitation.item
     label = f"speaker:{invitation.email}"
-    added = [add_file(item, stream, name, description="", uploaded_by=label) for stream, name in uploads]
+    added = [add_file(item, stream, name, description="", uploaded_by=label, publication_consent=consent,
+                      licence=licence) for stream, name in uploads]
     if summary is not None and summary.strip() and summary.strip() != item.summary:
         item.summary = summary.strip()[:5000]
         _add_version(item, f"summary by speaker {invitation.email}")
@@ -470,9 +482,10 @@ def items_for_editors(status: str | None = None) -> sa.Select:
     return query
 
 
-def file_of(item: KnowledgeItem, file_id: int) -> KnowledgeFile | None:
-    """The item's file with this id (None when it is another item's or gone)."""
-    return next((f for f in item.files if f.id == file_id), None)
+def file_of(item: KnowledgeItem, file_id: int, *, public: bool = False) -> KnowledgeFile | None:
+    """The item's file with this id (None when it is another item's or gone; with ``public``, also
+    when it may not be published)."""
+    return next((f for f in item.files if f.id == file_id and (f.public or not public)), None)
 
 
 def editions() -> list[Congress]:

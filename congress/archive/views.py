@@ -138,7 +138,7 @@ def item(key: str):
 @bp.route("/item/<key>/files/<int:file_id>")
 @talisman(content_security_policy=FILE_CSP)
 def download(key: str, file_id: int):
-    stored = services.file_of(_public_item_or_abort(key), file_id)
+    stored = services.file_of(_public_item_or_abort(key), file_id, public=True)
     if stored is None:
         abort(404)
     return filestore.send_stored(stored)
@@ -213,7 +213,8 @@ def contribute(token: str):
     if form.validate_on_submit():
         uploads = [(f.stream, f.filename or "") for f in (form.files.data or []) if getattr(f, "filename", "")]
         try:
-            added = services.contribute(invitation, summary=form.summary.data, uploads=uploads)
+            added = services.contribute(invitation, summary=form.summary.data, uploads=uploads,
+                                        consent=form.publication_consent.data, licence=form.licence.data)
         except filestore.UploadRefused as exc:
             form.files.errors = [str(exc)]
         else:

@@ -19,6 +19,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, NumberRang
 
 from congress.accounts.services import MIN_PASSWORD_LENGTH
 from congress.cfp.models import PROTECTIVE_FACTORS
+from congress.uploads import PublicationRightsFields
 
 
 class SignupForm(FlaskForm):
@@ -72,7 +73,7 @@ class InviteForm(FlaskForm):
     )
 
 
-class SlidesForm(FlaskForm):
+class SlidesForm(PublicationRightsFields, FlaskForm):
     slides = FileField(_l("Slides"), description=_l("PDF or PowerPoint (.pptx), at most 40 MB."))
 
 

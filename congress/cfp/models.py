@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -279,5 +280,8 @@ class SlideUpload(db.Model):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The speaker's consent to publish the slides in the knowledge archive, and under which licence.
+    publication_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    licence: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     proposal: Mapped[Proposal] = relationship()

@@ -23,7 +23,7 @@ from congress.cfp.speakers import person_for
 from congress.database import transactional
 from congress.extensions import db
 from congress.storage import storage
-from congress.uploads import CONTENT_TYPES, sniff
+from congress.uploads import CONTENT_TYPES, DEFAULT_PUBLICATION_LICENCE, PUBLICATION_LICENCES, sniff
 
 SLIDES_MAX_BYTES = 40 * 1024 * 1024
 
@@ -58,8 +58,12 @@ def sniff_slides(data: bytes) -> tuple[str, str]:
 
 
 @transactional
-def upload_slides(proposal: Proposal, user: User, filename: str, data: bytes) -> SlideUpload:
+def upload_slides(proposal: Proposal, user: User, filename: str, data: bytes, *, consent: bool = False,
+                  licence: str = DEFAULT_PUBLICATION_LICENCE) -> SlideUpload:
+    """Store the speaker's slides; with ``consent`` the knowledge archive may publish them under ``licence``."""
     _require_speaker(proposal, user)
+    if licence not in PUBLICATION_LICENCES:
+        raise CfpError(_("Choose one of the licences offered."))
     if proposal.status not in (ProposalStatus.CONFIRMED.value, ProposalStatus.ACCEPTED.value):
         raise CfpError(_("Slides can be uploaded once the proposal has been accepted."))
     content_type, ext = sniff_slides(data)
@@ -70,10 +74,12 @@ def upload_slides(proposal: Proposal, user: User, filename: str, data: bytes) ->
         files.put(slide_key(stored), data)
     safe_name = Path(filename or f"slides.{ext}").name[:200] or f"slides.{ext}"
     upload = SlideUpload(proposal_id=proposal.id, session_id=proposal.session_id, uploaded_by_id=person_for(user).id,
-                         original_name=safe_name, stored_name=stored, content_type=content_type, size=len(data))
+                         original_name=safe_name, stored_name=stored, content_type=content_type, size=len(data),
+                         publication_consent=bool(consent), licence=licence if consent else "")
     db.session.add(upload)
     db.session.flush()
-    record("cfp.slides_uploaded", proposal, upload_id=upload.id, size=len(data))
+    record("cfp.slides_uploaded", proposal, upload_id=upload.id, size=len(data), publication_consent=bool(consent),
+           licence=upload.licence)
     return upload
 
 
@@ -89,6 +95,8 @@ class SlideFile:
     sha256: str
     path: Path
     uploaded_at: datetime
+    publication_consent: bool
+    licence: str
 
 
 def session_slides(session_id: int) -> list[SlideFile]:
@@ -101,7 +109,7 @@ def session_slides(session_id: int) -> list[SlideFile]:
     return [
         SlideFile(id=r.id, session_id=session_id, original_name=r.original_name, content_type=r.content_type,
                   size=r.size, sha256=r.stored_name.split(".")[0], path=files.path(slide_key(r.stored_name)),
-                  uploaded_at=r.uploaded_at)
+                  uploaded_at=r.uploaded_at, publication_consent=r.publication_consent, licence=r.licence)
         for r in rows
     ]
 
@@ -112,8 +120,18 @@ def slides_of(proposal: Proposal) -> list[SlideUpload]:
     ))
 
 
-def slide_files(session_id: int) -> list[tuple[str, bytes]]:
-    """(original file name, content) of every slide deck uploaded for a programme session, oldest
-    first: the knowledge archive takes them up when it archives the session."""
-    return [(slide.original_name, slide.path.read_bytes()) for slide in session_slides(session_id)
-            if slide.path.exists()]
+@dataclass(frozen=True)
+class SlideContent:
+    """A slide deck with its content and its rights, as the knowledge archive takes it up."""
+
+    filename: str
+    data: bytes
+    publication_consent: bool
+    licence: str
+
+
+def slide_files(session_id: int) -> list[SlideContent]:
+    """Every slide deck uploaded for a programme session with its content and the speaker's consent,
+    oldest first: the knowledge archive takes them up when it archives the session."""
+    return [SlideContent(slide.original_name, slide.path.read_bytes(), slide.publication_consent, slide.licence)
+            for slide in session_slides(session_id) if slide.path.exists()]

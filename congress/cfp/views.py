@@ -322,11 +322,15 @@ def join(token: str):
 def upload_slides(proposal_id: int):
     item = _own(proposal_id)
     upload = request.files.get("slides")
+    rights = SlidesForm()
     if upload is None or not upload.filename:
         flash(_("Choose a file."), "error")
+    elif not rights.licence.validate(rights):
+        flash(_("Choose one of the licences offered."), "error")
     else:
         try:
-            services.upload_slides(item, current_user, upload.filename, upload.read(services.SLIDES_MAX_BYTES + 1))
+            services.upload_slides(item, current_user, upload.filename, upload.read(services.SLIDES_MAX_BYTES + 1),
+                                   consent=bool(rights.publication_consent.data), licence=rights.licence.data)
             flash(_("Your slides have been uploaded."), "success")
         except services.CfpError as exc:
             flash(str(exc), "error")

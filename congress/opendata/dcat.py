@@ -139,11 +139,11 @@ def _item_dataset(graph: Graph, item: archive.CatalogueItem, publisher: URIRef, 
     for name in item.authors + item.organisations:
         graph.add((dataset, DCTERMS.creator, Literal(name)))
     _themes(graph, dataset, item.track_name)
-    licence = archive.licence_uri(item.licence)
-    for stored in item.files:
+    for stored in item.files:  # only files whose uploader agreed to their publication (archive.queries)
         url = external_url("archive.download", key=item.key, file_id=stored.id)
         graph.add((dataset, DCAT.distribution, _distribution(
-            graph, url, title=stored.filename, media_type=stored.content_type, licence=licence,
+            graph, url, title=stored.filename, media_type=stored.content_type,
+            licence=archive.licence_uri(stored.licence or item.licence),
             size=stored.size, description=stored.description, issued=stored.created_at)))
     return dataset
 

@@ -70,13 +70,15 @@ def test_session_to_published_item(app, organiser, mailbox):
     response = speaker_client.post(
         f"/kennisbank/contribute/{secret}",
         data={"summary": "Wij lieten zien hoe weerbare jongeren desinformatie herkennen.",
-              "files": [(io.BytesIO(pdf), "slides-weerbaarheid.pdf")]},
+              "files": [(io.BytesIO(pdf), "slides-weerbaarheid.pdf")], "publication_consent": "y",
+              "licence": "CC BY 4.0"},
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
     db.session.refresh(item)
     assert [f.filename for f in item.files] == ["slides-weerbaarheid.pdf"]
     assert "Kanaleneiland" in item.files[0].extracted_text
+    assert item.files[0].public and item.files[0].licence == "CC BY 4.0"
     assert item.summary.startswith("Wij lieten zien")
 
     # The editor sends it for review and publishes it.
@@ -132,16 +134,21 @@ def test_slides_from_the_call_for_proposals_are_taken_up(app):
     proposal.confirm_token_hash = hash_secret("bevestig")
     db.session.commit()
     cfp_services.confirm_proposal("bevestig")
-    cfp_services.upload_slides(proposal, speaker, "social-labs.pdf", minimal_pdf("Social Labs in drie wijken"))
+    cfp_services.upload_slides(proposal, speaker, "social-labs.pdf", minimal_pdf("Social Labs in drie wijken"),
+                               consent=True, licence="CC BY-NC 4.0")
+    cfp_services.upload_slides(proposal, speaker, "zonder-toestemming.pdf", minimal_pdf("Alleen voor de redactie"))
     # Passes the call's quick check (PDF header and trailer) but is no PDF the archive can read.
     cfp_services.upload_slides(proposal, speaker, "stiekem.pdf", b"%PDF-1.4\n<html><script>alert(1)</script>\n%%EOF\n")
     db.session.commit()
-    assert [name for name, _data in slide_files(proposal.session_id)] == ["social-labs.pdf", "stiekem.pdf"]
+    assert [s.filename for s in slide_files(proposal.session_id)] == ["social-labs.pdf", "zonder-toestemming.pdf",
+                                                                      "stiekem.pdf"]
 
     outcome = services.archive_sessions(congress, [proposal.session_id], invite=False)
     db.session.commit()
     item = outcome.items[0]
-    assert [f.filename for f in item.files] == ["social-labs.pdf"]
+    assert [f.filename for f in item.files] == ["social-labs.pdf", "zonder-toestemming.pdf"]
+    # The speaker's consent and licence come along; slides without consent stay with the editors.
+    assert [(f.filename, f.licence) for f in item.public_files] == [("social-labs.pdf", "CC BY-NC 4.0")]
     assert item.files[0].description == "Presentatie"  # the call's "Slides", in the organiser's language
     assert "drie wijken" in item.files[0].extracted_text
     assert len(outcome.refused_files) == 1 and "stiekem.pdf" in outcome.refused_files[0]

@@ -37,10 +37,11 @@ def _confirmed(app, congress, monkeypatch):
 def test_the_archive_reads_a_sessions_slides_through_the_query(app, congress, monkeypatch):
     proposal, speaker = _confirmed(app, congress, monkeypatch)
     assert queries.slide_files(proposal.session_id) == []
-    services.upload_slides(proposal, speaker, "eerste.pdf", PDF)
+    services.upload_slides(proposal, speaker, "eerste.pdf", PDF, consent=True, licence="CC BY-SA 4.0")
     other = PDF.replace(b"1 0", b"2 0")
     services.upload_slides(proposal, speaker, "tweede.pdf", other)
-    assert queries.slide_files(proposal.session_id) == [("eerste.pdf", PDF), ("tweede.pdf", other)]
+    assert [(s.filename, s.data, s.publication_consent, s.licence) for s in queries.slide_files(proposal.session_id)] \
+        == [("eerste.pdf", PDF, True, "CC BY-SA 4.0"), ("tweede.pdf", other, False, "")]
     assert queries.slide_files(proposal.session_id + 1000) == []
 
 
@@ -97,3 +98,22 @@ def test_one_parser_for_the_settings_as_text():
         (2, "only", ["only", "", ""]),
     ]
     assert list(settings.text_rows("", 2)) == []
+
+
+def test_a_speaker_gives_or_withholds_consent_to_publish_their_slides_on_the_proposal_page(app, congress, monkeypatch):
+    proposal, speaker = _confirmed(app, congress, monkeypatch)
+    client = app.test_client(user=speaker)
+    page = client.get(f"/speaker/proposals/{proposal.id}").get_data(as_text=True)
+    assert 'name="publication_consent"' in page and "CC BY-SA 4.0" in page
+    url = f"/speaker/proposals/{proposal.id}/slides"
+    client.post(url, data={"slides": (io.BytesIO(PDF), "met.pdf"), "publication_consent": "y",
+                           "licence": "CC BY-SA 4.0"}, content_type="multipart/form-data")
+    client.post(url, data={"slides": (io.BytesIO(PDF.replace(b"1 0", b"3 0")), "zonder.pdf"), "licence": "CC BY 4.0"},
+                content_type="multipart/form-data")
+    refused = client.post(url, data={"slides": (io.BytesIO(PDF), "raar.pdf"), "licence": "<script>"},
+                          content_type="multipart/form-data", follow_redirects=True)
+    assert refused.status_code == 200 and "Kies een van de aangeboden licenties." in refused.get_data(as_text=True)
+    assert [(s.filename, s.publication_consent, s.licence) for s in queries.slide_files(proposal.session_id)] == [
+        ("met.pdf", True, "CC BY-SA 4.0"), ("zonder.pdf", False, "")]
+    page = client.get(f"/speaker/proposals/{proposal.id}").get_data(as_text=True)
+    assert "te publiceren onder CC BY-SA 4.0" in page and "niet voor publicatie" in page

@@ -44,7 +44,7 @@ def test_the_demo_catalogue_lists_its_files(runner, client):
     graph.parse(data=client.get("/kennisbank/catalog.jsonld").get_data(as_text=True), format="json-ld")
     published_files = db.session.scalar(
         sa.select(sa.func.count(KnowledgeFile.id)).join(KnowledgeItem)
-        .where(KnowledgeItem.status == ItemStatus.PUBLISHED.value))
+        .where(KnowledgeItem.status == ItemStatus.PUBLISHED.value, KnowledgeFile.publication_consent.is_(True)))
     assert published_files > 0
     files = [d for d in graph.subjects(RDF.type, DCAT.Distribution) if "/files/" in str(d)]
     assert len(files) == published_files
