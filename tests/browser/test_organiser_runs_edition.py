@@ -154,7 +154,8 @@ def test_an_organiser_creates_publishes_and_opens_an_edition_and_someone_registe
     page.wait_for_url(f"**/manage/{SLUG}/settings")
     assert "De instellingen zijn opgeslagen" in page.inner_text("main")
     page.click("button:has-text('Publiceren')")
-    assert "voor iedereen zichtbaar" in page.inner_text("main")
+    page.wait_for_url(f"**/manage/{SLUG}/status")
+    page.wait_for_selector("main :text('voor iedereen zichtbaar')")  # the whole page, not the first bytes
     _check(page, "status")
     page.click("button:has-text('Ja, wijzig de status in Gepubliceerd')")
     page.wait_for_url(f"**/manage/{SLUG}/settings")

@@ -1,1 +1,1 @@
-PUBLIC_ENDPOINTS = {"opendata.oai_pmh"}
+PUBLIC_ENDPOINTS = {"opendata.oai_pmh", "opendata.catalogue"}
