@@ -32,7 +32,7 @@ from congress.questions.queries import Problem, QuestionKind, Target
 from congress.registration.models import Registration
 
 __all__ = [
-    "CONGRESS", "DEFAULT_QUESTIONS", "BadSetting", "Evaluable", "EvaluationError", "NotOpen", "NotThere",
+    "CONGRESS", "DEFAULT_QUESTIONS", "BadSetting", "Evaluable", "EvaluationError", "NotOpen", "NotThere", "TARGET",
     "add_default_form", "answer_of", "close_days", "closes_at", "drop_default_form", "evaluable", "evaluables",
     "mark", "opens_at", "set_close_days", "submit",
 ]
