@@ -123,3 +123,17 @@ def test_the_close_setting_is_checked_next_to_the_field(app, edition, organiser)
     assert app.test_client().get(f"/manage/{congress.slug}/evaluations").status_code in (302, 401, 403)
     editor = client.get(f"/manage/{congress.slug}/questions/evaluation/")
     assert editor.status_code == 200
+
+
+def test_the_threshold_is_configurable_and_the_personal_page_links_the_evaluations(app, edition, organiser,
+                                                                                    monkeypatch):
+    congress, sessions, people, codes = edition
+    monkeypatch.setitem(app.config, "EVALUATION_MIN_RESPONSES", 2)
+    for i in range(2):
+        _answer(app, congress, sessions[0], people[i], codes[i], 4, f"Opmerking {i}")
+    client = app.test_client(user=organiser)
+    page = client.get(f"/manage/{congress.slug}/evaluations").get_data(as_text=True)
+    assert "Opmerking 0" in page and "Opmerking 1" in page
+    assert len(_csv(client.get(f"/manage/{congress.slug}/evaluations.csv"))) > 1
+    personal = app.test_client().get(f"/my/{manage_secret(people[0])}").get_data(as_text=True)
+    assert f"/my/{manage_secret(people[0])}/evaluations" in personal
