@@ -88,8 +88,8 @@ def _aggregate(question: Question, answer_sets: list[dict[str, Any]], locale: st
 
 def results(congress: Congress, locale: str | None = None) -> list[SubjectResult]:
     """Per session with answers or check-ins (programme order), then the whole congress: the number of
-    answers, the response rate (answers / checked in at the session) and — from the threshold on — each
-    question's distribution, mean and spread, and the free texts."""
+    answers, the response rate (answers / checked in at the session, or at the door for the congress) and
+    — from the threshold on — each question's distribution, mean and spread, and the free texts."""
     locale = locale or current_language()
     threshold = min_responses()
     asked = question_queries.questions(congress, Target.EVALUATION.value)
@@ -102,11 +102,12 @@ def results(congress: Congress, locale: str | None = None) -> list[SubjectResult
     subjects: list[ProgrammeSession | None] = [
         s for s in programme.all_sessions(congress) if s.id in by_subject or s.id in checked_in]
     subjects.append(None)
+    arrived = checkin.venue_presence(congress)[0]  # the whole congress: everyone checked in at the door
     out = []
     for session in subjects:
         answer_sets = by_subject.get(None if session is None else session.id, [])
         shown = len(answer_sets) >= threshold
         out.append(SubjectResult(
-            session, len(answer_sets), None if session is None else checked_in.get(session.id, 0), shown,
+            session, len(answer_sets), arrived if session is None else checked_in.get(session.id, 0), shown,
             [_aggregate(q, answer_sets, locale) for q in asked] if shown else []))
     return out
