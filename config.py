@@ -139,6 +139,9 @@ class Config:
     SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT")
 
     # Registration: how long an unconfirmed registration holds its seats; rate limits per IP.
+    # Session evaluations: a session's (or the congress's) results are shown and exported only from this
+    # many answers on, so that no answer can be traced to a person.
+    EVALUATION_MIN_RESPONSES = int(os.environ.get("EVALUATION_MIN_RESPONSES", "5"))
     REGISTRATION_HOLD_HOURS = int(os.environ.get("REGISTRATION_HOLD_HOURS", "48"))
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "20 per minute;200 per hour")
     REGISTRATION_API_RATE_LIMIT = os.environ.get("REGISTRATION_API_RATE_LIMIT", "120 per minute")

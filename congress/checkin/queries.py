@@ -26,6 +26,12 @@ def session_checked_in_ids(session_id: int) -> sa.Select:
                                                     CheckIn.undone_at.is_(None))
 
 
+def sessions_checked_in(registration_id: int) -> set[int]:
+    """The ids of the sessions one registration is checked in at (the evaluations' "who was there")."""
+    return set(db.session.scalars(sa.select(CheckIn.session_id).where(
+        CheckIn.registration_id == registration_id, CheckIn.session_id.is_not(None), CheckIn.undone_at.is_(None))))
+
+
 def present_in_session(session_id: int) -> int:
     """How many are checked in at the session now."""
     return db.session.scalar(

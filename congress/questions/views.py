@@ -30,6 +30,8 @@ EDITED = {
                      "back_label": _l("Registration settings"), "nav": "registration/manage/_nav.html"},
     "proposal": {"title": _l("Questions of the call for proposals"), "back": "cfp.manage.settings",
                  "back_label": _l("Settings of the call"), "nav": "cfp/manage/_nav.html"},
+    "evaluation": {"title": _l("Questions of the session evaluations"), "back": "evaluations.results",
+                   "back_label": _l("Evaluations"), "nav": "evaluations/_nav.html"},
 }
 FIELDS = ("label_nl", "label_en", "help_nl", "help_en", "required", "max_length", "scale_low_nl", "scale_low_en",
           "scale_high_nl", "scale_high_en")

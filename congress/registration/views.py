@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from congress.core import services as core
+from congress.database import utcnow
 from congress.extensions import limiter
 from congress.i18n import current_language
 from congress.programme.queries import calendar_for_sessions
@@ -157,6 +158,7 @@ def manage(secret: str):
         ticket_url=ticket_url, confirm_form=ConfirmForm(),
         can_change=services.window_state(congress) == "open" and registration.holds_place,
         changes_allowed=services.attendee_changes_allowed(congress), closed_message=EDITION_CLOSED_MESSAGE,
+        started=congress.starts_at <= utcnow(),  # from then on the evaluations (their own pages) are linked
     )))
 
 

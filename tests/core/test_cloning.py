@@ -92,7 +92,8 @@ def test_the_set_up_is_copied_with_every_date_moved_on_the_wall_clock(source):
         assert [(q.kind, q.label_nl, q.options, q.required, q.max_length, q.scale_high_nl, q.position) for q in new_q] \
             == [(q.kind, q.label_nl, q.options, q.required, q.max_length, q.scale_high_nl, q.position) for q in old_q]
         assert {q.id for q in new_q}.isdisjoint(q.id for q in old_q)
-    assert result.copied["questions_registration"] == 2 and result.copied["questions_evaluation"] == 1
+    # The evaluation form: the five default questions every edition starts with, and one of its own.
+    assert result.copied["questions_registration"] == 2 and result.copied["questions_evaluation"] == 6
     # The call: settings with the window moved, open tracks (the copies), formats and criteria.
     old_call, new_call = cfp.settings_for(source), cfp.settings_for(new)
     for name in ("max_proposals_per_speaker", "call_text_nl", "call_text_en", "anonymised", "abstract_max"):
@@ -105,7 +106,7 @@ def test_the_set_up_is_copied_with_every_date_moved_on_the_wall_clock(source):
                                                                            ("lezing", "Lezing", [30])]
     assert [(c.name_nl, c.weight) for c in cfp.criteria(new)] == [("Relevantie", 3), ("Kwaliteit", 2)]
     expected = {"tracks": 4, "rooms": 5, "signup_rounds": 2, "sessions": 5, "sectors": 7, "questions_registration": 2,
-                "questions_proposal": 1, "questions_evaluation": 1, "cfp_settings": 1, "cfp_tracks": 3,
+                "questions_proposal": 1, "questions_evaluation": 6, "cfp_settings": 1, "cfp_tracks": 3,
                 "cfp_formats": 2, "cfp_criteria": 2}
     # (other capabilities — legal pages, mail texts — may add kinds of their own)
     assert {kind: result.copied.get(kind) for kind in expected} == expected

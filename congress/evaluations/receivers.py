@@ -1,0 +1,42 @@
+"""Where the evaluations listen to the capabilities below them; ``create_app`` calls ``connect()``.
+
+* ``core.signals.congress_created``: every new edition gets the default evaluation form, in the
+  transaction that creates it; ``congress_cloned``: a clone keeps its source's form instead.
+* ``questions.signals.answers_wanted`` for the target ``evaluation``: how the stored evaluation answers
+  use a question, before the editor changes or removes it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from congress.core.models import Congress
+from congress.core.signals import congress_cloned, congress_created
+from congress.evaluations.models import EvaluationResponse
+from congress.evaluations.services import TARGET, add_default_form, drop_default_form
+from congress.extensions import db
+from congress.questions.queries import Question, Usage, count
+from congress.questions.signals import answers_wanted
+
+
+def default_form(congress: Congress, **data: Any) -> None:
+    add_default_form(congress, **data)
+
+
+def cloned(source: Congress, *, target: Congress, **_data: Any) -> dict[str, int]:
+    drop_default_form(source, target)
+    return {}
+
+
+def answer_usage(_target: str, *, question: Question) -> Usage:
+    return count(question, db.session.scalars(sa.select(EvaluationResponse.answers).where(
+        EvaluationResponse.congress_id == question.congress_id)))
+
+
+def connect() -> None:
+    """Connecting again (a second app in one process) changes nothing: blinker keeps one per receiver."""
+    congress_created.connect(default_form)
+    congress_cloned.connect(cloned)
+    answers_wanted.connect(answer_usage, sender=TARGET)
