@@ -69,7 +69,7 @@ def test_reminders_reach_those_who_did_not_respond_once_per_round(edition, mailb
     assert services.send_reminders(edition, None, "ronde-twee-1234").queued == 2
     received = invitations(mailbox)
     assert len(received) == 4 and people[0].email not in {m["To"] for m in received}
-    assert all(m["Subject"].startswith("Reminder") for m in received)
+    assert all(m["Subject"].startswith("Herinnering: uitnodiging voor") for m in received)  # in Dutch
 
 
 def test_status_goes_from_invited_to_registered_when_the_registration_is_confirmed(edition):
