@@ -4,7 +4,7 @@ and the answers registration asks for (reserved places, the invitation link's de
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from congress.audit.services import record
 from congress.communications.queries import headers_for, opted_out, url_for_address
 from congress.core.models import Congress
-from congress.database import insert_unless_exists, lock_for_update, utcnow, write_transaction
+from congress.database import end_transaction, insert_unless_exists, lock_for_update, utcnow, write_transaction
 from congress.errors import Conflict, InvalidInput
 from congress.extensions import db
 from congress.invitations.importing import LIST_MAX, ImportError_, ImportReport, check_file, import_contacts
@@ -28,11 +28,12 @@ from congress.invitations.models import (
 from congress.mail.services import queue_mail
 from congress.registration.models import Registration
 from congress.registration.queries import ACTIVE
+from congress.registration.services import promote_edition_after_change
 
 __all__ = [
     "ImportError_", "ImportReport", "InvitationConflict", "InvitationError", "SendReport", "check_file", "create_list",
     "decline", "import_contacts", "invitation_details", "lists_of_invitees", "mark_registered", "reserved_places",
-    "send_invitations", "send_reminders", "update_list",
+    "release_expired_holds", "send_invitations", "send_reminders", "update_list",
 ]
 
 FIRST_SEND = "first"  # the invitation's send key: one invitation per invitee, ever
@@ -260,3 +261,19 @@ def lists_of_invitees(invitee_ids: list[int]) -> list[int]:
         return []
     return list(db.session.scalars(sa.select(Invitee.list_id).distinct().where(Invitee.id.in_(invitee_ids))
                                    .order_by(Invitee.list_id)))
+
+
+def release_expired_holds(today: date | None = None) -> int:
+    """The editions whose lists stopped holding places yesterday or today (their date has passed):
+    their waiting list is promoted into the freed places. Returns how many people were promoted."""
+    today = today or utcnow().date()
+    congress_ids = list(db.session.scalars(sa.select(InvitationList.congress_id).distinct().where(
+        InvitationList.reserved_places > 0, InvitationList.reserved_until < today,
+        InvitationList.reserved_until >= today - timedelta(days=2))))
+    end_transaction()  # the read ends here: each promotion runs in its own write transaction
+    promoted = 0
+    for congress_id in congress_ids:
+        congress = db.session.get(Congress, congress_id)
+        if congress is not None:
+            promoted += len(promote_edition_after_change(congress))
+    return promoted

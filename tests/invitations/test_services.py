@@ -16,6 +16,7 @@ from congress.invitations import services
 from congress.invitations.links import secret_of
 from congress.invitations.models import InvitationMessage, Invitee
 from congress.registration import services as registration
+from congress.registration.models import Registration
 from tests.invitations.support import contacts, csv_bytes
 from tests.registration.factories import open_congress, registered
 
@@ -152,3 +153,22 @@ def test_a_list_needs_a_name_and_a_date_for_its_reserved_places(edition):
     with pytest.raises(services.InvitationError) as caught:
         services.create_list(edition, "  ", 10, None)
     assert set(caught.value.errors) == {"name", "reserved_until"}
+
+
+def test_when_the_hold_expires_the_job_gives_the_freed_places_to_the_waiting_list(edition):
+    edition.capacity = 2
+    db.session.commit()
+    registration.set_waiting_list(edition, True)
+    members = imported(edition, 1)
+    today = utcnow().date()
+    services.update_list(members[0].list_id, "Focusgemeenten", 1, today)
+    assert registered(edition, name="Buiten 1", email="b1@example.org", confirmed=True).status == "confirmed"
+    waiting = registered(edition, name="Buiten 2", email="b2@example.org", confirmed=True)
+    assert waiting.status == "waitlisted"  # the second place is held for the list
+    assert services.release_expired_holds(today) == 0  # still held today
+    # The next day: the date has passed (set back a day, as the seat rule reads the clock itself).
+    services.update_list(members[0].list_id, "Focusgemeenten", 1, today - timedelta(days=1))
+    assert services.release_expired_holds(today) == 1
+    assert services.release_expired_holds(today) == 0  # a second run promotes nobody more
+    db.session.expire_all()
+    assert db.session.get(Registration, waiting.id).status == "confirmed"
