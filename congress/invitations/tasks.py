@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from huey import crontab
 
-from congress.jobs import periodic_task
 from congress.invitations.services import release_expired_holds
+from congress.jobs import periodic_task
 
 
 @periodic_task(crontab(minute="15"), once="hour")
