@@ -15,6 +15,7 @@ from congress.extensions import db
 from congress.invitations import services
 from congress.invitations.links import secret_of
 from congress.invitations.models import InvitationMessage, Invitee
+from congress.invitations.tasks import release_expired_reservations
 from congress.registration import services as registration
 from congress.registration.models import Registration
 from tests.invitations.support import contacts, csv_bytes
@@ -170,5 +171,6 @@ def test_when_the_hold_expires_the_job_gives_the_freed_places_to_the_waiting_lis
     services.update_list(members[0].list_id, "Focusgemeenten", 1, today - timedelta(days=1))
     assert services.release_expired_holds(today) == 1
     assert services.release_expired_holds(today) == 0  # a second run promotes nobody more
+    assert release_expired_reservations.call_local() == 0  # the worker's hourly job runs the same
     db.session.expire_all()
     assert db.session.get(Registration, waiting.id).status == "confirmed"
