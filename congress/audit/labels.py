@@ -136,6 +136,13 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "mailing.deleted": ("Conceptmailing verwijderd", "Draft mailing deleted"),
     "mailing.sent": ("Mailing verstuurd", "Mailing sent"),
     "mailing.completed": ("Mailing helemaal in de wachtrij gezet", "Mailing fully queued"),
+    # invitations (issue 16)
+    "invitations.import": ("Genodigden geïmporteerd", "Invitees imported"),
+    "invitations.list_created": ("Uitnodigingslijst aangemaakt", "Invitation list created"),
+    "invitations.list_changed": ("Uitnodigingslijst gewijzigd", "Invitation list changed"),
+    "invitations.sent": ("Uitnodigingen verstuurd", "Invitations sent"),
+    "invitations.reminded": ("Herinneringen aan genodigden verstuurd", "Reminders sent to invitees"),
+    "invitations.declined": ("Uitnodiging afgeslagen", "Invitation declined"),
     # exports of personal data (audit.services.record_export)
     "export.registrations": ("Aanmeldingen geëxporteerd", "Registrations exported"),
     "export.attendance": ("Presentielijst geëxporteerd", "Attendance list exported"),
@@ -151,6 +158,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
 # object kind (the model's class name) -> (Dutch, English)
 KINDS: dict[str, tuple[str, str]] = {
     "Registration": ("Aanmelding", "Registration"),
+    "InvitationList": ("Uitnodigingslijst", "Invitation list"),
+    "Invitee": ("Genodigde", "Invitee"),
     "Congress": ("Editie", "Edition"),
     "User": ("Account", "Account"),
     "ApiToken": ("API-sleutel", "API token"),
@@ -174,10 +183,14 @@ KINDS: dict[str, tuple[str, str]] = {
 
 # a detail's or a field's name -> (Dutch, English)
 FIELDS: dict[str, tuple[str, str]] = {
+    # invitations
+    "rows": ("Rijen", "Rows"), "imported": ("Geïmporteerd", "Imported"), "refused": ("Geweigerd", "Refused"),
+    "queued": ("In de wachtrij", "Queued"), "reserved_places": ("Gereserveerde plaatsen", "Reserved places"),
+    "reserved_until": ("Gereserveerd tot", "Reserved until"),
     # mailings
     "subject": ("Onderwerp", "Subject"), "recipients": ("Ontvangers", "Recipients"),
     "skipped_unsubscribed": ("Overgeslagen (afgemeld)", "Skipped (unsubscribed)"),
-    "audience": ("Doelgroep", "Audience"), "queued": ("In de wachtrij", "Queued"),
+    "audience": ("Doelgroep", "Audience"),
     "count": ("Aantal", "Count"), "format": ("Formaat", "Format"), "layout": ("Opmaak", "Layout"),
     "reason": ("Reden", "Reason"), "source": ("Bron", "Source"), "status": ("Status", "Status"),
     "sessions": ("Sessies", "Sessions"), "session_id": ("Sessie", "Session"), "target": ("Doel", "Target"),

@@ -138,7 +138,7 @@ def register(
             _lock_sessions(chosen)
             # The edition's place, by the one seat rule (see seats.decide): a place, its waiting list or
             # refused. Someone waiting for the edition holds no workshop seats (chosen once promoted).
-            place = decide(_edition_pool(congress_id), override=override) if limited else None
+            place = decide(_edition_pool(congress_id, email_key), override=override) if limited else None
             if place is not None and place.outcome is Outcome.REFUSED:
                 raise _EditionFull
             waiting = place is not None and place.outcome is Outcome.WAITLIST

@@ -12,14 +12,14 @@ transaction that frees it.
 SQLite the write transaction holds the whole database), always in the same order: the edition row
 first, then the session rows by id, so that transactions never deadlock.
 
-**Extension points** (not built; they plug in here, in the same transaction and the same rule):
+**Reserved places** (invitations: an invitation list holding N places until a date). The edition's
+pool gets ``held``: the places still held for invitees whose hold has not expired, counted as taken for
+everyone else; an invitee is ``entitled_to_held`` and may take one of them. The reservation rows belong
+to the invitations capability, which answers through ``registration.signals.reserved_places_wanted``,
+asked under the edition's lock (:func:`_edition_pool`).
 
-* *Reserved places* (communications: an invitation list holding N places until a date). A pool gets
-  ``held``: the places still held for invitees whose hold has not expired, counted as taken for
-  everyone else; an invitee asks with ``entitled_to_held=True`` and may take one of them. The reservation
-  rows belong to the communications capability, which answers the count through a signal that
-  registration declares (``registration.signals``), read under the edition's lock; the hold's expiry
-  frees places, and its job calls :func:`promote_edition_after_change`.
+**Extension point** (not built; it plugs in here, in the same transaction and the same rule):
+
 * *Online places* (public side: attending online). The edition gets a second pool (its own capacity and
   waiting list), chosen by the registration's attendance mode; :func:`_edition_pool` takes the mode
   and filters the counts by it, the rule stays the same, the same edition lock guards both pools.
@@ -45,8 +45,9 @@ from congress.programme.models import ProgrammeSession
 from congress.registration.errors import RegistrationError
 from congress.registration.links import manage_secret, manage_url
 from congress.registration.models import EditionSettings, Enrolment, EnrolmentStatus, Registration, RegistrationStatus
-from congress.registration.signals import registration_confirmed
+from congress.registration.signals import registration_confirmed, reserved_places_wanted
 from congress.registration.state import ACTIVE, enrolled_counts, hold_hours
+from congress.signals import first_answer
 from congress.urls import external_url
 
 
@@ -128,9 +129,9 @@ class Pool:
     waiting: int  # people on its waiting list
     last_position: int  # the highest ticket number on the waiting list (0: none yet)
     offers_waitlist: bool  # a workshop always; the edition when its setting says so
-    # Extension point (reserved places, not built): places held for others until a date, taken for anyone
-    # not entitled to them.
+    # Reserved places: held for invitation lists until a date, taken for anyone not entitled to them.
     held: int = 0
+    entitled_to_held: bool = False  # the person asking is on a list that holds places
 
     @property
     def free(self) -> int | None:
@@ -154,7 +155,7 @@ def decide(pool: Pool, *, override: bool = False, waitlist: bool = False,
     audited by the caller); else the end of the waiting list when the pool offers one; else refused.
     ``waitlist`` puts someone on the waiting list whatever is free (organisers moving people)."""
     free = pool.free
-    if entitled_to_held and free is not None:
+    if (entitled_to_held or pool.entitled_to_held) and free is not None:
         free += pool.held
     if not waitlist and (free is None or free > 0):
         return Decision(Outcome.PLACE)
@@ -289,11 +290,18 @@ def _edition_pool_query() -> sa.Select:
                      sa.func.coalesce(offered, sa.false())).where(Congress.id == congress_id)
 
 
-def _edition_pool(congress_id: int) -> Pool:
-    """The edition's places, in one query; read under the edition's lock (:func:`_lock_congress`)."""
+def _edition_pool(congress_id: int, email_key: str | None = None) -> Pool:
+    """The edition's places, in one query; read under the edition's lock (:func:`_lock_congress`).
+    With a limit, the places reserved for invitation lists are asked too (``email_key``: whether this
+    address may take one of them)."""
     capacity, taken, waiting, last, offered = db.session.execute(
         _edition_pool_query(), {"congress_id": congress_id}).one()
-    return Pool(capacity, taken or 0, waiting or 0, last or 0, offers_waitlist=bool(offered))
+    held, entitled = 0, False
+    if capacity is not None and reserved_places_wanted.receivers:
+        held, entitled = first_answer(reserved_places_wanted, congress_id, default=(0, False),
+                                      email_key=email_key, today=utcnow().date())
+    return Pool(capacity, taken or 0, waiting or 0, last or 0, offers_waitlist=bool(offered), held=held,
+                entitled_to_held=entitled)
 
 
 def edition_waiting_count(congress_id: int) -> int:
@@ -353,7 +361,7 @@ def promote_edition_waiting_list(congress_id: int, now: datetime | None = None) 
 def _without_waitlist(pool: Pool) -> Pool:
     """The pool as the promotion sees it: never the waiting list (a place, or nothing to promote)."""
     return Pool(pool.capacity, pool.taken, pool.waiting, pool.last_position, offers_waitlist=False,
-                held=pool.held)
+                held=pool.held, entitled_to_held=pool.entitled_to_held)
 
 
 def promote_edition_after_change(congress: Congress) -> list[Registration]:

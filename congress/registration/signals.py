@@ -11,3 +11,14 @@ registration_confirmed = signals.signal("registration-confirmed")
 
 # After a registration is cancelled (inside its transaction): ``registration_cancelled.send(registration)``.
 registration_cancelled = signals.signal("registration-cancelled")
+
+# Asked under the edition's lock, in the transaction that registers or promotes (see seats.Pool.held):
+# ``first_answer(reserved_places_wanted, congress_id, email_key=str | None, today=date)`` →
+# ``(held, entitled)``: the places still held for invitation lists, and whether this address may take
+# one of them; None (nobody answers): nothing is held.
+reserved_places_wanted = signals.signal("reserved-places-wanted")
+
+# Asked by the registration form for ``?invite=<secret>``:
+# ``first_answer(invitation_wanted, congress_id, secret=str)`` → ``{"name", "email", "organisation",
+# "sector"}`` of the invitee, or None for a secret that names nobody of this edition.
+invitation_wanted = signals.signal("invitation-wanted")

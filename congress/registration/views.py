@@ -30,6 +30,8 @@ from congress.registration.forms import (
     show_errors,
 )
 from congress.registration.models import EnrolmentStatus, Registration
+from congress.registration.signals import invitation_wanted
+from congress.signals import first_answer
 from congress.urls import external_url, public_domain
 
 bp = Blueprint("registration", __name__)
@@ -72,6 +74,8 @@ def register(slug: str):
     if state != "open" and not waiting_list:
         status = 409 if request.method == "POST" else 200
         return render_template("registration/closed.html", congress=congress, state=state), status
+    if request.method == "GET" and request.args.get("invite"):
+        _fill_in_invitation(form, congress, request.args.get("invite", ""))
     if form.validate_on_submit():
         try:
             result = services.register(congress, data_from(form, locale), chosen_sessions(form))
@@ -95,6 +99,23 @@ def register(slug: str):
     status = 422 if form.is_submitted() else 200
     return render_template("registration/register.html", congress=congress, form=form, rounds=rounds,
                            waiting_list=waiting_list), status
+
+
+def _fill_in_invitation(form, congress, secret: str) -> None:  # type: ignore[no-untyped-def]
+    """``?invite=<secret>``: what the invitation knows (asked of the capability that keeps them) fills
+    in the form; a secret that names nobody fills in nothing."""
+    details = first_answer(invitation_wanted, congress.id, secret=secret[:200])
+    if not details:
+        return
+    for name in ("name", "email", "organisation"):
+        if details.get(name):
+            getattr(form, name).data = details[name]
+    wanted = (details.get("sector") or "").strip().casefold()
+    if wanted and getattr(form, "sector", None) is not None:
+        for sector in services.sectors(congress):
+            if not sector.hidden and wanted in {sector.name_nl.casefold(), (sector.name_en or "").casefold()}:
+                form.sector.data = str(sector.id)
+                break
 
 
 @bp.route("/<slug>/register/thanks")
