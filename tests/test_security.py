@@ -28,6 +28,7 @@ PUBLIC_ENDPOINTS = {
     "public.sitemap_part",
     "public.robots",
     "accounts.login",
+    "accounts.login_code",
     "accounts.logout",
     "accounts.forgot_password",
     "accounts.reset_password",
