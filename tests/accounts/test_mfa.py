@@ -225,3 +225,18 @@ def test_an_administrator_resets_it_audited_and_mailed(app, admin, mailbox):
     assert "Ada Admin" in text and "opnieuw" in text
     _browser, again = password_step(app, user)
     assert again.headers["Location"] == "/manage/"  # a password alone again (no role requires more)
+
+
+def test_a_password_reset_link_still_asks_for_the_code(app, mailbox):
+    reviewer = make_user("reviewer")
+    secret = enrolled(reviewer)
+    browser = app.test_client()
+    browser.post("/password/forgot", data={"email": reviewer.email})
+    link = re.search(r"http://\S+/password/reset/\S+", mailbox[0].get_body(preferencelist=("plain",)).get_content())
+    path = "/" + link.group(0).split("/", 3)[3]
+    new = "een heel nieuw wachtwoord 42"
+    answer = browser.post(path, data={"password": new, "confirm": new})
+    assert answer.status_code == 302 and answer.headers["Location"] == "/login/code"
+    assert browser.get("/manage/").status_code == 302
+    assert browser.post("/login/code", data={"code": pyotp.TOTP(secret).now()}).status_code == 302
+    assert browser.get("/manage/").status_code == 200
