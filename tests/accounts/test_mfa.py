@@ -219,6 +219,9 @@ def test_an_administrator_resets_it_audited_and_mailed(app, admin, mailbox):
     user = db.session.get(User, reviewer.id)
     assert not mfa.is_enrolled(user) and mfa.recovery_codes_left(user) == 0
     assert ("user.mfa_reset", {"reset_by": admin.id}) in audit_actions(user)
+    log = as_admin.get("/manage/audit").get_data(as_text=True)
+    assert "Inloggen in twee stappen hersteld door een beheerder" in log
+    assert "Inloggen in twee stappen aangezet" in log
     assert len(mailbox) == 1
     assert mailbox[0]["To"] == "rik@example.org"
     text = mailbox[0].get_body(preferencelist=("plain",)).get_content()
