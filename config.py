@@ -112,6 +112,8 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Roles that must sign in with a second factor (accounts/mfa.py), comma-separated; "" for none.
+    MFA_REQUIRED_ROLES = os.environ.get("MFA_REQUIRED_ROLES", "admin,organiser")
 
     # Sessions of signed-in staff and speakers (server-side, accounts/sessions.py): ended after this many
     # minutes without a request, and this many hours after the sign-in whatever happens.
@@ -162,6 +164,9 @@ class DevelopmentConfig(Config):
     # A working day at a laptop without signing in again (production keeps 30 minutes and 12 hours).
     STAFF_IDLE_MINUTES = float(os.environ.get("STAFF_IDLE_MINUTES", "480"))
     STAFF_MAX_HOURS = float(os.environ.get("STAFF_MAX_HOURS", "24"))
+    # The demo accounts of `make run` sign in with a password alone (set MFA_REQUIRED_ROLES to try the
+    # enforced enrolment); production requires a second factor of admins and organisers.
+    MFA_REQUIRED_ROLES = os.environ.get("MFA_REQUIRED_ROLES", "")
 
 
 class TestConfig(Config):
@@ -173,6 +178,8 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     # Limits stay on (so that they are tested) but high; tests of a limit lower it.
     LOGIN_RATE_LIMIT = "1000 per minute"
+    # Off for the suite at large (its staff sign in with a password); tests/accounts/test_mfa.py turns it on.
+    MFA_REQUIRED_ROLES = ""
     HUEY_IMMEDIATE = True
     MAIL_RETRY_BASE_SECONDS = 60.0
     SERVER_NAME = None

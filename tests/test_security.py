@@ -28,6 +28,7 @@ PUBLIC_ENDPOINTS = {
     "public.sitemap_part",
     "public.robots",
     "accounts.login",
+    "accounts.login_code",
     "accounts.logout",
     "accounts.forgot_password",
     "accounts.reset_password",
@@ -165,3 +166,46 @@ def test_no_page_loads_anything_from_another_host(client, congress):
                     assert not re.match(r"^(https?:)?//", value) or value.startswith(BASE + "/"), (url, value)
                     continue
                 assert not re.match(r"^(https?:)?//", value), (url, value)
+
+
+def test_a_session_between_password_and_code_reaches_no_guarded_endpoint(app):
+    """Enrolled, password given, code not yet: every guarded endpoint answers as to a visitor."""
+    import pyotp  # noqa: PLC0415
+
+    from congress.accounts import mfa  # noqa: PLC0415
+
+    user = make_user(Role.ADMIN.value)
+    secret = mfa.new_secret()
+    mfa.enrol(user, secret, pyotp.TOTP(secret).now())
+    halfway = app.test_client()
+    assert halfway.post("/login", data={"email": user.email, "password": PASSWORD}).headers["Location"] == "/login/code"
+    for rule, method, view in guarded_endpoints(app):
+        response = halfway.open(sample_url(rule), method=method)
+        if hasattr(view, "required_scope"):
+            assert response.status_code == 401, (rule.rule, response.status_code)
+            continue
+        assert response.status_code in (302, 401), (rule.rule, response.status_code)
+        if response.status_code == 302:
+            assert "/login" in response.headers["Location"], rule.rule
+
+
+def test_a_session_that_must_enrol_reaches_only_the_enrolment(app):
+    """A role in MFA_REQUIRED_ROLES without a second factor: every guarded staff endpoint but the
+    enrolment sends it there (303), GET and POST alike."""
+    from congress.accounts.access import ENROLMENT_ENDPOINTS  # noqa: PLC0415
+
+    app.config["MFA_REQUIRED_ROLES"] = "admin,organiser"
+    user = make_user(Role.ADMIN.value)
+    browser = app.test_client()
+    assert browser.post("/login", data={"email": user.email, "password": PASSWORD}).headers["Location"] == \
+        "/account/security"
+    checked = 0
+    for rule, method, view in guarded_endpoints(app):
+        if hasattr(view, "required_scope") or rule.endpoint in ENROLMENT_ENDPOINTS:
+            continue
+        response = browser.open(sample_url(rule), method=method)
+        assert response.status_code == 303, (rule.rule, method, response.status_code)
+        assert response.headers["Location"] == "/account/security", rule.rule
+        checked += 1
+    assert checked > 50
+    assert browser.get("/account/security").status_code == 200

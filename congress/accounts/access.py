@@ -17,11 +17,11 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, abort, flash, g, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from congress.accounts import sessions
+from congress.accounts import mfa, sessions
 from congress.accounts.services import api_token_for
 from congress.extensions import db, login_manager
 from congress.sanitize import has_forbidden_characters
@@ -115,6 +115,26 @@ def init_app(app: Flask) -> None:
     login_manager.unauthorized_handler(_unauthorized)
     # First of the hooks (after the host check): none may read current_user before the session is checked.
     app.before_request_funcs.setdefault(None, []).insert(0, sessions.check_request)
+    app.before_request_funcs[None].insert(1, require_second_factor)
+
+
+# What someone who must enrol a second factor may still open: the enrolment itself (and signing out).
+ENROLMENT_ENDPOINTS = frozenset({"accounts.security", "accounts.security_enrol", "accounts.logout"})
+
+
+def require_second_factor() -> Any:
+    """A signed-in user whose role requires a second factor (``MFA_REQUIRED_ROLES``) and who has none
+    is sent to the enrolment page from every guarded view (GET or POST alike) until enrolled."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in ENROLMENT_ENDPOINTS:
+        return None
+    view = current_app.view_functions.get(endpoint)
+    if getattr(view, "required_roles", None) is None:
+        return None  # public pages and API endpoints (bearer tokens) are not a staff session's
+    if not current_user.is_authenticated or not mfa.must_enrol(current_user):
+        return None
+    flash(_l("Your role requires two-factor sign-in. Set it up now to continue."), "info")
+    return redirect(url_for("accounts.security"), 303)
 
 
 def _unauthorized() -> Any:

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from congress.accounts import services, sessions, signin
+from congress.accounts import mfa, permissions, services, sessions, signin
 from congress.accounts.access import roles_required
-from congress.accounts.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from congress.accounts.forms import ChangePasswordForm, CodeForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from congress.accounts.models import Role, User
-from congress.extensions import limiter
+from congress.extensions import db, limiter
 from congress.i18n import current_language
 
 bp = Blueprint("accounts", __name__)
@@ -36,12 +37,74 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            signin.sign_in(user, method=signin.METHOD_PASSWORD)
-            flash(_("You are logged in."), "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return _password_proved(user, signin.METHOD_PASSWORD, _safe_next(request.args.get("next")))
         signin.sign_in_failed(email=form.email.data or "", method=signin.METHOD_PASSWORD, reason="wrong-password")
         form.password.errors.append(_("The e-mail address or password is incorrect."))
     return render_template("accounts/login.html", form=form)
+
+
+# In the Flask session between the password and the code: whose password it was, when, how, and where to.
+_PENDING_KEY = "mfa_pending"
+PENDING_SECONDS = 300  # the code is asked within five minutes of the password
+PENDING_TRIES = 5  # wrong codes before the password is asked again (the rate limit also holds)
+
+
+def _password_proved(user: User, method: str, target: str):
+    """After the password: with a second factor, ask for its code first; without one, sign in (and a
+    role that requires one is led to the enrolment page, where the guard keeps it until enrolled)."""
+    if mfa.is_enrolled(user):
+        session[_PENDING_KEY] = {"user": user.id, "at": time.time(), "method": method, "next": target, "tries": 0}
+        return redirect(url_for("accounts.login_code"))
+    signin.sign_in(user, method=method)
+    if mfa.must_enrol(user):
+        flash(_("Your role requires two-factor sign-in. Set it up now to continue."), "info")
+        return redirect(url_for("accounts.security"))
+    flash(_("You are logged in."), "success")
+    return redirect(target)
+
+
+def _pending_user() -> tuple[User | None, dict]:
+    pending = session.get(_PENDING_KEY)
+    if not isinstance(pending, dict) or time.time() - float(pending.get("at", 0)) > PENDING_SECONDS:
+        session.pop(_PENDING_KEY, None)
+        return None, {}
+    user = db.session.get(User, int(pending.get("user", 0)))
+    if user is None or not user.active or not mfa.is_enrolled(user):
+        session.pop(_PENDING_KEY, None)
+        return None, {}
+    return user, pending
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login_code():
+    """The second step of signing in: the code of the authenticator app, or a recovery code."""
+    user, pending = _pending_user()
+    if user is None:
+        flash(_("Log in with your e-mail address and password first."), "info")
+        return redirect(url_for("accounts.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            how = mfa.check_code(user, form.code.data)
+        except mfa.WrongCode as exc:
+            signin.sign_in_failed(email=user.email, method=signin.METHOD_TOTP, reason="wrong-code", user=user)
+            pending["tries"] = int(pending.get("tries", 0)) + 1
+            if pending["tries"] >= PENDING_TRIES:
+                session.pop(_PENDING_KEY, None)
+                flash(_("Too many wrong codes. Log in again."), "error")
+                return redirect(url_for("accounts.login"))
+            session[_PENDING_KEY] = pending
+            form.code.errors.append(str(exc))
+        else:
+            session.pop(_PENDING_KEY, None)
+            method = signin.METHOD_RECOVERY_CODE if how == mfa.METHOD_RECOVERY else signin.METHOD_TOTP
+            signin.sign_in(user, method=method)
+            if how == mfa.METHOD_RECOVERY:
+                flash(_("You used a recovery code; %(n)d are left.", n=mfa.recovery_codes_left(user)), "info")
+            flash(_("You are logged in."), "success")
+            return redirect(_safe_next(pending.get("next")))
+    return render_template("accounts/login_code.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/logout", methods=["POST"])
@@ -73,9 +136,8 @@ def _set_password_page(token: str, purpose: str, template: str):
         except services.AccountError as exc:
             form.password.errors.append(str(exc))
         else:
-            signin.sign_in(user, method=signin.METHOD_LINK)
             flash(_("Your password has been set."), "success")
-            return redirect(url_for("manage.dashboard"))
+            return _password_proved(user, signin.METHOD_LINK, url_for("manage.dashboard"))
     return render_template(template, form=form)
 
 
@@ -148,3 +210,88 @@ def change_password():
             flash(_("Your password has been changed. Your other sessions have been signed out."), "success")
             return redirect(url_for("accounts.sessions"))
     return render_template("accounts/password.html", form=form), 422 if form.errors else 200
+
+
+_ENROL_KEY = "mfa_enrol_secret"
+
+
+@bp.route("/account/security", endpoint="security")
+@roles_required(*_ANY_ROLE)
+def security_page():
+    """Two-factor sign-in: set it up (a QR code and a confirmation code), or turn it off."""
+    me = _me()
+    if mfa.is_enrolled(me):
+        return render_template("accounts/security.html", enrolled=True, form=CodeForm(), required=mfa.required_for(me),
+                               codes_left=mfa.recovery_codes_left(me))
+    return _enrol_page(me, CodeForm())
+
+
+def _enrol_page(me: User, form: CodeForm, status: int = 200):
+    secret = session.get(_ENROL_KEY)
+    if not isinstance(secret, str) or len(secret) != 32:
+        secret = mfa.new_secret()
+        session[_ENROL_KEY] = secret
+    uri = mfa.provisioning_uri(me, secret)
+    return render_template("accounts/security.html", enrolled=False, form=form, secret=secret, uri=uri,
+                           qr=mfa.qr_svg(uri), required=mfa.required_for(me)), status
+
+
+@bp.route("/account/security/enrol", methods=["POST"])
+@roles_required(*_ANY_ROLE)
+@limiter.limit(_login_limit)
+def security_enrol():
+    me = _me()
+    form = CodeForm()
+    secret = session.get(_ENROL_KEY)
+    if mfa.is_enrolled(me):
+        return redirect(url_for("accounts.security"))
+    if not isinstance(secret, str) or not form.validate_on_submit():
+        form.code.errors.append(_("Type the six digits your app shows."))
+        return _enrol_page(me, form, 422)
+    try:
+        codes = mfa.enrol(me, secret, form.code.data)
+    except mfa.WrongCode as exc:
+        form.code.errors.append(str(exc))
+        return _enrol_page(me, form, 422)
+    session.pop(_ENROL_KEY, None)
+    flash(_("Two-factor sign-in is on."), "success")
+    return render_template("accounts/recovery_codes.html", codes=codes)
+
+
+@bp.route("/account/security/disable", methods=["POST"])
+@roles_required(*_ANY_ROLE)
+@limiter.limit(_login_limit)
+def security_disable():
+    me = _me()
+    form = CodeForm()
+    if not mfa.is_enrolled(me):
+        return redirect(url_for("accounts.security"))
+    if form.validate_on_submit():
+        try:
+            mfa.disable(me, form.code.data)
+        except mfa.WrongCode as exc:
+            form.code.errors.append(str(exc))
+        else:
+            flash(_("Two-factor sign-in is off."), "success")
+            return redirect(url_for("accounts.security"))
+    return render_template("accounts/security.html", enrolled=True, form=form, required=mfa.required_for(me),
+                           codes_left=mfa.recovery_codes_left(me)), 422
+
+
+@bp.route("/account/security/reset/<int:user_id>", methods=["POST"])
+@roles_required(Role.ADMIN)
+def security_reset(user_id: int):
+    """An administrator removes someone's second factor (audited; the person is told by e-mail)."""
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    if not permissions.can_change_account(_me(), person):
+        abort(403)
+    try:
+        mfa.reset(person, by=_me(), locale=current_language())
+    except mfa.WrongCode as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("The two-factor sign-in of %(name)s has been reset; they have been told by e-mail.",
+                name=person.name), "success")
+    return redirect(url_for("manage.user", user_id=person.id))

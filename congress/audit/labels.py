@@ -29,6 +29,11 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "user.login": ("Ingelogd", "Logged in"),
     "user.login_failed": ("Inloggen mislukt", "Sign-in refused"),
     "user.password_changed": ("Wachtwoord gewijzigd", "Password changed"),
+    "user.mfa_enrolled": ("Inloggen in twee stappen aangezet", "Two-factor sign-in turned on"),
+    "user.mfa_disabled": ("Inloggen in twee stappen uitgezet", "Two-factor sign-in turned off"),
+    "user.mfa_reset": ("Inloggen in twee stappen hersteld door een beheerder",
+                       "Two-factor sign-in reset by an administrator"),
+    "user.recovery_code_used": ("Herstelcode gebruikt", "Recovery code used"),
     "session.ended": ("Sessie beëindigd", "Session ended"),
     "sessions.ended_everywhere": ("Sessies beëindigd", "Sessions ended"),
     "user.create": ("Account aangemaakt", "Account created"),
@@ -214,6 +219,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "except_current": ("Behalve deze sessie", "Except this session"),
     "reset_links": ("Links voor een nieuw wachtwoord ingetrokken", "Password-reset links ended"),
     "method": ("Manier van inloggen", "Sign-in method"),
+    "left": ("Ongebruikte herstelcodes over", "Unused recovery codes left"),
+    "reset_by": ("Hersteld door (gebruiker)", "Reset by (user)"),
     # the knowledge base's versioned fields (archive.services.VERSIONED)
     "summary": ("Samenvatting", "Summary"), "body": ("Tekst", "Text"), "congress_id": ("Editie", "Edition"),
     "track_id": ("Track", "Track"), "authors": ("Auteurs", "Authors"),
@@ -263,6 +270,12 @@ VALUES: dict[str, tuple[str, str]] = {
     "deactivated": ("account gedeactiveerd", "account deactivated"),
     "renewed": ("vernieuwd", "renewed"), "idle": ("te lang niet gebruikt", "idle too long"),
     "password": ("wachtwoord", "password"),
+    # how someone signed in (accounts.signin.METHODS) and why a code was refused
+    "link": ("link uit een e-mail", "link from an e-mail"),
+    "password+totp": ("wachtwoord en code uit de app", "password and app code"),
+    "password+recovery-code": ("wachtwoord en herstelcode", "password and recovery code"),
+    "totp": ("code uit een authenticator-app", "authenticator app code"),
+    "wrong-code": ("verkeerde code", "wrong code"), "wrong-password": ("verkeerd wachtwoord", "wrong password"),
 }
 
 
