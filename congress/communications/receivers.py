@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session as OrmSession
 from congress.audit.signals import objects_described
 from congress.communications.audit_names import DESCRIBERS
 from congress.communications.mailings import forget_pending
-from congress.communications.mailtexts import render_edited
+from congress.communications.mailtexts import copy_mail_texts, render_edited
 from congress.communications.tasks import hand_over_started_mailings
+from congress.core.signals import congress_cloned
 from congress.mail.signals import text_wanted
 
 # A committed "send" hands the mailing's job to the worker; a rollback forgets it.
@@ -37,5 +38,11 @@ def on_text_wanted(template: str, *, congress_id: int | None, locale: str,
     return render_edited(template, congress_id, locale, context)
 
 
+def on_congress_cloned(source: Any, *, target: Any, **_: Any) -> None:
+    """The clone gets the source's edited mail texts, in the cloning transaction."""
+    copy_mail_texts(source.id, target.id)
+
+
 def _connect_mail_texts() -> None:
     text_wanted.connect(on_text_wanted)
+    congress_cloned.connect(on_congress_cloned)

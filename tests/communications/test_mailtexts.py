@@ -3,10 +3,13 @@ a text that does not parse is refused and the old one still sends; resetting res
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from congress.communications.mailtexts import copy_mail_texts, mail_text, reset_mail_text, save_mail_text
 from congress.communications.sandbox import MailingError
+from congress.core.cloning import clone_congress
 from congress.extensions import db
 from tests.registration.factories import make_congress, open_congress, registered
 
@@ -59,3 +62,11 @@ def test_copying_an_editions_texts(app):
     assert copy_mail_texts(source.id, target.id) == 1
     db.session.commit()
     assert mail_text(target.id, "registration/link", "en").text == "Here: {{ manage_url }}"
+
+
+def test_cloning_an_edition_copies_its_mail_texts(app):
+    source = open_congress("teksten-kloon")
+    save_mail_text(source.id, "registration/confirmed", "nl", "Tot ziens, {{ name }}", "Beste {{ name }}, welkom.")
+    clone = clone_congress(source, "teksten-kloon-2", source.starts_on + timedelta(days=365))
+    assert mail_text(clone.id, "registration/confirmed", "nl").subject == "Tot ziens, {{ name }}"
+    assert mail_text(source.id, "registration/confirmed", "nl") is not None
