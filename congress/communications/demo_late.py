@@ -22,6 +22,7 @@ from congress.communications.mailings import (
     audience_recipients,
     render_message,
 )
+from congress.communications.mailtexts import MailText
 from congress.communications.unsubscribe import OptOut, headers_for
 from congress.core import queries as core
 from congress.core.models import Congress
@@ -80,6 +81,18 @@ Tot ziens!"""
 UNSUBSCRIBED_INDEX = 3  # the fourth checked-in attendee unsubscribed before the mailing went out
 
 
+CONFIRMED_SUBJECT = "Tot ziens op {{ edition }}, {{ name }}"
+CONFIRMED_TEXT = (
+    "Beste {{ name }},\n\n"
+    "Uw aanmelding voor **{{ edition }}** is bevestigd. Uw e-ticket zit als bijlage bij deze mail; neem het "
+    "mee op uw telefoon of geprint.\n\n"
+    "Het congres is goed bereikbaar met het openbaar vervoer: vanaf het station loopt u in tien minuten "
+    "naar de zaal.\n\n"
+    "Via uw persoonlijke link ziet en wijzigt u uw aanmelding en uw workshops: {{ manage_url }}\n\n"
+    "Met vriendelijke groet,\n\nhet congresteam\n"
+)
+
+
 def load(report: list[str]) -> None:
     past = core.congress_by_slug(PAST_SLUG)
     if past is not None and not _has_mailing(past):
@@ -90,6 +103,11 @@ def load(report: list[str]) -> None:
                                audience=Audience(status="confirmed").as_dict(), subject_nl=PRACTICAL_SUBJECT,
                                text_nl=PRACTICAL_TEXT, subject_en="", text_en=""))
         report.append(f"Mailings of {upcoming.slug}: a draft to the confirmed attendees.")
+    if upcoming is not None and not db.session.scalar(sa.select(sa.func.count()).select_from(MailText).where(
+            MailText.congress_id == upcoming.id)):
+        db.session.add(MailText(congress_id=upcoming.id, kind="registration/confirmed", locale="nl",
+                                subject=CONFIRMED_SUBJECT, text=CONFIRMED_TEXT))
+        report.append(f"Mail texts of {upcoming.slug}: the confirmation mail in Dutch, edited.")
 
 
 def _has_mailing(congress: Congress) -> bool:

@@ -12,8 +12,8 @@ from flask import render_template
 from flask_babel import force_locale
 
 from congress.mail.envelope import new_message_id as new_message_id  # re-exported: queue_mail gives one
-from congress.mail.signals import attachment_wanted, context_wanted
-from congress.signals import NoReceiver, one_answer
+from congress.mail.signals import attachment_wanted, context_wanted, text_wanted
+from congress.signals import NoReceiver, first_answer, one_answer
 
 # What the worker asks the capability a message is about (see :mod:`congress.mail.signals`):
 # an attachment made at delivery time, fn(argument, locale) -> (name, type, bytes), for
@@ -66,9 +66,13 @@ class RenderedLater:
     argument: str
 
 
-def _render(template: str, locale: str, context: dict[str, Any]) -> tuple[str, str, str]:
+def _render(template: str, locale: str, context: dict[str, Any],
+            congress_id: int | None = None) -> tuple[str, str, str]:
     with force_locale(locale):
         context = {"lang": locale, **context}
+        edited = first_answer(text_wanted, template, congress_id=congress_id, locale=locale, context=context)
+        if edited is not None:
+            return edited
         subject = " ".join(render_template(f"email/{template}.subject.txt", **context).split())
         body_text = render_template(f"email/{template}.txt", **context)
         body_html = render_template(f"email/{template}.html", email_subject=subject, **context)

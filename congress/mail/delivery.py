@@ -249,7 +249,7 @@ def _compose(message: OutboxMessage) -> tuple[str, str, str]:
         context = build_context(kind, later.get("argument", ""))
         if context is None:
             raise MailSubjectGone("nothing to compose: what the message was about is gone")
-        return _render(message.template, message.locale, context)
+        return _render(message.template, message.locale, context, message.congress_id)
 
 
 def _prepare(claim: _Claim) -> EmailMessage:

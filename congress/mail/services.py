@@ -78,7 +78,7 @@ def queue_mail(
     The message joins the caller's transaction; it is handed to the worker only after that
     transaction commits, so a rolled-back change never sends mail.
     """
-    subject, body_text, body_html = _render(template, locale, context)
+    subject, body_text, body_html = _render(template, locale, context, congress_id)
     message = OutboxMessage(
         to_address=to,
         template=template,

@@ -19,3 +19,8 @@ context_wanted = signals.signal("mail-context-wanted")
 # ``first_answer(reply_to_wanted, congress_id)`` → the address replies to a message about that
 # edition go to (its contact address), or None. Core answers: ``def receiver(congress_id)``.
 reply_to_wanted = signals.signal("mail-reply-to-wanted")
+
+# ``first_answer(text_wanted, template, congress_id=int|None, locale=str, context=dict)`` → the
+# edition's own ``(subject, text, html)`` for that system mail, or None for the default files.
+# Communications answers: ``def receiver(template, *, congress_id, locale, context)``.
+text_wanted = signals.signal("mail-text-wanted")

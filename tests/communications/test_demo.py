@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from congress.communications import mailings
 from congress.communications.mailings import Mailing
+from congress.communications.mailtexts import MailText
 from congress.core import queries as core
 from congress.demo import load_demo
 from congress.extensions import db
@@ -28,3 +29,12 @@ def test_the_demo_has_a_sent_mailing_and_a_draft_and_loads_once(app):
     page = client.get(f"/manage/congres-2025/mailings/{drafts[0].id}")
     assert page.status_code == 200 and "Praktische informatie" in page.get_data(as_text=True)
     assert mailings.preview(drafts[0]).count > 0
+
+
+def test_the_demo_edition_has_an_edited_confirmation_text(app):
+    load_demo()
+    load_demo()
+    upcoming = core.congress_by_slug("congres-2025")
+    texts = db.session.scalars(sa.select(MailText).where(MailText.congress_id == upcoming.id)).all()
+    assert [(t.kind, t.locale) for t in texts] == [("registration/confirmed", "nl")]
+    assert "{{ manage_url }}" in texts[0].text
