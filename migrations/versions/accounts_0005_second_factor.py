@@ -4,7 +4,7 @@
 ``recovery_codes`` holds the hashed single-use recovery codes (issue 15).
 
 Revision ID: accounts_0005
-Revises: communications_0002
+Revises: invitations_0001
 Create Date: 2026-12-03 11:45:00
 
 """
@@ -16,7 +16,7 @@ import congress.database
 
 # revision identifiers, used by Alembic.
 revision = 'accounts_0005'
-down_revision = 'communications_0002'
+down_revision = 'invitations_0001'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """communications: mail texts organisers edit
 
 Revision ID: communications_0003
-Revises: communications_0002
+Revises: accounts_0005
 Create Date: 2026-12-03 12:10:00
 
 """
@@ -13,7 +13,7 @@ import congress.database
 
 # revision identifiers, used by Alembic.
 revision = 'communications_0003'
-down_revision = 'communications_0002'
+down_revision = 'accounts_0005'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """evaluations: settings per edition and the answers, stored apart from the registrations
 
 Revision ID: evaluations_0001
-Revises: communications_0002
+Revises: archive_0005
 Create Date: 2026-12-03 11:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'evaluations_0001'
-down_revision = 'communications_0002'
+down_revision = 'archive_0005'
 branch_labels = None
 depends_on = None
 

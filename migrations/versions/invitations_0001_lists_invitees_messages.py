@@ -1,7 +1,7 @@
 """invitations: lists, invitees and the messages sent to them
 
 Revision ID: invitations_0001
-Revises: communications_0002
+Revises: evaluations_0001
 Create Date: 2026-12-03 11:35:00.000000
 
 """
@@ -13,7 +13,7 @@ import congress.database
 
 # revision identifiers, used by Alembic.
 revision = 'invitations_0001'
-down_revision = 'communications_0002'
+down_revision = 'evaluations_0001'
 branch_labels = None
 depends_on = None
 
