@@ -112,7 +112,8 @@ def results(slug: str):
         zone=programme.zone(congress)), status
 
 
-@bp.route("/manage/<slug>/evaluations.<any(csv, xlsx):fmt>")
+@bp.route("/manage/<slug>/evaluations.csv", defaults={"fmt": "csv"})
+@bp.route("/manage/<slug>/evaluations.xlsx", defaults={"fmt": "xlsx"})
 @roles_required(Role.ORGANISER.value)
 def download(slug: str, fmt: str):
     congress = edition_or_404(slug)
