@@ -28,6 +28,7 @@ from congress.checkin import services as checkin
 from congress.core.models import Person
 from congress.database import utcnow
 from congress.extensions import csrf, db
+from congress.invitations import services as invitations
 from congress.mail import services as mail
 from congress.registration import services as registration
 from congress.registration.models import Registration
@@ -162,6 +163,7 @@ def build_world(app: Flask) -> World:
 
     mailing = mailings.create_mailing(congress, mailings.Draft(mailings.Audience(status="confirmed"), "Hallo", "Tekst"))
     db.session.commit()
+    invitation_list = invitations.create_list(congress, "Focusgemeenten")
 
     world.users = {"admin": admin, "speaker": speaker, "co_speaker": co_speaker, "reviewer": reviewer}
     world.args = {
@@ -185,6 +187,7 @@ def build_world(app: Flask) -> World:
         "grant_id": staff.grants[0].id,
         "message_id": failed_mail,
         "mailing_id": mailing.id,
+        "list_id": invitation_list.id,
         "token": token_for("csrf1@example.org"),
     }
     world.per_endpoint = {

@@ -95,7 +95,7 @@ def login_code():
                 flash(_("Too many wrong codes. Log in again."), "error")
                 return redirect(url_for("accounts.login"))
             session[_PENDING_KEY] = pending
-            form.code.errors.append(str(exc))
+            form.code.errors = [*form.code.errors, str(exc)]
         else:
             session.pop(_PENDING_KEY, None)
             method = signin.METHOD_RECOVERY_CODE if how == mfa.METHOD_RECOVERY else signin.METHOD_TOTP
@@ -246,12 +246,12 @@ def security_enrol():
     if mfa.is_enrolled(me):
         return redirect(url_for("accounts.security"))
     if not isinstance(secret, str) or not form.validate_on_submit():
-        form.code.errors.append(_("Type the six digits your app shows."))
+        form.code.errors = [*form.code.errors, _("Type the six digits your app shows.")]
         return _enrol_page(me, form, 422)
     try:
         codes = mfa.enrol(me, secret, form.code.data)
     except mfa.WrongCode as exc:
-        form.code.errors.append(str(exc))
+        form.code.errors = [*form.code.errors, str(exc)]
         return _enrol_page(me, form, 422)
     session.pop(_ENROL_KEY, None)
     flash(_("Two-factor sign-in is on."), "success")
@@ -270,7 +270,7 @@ def security_disable():
         try:
             mfa.disable(me, form.code.data)
         except mfa.WrongCode as exc:
-            form.code.errors.append(str(exc))
+            form.code.errors = [*form.code.errors, str(exc)]
         else:
             flash(_("Two-factor sign-in is off."), "success")
             return redirect(url_for("accounts.security"))

@@ -34,6 +34,7 @@ NOT_PERSONAL = {
     "manage.cockpit.csv": "the cockpit's figures: counts per status, day, sector, workshop, hour",
     "manage.cockpit.headcount": "numbers per session, no names",
     "manage.cockpit.catering": "dietary and accessibility needs counted, no names",
+    "evaluations.download": "evaluation results: aggregates only, nothing below the threshold, no free texts",
 }
 FORMATS = {"manage.registrations.export": ("csv", "xlsx"), "manage.registrations.attendance": ("csv", "xlsx", "pdf")}
 

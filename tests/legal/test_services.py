@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from congress.core.signals import congress_cloned
+from congress.database import write_transaction
 from congress.legal import queries, register, services
 from congress.legal.models import LegalSettings
 from congress.sanitize import render_markdown
@@ -90,7 +91,8 @@ def test_markdown_is_rendered_safely(app):
 def test_a_clone_gets_the_statement_and_the_period(app, congress):
     services.save_privacy(congress, privacy_nl="## Eigen", privacy_en="## Own", retention_months=24)
     target = make_congress("congres-kloon", day=congress.starts_on + timedelta(days=365))
-    congress_cloned.send(congress, target=target, shift=timedelta(days=365), track_ids={}, room_ids={})
+    with write_transaction():  # as the clone service sends it: every receiver writes in its transaction
+        congress_cloned.send(congress, target=target, shift=timedelta(days=365), track_ids={}, room_ids={})
     copied = services.settings_of(target)
     assert (copied.privacy_nl, copied.privacy_en, copied.retention_months, copied.anonymised_at) == (
         "## Eigen", "## Own", 24, None)
@@ -99,6 +101,7 @@ def test_a_clone_gets_the_statement_and_the_period(app, congress):
 
 def test_a_clone_of_an_edition_without_settings_gets_none(app, congress):
     target = make_congress("congres-kloon")
-    congress_cloned.send(congress, target=target, shift=timedelta(days=0), track_ids={}, room_ids={})
+    with write_transaction():
+        congress_cloned.send(congress, target=target, shift=timedelta(days=0), track_ids={}, room_ids={})
     assert services.settings_of(target) is None
     assert LegalSettings.query.count() == 0

@@ -39,7 +39,9 @@ def test_validation_of_every_kind(app, congress):
     short, long, single, multi, box, five, ten = (
         q(congress, k, required=True) for k in ("short_text", "long_text", "single_choice", "multiple_choice",
                                                 "checkbox", "scale_5", "scale_10"))
-    all_questions = queries.questions(congress, Target.EVALUATION)
+    mine = {short.id, long.id, single.id, multi.id, box.id, five.id, ten.id}
+    # (an edition also has the evaluations' default form: left out here)
+    all_questions = [x for x in queries.questions(congress, Target.EVALUATION) if x.id in mine]
     assert [x.id for x in all_questions] == [short.id, long.id, single.id, multi.id, box.id, five.id, ten.id]
     cleaned, problems = queries.validate(all_questions, {
         str(short.id): " ja ", str(long.id): "x" * 4000, str(single.id): "b", str(multi.id): "a",
@@ -158,7 +160,8 @@ def test_add_update_reorder_delete_and_audit(app, congress):
     assert [x.id for x in queries.questions(congress, "registration")] == [second.id, first.id]
     services.delete_question(first)
     assert [x.id for x in queries.questions(congress, "registration")] == [second.id]
-    actions = [e.action for e in db.session.query(AuditEvent).order_by(AuditEvent.id) if "question" in e.action]
+    actions = [e.action for e in db.session.query(AuditEvent).order_by(AuditEvent.id)
+               if "question" in e.action and e.action.startswith("registration.")]
     assert actions == ["registration.question_add", "registration.question_add", "registration.question_update",
                        "registration.question_delete"]
 
