@@ -102,7 +102,11 @@ def bulk_items(n: int, *, start: datetime | None = None, status: str = ItemStatu
              "created_at": start, "updated_at": start + timedelta(seconds=i), **fields} for i in range(n)]
     db.session.execute(sa.insert(KnowledgeItem), rows)
     db.session.commit()
-    return list(db.session.scalars(sa.select(KnowledgeItem.id).where(KnowledgeItem.key.like(f"{prefix}%"))))
+    # By the keys written (not ``LIKE 'b%'``: SQLite's LIKE ignores case, and another item's random key
+    # may begin with "B"), in the order written.
+    keys = [row["key"] for row in rows]
+    return list(db.session.scalars(sa.select(KnowledgeItem.id).where(KnowledgeItem.key.in_(keys))
+                                   .order_by(KnowledgeItem.key)))
 
 
 def set_changed(item: KnowledgeItem, moment: datetime) -> None:
