@@ -29,12 +29,16 @@ from congress.core.models import Person
 from congress.database import utcnow
 from congress.extensions import csrf, db
 from congress.invitations import services as invitations
+from congress.invitations.importing import import_contacts
+from congress.invitations.links import secret_of
+from congress.invitations.models import Invitee
 from congress.mail import services as mail
 from congress.registration import services as registration
 from congress.registration.models import Registration
 from tests.archive.factories import make_item, minimal_pdf
 from tests.cfp.factories import make_proposal, make_speaker, open_call
 from tests.factories import make_session, make_user
+from tests.invitations.support import contacts, csv_bytes
 from tests.mail.test_outbox import failed_message
 from tests.registration.factories import add_round, form_data, open_congress, registered
 
@@ -164,6 +168,12 @@ def build_world(app: Flask) -> World:
     mailing = mailings.create_mailing(congress, mailings.Draft(mailings.Audience(status="confirmed"), "Hallo", "Tekst"))
     db.session.commit()
     invitation_list = invitations.create_list(congress, "Focusgemeenten")
+    report = import_contacts(congress, "genodigden.csv", csv_bytes(contacts(1)), "Focusgemeenten")
+    invitee_secret = secret_of(db.session.get(Invitee, report.invitee_ids[0]))
+    # The evaluation: regs[0] was checked in at the door and the first workshop's room has no station, so it
+    # counts as attended once the workshop has ended.
+    sessions[0].starts_at, sessions[0].ends_at = utcnow() - timedelta(hours=2), utcnow() - timedelta(hours=1)
+    db.session.commit()
 
     world.users = {"admin": admin, "speaker": speaker, "co_speaker": co_speaker, "reviewer": reviewer}
     world.args = {
@@ -200,6 +210,8 @@ def build_world(app: Flask) -> World:
         "registration.erase": {"secret": regs[3].link},
         "registration.cancel": {"secret": regs[3].link},
         "manage.outbox_resend": {"message_id": sent_mail.id},
+        "invitations.respond": {"secret": invitee_secret},
+        "evaluations.evaluate": {"secret": regs[0].link, "session_id": sessions[0].id},
     }
     return world
 

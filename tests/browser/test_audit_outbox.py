@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from congress.audit.services import record
 from congress.database import write_transaction
@@ -63,10 +64,10 @@ def test_audit_log_and_outbox_read_well_and_pass_axe(browser, live_server, app, 
         _shot(page, f"outbox-{width}")
         page.goto(f"{live_server}/manage/outbox/{failed}")
         page.get_by_text("Technische details").click()
-        assert page.get_by_text("550 5.1.1").is_visible()
+        expect(page.get_by_text("550 5.1.1")).to_be_visible()
         assert not axe_violations(page)
         _shot(page, f"outbox-message-{width}")
         page.get_by_role("button", name="Opnieuw proberen").click()
-        assert page.get_by_text("staat weer in de wachtrij").is_visible()
+        expect(page.get_by_text("staat weer in de wachtrij")).to_be_visible()
     finally:
         context.close()

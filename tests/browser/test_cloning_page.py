@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from congress.core.services import congress_by_slug
 from congress.extensions import db
@@ -38,7 +39,7 @@ def test_an_organiser_clones_the_past_edition(browser, live_server, app, width):
             page.screenshot(path=f"{SHOTS}/clone-{width}.png", full_page=True)
         page.fill("#slug", "manage")
         page.click("#submit")
-        assert page.locator("#slug-error").is_visible()
+        expect(page.locator("#slug-error")).to_be_visible()
         assert axe_violations(page) == []
         if SHOTS:
             page.screenshot(path=f"{SHOTS}/clone-error-{width}.png", full_page=True)

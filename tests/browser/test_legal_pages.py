@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
 from tests.factories import PASSWORD, make_user
@@ -35,7 +36,7 @@ def test_attendee_on_a_phone_opens_the_statement_from_the_consent(phone_page, li
     statement = opened.value
     statement.wait_for_load_state()
     assert statement.locator("h1").inner_text() == "Privacyverklaring"
-    assert statement.get_by_role("heading", name="Uw rechten").is_visible()
+    expect(statement.get_by_role("heading", name="Uw rechten")).to_be_visible()
     _no_sideways_scroll(statement, 360)
     _shot(statement, "privacy-phone")
     assert axe_violations(statement) == []
@@ -71,16 +72,16 @@ def test_organiser_edits_previews_and_saves_the_statement(browser, live_server, 
     page.fill("#privacy_nl", "## Onze afspraken\n\nWij bewaren niets langer dan nodig.")
     page.fill("#retention_months", "6")
     page.click("#preview")
-    assert page.get_by_role("heading", name="Onze afspraken").is_visible()
+    expect(page.get_by_role("heading", name="Onze afspraken")).to_be_visible()
     _shot(page, f"manage-privacy-preview-{width}")
     assert axe_violations(page) == []
     page.fill("#retention_months", "0")
     page.click("#submit")
-    assert page.locator("#retention_months-error").is_visible()
+    expect(page.locator("#retention_months-error")).to_be_visible()
     assert axe_violations(page) == []
     page.fill("#retention_months", "6")
     page.click("#submit")
-    assert page.get_by_text("De privacyverklaring en de bewaartermijn zijn opgeslagen.").is_visible()
+    expect(page.get_by_text("De privacyverklaring en de bewaartermijn zijn opgeslagen.")).to_be_visible()
     page.goto(f"{live_server}/{congress.slug}/privacy")
-    assert page.get_by_role("heading", name="Onze afspraken").is_visible()
+    expect(page.get_by_role("heading", name="Onze afspraken")).to_be_visible()
     context.close()

@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import _fail_on_csp_violations, _watched_context, axe_violations
 from tests.factories import PASSWORD, make_user
@@ -204,13 +205,13 @@ def test_the_edition_screens_are_accessible_at_phone_and_desktop_widths(app, bro
         page.fill("#title_nl", "Maatwerk")
         page.fill("#starts_on", "1999-13-45")  # refused next to the field
         page.click("text=Editie aanmaken")
-        assert page.locator("#starts_on-error").is_visible()
+        expect(page.locator("#starts_on-error")).to_be_visible()
         _check(page, "new-errors")
         page.fill("#starts_on", DAY.isoformat())
         page.click("text=Editie aanmaken")
         page.wait_for_url(f"**/manage/maat-{width}/")
         page.goto(f"{live_server}/maat-{width}/")
-        assert page.locator(".draft-preview").is_visible()
+        expect(page.locator(".draft-preview")).to_be_visible()
         _check(page, "draft-preview")
     finally:
         context.close()

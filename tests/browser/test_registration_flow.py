@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from congress.extensions import db
 from congress.registration.models import Registration
@@ -33,7 +34,7 @@ def test_register_confirm_change_cancel_on_a_phone(app, phone_page, live_server,
     page.check(f"#{round_field}-{first.id}")
     page.check("#consent_privacy")
     page.click("button[type=submit]")
-    assert page.locator("#email-error").is_visible()
+    expect(page.locator("#email-error")).to_be_visible()
     assert page.input_value("#name") == "Fatima Benali"
     assert axe_violations(page) == []
     page.fill("#email", "fatima@example.org")

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from congress.extensions import db
 from congress.programme import services as programme
@@ -45,7 +46,7 @@ def test_waiting_list_and_guard_rail_pages(app, browser, live_server, width):
     make_user("organiser", email=f"org{width}@example.org")
     try:
         page.goto(f"{live_server}/{slug}/register")
-        assert page.locator("text=Deze editie is vol.").is_visible()
+        expect(page.locator("text=Deze editie is vol.")).to_be_visible()
         _look(page, "register-full", width)
         page.fill("#name", "Yusuf Demir")
         page.fill("#email", f"yusuf{width}@example.org")
@@ -57,7 +58,7 @@ def test_waiting_list_and_guard_rail_pages(app, browser, live_server, width):
 
         waiting = registered(congress, n=2)
         page.goto(f"{live_server}/my/{waiting.link}")
-        assert page.locator("text=U staat op de wachtlijst, op plaats 2.").is_visible()
+        expect(page.locator("text=U staat op de wachtlijst, op plaats 2.")).to_be_visible()
         _look(page, "personal-waitlisted", width)
 
         page.goto(f"{live_server}/login")
