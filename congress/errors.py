@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, flash, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -81,6 +81,20 @@ CSRF_MESSAGE = _l("This form has expired or did not come from this site. Go back
 _SQLITE_STORAGE_CODES = {13, 8}  # SQLITE_FULL, SQLITE_READONLY (primary codes)
 _POSTGRES_STORAGE_STATES = {"53100", "25006"}  # disk_full, read_only_sql_transaction
 _OS_STORAGE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}
+
+
+
+def show_refusal(form: Any, exc: ServiceError) -> None:
+    """A service's refusal on the form that caused it: each message next to its field; when none of
+    them names a field of this form, the message above the form (a flashed error)."""
+    placed = False
+    for name, messages in (exc.errors or {}).items():
+        target = getattr(form, name, None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*target.errors, *messages]
+            placed = True
+    if not placed:
+        flash(exc.message, "error")
 
 
 def storage_refused(exc: BaseException) -> bool:

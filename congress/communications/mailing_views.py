@@ -14,6 +14,7 @@ from congress.communications.forms import ButtonForm, MailingForm
 from congress.communications.mailings import Audience, Draft, Mailing, MailingConflict, MailingError
 from congress.core.models import Congress
 from congress.core.queries import edition_or_404, of_edition_or_404
+from congress.errors import show_refusal
 from congress.extensions import talisman
 from congress.i18n import current_language
 from congress.registration import queries as registrations
@@ -60,18 +61,6 @@ def _draft(form: MailingForm) -> Draft:
                  form.text_en.data or "")
 
 
-def _refused(form: MailingForm, exc: MailingError) -> None:
-    """The service's refusal next to its fields (or above the form)."""
-    placed = False
-    for name, messages in (exc.errors or {}).items():
-        target = getattr(form, name, None)
-        if target is not None and hasattr(target, "errors"):
-            target.errors = [*target.errors, *messages]
-            placed = True
-    if not placed:
-        flash(exc.message, "error")
-
-
 def _compose(congress: Congress, mailing: Mailing | None):
     form = _form(congress, mailing)
     if form.validate_on_submit():
@@ -87,7 +76,7 @@ def _compose(congress: Congress, mailing: Mailing | None):
             flash(exc.message, "error")
             return redirect(url_for("communications.mailings.detail", slug=congress.slug, mailing_id=mailing.id))
         except MailingError as exc:
-            _refused(form, exc)
+            show_refusal(form, exc)
     status = 422 if form.is_submitted() else 200
     return render_template("communications/mailings/form.html", congress=congress, form=form, mailing=mailing,
                            placeholders=mailings.PLACEHOLDERS), status

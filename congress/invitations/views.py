@@ -15,6 +15,7 @@ from congress.accounts.models import Role
 from congress.core import services as core
 from congress.core.models import Congress
 from congress.core.queries import edition_or_404, of_edition_or_404
+from congress.errors import show_refusal
 from congress.extensions import limiter
 from congress.invitations import queries, services
 from congress.invitations.forms import ButtonForm, ConfirmImportForm, ImportForm, ListForm, SendForm
@@ -24,17 +25,6 @@ from congress.tokens import new_secret
 
 bp = Blueprint("invitations", __name__)
 ORGANISER = Role.ORGANISER.value
-
-
-def _place_errors(form, exc: services.InvitationError) -> None:  # type: ignore[no-untyped-def]
-    placed = False
-    for name, messages in (exc.errors or {}).items():
-        target = getattr(form, name, None)
-        if target is not None and hasattr(target, "errors"):
-            target.errors = [*target.errors, *messages]
-            placed = True
-    if not placed:
-        flash(exc.message, "error")
 
 
 def _index(congress: Congress, list_form: ListForm | None = None, import_form: ImportForm | None = None,
@@ -60,7 +50,7 @@ def create_list(slug: str):
             created = services.create_list(congress, form.name.data or "", form.reserved_places.data,
                                            form.reserved_until.data)
         except services.InvitationError as exc:
-            _place_errors(form, exc)
+            show_refusal(form, exc)
         else:
             flash(_("The list has been created."), "success")
             return redirect(url_for("invitations.detail", slug=slug, list_id=created.id))
@@ -136,7 +126,7 @@ def detail(slug: str, list_id: int):
             try:
                 services.update_list(list_id, form.name.data or "", form.reserved_places.data, form.reserved_until.data)
             except services.InvitationError as exc:
-                _place_errors(form, exc)
+                show_refusal(form, exc)
             else:
                 flash(_("The list has been saved."), "success")
                 return redirect(url_for("invitations.detail", slug=slug, list_id=list_id))

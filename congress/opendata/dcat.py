@@ -74,6 +74,17 @@ def _add(graph: Graph, subject: URIRef | BNode, predicate: URIRef, value: object
     graph.add((subject, predicate, value if isinstance(value, URIRef | BNode | Literal) else Literal(value)))
 
 
+def _bilingual(graph: Graph, subject: URIRef, predicate: URIRef, nl: str, en: str) -> None:
+    graph.add((subject, predicate, Literal(nl, lang="nl")))
+    graph.add((subject, predicate, Literal(en, lang="en")))
+
+
+def _published(graph: Graph, subject: URIRef, publisher: URIRef, contact: BNode) -> None:
+    """Who publishes it and whom to ask: the same for the catalogue and every dataset."""
+    graph.add((subject, DCTERMS.publisher, publisher))
+    graph.add((subject, DCAT.contactPoint, contact))
+
+
 def _publisher(graph: Graph) -> tuple[URIRef, BNode]:
     config = current_app.config
     publisher = URIRef(external_url("public.index", _anchor="publisher"))
@@ -127,8 +138,7 @@ def _item_dataset(graph: Graph, item: archive.CatalogueItem, publisher: URIRef, 
     graph.add((dataset, DCTERMS.identifier, Literal(page)))
     graph.add((dataset, DCTERMS.title, Literal(item.title, lang=language)))
     graph.add((dataset, DCTERMS.description, Literal(item.summary or item.title, lang=language)))
-    graph.add((dataset, DCTERMS.publisher, publisher))
-    graph.add((dataset, DCAT.contactPoint, contact))
+    _published(graph, dataset, publisher, contact)
     graph.add((dataset, DCAT.landingPage, URIRef(page)))
     graph.add((dataset, DCTERMS.language, LANGUAGE[_LANGUAGES[language]]))
     graph.add((dataset, DCTERMS.type, Literal(item.type)))
@@ -153,16 +163,14 @@ def _archive_dataset(graph: Graph, catalogue: URIRef, publisher: URIRef, contact
     """The knowledge base's metadata itself: the CSV export, the Atom feed, and OAI-PMH serving it."""
     dataset = URIRef(external_url("archive.index", _anchor="dataset"))
     graph.add((dataset, RDF.type, DCAT.Dataset))
-    graph.add((dataset, DCTERMS.title, Literal("Kennisbank: beschrijvingen van alle items", lang="nl")))
-    graph.add((dataset, DCTERMS.title, Literal("Knowledge base: descriptions of every item", lang="en")))
-    graph.add((dataset, DCTERMS.description, Literal(
-        "Titel, type, jaar, spoor, auteurs, organisaties, beschermende factoren, doelgroepen, onderbouwing, taal, "
-        "licentie en permalink van elk gepubliceerd item van de kennisbank.", lang="nl")))
-    graph.add((dataset, DCTERMS.description, Literal(
-        "Title, type, year, track, authors, organisations, protective factors, target groups, evidence, language, "
-        "licence and permalink of every published item of the knowledge base.", lang="en")))
-    graph.add((dataset, DCTERMS.publisher, publisher))
-    graph.add((dataset, DCAT.contactPoint, contact))
+    _bilingual(graph, dataset, DCTERMS.title, "Kennisbank: beschrijvingen van alle items",
+               "Knowledge base: descriptions of every item")
+    _bilingual(graph, dataset, DCTERMS.description,
+               "Titel, type, jaar, spoor, auteurs, organisaties, beschermende factoren, doelgroepen, onderbouwing, "
+               "taal, licentie en permalink van elk gepubliceerd item van de kennisbank.",
+               "Title, type, year, track, authors, organisations, protective factors, target groups, evidence, "
+               "language, licence and permalink of every published item of the knowledge base.")
+    _published(graph, dataset, publisher, contact)
     graph.add((dataset, DCAT.landingPage, URIRef(external_url("archive.index"))))
     graph.add((dataset, DCTERMS.language, LANGUAGE.NLD))
     _add(graph, dataset, DCTERMS.modified, _timestamp(modified))
@@ -203,8 +211,7 @@ def _programme_datasets(graph: Graph, publisher: URIRef, contact: BNode) -> list
         graph.add((dataset, DCTERMS.description, Literal(
             f"Sessies, sprekers, zalen en tijden van {congress.title('nl')}"
             f"{', ' + congress.venue_name if congress.venue_name else ''}.", lang="nl")))
-        graph.add((dataset, DCTERMS.publisher, publisher))
-        graph.add((dataset, DCAT.contactPoint, contact))
+        _published(graph, dataset, publisher, contact)
         graph.add((dataset, DCAT.landingPage, URIRef(page)))
         graph.add((dataset, DCTERMS.language, LANGUAGE.NLD))
         graph.add((dataset, DCTERMS.language, LANGUAGE.ENG))
@@ -239,17 +246,14 @@ def catalogue_graph() -> Graph:
     graph.add((catalogue, RDF.type, DCAT.Catalog))
     graph.add((catalogue, DCTERMS.conformsTo, DCAT_AP))
     name = current_app.config["PUBLISHER_NAME"]
-    graph.add((catalogue, DCTERMS.title, Literal(f"{name}: open data van de kennisbank en de programma's", lang="nl")))
-    graph.add((catalogue, DCTERMS.title, Literal(f"{name}: open data of the knowledge base and the programmes",
-                                                 lang="en")))
-    graph.add((catalogue, DCTERMS.description, Literal(
-        "Bestanden van sessies, interventies en evaluaties (wat werkt), de beschrijvingen van de kennisbank en "
-        "de programma's van de congressen.", lang="nl")))
-    graph.add((catalogue, DCTERMS.description, Literal(
-        "Files of sessions, interventions and evaluations (what works), the knowledge base's descriptions and "
-        "the congresses' programmes.", lang="en")))
-    graph.add((catalogue, DCTERMS.publisher, publisher))
-    graph.add((catalogue, DCAT.contactPoint, contact))
+    _bilingual(graph, catalogue, DCTERMS.title, f"{name}: open data van de kennisbank en de programma's",
+               f"{name}: open data of the knowledge base and the programmes")
+    _bilingual(graph, catalogue, DCTERMS.description,
+               "Bestanden van sessies, interventies en evaluaties (wat werkt), de beschrijvingen van de kennisbank "
+               "en de programma's van de congressen.",
+               "Files of sessions, interventions and evaluations (what works), the knowledge base's descriptions "
+               "and the congresses' programmes.")
+    _published(graph, catalogue, publisher, contact)
     graph.add((catalogue, FOAF.homepage, URIRef(external_url("archive.index"))))
     graph.add((catalogue, DCTERMS.language, LANGUAGE.NLD))
     graph.add((catalogue, DCTERMS.language, LANGUAGE.ENG))
