@@ -203,11 +203,7 @@ def progress(slug: str, mailing_id: int):
     congress = edition_or_404(slug)
     mailing = of_edition_or_404(Mailing, mailing_id, congress)
     counts = mailings.counts(mailing.id)
-    response = jsonify(status=mailing.status, status_label=mailing.status_label, total=counts.total,
-                       queued=counts.queued + counts.sending, sent=counts.sent, failed=counts.failed,
-                       skipped=counts.skipped, unsubscribed=counts.unsubscribed,
-                       bouncing=counts.bouncing, done=counts.done, percent=counts.percent,
-                       finished=mailing.status == mailings.MailingStatus.SENT.value and not counts.queued
-                       and not counts.sending)
+    response = jsonify(status=mailing.status, status_label=mailing.status_label, **counts.progress(),
+                       finished=mailing.status == mailings.MailingStatus.SENT.value and not counts.in_flight)
     response.headers["Cache-Control"] = "private, no-store"
     return response

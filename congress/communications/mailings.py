@@ -69,7 +69,8 @@ from congress.urls import public_base_url
 __all__ = [  # the parts' names that pages, commands and tests use through this module
     "KIND_LABELS", "KIND_REGISTRATIONS", "KIND_SPEAKERS", "PLACEHOLDERS", "Audience", "Checked", "Draft", "Mailing",
     "MailingConflict", "MailingError", "MailingRecipient", "MailingStatus", "Recipient", "audience_recipients",
-    "check_text", "check_texts", "counts", "counts_of", "create_mailing", "delete_draft", "failures", "mailings_of",
+    "check_text", "check_texts", "counts", "counts_from", "counts_of", "create_mailing", "delete_draft", "failures",
+    "mailings_of",
     "preview", "render_message", "send_pending", "stalled_mailings", "start_sending", "update_mailing",
 ]
 
@@ -488,6 +489,16 @@ class Counts:
     def percent(self) -> int:
         return 100 if not self.total else min(100, int(100 * self.done / self.total))
 
+    @property
+    def in_flight(self) -> bool:
+        return bool(self.queued or self.sending)
+
+    def progress(self) -> dict[str, int]:
+        """What a progress bar polls (``static/js/mailing-progress.js``; ``_progress.html`` shows the same)."""
+        return {"total": self.total, "queued": self.queued + self.sending, "sent": self.sent, "failed": self.failed,
+                "skipped": self.skipped, "unsubscribed": self.unsubscribed, "bouncing": self.bouncing,
+                "done": self.done, "percent": self.percent}
+
 
 _COUNTED = sa.select(MailingRecipient.mailing_id, MailingRecipient.skipped, MailingRecipient.skip_reason,
                      OutboxMessage.status, sa.func.count()).select_from(MailingRecipient).outerjoin(
@@ -498,19 +509,27 @@ _COUNTED = sa.select(MailingRecipient.mailing_id, MailingRecipient.skipped, Mail
 def counts_of(mailings: Iterable[Mailing]) -> dict[int, Counts]:
     """Counts of several mailings in one query (the history)."""
     by_id = {m.id: m for m in mailings}
-    tallies: dict[int, dict[str, int]] = {i: {} for i in by_id}
+    rows: dict[int, list[tuple[bool, str | None, str | None, int]]] = {i: [] for i in by_id}
     if by_id:
         for mailing_id, skipped, reason, status, n in db.session.execute(
                 _COUNTED.where(MailingRecipient.mailing_id.in_(list(by_id)))):
-            key = "skipped" if skipped else (status or "missing")
-            tallies[mailing_id][key] = tallies[mailing_id].get(key, 0) + n
-            if skipped and reason == "bouncing":
-                tallies[mailing_id]["bouncing"] = tallies[mailing_id].get("bouncing", 0) + n
-    return {i: Counts(expected=by_id[i].expected_count, queued=t.get(MailStatus.QUEUED.value, 0),
-                      sending=t.get(MailStatus.SENDING.value, 0), sent=t.get(MailStatus.SENT.value, 0),
-                      failed=t.get(MailStatus.FAILED.value, 0), skipped=t.get("skipped", 0),
-                      bouncing=t.get("bouncing", 0))
-            for i, t in tallies.items()}
+            rows[mailing_id].append((skipped, reason, status, n))
+    return {i: counts_from(found, expected=by_id[i].expected_count) for i, found in rows.items()}
+
+
+def counts_from(rows: Iterable[tuple[bool, str | None, str | None, int]], expected: int = 0) -> Counts:
+    """Counts from ``(skipped, skip reason, outbox status, number)`` rows: a mailing's recipients, or
+    any other send that keeps one row per recipient beside its outbox message (invitations)."""
+    tally: dict[str, int] = {}
+    for skipped, reason, status, n in rows:
+        key = "skipped" if skipped else (status or "missing")
+        tally[key] = tally.get(key, 0) + n
+        if skipped and reason == "bouncing":
+            tally["bouncing"] = tally.get("bouncing", 0) + n
+    return Counts(expected=expected, queued=tally.get(MailStatus.QUEUED.value, 0),
+                  sending=tally.get(MailStatus.SENDING.value, 0), sent=tally.get(MailStatus.SENT.value, 0),
+                  failed=tally.get(MailStatus.FAILED.value, 0), skipped=tally.get("skipped", 0),
+                  bouncing=tally.get("bouncing", 0))
 
 
 def counts(mailing_id: int) -> Counts:

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from congress.communications.queries import Counts, counts_from
 from congress.core.models import Congress
 from congress.database import utcnow
 from congress.extensions import db
 from congress.invitations.links import find_by_secret, register_url, secret_of
 from congress.invitations.models import STATUS_LABELS, InvitationList, InvitationMessage, Invitee, InviteeStatus
+from congress.mail.models import OutboxMessage
 
 __all__ = ["STATUS_LABELS", "ListSummary", "find_by_secret", "invitees_of", "list_summaries", "register_url",
            "secret_of", "sent_invitation_ids"]
@@ -60,3 +62,15 @@ def sent_invitation_ids(invitation_list: InvitationList) -> set[int]:
     return set(db.session.scalars(sa.select(InvitationMessage.invitee_id).join(
         Invitee, Invitee.id == InvitationMessage.invitee_id).where(
         Invitee.list_id == invitation_list.id, InvitationMessage.kind == "invitation")))
+
+
+def delivery(invitation_list: InvitationList) -> Counts:
+    """How far the list's invitations are: each invitee's invitation by the outbox's status (skipped:
+    unsubscribed), for the progress bar."""
+    rows = db.session.execute(
+        sa.select(InvitationMessage.skipped, sa.null(), OutboxMessage.status, sa.func.count())
+        .select_from(InvitationMessage).join(Invitee, Invitee.id == InvitationMessage.invitee_id)
+        .outerjoin(OutboxMessage, OutboxMessage.id == InvitationMessage.outbox_message_id)
+        .where(Invitee.list_id == invitation_list.id, InvitationMessage.kind == "invitation")
+        .group_by(InvitationMessage.skipped, OutboxMessage.status))
+    return counts_from(rows.all())

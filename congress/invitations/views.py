@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -137,7 +137,19 @@ def detail(slug: str, list_id: int):
     return render_template("invitations/detail.html", congress=congress, invitation_list=invitation_list,
                            summary=summary, invitees=queries.invitees_of(invitation_list),
                            sent=queries.sent_invitation_ids(invitation_list), form=form,
-                           send_form=send_form, status_labels=queries.STATUS_LABELS), status
+                           send_form=send_form, status_labels=queries.STATUS_LABELS,
+                           delivery=queries.delivery(invitation_list)), status
+
+
+@bp.route("/manage/<slug>/invitations/<int:list_id>/progress.json")
+@roles_required(ORGANISER)
+def progress(slug: str, list_id: int):
+    """What the progress bar polls: the outbox's counts of the list's invitations."""
+    congress = edition_or_404(slug)
+    counts = queries.delivery(of_edition_or_404(InvitationList, list_id, congress))
+    response = jsonify(**counts.progress(), finished=not counts.in_flight)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.route("/manage/<slug>/invitations/<int:list_id>/send", methods=["POST"])

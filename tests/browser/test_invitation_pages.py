@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from congress.extensions import db
 from congress.invitations.models import Invitee
@@ -42,6 +43,8 @@ def test_import_send_and_register_through_the_link_on_a_phone(app, browser, page
     mailbox.clear()
     page.click("text=De uitnodiging sturen aan 48 genodigden")
     page.wait_for_selector("text=48 in de wachtrij gezet")
+    expect(page.locator(".mailing-progress progress")).to_have_attribute("value", "100")  # all 48 delivered
+    expect(page.locator(".mailing-progress [data-count=sent]")).to_have_text("48")
     assert axe_violations(page) == []
     assert len(mailbox) == 48
 

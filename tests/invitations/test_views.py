@@ -7,8 +7,11 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from congress.communications.services import opt_out
 from congress.extensions import db
+from congress.invitations.importing import import_contacts
 from congress.invitations.models import InvitationList, Invitee
+from congress.invitations.services import send_invitations
 from tests.invitations.support import contacts, csv_bytes
 from tests.registration.factories import open_congress
 
@@ -69,3 +72,20 @@ def test_a_list_without_a_date_for_its_places_is_refused_next_to_the_field(organ
 def test_the_pages_are_for_organisers_only(app, client):
     open_congress("pagina-uitnodigingen")
     assert client.get(f"{BASE}").status_code in (302, 401, 403)
+
+
+def test_the_progress_bar_counts_the_lists_invitations_by_the_outbox(app, organiser_client, mailbox):
+    congress = open_congress("uitnodiging-voortgang")
+    db.session.commit()
+    import_contacts(congress, "lijst.csv", csv_bytes(contacts(3)), "Focusgemeenten")
+    invitation_list = db.session.scalar(sa.select(InvitationList).where(InvitationList.congress_id == congress.id))
+    url = f"/manage/{congress.slug}/invitations/{invitation_list.id}/progress.json"
+    assert organiser_client.get(url).get_json()["total"] == 0  # nothing sent yet
+    opt_out("wethouder2@gemeente2.nl")
+    send_invitations(congress, invitation_list.id)
+    body = organiser_client.get(url).get_json()
+    assert (body["total"], body["done"], body["sent"], body["skipped"], body["percent"]) == (3, 3, 2, 1, 100)
+    assert body["finished"] is True
+    page = organiser_client.get(f"/manage/{congress.slug}/invitations/{invitation_list.id}").get_data(as_text=True)
+    assert 'data-progress-url="' + url in page and 'value="100"' in page
+    assert app.test_client().get(url).status_code in (302, 401)  # staff only
