@@ -1,6 +1,7 @@
 """Who a mailing goes to: the registrations list's filters (``registration.queries.search``, plus
-check-in's "checked in"), or the edition's speakers (cfp's accepted proposals and the published
-programme), once per address."""
+check-in's "checked in"), the edition's speakers (cfp's accepted proposals and the published
+programme), or its invitees who have not responded (asked through ``signals.invitees_wanted``), once
+per address."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from congress.cfp import queries as cfp
 from congress.checkin.queries import venue_checked_in_ids
+from congress.communications.signals import invitees_wanted
 from congress.core.models import Congress
 from congress.extensions import db
 from congress.programme import queries as programme
@@ -21,7 +23,9 @@ from congress.urls import external_url
 
 KIND_REGISTRATIONS = "registrations"
 KIND_SPEAKERS = "speakers"
-KIND_LABELS = {KIND_REGISTRATIONS: _l("Registrations"), KIND_SPEAKERS: _l("Speakers of this edition")}
+KIND_INVITEES = "invitees"
+KIND_LABELS = {KIND_REGISTRATIONS: _l("Registrations"), KIND_SPEAKERS: _l("Speakers of this edition"),
+               KIND_INVITEES: _l("Invitees who have not registered or declined")}
 ALL_ACTIVE = ""  # the status filter left empty: everyone not cancelled
 
 
@@ -63,8 +67,8 @@ class Audience:
         )
 
     def as_dict(self) -> dict[str, Any]:
-        if self.kind == KIND_SPEAKERS:
-            return {"kind": KIND_SPEAKERS}
+        if self.kind in (KIND_SPEAKERS, KIND_INVITEES):
+            return {"kind": self.kind}
         values = {"kind": self.kind, "status": self.status, "role": self.role, "sector_id": self.sector_id,
                   "session_id": self.session_id, "place": self.place, "checked_in": self.checked_in}
         return {k: v for k, v in values.items() if v is not None}
@@ -99,6 +103,14 @@ def audience_recipients(congress: Congress, audience: Audience) -> list[Recipien
             if "@" in email and email not in seen:
                 seen.add(email)
                 found.append(Recipient(email, person.name, "nl", None, link))
+        return found
+    if audience.kind == KIND_INVITEES:
+        for _receiver, answer in invitees_wanted.send(congress.id):
+            for email, name, locale, link in answer or ():
+                email = (email or "").strip().lower()
+                if "@" in email and email not in seen:
+                    seen.add(email)
+                    found.append(Recipient(email, name, _locale(locale), None, link))
         return found
     checked = venue_checked_in_ids() if audience.checked_in in ("yes", "no") else None
     query = registrations.search(congress, audience.filters(),

@@ -14,6 +14,7 @@ AUDIENCES = {
     "waitlisted": Audience(status="waitlisted"),
     "checked-in": Audience(checked_in="yes"),
     "speakers": Audience(kind=mailings.KIND_SPEAKERS),
+    "invitees": Audience(kind=mailings.KIND_INVITEES),
 }
 
 

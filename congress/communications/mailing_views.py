@@ -119,8 +119,8 @@ def _detail(congress: Congress, mailing: Mailing, *, problem: str | None = None,
 
 def _audience_words(congress: Congress, audience: Audience) -> list[tuple[str, str]]:
     """The audience's filters as (label, value) for the page."""
-    if audience.kind == mailings.KIND_SPEAKERS:
-        return [(_("Send to"), str(mailings.KIND_LABELS[mailings.KIND_SPEAKERS]))]
+    if audience.kind in (mailings.KIND_SPEAKERS, mailings.KIND_INVITEES):
+        return [(_("Send to"), str(mailings.KIND_LABELS[audience.kind]))]
     lang = current_language()
     words = [(_("Send to"), str(mailings.KIND_LABELS[mailings.KIND_REGISTRATIONS])),
              (_("Status"), str(registrations.STATUS_LABELS[audience.status]) if audience.status

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from congress.audit.services import record
 from congress.communications.audience import (
+    KIND_INVITEES,
     KIND_LABELS,
     KIND_REGISTRATIONS,
     KIND_SPEAKERS,
@@ -67,11 +68,11 @@ from congress.sanitize import render_markdown
 from congress.urls import public_base_url
 
 __all__ = [  # the parts' names that pages, commands and tests use through this module
-    "KIND_LABELS", "KIND_REGISTRATIONS", "KIND_SPEAKERS", "PLACEHOLDERS", "Audience", "Checked", "Draft", "Mailing",
-    "MailingConflict", "MailingError", "MailingRecipient", "MailingStatus", "Recipient", "audience_recipients",
-    "check_text", "check_texts", "counts", "counts_from", "counts_of", "create_mailing", "delete_draft", "failures",
-    "mailings_of",
-    "preview", "render_message", "send_pending", "stalled_mailings", "start_sending", "update_mailing",
+    "KIND_INVITEES", "KIND_LABELS", "KIND_REGISTRATIONS", "KIND_SPEAKERS", "PLACEHOLDERS", "Audience", "Checked",
+    "Draft", "Mailing", "MailingConflict", "MailingError", "MailingRecipient", "MailingStatus", "Recipient",
+    "audience_recipients", "check_text", "check_texts", "counts", "counts_from", "counts_of", "create_mailing",
+    "delete_draft", "failures", "mailings_of", "preview", "render_message", "send_pending", "stalled_mailings",
+    "start_sending", "update_mailing",
 ]
 
 # The outbox template that takes a prepared subject, text and HTML (templates/email/communications/).

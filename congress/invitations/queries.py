@@ -74,3 +74,17 @@ def delivery(invitation_list: InvitationList) -> Counts:
         .where(Invitee.list_id == invitation_list.id, InvitationMessage.kind == "invitation")
         .group_by(InvitationMessage.skipped, OutboxMessage.status))
     return counts_from(rows.all())
+
+
+def not_responded(congress_id: int) -> list[tuple[str, str, str, str]]:
+    """(email, name, locale, personal registration link) of the edition's invitees who have neither
+    registered nor declined, once per address (an address on two lists: its first invitee)."""
+    slug = db.session.scalar(sa.select(Congress.slug).where(Congress.id == congress_id))
+    seen: set[str] = set()
+    found = []
+    for invitee in db.session.scalars(sa.select(Invitee).where(
+            Invitee.congress_id == congress_id, Invitee.status == InviteeStatus.INVITED.value).order_by(Invitee.id)):
+        if invitee.email_key not in seen:
+            seen.add(invitee.email_key)
+            found.append((invitee.email, invitee.name, "nl", register_url(invitee, slug)))
+    return found
