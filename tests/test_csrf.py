@@ -168,6 +168,9 @@ def build_world(app: Flask) -> World:
     mailing = mailings.create_mailing(congress, mailings.Draft(mailings.Audience(status="confirmed"), "Hallo", "Tekst"))
     db.session.commit()
     invitation_list = invitations.create_list(congress, "Focusgemeenten")
+    from congress.communications import schedules  # noqa: PLC0415 - two scheduled mails: one to delete
+
+    scheduled, doomed = (schedules.create_rule(congress, schedules.default_rule("before_start")).id for _ in "ab")
     report = import_contacts(congress, "genodigden.csv", csv_bytes(contacts(1)), "Focusgemeenten")
     invitee_secret = secret_of(db.session.get(Invitee, report.invitee_ids[0]))
     # The evaluation: regs[0] was checked in at the door and the first workshop's room has no station, so it
@@ -198,6 +201,7 @@ def build_world(app: Flask) -> World:
         "message_id": failed_mail,
         "mailing_id": mailing.id,
         "list_id": invitation_list.id,
+        "rule_id": scheduled,
         "token": token_for("csrf1@example.org"),
     }
     world.per_endpoint = {
@@ -211,6 +215,7 @@ def build_world(app: Flask) -> World:
         "registration.cancel": {"secret": regs[3].link},
         "manage.outbox_resend": {"message_id": sent_mail.id},
         "invitations.respond": {"secret": invitee_secret},
+        "communications.schedules.delete": {"rule_id": doomed},
         "evaluations.evaluate": {"secret": regs[0].link, "session_id": sessions[0].id},
     }
     return world

@@ -141,6 +141,13 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "mailing.deleted": ("Conceptmailing verwijderd", "Draft mailing deleted"),
     "mailing.sent": ("Mailing verstuurd", "Mailing sent"),
     "mailing.completed": ("Mailing helemaal in de wachtrij gezet", "Mailing fully queued"),
+    "mailing.scheduled": ("Geplande mail aangemaakt", "Scheduled mail created"),
+    "mailing.schedule_changed": ("Geplande mail gewijzigd", "Scheduled mail changed"),
+    "mailing.schedule_paused": ("Geplande mail gepauzeerd", "Scheduled mail paused"),
+    "mailing.schedule_resumed": ("Geplande mail hervat", "Scheduled mail resumed"),
+    "mailing.schedule_deleted": ("Geplande mail verwijderd", "Scheduled mail deleted"),
+    "mailing.schedule_fired": ("Geplande mail verstuurd", "Scheduled mail sent"),
+    "mailing.schedule_empty": ("Geplande mail had niemand om naar te sturen", "Scheduled mail had nobody to send to"),
     # invitations (issue 16)
     "invitations.import": ("Genodigden geïmporteerd", "Invitees imported"),
     "invitations.list_created": ("Uitnodigingslijst aangemaakt", "Invitation list created"),

@@ -3,7 +3,9 @@ check-ins (``demo_late``), because a mailing's audience is made of them.
 
 The past edition gets one mailing sent to the attendees who were checked in ("Uitnodiging: terugblik en
 presentaties"), its messages in the outbox as sent, and one address that unsubscribed and was skipped;
-the upcoming edition gets a draft to its confirmed attendees. Nothing here is actually sent.
+the upcoming edition gets a draft to its confirmed attendees. The look-back is the past edition's
+scheduled mail "4 days after the end" (fired); the upcoming edition has a scheduled mail 3 days before
+the start and one 1 day after the end, waiting. Nothing here is actually sent.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from congress.communications.mailings import (
     render_message,
 )
 from congress.communications.mailtexts import MailText
+from congress.communications.schedules import Moment, ScheduledMail, default_rule
 from congress.communications.unsubscribe import OptOut, headers_for
 from congress.core import queries as core
 from congress.core.models import Congress
@@ -108,6 +111,26 @@ def load(report: list[str]) -> None:
         db.session.add(MailText(congress_id=upcoming.id, kind="registration/confirmed", locale="nl",
                                 subject=CONFIRMED_SUBJECT, text=CONFIRMED_TEXT))
         report.append(f"Mail texts of {upcoming.slug}: the confirmation mail in Dutch, edited.")
+    if past is not None and upcoming is not None and not db.session.scalar(
+            sa.select(sa.func.count()).select_from(ScheduledMail)):
+        report.append(_scheduled(past, upcoming))
+
+
+def _scheduled(past: Congress, upcoming: Congress) -> str:
+    """The past edition's look-back went out as a rule four days after the end (fired, its mailing
+    linked); the upcoming edition has its two rules waiting: 3 days before, 1 day after."""
+    sent = db.session.scalar(sa.select(Mailing).where(Mailing.congress_id == past.id).order_by(Mailing.id))
+    if sent is not None:
+        db.session.add(ScheduledMail(congress_id=past.id, moment=Moment.AFTER_END.value, days=4,
+                                     subject_nl=sent.subject_nl, text_nl=sent.text_nl, subject_en=sent.subject_en,
+                                     text_en=sent.text_en, fired_at=sent.sending_at, mailing_id=sent.id))
+    for moment in (Moment.BEFORE_START.value, Moment.AFTER_END.value):
+        rule = default_rule(moment)
+        db.session.add(ScheduledMail(congress_id=upcoming.id, moment=moment, days=rule.days,
+                                     subject_nl=rule.subject_nl, text_nl=rule.text_nl, subject_en=rule.subject_en,
+                                     text_en=rule.text_en))
+    return (f"Scheduled mails: {past.slug}'s look-back sent 4 days after the end; {upcoming.slug} sends 3 days "
+            "before the start and 1 day after the end.")
 
 
 def _has_mailing(congress: Congress) -> bool:

@@ -222,7 +222,8 @@ class Draft:
     text_en: str = ""
 
 
-def _checked_draft(draft: Draft) -> Checked:
+def check_draft(draft: Draft) -> Checked:
+    """A draft's texts as every mailing needs them (lengths, a Dutch subject and text, templates that parse)."""
     for name, value, limit in (("subject_nl", draft.subject_nl, SUBJECT_MAX), ("subject_en", draft.subject_en,
                                                                                 SUBJECT_MAX),
                                ("text_nl", draft.text_nl, TEXT_MAX), ("text_en", draft.text_en, TEXT_MAX)):
@@ -245,7 +246,7 @@ def _apply(mailing: Mailing, draft: Draft) -> None:
 
 def create_mailing(congress: Congress, draft: Draft, *, by: Any = None) -> Mailing:
     """A new draft; :class:`MailingError` (nothing saved) when a text does not parse."""
-    _checked_draft(draft)
+    check_draft(draft)
     with write_transaction():
         mailing = Mailing(congress_id=congress.id, status=MailingStatus.DRAFT.value,
                           created_by_id=getattr(by, "id", None))
@@ -258,7 +259,7 @@ def create_mailing(congress: Congress, draft: Draft, *, by: Any = None) -> Maili
 
 def update_mailing(mailing_id: int, draft: Draft) -> Mailing:
     """Change a draft; :class:`MailingConflict` once it is being sent."""
-    _checked_draft(draft)
+    check_draft(draft)
     with write_transaction():
         mailing = _locked(mailing_id)
         if mailing.status != MailingStatus.DRAFT.value:
@@ -334,7 +335,7 @@ def start_sending(mailing_id: int, *, by: Any = None, hand_over: bool = True) ->
         mailing = _locked(mailing_id)
         if mailing.status != MailingStatus.DRAFT.value:
             raise MailingConflict(_("This mailing is already being sent or has been sent; it is sent only once."))
-        checked = _checked_draft(Draft(Audience.from_mapping(mailing.audience or {}), mailing.subject_nl,
+        checked = check_draft(Draft(Audience.from_mapping(mailing.audience or {}), mailing.subject_nl,
                                        mailing.text_nl, mailing.subject_en, mailing.text_en))
         if checked.unknown:
             raise MailingError(_("Unknown placeholders: %(names)s. Correct them before sending.",

@@ -3,6 +3,7 @@ them all."""
 
 from congress.communications.mailings import Mailing, MailingRecipient
 from congress.communications.mailtexts import MailText
+from congress.communications.schedules import ScheduledMail
 from congress.communications.unsubscribe import OptOut
 
-__all__ = ["MailText", "Mailing", "MailingRecipient", "OptOut"]
+__all__ = ["MailText", "Mailing", "MailingRecipient", "OptOut", "ScheduledMail"]

@@ -11,6 +11,7 @@ from congress.audit.signals import objects_described
 from congress.communications.audit_names import DESCRIBERS
 from congress.communications.mailings import forget_pending
 from congress.communications.mailtexts import copy_mail_texts, render_edited
+from congress.communications.schedules import copy_rules
 from congress.communications.tasks import hand_over_started_mailings
 from congress.core.signals import congress_cloned
 from congress.mail.signals import text_wanted
@@ -39,8 +40,9 @@ def on_text_wanted(template: str, *, congress_id: int | None, locale: str,
 
 
 def on_congress_cloned(source: Any, *, target: Any, **_: Any) -> None:
-    """The clone gets the source's edited mail texts, in the cloning transaction."""
+    """The clone gets the source's edited mail texts and scheduled mails, in the cloning transaction."""
     copy_mail_texts(source.id, target.id)
+    copy_rules(source, target)
 
 
 def _connect_mail_texts() -> None:

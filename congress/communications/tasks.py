@@ -1,5 +1,6 @@
-"""Communications' background jobs: the job that queues a mailing's messages in batches, and what
-takes up a mailing whose job died (the worker that starts next, and a periodic sweep)."""
+"""Communications' background jobs: the job that queues a mailing's messages in batches, what takes up
+a mailing whose job died (the worker that starts next, and a periodic sweep), and the sweep that fires
+scheduled mails."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask import current_app
 from huey import crontab
 
 from congress import jobs
-from congress.communications import mailings
+from congress.communications import mailings, schedules
 from congress.extensions import huey
 
 
@@ -26,6 +27,13 @@ def resume_stalled_mailings() -> list[int]:
     for mailing_id in stalled:
         send_mailing(mailing_id)
     return stalled
+
+
+@jobs.periodic_task(crontab(minute="*/5"), once="minute")
+def fire_scheduled_mails() -> list[int]:
+    """Scheduled mails whose moment has come start their mailing (each rule once, whatever the number
+    of workers: the rule's row lock and its ``fired_at``); the mailings started are handed over."""
+    return schedules.fire_due()
 
 
 @jobs.task()

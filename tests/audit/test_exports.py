@@ -28,6 +28,7 @@ ALSO = {"manage.outbox_attachment"}
 NOT_PERSONAL = {
     "badges.run_progress": "a print run's progress, in numbers",
     "communications.mailings.progress": "a mailing's progress, in numbers",
+    "invitations.progress": "the delivery of a list's invitations, in numbers",
     "checkin.dashboard_json": "arrival counts",
     "manage.registrations.chart_js": "the charting library",
     "legal.processing_register": "what the application stores and why, no person's data",

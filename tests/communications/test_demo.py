@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from congress.communications import mailings
+from congress.communications import mailings, schedules
 from congress.communications.mailings import Mailing
 from congress.communications.mailtexts import MailText
 from congress.core import queries as core
@@ -38,3 +38,19 @@ def test_the_demo_edition_has_an_edited_confirmation_text(app):
     texts = db.session.scalars(sa.select(MailText).where(MailText.congress_id == upcoming.id)).all()
     assert [(t.kind, t.locale) for t in texts] == [("registration/confirmed", "nl")]
     assert "{{ manage_url }}" in texts[0].text
+
+
+def test_the_demo_has_scheduled_mails_one_sent_two_waiting(app):
+    load_demo()
+    load_demo()
+    past, upcoming = core.congress_by_slug("congres-2024"), core.congress_by_slug("congres-2025")
+    fired = schedules.rules_of(past)
+    assert [(r.moment, r.days, r.state()) for r in fired] == [("after_end", 4, "fired")]
+    assert fired[0].mailing.subject_nl == "Uitnodiging: terugblik en presentaties"
+    waiting = schedules.rules_of(upcoming)
+    assert sorted((r.moment, r.days) for r in waiting) == [("after_end", 1), ("before_start", 3)]
+    client = app.test_client(user=make_user("organiser"))
+    page = client.get("/manage/congres-2025/mailings/scheduled").get_data(as_text=True)
+    assert "Over een paar dagen: {{ edition }}" in page and "3 dagen voor de start" in page
+    detail = client.get(f"/manage/congres-2025/mailings/scheduled/{waiting[0].id}")
+    assert detail.status_code == 200
