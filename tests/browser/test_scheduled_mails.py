@@ -52,6 +52,7 @@ def test_an_organiser_plans_previews_and_pauses_scheduled_mails(browser, live_se
         expect(page.locator(".mailing-preview__subject")).to_contain_text("Over een paar dagen:")
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width
         assert axe_violations(page) == []
+        expect(page.frame_locator(".mailing-preview__html").get_by_text("Beste Fatima el Amrani,")).to_be_visible()
         _shot(page, f"scheduled-mail-{width}")
         page.click("main button:text-is('Pauzeren')")
         expect(page.locator(".status-tag--paused")).to_be_visible()
