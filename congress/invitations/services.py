@@ -122,13 +122,15 @@ def _send(congress: Congress, invitees: list[Invitee], kind: str, send_key: str)
     first (``ON CONFLICT DO NOTHING``), so whoever inserted it is the only one who queues the mail."""
     report = SendReport()
     unsubscribed = opted_out(i.email_key for i in invitees)
-    insert = insert_unless_exists(InvitationMessage, index_elements=["invitee_id", "kind", "send_key"])
+    # RETURNING says whether this insert made the row (rowcount is -1 for it on PostgreSQL's driver).
+    insert = insert_unless_exists(InvitationMessage, index_elements=["invitee_id", "kind", "send_key"]).returning(
+        InvitationMessage.id)
     now = utcnow()
     template = "invitations/invitation" if kind == MESSAGE_INVITATION else "invitations/reminder"
     for invitee in invitees:
         skipped = invitee.email_key in unsubscribed
         inserted = db.session.execute(insert, {"invitee_id": invitee.id, "kind": kind, "send_key": send_key,
-                                               "skipped": skipped, "created_at": now}).rowcount
+                                               "skipped": skipped, "created_at": now}).scalar() is not None
         if not inserted:
             report.already += 1
             continue
