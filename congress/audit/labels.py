@@ -141,6 +141,9 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "mailing.deleted": ("Conceptmailing verwijderd", "Draft mailing deleted"),
     "mailing.sent": ("Mailing verstuurd", "Mailing sent"),
     "mailing.completed": ("Mailing helemaal in de wachtrij gezet", "Mailing fully queued"),
+    "mail_text.saved": ("Mailtekst opgeslagen", "Mail text saved"),
+    "mail_text.reset": ("Mailtekst teruggezet naar de standaardtekst", "Mail text reset to the default"),
+    "mail_text.test_sent": ("Testmail van een mailtekst verstuurd", "Test of a mail text sent"),
     # invitations (issue 16)
     "invitations.import": ("Genodigden geïmporteerd", "Invitees imported"),
     "invitations.list_created": ("Uitnodigingslijst aangemaakt", "Invitation list created"),
@@ -184,6 +187,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "KnowledgeItem": ("Kennisbankitem", "Knowledge item"),
     "OutboxMessage": ("E-mailbericht", "E-mail message"),
     "Mailing": ("Mailing", "Mailing"),
+    "MailText": ("Mailtekst", "Mail text"),
 }
 
 # a detail's or a field's name -> (Dutch, English)
@@ -196,6 +200,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "subject": ("Onderwerp", "Subject"), "recipients": ("Ontvangers", "Recipients"),
     "skipped_unsubscribed": ("Overgeslagen (afgemeld)", "Skipped (unsubscribed)"),
     "audience": ("Doelgroep", "Audience"),
+    "kind": ("Soort mail", "Kind of mail"),
     "count": ("Aantal", "Count"), "format": ("Formaat", "Format"), "layout": ("Opmaak", "Layout"),
     "reason": ("Reden", "Reason"), "source": ("Bron", "Source"), "status": ("Status", "Status"),
     "sessions": ("Sessies", "Sessions"), "session_id": ("Sessie", "Session"), "target": ("Doel", "Target"),

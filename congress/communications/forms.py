@@ -35,3 +35,12 @@ class MailingForm(FlaskForm):
 
 class ButtonForm(FlaskForm):
     """A form with a button only: its CSRF token."""
+
+
+class MailTextForm(FlaskForm):
+    """One mail's subject and Markdown text in one language, and the registration the preview uses (its
+    choices set by the view). Length and parsing are checked by the service, every refusal at once."""
+
+    subject = StringField(_l("Subject"), validators=[Optional()])
+    text = TextAreaField(_l("Text (Markdown)"), validators=[Optional()], render_kw={"rows": 16})
+    registration = SelectField(_l("Preview with"), choices=[], validate_choice=False)
