@@ -212,6 +212,8 @@ def build_world(app: Flask) -> World:
         "manage.outbox_resend": {"message_id": sent_mail.id},
         "invitations.respond": {"secret": invitee_secret},
         "evaluations.evaluate": {"secret": regs[0].link, "session_id": sessions[0].id},
+        "communications.mail_texts.edit": {"kind": "registration.link", "locale": "nl"},
+        "communications.mail_texts.reset": {"kind": "registration.link", "locale": "en"},
     }
     return world
 
