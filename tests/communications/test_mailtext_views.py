@@ -46,7 +46,7 @@ def test_the_index_lists_every_mail_with_default_or_edited_per_language(app, edi
     page = client.get(f"/manage/{edition.slug}/mail-texts")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    for kind, spec in KINDS.items():
+    for kind in KINDS:
         assert f"/mail-texts/{kind.replace('/', '.')}/nl" in html and f"/mail-texts/{kind.replace('/', '.')}/en" in html
     assert html.count("Aangepast</span>") == 1 and "Your link" in html
     assert "Standaard</span>" in html
