@@ -91,6 +91,13 @@ def _page(congress: Congress, kind: str, locale: str, form: MailTextForm, *, sta
         language_names=_language_names()), status
 
 
+def _person_argument(value: str | None) -> str | None:
+    """The chosen preview person for the page after saving (an id or the sample), or None."""
+    if value == mailtext_preview.SAMPLE or (value and value.isdigit() and len(value) <= 10):
+        return value
+    return None
+
+
 def _language_names() -> dict[str, str]:
     return {"nl": _("Dutch"), "en": _("English")}
 
@@ -121,7 +128,7 @@ def edit(slug: str, kind: str, locale: str):
             else:
                 flash(_("The text has been saved; from now on this mail is sent with it."), "success")
             return redirect(url_for(".edit", slug=slug, kind=key_of(kind), locale=locale,
-                                    registration=form.registration.data or None), 303)
+                                    registration=_person_argument(form.registration.data)), 303)
         if action == "test":
             message = mailtext_preview.send_test(congress, kind, locale, subject, text, user=current_user,
                                                  wanted=form.registration.data)
