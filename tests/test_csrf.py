@@ -217,6 +217,8 @@ def build_world(app: Flask) -> World:
         "invitations.respond": {"secret": invitee_secret},
         "communications.schedules.delete": {"rule_id": doomed},
         "evaluations.evaluate": {"secret": regs[0].link, "session_id": sessions[0].id},
+        "communications.mail_texts.edit": {"kind": "registration.link", "locale": "nl"},
+        "communications.mail_texts.reset": {"kind": "registration.link", "locale": "en"},
     }
     return world
 

@@ -12,6 +12,7 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
+from congress.communications.mailtext_kinds import MEANINGS
 from congress.demo import load_demo
 from congress.registration import services as registrations
 from tests.factories import make_user
@@ -28,6 +29,7 @@ RAW = re.compile(r"\b[a-z]+_[a-z_]+\b|\b[a-z]+\.[a-z_]+_[a-z_]+\b")
 ALLOWED = {"Congres", "Chart.js", "OpenAPI", "OAI-PMH", "Utrecht", "Prometheus", "workshop", "Workshop",
            "Europe/Amsterdam", "e-mail", "Nederlands", "English", "No-show",
            "manage_url"}  # a mailing's placeholder, {{ manage_url }}, shown as it is typed
+ALLOWED |= set(MEANINGS)  # the mail texts' placeholders, {{ contact_email }}, shown as they are typed
 # Pages whose words are another part of issue 14 (the audit log's action names, the outbox's statuses):
 # checked once those parts are merged; remove a prefix here when its part lands.
 OTHERS: tuple[str, ...] = ("/manage/audit", "/manage/outbox", "/manage/mail")
@@ -36,19 +38,30 @@ SKIP = re.compile(r"\.(csv|json|xlsx|pdf|ics|png|svg|zip)$|/export|/download|/lo
 LIMIT = 400
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
 class _Text(HTMLParser):
     """The text a reader sees (no scripts, styles or hidden templates; not what a textarea holds: the
-    English texts an organiser wrote) and the page's links."""
+    English texts an organiser wrote; not what is marked as another language, such as the preview of an
+    English mail) and the page's links."""
 
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
         self.links: list[str] = []
         self._skip = 0
+        self._foreign = 0  # depth inside an element with lang="…" other than Dutch
 
     def handle_starttag(self, tag, attrs):
         if tag in ("script", "style", "template", "textarea"):
             self._skip += 1
+        if tag not in VOID:
+            lang = dict(attrs).get("lang") or ""
+            if self._foreign:
+                self._foreign += 1
+            elif tag != "html" and lang and not lang.startswith("nl"):
+                self._foreign = 1
         if tag == "a":
             href = dict(attrs).get("href")
             if href:
@@ -57,9 +70,11 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("script", "style", "template", "textarea") and self._skip:
             self._skip -= 1
+        if self._foreign and tag not in VOID:
+            self._foreign -= 1
 
     def handle_data(self, data):
-        if not self._skip:
+        if not self._skip and not self._foreign:
             self.parts.append(data)
 
 

@@ -148,6 +148,9 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "mailing.schedule_deleted": ("Geplande mail verwijderd", "Scheduled mail deleted"),
     "mailing.schedule_fired": ("Geplande mail verstuurd", "Scheduled mail sent"),
     "mailing.schedule_empty": ("Geplande mail had niemand om naar te sturen", "Scheduled mail had nobody to send to"),
+    "mail_text.saved": ("Mailtekst opgeslagen", "Mail text saved"),
+    "mail_text.reset": ("Mailtekst teruggezet naar de standaardtekst", "Mail text reset to the default"),
+    "mail_text.test_sent": ("Testmail van een mailtekst verstuurd", "Test of a mail text sent"),
     # invitations (issue 16)
     "invitations.import": ("Genodigden geïmporteerd", "Invitees imported"),
     "invitations.list_created": ("Uitnodigingslijst aangemaakt", "Invitation list created"),
@@ -191,6 +194,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "KnowledgeItem": ("Kennisbankitem", "Knowledge item"),
     "OutboxMessage": ("E-mailbericht", "E-mail message"),
     "Mailing": ("Mailing", "Mailing"),
+    "MailText": ("Mailtekst", "Mail text"),
 }
 
 # a detail's or a field's name -> (Dutch, English)
@@ -203,6 +207,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "subject": ("Onderwerp", "Subject"), "recipients": ("Ontvangers", "Recipients"),
     "skipped_unsubscribed": ("Overgeslagen (afgemeld)", "Skipped (unsubscribed)"),
     "audience": ("Doelgroep", "Audience"),
+    "kind": ("Soort mail", "Kind of mail"),
     "count": ("Aantal", "Count"), "format": ("Formaat", "Format"), "layout": ("Opmaak", "Layout"),
     "reason": ("Reden", "Reason"), "source": ("Bron", "Source"), "status": ("Status", "Status"),
     "sessions": ("Sessies", "Sessions"), "session_id": ("Sessie", "Session"), "target": ("Doel", "Target"),

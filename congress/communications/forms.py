@@ -53,3 +53,10 @@ class ScheduleForm(FlaskForm):
     text_en = TextAreaField(_l("Text (English, optional)"), validators=[Optional(), Length(max=TEXT_MAX)],
                             description=_l("Recipients whose registration is in English get this version when it "
                                            "is there; everyone else gets the Dutch one."), render_kw={"rows": 10})
+class MailTextForm(FlaskForm):
+    """One mail's subject and Markdown text in one language, and the registration the preview uses (its
+    choices set by the view). Length and parsing are checked by the service, every refusal at once."""
+
+    subject = StringField(_l("Subject"), validators=[Optional()])
+    text = TextAreaField(_l("Text (Markdown)"), validators=[Optional()], render_kw={"rows": 16})
+    registration = SelectField(_l("Preview with"), choices=[], validate_choice=False)

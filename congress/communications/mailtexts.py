@@ -11,31 +11,21 @@ from typing import Any
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from congress.communications.sandbox import MailingError, check_text, fill, markdown_literal
+from congress.audit.services import record
+from congress.communications import mailtext_kinds
+from congress.communications.mailtext_kinds import Values, values_for
+from congress.communications.sandbox import Checked, MailingError, check_text, fill
+from congress.core.models import Congress
 from congress.database import UTCDateTime, utcnow, write_transaction
 from congress.extensions import db
 from congress.sanitize import render_markdown
 
-# The system mails an organiser can edit: the template under templates/email/ → what it is.
-KINDS: dict[str, Any] = {
-    "registration/confirm": _l("Confirmation request"),
-    "registration/confirmed": _l("Registration confirmed, with e-ticket"),
-    "registration/waitlisted": _l("On the waiting list"),
-    "registration/promoted": _l("Promoted from the waiting list"),
-    "registration/sessions_changed": _l("Programme change"),
-    "registration/cancelled": _l("Cancellation"),
-    "registration/link": _l("Personal link"),
-    "programme/speaker_session_changed": _l("Speaker: session changed"),
-    "cfp/verify": _l("Call for proposals: confirm address"),
-    "cfp/decision_accepted": _l("Call for proposals: accepted"),
-    "cfp/decision_rejected": _l("Call for proposals: not accepted"),
-    "cfp/decision_held": _l("Call for proposals: on hold"),
-    "archive/speaker_invitation": _l("Speaker invitation"),
-}
+# The system mails an organiser can edit (the template under templates/email/ → its description).
+KINDS = mailtext_kinds.KINDS
 LOCALES = ("nl", "en")
 SUBJECT_MAX = 300
 TEXT_MAX = 20000
@@ -54,6 +44,8 @@ class MailText(db.Model):
     text: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    congress: Mapped[Congress] = relationship()
+
     __table_args__ = (UniqueConstraint("congress_id", "kind", "locale"),)
 
 
@@ -69,38 +61,65 @@ def mail_text(congress_id: int, kind: str, locale: str) -> MailText | None:
                                                          locale=locale)).scalar_one_or_none()
 
 
-def save_mail_text(congress_id: int, kind: str, locale: str, subject: str, text: str) -> MailText:
-    """Save an edition's text; :class:`MailingError` (nothing saved, the old text stays) with the line
-    and the reason when the subject or text does not parse."""
+def check_mail_text(kind: str, locale: str, subject: str, text: str) -> Checked:
+    """Every refusal of a subject and text at once, by field (``MailingError.errors``): empty, too long,
+    does not parse (line and reason), or leaves out a placeholder the mail cannot do without. The
+    placeholders it names that this kind does not offer are returned (the preview flags them)."""
     _known(kind, locale)
-    subject = " ".join((subject or "").split())
-    if not subject:
-        raise MailingError(_("A mail needs a subject."), field="subject")
-    if not (text or "").strip():
-        raise MailingError(_("A mail needs a text."), field="text")
-    if len(subject) > SUBJECT_MAX:
-        raise MailingError(_("At most %(n)d characters.", n=SUBJECT_MAX), field="subject")
-    if len(text) > TEXT_MAX:
-        raise MailingError(_("At most %(n)d characters.", n=TEXT_MAX), field="text")
-    check_text(subject, "subject")
-    check_text(text, "text")
+    spec = KINDS[kind]
+    errors: dict[str, list[str]] = {}
+    unknown: set[str] = set()
+    used: set[str] = set()
+    for name, value, limit in (("subject", subject, SUBJECT_MAX), ("text", text, TEXT_MAX)):
+        if not (value or "").strip():
+            errors[name] = [_("A mail needs a subject.") if name == "subject" else _("A mail needs a text.")]
+        elif len(value) > limit:
+            errors[name] = [_("At most %(n)d characters.", n=limit)]
+        else:
+            try:
+                checked = check_text(value, name, spec.placeholders)
+            except MailingError as exc:
+                errors.update(exc.errors)
+            else:
+                unknown |= checked.unknown
+                used |= checked.used
+    missing = [p for p in spec.required if p not in used]
+    if missing and "text" not in errors:
+        errors["text"] = [_("This mail cannot do without %(names)s: put it in the text.",
+                            names=", ".join("{{ " + p + " }}" for p in missing))]
+    if errors:
+        raise MailingError(next(iter(errors.values()))[0], errors=errors)
+    return Checked(frozenset(unknown), frozenset(used))
+
+
+def save_mail_text(congress_id: int, kind: str, locale: str, subject: str, text: str, *,
+                   by: Any = None) -> MailText:
+    """Save an edition's text; :class:`MailingError` (nothing saved, the old text stays) with the line
+    and the reason when the subject or text does not parse. Audited."""
+    subject = " ".join((subject or "").replace("\x00", "").split())
+    text = (text or "").replace("\x00", "").replace("\r\n", "\n")
+    check_mail_text(kind, locale, subject, text)
     with write_transaction():
         row = mail_text(congress_id, kind, locale)
+        created = row is None
         if row is None:
             row = MailText(congress_id=congress_id, kind=kind, locale=locale)
             db.session.add(row)
         row.subject, row.text = subject, text
         db.session.flush()
+        record("mail_text.saved", row, actor=by, kind=kind, language=locale, subject=subject,
+               status="new" if created else "changed")
     return row
 
 
-def reset_mail_text(congress_id: int, kind: str, locale: str) -> bool:
-    """Back to the default file; True when there was an edited text."""
+def reset_mail_text(congress_id: int, kind: str, locale: str, *, by: Any = None) -> bool:
+    """Back to the default file; True when there was an edited text. Audited."""
     _known(kind, locale)
     with write_transaction():
         row = mail_text(congress_id, kind, locale)
         if row is None:
             return False
+        record("mail_text.reset", row, actor=by, kind=kind, language=locale, subject=row.subject)
         db.session.delete(row)
     return True
 
@@ -115,31 +134,45 @@ def copy_mail_texts(source_id: int, target_id: int) -> int:
     return len(rows)
 
 
-def placeholder_values(context: dict[str, Any], locale: str) -> dict[str, str]:
-    """The documented placeholders filled from a default template's context."""
-    person = context.get("registration") or context.get("speaker") or context.get("user")
-    name = str(context.get("name") or getattr(person, "name", "") or "")
-    congress = context.get("congress")
-    edition = congress.title(locale) if congress is not None and hasattr(congress, "title") else ""
-    link = str(context.get("link") or context.get("manage_url") or context.get("url") or "")
-    return {"name": name, "edition": edition, "manage_url": link}
+def render_text(kind: str, subject: str, text: str, values: Values, locale: str, *,
+                unsubscribe_url: str | None = None, edition: str = "") -> tuple[str, str, str, Markup]:
+    """Subject, text part, HTML part and the HTML body of ``kind``'s subject and text with ``values``
+    (both parts from the same source; the values escaped for Markdown in the HTML part). A mail that is
+    not transactional (``unsubscribe_url``) gets the unsubscribe link below the text."""
+    subject = " ".join(fill(subject, values.plain).split())
+    body_text = fill(text, values.plain).strip("\n")
+    content = render_markdown(fill(text, values.markdown))
+    with force_locale(locale):
+        if unsubscribe_url:
+            body_text = render_template("email/communications/mailing_message.txt", lang=locale, body=body_text,
+                                        unsubscribe_url=unsubscribe_url, edition=edition)
+            html = render_template("email/communications/mailing_message.html", lang=locale, content=content,
+                                   email_subject=subject, unsubscribe_url=unsubscribe_url, edition=edition)
+        else:
+            html = render_template("email/communications/mail_text.html", lang=locale, content=content,
+                                   email_subject=subject)
+    return subject, body_text.rstrip("\n") + "\n", html, content
 
 
 def render_edited(kind: str, congress_id: int | None, locale: str,
                   context: dict[str, Any]) -> tuple[str, str, str] | None:
-    """Subject, text and HTML from the edition's edited text, or None when it has none."""
+    """Subject, text and HTML from the edition's edited text, or None when it has none (the mail
+    capability then renders its default files)."""
     if congress_id is None or kind not in KINDS:
         return None
     row = mail_text(congress_id, kind, locale)
     if row is None:
         return None
-    plain = placeholder_values(context, locale)
-    markdown = {"name": markdown_literal(plain["name"]), "edition": markdown_literal(plain["edition"]),
-                "manage_url": f"<{plain['manage_url']}>" if plain["manage_url"] else ""}
-    subject = " ".join(fill(row.subject, plain).split())
-    body_text = fill(row.text, plain).strip("\n") + "\n"
-    content = render_markdown(fill(row.text, markdown))
-    with force_locale(locale):
-        html = render_template("email/communications/mail_text.html", lang=locale, content=content,
-                               email_subject=subject)
+    congress = db.session.get(Congress, congress_id)
+    values = values_for(kind, congress, locale, context)
+    unsubscribe = str(context.get("unsubscribe_link") or "") if KINDS[kind].unsubscribe else ""
+    subject, body_text, html, _content = render_text(
+        kind, row.subject, row.text, values, locale, unsubscribe_url=unsubscribe or None,
+        edition=congress.title(locale) if congress is not None else "")
     return subject, body_text, html
+
+
+def edited_of(congress_id: int) -> dict[tuple[str, str], MailText]:
+    """The edition's edited texts by (kind, language) (the index page)."""
+    rows = db.session.execute(select(MailText).filter_by(congress_id=congress_id)).scalars()
+    return {(row.kind, row.locale): row for row in rows}

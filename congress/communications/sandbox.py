@@ -7,7 +7,7 @@ preview flags them)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -46,11 +46,13 @@ class Checked:
     """A text that parses: the placeholders it uses that are not known (shown in the preview)."""
 
     unknown: frozenset[str] = field(default_factory=frozenset)
+    used: frozenset[str] = field(default_factory=frozenset)  # every placeholder it names
 
 
-def check_text(source: str, field_name: str) -> Checked:
+def check_text(source: str, field_name: str, known: Iterable[str] | None = None) -> Checked:
     """Parse a subject or text; :class:`MailingError` naming the line and the reason when it does not
-    parse or uses more than placeholders, filters and ``{% if %}``."""
+    parse or uses more than placeholders, filters and ``{% if %}``. ``known``: the placeholders that
+    exist here (by default the mailings' :data:`PLACEHOLDERS`)."""
     try:
         tree = _ENV.parse(source)
     except TemplateSyntaxError as exc:
@@ -63,7 +65,8 @@ def check_text(source: str, field_name: str) -> Checked:
         if isinstance(node, nodes.Filter) and node.name not in FILTERS:
             raise MailingError(_("Line %(line)d: the filter “%(filter)s” cannot be used here.",
                                  line=node.lineno or 1, filter=node.name), field=field_name)
-    return Checked(frozenset(meta.find_undeclared_variables(tree) - set(PLACEHOLDERS)))
+    used = frozenset(meta.find_undeclared_variables(tree))
+    return Checked(used - set(PLACEHOLDERS if known is None else known), used)
 
 
 def check_texts(subject_nl: str, text_nl: str, subject_en: str = "", text_en: str = "") -> Checked:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from markupsafe import escape
 
 from congress.communications import mailings, schedules
 from congress.communications.mailings import Mailing
@@ -54,3 +55,13 @@ def test_the_demo_has_scheduled_mails_one_sent_two_waiting(app):
     assert "Over een paar dagen: {{ edition }}" in page and "3 dagen voor de start" in page
     detail = client.get(f"/manage/congres-2025/mailings/scheduled/{waiting[0].id}")
     assert detail.status_code == 200
+def test_the_demo_shows_its_edited_text_with_a_preview_for_a_real_registration(app):
+    load_demo()
+    upcoming = core.congress_by_slug("congres-2025")
+    client = app.test_client(user=make_user("organiser"))
+    index = client.get(f"/manage/{upcoming.slug}/mail-texts").get_data(as_text=True)
+    assert index.count("Aangepast</span>") == 1 and "Tot ziens op {{ edition }}, {{ name }}" in index
+    page = client.get(f"/manage/{upcoming.slug}/mail-texts/registration.confirmed/nl")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Aangepast</span>" in html
+    assert f"Tot ziens op {escape(upcoming.title_nl)}, " in html and "Voor " in html and "Voorbeeldpersoon" not in html

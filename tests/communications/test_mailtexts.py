@@ -21,15 +21,15 @@ def _plain(message) -> str:
 def test_an_edited_text_arrives_as_edited_in_dutch_and_in_english(app, mailbox):
     edition = open_congress("teksten")
     save_mail_text(edition.id, "registration/confirm", "nl", "Bevestig, {{ name }}",
-                   "Beste {{ name }},\n\nWelkom bij **{{ edition }}**. Bevestig via {{ manage_url }}.")
+                   "Beste {{ name }},\n\nWelkom bij **{{ edition }}**. Bevestig via {{ confirm_url }}.")
     save_mail_text(edition.id, "registration/confirm", "en", "Please confirm, {{ name }}",
-                   "Dear {{ name }},\n\nConfirm here: {{ manage_url }}")
+                   "Dear {{ name }},\n\nConfirm here: {{ confirm_url }}")
     registered(edition, n=1)
     registered(edition, n=2, locale="en")
     nl = next(m for m in mailbox if m["To"] == "deelnemer1@example.org")
     en = next(m for m in mailbox if m["To"] == "deelnemer2@example.org")
     assert nl["Subject"] == "Bevestig, Deelnemer 1"
-    assert "Beste Deelnemer 1," in _plain(nl) and "/my/" in _plain(nl)
+    assert "Beste Deelnemer 1," in _plain(nl) and "/confirm" in _plain(nl)
     assert "<strong>" in nl.get_body(("html",)).get_content()
     assert en["Subject"] == "Please confirm, Deelnemer 2"
     assert _plain(en).startswith("Dear Deelnemer 2,")
@@ -37,7 +37,7 @@ def test_an_edited_text_arrives_as_edited_in_dutch_and_in_english(app, mailbox):
 
 def test_a_broken_text_is_refused_with_its_line_and_the_old_text_still_sends(app, mailbox):
     edition = open_congress("teksten-kapot")
-    save_mail_text(edition.id, "registration/confirm", "nl", "Oude tekst", "Beste {{ name }}, oud.")
+    save_mail_text(edition.id, "registration/confirm", "nl", "Oude tekst", "Beste {{ name }}, oud: {{ confirm_url }}")
     with pytest.raises(MailingError) as refused:
         save_mail_text(edition.id, "registration/confirm", "nl", "Nieuw", "Regel een\n{% if name %}niet gesloten")
     assert "2" in str(refused.value) and refused.value.errors.get("text")
@@ -48,7 +48,7 @@ def test_a_broken_text_is_refused_with_its_line_and_the_old_text_still_sends(app
 
 def test_reset_restores_the_default_text(app, mailbox):
     edition = open_congress("teksten-terug")
-    save_mail_text(edition.id, "registration/confirm", "nl", "Eigen onderwerp", "Eigen tekst")
+    save_mail_text(edition.id, "registration/confirm", "nl", "Eigen onderwerp", "Eigen tekst {{ confirm_url }}")
     assert reset_mail_text(edition.id, "registration/confirm", "nl") is True
     assert reset_mail_text(edition.id, "registration/confirm", "nl") is False
     registered(edition, n=4)
