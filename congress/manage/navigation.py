@@ -68,6 +68,7 @@ ENTRIES: list[Entry] = [
     Entry(_l("Call settings"), "cfp.manage.settings", (ORGANISER,), True, "cfp"),
     Entry(_l("Mailings"), "communications.mailings.index", (ORGANISER,), True, "communications"),
     Entry(_l("Mail texts"), "communications.mail_texts.index", (ORGANISER,), True, "communications"),
+    Entry(_l("Scheduled mails"), "communications.schedules.index", (ORGANISER,), True, "communications"),
     Entry(_l("Invitations"), "invitations.index", (ORGANISER,), True, "communications"),
     Entry(_l("Badges and print runs"), "badges.index", (ORGANISER,), True, "day"),
     Entry(_l("Check-in stations"), "checkin.stations", (ORGANISER,), True, "day"),

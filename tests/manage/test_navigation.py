@@ -47,6 +47,9 @@ EXEMPT = {
     "manage.revoke_token": "depth 2 by a POST form: API tokens → revoke (its confirmation step)",
     "manage.outbox_attachment": "a file: a message's attachment (outbox → message → download)",
     "communications.mailings.preview_html": "a frame's document: the HTML part shown inside a mailing's page",
+    "communications.schedules.preview_html": "a frame's document: the HTML part shown inside a scheduled mail's page",
+    "communications.schedules.detail": "one scheduled mail (scheduled mails → the rule): the crawled edition has none",
+    "communications.schedules.edit": "depth 3: scheduled mails → one rule → edit",
     "communications.mail_texts.reset": "depth 3: mail texts → one edited mail → restore the default (its "
                                        "confirmation step)",
     "invitations.detail": "one invitation list (invitations → the list): the crawled edition has no list",
