@@ -19,6 +19,7 @@ from congress.accounts.models import (
     PURPOSE_RESET,
     AccountToken,
     ApiToken,
+    Role,
     Token,
     TokenKind,
     TokenScope,
@@ -101,6 +102,15 @@ def change_password(user: User, current: str, new: str) -> None:
     with write_transaction():
         set_password(user, new)
         record("user.password_changed", user)
+
+
+def password_allowed(user: User | None) -> bool:
+    """Whether ``user`` may sign in with a password here: always while ``LOCAL_LOGIN_ENABLED`` is on;
+    when it is off, only accounts without a staff role (the call for proposals' speakers, who have no
+    account at the organisation's OpenID provider). Staff then sign in through the provider."""
+    if current_app.config.get("LOCAL_LOGIN_ENABLED", True) or user is None:
+        return True
+    return not any(grant.role != Role.SPEAKER.value for grant in user.grants)
 
 
 def find_user(email: str) -> User | None:
@@ -207,7 +217,7 @@ def check_account_token(secret: str, purpose: str) -> AccountToken | None:
 def request_password_reset(email: str, locale: str) -> None:
     """E-mail a reset link when the account exists; the caller answers the same either way."""
     user = find_user(email)
-    if user is None or not user.active:
+    if user is None or not user.active or not password_allowed(user):
         return
     hours = current_app.config["PASSWORD_RESET_HOURS"]
     secret = issue_account_token(user, PURPOSE_RESET, timedelta(hours=hours))
