@@ -25,6 +25,8 @@ from congress.accounts.models import (
     TokenScope,
     User,
 )
+from congress.accounts.oidc_config import ConfigurationProblem
+from congress.accounts.oidc_config import check_configuration as check_single_sign_on
 from congress.accounts.sessions import (
     REASON_BY_STAFF,
     active_sessions,
@@ -41,8 +43,9 @@ from congress.tokens import hash_secret, new_secret
 from congress.urls import external_url
 
 # re-exported: callers use them from here
-__all__ = ["PURPOSE_INVITE", "PURPOSE_RESET", "REASON_BY_STAFF", "active_sessions", "add_roles", "end_session",
-           "end_sessions", "grant_role", "hash_secret", "revoke_grant", "set_active", "staff_query"]
+__all__ = ["PURPOSE_INVITE", "PURPOSE_RESET", "REASON_BY_STAFF", "ConfigurationProblem", "active_sessions", "add_roles",
+           "check_single_sign_on", "end_session", "end_sessions", "grant_role", "hash_secret", "revoke_grant",
+           "set_active", "staff_query"]
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so that timing does not tell which addresses exist.

@@ -34,6 +34,10 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "user.mfa_reset": ("Inloggen in twee stappen hersteld door een beheerder",
                        "Two-factor sign-in reset by an administrator"),
     "user.recovery_code_used": ("Herstelcode gebruikt", "Recovery code used"),
+    "user.identity_linked": ("Account gekoppeld aan het account bij de organisatie (single sign-on)",
+                             "Account linked to the organisation's account (single sign-on)"),
+    "user.email_changed": ("E-mailadres bijgewerkt door de organisatie (single sign-on)",
+                           "E-mail address updated by the organisation (single sign-on)"),
     "session.ended": ("Sessie beëindigd", "Session ended"),
     "sessions.ended_everywhere": ("Sessies beëindigd", "Sessions ended"),
     "user.create": ("Account aangemaakt", "Account created"),
@@ -276,6 +280,22 @@ VALUES: dict[str, tuple[str, str]] = {
     "password+recovery-code": ("wachtwoord en herstelcode", "password and recovery code"),
     "totp": ("code uit een authenticator-app", "authenticator app code"),
     "wrong-code": ("verkeerde code", "wrong code"), "wrong-password": ("verkeerd wachtwoord", "wrong password"),
+    # single sign-on (accounts.oidc): the methods, where a grant came from, why a sign-on was refused
+    "oidc": ("single sign-on van de organisatie", "the organisation's single sign-on"),
+    "oidc+mfa": ("single sign-on met tweede factor bij de organisatie",
+                 "single sign-on with the organisation's second factor"),
+    "oidc+totp": ("single sign-on en code uit de app", "single sign-on and app code"),
+    "oidc+recovery-code": ("single sign-on en herstelcode", "single sign-on and recovery code"),
+    "local-login-off": ("inloggen met wachtwoord staat uit voor medewerkers", "password sign-in is off for staff"),
+    "state": ("onbekende, verlopen of herhaalde aanvraag", "unknown, expired or replayed request"),
+    "provider-error": ("geweigerd door de aanbieder", "refused by the provider"),
+    "audience": ("token voor een andere toepassing", "token for another application"),
+    "token": ("token niet te controleren", "token could not be verified"),
+    "no-group": ("geen groep met een rol", "no group that gives a role"),
+    "no-email": ("geen e-mailadres", "no e-mail address"),
+    "email-taken": ("e-mailadres al in gebruik", "e-mail address already in use"),
+    "inactive": ("account gedeactiveerd", "account deactivated"),
+    "unavailable": ("aanbieder niet bereikbaar", "provider unreachable"),
 }
 
 

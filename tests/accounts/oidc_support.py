@@ -52,7 +52,7 @@ def start_provider() -> Provider:
         pytest.skip("node is not installed: the single sign-on tests run a real OpenID provider with node")
     if not (ROOT / "node_modules" / "oidc-provider").is_dir():
         pytest.fail("node_modules/oidc-provider is missing: run `npm ci` (make test does)")
-    errors = tempfile.TemporaryFile(mode="w+")
+    errors = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - read when it fails to start, closed with the test run
     env = {**os.environ, "OIDC_PORT": "0", "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_CLIENT_SECRET": CLIENT_SECRET,
            "OIDC_REDIRECT_URI": CALLBACK}
     process = subprocess.Popen([node, str(SCRIPT)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=errors,
