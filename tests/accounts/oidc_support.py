@@ -46,7 +46,7 @@ class Provider:
         assert response.status_code == 204, response.text
 
 
-def start_provider() -> Provider:
+def start_provider(redirect_uri: str = CALLBACK) -> Provider:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed: the single sign-on tests run a real OpenID provider with node")
@@ -54,7 +54,7 @@ def start_provider() -> Provider:
         pytest.fail("node_modules/oidc-provider is missing: run `npm ci` (make test does)")
     errors = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - read when it fails to start, closed with the test run
     env = {**os.environ, "OIDC_PORT": "0", "OIDC_CLIENT_ID": CLIENT_ID, "OIDC_CLIENT_SECRET": CLIENT_SECRET,
-           "OIDC_REDIRECT_URI": CALLBACK}
+           "OIDC_REDIRECT_URI": redirect_uri}
     process = subprocess.Popen([node, str(SCRIPT)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=errors,
                                text=True)
     deadline = time.monotonic() + 30
