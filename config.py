@@ -135,6 +135,9 @@ class Config:
     # Seconds the clocks of Congres and the provider may differ when checking a token's times.
     OIDC_LEEWAY_SECONDS = int(os.environ.get("OIDC_LEEWAY_SECONDS", "60"))
     OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+    # Per client address, for /login/oidc and its callback: higher than LOGIN_RATE_LIMIT, as a ministry's
+    # staff often share one address (the provider limits its own password attempts).
+    OIDC_RATE_LIMIT = os.environ.get("OIDC_RATE_LIMIT", "30 per minute;300 per hour")
     # Signing in with an e-mail address and password. False: staff sign in through the OpenID provider only
     # (speakers of the call for proposals, who have no account there, keep their password).
     LOCAL_LOGIN_ENABLED = _bool("LOCAL_LOGIN_ENABLED", True)
@@ -202,6 +205,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     # Limits stay on (so that they are tested) but high; tests of a limit lower it.
     LOGIN_RATE_LIMIT = "1000 per minute"
+    OIDC_RATE_LIMIT = "1000 per minute"
     # Off for the suite at large (its staff sign in with a password); tests/accounts/test_mfa.py turns it on.
     MFA_REQUIRED_ROLES = ""
     HUEY_IMMEDIATE = True

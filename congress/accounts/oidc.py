@@ -246,7 +246,11 @@ def complete(pending: Any, args: MappingType[str, str]) -> SignedOn:
     if not code or len(code) > 2000:
         raise _state_refused()
     claims = _verified_claims(found, code, str(pending.get("verifier") or ""), str(pending.get("nonce") or ""))
-    return _account(found, claims, str(pending.get("next") or ""))
+    try:
+        return _account(found, claims, str(pending.get("next") or ""))
+    except sa.exc.IntegrityError:  # the same first sign-on twice at once: the other one made the account
+        raise SignOnRefused(_("You were being signed in twice at the same time. Start again."),
+                            code="conflict", status=409) from None
 
 
 def _provider_error(found: Settings, error: str, description: str) -> SignOnRefused:

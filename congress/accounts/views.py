@@ -57,8 +57,12 @@ def login():
                            oidc_name=oidc.provider_name(), next_url=request.args.get("next") or "")
 
 
+def _oidc_limit() -> str:
+    return current_app.config["OIDC_RATE_LIMIT"]
+
+
 @bp.route("/login/oidc")
-@limiter.limit(_login_limit)
+@limiter.limit(_oidc_limit)
 def oidc_start():
     """Single sign-on: to the organisation's OpenID provider, with a new state, nonce and PKCE verifier."""
     if not oidc.enabled():
@@ -75,7 +79,7 @@ def oidc_start():
 
 
 @bp.route("/login/oidc/callback")
-@limiter.limit(_login_limit)
+@limiter.limit(_oidc_limit)
 def oidc_callback():
     """Back from the provider: the code is exchanged, the ID token verified, the account found or made."""
     if not oidc.enabled():

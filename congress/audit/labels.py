@@ -296,6 +296,7 @@ VALUES: dict[str, tuple[str, str]] = {
     "email-taken": ("e-mailadres al in gebruik", "e-mail address already in use"),
     "inactive": ("account gedeactiveerd", "account deactivated"),
     "unavailable": ("aanbieder niet bereikbaar", "provider unreachable"),
+    "conflict": ("twee keer tegelijk", "twice at the same time"),
 }
 
 

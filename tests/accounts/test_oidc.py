@@ -366,7 +366,7 @@ def test_the_providers_second_factor_counts_when_configured(app, sso, setting, a
 
 
 def test_the_callback_is_rate_limited(app, sso):
-    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    app.config["OIDC_RATE_LIMIT"] = "3 per minute"
     limiter.reset()
     answers = [app.test_client().get("/login/oidc/callback?state=x&code=y").status_code for _ in range(5)]
     assert answers[:3] == [400, 400, 400] and answers[-1] == 429
