@@ -115,6 +115,33 @@ class Config:
     # Roles that must sign in with a second factor (accounts/mfa.py), comma-separated; "" for none.
     MFA_REQUIRED_ROLES = os.environ.get("MFA_REQUIRED_ROLES", "admin,organiser")
 
+    # Single sign-on through the organisation's OpenID provider (accounts/oidc.py; docs/single-sign-on.md).
+    # Off while OIDC_ISSUER is empty. The callback to register at the provider: <PUBLIC_BASE_URL>/login/oidc/callback.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    # The button's name: "Inloggen met <OIDC_PROVIDER_NAME>".
+    OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME", "")
+    # The ID-token claim with the person's groups, and which group gives which role (JSON, see the docs):
+    # {"congres-organisatie": {"role": "organiser"},
+    #  "spoor-digitaal": {"role": "track_manager", "edition": "congres-2026", "track": "Digitale weerbaarheid"}}
+    OIDC_ROLES_CLAIM = os.environ.get("OIDC_ROLES_CLAIM", "groups")
+    OIDC_ROLE_MAP = os.environ.get("OIDC_ROLE_MAP", "")
+    # Whether a single sign-on counts as the second factor of MFA_REQUIRED_ROLES: "false" (the default: a
+    # second factor in Congres is still asked), "true" (the provider always asks one), or "amr" (when the
+    # ID token's amr claim says so: "mfa", RFC 8176).
+    OIDC_SATISFIES_MFA = os.environ.get("OIDC_SATISFIES_MFA", "false")
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+    # Seconds the clocks of Congres and the provider may differ when checking a token's times.
+    OIDC_LEEWAY_SECONDS = int(os.environ.get("OIDC_LEEWAY_SECONDS", "60"))
+    OIDC_TIMEOUT_SECONDS = float(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+    # Per client address, for /login/oidc and its callback: higher than LOGIN_RATE_LIMIT, as a ministry's
+    # staff often share one address (the provider limits its own password attempts).
+    OIDC_RATE_LIMIT = os.environ.get("OIDC_RATE_LIMIT", "30 per minute;300 per hour")
+    # Signing in with an e-mail address and password. False: staff sign in through the OpenID provider only
+    # (speakers of the call for proposals, who have no account there, keep their password).
+    LOCAL_LOGIN_ENABLED = _bool("LOCAL_LOGIN_ENABLED", True)
+
     # Sessions of signed-in staff and speakers (server-side, accounts/sessions.py): ended after this many
     # minutes without a request, and this many hours after the sign-in whatever happens.
     STAFF_IDLE_MINUTES = float(os.environ.get("STAFF_IDLE_MINUTES", "30"))
@@ -178,6 +205,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     # Limits stay on (so that they are tested) but high; tests of a limit lower it.
     LOGIN_RATE_LIMIT = "1000 per minute"
+    OIDC_RATE_LIMIT = "1000 per minute"
     # Off for the suite at large (its staff sign in with a password); tests/accounts/test_mfa.py turns it on.
     MFA_REQUIRED_ROLES = ""
     HUEY_IMMEDIATE = True

@@ -37,10 +37,15 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     # when an app is made, and not when this module is imported.
     from congress import cli, models, templating  # noqa: F401, PLC0415 - loads every capability (above)
     from congress.accounts import access  # noqa: PLC0415 - loads every capability (above)
+    from congress.accounts import services as accounts  # noqa: PLC0415 - loads every capability (above)
     from congress.mail import services as mail  # noqa: PLC0415 - loads every capability (above)
 
     _check_database_url(app)
     mail.check_configuration(app.config)  # a DKIM key that is set must sign: refused at start
+    try:
+        accounts.check_single_sign_on(app.config)  # single sign-on settings that cannot work: refused at start
+    except accounts.ConfigurationProblem as exc:
+        raise ConfigurationError(str(exc)) from None
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True, compare_type=True)

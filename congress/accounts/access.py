@@ -21,7 +21,7 @@ from flask import Flask, abort, current_app, flash, g, redirect, request, url_fo
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from congress.accounts import mfa, sessions
+from congress.accounts import mfa, sessions, signin
 from congress.accounts.services import api_token_for
 from congress.extensions import db, login_manager
 from congress.sanitize import has_forbidden_characters
@@ -133,6 +133,9 @@ def require_second_factor() -> Any:
         return None  # public pages and API endpoints (bearer tokens) are not a staff session's
     if not current_user.is_authenticated or not mfa.must_enrol(current_user):
         return None
+    row = g.get("user_session")
+    if row is not None and row.method in signin.PROVIDER_MFA_METHODS:
+        return None  # the OpenID provider asked the second factor (OIDC_SATISFIES_MFA)
     flash(_l("Your role requires two-factor sign-in. Set it up now to continue."), "info")
     return redirect(url_for("accounts.security"), 303)
 

@@ -129,10 +129,17 @@ class RoleGrant(db.Model):
     congress_id: Mapped[int | None] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
     track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Where the grant comes from: None when given in Congres (the staff pages, the command line, an
+    # invitation), ``GRANT_SOURCE_OIDC`` when the organisation's OpenID provider gave it (a group in the
+    # roles claim, ``accounts.oidc``): those are brought up to date at every single sign-on, the others stay.
+    source: Mapped[str | None] = mapped_column(String(16))
 
     user: Mapped[User] = relationship(back_populates="grants")
 
     __table_args__ = (UniqueConstraint("user_id", "role", "congress_id", "track_id"),)
+
+
+GRANT_SOURCE_OIDC = "oidc"
 
 
 class TokenKind(enum.StrEnum):
@@ -140,6 +147,7 @@ class TokenKind(enum.StrEnum):
     INVITATION = "invitation"
     VERIFICATION = "verification"  # a speaker's e-mail address (call for proposals)
     API = "api"
+    OIDC_STATE = "oidc_state"  # the state of a single sign-on on its way to the provider and back
 
 
 class Token(db.Model):
@@ -213,6 +221,34 @@ class ApiToken(Token):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class OidcStateToken(Token):
+    """The ``state`` of one single sign-on (``accounts.oidc``): issued when the browser is sent to the
+    provider, spent (``used_at``) by the one callback that comes back with it, refused after
+    ``expires_at``. The browser's own session holds the state itself, the nonce and the PKCE verifier;
+    this row is what makes the state single-use even for a copied cookie."""
+
+    __mapper_args__ = {"polymorphic_identity": TokenKind.OIDC_STATE.value}
+
+
+class UserIdentity(db.Model):
+    """An account's identity at an OpenID provider: the provider's ``issuer`` and its ``subject`` (the
+    ``sub`` claim, stable for that person at that provider). Single sign-on finds the account by this
+    pair, never by the e-mail address, which a person or a provider may change."""
+
+    __tablename__ = "user_identities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
 
 
 class UserSession(db.Model):

@@ -19,11 +19,14 @@ from congress.accounts.models import (
     PURPOSE_RESET,
     AccountToken,
     ApiToken,
+    Role,
     Token,
     TokenKind,
     TokenScope,
     User,
 )
+from congress.accounts.oidc_config import ConfigurationProblem
+from congress.accounts.oidc_config import check_configuration as check_single_sign_on
 from congress.accounts.sessions import (
     REASON_BY_STAFF,
     active_sessions,
@@ -40,8 +43,9 @@ from congress.tokens import hash_secret, new_secret
 from congress.urls import external_url
 
 # re-exported: callers use them from here
-__all__ = ["PURPOSE_INVITE", "PURPOSE_RESET", "REASON_BY_STAFF", "active_sessions", "add_roles", "end_session",
-           "end_sessions", "grant_role", "hash_secret", "revoke_grant", "set_active", "staff_query"]
+__all__ = ["PURPOSE_INVITE", "PURPOSE_RESET", "REASON_BY_STAFF", "ConfigurationProblem", "active_sessions", "add_roles",
+           "check_single_sign_on", "end_session", "end_sessions", "grant_role", "hash_secret", "revoke_grant",
+           "set_active", "staff_query"]
 
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so that timing does not tell which addresses exist.
@@ -101,6 +105,15 @@ def change_password(user: User, current: str, new: str) -> None:
     with write_transaction():
         set_password(user, new)
         record("user.password_changed", user)
+
+
+def password_allowed(user: User | None) -> bool:
+    """Whether ``user`` may sign in with a password here: always while ``LOCAL_LOGIN_ENABLED`` is on;
+    when it is off, only accounts without a staff role (the call for proposals' speakers, who have no
+    account at the organisation's OpenID provider). Staff then sign in through the provider."""
+    if current_app.config.get("LOCAL_LOGIN_ENABLED", True) or user is None:
+        return True
+    return not any(grant.role != Role.SPEAKER.value for grant in user.grants)
 
 
 def find_user(email: str) -> User | None:
@@ -207,7 +220,7 @@ def check_account_token(secret: str, purpose: str) -> AccountToken | None:
 def request_password_reset(email: str, locale: str) -> None:
     """E-mail a reset link when the account exists; the caller answers the same either way."""
     user = find_user(email)
-    if user is None or not user.active:
+    if user is None or not user.active or not password_allowed(user):
         return
     hours = current_app.config["PASSWORD_RESET_HOURS"]
     secret = issue_account_token(user, PURPOSE_RESET, timedelta(hours=hours))

@@ -21,7 +21,13 @@ METHOD_TOTP = "password+totp"  # a password and a time-based one-time code
 METHOD_RECOVERY_CODE = "password+recovery-code"  # a password and one of the single-use recovery codes
 METHOD_PASSKEY = "password+passkey"  # a password and a passkey (WebAuthn)
 METHOD_OIDC = "oidc"  # single sign-on through the organisation's OpenID provider
-METHODS = (METHOD_PASSWORD, METHOD_LINK, METHOD_TOTP, METHOD_RECOVERY_CODE, METHOD_PASSKEY, METHOD_OIDC)
+METHOD_OIDC_MFA = "oidc+mfa"  # single sign-on that counts as the second factor (OIDC_SATISFIES_MFA)
+METHOD_OIDC_TOTP = "oidc+totp"  # single sign-on and a time-based one-time code of Congres
+METHOD_OIDC_RECOVERY_CODE = "oidc+recovery-code"  # single sign-on and a recovery code
+METHODS = (METHOD_PASSWORD, METHOD_LINK, METHOD_TOTP, METHOD_RECOVERY_CODE, METHOD_PASSKEY, METHOD_OIDC,
+           METHOD_OIDC_MFA, METHOD_OIDC_TOTP, METHOD_OIDC_RECOVERY_CODE)
+# Sessions whose second factor the provider asked: MFA_REQUIRED_ROLES does not ask one of Congres too.
+PROVIDER_MFA_METHODS = frozenset({METHOD_OIDC_MFA})
 
 _METHOD_KEY = "signin_method"
 

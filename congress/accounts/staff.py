@@ -143,6 +143,15 @@ def _refuse_last_admin(user: User, *, grant: RoleGrant | None = None) -> None:
                        code="last_admin", field="role")
 
 
+def is_last_admin(user: User, grant: RoleGrant) -> bool:
+    """Whether taking ``grant`` (an administrator's) from ``user`` would leave no active administrator."""
+    try:
+        _refuse_last_admin(user, grant=grant)
+    except Conflict:
+        return True
+    return False
+
+
 @transactional
 def revoke_grant(actor: Any, user: User, grant_id: int) -> RoleGrant:
     """Take one grant away from ``user``."""

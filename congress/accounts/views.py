@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from congress.accounts import mfa, permissions, services, sessions, signin
+from congress.accounts import mfa, oidc, permissions, services, sessions, signin
 from congress.accounts.access import roles_required
 from congress.accounts.forms import ChangePasswordForm, CodeForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from congress.accounts.models import Role, User
@@ -28,6 +28,14 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _local_login() -> bool:
+    return bool(current_app.config.get("LOCAL_LOGIN_ENABLED", True))
+
+
+def _staff_use_the_provider() -> str:
+    return _("Staff sign in with %(provider)s here, not with a password.", provider=oidc.provider_name())
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
@@ -36,11 +44,64 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
+        if user is not None and not services.password_allowed(user):
+            signin.sign_in_failed(email=form.email.data or "", method=signin.METHOD_PASSWORD,
+                                  reason="local-login-off", user=user)
+            form.password.errors.append(_staff_use_the_provider())
+        elif user is not None:
             return _password_proved(user, signin.METHOD_PASSWORD, _safe_next(request.args.get("next")))
-        signin.sign_in_failed(email=form.email.data or "", method=signin.METHOD_PASSWORD, reason="wrong-password")
-        form.password.errors.append(_("The e-mail address or password is incorrect."))
-    return render_template("accounts/login.html", form=form)
+        else:
+            signin.sign_in_failed(email=form.email.data or "", method=signin.METHOD_PASSWORD, reason="wrong-password")
+            form.password.errors.append(_("The e-mail address or password is incorrect."))
+    return render_template("accounts/login.html", form=form, local_login=_local_login(),
+                           oidc_name=oidc.provider_name(), next_url=request.args.get("next") or "")
+
+
+def _oidc_limit() -> str:
+    return current_app.config["OIDC_RATE_LIMIT"]
+
+
+@bp.route("/login/oidc")
+@limiter.limit(_oidc_limit)
+def oidc_start():
+    """Single sign-on: to the organisation's OpenID provider, with a new state, nonce and PKCE verifier."""
+    if not oidc.enabled():
+        abort(404)
+    target = _safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    try:
+        url, pending = oidc.begin(target)
+    except oidc.SignOnRefused as exc:
+        return _sign_on_refused(exc)
+    session[oidc.PENDING] = pending
+    return redirect(url)
+
+
+@bp.route("/login/oidc/callback")
+@limiter.limit(_oidc_limit)
+def oidc_callback():
+    """Back from the provider: the code is exchanged, the ID token verified, the account found or made."""
+    if not oidc.enabled():
+        abort(404)
+    pending = session.pop(oidc.PENDING, None)
+    try:
+        done = oidc.complete(pending, request.args)
+    except oidc.SignOnRefused as exc:
+        return _sign_on_refused(exc)
+    target = _safe_next(done.next_url)
+    if done.provider_mfa:
+        signin.sign_in(done.user, method=signin.METHOD_OIDC_MFA)
+        flash(_("You are logged in."), "success")
+        return redirect(target)
+    return _password_proved(done.user, signin.METHOD_OIDC, target)
+
+
+def _sign_on_refused(exc: oidc.SignOnRefused):
+    """A clear page for every single sign-on that did not succeed (audited as a refused sign-in)."""
+    signin.sign_in_failed(email=exc.email, method=signin.METHOD_OIDC, reason=exc.code, user=exc.user)
+    return render_template("accounts/oidc_refused.html", message=exc.message, reason=exc.code,
+                           provider=oidc.provider_name(), local_login=_local_login()), exc.status
 
 
 # In the Flask session between the password and the code: whose password it was, when, how, and where to.
@@ -50,8 +111,9 @@ PENDING_TRIES = 5  # wrong codes before the password is asked again (the rate li
 
 
 def _password_proved(user: User, method: str, target: str):
-    """After the password: with a second factor, ask for its code first; without one, sign in (and a
-    role that requires one is led to the enrolment page, where the guard keeps it until enrolled)."""
+    """After the password (or a single sign-on that does not count as the second factor): with a second
+    factor, ask for its code first; without one, sign in (and a role that requires one is led to the
+    enrolment page, where the guard keeps it until enrolled)."""
     if mfa.is_enrolled(user):
         session[_PENDING_KEY] = {"user": user.id, "at": time.time(), "method": method, "next": target, "tries": 0}
         return redirect(url_for("accounts.login_code"))
@@ -98,7 +160,10 @@ def login_code():
             form.code.errors = [*form.code.errors, str(exc)]
         else:
             session.pop(_PENDING_KEY, None)
-            method = signin.METHOD_RECOVERY_CODE if how == mfa.METHOD_RECOVERY else signin.METHOD_TOTP
+            if pending.get("method") == signin.METHOD_OIDC:
+                method = signin.METHOD_OIDC_RECOVERY_CODE if how == mfa.METHOD_RECOVERY else signin.METHOD_OIDC_TOTP
+            else:
+                method = signin.METHOD_RECOVERY_CODE if how == mfa.METHOD_RECOVERY else signin.METHOD_TOTP
             signin.sign_in(user, method=method)
             if how == mfa.METHOD_RECOVERY:
                 flash(_("You used a recovery code; %(n)d are left.", n=mfa.recovery_codes_left(user)), "info")
@@ -126,9 +191,13 @@ def forgot_password():
 
 
 def _set_password_page(token: str, purpose: str, template: str):
-    if services.check_account_token(token, purpose) is None:
+    found = services.check_account_token(token, purpose)
+    if found is None:
         flash(_("This link is invalid or has expired. Ask for a new one."), "error")
         return redirect(url_for("accounts.forgot_password"))
+    if not services.password_allowed(found.user):
+        flash(_staff_use_the_provider(), "info")
+        return redirect(url_for("accounts.login"))
     form = SetPasswordForm()
     if form.validate_on_submit():
         try:
@@ -198,6 +267,9 @@ def end_other_sessions():
 @limiter.limit(_login_limit, methods=["POST"])
 def change_password():
     """A new password, with the current one; every other session ends, this one stays."""
+    if not services.password_allowed(_me()):
+        flash(_staff_use_the_provider(), "info")
+        return redirect(url_for("accounts.sessions"))
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
