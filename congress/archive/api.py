@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, request
 
 from congress.archive import api_schemas, search, services
-from congress.archive.models import ItemStatus, KnowledgeItem
+from congress.archive.models import ItemStatus, KnowledgeItem, RecognitionLevel
 from congress.archive.views import filters_from_args, query_args
 from congress.schemas import openapi_components
 from congress.urls import external_url
@@ -88,6 +88,9 @@ _filter_params = [
      "style": "form", "explode": True},
     {"name": "language", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form",
      "explode": True},
+    {"name": "level", "in": "query", "schema": {"type": "array", "items": {"type": "string", "enum": [
+        level.value for level in RecognitionLevel]}}, "style": "form", "explode": True,
+     "description": "Recognition level of an intervention (the Dutch databanks of effective interventions)"},
     {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["relevance", "date"]}},
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},

@@ -40,7 +40,10 @@ class KnowledgeItem(ResponseModel):
     target_groups: list[str] = []
     language: str
     licence: str
-    evidence_status: Literal["in_ontwikkeling", "getest", "bewezen_effectief"] | None = None
+    evidence_status: Literal["nog_niet_beoordeeld", "goed_beschreven", "goed_onderbouwd", "effectief_eerste",
+                             "effectief_goede", "effectief_sterke"] | None = Field(
+        None, description="An intervention's recognition level, as the Dutch databanks of effective interventions "
+                          "name them (lowest first); null for other items")
     url: Annotated[str, Field(json_schema_extra=_URI)]
     files: list[KnowledgeFile] = []
     links: list[KnowledgeLink] = []

@@ -36,7 +36,15 @@ ITEM_TYPES = {
     "nieuws": "NewsArticle",
     "mijlpaal": "CreativeWork",
 }
-RECOGNITION = {"in_ontwikkeling": "In ontwikkeling", "getest": "Getest", "bewezen_effectief": "Bewezen effectief"}
+# The recognition levels as the Dutch databanks of effective interventions name them.
+RECOGNITION = {
+    "nog_niet_beoordeeld": "Nog niet beoordeeld",
+    "goed_beschreven": "Goed beschreven",
+    "goed_onderbouwd": "Goed onderbouwd",
+    "effectief_eerste": "Effectief – eerste aanwijzingen",
+    "effectief_goede": "Effectief – goede aanwijzingen",
+    "effectief_sterke": "Effectief – sterke aanwijzingen",
+}
 
 
 def json_ld(data: dict[str, Any]) -> Markup:
