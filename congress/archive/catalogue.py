@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from congress.archive.labels import EVIDENCE_RANKS
-from congress.archive.models import ItemStatus, ItemType, KnowledgeItem, KnowledgeTerm, RecognitionLevel, TermKind
+from congress.archive.models import ItemStatus, ItemType, KnowledgeItem, KnowledgeTerm, TermKind
 from congress.extensions import db
 
 FILTERS = ("level", "track", "factor", "target_group", "setting")
@@ -87,8 +87,9 @@ def _base() -> list[Any]:
 def _condition(name: str, values: Sequence[str]) -> Any:
     if name in _COLUMNS:
         return _COLUMNS[name].in_(list(values))
-    return sa.exists().where(KnowledgeTerm.item_id == KnowledgeItem.id, KnowledgeTerm.kind == _TERMS[name],
-                             KnowledgeTerm.value.in_(list(values)))
+    term = aliased(KnowledgeTerm)  # the counts of the terms read KnowledgeTerm themselves
+    return (sa.exists().where(term.item_id == KnowledgeItem.id, term.kind == _TERMS[name], term.value.in_(list(values)))
+            .correlate(KnowledgeItem))
 
 
 def _conditions(filters: CatalogueFilters, skip: str | None = None) -> list[Any]:
@@ -118,8 +119,7 @@ def _counts(filters: CatalogueFilters, name: str) -> list[tuple[str, int]]:
 
 def _level_order() -> Any:
     """Strongest level first; interventions without a level last."""
-    return sa.case({level.value: rank for level, rank in zip(RecognitionLevel, range(6, 0, -1), strict=True)},
-                   value=KnowledgeItem.evidence_status, else_=0).desc()
+    return sa.case(EVIDENCE_RANKS, value=KnowledgeItem.evidence_status, else_=0).desc()
 
 
 def catalogue(filters: CatalogueFilters, page: int = 1, per_page: int = PER_PAGE) -> CataloguePage:
