@@ -128,8 +128,8 @@ def test_editor_pages(app, organiser):
     page = editor.get(f"/manage/kennisbank/{item.id}")
     assert page.status_code == 200 and "Weerbaarheidstraining" in page.get_data(as_text=True)
     data = {"type": "interventie", "title": "Weerbaarheidstraining 2.0", "summary": "Training", "body": "Tekst",
-            "congress_id": "0", "track_id": "0", "language": "nl", "licence": "CC BY 4.0", "evidence_status": "goed_beschreven",
-            "links": "geen link"}
+            "congress_id": "0", "track_id": "0", "language": "nl", "licence": "CC BY 4.0",
+            "evidence_status": "goed_beschreven", "links": "geen link"}
     response = editor.post(f"/manage/kennisbank/{item.id}", data=data)
     assert response.status_code == 200 and "https://" in response.get_data(as_text=True)  # the link is refused
     data["links"] = ""
