@@ -175,14 +175,21 @@ def test_item_page_shows_the_level_and_what_is_filled_in(client, app):
 
 def test_api_json_ld_and_csv_carry_the_new_values(client, app):
     item = make_item("Oudercursus", item_type="interventie", evidence_status="effectief_goede",
-                     summary="Opvoeden samen", publication_date="2025-05-20")
+                     summary="Opvoeden samen", publication_date="2025-05-20", active_ingredients="Groepsoefeningen",
+                     implementers="Centrum voor Jeugd en Gezin", databank_url="https://databank.example.nl/ouders")
     make_item("Mentorprogramma", item_type="interventie", evidence_status="effectief_eerste", summary="Mentor")
     data = client.get(f"/api/v1/knowledge/{item.key}").get_json()
     assert data["evidence_status"] == "effectief_goede"  # the field keeps its name
+    assert data["intervention"]["implementers"] == ["Centrum voor Jeugd en Gezin"]
+    assert data["intervention"]["databank_url"] == "https://databank.example.nl/ouders"
+    assert data["intervention"]["manual_url"] is None
+    # The databanks' fields are searched like the text.
+    assert [i["key"] for i in client.get("/api/v1/knowledge?q=groepsoefening").get_json()["items"]] == [item.key]
     found = client.get("/api/v1/knowledge?level=effectief_goede").get_json()
     assert [i["title"] for i in found["items"]] == ["Oudercursus"]
     assert {f["value"]: f["count"] for f in found["facets"]["level"]} == {"effectief_goede": 1, "effectief_eerste": 1}
     schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["KnowledgeItem"]
+    assert "intervention" in schema["properties"]
     enum = json.dumps(schema["properties"]["evidence_status"])
     assert all(level in enum for level in LEVELS) and "getest" not in enum
     parameters = client.get("/api/v1/openapi.json").get_json()["paths"]["/knowledge"]["get"]["parameters"]
