@@ -115,6 +115,8 @@ def index():
     q, sort, page = query_args(request.args)
     filters = filters_from_args(request.args)
     result = search.search(q, filters, sort=sort, page=page)
+    if result.facets.get("level"):  # the levels in the scale's order, lowest first
+        result.facets["level"] = sorted(result.facets["level"], key=lambda vc: EVIDENCE_RANKS.get(str(vc[0]), 0))
     selected = {param: {str(v) for v in getattr(filters, attr)} for param, attr in FILTER_PARAMS.items()}
     return render_template(
         "archive/index.html", result=result, q=q, sort=sort, selected=selected, facet_labels=FACET_LABELS,

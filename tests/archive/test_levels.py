@@ -201,5 +201,11 @@ def test_api_json_ld_and_csv_carry_the_new_values(client, app):
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert {r["title"]: r["evidence_status"] for r in rows} == {"Oudercursus": "effectief_goede",
                                                                 "Mentorprogramma": "effectief_eerste"}
+    make_item("Werkplaatsen", item_type="interventie", evidence_status="nog_niet_beoordeeld")
+    make_item("Buurtgesprekken", item_type="interventie", evidence_status="effectief_goede")
+    listed = client.get("/kennisbank/").get_data(as_text=True)
+    # The level's facet on the search page follows the scale (not the counts: 1, 1, 2).
+    positions = [listed.index(f'value="{v}"') for v in ("nog_niet_beoordeeld", "effectief_eerste", "effectief_goede")]
+    assert positions == sorted(positions)
     search_page = client.get("/kennisbank/?level=effectief_eerste").get_data(as_text=True)
     assert "Erkenningsniveau" in search_page and "Mentorprogramma" in search_page and "Oudercursus" not in search_page
