@@ -36,15 +36,6 @@ ITEM_TYPES = {
     "nieuws": "NewsArticle",
     "mijlpaal": "CreativeWork",
 }
-# The recognition levels as the Dutch databanks of effective interventions name them.
-RECOGNITION = {
-    "nog_niet_beoordeeld": "Nog niet beoordeeld",
-    "goed_beschreven": "Goed beschreven",
-    "goed_onderbouwd": "Goed onderbouwd",
-    "effectief_eerste": "Effectief – eerste aanwijzingen",
-    "effectief_goede": "Effectief – goede aanwijzingen",
-    "effectief_sterke": "Effectief – sterke aanwijzingen",
-}
 
 
 def json_ld(data: dict[str, Any]) -> Markup:
@@ -200,6 +191,6 @@ def knowledge_item(item: Any) -> dict[str, Any]:
         # The intervention's recognition level (erkenningsniveau), as Dutch databases of effective
         # interventions state it.
         data["additionalProperty"] = {"@type": "PropertyValue", "propertyID": "erkenningsniveau",
-                                      "name": "Erkenningsniveau", "value": RECOGNITION.get(item.evidence_status,
-                                                                                           item.evidence_status)}
+                                      "name": "Erkenningsniveau",
+                                      "value": archive.level_name(item.evidence_status) or item.evidence_status}
     return data
