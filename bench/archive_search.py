@@ -31,7 +31,7 @@ from flask_migrate import upgrade
 from config import TestConfig
 from congress import create_app
 from congress.archive import search
-from congress.archive.models import KnowledgeItem, KnowledgeTerm
+from congress.archive.models import KnowledgeItem, KnowledgeTerm, RecognitionLevel
 from congress.archive.text import STOP_WORDS
 from congress.database import utcnow
 from congress.extensions import db
@@ -62,7 +62,7 @@ TYPES = ["sessieverslag", "presentatie", "opname", "interventie", "evaluatie", "
 FACTORS = ["positieve identiteitsontwikkeling", "digitale weerbaarheid", "ondersteunende gezinsstructuren",
            "democratisch burgerschap", "sociale cohesie"]
 GROUPS = ["jongeren", "ouders", "professionals", "gemeenten", "leerlingen", "bewoners"]
-EVIDENCE = ["in_ontwikkeling", "getest", "bewezen_effectief"]
+EVIDENCE = [level.value for level in RecognitionLevel]
 
 
 def _free_port() -> int:

@@ -96,7 +96,7 @@ def _fill(rng: random.Random) -> int:
             "authors": [f"A. Auteur {i % 97}"], "organisations": ["Gemeente Utrecht"] if i % 3 == 0 else [],
             "links": [], "language": "nl" if rng.random() < 0.9 else "en",
             "licence": rng.choice(["CC BY 4.0", "CC BY-SA 4.0", "CC0 1.0"]), "publication_date": published,
-            "year": published.year, "evidence_status": "getest" if item_type == "interventie" else None,
+            "year": published.year, "evidence_status": "goed_beschreven" if item_type == "interventie" else None,
             "setting": "", "withdrawal_reason": "", "created_at": changed, "updated_at": changed,
             "published_at": changed if status != "draft" else None,
             "withdrawn_at": changed if status == "withdrawn" else None,

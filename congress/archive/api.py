@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, request
 
 from congress.archive import api_schemas, search, services
-from congress.archive.models import ItemStatus, KnowledgeItem
+from congress.archive.models import ItemStatus, ItemType, KnowledgeItem, RecognitionLevel
 from congress.archive.views import filters_from_args, query_args
 from congress.schemas import openapi_components
 from congress.urls import external_url
@@ -41,6 +41,12 @@ def item_json(item: KnowledgeItem, snippet: str | None = None) -> dict[str, Any]
         ],
         "links": list(item.links or []),
     }
+    if item.type == ItemType.INTERVENTION.value:
+        data["intervention"] = {
+            "aim": item.aim, "approach": item.approach, "active_ingredients": item.active_ingredients,
+            "implementers": list(item.implementers or []), "tested_at": item.tested_at, "manual": item.manual,
+            "manual_url": item.manual_url or None, "databank_url": item.databank_url or None,
+        }
     if snippet is not None:
         data["snippet"] = snippet
     return data
@@ -88,6 +94,9 @@ _filter_params = [
      "style": "form", "explode": True},
     {"name": "language", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}, "style": "form",
      "explode": True},
+    {"name": "level", "in": "query", "schema": {"type": "array", "items": {"type": "string", "enum": [
+        level.value for level in RecognitionLevel]}}, "style": "form", "explode": True,
+     "description": "Recognition level of an intervention (the Dutch databanks of effective interventions)"},
     {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["relevance", "date"]}},
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},

@@ -23,6 +23,20 @@ class KnowledgeLink(ResponseModel):
     url: str | None = None
 
 
+class Intervention(ResponseModel):
+    """What the Dutch databanks of effective interventions describe of an intervention ("" when not filled in)."""
+
+    aim: str = ""
+    approach: str = ""
+    active_ingredients: str = Field("", description="werkzame elementen")
+    implementers: list[str] = Field([], description="implementing organisations")
+    tested_at: str = Field("", description="where it was tested")
+    manual: str = Field("", description="handbook or manual")
+    manual_url: Annotated[str | None, Field(json_schema_extra=_URI)] = None
+    databank_url: Annotated[str | None, Field(
+        json_schema_extra=_URI, description="its entry in the national databank of effective interventions")] = None
+
+
 class KnowledgeItem(ResponseModel):
     key: str
     type: str
@@ -40,7 +54,11 @@ class KnowledgeItem(ResponseModel):
     target_groups: list[str] = []
     language: str
     licence: str
-    evidence_status: Literal["in_ontwikkeling", "getest", "bewezen_effectief"] | None = None
+    evidence_status: Literal["nog_niet_beoordeeld", "goed_beschreven", "goed_onderbouwd", "effectief_eerste",
+                             "effectief_goede", "effectief_sterke"] | None = Field(
+        None, description="An intervention's recognition level, as the Dutch databanks of effective interventions "
+                          "name them (lowest first); null for other items")
+    intervention: Intervention | None = Field(None, description="Only for items of type interventie")
     url: Annotated[str, Field(json_schema_extra=_URI)]
     files: list[KnowledgeFile] = []
     links: list[KnowledgeLink] = []

@@ -1,10 +1,13 @@
 """Demo data for the knowledge base: the 2024 edition's sessions as published items, plus
-interventions (with their evidence status), evaluations, a report, news and milestones.
+interventions (with their recognition level and the databanks' fields), evaluations, a report,
+news and milestones.
 
 The texts follow the Agenda's letters to the House of Representatives (7 July 2023 and
-26 November 2024). Evidence statuses stay modest, as the letters do: the Agenda was still testing
-what works ("testen wat werkt") and would only afterwards judge which interventions are most
-effective, so no demo intervention is marked as proven effective. Idempotent.
+26 November 2024). The levels of the Agenda's own activities stay modest, as the letters do: the
+Agenda was still testing what works ("testen wat werkt"). Three made-up examples (a training in
+digital resilience for youth workers, the mentoring programme "Eigen Koers", the parent course
+"Samen Sterk Thuis") show the rest of the scale; their databank links point to the databanks'
+front pages, not to entries. Idempotent.
 """
 
 from __future__ import annotations
@@ -102,15 +105,27 @@ ITEMS = [
      "van de succesfactoren uit het Homebase-onderzoek.",
      "De werkplaatsen bieden jongeren een plek, activiteiten en begeleiding, zodat zij minder vatbaar zijn als zij "
      "met criminaliteit in aanraking komen. Ze lopen tot en met 2025 en worden gevolgd.",
-     {"evidence_status": "in_ontwikkeling", "setting": "Jongerenwerk in de wijk", "publication_date": "2024-11-26",
+     {"evidence_status": "nog_niet_beoordeeld", "setting": "Jongerenwerk in de wijk", "publication_date": "2024-11-26",
       "factors": ["positieve identiteitsontwikkeling"], "target_groups": ["jongeren"],
+      "aim": "Jongeren in wijken onder druk een plek en begeleiding bieden, zodat zij minder vatbaar zijn voor "
+             "criminele verleiding.",
+      "approach": "Jongerenwerkers openen een werkplaats in de wijk met vaste openingstijden, activiteiten die "
+                  "jongeren zelf mee bedenken en individuele begeleiding naar school, werk of hulp.",
+      "tested_at": "Drie wijken, 2024–2025 (de werkplaatsen worden gevolgd).",
       "track": "Preventie van jeugdcriminaliteit", "related": ["homebase"]}),
     ("sociallabs", "interventie", "Social Labs: veerkracht van jongeren tegen criminele verleiding",
      "Social Labs vergroten de veerkracht en weerbaarheid van jongeren, zodat zij minder vatbaar zijn als zij met "
      "criminaliteit in aanraking komen.",
      "Het Ministerie van Justitie en Veiligheid stelde vanuit de aanpak Preventie met Gezag 2,1 miljoen euro "
      "beschikbaar aan het Ministerie van SZW om Social Labs te ontwikkelen.",
-     {"evidence_status": "in_ontwikkeling", "setting": "Wijk en jongerenwerk", "publication_date": "2024-11-26",
+     {"evidence_status": "goed_onderbouwd", "setting": "Wijk en jongerenwerk", "publication_date": "2024-11-26",
+      "aim": "De veerkracht en weerbaarheid van jongeren vergroten, zodat zij minder vatbaar zijn als zij met "
+             "criminaliteit in aanraking komen.",
+      "approach": "In een Social Lab werken jongeren, ouders, jongerenwerk, school en wijkagent samen aan een "
+                  "vraag uit de wijk; de aanpak wordt in korte rondes uitgeprobeerd en bijgesteld.",
+      "active_ingredients": "Jongeren zijn mede-eigenaar van de aanpak; vaste begeleiders die zij vertrouwen; "
+                            "ouders en school doen mee.",
+      "implementers": ["Jongerenwerk", "Gemeenten"],
       "factors": ["positieve identiteitsontwikkeling", "ondersteunende gezinsstructuren"],
       "target_groups": ["jongeren"], "organisations": ["Ministerie van Justitie en Veiligheid",
                                                       "Ministerie van Sociale Zaken en Werkgelegenheid"],
@@ -121,7 +136,11 @@ ITEMS = [
      "De community builders brengen mensen, verenigingen en bedrijven in de wijk met elkaar in contact, zodat "
      "mensen weten waar ze terecht kunnen voor ontmoeting, activiteiten of hulp. Eindhoven betaalt dit uit de "
      "SPUK Kansrijke Wijk.",
-     {"evidence_status": "getest", "setting": "Wijk (focusgebied NPLV)", "publication_date": "2024-11-26",
+     {"evidence_status": "goed_beschreven", "setting": "Wijk (focusgebied NPLV)", "publication_date": "2024-11-26",
+      "aim": "Sociale cohesie in de wijk versterken en polarisatie verminderen.",
+      "approach": "Community builders brengen bewoners, verenigingen en bedrijven met elkaar in contact en "
+                  "organiseren samen met hen buurtactiviteiten.",
+      "implementers": ["Gemeente Eindhoven"], "tested_at": "Woensel Zuid, Eindhoven (2024).",
       "factors": ["sociale cohesie", "democratisch burgerschap"], "target_groups": ["bewoners", "verenigingen"],
       "organisations": ["Gemeente Eindhoven"], "track": "Netwerken en participatie",
       "related": ["evaluatie-du"]}),
@@ -130,16 +149,79 @@ ITEMS = [
      "gastlessen over mediawijsheid en democratische waarden.",
      "Zeven gemeenten kregen tot eind 2024 een bijdrage via de Decentrale Uitkering. In 2023 ging het om "
      "€ 313.327. Met de lessen leren leerlingen desinformatie herkennen en over democratische waarden praten.",
-     {"evidence_status": "getest", "setting": "Onderwijs en welzijn", "publication_date": "2024-11-26",
+     {"evidence_status": "goed_beschreven", "setting": "Onderwijs en welzijn", "publication_date": "2024-11-26",
       "factors": ["digitale weerbaarheid", "democratisch burgerschap"], "target_groups": ["leerlingen", "jongeren"],
-      "track": "Digitale weerbaarheid", "related": ["evaluatie-du"]}),
+      "aim": "Leerlingen leren desinformatie herkennen en over democratische waarden in gesprek gaan.",
+      "approach": "Een reeks gastlessen in de klas en een weerbaarheidstraining in kleine groepen.",
+      "tested_at": "Zeven gemeenten met een Decentrale Uitkering Veerkracht en Weerbaarheid (2023–2024).",
+      "track": "Digitale weerbaarheid", "process": ["evaluatie-du"]}),
+    ("training-jongerenwerkers", "interventie", "Training digitale weerbaarheid voor jongerenwerkers",
+     "Een training van drie dagdelen waarin jongerenwerkers leren hoe zij jongeren helpen met online druk, "
+     "sexting, desinformatie en online ronselen.",
+     "Jongerenwerkers oefenen met gesprekken over wat jongeren online meemaken en leren wanneer en hoe zij "
+     "doorverwijzen. De training is uitgewerkt in een handleiding voor trainers.",
+     {"evidence_status": "goed_beschreven", "setting": "Jongerenwerk", "publication_date": "2025-02-10",
+      "factors": ["digitale weerbaarheid"], "target_groups": ["jongerenwerkers"],
+      "aim": "Jongerenwerkers zijn toegerust om jongeren te steunen bij online druk, sexting, desinformatie en "
+             "online ronselen.",
+      "approach": "Drie dagdelen met casussen uit de praktijk, oefengesprekken met een trainingsacteur en een "
+                  "terugkommoment na twee maanden.",
+      "active_ingredients": "Oefenen met echte situaties; een vaste gespreksaanpak; weten wie in de gemeente wat "
+                            "doet (sociale kaart).",
+      "implementers": ["Jongerenwerkorganisaties", "Bibliotheken"],
+      "tested_at": "Vier jongerenwerkorganisaties in Utrecht en Zwolle (2024).",
+      "manual": "Handleiding voor trainers met oefeningen, casussen en een gespreksaanpak.",
+      "databank_url": "https://www.movisie.nl/databank-effectieve-sociale-interventies",
+      "track": "Digitale weerbaarheid"}),
+    ("mentorprogramma", "interventie", "Mentorprogramma Eigen Koers voor jongeren met risico op criminaliteit",
+     "Een vrijwillige mentor trekt een jaar lang op met een jongere van 12 tot 18 jaar bij wie risico's op "
+     "criminaliteit zich opstapelen.",
+     "Mentor en jongere zien elkaar wekelijks. De mentor wordt geworven, getraind en begeleid door een "
+     "professionele coördinator, die ook met ouders en school contact houdt.",
+     {"evidence_status": "effectief_eerste", "setting": "Wijk en school", "publication_date": "2025-04-14",
+      "factors": ["positieve identiteitsontwikkeling", "ondersteunende gezinsstructuren"],
+      "target_groups": ["jongeren", "ouders"],
+      "aim": "Minder schooluitval en minder politiecontacten bij jongeren van 12 tot 18 jaar met een opstapeling "
+             "van risicofactoren.",
+      "approach": "Een jaar lang wekelijks contact met een getrainde vrijwillige mentor; een coördinator begeleidt "
+                  "de mentoren en betrekt ouders en school.",
+      "active_ingredients": "Een stabiele band met een volwassene van buiten het gezin; activiteiten die de "
+                            "jongere kiest; samenwerking met ouders en school.",
+      "implementers": ["Welzijnsorganisaties", "Jongerenwerk"],
+      "tested_at": "Twee gemeenten in Noord-Brabant (2022–2024), met een voor- en nameting bij 84 jongeren.",
+      "manual": "Werkboek voor coördinatoren en een training voor mentoren.",
+      "track": "Preventie van jeugdcriminaliteit", "effect": ["effect-mentor"]}),
+    ("effect-mentor", "evaluatie", "Eerste effecten van het Mentorprogramma Eigen Koers",
+     "Een voor- en nameting bij 84 jongeren: na een jaar minder schoolverzuim en meer vertrouwen in de toekomst.",
+     "Het onderzoek had geen controlegroep: de resultaten zijn eerste aanwijzingen dat het programma werkt. "
+     "Een studie met een vergelijkingsgroep is in voorbereiding.",
+     {"publication_date": "2025-04-14", "factors": ["positieve identiteitsontwikkeling"],
+      "target_groups": ["jongeren"], "tags": ["effectonderzoek", "mentoring"],
+      "track": "Preventie van jeugdcriminaliteit"}),
+    ("oudercursus", "interventie", "Oudercursus Samen Sterk Thuis",
+     "Een groepscursus van acht bijeenkomsten voor ouders van kinderen van 8 tot 14 jaar over opvoeden, grenzen "
+     "stellen en praten over wat kinderen online en op straat meemaken.",
+     "Ouders oefenen met elkaar onder leiding van twee getrainde begeleiders; tussen de bijeenkomsten passen zij "
+     "thuis toe wat zij leerden.",
+     {"evidence_status": "effectief_goede", "setting": "Wijkcentrum en school", "publication_date": "2025-05-20",
+      "factors": ["ondersteunende gezinsstructuren"], "target_groups": ["ouders"],
+      "aim": "Ouders voelen zich zekerder in het opvoeden en het gezin heeft minder spanningen.",
+      "approach": "Acht wekelijkse groepsbijeenkomsten met oefeningen en huiswerk; een terugkombijeenkomst na drie "
+                  "maanden.",
+      "active_ingredients": "Oefenen in de groep; positieve aandacht en duidelijke grenzen; steun van andere ouders.",
+      "implementers": ["Centra voor Jeugd en Gezin", "Welzijnsorganisaties"],
+      "tested_at": "Zes gemeenten (2021–2024), onderzocht met een vergelijkingsgroep.",
+      "manual": "Handboek voor begeleiders en een werkmap voor ouders.",
+      "databank_url": "https://www.nji.nl/interventies",
+      "track": "Netwerken en participatie"}),
     ("dialoogavonden", "interventie", "Dialoogavonden over het tegengaan van polarisatie",
      "Avonden waarop inwoners met elkaar in gesprek gaan over onderwerpen die verdelen, begeleid door "
      "professionals.",
      "Een van de activiteiten die gemeenten met de Decentrale Uitkering Veerkracht en Weerbaarheid organiseren.",
-     {"evidence_status": "in_ontwikkeling", "setting": "Buurthuis en bibliotheek", "publication_date": "2024-11-26",
+     {"evidence_status": "nog_niet_beoordeeld", "setting": "Buurthuis en bibliotheek",
+      "publication_date": "2024-11-26",
       "factors": ["sociale cohesie", "democratisch burgerschap"], "target_groups": ["inwoners"],
-      "track": "Netwerken en participatie", "related": ["evaluatie-du"]}),
+      "track": "Netwerken en participatie", "process": ["evaluatie-du"]}),
     ("evaluatie-du", "evaluatie", "Ervaringen met de Decentrale Uitkering Veerkracht en Weerbaarheid",
      "Een eerste evaluatie van activiteiten in gemeenten met een Decentrale Uitkering: weerbaarheidstrainingen, "
      "gastlessen mediawijsheid en dialoogavonden.",
@@ -210,16 +292,18 @@ def load(report: list[str]) -> None:
     by_key: dict[str, KnowledgeItem] = {}
     for key, item_type, title, summary, body, fields in ITEMS:
         fields = dict(fields)
-        related = fields.pop("related", [])
+        relations = {kind: fields.pop(kind, []) for kind in ("related", "process", "effect")}
         track = fields.pop("track", None)
         item = services.create_item(item_type, title, summary=summary, body=body, note="demo",
                                     track_id=tracks.get(track) if track else None,
                                     congress_id=edition.id if track else None, **fields)
         by_key[key] = item
-        item._demo_related = related  # type: ignore[attr-defined]
+        item._demo_related = relations  # type: ignore[attr-defined]
     for item in by_key.values():
-        if item._demo_related:  # type: ignore[attr-defined]
-            services.set_related(item, [by_key[k].id for k in item._demo_related])  # type: ignore[attr-defined]
+        relations = item._demo_related  # type: ignore[attr-defined]
+        if any(relations.values()):
+            ids = {kind: [by_key[k].id for k in keys] for kind, keys in relations.items()}
+            services.set_related(item, ids["related"], process_ids=ids["process"], effect_ids=ids["effect"])
         _publish(item)
     _key, item_type, title, summary, body, fields, reason = WITHDRAWN
     fields = dict(fields)

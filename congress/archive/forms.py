@@ -7,12 +7,12 @@ from urllib.parse import urlparse
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from congress.archive.labels import EVIDENCE_LABELS, LANGUAGE_LABELS, TYPE_LABELS
-from congress.archive.services import PROTECTIVE_FACTORS
+from congress.archive.services import DATABANK_TEXTS, PROTECTIVE_FACTORS, is_web_address, item_by_key
 from congress.uploads import PublicationRightsFields
 
 
@@ -48,8 +48,32 @@ class ItemForm(FlaskForm):
     language = SelectField(_l("Language"), choices=[])
     licence = StringField(_l("Licence"), default="CC BY 4.0", validators=[Length(max=64)])
     publication_date = DateField(_l("Publication date"), validators=[Optional()])
-    evidence_status = SelectField(_l("Evidence status (interventions)"), choices=[])
-    setting = StringField(_l("Setting (interventions)"), validators=[Length(max=300)])
+    evidence_status = RadioField(_l("Recognition level (interventions)"), choices=[], default="",
+                                 description=_l("As the Dutch databanks of effective interventions assess it."))
+    setting = StringField(_l("Setting (interventions)"), validators=[Length(max=300)],
+                          description=_l("Where it is carried out, e.g. youth work in the neighbourhood, school."))
+    aim = TextAreaField(_l("Aim"), validators=[Length(max=DATABANK_TEXTS["aim"])],
+                        description=_l("What the intervention wants to reach, and for whom."))
+    approach = TextAreaField(_l("Approach"), validators=[Length(max=DATABANK_TEXTS["approach"])],
+                             description=_l("What is done: activities, duration, who carries it out."))
+    active_ingredients = TextAreaField(_l("Active ingredients"),
+                                       validators=[Length(max=DATABANK_TEXTS["active_ingredients"])],
+                                       description=_l("The elements that make it work (werkzame elementen)."))
+    implementers = StringField(_l("Implementing organisations"), validators=[Length(max=2000)],
+                               description=_l("Separate names with commas."))
+    tested_at = TextAreaField(_l("Where it was tested"), validators=[Length(max=DATABANK_TEXTS["tested_at"])],
+                              description=_l("Municipalities, neighbourhoods or organisations, and when."))
+    manual = TextAreaField(_l("Handbook or manual"), validators=[Length(max=DATABANK_TEXTS["manual"])],
+                           description=_l("What exists to carry it out, and where to get it."))
+    manual_url = StringField(_l("Address of the handbook"), validators=[Length(max=500)],
+                             description=_l("Optional: https://…"))
+    databank_url = StringField(_l("Entry in the national databank"), validators=[Length(max=500)],
+                               description=_l("The address of its description in a databank of effective "
+                                              "interventions: https://…"))
+    process_evaluations = StringField(_l("Process evaluations"),
+                                      description=_l("Permalink keys of the evaluation items, separated by commas."))
+    effect_evaluations = StringField(_l("Effect evaluations"),
+                                     description=_l("Permalink keys of the evaluation items, separated by commas."))
     links = TextAreaField(_l("Links"), description=_l("One per line: title | https://…"))
     related = StringField(_l("Related items"),
                           description=_l("Permalink keys of related items (e.g. an intervention's evaluations), "
@@ -60,7 +84,30 @@ class ItemForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.type.choices = [(k, str(v)) for k, v in TYPE_LABELS.items()]
         self.language.choices = [(k, str(v)) for k, v in LANGUAGE_LABELS.items()]
-        self.evidence_status.choices = [("", "—")] + [(k, str(v)) for k, v in EVIDENCE_LABELS.items()]
+        self.evidence_status.choices = [("", str(_l("No level (not an intervention)")))] + [
+            (k, str(v)) for k, v in EVIDENCE_LABELS.items()]
+
+    def validate_manual_url(self, field: StringField) -> None:
+        if (field.data or "").strip() and not is_web_address(field.data.strip()):
+            raise ValidationError(_l("Give an address starting with https://."))
+
+    def validate_databank_url(self, field: StringField) -> None:
+        self.validate_manual_url(field)
+
+    @staticmethod
+    def _known_keys(field: StringField) -> None:
+        keys = [k.strip() for k in (field.data or "").replace("\n", ",").split(",") if k.strip()]
+        if len(keys) > 50:
+            raise ValidationError(_l("At most 50 items."))
+        unknown = [k for k in keys if len(k) > 16 or item_by_key(k) is None]
+        if unknown:
+            raise ValidationError(_l("No item has the key %(keys)s.", keys=", ".join(k[:20] for k in unknown[:5])))
+
+    def validate_process_evaluations(self, field: StringField) -> None:
+        self._known_keys(field)
+
+    def validate_effect_evaluations(self, field: StringField) -> None:
+        self._known_keys(field)
 
     def validate_links(self, field: TextAreaField) -> None:
         for link in parse_links(field.data):
@@ -72,6 +119,10 @@ class ItemForm(FlaskForm):
 class StatusForm(FlaskForm):
     status = HiddenField(validators=[DataRequired()])
     reason = TextAreaField(_l("Reason (shown on the withdrawn item's page)"), validators=[Length(max=1000)])
+
+
+class ConfirmLevelForm(FlaskForm):
+    """Keeping the level migration archive_0006 converted (the CSRF token only)."""
 
 
 class UploadForm(FlaskForm):

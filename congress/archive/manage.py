@@ -3,6 +3,7 @@ workflow, and archiving an ended edition's sessions."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,9 +14,9 @@ from congress.accounts.permissions import my_editions
 from congress.archive import files as filestore
 from congress.archive import services
 from congress.archive.files import FILE_CSP
-from congress.archive.forms import ArchiveSessionsForm, ItemForm, StatusForm, UploadForm, parse_links
-from congress.archive.labels import STATUS_LABELS
-from congress.archive.models import ItemStatus, KnowledgeItem
+from congress.archive.forms import ArchiveSessionsForm, ConfirmLevelForm, ItemForm, StatusForm, UploadForm, parse_links
+from congress.archive.labels import EVIDENCE_EXPLANATIONS, EVIDENCE_LABELS, STATUS_LABELS
+from congress.archive.models import ItemStatus, KnowledgeItem, RelationKind
 from congress.core.queries import edition_or_404
 from congress.extensions import db, talisman
 from congress.i18n import current_language
@@ -59,6 +60,14 @@ def _fields(form: ItemForm) -> dict:
         "evidence_status": form.evidence_status.data or None,
         "setting": form.setting.data or "",
         "links": parse_links(form.links.data),
+        "aim": form.aim.data or "",
+        "approach": form.approach.data or "",
+        "active_ingredients": form.active_ingredients.data or "",
+        "implementers": form.implementers.data or "",
+        "tested_at": form.tested_at.data or "",
+        "manual": form.manual.data or "",
+        "manual_url": (form.manual_url.data or "").strip(),
+        "databank_url": (form.databank_url.data or "").strip(),
     }
 
 
@@ -80,21 +89,37 @@ def _load(form: ItemForm, item: KnowledgeItem) -> None:
     form.evidence_status.data = item.evidence_status or ""
     form.setting.data = item.setting
     form.links.data = "\n".join(f"{link.get('title', '')} | {link['url']}" for link in item.links or [])
-    form.related.data = ", ".join(r.key for r in item.related)
+    form.aim.data = item.aim
+    form.approach.data = item.approach
+    form.active_ingredients.data = item.active_ingredients
+    form.implementers.data = ", ".join(item.implementers or [])
+    form.tested_at.data = item.tested_at
+    form.manual.data = item.manual
+    form.manual_url.data = item.manual_url
+    form.databank_url.data = item.databank_url
+    relations = services.relations_of(item)
+    form.related.data = ", ".join(r.key for r in relations[RelationKind.RELATED.value])
+    form.process_evaluations.data = ", ".join(r.key for r in relations[RelationKind.PROCESS_EVALUATION.value])
+    form.effect_evaluations.data = ", ".join(r.key for r in relations[RelationKind.EFFECT_EVALUATION.value])
 
 
 def _set_related(item: KnowledgeItem, form: ItemForm) -> None:
-    services.set_related_keys(item, form.related.data or "")
+    services.set_related_keys(item, form.related.data or "", process_text=form.process_evaluations.data or "",
+                              effect_text=form.effect_evaluations.data or "")
 
 
 @bp.route("/")
 @roles_required(EDITOR)
 def items():
     status = request.args.get("status", "")
-    pagination = db.paginate(services.items_for_editors(status if status in STATUS_LABELS else None),
-                             page=query_int(request.args, "page", 1) or 1, per_page=PAGE_SIZE, error_out=False)
-    return render_template("archive/manage/list.html", pagination=pagination, status=status,
-                           status_labels=STATUS_LABELS)
+    review = request.args.get("review") == "1"
+    query = services.items_to_review() if review else services.items_for_editors(
+        status if status in STATUS_LABELS else None)
+    pagination = db.paginate(query, page=query_int(request.args, "page", 1) or 1, per_page=PAGE_SIZE,
+                             error_out=False)
+    to_review = db.session.scalar(sa.select(sa.func.count()).select_from(services.items_to_review().subquery()))
+    return render_template("archive/manage/list.html", pagination=pagination, status="" if review else status,
+                           status_labels=STATUS_LABELS, review=review, to_review=to_review)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -108,7 +133,7 @@ def new_item():
         _set_related(item, form)
         flash(_("The item has been saved as a draft."), "success")
         return redirect(url_for("archive_manage.edit_item", item_id=item.id))
-    return render_template("archive/manage/edit.html", form=form, item=None)
+    return render_template("archive/manage/edit.html", form=form, item=None, **_level_texts())
 
 
 @bp.route("/<int:item_id>", methods=["GET", "POST"])
@@ -130,8 +155,24 @@ def edit_item(item_id: int):
     return render_template(
         "archive/manage/edit.html", form=form, item=item, upload_form=UploadForm(prefix="upload"),
         status_form=StatusForm(prefix="status"), transitions=sorted(services.TRANSITIONS[item.status]),
-        status_labels=STATUS_LABELS, max_mb=filestore.max_bytes() // (1024 * 1024),
+        status_labels=STATUS_LABELS, max_mb=filestore.max_bytes() // (1024 * 1024), **_level_texts(),
+        level_form=ConfirmLevelForm(prefix="level"),
     )
+
+
+def _level_texts() -> dict:
+    return {"level_labels": EVIDENCE_LABELS, "level_explanations": EVIDENCE_EXPLANATIONS}
+
+
+@bp.route("/<int:item_id>/level", methods=["POST"])
+@roles_required(EDITOR)
+def confirm_level(item_id: int):
+    """The editor keeps the level the migration converted: the item leaves the list to check."""
+    item = _item_or_404(item_id)
+    if ConfirmLevelForm(prefix="level").validate_on_submit():
+        services.confirm_level(item)
+        flash(_("The recognition level has been confirmed."), "success")
+    return redirect(url_for("archive_manage.edit_item", item_id=item.id))
 
 
 @bp.route("/<int:item_id>/status", methods=["POST"])

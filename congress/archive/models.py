@@ -25,6 +25,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -61,10 +63,43 @@ class ItemStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-class EvidenceStatus(enum.StrEnum):
-    IN_DEVELOPMENT = "in_ontwikkeling"
-    TESTED = "getest"
-    PROVEN = "bewezen_effectief"
+class RecognitionLevel(enum.StrEnum):
+    """The levels of the Dutch databanks of effective interventions (erkenningsniveaus), lowest first.
+
+    Stored in ``knowledge_items.evidence_status`` (the column and every JSON field keep that name).
+    Migration archive_0006 mapped the archive's earlier scale onto these (``OLD_LEVELS``)."""
+
+    NOT_ASSESSED = "nog_niet_beoordeeld"
+    WELL_DESCRIBED = "goed_beschreven"
+    WELL_FOUNDED = "goed_onderbouwd"
+    EFFECTIVE_FIRST = "effectief_eerste"
+    EFFECTIVE_GOOD = "effectief_goede"
+    EFFECTIVE_STRONG = "effectief_sterke"
+
+
+# The earlier, home-made scale and the level each value became (migration archive_0006); the way
+# back (its downgrade) takes each level to the nearest old value and loses the difference.
+OLD_LEVELS = {
+    "in_ontwikkeling": RecognitionLevel.NOT_ASSESSED.value,
+    "getest": RecognitionLevel.WELL_DESCRIBED.value,
+    "bewezen_effectief": RecognitionLevel.EFFECTIVE_FIRST.value,
+}
+LEVELS_BACK = {
+    RecognitionLevel.NOT_ASSESSED.value: "in_ontwikkeling",
+    RecognitionLevel.WELL_DESCRIBED.value: "getest",
+    RecognitionLevel.WELL_FOUNDED.value: "getest",
+    RecognitionLevel.EFFECTIVE_FIRST.value: "bewezen_effectief",
+    RecognitionLevel.EFFECTIVE_GOOD.value: "bewezen_effectief",
+    RecognitionLevel.EFFECTIVE_STRONG.value: "bewezen_effectief",
+}
+
+
+class RelationKind(enum.StrEnum):
+    """What a related item is to an intervention: any related item, or one of its evaluations."""
+
+    RELATED = ""
+    PROCESS_EVALUATION = "process"
+    EFFECT_EVALUATION = "effect"
 
 
 class TermKind(enum.StrEnum):
@@ -91,6 +126,8 @@ knowledge_relations = Table(
     db.metadata,
     Column("item_id", ForeignKey("knowledge_items.id", ondelete="CASCADE"), primary_key=True),
     Column("related_id", ForeignKey("knowledge_items.id", ondelete="CASCADE"), primary_key=True),
+    # "" for any related item; "process" / "effect" for an intervention's process and effect evaluations.
+    Column("kind", String(16), nullable=False, default="", server_default=""),
     # Harvest records name relations in both directions: the items that relate to one, found by index.
     Index("ix_knowledge_relations_related_id", "related_id"),
 )
@@ -121,8 +158,21 @@ class KnowledgeItem(db.Model):
     licence: Mapped[str] = mapped_column(String(64), default="CC BY 4.0")
     publication_date: Mapped[date | None] = mapped_column(Date, index=True)
     year: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The recognition level (RecognitionLevel) of an intervention; the name is the API's and open data's.
     evidence_status: Mapped[str | None] = mapped_column(String(24))
+    # Set by migration archive_0006 on the items whose level it converted from the earlier scale:
+    # the editors' list shows them until an editor confirms or changes the level.
+    evidence_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     setting: Mapped[str] = mapped_column(String(300), default="")
+    # What the databanks of effective interventions describe of an intervention (in the item's language).
+    aim: Mapped[str] = mapped_column(Text, default="", server_default="")
+    approach: Mapped[str] = mapped_column(Text, default="", server_default="")
+    active_ingredients: Mapped[str] = mapped_column(Text, default="", server_default="")
+    implementers: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    tested_at: Mapped[str] = mapped_column(Text, default="", server_default="")
+    manual: Mapped[str] = mapped_column(Text, default="", server_default="")
+    manual_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    databank_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -154,7 +204,7 @@ class KnowledgeItem(db.Model):
         CheckConstraint(_in("type", ItemType), name="type_known"),
         CheckConstraint(_in("status", ItemStatus), name="status_known"),
         CheckConstraint(
-            "evidence_status IS NULL OR " + _in("evidence_status", EvidenceStatus), name="evidence_known"
+            "evidence_status IS NULL OR " + _in("evidence_status", RecognitionLevel), name="evidence_known"
         ),
         Index("ix_knowledge_items_status_date", "status", "publication_date"),
         # Facet counts group the published items by these columns: a covering index.
@@ -177,6 +227,16 @@ class KnowledgeItem(db.Model):
     @property
     def target_groups(self) -> list[str]:
         return self.term_values(TermKind.TARGET_GROUP.value)
+
+    @property
+    def is_intervention(self) -> bool:
+        return self.type == ItemType.INTERVENTION.value
+
+    @property
+    def databank_fields(self) -> list[tuple[str, str]]:
+        """The filled-in descriptive fields of an intervention, as (field name, text), in the databanks' order."""
+        names = ("aim", "approach", "active_ingredients", "tested_at", "manual")
+        return [(name, getattr(self, name)) for name in names if (getattr(self, name) or "").strip()]
 
     @property
     def public_files(self) -> list[KnowledgeFile]:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from sqlalchemy.orm import aliased, selectinload
 
-from congress.archive.labels import TYPE_LABELS
+from congress.archive.labels import EVIDENCE_LABELS, TYPE_LABELS
 from congress.archive.licences import licence_uri
 from congress.archive.models import (
     ItemStatus,
@@ -36,9 +37,17 @@ __all__ = [
     "CatalogueFile", "CatalogueItem", "archived_sessions", "catalogue_items",
     "earliest_change", "harvest_counts", "harvest_editions", "harvest_item", "harvest_page",
     "harvest_relations", "harvest_track_names", "item_by_key", "item_for_session", "licence_uri",
-    "published_count", "published_item", "published_items", "published_stamps", "related_items", "search",
+    "level_name", "published_count", "published_item", "published_items", "published_stamps", "related_items", "search",
     "withdrawn_items",
 ]
+
+
+def level_name(value: str | None, locale: str = "nl") -> str | None:
+    """The name of a recognition level in ``locale`` (Dutch: as the databanks write it); None for no level."""
+    if value not in EVIDENCE_LABELS:
+        return None
+    with force_locale(locale):
+        return str(EVIDENCE_LABELS[value])
 
 
 def published_item(key: str) -> KnowledgeItem | None:

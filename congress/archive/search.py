@@ -79,12 +79,12 @@ def _small_result(filters: SearchFilters, ids: list[int], scores: dict[int, floa
     rules as :func:`facet_counts` (each facet ignores its own filter)."""
     rows = db.session.execute(
         sa.select(F.item_id, F.type, F.track_name, F.year, F.language, F.publication_date, F.factors,
-                  F.target_groups)
+                  F.target_groups, F.evidence_status)
         .where(engine().id_condition(F.item_id, ids),
                F.status.in_(list(filters.statuses)) if filters.statuses else sa.true())
     ).all()
     wanted = {name: {str(v) for v in getattr(filters, attr)} for name, attr in _ACTIVE.items()}
-    column = {"type": 1, "track": 2, "year": 3, "language": 4, "factor": 6, "target_group": 7}
+    column = {"type": 1, "track": 2, "year": 3, "language": 4, "factor": 6, "target_group": 7, "level": 8}
 
     def values(row: Any, name: str) -> set[str]:
         value = row[column[name]]

@@ -26,6 +26,7 @@ facet_rows = sa.table(
     sa.column("language", sa.String),
     sa.column("track_name", sa.String),
     sa.column("publication_date", sa.Date),
+    sa.column("evidence_status", sa.String),  # the recognition level (migration archive_0006)
     sa.column("factors", sa.String),
     sa.column("target_groups", sa.String),
 )
@@ -39,10 +40,11 @@ search_rows = sa.table(
 )
 
 # Facet name to column name (the same names in the facet table and, on PostgreSQL, the search rows).
-_FACET_COLUMNS = {"type": "type", "track": "track_name", "year": "year", "language": "language"}
+_FACET_COLUMNS = {"type": "type", "track": "track_name", "year": "year", "language": "language",
+                  "level": "evidence_status"}
 _FACET_TERMS = {"factor": "factors", "target_group": "target_groups"}
-_ACTIVE = {"type": "types", "track": "tracks", "year": "years", "language": "languages", "factor": "factors",
-           "target_group": "target_groups"}
+_ACTIVE = {"type": "types", "track": "tracks", "year": "years", "language": "languages", "level": "levels",
+           "factor": "factors", "target_group": "target_groups"}
 
 
 def _split(joined: str | None) -> list[str]:
@@ -89,7 +91,7 @@ def facet_counts(filters: SearchFilters, source: Any, text_match: bool,
     table, joined to the full-text matches when there is a text query.
 
     Two GROUP BY queries, whatever filters are active: the item columns (type, track, year,
-    language) grouped together with only the status and term filters in SQL, and the terms
+    language, level) grouped together with only the status and term filters in SQL, and the terms
     (protective factors and target groups, grouped by their joined values) with only the status
     and column filters in SQL; the remaining filters are applied per group (:func:`_counted`)."""
     def grouped(columns: list[Any], sql_filters: SearchFilters) -> Any:
@@ -114,7 +116,7 @@ def _columns_only(filters: SearchFilters) -> SearchFilters:
 def _counted(filters: SearchFilters, column_groups: Sequence[Sequence[Any]],
              term_groups: Sequence[Sequence[Any]]) -> tuple[dict[str, list[tuple[Any, int]]], int]:
     """Facet counts and total from the two groupings: ``column_groups`` rows of (type, track, year,
-    language, count) counted with the :func:`_terms_only` filters, ``term_groups`` rows of (joined
+    language, level, count) counted with the :func:`_terms_only` filters, ``term_groups`` rows of (joined
     factors, joined target groups, count) with the :func:`_columns_only` filters. The remaining
     filters are applied here per group, each facet leaving out its own."""
     wanted = {name: {str(v) for v in getattr(filters, attr)} for name, attr in _ACTIVE.items()

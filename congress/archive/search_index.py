@@ -22,8 +22,11 @@ def engine() -> Engine:
 
 def document_for(item: KnowledgeItem) -> dict[str, Any]:
     summary = " ".join([item.summary, " ".join(item.authors or []), " ".join(item.organisations or []),
-                        " ".join(t.value for t in item.terms), item.track_name or "", item.setting or ""])
-    body = " ".join([textmod.markdown_to_text(item.body), *(f.extracted_text for f in item.public_files)])
+                        " ".join(t.value for t in item.terms), item.track_name or "", item.setting or "",
+                        item.aim or "", " ".join(item.implementers or [])])
+    # An intervention's descriptions (the databanks' fields) are found like its text.
+    body = " ".join([textmod.markdown_to_text(item.body), item.approach or "", item.active_ingredients or "",
+                     item.tested_at or "", item.manual or "", *(f.extracted_text for f in item.public_files)])
     return {"id": item.id, "title": item.title, "summary": summary, "body": body}
 
 

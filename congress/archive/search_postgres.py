@@ -78,7 +78,7 @@ class PostgresEngine(Engine):
         )
         m = (
             sa.select(S.item_id, S.type, S.track_name, S.year, S.language, S.publication_date, S.factors,
-                      S.target_groups, score.label("score"))
+                      S.target_groups, S.evidence_status, score.label("score"))
             .select_from(search_rows.join(q, sa.true()))
             .where(S.document.op("@@")(q.c.query),
                    *_conditions(SearchFilters(statuses=filters.statuses), columns=S), *at_most_one_fails)

@@ -23,7 +23,7 @@ MAX_PAGE = 500
 SMALL_MATCH = 2000
 PHRASE = re.compile(r'"([^"]*)"')
 
-FACETS = ("type", "track", "year", "factor", "target_group", "language")
+FACETS = ("type", "level", "track", "year", "factor", "target_group", "language")
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class SearchFilters:
     factors: Sequence[str] = ()
     target_groups: Sequence[str] = ()
     languages: Sequence[str] = ()
+    levels: Sequence[str] = ()
     statuses: Sequence[str] = (ItemStatus.PUBLISHED.value,)
 
 

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlparse
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -17,15 +18,17 @@ from congress.archive import files as filestore
 from congress.archive import search
 from congress.archive.labels import EVIDENCE_LABELS, LANGUAGE_LABELS, TYPE_LABELS
 from congress.archive.models import (
-    EvidenceStatus,
     ItemStatus,
     ItemType,
     KnowledgeFile,
     KnowledgeItem,
     KnowledgeTerm,
     KnowledgeVersion,
+    RecognitionLevel,
+    RelationKind,
     SpeakerInvitation,
     TermKind,
+    knowledge_relations,
 )
 from congress.audit.queries import detail_line, field_label
 from congress.audit.services import current_actor, record
@@ -65,8 +68,19 @@ TRANSITIONS: dict[str, set[str]] = {
 VERSIONED = (
     "type", "title", "summary", "body", "congress_id", "track_id", "session_id", "authors", "organisations",
     "links", "language", "licence", "publication_date", "evidence_status", "setting", "tags", "factors",
-    "target_groups",
+    "target_groups", "aim", "approach", "active_ingredients", "implementers", "tested_at", "manual", "manual_url",
+    "databank_url",
 )
+# The intervention's descriptive texts (the databanks' fields) and how long each may be.
+DATABANK_TEXTS = {"aim": 5000, "approach": 10_000, "active_ingredients": 5000, "tested_at": 2000, "manual": 2000}
+DATABANK_URLS = ("manual_url", "databank_url")
+
+
+def is_web_address(value: str) -> bool:
+    """An absolute http(s) address without spaces (what a link on a public page may point to)."""
+    parsed = urlparse(value)
+    return (parsed.scheme in ("https", "http") and bool(parsed.netloc) and not any(c.isspace() for c in value)
+            and len(value) <= 500)
 
 
 class ArchiveError(ServiceError):
@@ -111,8 +125,18 @@ def _apply(item: KnowledgeItem, fields: dict[str, Any]) -> None:
         if name == "type":
             item.type = ItemType(value).value
         elif name == "evidence_status":
-            item.evidence_status = EvidenceStatus(value).value if value else None
-        elif name in ("authors", "organisations"):
+            level = RecognitionLevel(value).value if value else None
+            if level != item.evidence_status:
+                item.evidence_review = False  # an editor chose the level: nothing left to check
+            item.evidence_status = level
+        elif name in DATABANK_TEXTS:
+            setattr(item, name, str(value or "").strip()[:DATABANK_TEXTS[name]])
+        elif name in DATABANK_URLS:
+            address = str(value or "").strip()
+            if address and not is_web_address(address):
+                raise ArchiveError(_("Give an address starting with https://."))
+            setattr(item, name, address)
+        elif name in ("authors", "organisations", "implementers"):
             setattr(item, name, _clean_list(value))
         elif name == "links":
             item.links = [
@@ -168,6 +192,14 @@ def snapshot(item: KnowledgeItem) -> dict[str, Any]:
         "tags": item.tags,
         "factors": item.factors,
         "target_groups": item.target_groups,
+        "aim": item.aim,
+        "approach": item.approach,
+        "active_ingredients": item.active_ingredients,
+        "implementers": list(item.implementers or []),
+        "tested_at": item.tested_at,
+        "manual": item.manual,
+        "manual_url": item.manual_url,
+        "databank_url": item.databank_url,
     }
 
 
@@ -185,7 +217,9 @@ def _add_version(item: KnowledgeItem, note: str) -> KnowledgeVersion | None:
 def create_item(item_type: str, title: str, *, note: str = "", **fields: Any) -> KnowledgeItem:
     item = KnowledgeItem(key=new_key(), type=ItemType(item_type).value, title=title, status=ItemStatus.DRAFT.value,
                          summary="", body="", authors=[], organisations=[], links=[], language="nl",
-                         licence="CC BY 4.0", setting="", withdrawal_reason="", track_name="")
+                         licence="CC BY 4.0", setting="", withdrawal_reason="", track_name="", aim="", approach="",
+                         active_ingredients="", implementers=[], tested_at="", manual="", manual_url="",
+                         databank_url="", evidence_review=False)
     db.session.add(item)
     _apply(item, {"title": title, **fields})
     db.session.flush()
@@ -209,21 +243,74 @@ def update_item(item: KnowledgeItem, *, note: str = "", **fields: Any) -> Knowle
     return version
 
 
-@transactional
-def set_related(item: KnowledgeItem, related_ids: list[int]) -> None:
-    item.related = [r for r in (db.session.get(KnowledgeItem, i) for i in related_ids) if r and r.id != item.id]
-    record("archive.item.relate", item, congress_id=item.congress_id, related=[r.id for r in item.related])
+def relations_of(item: KnowledgeItem) -> dict[str, list[KnowledgeItem]]:
+    """The items ``item`` relates to, by kind of relation (``RelationKind``: "" any, "process" and
+    "effect" its evaluations), in the order of their titles."""
+    rows = db.session.execute(
+        sa.select(knowledge_relations.c.kind, KnowledgeItem)
+        .join(KnowledgeItem, KnowledgeItem.id == knowledge_relations.c.related_id)
+        .where(knowledge_relations.c.item_id == item.id).order_by(KnowledgeItem.title, KnowledgeItem.id)
+    ).all()
+    found: dict[str, list[KnowledgeItem]] = {kind.value: [] for kind in RelationKind}
+    for kind, other in rows:
+        found.setdefault(kind, []).append(other)
+    return found
 
 
 @transactional
-def set_related_keys(item: KnowledgeItem, keys_text: str) -> None:
-    """Relate ``item`` to the items whose keys are listed (commas or lines, at most 50; unknown
-    keys are left out); nothing is written when the relations stay the same."""
-    keys = [k.strip() for k in keys_text.replace("\n", ",").split(",") if k.strip()]
-    wanted = [item_by_key(k) for k in keys[:50]]
-    ids = [w.id for w in wanted if w is not None]
-    if sorted(ids) != sorted(r.id for r in item.related):
-        set_related(item, ids)
+def set_related(item: KnowledgeItem, related_ids: list[int], *, process_ids: list[int] = (),
+                effect_ids: list[int] = ()) -> None:
+    """Relate ``item`` to these items: ``process_ids`` and ``effect_ids`` as its process and effect
+    evaluations, ``related_ids`` as related items (an item named twice keeps its first kind, evaluations first)."""
+    wanted: dict[int, str] = {}
+    for kind, ids in ((RelationKind.PROCESS_EVALUATION, process_ids), (RelationKind.EFFECT_EVALUATION, effect_ids),
+                      (RelationKind.RELATED, related_ids)):
+        for other_id in ids:
+            if other_id != item.id and other_id not in wanted and db.session.get(KnowledgeItem, other_id) is not None:
+                wanted[other_id] = kind.value
+    table = knowledge_relations
+    db.session.flush()
+    db.session.execute(table.delete().where(table.c.item_id == item.id))
+    if wanted:
+        db.session.execute(table.insert(), [{"item_id": item.id, "related_id": other_id, "kind": kind}
+                                            for other_id, kind in wanted.items()])
+    db.session.expire(item, ["related"])
+    record("archive.item.relate", item, congress_id=item.congress_id, related=sorted(wanted),
+           evaluations={kind: sorted(i for i, k in wanted.items() if k == kind) for kind in ("process", "effect")})
+
+
+def _keys(text: str) -> list[int]:
+    keys = [k.strip() for k in (text or "").replace("\n", ",").split(",") if k.strip()]
+    found = [item_by_key(k) for k in keys[:50]]
+    return [f.id for f in found if f is not None]
+
+
+@transactional
+def set_related_keys(item: KnowledgeItem, keys_text: str, *, process_text: str = "", effect_text: str = "") -> None:
+    """Relate ``item`` to the items whose keys are listed (commas or lines, at most 50 each; unknown
+    keys are left out): related items, process evaluations and effect evaluations. Nothing is written
+    when the relations stay the same."""
+    related, process, effect = _keys(keys_text), _keys(process_text), _keys(effect_text)
+    have = relations_of(item)
+    same = (sorted(related) == sorted(r.id for r in have[RelationKind.RELATED.value])
+            and sorted(process) == sorted(r.id for r in have[RelationKind.PROCESS_EVALUATION.value])
+            and sorted(effect) == sorted(r.id for r in have[RelationKind.EFFECT_EVALUATION.value]))
+    if not same:
+        set_related(item, related, process_ids=process, effect_ids=effect)
+
+
+def items_to_review() -> sa.Select:
+    """The items whose level migration archive_0006 converted and no editor has checked yet."""
+    return items_for_editors().where(KnowledgeItem.evidence_review.is_(True))
+
+
+@transactional
+def confirm_level(item: KnowledgeItem) -> None:
+    """An editor checked the level the migration converted, and keeps it."""
+    if not item.evidence_review:
+        return
+    item.evidence_review = False
+    record("archive.item.level_confirm", item, congress_id=item.congress_id, level=item.evidence_status)
 
 
 @transactional

@@ -16,15 +16,25 @@ from congress import spreadsheets
 from congress.accounts.models import Role
 from congress.archive import files as filestore
 from congress.archive import search, services
+from congress.archive.catalogue import FILTERS as CATALOGUE_FILTERS
+from congress.archive.catalogue import CatalogueFilters, catalogue
 from congress.archive.files import FILE_CSP
 from congress.archive.forms import ContributeForm
-from congress.archive.labels import EVIDENCE_LABELS, FACET_LABELS, TYPE_LABELS, facet_value_label
+from congress.archive.labels import (
+    EVIDENCE_EXPLANATIONS,
+    EVIDENCE_LABELS,
+    EVIDENCE_RANKS,
+    FACET_LABELS,
+    TYPE_LABELS,
+    facet_value_label,
+)
 from congress.archive.manage import URL_PREFIX as MANAGE_PREFIX
 from congress.archive.manage import bp as manage_bp
-from congress.archive.models import ItemStatus, KnowledgeItem
+from congress.archive.models import ItemStatus, KnowledgeItem, RelationKind
 from congress.archive.text import render_markdown
 from congress.extensions import talisman
 from congress.i18n import current_language
+from congress.sanitize import query_int
 from congress.urls import external_url
 
 bp = Blueprint("archive", __name__)
@@ -32,7 +42,7 @@ URL_PREFIX = "/kennisbank"
 
 FILTER_PARAMS = {
     "type": "types", "track": "tracks", "year": "years", "factor": "factors",
-    "target_group": "target_groups", "language": "languages",
+    "target_group": "target_groups", "language": "languages", "level": "levels",
 }
 MAX_VALUES = 20
 EXPORT_LIMIT = 5000
@@ -72,6 +82,17 @@ def evidence_label(value: str | None) -> str:
     return str(EVIDENCE_LABELS.get(value or "", value or ""))
 
 
+@bp.app_template_global("level_rank")
+def level_rank(value: str | None) -> int:
+    """1 (not yet assessed) to 6 (effective, strong indications); 0 without a level."""
+    return EVIDENCE_RANKS.get(value or "", 0)
+
+
+@bp.app_template_global("level_explanation")
+def level_explanation(value: str | None) -> str:
+    return str(EVIDENCE_EXPLANATIONS.get(value or "", ""))
+
+
 @bp.app_template_global("archive_url")
 def archive_url(endpoint: str = "archive.index", drop: tuple[str, str] | None = None,
                 add: tuple[str, str] | None = None, **overrides: Any) -> str:
@@ -94,6 +115,8 @@ def index():
     q, sort, page = query_args(request.args)
     filters = filters_from_args(request.args)
     result = search.search(q, filters, sort=sort, page=page)
+    if result.facets.get("level"):  # the levels in the scale's order, lowest first
+        result.facets["level"] = sorted(result.facets["level"], key=lambda vc: EVIDENCE_RANKS.get(str(vc[0]), 0))
     selected = {param: {str(v) for v in getattr(filters, attr)} for param, attr in FILTER_PARAMS.items()}
     return render_template(
         "archive/index.html", result=result, q=q, sort=sort, selected=selected, facet_labels=FACET_LABELS,
@@ -126,12 +149,31 @@ def _public_item_or_abort(key: str) -> KnowledgeItem:
     return item
 
 
+@bp.route("/interventies")
+def interventions():
+    """The catalogue of interventions with its filters as GET parameters (shareable, no script needed)."""
+    filters = CatalogueFilters.from_values({name: request.args.getlist(name) for name in CATALOGUE_FILTERS})
+    result = catalogue(filters, page=query_int(request.args, "page", 1) or 1)
+    selected = {name: set(getattr(filters, name)) for name in CATALOGUE_FILTERS}
+    return render_template("archive/interventions.html", result=result, filters=filters, selected=selected,
+                           filter_names=CATALOGUE_FILTERS, facet_labels=FACET_LABELS,
+                           facet_value_label=facet_value_label, level_labels=EVIDENCE_LABELS,
+                           level_explanations=EVIDENCE_EXPLANATIONS)
+
+
 @bp.route("/item/<key>")
 def item(key: str):
     knowledge = _public_item_or_abort(key)
+    relations = services.relations_of(knowledge)
+    evaluations = {kind: [r for r in relations[kind.value] if r.is_public]
+                   for kind in (RelationKind.PROCESS_EVALUATION, RelationKind.EFFECT_EVALUATION)}
+    shown = {r.id for found in evaluations.values() for r in found}
     return render_template(
         "archive/item.html", item=knowledge, body=render_markdown(knowledge.body),
-        related=search.related_items(knowledge), preview=knowledge.status != ItemStatus.PUBLISHED.value,
+        related=[r for r in search.related_items(knowledge) if r.id not in shown],
+        preview=knowledge.status != ItemStatus.PUBLISHED.value,
+        process_evaluations=evaluations[RelationKind.PROCESS_EVALUATION],
+        effect_evaluations=evaluations[RelationKind.EFFECT_EVALUATION],
     )
 
 

@@ -36,7 +36,6 @@ ITEM_TYPES = {
     "nieuws": "NewsArticle",
     "mijlpaal": "CreativeWork",
 }
-RECOGNITION = {"in_ontwikkeling": "In ontwikkeling", "getest": "Getest", "bewezen_effectief": "Bewezen effectief"}
 
 
 def json_ld(data: dict[str, Any]) -> Markup:
@@ -192,6 +191,6 @@ def knowledge_item(item: Any) -> dict[str, Any]:
         # The intervention's recognition level (erkenningsniveau), as Dutch databases of effective
         # interventions state it.
         data["additionalProperty"] = {"@type": "PropertyValue", "propertyID": "erkenningsniveau",
-                                      "name": "Erkenningsniveau", "value": RECOGNITION.get(item.evidence_status,
-                                                                                           item.evidence_status)}
+                                      "name": "Erkenningsniveau",
+                                      "value": archive.level_name(item.evidence_status) or item.evidence_status}
     return data

@@ -4,6 +4,7 @@ PUBLIC_ENDPOINTS = {
     "archive.download",
     "archive.feed",
     "archive.export",
+    "archive.interventions",
     "archive.contribute",
     "archive_api.knowledge",
     "archive_api.knowledge_item",

@@ -9,13 +9,13 @@ from tests.archive.factories import make_item
 
 def test_knowledge_api(client, app):
     make_item("Gastlessen mediawijsheid", summary="Weerbaarheid van leerlingen", item_type="interventie",
-              publication_date="2024-05-23", factors=["digitale weerbaarheid"], evidence_status="getest")
+              publication_date="2024-05-23", factors=["digitale weerbaarheid"], evidence_status="goed_beschreven")
     make_item("Social Labs", summary="Weerbare jongeren", item_type="evaluatie", publication_date="2025-02-01")
     make_item("Concept", summary="weerbaar", status="draft")
     data = client.get("/api/v1/knowledge?q=weerbaarheid").get_json()
     assert data["total"] == 2 and data["page"] == 1 and data["pages"] == 1
     first = next(i for i in data["items"] if i["title"] == "Gastlessen mediawijsheid")
-    assert first["evidence_status"] == "getest" and first["protective_factors"] == ["digitale weerbaarheid"]
+    assert first["evidence_status"] == "goed_beschreven" and first["protective_factors"] == ["digitale weerbaarheid"]
     assert first["url"].endswith(f"/kennisbank/item/{first['key']}") and "<mark>" in first["snippet"]
     assert {f["value"]: f["count"] for f in data["facets"]["type"]} == {"interventie": 1, "evaluatie": 1}
     only = client.get("/api/v1/knowledge?q=weerbaarheid&type=evaluatie&year=2025").get_json()

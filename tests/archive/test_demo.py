@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from congress.archive import search
+from congress.archive import search, services
 from congress.archive.models import KnowledgeItem
 from congress.extensions import db
 
@@ -22,6 +22,20 @@ def test_demo_archive(runner, client):
     interventions = [i for i in items if i.type == "interventie"]
     assert len(interventions) >= 3 and all(i.evidence_status for i in interventions)
     assert any(i.related for i in interventions)
+    # The interventions spread over the recognition levels, with the databanks' fields.
+    levels = {i.title: i.evidence_status for i in interventions}
+    assert len(set(levels.values())) >= 5
+    assert levels["Training digitale weerbaarheid voor jongerenwerkers"] == "goed_beschreven"
+    mentoring = next(i for i in interventions if i.title.startswith("Mentorprogramma"))
+    assert mentoring.evidence_status == "effectief_eerste" and mentoring.aim and mentoring.active_ingredients
+    assert [e.title for e in services.relations_of(mentoring)["effect"]] == [
+        "Eerste effecten van het Mentorprogramma Eigen Koers"]
+    assert all(i.databank_url.startswith("https://") for i in interventions if i.databank_url)
+    assert not any(i.evidence_review for i in items)  # the demo's levels were chosen, not converted
+    catalogue = client.get("/kennisbank/interventies").get_data(as_text=True)
+    assert f"{len(interventions)} interventies" in catalogue and "Effectief – goede aanwijzingen" in catalogue
+    page = client.get(f"/kennisbank/item/{mentoring.key}").get_data(as_text=True)
+    assert "Effectevaluaties" in page and "Werkzame elementen" in page
     assert any(i.type == "evaluatie" for i in items)
     # Stemming, accents and a word inside the demo slides.
     assert search.search("weerbaar").total >= 5

@@ -198,13 +198,13 @@ def _facet_rows():
     rows = db.session.execute(sa.select(search.facet_rows)).mappings().all()
     return {r["item_id"]: (r["status"], r["type"], r["year"], r["language"], r["track_name"],
                            r["publication_date"], sorted(search._split(r["factors"])),
-                           sorted(search._split(r["target_groups"]))) for r in rows}
+                           sorted(search._split(r["target_groups"])), r["evidence_status"]) for r in rows}
 
 
 def _expected_rows():
     db.session.expire_all()
     return {i.id: (i.status, i.type, i.year, i.language, i.track_name, i.publication_date, sorted(i.factors),
-                   sorted(i.target_groups)) for i in db.session.scalars(sa.select(KnowledgeItem))}
+                   sorted(i.target_groups), i.evidence_status) for i in db.session.scalars(sa.select(KnowledgeItem))}
 
 
 def _search_rows():
@@ -214,7 +214,7 @@ def _search_rows():
     rows = db.session.execute(sa.select(*columns)).mappings().all()
     return {r["item_id"]: (r["status"], r["type"], r["year"], r["language"], r["track_name"],
                            r["publication_date"], sorted(search._split(r["factors"])),
-                           sorted(search._split(r["target_groups"]))) for r in rows}
+                           sorted(search._split(r["target_groups"])), r["evidence_status"]) for r in rows}
 
 
 def test_facet_table_follows_every_change(app):
@@ -235,11 +235,12 @@ def test_facet_table_follows_every_change(app):
     other = make_item("Twee", summary="weerbaarheid", status="draft")
     check()
     services.update_item(item, factors=["digitale weerbaarheid", "sociale cohesie"], target_groups=["ouders"],
-                         publication_date="2025-01-02")
+                         publication_date="2025-01-02", evidence_status="goed_onderbouwd")
     services.set_status(item, "withdrawn", reason="Oud")
     db.session.commit()
     check()
-    db.session.execute(sa.text("UPDATE knowledge_items SET type = 'rapport', track_name = 'Netwerken' WHERE id = :i"),
+    db.session.execute(sa.text("UPDATE knowledge_items SET type = 'rapport', track_name = 'Netwerken', "
+                               "evidence_status = 'effectief_goede' WHERE id = :i"),
                        {"i": other.id})
     db.session.execute(sa.text("DELETE FROM knowledge_terms WHERE item_id = :i AND kind = 'factor'"), {"i": item.id})
     db.session.commit()
@@ -265,10 +266,12 @@ def test_facet_counts_equal_a_brute_force_count(app, monkeypatch):
     words = ["weerbaarheid", "jongeren", "wijk", "ouders"]
     factors = ["sociale cohesie", "digitale weerbaarheid", "democratisch burgerschap"]
     groups = ["jongeren", "ouders", "Ouders"]
+    levels = ["nog_niet_beoordeeld", "goed_beschreven", "effectief_eerste", "effectief_sterke"]
     for i in range(30):
+        item_type = rng.choice(["interventie", "evaluatie", "rapport"])
         item = make_item(f"Item {i}", summary=" ".join(rng.sample(words, 2)),
-                         status=rng.choice(["published"] * 4 + ["draft"]),
-                         item_type=rng.choice(["interventie", "evaluatie", "rapport"]),
+                         status=rng.choice(["published"] * 4 + ["draft"]), item_type=item_type,
+                         evidence_status=rng.choice(levels + [None]) if item_type == "interventie" else None,
                          language=rng.choice(["nl", "en"]), factors=rng.sample(factors, rng.randint(0, 2)),
                          target_groups=rng.sample(groups, rng.randint(0, 2)),
                          publication_date=f"202{rng.randint(3, 5)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}")
@@ -280,11 +283,15 @@ def test_facet_counts_equal_a_brute_force_count(app, monkeypatch):
                                         tracks=["Netwerken", "Preventie"])),
              ("wijk", SearchFilters(languages=["en"], types=["rapport", "evaluatie"])),
              ("ouders", SearchFilters(tracks=[""], factors=["sociale cohesie", "digitale weerbaarheid"],
-                                      languages=["nl"]))]
+                                      languages=["nl"])),
+             ("", SearchFilters(levels=["goed_beschreven", "effectief_eerste"])),
+             ("weerbaar", SearchFilters(levels=["effectief_sterke"], factors=["sociale cohesie"])),
+             ("jongeren", SearchFilters(levels=["nog_niet_beoordeeld", "goed_beschreven"], languages=["nl"]))]
 
     def values(item, name):
         return {"type": {item.type}, "track": {item.track_name} - {""}, "year": {item.year} - {None},
-                "language": {item.language}, "factor": set(item.factors), "target_group": set(item.target_groups)}[name]
+                "language": {item.language}, "factor": set(item.factors), "target_group": set(item.target_groups),
+                "level": {item.evidence_status} - {None}}[name]
 
     def expected(q, f):
         if q:
@@ -294,7 +301,7 @@ def test_facet_counts_equal_a_brute_force_count(app, monkeypatch):
             scores = {i.id: 0.0 for i in items}
         found = set(scores)
         wanted = {"type": f.types, "track": f.tracks, "year": f.years, "language": f.languages,
-                  "factor": f.factors, "target_group": f.target_groups}
+                  "factor": f.factors, "target_group": f.target_groups, "level": f.levels}
         pool = [i for i in items if i.id in found and i.status == "published"]
 
         def passes(item, skip=None):

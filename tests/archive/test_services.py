@@ -51,7 +51,7 @@ def test_every_edit_is_a_version_with_diff_and_restore(app):
     assert ("+", "Beschermende factoren: ondersteunende gezinsstructuren") in diff
     # Read as words, not codes (issue 14: "evidence_status: None" in the history).
     first = services.diff_version(item, 1)
-    assert ("+", "Bewijskracht: —") in first and ("+", "Soort: Rapport") in first
+    assert ("+", "Erkenningsniveau: —") in first and ("+", "Soort: Rapport") in first
     assert not any("None" in line or "_" in line.split(":")[0] for _kind, line in first)
 
     v3 = services.restore_version(item, 1)
@@ -95,12 +95,12 @@ def test_links_must_be_http(app):
 
 
 def test_interventions_carry_evidence_and_evaluations(app):
-    intervention = make_item("Social Labs", item_type="interventie", evidence_status="getest",
+    intervention = make_item("Social Labs", item_type="interventie", evidence_status="goed_beschreven",
                              setting="Jongerenwerk in de wijk", target_groups=["jongeren 12-18"])
     evaluation = make_item("Evaluatie Social Labs", item_type="evaluatie")
     services.set_related(intervention, [evaluation.id])
     db.session.commit()
-    assert intervention.evidence_status == "getest" and intervention.related == [evaluation]
+    assert intervention.evidence_status == "goed_beschreven" and intervention.related == [evaluation]
     assert search.related_items(evaluation)[0] == intervention  # the link works both ways
     with pytest.raises(ValueError):
         services.create_item("interventie", "Onbekend", evidence_status="wondermiddel")

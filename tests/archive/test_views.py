@@ -21,7 +21,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 def test_search_page_with_facets(client, app):
     make_item("Gastlessen mediawijsheid", summary="Weerbaarheid in de klas", item_type="interventie",
-              factors=["digitale weerbaarheid"], evidence_status="getest")
+              factors=["digitale weerbaarheid"], evidence_status="goed_beschreven")
     make_item("Dialoogavonden", summary="Weerbaarheid in de buurt", item_type="sessieverslag",
               factors=["sociale cohesie"])
     html = client.get("/kennisbank/?q=weerbaar").get_data(as_text=True)
@@ -118,18 +118,18 @@ def test_editor_pages(app, organiser):
         "type": "interventie", "title": "Weerbaarheidstraining", "summary": "Training voor jongeren",
         "body": "Tekst", "congress_id": "0", "track_id": "0", "authors": "A, B", "organisations": "",
         "tags": "training, jongeren", "factors": ["digitale weerbaarheid"], "target_groups": "jongeren",
-        "language": "nl", "licence": "CC BY 4.0", "publication_date": "", "evidence_status": "in_ontwikkeling",
+        "language": "nl", "licence": "CC BY 4.0", "publication_date": "", "evidence_status": "nog_niet_beoordeeld",
         "setting": "School", "links": "Video | https://video.example/x", "note": "",
     })
     assert response.status_code == 302
     item = db.session.scalar(sa.select(KnowledgeItem))
-    assert item.tags == ["training", "jongeren"] and item.evidence_status == "in_ontwikkeling"
+    assert item.tags == ["training", "jongeren"] and item.evidence_status == "nog_niet_beoordeeld"
     assert item.links == [{"title": "Video", "url": "https://video.example/x"}]
     page = editor.get(f"/manage/kennisbank/{item.id}")
     assert page.status_code == 200 and "Weerbaarheidstraining" in page.get_data(as_text=True)
     data = {"type": "interventie", "title": "Weerbaarheidstraining 2.0", "summary": "Training", "body": "Tekst",
-            "congress_id": "0", "track_id": "0", "language": "nl", "licence": "CC BY 4.0", "evidence_status": "getest",
-            "links": "geen link"}
+            "congress_id": "0", "track_id": "0", "language": "nl", "licence": "CC BY 4.0",
+            "evidence_status": "goed_beschreven", "links": "geen link"}
     response = editor.post(f"/manage/kennisbank/{item.id}", data=data)
     assert response.status_code == 200 and "https://" in response.get_data(as_text=True)  # the link is refused
     data["links"] = ""

@@ -101,7 +101,9 @@ def test_a_deleted_object_falls_back_to_its_kind_and_number(app):
 def test_details_read_as_words():
     assert readable({"status": "confirmed", "reason": None, "override": True, "sessions": [3, 4]}, "nl") == [
         ("Status", "bevestigd"), ("Reden", "—"), ("Boven capaciteit", "ja"), ("Sessies", "3, 4")]
-    assert readable({"evidence_status": None}, "en") == [("Evidence status", "—")]
+    assert readable({"evidence_status": None}, "en") == [("Recognition level", "—")]
+    assert readable({"evidence_status": "effectief_eerste"}, "nl") == [
+        ("Erkenningsniveau", "effectief – eerste aanwijzingen")]
 
 
 def test_every_kind_is_named_with_a_working_link(app, monkeypatch, tmp_path, organiser):

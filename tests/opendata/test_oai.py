@@ -128,7 +128,7 @@ def rich_item(app):
         summary="Leerlingen leren desinformatie herkennen.", authors=["J. de Vries"],
         organisations=["Gemeente Utrecht"], factors=["digitale weerbaarheid"], target_groups=["leerlingen"],
         tags=["mediawijsheid"], track_id=congress.tracks[0].id, congress_id=congress.id, session_id=session.id,
-        publication_date="2025-05-20", licence="CC BY-SA 4.0", evidence_status="getest")
+        publication_date="2025-05-20", licence="CC BY-SA 4.0", evidence_status="goed_beschreven")
     item.speakers = [speaker]
     db.session.commit()
     archive.set_related(item, [evaluation.id, draft.id])

@@ -116,7 +116,7 @@ def test_a_session_and_a_speaker_on_their_pages_also_from_the_cache(client, edit
 def test_knowledge_items_are_the_creative_work_their_type_is(client, app, item_type, schema_type):
     item = make_item("Weerbaar online", item_type=item_type, summary="Wat werkt", authors=["Jan de Vries"],
                      organisations=["Movisie"], licence="CC BY 4.0", publication_date=date(2026, 5, 1),
-                     evidence_status="getest", tags=["sexting"], factors=["digitale weerbaarheid"])
+                     evidence_status="goed_beschreven", tags=["sexting"], factors=["digitale weerbaarheid"])
     [data] = blocks(client.get(f"/kennisbank/item/{item.key}"))
     node = expanded(data)
     assert node["@type"] == [S + schema_type]
@@ -128,6 +128,6 @@ def test_knowledge_items_are_the_creative_work_their_type_is(client, app, item_t
     assert node[S + "isPartOf"][0]["@id"] == f"{BASE}/kennisbank/"
     if item_type == "interventie":
         level = node[S + "additionalProperty"][0]
-        assert (value(level, "propertyID"), value(level, "value")) == ("erkenningsniveau", "Getest")
+        assert (value(level, "propertyID"), value(level, "value")) == ("erkenningsniveau", "Goed beschreven")
     else:
         assert S + "additionalProperty" not in node
