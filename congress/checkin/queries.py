@@ -32,6 +32,12 @@ def sessions_checked_in(registration_id: int) -> set[int]:
         CheckIn.registration_id == registration_id, CheckIn.session_id.is_not(None), CheckIn.undone_at.is_(None))))
 
 
+def is_checked_in(registration_id: int, key: str) -> bool:
+    """Whether the registration has an active check-in on the list (the venue, a session)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn).where(
+        CheckIn.registration_id == registration_id, CheckIn.list_key == key, CheckIn.undone_at.is_(None))) > 0
+
+
 def present_in_session(session_id: int) -> int:
     """How many are checked in at the session now."""
     return db.session.scalar(

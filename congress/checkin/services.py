@@ -187,7 +187,7 @@ def scan(request: Scan) -> dict[str, Any]:
                     _answer(Result.REVOKED, holder, status=holder.status))
 
     key, session = _resolve_list(request, congress_id)
-    if session is not None and not request.admit and not registrations.is_enrolled(holder.id, session.id):
+    if _not_enrolled(request, holder.id, key, session):
         result = _answer(Result.NOT_ENROLLED, holder, seats_left=_seats_left(session))
         return _log(request, nonce, congress_id, scanned_at, holder, result)
     try:
@@ -232,7 +232,7 @@ def check_in_person(request: Scan) -> dict[str, Any]:
         return _log(request, nonce, congress_id, scanned_at, person,
                     _answer(Result.NO_PLACE, person, status=person.status))
     key, session = _resolve_list(request, congress_id)
-    if session is not None and not request.admit and not registrations.is_enrolled(person.id, session.id):
+    if _not_enrolled(request, person.id, key, session):
         result = _answer(Result.NOT_ENROLLED, person, seats_left=_seats_left(session))
         return _log(request, nonce, congress_id, scanned_at, person, result)
     try:
@@ -243,6 +243,14 @@ def check_in_person(request: Scan) -> dict[str, Any]:
         if earlier is None:
             raise
         return earlier
+
+
+def _not_enrolled(request: Scan, registration_id: int, key: str, session: ProgrammeSession | None) -> bool:
+    """A workshop's list refuses who holds no seat there, unless staff admit them; someone already
+    checked in on it (admitted before) is answered "already checked in", not refused again."""
+    if session is None or request.admit or registrations.is_enrolled(registration_id, session.id):
+        return False
+    return not queries.is_checked_in(registration_id, key)
 
 
 def _seats_left(session: ProgrammeSession) -> int | None:

@@ -191,3 +191,12 @@ def test_name_search_of_a_workshop_station_shows_its_own_list(names):
     assert result["list"] == f"session:{workshop.id}" and result["people"][0]["checked_in_at"] is None
     with pytest.raises(CheckinError):
         services.people_at_the_door(congress, "bezoeker", list=999_999)
+
+
+def test_someone_admitted_before_is_already_checked_in_not_refused_again(edition):
+    congress, sessions, people, codes = edition
+    workshop = dict(congress=congress, list=sessions[1].id)
+    assert services.scan(Scan(code=codes[0], admit=True, **workshop))["result"] == Result.OK
+    assert services.scan(Scan(code=codes[0], **workshop))["result"] == Result.ALREADY
+    assert services.check_in_person(Scan(code=None, registration=people[0].id, **workshop))["result"] == Result.ALREADY
+    assert services.scan(Scan(code=codes[1], **workshop))["result"] == Result.NOT_ENROLLED

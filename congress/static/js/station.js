@@ -403,10 +403,9 @@ function personItem(person) {
     button.type = "button";
     button.className = "utrecht-button utrecht-button--primary-action";
     button.dataset.checkInPerson = String(person.registration);
-    const hidden = document.createElement("span");
-    hidden.className = "visually-hidden";
-    hidden.textContent = `: ${person.name}`;
-    button.append(messages.check_in, hidden);
+    button.textContent = messages.check_in;
+    // Which of the "Check in" buttons this is, for a screen reader (the visible label comes first).
+    button.setAttribute("aria-label", `${messages.check_in}: ${person.name}`);
     item.append(button);
   }
   return item;
