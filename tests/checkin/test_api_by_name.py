@@ -181,3 +181,10 @@ def test_openapi_documents_the_additions(client):
     assert request["oneOf"] == [{"required": ["code"]}, {"required": ["registration"]}]
     assert "registration" in request["properties"] and "code" not in request.get("required", [])
     assert "no_place" in document["components"]["schemas"]["CheckinResponse"]["properties"]["result"]["enum"]
+
+
+@pytest.mark.parametrize("lang, heading, field", [("nl", "Geen badge? Zoek op naam", "Naam of organisatie"),
+                                                  ("en", "No badge? Find them by name", "Name or organisation")])
+def test_the_station_page_has_the_name_search_in_both_languages(client, app, lang, heading, field):
+    page = client.get(f"/station/?lang={lang}").get_data(as_text=True)
+    assert heading in page and field in page and 'id="station-name"' in page and "data-search-results" in page

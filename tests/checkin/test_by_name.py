@@ -183,7 +183,6 @@ def test_name_search_limits_and_shows_status_and_check_in(names):
 
 def test_name_search_of_a_workshop_station_shows_its_own_list(names):
     congress, people, _ = names
-    _, sessions, *_ = congress, congress.sessions
     workshop = congress.sessions[0]
     station, _ = services.create_station(congress, "Zaal 1", session_id=workshop.id)
     services.check_in_person(Scan(code=None, registration=people[1].id, congress=congress))  # at the venue only
