@@ -13,6 +13,7 @@ The same rule holds on SQLite and PostgreSQL, because it runs before either sees
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import nh3
 from flask import Flask, Request, request
@@ -27,6 +28,18 @@ _FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
 def has_forbidden_characters(text: str) -> bool:
     """NUL or a surrogate code point (in a Python str every surrogate is unpaired)."""
     return _FORBIDDEN.search(text) is not None
+
+
+# Letters that Unicode does not decompose into a base letter and a mark.
+_LETTERS = str.maketrans({"ı": "i", "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+                          "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "ð": "d"})
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: "Geïnteresseerd" → "geinteresseerd", "Yılmaz" → "yilmaz" (the
+    knowledge archive's index and the check-in station's name search)."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def clean(text: str) -> str:

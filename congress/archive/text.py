@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from functools import lru_cache
 
 import nh3
 import snowballstemmer
 from markupsafe import Markup
 
-from congress.sanitize import MARKDOWN, MARKDOWN_TAGS, render_markdown  # noqa: F401 - re-exported for the archive
+# fold: the one accent folding (the check-in station's name search folds with it too).
+from congress.sanitize import MARKDOWN, MARKDOWN_TAGS, fold, render_markdown  # noqa: F401 - re-exported for the archive
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # The Porter variant of Snowball's Dutch stemmer: the one PostgreSQL's `dutch` configuration uses.
@@ -33,17 +33,6 @@ STOP_WORDS = frozenset(
 # The one Markdown renderer lives in the foundation (the privacy statements use it too).
 _markdown = MARKDOWN
 ALLOWED_TAGS = MARKDOWN_TAGS
-
-
-# Letters that Unicode does not decompose into a base letter and a mark.
-_LETTERS = str.maketrans({"ı": "i", "ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
-                          "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "ð": "d"})
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics: "Geïnteresseerd" → "geinteresseerd", "Yılmaz" → "yilmaz"."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LETTERS))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def words(text: str) -> list[str]:

@@ -93,6 +93,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "badge.print_run": ("Badges afgedrukt", "Badges printed"),
     "badge.reissue": ("Badge opnieuw uitgegeven", "Badge reissued"),
     "checkin.admit": ("Binnengelaten", "Checked in"),
+    "checkin.by_name": ("Op naam ingecheckt (zonder badge)", "Checked in by name (without a badge)"),
     "checkin.undo": ("Check-in ongedaan gemaakt", "Check-in undone"),
     "checkin.checkout": ("Uitgecheckt", "Checked out"),
     "checkin.station_create": ("Scanstation aangemaakt", "Scanning station created"),

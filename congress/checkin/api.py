@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, g, jsonify, request
+from flask_babel import gettext as _
 
 from congress import schemas
 from congress.checkin import api_schemas, services
 from congress.checkin.access import checkin_auth
-from congress.checkin.api_schemas import CheckinQuery, CheckinRequest
+from congress.checkin.api_schemas import CheckinQuery, CheckinRequest, PeopleQuery
 from congress.core.queries import congress_by_slug
 
 bp = Blueprint("checkin_api", __name__)
+
+# What a station downloads (attendees, who is checked in) is personal data: never kept by a cache.
+_PRIVATE = {"Cache-Control": "private, no-store"}
 
 
 @bp.route("/checkins", methods=["POST"])
@@ -20,15 +24,23 @@ def post_checkin():
         body = schemas.parse_body(CheckinRequest)
     except schemas.InvalidInput as exc:
         return schemas.unprocessable(exc.fields)
+    by_name = "registration" in body.model_fields_set
+    if by_name == ("code" in body.model_fields_set):
+        message = _("Send exactly one of code (a badge) and registration (someone found by name).")
+        return schemas.unprocessable({"code": [message], "registration": [message]})
+    congress = congress_by_slug(body.congress) if body.congress else None
+    if by_name and g.station is None and congress is None:
+        return schemas.unprocessable({"congress": [
+            _("No such edition.") if body.congress else _("Give the edition (congress) with a registration.")]})
     label = body.station
     scan = services.Scan(
         code=body.code, list=body.list, station=g.station, scanned_at=body.scanned_at, nonce=body.nonce,
         admit=body.admit, offline=body.offline,
         station_label=str(label if label is not None else "") if g.station is None else "",
-        congress=congress_by_slug(body.congress) if body.congress else None,
+        congress=congress, registration=body.registration if by_name else None,
     )
     try:
-        return jsonify(services.scan(scan))
+        return jsonify(services.check_in_person(scan) if by_name else services.scan(scan))
     except services.CheckinError as exc:
         return schemas.unprocessable({"list": [str(exc)]})
 
@@ -46,14 +58,37 @@ def list_checkins():
             abort(404)  # no such edition, whatever was sent
         return schemas.unprocessable(exc.fields)
     congress = _congress_for_request(query.congress)
-    return jsonify({"congress": congress.slug, "checkins": services.checkins_since(congress, query.since)})
+    return jsonify({"congress": congress.slug, "checkins": services.checkins_since(congress, query.since)}), 200, \
+        _PRIVATE
+
+
+@bp.route("/checkins/people", methods=["GET"])
+@checkin_auth
+def people():
+    """The station's name search, for who forgot their badge: name, organisation, status and whether
+    checked in on the list; check them in with ``POST /checkins {"registration": id}``."""
+    slug = request.args.get("congress", "")
+    if not slug:
+        abort(404)
+    try:
+        query = schemas.parse_query(PeopleQuery)
+    except schemas.InvalidInput as exc:
+        if "congress" in exc.fields:
+            abort(404)
+        return schemas.unprocessable(exc.fields)
+    congress = _congress_for_request(query.congress)
+    try:
+        found = services.people_at_the_door(congress, query.q, list=query.list, station=g.station)
+    except services.CheckinError as exc:
+        return schemas.unprocessable({"list": [str(exc)]})
+    return jsonify(found), 200, _PRIVATE
 
 
 @bp.route("/congresses/<slug>/checkin-bundle")
 @checkin_auth
 def bundle(slug: str):
     congress = _congress_for_request(slug)
-    return jsonify(services.bundle(congress))
+    return jsonify(services.bundle(congress)), 200, _PRIVATE
 
 
 @bp.route("/stations/me")
@@ -88,7 +123,7 @@ _AUTH = {
 OPENAPI_PATHS = {
     "/checkins": {
         "post": {
-            "summary": "Check a badge code in (stations and scanners)",
+            "summary": "Check a badge code in, or someone found by name (stations and scanners)",
             "operationId": "postCheckin",
             "security": _SECURITY,
             "requestBody": {"required": True, "content": schemas.json_content(schemas.ref("CheckinRequest"))},
@@ -108,6 +143,21 @@ OPENAPI_PATHS = {
             "parameters": schemas.query_parameters(CheckinQuery),
             "responses": {
                 "200": {"description": "Check-ins", "content": schemas.json_content(schemas.ref("Checkins"))},
+                **_AUTH,
+                "404": _E("No such edition"),
+                "422": schemas.UNPROCESSABLE,
+            },
+        },
+    },
+    "/checkins/people": {
+        "get": {
+            "summary": "Find registrations by name or organisation (a station, for who forgot their badge)",
+            "operationId": "checkinPeople",
+            "security": _SECURITY,
+            "parameters": schemas.query_parameters(PeopleQuery),
+            "responses": {
+                "200": {"description": "At most 20 registrations, by name; `more` when there were more",
+                        "content": schemas.json_content(schemas.ref("People"))},
                 **_AUTH,
                 "404": _E("No such edition"),
                 "422": schemas.UNPROCESSABLE,

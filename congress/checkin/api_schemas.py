@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field, StringConstraints
 
 from congress.schemas import DateTimeText, Id, RequestModel, ResponseModel, StrictBool, Text
 
@@ -12,8 +12,17 @@ _DATE_TIME = {"format": "date-time"}
 
 
 class CheckinRequest(RequestModel):
+    """Send exactly one of ``code`` (a badge scanned) and ``registration`` (someone found by name)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True,
+                              json_schema_extra={"oneOf": [{"required": ["code"]}, {"required": ["registration"]}]})
+
     # Any value: what is not a badge code is answered with the result "invalid" (never a 422).
-    code: Any = Field(description="The badge's QR content; anything that is not a badge code is `invalid`")
+    code: Any = Field(None, description="The badge's QR content; anything that is not a badge code is `invalid`. "
+                                        "Send either `code` or `registration`, not both")
+    registration: Id = Field(None, description=(  # type: ignore[assignment]
+        "Check in by registration id instead of a badge (the station's name search); a registration of "
+        "another edition is `invalid`. With an API token, `congress` is required"))
     list: Literal["venue"] | Id | None = Field(None, description="'venue' (default) or a session id")
     station: Text(120) | Annotated[int, Field(ge=0, le=2**31 - 1, strict=True)] | None = Field(
         None, description="A label for third-party scanners")
@@ -22,6 +31,15 @@ class CheckinRequest(RequestModel):
     admit: StrictBool = Field(False, description="Admit someone not enrolled in the session")
     offline: StrictBool = False
     congress: Text(100) | None = Field(None, description="The edition's slug (scanners with an API token)")
+
+
+class PeopleQuery(RequestModel):
+    congress: Text(100) = Field(description="The edition's slug")
+    q: Text(100, min_length=2, strip=True) = Field(
+        description="Part of a name or organisation (at least 2 characters); every word must occur, "
+                    "accents and case do not matter")
+    list: Annotated[str, StringConstraints(pattern=r"^(venue|[1-9][0-9]{0,8})$", strict=True)] | None = Field(
+        None, description="Whose check-ins to show: 'venue' (default) or a session id; a station: its own list")
 
 
 class CheckinQuery(RequestModel):
@@ -36,7 +54,7 @@ class Attendee(ResponseModel):
 
 
 class CheckinResponse(ResponseModel):
-    result: Literal["ok", "already_checked_in", "invalid", "revoked", "not_enrolled", "wrong_congress"]
+    result: Literal["ok", "already_checked_in", "invalid", "revoked", "not_enrolled", "wrong_congress", "no_place"]
     attendee: Attendee | None
     checked_in_at: Annotated[str | None, Field(json_schema_extra=_DATE_TIME)]
     first_checked_in_at: Annotated[str | None, Field(json_schema_extra=_DATE_TIME)]
@@ -44,6 +62,21 @@ class CheckinResponse(ResponseModel):
     list: str | None = None
     status: str | None = None
     seats_left: int | None = None
+
+
+class Person(ResponseModel):
+    registration: int
+    name: str
+    organisation: str
+    status: Literal["pending", "confirmed", "waitlisted", "cancelled"]
+    checked_in_at: Annotated[str | None, Field(json_schema_extra=_DATE_TIME)]
+
+
+class People(ResponseModel):
+    congress: str
+    list: str
+    people: list[Person]
+    more: bool
 
 
 class Checkin(ResponseModel):
@@ -73,6 +106,7 @@ class BundleAttendee(ResponseModel):
     organisation: str
     notes: str
     sessions: list[int]
+    status: Literal["pending", "confirmed"]
 
 
 class CheckinBundle(ResponseModel):
@@ -95,4 +129,4 @@ class StationMe(ResponseModel):
 
 
 REQUESTS = [CheckinRequest]
-RESPONSES = [CheckinResponse, Checkins, CheckinBundle, StationMe]
+RESPONSES = [CheckinResponse, Checkins, CheckinBundle, StationMe, People]

@@ -32,6 +32,12 @@ def sessions_checked_in(registration_id: int) -> set[int]:
         CheckIn.registration_id == registration_id, CheckIn.session_id.is_not(None), CheckIn.undone_at.is_(None))))
 
 
+def is_checked_in(registration_id: int, key: str) -> bool:
+    """Whether the registration has an active check-in on the list (the venue, a session)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(CheckIn).where(
+        CheckIn.registration_id == registration_id, CheckIn.list_key == key, CheckIn.undone_at.is_(None))) > 0
+
+
 def present_in_session(session_id: int) -> int:
     """How many are checked in at the session now."""
     return db.session.scalar(
@@ -50,9 +56,14 @@ def active_checkins(congress: Congress) -> list[CheckIn]:
 
 def venue_checkins(congress: Congress, registration_ids: Iterable[int]) -> dict[int, CheckIn]:
     """The active venue check-ins of these registrations, by registration id."""
+    return checkins_on_list(congress, VENUE, registration_ids)
+
+
+def checkins_on_list(congress: Congress, key: str, registration_ids: Iterable[int]) -> dict[int, CheckIn]:
+    """The active check-ins of these registrations on one list (the venue, a session), by registration id."""
     return {
         c.registration_id: c for c in db.session.scalars(
-            sa.select(CheckIn).where(CheckIn.congress_id == congress.id, CheckIn.list_key == VENUE,
+            sa.select(CheckIn).where(CheckIn.congress_id == congress.id, CheckIn.list_key == key,
                                      CheckIn.undone_at.is_(None),
                                      CheckIn.registration_id.in_(list(registration_ids) or [0])))
     }

@@ -41,6 +41,7 @@ class Result(enum.StrEnum):
     REVOKED = "revoked"
     NOT_ENROLLED = "not_enrolled"
     WRONG_CONGRESS = "wrong_congress"
+    NO_PLACE = "no_place"  # a check-in by name of someone on the edition's waiting list or cancelled
 
 
 class CheckinError(InvalidInput):
@@ -59,6 +60,7 @@ class Scan:
     admit: bool = False  # admit someone not enrolled in this session
     offline: bool = False
     station_label: str = ""  # third-party scanners name their device with a free label
+    registration: int | None = None  # a check-in by name (check_in_person): the registration, not a code
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -120,6 +122,14 @@ def code_digest(code: str) -> str:
     return hash_secret(code)
 
 
+def _scan_digest(request: Scan) -> str:
+    """The code digest of a scan; a check-in by name stands in "registration:<id>" for the code (no
+    badge code has that form), so that its retried upload (same nonce) is recognised the same way."""
+    if request.registration is not None:
+        return code_digest(f"registration:{request.registration}")
+    return code_digest(request.code if isinstance(request.code, str) else "")
+
+
 def _holder(verified: badges.BadgeCode, nonce: str | None, digest: str) -> sa.Row | None:
     """The registration a verified code names, its issued code's state and what this nonce was
     answered before for this same code (a retried upload): one query per scan."""
@@ -154,7 +164,7 @@ def scan(request: Scan) -> dict[str, Any]:
     scanned_at = _clamp_time(request.scanned_at, now)
 
     code = request.code if isinstance(request.code, str) else ""
-    digest = code_digest(code)
+    digest = _scan_digest(request)
     try:
         if not code or len(code) > badges.MAX_CODE_LENGTH:
             raise badges.InvalidCode("not a badge code")
@@ -177,7 +187,7 @@ def scan(request: Scan) -> dict[str, Any]:
                     _answer(Result.REVOKED, holder, status=holder.status))
 
     key, session = _resolve_list(request, congress_id)
-    if session is not None and not request.admit and not registrations.is_enrolled(holder.id, session.id):
+    if _not_enrolled(request, holder.id, key, session):
         result = _answer(Result.NOT_ENROLLED, holder, seats_left=_seats_left(session))
         return _log(request, nonce, congress_id, scanned_at, holder, result)
     try:
@@ -189,6 +199,58 @@ def scan(request: Scan) -> dict[str, Any]:
         if earlier is None:
             raise
         return earlier
+
+
+def check_in_person(request: Scan) -> dict[str, Any]:
+    """Check someone in by their registration id, for who forgot their badge (the station's name
+    search). The same path as a badge scan from the holder on: the same list rules (a workshop's
+    "not enrolled", admitting), the same locked insert (so a badge scanned at the same moment checks
+    the person in once), the same scan log and nonce (a queued check-in uploaded twice counts once).
+
+    The edition is the station's, else ``request.congress`` (a CheckinError without either); a
+    registration of another edition, or none, is ``invalid``; someone without a place (on the
+    edition's waiting list, cancelled) is ``no_place``. Checking in without a badge is audited."""
+    now = utcnow()
+    nonce = request.nonce[:64] if isinstance(request.nonce, str) and request.nonce else None
+    if request.station is not None:
+        congress_id: int | None = request.station.congress_id
+    else:
+        congress_id = request.congress.id if request.congress is not None else None
+    if congress_id is None:
+        raise CheckinError("a check-in by registration needs the edition")
+    scanned_at = _clamp_time(request.scanned_at, now)
+    digest = _scan_digest(request)
+    earlier = _earlier_answer(nonce, digest)
+    if earlier is not None:
+        return earlier
+    registration_id = request.registration
+    person = registrations.person_at_the_door(registration_id) \
+        if type(registration_id) is int and 0 < registration_id <= 2**31 - 1 else None  # never True
+    if person is None or person.congress_id != congress_id:
+        return _log(request, nonce, congress_id, scanned_at, None, _answer(Result.INVALID))
+    if person.status not in registrations.ACTIVE:
+        return _log(request, nonce, congress_id, scanned_at, person,
+                    _answer(Result.NO_PLACE, person, status=person.status))
+    key, session = _resolve_list(request, congress_id)
+    if _not_enrolled(request, person.id, key, session):
+        result = _answer(Result.NOT_ENROLLED, person, seats_left=_seats_left(session))
+        return _log(request, nonce, congress_id, scanned_at, person, result)
+    try:
+        with write_transaction(keep_loaded=True):
+            return _check_in_locked(request, nonce, congress_id, person, key, session, scanned_at, by_name=True)
+    except IntegrityError:
+        earlier = _earlier_answer(nonce, digest)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _not_enrolled(request: Scan, registration_id: int, key: str, session: ProgrammeSession | None) -> bool:
+    """A workshop's list refuses who holds no seat there, unless staff admit them; someone already
+    checked in on it (admitted before) is answered "already checked in", not refused again."""
+    if session is None or request.admit or registrations.is_enrolled(registration_id, session.id):
+        return False
+    return not queries.is_checked_in(registration_id, key)
 
 
 def _seats_left(session: ProgrammeSession) -> int | None:
@@ -206,7 +268,8 @@ def _earlier_answer(nonce: str | None, digest: str) -> dict[str, Any] | None:
 
 
 def _check_in_locked(request: Scan, nonce: str | None, congress_id: int, holder: sa.Row, key: str,
-                     session: ProgrammeSession | None, scanned_at: datetime) -> dict[str, Any]:
+                     session: ProgrammeSession | None, scanned_at: datetime, *,
+                     by_name: bool = False) -> dict[str, Any]:
     station = request.station
     station_id = station.id if station is not None else None
     station_name = station.name if station is not None else request.station_label[:120]
@@ -221,6 +284,10 @@ def _check_in_locked(request: Scan, nonce: str | None, congress_id: int, holder:
         if admitted:
             # Letting someone in who is not enrolled is a staff decision: it goes in the audit log.
             record("checkin.admit", congress_id=congress_id, checkin=new_id, registration=holder.id, list=key,
+                   station=station_name)
+        if by_name:
+            # So is checking someone in without a badge (found by name at the station).
+            record("checkin.by_name", congress_id=congress_id, checkin=new_id, registration=holder.id, list=key,
                    station=station_name)
         answer = _answer(Result.OK, holder, checked_in_at=_iso(scanned_at), first_checked_in_at=_iso(scanned_at),
                          station=station_name, list=key)
@@ -259,7 +326,7 @@ def _log(request: Scan, nonce: str | None, congress_id: int | None, scanned_at: 
         "station_id": request.station.id if request.station is not None else None,
         "list_key": str(request.list or VENUE)[:32], "registration_id": holder.id if holder is not None else None,
         "result": answer["result"], "response": answer, "scanned_at": scanned_at, "received_at": utcnow(),
-        "code_digest": code_digest(request.code if isinstance(request.code, str) else ""),
+        "code_digest": _scan_digest(request),
     }
     if not commit:
         _store_scan(request, event)
@@ -333,10 +400,29 @@ def bundle(congress: Congress) -> dict[str, Any]:
         "revocations": badge_queries.revocations(congress),
         "attendees": [
             {**_attendee(r), "id": r.id,
-             "sessions": [e.session_id for e in r.enrolments if e.status == EnrolmentStatus.ENROLLED.value]}
+             "sessions": [e.session_id for e in r.enrolments if e.status == EnrolmentStatus.ENROLLED.value],
+             "status": r.status}
             for r in attendees
         ],
         "generated_at": _iso(utcnow()),
+    }
+
+
+def people_at_the_door(congress: Congress, text: str, *, list: str | int | None = VENUE,
+                       station: Station | None = None, limit: int = 20) -> dict[str, Any]:
+    """The station's name search (who forgot their badge): registrations of the edition whose name or
+    organisation holds every word of ``text`` (accents and case folded), with their status and when
+    they were checked in on the list (a station's own list, else ``list``). What the station shows,
+    nothing more: no e-mail address, no notes (those come with the check-in's answer)."""
+    key, _ = _resolve_list(Scan(code=None, list=None if station is not None else list, station=station), congress.id)
+    found, more = registrations.people_at_the_door(congress, text, limit=limit)
+    present = queries.checkins_on_list(congress, key, [row.id for row in found])
+    return {
+        "congress": congress.slug, "list": key, "more": more,
+        "people": [{"registration": row.id, "name": row.name, "organisation": row.organisation or "",
+                    "status": row.status,
+                    "checked_in_at": _iso(present[row.id].scanned_at) if row.id in present else None}
+                   for row in found],
     }
 
 

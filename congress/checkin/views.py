@@ -67,7 +67,8 @@ STATION_CSP = {**CONTENT_SECURITY_POLICY, "script-src": "'self' 'wasm-unsafe-eva
 @talisman(content_security_policy=STATION_CSP)
 def station():
     """A shell: the device signs in with the station token from its set-up link (kept on the device)."""
-    return render_template("checkin/station.html")
+    statuses = {status: str(label) for status, label in registrations.STATUS_LABELS.items()}
+    return render_template("checkin/station.html", statuses=statuses)
 
 
 @bp.route("/station/sw.js")

@@ -33,11 +33,12 @@ from congress.registration.state import (
     waiting_rank,
     window_state,
 )
-from congress.sanitize import query_int
+from congress.sanitize import fold, query_int
 
 __all__ = [
     "ACTIVE", "ENROLMENT_LABELS", "EnrolmentStatus", "RegistrationStatus", "confirmed_for_dashboard",
-    "find_for_checkin", "is_enrolled", "station_attendees", "ROLE_LABELS", "SORTS", "STATUS_LABELS",
+    "find_for_checkin", "is_enrolled", "people_at_the_door", "person_at_the_door", "station_attendees",
+    "ROLE_LABELS", "SORTS", "STATUS_LABELS",
     "RegistrationFilters", "SessionSeats",
     "active_count", "active_counts_by_edition", "attendance", "counts_by_sector", "counts_by_status",
     "enrolled_counts", "find_by_secret", "mail_context", "manage_url", "registration_state", "rounds_with_seats",
@@ -205,6 +206,42 @@ def find_for_checkin(congress: Congress, text: str, limit: int = 50) -> list[Reg
                    sa.func.lower(Registration.organisation).like(like)),
         ).order_by(Registration.name).limit(limit)
     ))
+
+
+
+def person_at_the_door(registration_id: int) -> sa.Row | None:
+    """One registration as a check-in by name needs it (the columns a badge scan reads of its holder):
+    id, edition, name, organisation, accessibility, dietary and status; None when there is none."""
+    return db.session.execute(
+        sa.select(Registration.id, Registration.congress_id, Registration.name, Registration.organisation,
+                  Registration.accessibility, Registration.dietary, Registration.status)
+        .where(Registration.id == registration_id)
+    ).first()
+
+
+def people_at_the_door(congress: Congress, text: str, limit: int = 20) -> tuple[list[sa.Row], bool]:
+    """The station's name search: registrations of the edition whose name or organisation holds every
+    word of ``text``, accents and case folded ("ozturk" finds "Öztürk", "jose" finds "José"), by name;
+    at most ``limit``, and whether there were more. Rows of id, name, organisation and status only.
+
+    Folded in Python (neither database folds accents the same way without an extension): one narrow
+    read of the edition's registrations, a few thousand rows at most."""
+    words = fold(text).split()
+    if not words:
+        return [], False
+    rows = db.session.execute(
+        sa.select(Registration.id, Registration.name, Registration.organisation, Registration.status)
+        .where(Registration.congress_id == congress.id, Registration.erased_at.is_(None))
+        .order_by(Registration.name, Registration.id)
+    ).all()
+    found = []
+    for row in rows:
+        haystack = fold(f"{row.name} {row.organisation or ''}")
+        if all(word in haystack for word in words):
+            found.append(row)
+            if len(found) > limit:
+                return found[:limit], True
+    return found, False
 
 # === end of section: check-in and badges =========================================================
 

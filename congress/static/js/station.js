@@ -1,6 +1,8 @@
 // The check-in station: keyboard-wedge and camera scanning, online through the API, offline
 // against the downloaded bundle (Ed25519 signature checked with WebCrypto), scans queued in
 // IndexedDB and uploaded when the network is back. The server merges them: earliest scan wins.
+// Who forgot their badge is found by name (the API, or the bundle offline) and checked in by their
+// registration id, queued the same way when offline.
 import { openDB } from "/vendor/idb/build/index.js";
 
 const TOKEN_KEY = "congres-station-token";
@@ -8,11 +10,15 @@ const root = document.querySelector(".station");
 const messages = JSON.parse(document.getElementById("station-messages").textContent);
 const $ = (selector) => root.querySelector(selector);
 const input = $("#station-code");
+const nameInput = $("#station-name");
 const statusLine = $("[data-status]");
 const queueLine = $("[data-queue]");
 let station = null;
 let bundle = null;
 let stopped = false;
+// Who is checked in where, as the server knows it (GET /api/v1/checkins, read since the last time):
+// {checkin id: {registration, list, scanned_at, station}}, kept in IndexedDB for offline answers.
+let presence = { since: null, checkins: {} };
 
 function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => (key in values ? String(values[key]) : ""));
@@ -66,6 +72,7 @@ function stop(message) {
   statusLine.textContent = message;
   statusLine.classList.add("station__status--stopped");
   input.disabled = true;
+  nameInput.disabled = true;
 }
 
 async function checkStopped(response) {
@@ -88,6 +95,7 @@ async function refresh() {
     if (await checkStopped(response)) return;
     bundle = await response.json();
     await db.put("meta", bundle, "bundle");
+    await syncPresence();
     statusLine.textContent = fill(messages.updated, {
       time: new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }),
       count: bundle.attendees.length,
@@ -95,10 +103,42 @@ async function refresh() {
   } catch (error) {
     station = station || (await db.get("meta", "station"));
     bundle = bundle || (await db.get("meta", "bundle"));
+    presence = (await db.get("meta", "presence")) || presence;
     statusLine.textContent = bundle ? messages.offline : messages.no_bundle;
   }
   if (station) document.querySelector("[data-station-name]").textContent = station.name;
   await flush();
+}
+
+async function syncPresence() {
+  const stored = await db.get("meta", "presence");
+  if (stored && stored.congress === station.congress) presence = stored;
+  const query = new URLSearchParams({ congress: station.congress });
+  if (presence.since) query.set("since", presence.since);
+  const response = await api(`${root.dataset.checkins}?${query}`, { timeout: 15000 });
+  if (!response.ok) return;
+  const listing = await response.json();
+  const checkins = { ...presence.checkins };
+  let since = presence.since;
+  for (const c of listing.checkins) {
+    if (c.undone_at) delete checkins[c.id];
+    else checkins[c.id] = { registration: c.registration, list: c.list, scanned_at: c.scanned_at, station: c.station };
+    for (const moment of [c.received_at, c.undone_at]) if (moment && (!since || moment > since)) since = moment;
+  }
+  presence = { congress: station.congress, since, checkins };
+  await db.put("meta", presence, "presence");
+}
+
+function stationList() {
+  return station && station.list ? station.list : "venue";
+}
+
+// The first check-in of a person on a list that this device knows: its own scans, else the server's.
+async function firstCheckin(registrationId, list) {
+  const first = await db.get("seen", `${registrationId}|${list}`);
+  if (first) return first;
+  const known = Object.values(presence.checkins).find((c) => c.registration === registrationId && c.list === list);
+  return known ? { at: known.scanned_at, station: known.station } : null;
 }
 
 // --- offline verification ----------------------------------------------------------------------
@@ -146,18 +186,23 @@ async function verifyOffline(code) {
   const valid = await crypto.subtle.verify({ name: "Ed25519" }, publicKey, signature, payload);
   if (!valid) return answer("invalid");
   if (bundle.revocations.some((r) => r.registration === registrationId && r.nonce === nonce)) return answer("revoked");
-  const attendee = bundle.attendees.find((a) => a.id === registrationId);
-  if (!attendee) return answer("revoked");
+  return decideOffline(registrationId, "revoked");
+}
+
+// What the server would answer for this registration on the station's list, from the bundle.
+async function decideOffline(registrationId, unknown) {
+  const answer = (result, attendee = null, extra = {}) => ({ result, attendee, ...extra });
+  const attendee = bundle ? bundle.attendees.find((a) => a.id === registrationId) : null;
+  if (!attendee) return answer(unknown);
   const person = { name: attendee.name, organisation: attendee.organisation, notes: attendee.notes };
-  const list = station && station.list ? station.list : "venue";
+  const list = stationList();
   if (list.startsWith("session:") && !attendee.sessions.includes(Number(list.slice(8)))) {
     return answer("not_enrolled", person);
   }
-  const seenKey = `${registrationId}|${list}`;
-  const first = await db.get("seen", seenKey);
+  const first = await firstCheckin(registrationId, list);
   const now = new Date().toISOString();
   if (first) return answer("already_checked_in", person, { first_checked_in_at: first.at, first_station: first.station });
-  await db.put("seen", { at: now, station: station ? station.name : "" }, seenKey);
+  await db.put("seen", { at: now, station: station ? station.name : "" }, `${registrationId}|${list}`);
   return answer("ok", person, { checked_in_at: now, first_checked_in_at: now });
 }
 
@@ -181,6 +226,14 @@ function beep(kind) {
 }
 
 let shown = 0;
+let lastAnswer = null;
+// Someone not enrolled in this workshop may be let in by staff while seats are free (the server
+// records that): only online, only on a workshop's list, only after a "not enrolled" answer.
+function canAdmit(answer, offline) {
+  return answer.result === "not_enrolled" && !offline && stationList().startsWith("session:")
+    && "seats_left" in answer && (answer.seats_left === null || answer.seats_left > 0);
+}
+
 function show(answer, offline) {
   const box = $("[data-result]");
   box.dataset.seq = String(++shown); // lets tests and assistive tooling tell one answer from the next
@@ -199,11 +252,13 @@ function show(answer, offline) {
     detail = fill(messages.first, { when, where: answer.first_station || "—" });
   } else if (answer.result === "not_enrolled" && answer.seats_left) {
     detail = fill(messages.seats, { n: answer.seats_left });
+  } else if (answer.result === "no_place" && answer.status) {
+    detail = fill(messages.status, { status: messages.statuses[answer.status] || answer.status });
   }
   if (offline) detail = `${detail} ${messages.offline}`.trim();
   $("[data-result-detail]").textContent = detail;
-  // Not enrolled but seats are free: staff may let the person in (the server records that).
-  $("[data-admit]").hidden = !(answer.result === "not_enrolled" && answer.seats_left && !offline);
+  lastAnswer = { ...answer, offline };
+  $("[data-admit]").hidden = !canAdmit(answer, offline);
   beep(kind);
 }
 
@@ -212,25 +267,38 @@ async function updateQueueLine() {
   queueLine.textContent = count ? fill(messages.queue, { count }) : "";
 }
 
-let lastCode = "";
-async function scan(code, admit = false) {
-  if (stopped || !code) return;
-  lastCode = code;
-  const scan = { code, scanned_at: new Date().toISOString(), nonce: crypto.randomUUID(), admit };
+// What was last sent (a code, or a registration found by name): "admit anyway" sends it again.
+let lastRequest = null;
+async function send(what, admit, decide) {
+  if (stopped) return null;
+  lastRequest = what;
+  const scan = { ...what, scanned_at: new Date().toISOString(), nonce: crypto.randomUUID(), admit };
+  let answer;
   try {
     const response = await api(root.dataset.api, { method: "POST", body: scan, timeout: 4000 });
-    if (await checkStopped(response)) return;
+    if (await checkStopped(response)) return null;
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    show(await response.json(), false);
+    answer = await response.json();
+    show(answer, false);
   } catch (error) {
     // The network is gone (or the server is): decide here, keep the scan for later.
-    const answer = await verifyOffline(code);
+    answer = await decide();
     if (answer.result !== "invalid" && answer.result !== "wrong_congress") {
       await db.put("queue", { ...scan, offline: true });
     }
     show(answer, true);
   }
   await updateQueueLine();
+  return answer;
+}
+
+async function scan(code, admit = false) {
+  if (!code) return null;
+  return send({ code }, admit, () => verifyOffline(code));
+}
+
+async function checkInPerson(registration, admit = false) {
+  return send({ registration }, admit, () => decideOffline(registration, "invalid"));
 }
 
 let flushing = false;
@@ -259,8 +327,146 @@ $("[data-scan-form]").addEventListener("submit", async (event) => {
   input.focus();
 });
 $("[data-admit]").addEventListener("click", async () => {
-  await scan(lastCode, true);
+  // Only what the last answer allows (a stale button never re-sends an invalid code).
+  if (!lastRequest || !lastAnswer || !canAdmit(lastAnswer, lastAnswer.offline)) return;
+  await send(lastRequest, true, async () => ({ result: "not_enrolled", attendee: lastAnswer.attendee }));
   input.focus();
+});
+
+// --- who forgot their badge: find them by name, check them in by registration ----------------------
+const LETTERS = { ı: "i", ß: "ss", ø: "o", Ø: "O", æ: "ae", Æ: "AE", œ: "oe", Œ: "OE", ł: "l", Ł: "L", đ: "d", Đ: "D", þ: "th", ð: "d" };
+// As the server folds (congress.sanitize.fold): "Öztürk" → "ozturk", "José" → "jose".
+function fold(text) {
+  return String(text).replace(/[ıßøØæÆœŒłŁđĐþð]/g, (c) => LETTERS[c])
+    .normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+const searchStatus = $("[data-search-status]");
+const searchResults = $("[data-search-results]");
+const SEARCH_LIMIT = 20;
+const ACTIVE = ["confirmed", "pending"];
+
+function clock(iso) {
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+async function searchOffline(text) {
+  const words = fold(text).split(/\s+/).filter(Boolean);
+  const list = stationList();
+  const matches = (bundle ? bundle.attendees : [])
+    .filter((a) => { const hay = fold(`${a.name} ${a.organisation}`); return words.every((w) => hay.includes(w)); })
+    .sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
+  const people = [];
+  for (const a of matches.slice(0, SEARCH_LIMIT)) {
+    const first = await firstCheckin(a.id, list);
+    people.push({ registration: a.id, name: a.name, organisation: a.organisation, status: a.status || "confirmed",
+                  checked_in_at: first ? first.at : null });
+  }
+  return { people, more: matches.length > SEARCH_LIMIT, offline: true };
+}
+
+async function searchPeople(text) {
+  if (!station) return searchOffline(text);
+  const query = new URLSearchParams({ congress: station.congress, q: text });
+  try {
+    const response = await api(`${root.dataset.people}?${query}`, { timeout: 4000 });
+    if (await checkStopped(response)) return { people: [], more: false };
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return await response.json();
+  } catch (error) {
+    return searchOffline(text);
+  }
+}
+
+function personItem(person) {
+  const item = document.createElement("li");
+  item.className = "station-person";
+  item.dataset.registration = String(person.registration);
+  const who = document.createElement("div");
+  who.className = "station-person__who";
+  const name = document.createElement("p");
+  name.className = "station-person__name";
+  name.textContent = person.name;
+  const organisation = document.createElement("p");
+  organisation.textContent = person.organisation;
+  const state = document.createElement("p");
+  state.className = "station-person__state";
+  const active = ACTIVE.includes(person.status);
+  state.textContent = person.checked_in_at ? fill(messages.checked_in_at, { time: clock(person.checked_in_at) })
+    : active && person.status === "confirmed" ? messages.not_checked_in
+      : messages.statuses[person.status] || person.status;
+  if (person.status === "pending" && !person.checked_in_at) state.textContent += ` · ${messages.not_checked_in}`;
+  who.append(name, organisation, state);
+  item.append(who);
+  if (active && !person.checked_in_at) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "utrecht-button utrecht-button--primary-action";
+    button.dataset.checkInPerson = String(person.registration);
+    button.textContent = messages.check_in;
+    // Which of the "Check in" buttons this is, for a screen reader (the visible label comes first).
+    button.setAttribute("aria-label", `${messages.check_in}: ${person.name}`);
+    item.append(button);
+  }
+  return item;
+}
+
+let searchSeq = 0;
+async function runSearch() {
+  const text = nameInput.value.trim();
+  const seq = ++searchSeq;
+  if (fold(text).replace(/\s+/g, "").length < 2) {
+    searchResults.replaceChildren();
+    searchStatus.textContent = "";
+    return;
+  }
+  searchStatus.textContent = messages.searching;
+  const found = await searchPeople(text);
+  if (seq !== searchSeq) return; // a later keystroke has its own answer
+  searchResults.replaceChildren(...found.people.map(personItem));
+  const count = found.people.length;
+  let status = !count ? messages.found_none
+    : found.more ? fill(messages.found_more, { count }) : fill(messages.found, { count });
+  if (found.offline) status = `${status} ${messages.found_offline}`;
+  searchStatus.textContent = status;
+  searchResults.dataset.seq = String(seq);
+}
+
+let searchTimer = null;
+nameInput.addEventListener("input", () => {
+  clearTimeout(searchTimer);
+  searchTimer = setTimeout(runSearch, 250);
+});
+$("[data-search-form]").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const text = nameInput.value.trim();
+  // A handheld scanner that typed a badge code into this field: scan it.
+  if (/^C1[A-Z2-7]{127}$/i.test(text)) {
+    nameInput.value = "";
+    searchResults.replaceChildren();
+    searchStatus.textContent = "";
+    await scan(text);
+    input.focus();
+    return;
+  }
+  clearTimeout(searchTimer);
+  await runSearch();
+});
+searchResults.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-check-in-person]");
+  if (!button || stopped) return;
+  button.disabled = true;
+  const answer = await checkInPerson(Number(button.dataset.checkInPerson));
+  if (answer && (answer.result === "ok" || answer.result === "already_checked_in")) {
+    nameInput.value = "";
+    searchResults.replaceChildren();
+    searchStatus.textContent = "";
+    input.focus();
+  } else {
+    button.disabled = false;
+    const admit = $("[data-admit]");
+    if (!admit.hidden) admit.focus();
+  }
 });
 // Keep the focus in the field for handheld scanners in keyboard mode.
 document.addEventListener("click", (event) => {
