@@ -25,10 +25,10 @@ def post_checkin():
         code=body.code, list=body.list, station=g.station, scanned_at=body.scanned_at, nonce=body.nonce,
         admit=body.admit, offline=body.offline,
         station_label=str(label if label is not None else "") if g.station is None else "",
-        congress=congress_by_slug(body.congress) if body.congress else None,
+        congress=congress_by_slug(body.congress) if body.congress else None, direction=body.direction,
     )
     try:
-        return jsonify(services.scan(scan))
+        return jsonify(services.scan_out(scan) if body.direction == "out" else services.scan(scan))
     except services.CheckinError as exc:
         return schemas.unprocessable({"list": [str(exc)]})
 
