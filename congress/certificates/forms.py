@@ -22,7 +22,7 @@ def unit_choices() -> list[SelectChoice]:
 
 
 class AccreditationForm(FlaskForm):
-    register = StringField(_l("Register"), validators=[InputRequired(), Length(max=80)],
+    register = StringField(_l("Professional register"), validators=[InputRequired(), Length(max=80)],
                            render_kw={"list": "known-registers", "autocomplete": "off"},
                            description=_l("For example SKJ, Registerplein, Kwaliteitsregister V&V or BIG-register."))
     number = StringField(_l("Accreditation number"), validators=[Length(max=80)])

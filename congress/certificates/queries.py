@@ -40,7 +40,7 @@ def summary(congress: Congress) -> Summary:
 
 def header() -> list[str]:
     return [_("Name"), _("Registration number"), _("Date"), _("Hours"), _("Points"), _("Accreditation number"),
-            _("Register")]
+            _("Professional register")]
 
 
 def attendance_list(congress: Congress, accreditation: Accreditation

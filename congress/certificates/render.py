@@ -79,10 +79,11 @@ def render(items: Sequence[Issued], *, lang: str | None = None) -> bytes:
         raise ValueError("no certificates to render")
     lang = lang or items[0].locale
     with force_locale(lang):
+        cert = items[0].certificate
         if len(items) == 1:
-            cert = items[0].certificate
-            title = f"{_('Certificate of attendance')} · {cert.registration.name} · {cert.congress.title(lang)}"
+            parts = [_("Certificate of attendance"), cert.registration.name, cert.congress.title(lang)]
         else:
-            title = f"{_('Certificates of attendance')} · {items[0].certificate.congress.title(lang)}"
+            parts = [_("Certificates of attendance"), cert.congress.title(lang)]
+        title = " · ".join(parts)
         document = HTML(string=html(items, title=title, lang=lang), base_url=str(BASE)).render()
     return document.write_pdf(finisher=_stamp([item.url for item in items]), pdf_tags=True)
