@@ -32,6 +32,7 @@ class Slot:
     starts_at: datetime
     ends_at: datetime
     has_station: bool  # scanned at its own door (a station for the session)
+    everyone: bool = True  # open to all (a plenary); False: only those enrolled (a workshop of a round)
 
 
 @dataclass(frozen=True)
@@ -85,16 +86,24 @@ def attended(slot: Slot, room: Presence | None, door: Presence | None, zone: tzi
 
 
 def attendance(slots: Iterable[Slot], rooms: dict[int, Presence], door: Presence | None, zone: tzinfo,
-               now: datetime) -> list[Attended]:
-    """Every ended session the person attended (a part of), in programme order."""
+               now: datetime, enrolled: Iterable[int] = ()) -> list[Attended]:
+    """Every ended session the person attended (a part of), in programme order.
+
+    The entrance stands in for a session's own scan only for sessions that are the person's: open to
+    everyone, or one they were enrolled in (not every parallel workshop of a round); and a session
+    counted from the entrance gives way to a session they were scanned in at during the same time."""
+    mine = set(enrolled)
     lines = []
     for slot in sorted(slots, key=lambda s: (s.starts_at, s.session_id)):
-        if slot.ends_at > now:
+        room = rooms.get(slot.session_id)
+        if slot.ends_at > now or (room is None and not (slot.everyone or slot.session_id in mine)):
             continue
-        line = attended(slot, rooms.get(slot.session_id), door, zone)
+        line = attended(slot, room, door, zone)
         if line is not None:
             lines.append(line)
-    return lines
+    scanned = [line for line in lines if line.slot.session_id in rooms]
+    return [line for line in lines if line.slot.session_id in rooms
+            or not any(line.since < other.until and other.since < line.until for other in scanned)]
 
 
 def union(intervals: Iterable[tuple[datetime, datetime]]) -> timedelta:

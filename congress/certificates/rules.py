@@ -20,7 +20,7 @@ from congress.database import utcnow
 from congress.extensions import db
 from congress.programme import queries as programme
 from congress.programme.models import ProgrammeSession
-from congress.registration.models import Registration, RegistrationStatus
+from congress.registration.models import EnrolmentStatus, Registration, RegistrationStatus
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,8 @@ def edition(congress: Congress, *, with_presences: bool = False) -> Edition:
     with_station = checkin.sessions_with_station(congress)
     sessions = {s.id: s for s in programme.all_sessions(congress)
                 if s.starts_at is not None and s.ends_at is not None and not s.is_cancelled}
-    slots = [hours.Slot(s.id, s.starts_at, s.ends_at, s.id in with_station) for s in sessions.values()]
+    slots = [hours.Slot(s.id, s.starts_at, s.ends_at, s.id in with_station, everyone=not s.signup_required)
+             for s in sessions.values()]
     result = Edition(congress, programme.zone(congress), sessions, slots, accreditations(congress))
     if with_presences:
         for c in checkin.active_checkins(congress):
@@ -114,7 +115,8 @@ def certificate(registration: Registration, *, now: datetime | None = None, cont
         rooms, door = context.presences.get(registration.id, ({}, None))
     else:
         rooms, door = presences_of(registration)
-    attended = hours.attendance(context.slots, rooms, door, context.zone, now)
+    enrolled = [e.session_id for e in registration.enrolments if e.status == EnrolmentStatus.ENROLLED.value]
+    attended = hours.attendance(context.slots, rooms, door, context.zone, now, enrolled)
     lines = [Line(a.slot.session_id, context.sessions[a.slot.session_id].title,
                   a.slot.starts_at.astimezone(context.zone).date(), a.since, a.until,
                   int(a.duration.total_seconds() // 60)) for a in attended]

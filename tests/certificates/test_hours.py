@@ -129,3 +129,17 @@ def test_points_per_day_count_the_share_of_the_days_programme():
 
 def test_no_attendance_no_points():
     assert total_points(day_points([], [MORNING], per_day=True, points=Decimal(4), unit=Decimal(1), zone=ZONE)) == 0
+
+
+def test_the_entrance_stands_in_only_for_the_persons_own_sessions():
+    workshop_1 = Slot(6, at("10:00"), at("11:00"), has_station=False, everyone=False)
+    workshop_2 = Slot(7, at("10:00"), at("11:00"), has_station=False, everyone=False)
+    door = Presence(at("08:30"))
+    lines = attendance([workshop_1, workshop_2, PLENARY], {}, door, ZONE, LATE, enrolled=[7])
+    assert [line.slot.session_id for line in lines] == [3, 7]  # not the parallel workshop they did not choose
+
+
+def test_a_scan_elsewhere_wins_over_the_entrance():
+    stationless = Slot(8, at("10:00"), at("11:30"), has_station=False)  # open to all, no station
+    lines = attendance([MORNING, stationless], {1: Presence(at("10:00"))}, Presence(at("08:30")), ZONE, LATE)
+    assert [line.slot.session_id for line in lines] == [1]  # they were scanned into the morning workshop
