@@ -172,6 +172,10 @@ class Config:
     # many answers on, so that no answer can be traced to a person.
     EVALUATION_MIN_RESPONSES = int(os.environ.get("EVALUATION_MIN_RESPONSES", "5"))
     REGISTRATION_HOLD_HOURS = int(os.environ.get("REGISTRATION_HOLD_HOURS", "48"))
+    # Certificates of attendance: their verification records (name, edition, hours, points) are kept this
+    # many years after issue, apart from the edition's retention of other personal data.
+    CERTIFICATE_RETENTION_YEARS = int(os.environ.get("CERTIFICATE_RETENTION_YEARS", "7"))
+    CERTIFICATE_VERIFY_RATE_LIMIT = os.environ.get("CERTIFICATE_VERIFY_RATE_LIMIT", "30 per minute;300 per hour")
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "20 per minute;200 per hour")
     REGISTRATION_API_RATE_LIMIT = os.environ.get("REGISTRATION_API_RATE_LIMIT", "120 per minute")
 

@@ -14,6 +14,7 @@ import hashlib
 import io
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -173,6 +174,10 @@ def build_world(app: Flask) -> World:
     scheduled, doomed = (schedules.create_rule(congress, schedules.default_rule("before_start")).id for _ in "ab")
     report = import_contacts(congress, "genodigden.csv", csv_bytes(contacts(1)), "Focusgemeenten")
     invitee_secret = secret_of(db.session.get(Invitee, report.invitee_ids[0]))
+    from congress.certificates import services as certificates  # noqa: PLC0415 - the accreditation to delete
+
+    accreditation = certificates.add_accreditation(congress, register="SKJ", number="SKJ-1", basis="day",
+                                                   points=Decimal(4), unit_hundredths=100)
     # The evaluation: regs[0] was checked in at the door and the first workshop's room has no station, so it
     # counts as attended once the workshop has ended.
     sessions[0].starts_at, sessions[0].ends_at = utcnow() - timedelta(hours=2), utcnow() - timedelta(hours=1)
@@ -203,6 +208,7 @@ def build_world(app: Flask) -> World:
         "list_id": invitation_list.id,
         "rule_id": scheduled,
         "token": token_for("csrf1@example.org"),
+        "accreditation_id": accreditation.id,
     }
     world.per_endpoint = {
         "accounts.reset_password": {"token": reset_secret},

@@ -98,6 +98,14 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "checkin.checkout": ("Uitgecheckt", "Checked out"),
     "checkin.station_create": ("Scanstation aangemaakt", "Scanning station created"),
     "checkin.station_revoke": ("Scanstation ingetrokken", "Scanning station revoked"),
+    # certificates of attendance
+    "certificates.accreditation_add": ("Accreditatie toegevoegd", "Accreditation added"),
+    "certificates.accreditation_delete": ("Accreditatie verwijderd", "Accreditation deleted"),
+    "certificates.register_number": ("Registratienummer opgegeven", "Registration number given"),
+    "certificates.register_number_clear": ("Registratienummer gewist", "Registration number cleared"),
+    "certificates.issue": ("Bewijs van deelname uitgegeven", "Certificate of attendance issued"),
+    "certificates.records_expired": ("Verificatiegegevens van certificaten verwijderd (bewaartermijn)",
+                                     "Certificate verification records removed (retention period)"),
     # call for proposals
     "cfp.settings": ("Instellingen oproep gewijzigd", "Call settings changed"),
     "cfp.tracks": ("Tracks van de oproep gewijzigd", "Tracks of the call changed"),
@@ -170,6 +178,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "export.attendance_scanned": ("Lijst van wie is gescand geëxporteerd", "List of who was scanned in exported"),
     "export.badges": ("Badges (pdf) gedownload", "Badges (PDF) downloaded"),
     "export.badge": ("Badge (pdf) gedownload", "Badge (PDF) downloaded"),
+    "export.certificate_attendance": ("Presentielijst voor een register geëxporteerd",
+                                      "Attendance list for a register exported"),
     "export.proposals": ("Voorstellen geëxporteerd", "Proposals exported"),
     "export.submissions": ("Voorstellen geëxporteerd (uitwisseling)", "Proposals exported (exchange)"),
     "export.audit": ("Auditlog geëxporteerd", "Audit log exported"),

@@ -71,6 +71,18 @@ def verify_code(code: str, congress: Congress | int | None = None) -> tokens.Bad
     return verified
 
 
+def sign_with_edition_key(congress: Congress, payload: bytes) -> bytes:
+    """The Ed25519 signature of ``payload`` with the edition's private key (for other signed documents
+    of the edition, such as certificates; the key never leaves this module)."""
+    return tokens.sign_bytes(ensure_edition_key(congress).private_key, payload)
+
+
+def verify_with_edition_key(congress_id: int, payload: bytes, signature: bytes) -> bool:
+    """Whether ``signature`` is the edition's signature of ``payload`` (False for an unknown edition)."""
+    public_key = db.session.scalar(sa.select(EditionKey.public_key).where(EditionKey.congress_id == congress_id))
+    return public_key is not None and tokens.verify_bytes(public_key, payload, signature)
+
+
 class WrongCongress(ValueError):
     def __init__(self, code: tokens.BadgeCode) -> None:
         super().__init__("the code belongs to another edition")

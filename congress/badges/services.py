@@ -13,7 +13,9 @@ from congress.badges.codes import (
     public_key_b64,
     reissue_code,
     sign_code,
+    sign_with_edition_key,
     verify_code,
+    verify_with_edition_key,
 )
 from congress.badges.layouts import get_layout
 from congress.badges.models import PrintRun
@@ -27,6 +29,7 @@ from congress.badges.printing import (
     select_registrations,
     surname_key,
 )
+from congress.badges.qr import pdf_operators as qr_pdf_operators
 from congress.badges.qr import svg as qr_svg
 from congress.badges.queries import is_revoked, revocations
 from congress.badges.retention import remove_print_files as remove_print_files  # manage.retention
@@ -43,6 +46,8 @@ __all__ = [
     "issue_codes", "print_run_path", "print_run_ready", "public_key_b64", "qr_svg", "reissue_code",
     "render_registrations", "revocations", "select_registrations", "sign_code", "start_print_run",
     "surname_key", "ticket_attachment", "ticket_pdf", "verify_code",
+    # for other signed documents of an edition (certificates): its key, and the QR code as PDF operators
+    "qr_pdf_operators", "sign_with_edition_key", "verify_with_edition_key",
 ]
 
 

@@ -67,6 +67,18 @@ def sign(private_key: bytes, congress_id: int, registration_id: int, nonce: byte
     return PREFIX + base64.b32encode(payload + signature).decode("ascii").rstrip("=")
 
 
+def sign_bytes(private_key: bytes, payload: bytes) -> bytes:
+    return Ed25519PrivateKey.from_private_bytes(private_key).sign(payload)
+
+
+def verify_bytes(public_key: bytes, payload: bytes, signature: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, payload)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
+
+
 def peek(code: str) -> BadgeCode:
     """Decode without verifying (to find which edition's key to verify with)."""
     payload, _ = _split(code)

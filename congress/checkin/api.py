@@ -37,9 +37,13 @@ def post_checkin():
         code=body.code, list=body.list, station=g.station, scanned_at=body.scanned_at, nonce=body.nonce,
         admit=body.admit, offline=body.offline,
         station_label=str(label if label is not None else "") if g.station is None else "",
-        congress=congress, registration=body.registration if by_name else None,
+        congress=congress, registration=body.registration if by_name else None, direction=body.direction,
     )
+    if by_name and body.direction == "out":
+        return schemas.unprocessable({"direction": [_("A check-out needs the badge's code.")]})
     try:
+        if body.direction == "out":
+            return jsonify(services.scan_out(scan))
         return jsonify(services.check_in_person(scan) if by_name else services.scan(scan))
     except services.CheckinError as exc:
         return schemas.unprocessable({"list": [str(exc)]})

@@ -31,6 +31,7 @@ class CheckinRequest(RequestModel):
     admit: StrictBool = Field(False, description="Admit someone not enrolled in the session")
     offline: StrictBool = False
     congress: Text(100) | None = Field(None, description="The edition's slug (scanners with an API token)")
+    direction: Literal["in", "out"] = Field("in", description="'in' (default) checks in; 'out' checks out")
 
 
 class PeopleQuery(RequestModel):
@@ -54,7 +55,8 @@ class Attendee(ResponseModel):
 
 
 class CheckinResponse(ResponseModel):
-    result: Literal["ok", "already_checked_in", "invalid", "revoked", "not_enrolled", "wrong_congress", "no_place"]
+    result: Literal["ok", "already_checked_in", "invalid", "revoked", "not_enrolled", "wrong_congress", "no_place",
+                    "checked_out", "not_checked_in"]
     attendee: Attendee | None
     checked_in_at: Annotated[str | None, Field(json_schema_extra=_DATE_TIME)]
     first_checked_in_at: Annotated[str | None, Field(json_schema_extra=_DATE_TIME)]
@@ -62,6 +64,7 @@ class CheckinResponse(ResponseModel):
     list: str | None = None
     status: str | None = None
     seats_left: int | None = None
+    checked_out_at: Annotated[str | None, Field(json_schema_extra=_DATE_TIME)] = None
 
 
 class Person(ResponseModel):

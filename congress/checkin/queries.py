@@ -97,3 +97,19 @@ def venue_scan_times(congress: Congress) -> sa.Select:
     """A query of the scan times of the edition's venue check-ins (not undone), to aggregate."""
     return sa.select(CheckIn.scanned_at).where(CheckIn.congress_id == congress.id, CheckIn.list_key == VENUE,
                                                CheckIn.undone_at.is_(None))
+
+
+# --- attendance for certificates (hours from check-in to check-out) -------------------------------
+
+def registration_checkins(registration_id: int) -> list[CheckIn]:
+    """One registration's check-ins that were not undone (the entrance's and each session's), with
+    their check-out times."""
+    return list(db.session.scalars(
+        sa.select(CheckIn).where(CheckIn.registration_id == registration_id, CheckIn.undone_at.is_(None))
+        .order_by(CheckIn.id)))
+
+
+def sessions_with_station(congress: Congress) -> set[int]:
+    """The sessions that have a station of their own (scanned at their door), revoked ones included:
+    who was there was scanned there."""
+    return {s.session_id for s in stations_of(congress) if s.session_id is not None}

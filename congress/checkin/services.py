@@ -42,6 +42,8 @@ class Result(enum.StrEnum):
     NOT_ENROLLED = "not_enrolled"
     WRONG_CONGRESS = "wrong_congress"
     NO_PLACE = "no_place"  # a check-in by name of someone on the edition's waiting list or cancelled
+    CHECKED_OUT = "checked_out"  # a check-out scan (``direction`` "out"), see scan_out
+    NOT_CHECKED_IN = "not_checked_in"  # a check-out scan of someone not checked in on that list
 
 
 class CheckinError(InvalidInput):
@@ -61,6 +63,7 @@ class Scan:
     offline: bool = False
     station_label: str = ""  # third-party scanners name their device with a free label
     registration: int | None = None  # a check-in by name (check_in_person): the registration, not a code
+    direction: str = "in"  # "out": a check-out (scan_out)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -486,3 +489,60 @@ def dashboard(congress: Congress, locale: str = "nl") -> dict[str, Any]:
         "no_shows": len(no_shows),
         "no_show_names": sorted(r.name for r in no_shows)[:200],
     }
+
+
+# --- check-out by scan (certificates count the hours until it) ------------------------------------
+
+def scan_out(request: Scan) -> dict[str, Any]:
+    """Check a code out of its list (the entrance or a session's room). Never raises for a bad code.
+
+    The person's active check-in on that list gets ``checked_out_at`` = the scan's time; a later
+    check-out scan moves it later (they came back and left again), an earlier one (an offline queue
+    uploaded late) changes nothing. Someone not checked in on the list is answered ``not_checked_in``
+    and nothing is written but the scan event."""
+    now = utcnow()
+    nonce = request.nonce[:64] if isinstance(request.nonce, str) and request.nonce else None
+    if request.station is not None:
+        context_id: int | None = request.station.congress_id
+    else:
+        context_id = request.congress.id if request.congress is not None else None
+    scanned_at = _clamp_time(request.scanned_at, now)
+    code = request.code if isinstance(request.code, str) else ""
+    digest = code_digest(code)
+    try:
+        if not code or len(code) > badges.MAX_CODE_LENGTH:
+            raise badges.InvalidCode("not a badge code")
+        verified = badges.verify_code(code, context_id)
+    except badges.WrongCongress:
+        return _log(request, nonce, context_id, scanned_at, None, _answer(Result.WRONG_CONGRESS))
+    except badges.InvalidCode:
+        return _log(request, nonce, context_id, scanned_at, None, _answer(Result.INVALID))
+    holder = _holder(verified, nonce, digest)
+    if holder is not None and holder.earlier is not None:
+        return holder.earlier
+    if holder is None or holder.congress_id != verified.congress_id:
+        return _log(request, nonce, context_id, scanned_at, None, _answer(Result.INVALID))
+    key, _session = _resolve_list(request, holder.congress_id)
+    try:
+        with write_transaction(keep_loaded=True):
+            checkin = db.session.execute(lock_for_update(sa.select(CheckIn.id, CheckIn.scanned_at,
+                                                                   CheckIn.checked_out_at).where(
+                CheckIn.registration_id == holder.id, CheckIn.list_key == key, CheckIn.undone_at.is_(None)))).first()
+            if checkin is None:
+                answer = _answer(Result.NOT_CHECKED_IN, holder, list=key)
+            else:
+                out_at = max(scanned_at, checkin.scanned_at)
+                if checkin.checked_out_at is None or out_at > checkin.checked_out_at:
+                    db.session.execute(sa.update(CheckIn).where(CheckIn.id == checkin.id)
+                                       .values(checked_out_at=out_at))
+                else:
+                    out_at = checkin.checked_out_at
+                answer = _answer(Result.CHECKED_OUT, holder, checked_in_at=_iso(checkin.scanned_at),
+                                 first_checked_in_at=_iso(checkin.scanned_at), checked_out_at=_iso(out_at),
+                                 list=key)
+            return _log(request, nonce, holder.congress_id, scanned_at, holder, answer, commit=False)
+    except IntegrityError:
+        earlier = _earlier_answer(nonce, digest)
+        if earlier is None:
+            raise
+        return earlier

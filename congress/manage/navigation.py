@@ -79,6 +79,7 @@ ENTRIES: list[Entry] = [
     Entry(_l("Catering and venue"), "manage.cockpit.catering", (ORGANISER, CHECKIN), True, "day"),
     Entry(_l("Archive the sessions"), "archive_manage.archive_sessions", (ORGANISER,), True, "day"),
     Entry(_l("Evaluations"), "evaluations.results", (ORGANISER,), True, "day"),
+    Entry(_l("Certificates and accreditations"), "certificates.manage", (ORGANISER,), True, "day"),
     Entry(_l("All editions"), "manage.dashboard", (ORGANISER, TRACK_MANAGER, REVIEWER, CHECKIN), False, "office"),
     Entry(_l("Programme"), "programme.manage_index", (ORGANISER, TRACK_MANAGER), False, "office", outside=True),
     Entry(_l("Call for proposals"), "cfp.manage.index", (ORGANISER, TRACK_MANAGER, REVIEWER), False, "office",

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from congress.audit.services import record
 from congress.badges import services as badges
+from congress.certificates import services as certificates
 from congress.cfp import services as cfp
 from congress.checkin import services as checkin
 from congress.core.models import Congress
@@ -32,6 +33,8 @@ PARTS = (
     ("cfp", cfp.anonymise_speakers),
     ("checkin", checkin.anonymise_checkins),
     ("badges", badges.remove_print_files),
+    # the attendees' register numbers; the certificates' verification records stay for their own period
+    ("certificates", certificates.anonymise_professional_registrations),
 )
 
 

@@ -29,7 +29,7 @@ from congress.registration.seats import (
     promote_edition_waiting_list,
     promote_waiting_list,
 )
-from congress.registration.signals import registration_cancelled, registration_confirmed
+from congress.registration.signals import registration_cancelled, registration_confirmed, registration_erased
 from congress.registration.state import ACTIVE, hold_hours, waiting_rank
 from congress.registration.validation import RegistrationData, _choose_sessions, normalise_email, validate_data
 from congress.urls import external_url
@@ -124,7 +124,7 @@ def _cancel(registration_id: int, applies: Callable[[Registration], bool], *, re
                        congress_id=registration.congress_id, registration=registration,
                        congress=registration.congress, reason=reason,
                        register_link=external_url("registration.register", slug=registration.congress.slug))
-        registration_cancelled.send(registration)
+        registration_cancelled.send(registration, reason=reason)
         for session_id in sorted(set(session_ids)):
             promote_waiting_list(session_id)
         if held_place:
@@ -337,6 +337,7 @@ def erase(registration: Registration) -> None:
     registration = db.session.get(Registration, registration.id)
     with write_transaction():
         registration = db.session.get(Registration, registration.id)
+        registration_erased.send(registration)
         anonymise(registration, utcnow())
         record("registration.erase", registration)
 

@@ -9,8 +9,13 @@ signals = namespace()
 # After a registration is confirmed (inside its transaction): ``registration_confirmed.send(registration)``.
 registration_confirmed = signals.signal("registration-confirmed")
 
-# After a registration is cancelled (inside its transaction): ``registration_cancelled.send(registration)``.
+# After a registration is cancelled (inside its transaction):
+# ``registration_cancelled.send(registration, reason=str)`` ("attendee", "organiser", "expired", "erased", …).
 registration_cancelled = signals.signal("registration-cancelled")
+
+# When a person's data is erased on their request (inside the erasing transaction, before the row is
+# anonymised, so receivers still see it): ``registration_erased.send(registration)``.
+registration_erased = signals.signal("registration-erased")
 
 # Asked under the edition's lock, in the transaction that registers or promotes (see seats.Pool.held):
 # ``first_answer(reserved_places_wanted, congress_id, email_key=str | None, today=date)`` →

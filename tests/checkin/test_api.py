@@ -106,3 +106,27 @@ def test_sync_since(client, edition, scanner):
 def test_openapi_documents_the_checkin_api(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "/checkins" in paths and "/congresses/{slug}/checkin-bundle" in paths
+
+
+def test_check_out_by_scan_with_direction_out(client, edition):
+    """``"direction": "out"`` checks out of the station's list; every other field works as before."""
+    congress, sessions, _, codes = edition
+    _, secret = services.create_station(congress, "Zaal Utrecht", session_id=sessions[0].id)
+    headers = {"Authorization": f"Bearer {secret}"}
+    early = client.post("/api/v1/checkins", json={"code": codes[0], "direction": "out"}, headers=headers).get_json()
+    assert early["result"] == "not_checked_in"
+    assert client.post("/api/v1/checkins", json={"code": codes[0], "nonce": "in-1"}, headers=headers
+                       ).get_json()["result"] == "ok"
+    out = client.post("/api/v1/checkins", json={"code": codes[0], "direction": "out", "nonce": "out-1"},
+                      headers=headers).get_json()
+    assert out["result"] == "checked_out" and out["checked_out_at"] and out["list"] == f"session:{sessions[0].id}"
+    again = client.post("/api/v1/checkins", json={"code": codes[0], "direction": "out", "nonce": "out-1"},
+                        headers=headers).get_json()
+    assert again == out  # a retried upload: the same answer
+    from congress.checkin.models import CheckIn  # noqa: PLC0415
+    db.session.rollback()
+    row = db.session.scalar(sa.select(CheckIn).where(CheckIn.session_id == sessions[0].id))
+    assert row.checked_out_at is not None and row.undone_at is None
+    for bad in ("sideways", "", 1, None, ["out"]):
+        response = client.post("/api/v1/checkins", json={"code": codes[0], "direction": bad}, headers=headers)
+        assert response.status_code == 422 and "direction" in response.get_json()["error"]["fields"]

@@ -95,7 +95,7 @@ def test_a_failing_listener_undoes_the_confirmation(app):
     congress = open_congress()
     pending = registered(congress, n=1).registration
 
-    def receiver(registration):
+    def receiver(registration, **_):
         raise RuntimeError("listener failed")
 
     with listening(registration_confirmed, receiver), pytest.raises(RuntimeError):
@@ -110,9 +110,9 @@ def test_cancellation_is_announced_for_every_way_of_cancelling(app):
     people = [registered(congress, [small.id], n=i, confirmed=i != 3).registration for i in range(4)]
     heard = []
 
-    def receiver(registration):
+    def receiver(registration, *, reason):
         heard.append((registration.id, registration.status, registration.enrolments == [],
-                      db.session().in_transaction()))
+                      db.session().in_transaction(), reason))
 
     with listening(registration_cancelled, receiver):
         assert services.cancel(people[0], reason="organiser")
@@ -121,8 +121,9 @@ def test_cancellation_is_announced_for_every_way_of_cancelling(app):
         people[3].expires_at = utcnow() - timedelta(minutes=1)
         db.session.commit()
         assert services.expire_unconfirmed() == 1
-    assert heard == [(people[0].id, "cancelled", True, True), (people[1].id, "cancelled", True, True),
-                     (people[3].id, "cancelled", True, True)]
+    assert heard == [(people[0].id, "cancelled", True, True, "organiser"),
+                     (people[1].id, "cancelled", True, True, "erased"),
+                     (people[3].id, "cancelled", True, True, "expired")]
     # Cancelling freed a seat of the small workshop: the person waiting moved up in the same transaction.
     db.session.expire_all()
     assert {e.status for e in db.session.get(Registration, people[2].id).enrolments} == {"enrolled"}
@@ -132,7 +133,7 @@ def test_a_failing_listener_undoes_the_cancellation(app):
     congress = open_congress()
     person = registered(congress, n=1, confirmed=True).registration
 
-    def receiver(registration):
+    def receiver(registration, **_):
         raise RuntimeError("listener failed")
 
     with listening(registration_cancelled, receiver), pytest.raises(RuntimeError):
