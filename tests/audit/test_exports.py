@@ -10,12 +10,14 @@ its reason, as holding no personal data).
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 
 from congress.audit.models import AuditEvent
 from congress.badges import services as badges
+from congress.certificates import services as certificates
 from congress.extensions import db
 from congress.mail import services as mail
 from tests.cfp.factories import make_proposal, make_speaker, open_call
@@ -62,8 +64,11 @@ def world(app, monkeypatch, tmp_path):
     message = mail.queue_mail("eva@example.org", "password_reset", locale="nl", user=None, congress_id=congress.id,
                               link="https://x/reset", hours=2, attachments=[("agenda.ics", "text/calendar", b"BEGIN")])
     db.session.commit()
+    accreditation = certificates.add_accreditation(congress, register="SKJ", number="SKJ-2025-0142",
+                                                   basis="session", points=Decimal(4), unit_hundredths=100)
     return {"slug": congress.slug, "session_id": workshop.id, "run_id": run.id, "registration_id": person.id,
-            "message_id": message.id, "attachment_id": message.attachments[0].id}, congress
+            "message_id": message.id, "attachment_id": message.attachments[0].id,
+            "accreditation_id": accreditation.id}, congress
 
 
 def _exports() -> list[AuditEvent]:
