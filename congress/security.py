@@ -47,6 +47,14 @@ UNTRUSTED_HOST = "congress.untrusted_host"
 SCRIPT_HASHES_HEADER = "X-Congress-Script-Hashes"
 
 
+
+def private_page(response: Response) -> Response:
+    """A page behind a personal link (or naming a person): never kept by a shared cache, never indexed."""
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def allow_inline_script(text: str) -> None:
     """Allow this exact script text on the current page (its SHA-256 in script-src)."""
     digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
@@ -22,25 +22,13 @@ from congress.certificates.models import Accreditation
 from congress.core.queries import edition_or_404, of_edition_or_404
 from congress.extensions import limiter
 from congress.i18n import current_language
-from congress.registration.models import Registration
-from congress.registration.queries import find_by_secret
+from congress.registration.queries import by_secret_or_404
+from congress.security import private_page
 from congress.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, to_csv, to_xlsx
 
 bp = Blueprint("certificates", __name__)
 
 
-def _private(response: Response) -> Response:
-    """Pages behind a personal link, and the verification page: never cached by proxies, never indexed."""
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def _registration_or_404(secret: str) -> Registration:
-    registration = find_by_secret(secret)
-    if registration is None:
-        abort(404)
-    return registration
 
 
 def _verify_limit() -> str:
@@ -116,7 +104,7 @@ def attendance(slug: str, accreditation_id: int, fmt: str):
 
 @bp.route("/my/<secret>/certificate", methods=["GET", "POST"])
 def page(secret: str):
-    registration = _registration_or_404(secret)
+    registration = by_secret_or_404(secret)
     congress = registration.congress
     names = services.register_names(congress)
     form = RegisterNumberForm()
@@ -138,7 +126,7 @@ def page(secret: str):
     cert = services.certificate(registration)
     if request.method == "GET" and cert.professional is not None:
         form.register.data, form.number.data = cert.professional.register, cert.professional.number
-    return _private(Response(render_template(
+    return private_page(Response(render_template(
         "certificates/page.html", registration=registration, congress=congress, secret=secret, cert=cert,
         refusal=services.refusal(registration, cert), form=form, registers=names, lang=current_language()),
         status))
@@ -146,18 +134,18 @@ def page(secret: str):
 
 @bp.route("/my/<secret>/certificate.pdf")
 def pdf(secret: str):
-    registration = _registration_or_404(secret)
+    registration = by_secret_or_404(secret)
     cert = services.certificate(registration)
     reason = services.refusal(registration, cert)
     if reason is not None:
-        return _private(Response(render_template(
+        return private_page(Response(render_template(
             "certificates/page.html", registration=registration, congress=registration.congress, secret=secret,
             cert=cert, refusal=reason, form=None, registers=[], lang=current_language()), 404))
     _record, code = services.issue(cert)
     body = render.render([render.Issued(cert, code)])
     response = send_file(io.BytesIO(body), mimetype="application/pdf", as_attachment=True,
                          download_name=f"certificate-{registration.congress.slug}.pdf")
-    return _private(response)
+    return private_page(response)
 
 
 # --- anyone -------------------------------------------------------------------------------------
@@ -167,6 +155,6 @@ def pdf(secret: str):
 def verify(code: str):
     result = services.verify(code)
     status = {"valid": 200, "revoked": 200, "unknown": 404, "forged": 400}[result.state]
-    return _private(Response(render_template("certificates/verify.html", result=result, lang=current_language(),
+    return private_page(Response(render_template("certificates/verify.html", result=result, lang=current_language(),
                                              years=services.retention_years()),
                              status))

@@ -19,6 +19,7 @@ from congress.communications.mailtext_kinds import KINDS, MEANINGS, grouped
 from congress.communications.mailtexts import LOCALES, SUBJECT_MAX, TEXT_MAX, MailingError
 from congress.core.models import Congress
 from congress.core.queries import edition_or_404
+from congress.errors import show_refusal
 
 bp = Blueprint("mail_texts", __name__, url_prefix="/manage")
 ORGANISER = Role.ORGANISER.value
@@ -60,17 +61,6 @@ def placeholders(slug: str):
     offered = {name: [str(spec.label) for spec in KINDS.values() if name in spec.placeholders] for name in MEANINGS}
     return render_template("communications/mail_texts/placeholders.html", congress=congress, meanings=MEANINGS,
                            offered=offered, groups=grouped(), key_of=key_of)
-
-
-def _refused(form: MailTextForm, exc: MailingError) -> None:
-    placed = False
-    for name, messages in (exc.errors or {}).items():
-        target = getattr(form, name, None)
-        if target is not None and hasattr(target, "errors"):
-            target.errors = [*target.errors, *messages]
-            placed = True
-    if not placed:
-        flash(exc.message, "error")
 
 
 def _page(congress: Congress, kind: str, locale: str, form: MailTextForm, *, status: int = 200,
@@ -137,7 +127,7 @@ def edit(slug: str, kind: str, locale: str):
     except MailingError as exc:
         if exc.field == "test":
             return _page(congress, kind, locale, form, status=422, test_problem=exc.message)
-        _refused(form, exc)
+        show_refusal(form, exc)
         return _page(congress, kind, locale, form, status=422)
     return _page(congress, kind, locale, form)  # "preview": the page again, with the text as typed
 

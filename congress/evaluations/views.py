@@ -16,32 +16,20 @@ from congress.evaluations.forms import SettingsForm, evaluation_form
 from congress.i18n import current_language
 from congress.programme import queries as programme
 from congress.questions import queries as question_queries
-from congress.registration.models import Registration
-from congress.registration.queries import find_by_secret
+from congress.registration.queries import by_secret_or_404
+from congress.security import private_page
 from congress.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, to_csv, to_xlsx
 
 bp = Blueprint("evaluations", __name__)
 
 
-def _private(response: Response) -> Response:
-    """Pages behind a personal link: never cached by proxies, never indexed."""
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def _registration_or_404(secret: str) -> Registration:
-    registration = find_by_secret(secret)
-    if registration is None:
-        abort(404)
-    return registration
 
 
 @bp.route("/my/<secret>/evaluations")
 def index(secret: str):
-    registration = _registration_or_404(secret)
+    registration = by_secret_or_404(secret)
     congress = registration.congress
-    return _private(Response(render_template(
+    return private_page(Response(render_template(
         "evaluations/index.html", registration=registration, congress=congress, secret=secret,
         items=services.evaluables(registration), lang=current_language(), zone=programme.zone(congress))))
 
@@ -49,7 +37,7 @@ def index(secret: str):
 @bp.route("/my/<secret>/evaluations/congress", methods=["GET", "POST"], defaults={"session_id": None})
 @bp.route("/my/<secret>/evaluations/<int:session_id>", methods=["GET", "POST"])
 def evaluate(secret: str, session_id: int | None):
-    registration = _registration_or_404(secret)
+    registration = by_secret_or_404(secret)
     congress = registration.congress
     try:
         item = services.evaluable(registration, session_id)
@@ -80,7 +68,7 @@ def evaluate(secret: str, session_id: int | None):
             status = 422
     else:
         status = 422
-    return _private(Response(render_template(
+    return private_page(Response(render_template(
         "evaluations/form.html", registration=registration, congress=congress, secret=secret, item=item,
         state=state, form=form, answered=item.answered, lang=lang, zone=programme.zone(congress)), status))
 

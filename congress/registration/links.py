@@ -8,7 +8,7 @@ import hmac
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import abort, current_app
 
 from congress.audit.services import record
 from congress.core.models import Congress
@@ -53,6 +53,14 @@ def find_by_secret(secret: str) -> Registration | None:
     )
     if registration is None or registration.erased_at is not None:
         return None
+    return registration
+
+
+def by_secret_or_404(secret: str) -> Registration:
+    """The registration a personal link names, or a 404 (pages behind ``/my/<secret>/…``)."""
+    registration = find_by_secret(secret)
+    if registration is None:
+        abort(404)
     return registration
 
 

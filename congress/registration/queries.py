@@ -16,7 +16,7 @@ from congress.core.models import Congress
 from congress.extensions import db
 from congress.programme.models import ProgrammeSession
 from congress.registration.forms import ENROLMENT_LABELS, ROLE_LABELS, STATUS_LABELS
-from congress.registration.links import find_by_secret, manage_url
+from congress.registration.links import by_secret_or_404, find_by_secret, manage_url
 from congress.registration.models import Enrolment, EnrolmentStatus, Registration, RegistrationStatus, Sector
 from congress.registration.registering import mail_context
 from congress.registration.seats import seats_left_for_session
@@ -40,7 +40,8 @@ __all__ = [
     "find_for_checkin", "is_enrolled", "people_at_the_door", "person_at_the_door", "station_attendees",
     "ROLE_LABELS", "SORTS", "STATUS_LABELS",
     "RegistrationFilters", "SessionSeats",
-    "active_count", "active_counts_by_edition", "attendance", "counts_by_sector", "counts_by_status",
+    "active_count", "active_counts_by_edition", "attendance", "by_secret_or_404", "counts_by_sector",
+    "counts_by_status",
     "enrolled_counts", "find_by_secret", "mail_context", "manage_url", "registration_state", "rounds_with_seats",
     "search", "seat_overview", "seats_left_for_session", "sectors", "signup_sessions", "waiting_rank",
     "window_state",
@@ -50,7 +51,7 @@ __all__ = [
 # --- the edition's state, seats and labels (re-exported) ---------------------------------------------
 # ACTIVE, active_count, registration_state, window_state, sectors, signup_sessions, enrolled_counts,
 # seat_overview, rounds_with_seats, waiting_rank, SessionSeats; STATUS_LABELS, ROLE_LABELS,
-# ENROLMENT_LABELS; find_by_secret and manage_url (the personal link).
+# ENROLMENT_LABELS; find_by_secret, by_secret_or_404 and manage_url (the personal link).
 
 
 # --- for the mail worker and the programme (answered through .receivers) -----------------------------

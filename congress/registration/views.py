@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import click
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -29,8 +29,10 @@ from congress.registration.forms import (
     registration_form,
     show_errors,
 )
-from congress.registration.models import EnrolmentStatus, Registration
+from congress.registration.links import by_secret_or_404
+from congress.registration.models import EnrolmentStatus
 from congress.registration.signals import invitation_wanted
+from congress.security import private_page
 from congress.signals import first_answer
 from congress.urls import external_url, public_domain
 
@@ -53,12 +55,6 @@ def _labels() -> dict:
     return {"registration_status_labels": STATUS_LABELS, "registration_role_labels": ROLE_LABELS,
             "enrolment_labels": ENROLMENT_LABELS, "registration_state": services.registration_state}
 
-
-def _private(response: Response) -> Response:
-    """Pages behind a personal link: never cached by proxies, never indexed."""
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    return response
 
 
 @bp.route("/<slug>/register", methods=["GET", "POST"])
@@ -153,13 +149,6 @@ def send_link(slug: str):
     return render_template("registration/link.html", congress=congress, form=form)
 
 
-def _registration_or_404(secret: str) -> Registration:
-    registration = services.find_by_secret(secret)
-    if registration is None:
-        abort(404)
-    return registration
-
-
 # A closed or archived edition: the personal page is read-only (edition lifecycle).
 EDITION_CLOSED_MESSAGE = _l("This edition is closed: your registration can no longer be changed or cancelled. "
                             "Questions? Write to the organisers.")
@@ -167,12 +156,12 @@ EDITION_CLOSED_MESSAGE = _l("This edition is closed: your registration can no lo
 
 @bp.route("/my/<secret>")
 def manage(secret: str):
-    registration = _registration_or_404(secret)
+    registration = by_secret_or_404(secret)
     congress = registration.congress
     enrolments = [(e, services.waiting_rank(e)) for e in registration.enrolments]
     ics = external_url("registration.agenda", secret=secret)
     ticket_url = _ticket_url(secret) if registration.holds_place else None
-    return _private(Response(render_template(
+    return private_page(Response(render_template(
         "registration/manage.html", registration=registration, congress=congress, enrolments=enrolments,
         secret=secret, webcal="webcal://" + ics.split("://", 1)[1],
         waiting_rank=services.edition_waiting_rank(registration),
@@ -190,7 +179,7 @@ def _ticket_url(secret: str) -> str:
 
 @bp.route("/my/<secret>/confirm", methods=["GET", "POST"])
 def confirm(secret: str):
-    registration = _registration_or_404(secret)
+    registration = by_secret_or_404(secret)
     form = ConfirmForm()
     if registration.status != "pending":
         return redirect(url_for("registration.manage", secret=secret))
@@ -198,14 +187,14 @@ def confirm(secret: str):
         services.confirm(registration)
         flash(_("Thank you: your registration is confirmed."), "success")
         return redirect(url_for("registration.manage", secret=secret))
-    return _private(Response(render_template("registration/confirm.html", registration=registration,
+    return private_page(Response(render_template("registration/confirm.html", registration=registration,
                                              congress=registration.congress, form=form)))
 
 
 @bp.route("/my/<secret>/edit", methods=["GET", "POST"])
 @limiter.limit(form_limit, methods=["POST"])
 def edit(secret: str):
-    registration = _registration_or_404(secret)
+    registration = by_secret_or_404(secret)
     congress = registration.congress
     if not registration.is_active:
         return redirect(url_for("registration.manage", secret=secret))
@@ -236,14 +225,14 @@ def edit(secret: str):
         show_errors(form, errors)
     enrolled = {e.session_id: e for e in registration.enrolments}
     status = 422 if form.is_submitted() else 200
-    return _private(Response(render_template(
+    return private_page(Response(render_template(
         "registration/edit.html", registration=registration, congress=congress, form=form, rounds=rounds,
         enrolled=enrolled, secret=secret, can_change=can_change), status=status))
 
 
 @bp.route("/my/<secret>/cancel", methods=["GET", "POST"])
 def cancel(secret: str):
-    registration = _registration_or_404(secret)
+    registration = by_secret_or_404(secret)
     form = CancelForm()
     if not registration.is_active:
         return redirect(url_for("registration.manage", secret=secret))
@@ -254,36 +243,36 @@ def cancel(secret: str):
         services.cancel(registration, reason="attendee")
         flash(_("Your registration has been cancelled. Your seats have been given to others."), "success")
         return redirect(url_for("registration.manage", secret=secret))
-    return _private(Response(render_template("registration/cancel.html", registration=registration,
+    return private_page(Response(render_template("registration/cancel.html", registration=registration,
                                              congress=registration.congress, form=form, secret=secret)))
 
 
 @bp.route("/my/<secret>/data.json")
 def download_data(secret: str):
-    registration = _registration_or_404(secret)
+    registration = by_secret_or_404(secret)
     body = json.dumps(services.personal_data(registration, current_language()), ensure_ascii=False, indent=2)
     response = Response(body, mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="registration-{registration.congress.slug}.json"'
-    return _private(response)
+    return private_page(response)
 
 
 @bp.route("/my/<secret>/erase", methods=["GET", "POST"])
 def erase(secret: str):
-    registration = _registration_or_404(secret)
+    registration = by_secret_or_404(secret)
     form = EraseForm()
     if form.validate_on_submit():
         slug = registration.congress.slug
         services.erase(registration)
         flash(_("Your data has been erased."), "success")
         return redirect(url_for("public.edition", slug=slug))
-    return _private(Response(render_template("registration/erase.html", registration=registration,
+    return private_page(Response(render_template("registration/erase.html", registration=registration,
                                              congress=registration.congress, form=form, secret=secret),
                              status=422 if form.is_submitted() else 200))
 
 
 @bp.route("/my/<secret>/agenda.ics")
 def agenda(secret: str):
-    registration = _registration_or_404(secret)
+    registration = by_secret_or_404(secret)
     congress = registration.congress
     sessions = [e.session for e in registration.enrolments if e.status == EnrolmentStatus.ENROLLED.value]
     body = calendar_for_sessions(
@@ -295,7 +284,7 @@ def agenda(secret: str):
     )
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'inline; filename="{congress.slug}.ics"'
-    return _private(response)
+    return private_page(response)
 
 
 @bp.cli.command("expire-unconfirmed")
