@@ -33,7 +33,7 @@ RESERVED_SLUGS = frozenset(
        "staff", "roles", "settings", "privacy", "mail", "questions", "sectors", "dashboard", "cockpit",
        "accessibility", "toegankelijkheid", "new", "clone", "retention", "print", "stations", "reviews",
        "proposals", "sessions", "schedule", "versions", "tracks", "rooms", "exports", "statistics", "lists",
-       "unsubscribe", "mailings", "account", "oai", "embed", "preview"}
+       "unsubscribe", "mailings", "account", "oai", "embed", "preview", "verify"}
 )
 # The statuses staff see a draft in (any back-office role; speakers are not staff).
 STAFF_ROLES = ("organiser", "track_manager", "reviewer", "checkin")
