@@ -2,12 +2,15 @@
 
 * ``core.signals.congress_created``: every new edition gets the default evaluation form, in the
   transaction that creates it; ``congress_cloned``: a clone keeps its source's form instead.
+* ``programme.signals.feedback_url_wanted``: the conference apps' ``feedback_url`` of a session is its
+  public feedback page here (``/<slug>/feedback/<session_id>``).
 * ``questions.signals.answers_wanted`` for the target ``evaluation``: how the stored evaluation answers
   use a question, before the editor changes or removes it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,8 +20,11 @@ from congress.core.signals import congress_cloned, congress_created
 from congress.evaluations.models import EvaluationResponse
 from congress.evaluations.services import TARGET, add_default_form, drop_default_form
 from congress.extensions import db
+from congress.programme.models import ProgrammeSession
+from congress.programme.signals import feedback_url_wanted
 from congress.questions.queries import Question, Usage, count
 from congress.questions.signals import answers_wanted
+from congress.urls import external_url
 
 
 def default_form(congress: Congress, **data: Any) -> None:
@@ -35,8 +41,13 @@ def answer_usage(_target: str, *, question: Question) -> Usage:
         EvaluationResponse.congress_id == question.congress_id)))
 
 
+def feedback_url(congress: Congress, **_data: Any) -> Callable[[ProgrammeSession], str]:
+    return lambda session: external_url("evaluations.feedback", slug=congress.slug, session_id=session.id)
+
+
 def connect() -> None:
     """Connecting again (a second app in one process) changes nothing: blinker keeps one per receiver."""
     congress_created.connect(default_form)
     congress_cloned.connect(cloned)
     answers_wanted.connect(answer_usage, sender=TARGET)
+    feedback_url_wanted.connect(feedback_url)

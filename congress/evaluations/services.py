@@ -26,6 +26,8 @@ from congress.evaluations.rules import (
     opens_at,
 )
 from congress.extensions import db
+from congress.programme import queries as programme
+from congress.programme.models import ProgrammeSession
 from congress.questions import queries as question_queries
 from congress.questions import services as question_services
 from congress.questions.queries import Problem, QuestionKind, Target
@@ -125,6 +127,16 @@ def evaluable(registration: Registration, session_id: int | None) -> Evaluable:
         if item.session_id == session_id:
             return item
     raise NotThere(_l("You can only evaluate sessions you were checked in at."), code="not_there")
+
+
+def session_feedback(congress: Congress, session_id: int) -> Evaluable:
+    """A published session of the edition as its public feedback page shows it — when its evaluation
+    opens and closes, nobody's answer — or NotThere (unknown, unpublished, another edition's, cancelled)."""
+    published = next((s for s in programme.public_sessions(congress) if s.id == session_id), None)
+    session = db.session.get(ProgrammeSession, session_id) if published and not published.is_cancelled else None
+    if session is not None:  # its times as the evaluation keeps them (the live session's, as evaluables)
+        return Evaluable(session, opens_at(congress, session), closes_at(congress), answered=False)
+    raise NotThere(_l("This edition has no such session."), code="not_there")
 
 
 def answer_of(registration: Registration, session_id: int | None) -> dict[str, Any] | None:

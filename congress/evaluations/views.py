@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role
-from congress.core.queries import edition_or_404
+from congress.core.queries import edition_or_404, public_congress_or_404
 from congress.evaluations import export, queries, services
 from congress.evaluations.forms import SettingsForm, evaluation_form
 from congress.i18n import current_language
@@ -23,6 +23,17 @@ from congress.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, to_csv, to_xlsx
 bp = Blueprint("evaluations", __name__)
 
 
+@bp.route("/<slug>/feedback/<int:session_id>")
+def feedback(slug: str, session_id: int):
+    """Where conference apps send people to give feedback (schedule.json's ``feedback_url``): the way to
+    the evaluation behind their personal link, and when it opens."""
+    congress = public_congress_or_404(slug)
+    try:
+        item = services.session_feedback(congress, session_id)
+    except services.NotThere:
+        abort(404)
+    return render_template("evaluations/feedback.html", congress=congress, item=item, state=item.state(),
+                           lang=current_language())
 
 
 @bp.route("/my/<secret>/evaluations")

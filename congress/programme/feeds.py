@@ -78,8 +78,16 @@ class Urls:
     """Absolute URLs the exports link to (given by the view, which knows the host)."""
 
     def __init__(self, base: str, session: Callable[[ProgrammeSession], str], person: Callable[[Person], str],
-                 room: Callable[[int], str], ics: Callable[[ProgrammeSession], str]) -> None:
+                 room: Callable[[int], str], ics: Callable[[ProgrammeSession], str],
+                 feedback: Callable[[ProgrammeSession], str] | None = None) -> None:
         self.base, self.session, self.person, self.room, self.ics = base, session, person, room, ics
+        self.feedback = feedback  # where attendees give feedback on a session (None: nowhere)
+
+
+def _feedback(urls: Urls, session: ProgrammeSession) -> dict[str, str]:
+    """``feedback_url`` where someone takes feedback on the session (not on a cancelled one)."""
+    url = urls.feedback(session) if urls.feedback and not session.is_cancelled else None
+    return {"feedback_url": url} if url else {}
 
 
 def _days(congress: Congress) -> list[tuple[int, Any, list[ProgrammeSession]]]:
@@ -135,6 +143,7 @@ def schedule_json(congress: Congress, urls: Urls, *, version: str, locale: str =
                     {"url": urls.ics(s), "title": "iCalendar", "type": "related"},
                 ],
                 "origin_url": urls.session(s),
+                **_feedback(urls, s),
             })
         days.append({"index": index, "date": day.isoformat(), "day_start": day_start, "day_end": day_end,
                      "rooms": rooms})
@@ -217,6 +226,8 @@ def schedule_xml(congress: Congress, urls: Urls, *, version: str, locale: str = 
                 for link in ev["links"]:
                     ET.SubElement(links, "link", href=link["url"], type=link["type"]).text = link["title"]
                 ET.SubElement(e, "url").text = ev["url"]
+                if "feedback_url" in ev:
+                    ET.SubElement(e, "feedback_url").text = ev["feedback_url"]
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 

@@ -19,3 +19,8 @@ seats_left_wanted = signals.signal("seats-left-wanted")
 # publishing a version that changes those sessions would e-mail (for the confirmation step). Receiver:
 # registration (the one that mails them on ``sessions_changed``).
 recipients_wanted = signals.signal("recipients-wanted")
+
+# A question: ``first_answer(feedback_url_wanted, congress)`` → a function giving, for a session, the
+# absolute URL where those who attended it give their feedback (the ``feedback_url`` of schedule.json and
+# schedule.xml), or None when nobody takes feedback. Receiver: evaluations.
+feedback_url_wanted = signals.signal("feedback-url-wanted")

@@ -41,7 +41,9 @@ from congress.programme.forms import (
     format_choices,
 )
 from congress.programme.models import ProgrammeSession, SignupRound
+from congress.programme.signals import feedback_url_wanted
 from congress.security import embeddable
+from congress.signals import first_answer
 from congress.urls import external_url, public_base_url, public_domain, webcal_url
 
 bp = Blueprint("programme", __name__)
@@ -221,6 +223,7 @@ def _export_urls(congress: Congress) -> feeds.Urls:
         person=lambda p: external_url("programme.speaker_page", slug=congress.slug, person_id=p.id),
         room=lambda room_id: external_url("programme.room_page", slug=congress.slug, room_id=room_id),
         ics=lambda s: external_url("programme.session_ics", slug=congress.slug, session_id=s.id),
+        feedback=first_answer(feedback_url_wanted, congress),
     )
 
 

@@ -135,6 +135,9 @@ def test_schedule_json_is_valid_with_persons_and_links(client, programme_data):
     assert all(e["links"] for e in events.values())
     assert datetime.fromisoformat(events[a.id]["date"]) == a.starts_at
     assert events[a.id]["duration"] == "01:30"
+    # Where the apps send people to give feedback: the session's feedback page (none for a cancelled one).
+    assert events[a.id]["feedback_url"] == f"{BASE}/{congress.slug}/feedback/{a.id}"
+    assert "feedback_url" not in events[c.id]
 
 
 def test_schedule_xml_is_valid_with_persons_and_links(client, programme_data):
@@ -149,6 +152,8 @@ def test_schedule_xml_is_valid_with_persons_and_links(client, programme_data):
     assert all(p.get("guid") for p in event.findall("persons/person"))
     assert [int(p.get("id")) for p in event.findall("persons/person")] == [s.id for s in a.speakers]
     assert event.findall("links/link")
+    assert event.findtext("feedback_url") == f"{BASE}/{congress.slug}/feedback/{a.id}"
+    assert document.find(f".//event[@id='{c.id}']/feedback_url") is None  # cancelled
     assert event.findtext("title") == "Weerbaar & <veilig>"  # escaped in the XML, intact when parsed
     assert b"<veilig>" not in response.data
 
