@@ -6,6 +6,7 @@ from datetime import date
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from congress.demo import edition_days
 from tests.browser.conftest import axe_violations
@@ -62,3 +63,17 @@ def test_login_page_is_accessible_and_errors_sit_next_to_fields(page, live_serve
     assert page.locator("#password").get_attribute("aria-describedby") == "password-error"
     assert page.locator("#email").input_value() == "nobody@example.org"
     assert axe_violations(page) == []
+
+
+def test_a_conference_apps_feedback_link_on_a_phone(phone_page, live_server, demo):
+    """schedule.json's feedback_url opens a page that says when the evaluation opens and leads to one's link."""
+    schedule = phone_page.request.get(f"{live_server}/congres-2025/schedule.json").json()
+    events = [e for d in schedule["schedule"]["conference"]["days"] for r in d["rooms"].values() for e in r]
+    url = next(e["feedback_url"] for e in events if "feedback_url" in e)
+    phone_page.goto(live_server + urlparse(url).path)
+    expect(phone_page.locator("h1")).to_contain_text("Feedback op")
+    expect(phone_page.get_by_text("opent na afloop van de sessie")).to_be_visible()  # the edition is to come
+    assert phone_page.evaluate("() => document.documentElement.scrollWidth") <= 360
+    assert axe_violations(phone_page) == []
+    phone_page.get_by_role("link", name="Stuur mij mijn persoonlijke link").click()
+    expect(phone_page).to_have_url(f"{live_server}/congres-2025/register/link")
