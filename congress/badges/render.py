@@ -123,19 +123,22 @@ def sheet_html(badges: Sequence[BadgeData], layout: Layout, *, labels: dict[str,
 DEFAULT_LABELS = {"programme": "Mijn programma", "lang": "nl"}
 
 
-def stamp_qr_codes(codes: Sequence[str]) -> Callable:
-    """A weasyprint finisher that draws each page's QR codes into its content stream."""
+def stamp_qr_codes(codes: Sequence[str], *, prefix: str = QR_ANCHOR_PREFIX) -> Callable:
+    """A weasyprint finisher that draws each page's QR codes (``codes[i]`` where the layout put the anchor
+    ``<prefix><i>``) into its content stream, marked as artifacts: a tagged document's structure keeps
+    the text, and the code is printed beside it where a reader needs it (e-ticket, certificate)."""
 
     def finisher(document, pdf) -> None:
         kids = pdf.pages["Kids"][::3]
         for page, page_object_number in zip(document.pages, kids, strict=True):
             stamps = []
             for anchor, (x1, y1, x2, y2) in page.anchors.items():
-                if not anchor.startswith(QR_ANCHOR_PREFIX):
+                if not anchor.startswith(prefix):
                     continue
-                index = int(anchor[len(QR_ANCHOR_PREFIX) :])
+                index = int(anchor[len(prefix) :])
                 side_pt = min(x2 - x1, y2 - y1) * PX_TO_PT
-                stamps.append(qr.pdf_operators(codes[index], x1 * PX_TO_PT, y1 * PX_TO_PT, side_pt))
+                ops = qr.pdf_operators(codes[index], x1 * PX_TO_PT, y1 * PX_TO_PT, side_pt)
+                stamps.append(b"/Artifact BMC\n" + ops + b"\nEMC")
             if stamps:
                 contents = pdf.objects[page_object_number]["Contents"]
                 stream_number = int(contents.split()[0]) if isinstance(contents, bytes | str) else contents
@@ -153,7 +156,8 @@ def render_pdf(badges: Sequence[BadgeData], layout_name: str, *, labels: dict[st
     document = HTML(string=sheet_html(badges, layout, labels=labels), base_url=str(TEMPLATES)).render(
         stylesheets=[stylesheet], font_config=fonts
     )
-    return document.write_pdf(finisher=stamp_qr_codes([b.code for b in badges]))
+    # Tagged (PDF/UA-1): the programme side is real, structured text for screen readers.
+    return document.write_pdf(finisher=stamp_qr_codes([b.code for b in badges]), pdf_variant="pdf/ua-1")
 
 
 def _render_chunk(args: tuple[list[BadgeData], str, dict[str, str] | None]) -> bytes:

@@ -32,6 +32,7 @@ from congress.badges.printing import (
 from congress.badges.qr import pdf_operators as qr_pdf_operators
 from congress.badges.qr import svg as qr_svg
 from congress.badges.queries import is_revoked, revocations
+from congress.badges.render import stamp_qr_codes
 from congress.badges.retention import remove_print_files as remove_print_files  # manage.retention
 from congress.badges.tasks import render_print_run
 from congress.badges.ticket import ticket_attachment, ticket_pdf
@@ -47,7 +48,7 @@ __all__ = [
     "render_registrations", "revocations", "select_registrations", "sign_code", "start_print_run",
     "surname_key", "ticket_attachment", "ticket_pdf", "verify_code",
     # for other signed documents of an edition (certificates): its key, and the QR code as PDF operators
-    "qr_pdf_operators", "sign_with_edition_key", "verify_with_edition_key",
+    "qr_pdf_operators", "sign_with_edition_key", "stamp_qr_codes", "verify_with_edition_key",
 ]
 
 

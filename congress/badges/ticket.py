@@ -23,7 +23,8 @@ def ticket_pdf(registration: Registration, locale: str | None = None) -> bytes:
         html = render_template("badges/ticket.html", registration=registration, badge=data,
                                congress=registration.congress, qr_anchor=f"{QR_ANCHOR_PREFIX}0")
     document = HTML(string=html, base_url=str(TEMPLATES)).render()
-    return document.write_pdf(finisher=stamp_qr_codes([data.code]))
+    # Tagged (PDF/UA-1: structure, language, title); the QR code an artifact beside its caption.
+    return document.write_pdf(finisher=stamp_qr_codes([data.code]), pdf_variant="pdf/ua-1")
 
 
 def ticket_attachment(registration_id: str, locale: str) -> tuple[str, str, bytes]:

@@ -178,7 +178,7 @@ def programme_pdf(congress: Congress):
     sessions = programme.filtered_sessions(congress, flt)
     html = render_template("programme/print.html", congress=congress,
                            grouped=programme.group_by_day(sessions, congress))
-    pdf = HTML(string=html, base_url=public_base_url() + "/").write_pdf()
+    pdf = HTML(string=html, base_url=public_base_url() + "/").write_pdf(pdf_variant="pdf/ua-1")  # tagged
     return Response(pdf, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{congress.slug}-programme.pdf"'})
 
