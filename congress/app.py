@@ -13,7 +13,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, ProductionConfig, config_from_env, public_base_url_problem, trusted_hosts
-from congress import capabilities, database, errors, i18n, jobs, sanitize, security
+from congress import assets, capabilities, database, errors, i18n, jobs, sanitize, security
 from congress.extensions import csrf, db, limiter, login_manager, migrate
 
 
@@ -57,6 +57,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     access.init_app(app)
     sanitize.init_app(app)
     templating.init_app(app)
+    assets.init_app(app)
     errors.init_app(app)
     jobs.init_app(app)
 
