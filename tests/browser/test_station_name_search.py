@@ -191,6 +191,24 @@ def test_offline_name_search_and_a_queued_check_in_uploaded_once(viewport_page, 
     congress, _, people, found = _people(f"offline-naam-{page.width}")
     services.check_in_person(Scan(code=None, registration=people[0].id, congress=congress, station_label="Ingang B"))
     _, secret = services.create_station(congress, "Ingang A")
+    # Routed from the start (a route added later raced the station's first upload once on a loaded
+    # machine); it drops an answer only once armed, after the network came back.
+    lost, posts, armed = [], [], []
+
+    def lose_the_first_answer(route):
+        if route.request.method == "POST":
+            posts.append("armed" if armed else "offline phase")
+        if route.request.method == "POST" and armed and not lost:
+            lost.append("sent")  # before the fetch: on a loaded machine the station may give up waiting first
+            # The server answers; the answer is dropped. The page may have given up and aborted already.
+            with contextlib.suppress(Exception):
+                route.fetch(timeout=30_000)
+            with contextlib.suppress(Exception):
+                route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/checkins", lose_the_first_answer)
     _open(page, f"{live_server}/station/#setup={secret}", attendees=5)
 
     page.context.set_offline(True)
@@ -217,20 +235,7 @@ def test_offline_name_search_and_a_queued_check_in_uploaded_once(viewport_page, 
 
     # Back online, the first upload reaches the server but its answer is lost on the way back: the
     # station keeps the check-in queued and sends it again, with the same nonce.
-    lost = []
-
-    def lose_the_first_answer(route):
-        if route.request.method == "POST" and not lost:
-            lost.append("sent")  # before the fetch: on a loaded machine the station may give up waiting first
-            # The server answers; the answer is dropped. The page may have given up and aborted already.
-            with contextlib.suppress(Exception):
-                route.fetch(timeout=30_000)
-            with contextlib.suppress(Exception):
-                route.abort()
-        else:
-            route.continue_()
-
-    page.route("**/api/v1/checkins", lose_the_first_answer)
+    armed.append(True)
     page.context.set_offline(False)
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     deadline = time.monotonic() + 20
@@ -238,7 +243,7 @@ def test_offline_name_search_and_a_queued_check_in_uploaded_once(viewport_page, 
         if _checkins(registration_id=found[1].id) and not page.locator("[data-queue]").inner_text():
             break
         time.sleep(0.3)
-    assert lost == ["sent"] and _checkins(registration_id=found[1].id) == 1
+    assert lost == ["sent"] and _checkins(registration_id=found[1].id) == 1, posts
     checkin = db.session.scalars(sa.select(CheckIn).where(CheckIn.registration_id == found[1].id)).one()
     assert checkin.offline is True and checkin.station_name == "Ingang A"
     # Uploaded twice, counted once; another "online" finds the queue empty.
