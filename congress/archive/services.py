@@ -18,6 +18,7 @@ from congress.archive import files as filestore
 from congress.archive import search
 from congress.archive.labels import EVIDENCE_LABELS, LANGUAGE_LABELS, TYPE_LABELS
 from congress.archive.models import (
+    EDITED_RELATIONS,
     ItemStatus,
     ItemType,
     KnowledgeFile,
@@ -26,6 +27,7 @@ from congress.archive.models import (
     KnowledgeVersion,
     RecognitionLevel,
     RelationKind,
+    SessionEvaluation,
     SpeakerInvitation,
     TermKind,
     knowledge_relations,
@@ -34,7 +36,7 @@ from congress.audit.queries import detail_line, field_label
 from congress.audit.services import current_actor, record
 from congress.cfp.queries import slide_files
 from congress.core.models import Congress, Track
-from congress.database import transactional, utcnow
+from congress.database import insert_unless_exists, transactional, utcnow
 from congress.errors import Conflict, ServiceError
 from congress.extensions import db
 from congress.i18n import current_language
@@ -262,15 +264,19 @@ def set_related(item: KnowledgeItem, related_ids: list[int], *, process_ids: lis
                 effect_ids: list[int] = ()) -> None:
     """Relate ``item`` to these items: ``process_ids`` and ``effect_ids`` as its process and effect
     evaluations, ``related_ids`` as related items (an item named twice keeps its first kind, evaluations first)."""
-    wanted: dict[int, str] = {}
+    table = knowledge_relations
+    # The intervention a session presents is set apart (set_presented) and stays as it is.
+    wanted: dict[int, str] = {other_id: RelationKind.PRESENTS.value for other_id in db.session.scalars(
+        sa.select(table.c.related_id).where(table.c.item_id == item.id, table.c.kind == RelationKind.PRESENTS.value))}
+    presented = set(wanted)
     for kind, ids in ((RelationKind.PROCESS_EVALUATION, process_ids), (RelationKind.EFFECT_EVALUATION, effect_ids),
                       (RelationKind.RELATED, related_ids)):
         for other_id in ids:
             if other_id != item.id and other_id not in wanted and db.session.get(KnowledgeItem, other_id) is not None:
                 wanted[other_id] = kind.value
-    table = knowledge_relations
     db.session.flush()
-    db.session.execute(table.delete().where(table.c.item_id == item.id))
+    db.session.execute(table.delete().where(table.c.item_id == item.id, table.c.kind.in_(EDITED_RELATIONS)))
+    wanted = {other_id: kind for other_id, kind in wanted.items() if other_id not in presented}
     if wanted:
         db.session.execute(table.insert(), [{"item_id": item.id, "related_id": other_id, "kind": kind}
                                             for other_id, kind in wanted.items()])
@@ -297,6 +303,133 @@ def set_related_keys(item: KnowledgeItem, keys_text: str, *, process_text: str =
             and sorted(effect) == sorted(r.id for r in have[RelationKind.EFFECT_EVALUATION.value]))
     if not same:
         set_related(item, related, process_ids=process, effect_ids=effect)
+
+
+def presented(item: KnowledgeItem) -> list[KnowledgeItem]:
+    """The interventions the session of this (session's) item presents."""
+    return relations_of(item)[RelationKind.PRESENTS.value]
+
+
+def interventions_by_keys(text: str) -> tuple[list[KnowledgeItem], list[str]]:
+    """The intervention items whose permalink keys are listed (commas or lines), and the keys that
+    name no intervention."""
+    keys = [k.strip() for k in (text or "").replace("\n", ",").split(",") if k.strip()]
+    found, wrong = [], []
+    for key in keys[:50]:
+        other = item_by_key(key) if len(key) <= 16 else None
+        if other is None or other.type != ItemType.INTERVENTION.value:
+            wrong.append(key[:20])
+        elif other not in found:
+            found.append(other)
+    return found, wrong
+
+
+@transactional
+def set_presented(item: KnowledgeItem, keys_text: str) -> None:
+    """The interventions this session's item presents (their permalink keys): the session's evaluation
+    items become their process evaluations. Keys that name no intervention are refused (ArchiveError);
+    nothing is written when the interventions stay the same."""
+    found, wrong = interventions_by_keys(keys_text)
+    if wrong:
+        raise ArchiveError(_("No intervention has the key %(keys)s.", keys=", ".join(wrong[:5])))
+    wanted = {other.id for other in found if other.id != item.id}
+    have = {other.id for other in presented(item)}
+    if wanted == have:
+        return
+    table = knowledge_relations
+    db.session.flush()
+    db.session.execute(table.delete().where(table.c.item_id == item.id, sa.or_(
+        table.c.kind == RelationKind.PRESENTS.value, table.c.related_id.in_(wanted))))
+    if wanted:
+        db.session.execute(table.insert(), [{"item_id": item.id, "related_id": other_id,
+                                             "kind": RelationKind.PRESENTS.value} for other_id in sorted(wanted)])
+    db.session.expire(item, ["related"])
+    record("archive.item.presents", item, congress_id=item.congress_id, interventions=sorted(wanted))
+
+
+def session_item(session_id: int) -> KnowledgeItem | None:
+    """The item a session was archived as (its sessieverslag), if any."""
+    return db.session.scalar(sa.select(KnowledgeItem).where(
+        KnowledgeItem.session_id == session_id, KnowledgeItem.type == ItemType.SESSION_REPORT.value)
+        .order_by(KnowledgeItem.id).limit(1))
+
+
+def session_evaluation(session_id: int) -> SessionEvaluation | None:
+    return db.session.scalar(sa.select(SessionEvaluation).where(SessionEvaluation.session_id == session_id))
+
+
+@dataclass
+class SessionFigures:
+    """The key figures of a session's evaluation, as the intervention's page lists them."""
+
+    responses: int
+    checked_in: int | None
+    mean: float | None
+    scale_high: int | None
+
+
+def _relate_once(item_id: int, related_id: int, kind: str) -> bool:
+    """Add one relation unless the two items are related already (in any kind): True when added."""
+    table = knowledge_relations
+    inserted = db.session.execute(
+        insert_unless_exists(_RelationRow, index_elements=["item_id", "related_id"]).returning(table.c.item_id),
+        {"item_id": item_id, "related_id": related_id, "kind": kind}).scalar()
+    return inserted is not None
+
+
+class _RelationRow:
+    """``insert_unless_exists`` takes a model; the relations table has none."""
+
+    __table__ = knowledge_relations
+
+
+@transactional
+def add_session_evaluation(session: ProgrammeSession, title: str, *, summary: str, body: str, language: str,
+                           figures: SessionFigures) -> tuple[SessionEvaluation, bool]:
+    """The session's evaluation item: made as a draft (type evaluatie) the first time, with its key
+    figures, related to the session's item and a process evaluation of each intervention that item
+    presents. (row, True) when this call made it; (row, False) when it was there: its item is left as
+    it is, whatever an editor did with it, and only relations to interventions linked since are added.
+
+    One per session whatever runs at once: the row is claimed first with ``INSERT … ON CONFLICT DO
+    NOTHING`` on the unique ``session_id``; the run whose insert made it makes the item."""
+    claimed = db.session.execute(
+        insert_unless_exists(SessionEvaluation, index_elements=["session_id"]).returning(SessionEvaluation.id),
+        {"session_id": session.id, "congress_id": session.congress_id, "session_title": session.title[:300],
+         "responses": figures.responses, "checked_in": figures.checked_in, "mean": figures.mean,
+         "scale_high": figures.scale_high, "created_at": utcnow()}).scalar()
+    archived = session_item(session.id)
+    if claimed is None:
+        row = session_evaluation(session.id)
+        assert row is not None and row.item_id is not None
+        _link_evaluation(row.item_id, archived)
+        return row, False
+    row = db.session.get(SessionEvaluation, claimed)
+    assert row is not None
+    item = create_item(
+        ItemType.EVALUATION.value, title, note="made from the session's evaluation",
+        summary=summary, body=body, congress_id=session.congress_id, track_id=session.track_id,
+        language=language, publication_date=None,
+        organisations=[], authors=[],
+    )
+    row.item_id = item.id
+    db.session.flush()
+    _link_evaluation(item.id, archived)
+    record("archive.session.evaluation", item, congress_id=session.congress_id, session_id=session.id,
+           responses=figures.responses)
+    return row, True
+
+
+def _link_evaluation(item_id: int, archived: KnowledgeItem | None) -> None:
+    if archived is None:
+        return
+    _relate_once(item_id, archived.id, RelationKind.RELATED.value)
+    interventions = presented(archived)
+    for intervention in interventions:
+        _relate_once(intervention.id, item_id, RelationKind.PROCESS_EVALUATION.value)
+    for touched in (db.session.get(KnowledgeItem, item_id), archived, *interventions):
+        if touched is not None:
+            db.session.expire(touched, ["related"])
 
 
 def items_to_review() -> sa.Select:

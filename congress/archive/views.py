@@ -16,6 +16,7 @@ from congress import spreadsheets
 from congress.accounts.models import Role
 from congress.archive import files as filestore
 from congress.archive import search, services
+from congress.archive.queries import evaluations_of_intervention
 from congress.archive.catalogue import FILTERS as CATALOGUE_FILTERS
 from congress.archive.catalogue import CatalogueFilters, catalogue
 from congress.archive.files import FILE_CSP
@@ -174,6 +175,7 @@ def item(key: str):
         preview=knowledge.status != ItemStatus.PUBLISHED.value,
         process_evaluations=evaluations[RelationKind.PROCESS_EVALUATION],
         effect_evaluations=evaluations[RelationKind.EFFECT_EVALUATION],
+        session_evaluations=evaluations_of_intervention(knowledge) if knowledge.is_intervention else [],
     )
 
 
