@@ -83,7 +83,7 @@ def _question_section(q: QuestionResult, locale: str) -> list[str]:
     else:
         lines += [_("%(n)d answered", n=q.answered), ""]
     if q.distribution:
-        lines += [f"| {_('Answer')} | {_('Number')} |", "| --- | ---: |"]
+        lines += ["| " + _("Answer") + " | " + _("Number") + " |", "| --- | ---: |"]
         lines += [f"| {_md(label)} | {count} |" for label, count in q.distribution]
         lines.append("")
     return lines
@@ -92,15 +92,15 @@ def _question_section(q: QuestionResult, locale: str) -> list[str]:
 def body_in(result: SubjectResult, congress: Congress, locale: str) -> str:
     """The aggregates of one session in ``locale``, as Markdown (headings, figures, tables)."""
     with force_locale(locale):
-        lines = [f"## {_('Results of the evaluation')}", "",
+        lines = ["## " + _("Results of the evaluation"), "",
                  _("The aggregated answers of the participants of the session %(session)s at %(edition)s. "
                    "Only totals are shown: no single answer, and none of the free texts.",
-                   session=f"«{_md(result.session.title)}»", edition=_md(congress.title(locale))), "",
-                 f"- {_('Answers')}: {result.answers}"]
+                   session="«" + _md(result.session.title) + "»", edition=_md(congress.title(locale))), "",
+                 "- " + _("Answers: %(n)d", n=result.answers)]
         if result.checked_in:
-            lines.append(f"- {_('Checked in at the session')}: {result.checked_in}")
+            lines.append("- " + _("Checked in at the session: %(n)d", n=result.checked_in))
         if result.response_rate is not None:
-            lines.append(f"- {_('Response rate')}: {_percent(result.response_rate)}")
+            lines.append("- " + _("Response rate: %(rate)s", rate=_percent(result.response_rate)))
         lines.append("")
         for q in result.questions:
             if q.question.scale is not None or q.distribution:
