@@ -16,7 +16,6 @@ from congress import spreadsheets
 from congress.accounts.models import Role
 from congress.archive import files as filestore
 from congress.archive import search, services
-from congress.archive.queries import evaluations_of_intervention
 from congress.archive.catalogue import FILTERS as CATALOGUE_FILTERS
 from congress.archive.catalogue import CatalogueFilters, catalogue
 from congress.archive.files import FILE_CSP
@@ -32,6 +31,7 @@ from congress.archive.labels import (
 from congress.archive.manage import URL_PREFIX as MANAGE_PREFIX
 from congress.archive.manage import bp as manage_bp
 from congress.archive.models import ItemStatus, KnowledgeItem, RelationKind
+from congress.archive.queries import evaluations_of_intervention
 from congress.archive.text import render_markdown
 from congress.extensions import talisman
 from congress.i18n import current_language

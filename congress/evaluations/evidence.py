@@ -25,9 +25,9 @@ from flask_babel import lazy_gettext as _l
 from congress.archive import services as archive
 from congress.core.models import Congress
 from congress.database import transactional, utcnow
+from congress.errors import Conflict
 from congress.evaluations.queries import QuestionResult, SubjectResult, min_responses, results
 from congress.evaluations.rules import closes_at
-from congress.errors import Conflict
 from congress.programme.models import ProgrammeSession
 
 LANGUAGES = ("nl", "en")
