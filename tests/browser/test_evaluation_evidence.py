@@ -25,9 +25,9 @@ def demo(runner):
 
 
 def _a_draft_and_its_intervention() -> tuple[SessionEvaluation, KnowledgeItem]:
-    draft = db.session.scalars(sa.select(SessionEvaluation).join(KnowledgeItem, KnowledgeItem.id == SessionEvaluation.item_id)
-                               .where(KnowledgeItem.status == ItemStatus.DRAFT.value)
-                               .order_by(SessionEvaluation.id)).first()
+    draft = db.session.scalars(
+        sa.select(SessionEvaluation).join(KnowledgeItem, KnowledgeItem.id == SessionEvaluation.item_id)
+        .where(KnowledgeItem.status == ItemStatus.DRAFT.value).order_by(SessionEvaluation.id)).first()
     assert draft is not None
     intervention_id = db.session.scalar(sa.select(knowledge_relations.c.item_id).where(
         knowledge_relations.c.related_id == draft.item_id,
