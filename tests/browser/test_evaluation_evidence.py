@@ -6,6 +6,8 @@ session, answers, mean score). Nothing scrolls sideways and axe finds no serious
 from __future__ import annotations
 
 import html
+import os
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +17,14 @@ from congress.archive.models import ItemStatus, KnowledgeItem, RelationKind, Ses
 from congress.extensions import db
 from tests.browser.conftest import axe_violations, sign_in_staff
 from tests.factories import make_user
+
+SHOTS = os.environ.get("EVIDENCE_SCREENSHOTS")  # a folder: the test also saves screenshots there
+
+
+def _shot(page, name: str) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -73,6 +83,7 @@ def test_the_editor_publishes_an_evaluation_and_the_intervention_shows_it(browse
         expect(page.get_by_role("heading", level=2, name="Resultaten van de evaluatie")).to_be_visible()
         assert page.locator(".archive-item__body table").count() >= 3
         _fits(page, width)
+        _shot(page, f"evaluation-item-{width}")
         assert axe_violations(page) == []
 
         page.goto(f"{live_server}/kennisbank/item/{intervention.key}")
@@ -87,6 +98,7 @@ def test_the_editor_publishes_an_evaluation_and_the_intervention_shows_it(browse
         page.go_back()
         expect(table).to_be_visible()
         _fits(page, width)
+        _shot(page, f"intervention-{width}")
         assert axe_violations(page) == []
     finally:
         context.close()
