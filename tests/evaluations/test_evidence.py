@@ -255,3 +255,28 @@ def test_the_button_refuses_while_open(world, app, organiser):
     assert response.status_code == 200 and _evaluation_items() == []
     assert "nog open" in response.get_data(as_text=True)
     assert utcnow() < services.closes_at(congress)
+
+
+def test_the_editor_names_the_intervention_a_session_presents(world, app, organiser):
+    congress, sessions, _above, intervention = world
+    item = archive.session_item(sessions[0].id)
+    other = make_item("Een rapport", item_type="rapport")
+    editor = app.test_client(user=organiser)
+    form = editor.get(f"/manage/kennisbank/{item.id}").get_data(as_text=True)
+    assert "Gepresenteerde interventie" in form and f'value="{intervention.key}"' in form
+    data = {"type": "sessieverslag", "title": item.title, "summary": "", "body": "", "congress_id": str(congress.id),
+            "track_id": str(item.track_id or 0), "language": "nl", "licence": "CC BY 4.0", "presents": other.key}
+    refused = editor.post(f"/manage/kennisbank/{item.id}", data=data)
+    assert refused.status_code == 200
+    assert f"Er is geen interventie met de sleutel {other.key}." in refused.get_data(as_text=True)
+    assert archive.presented(item) == [intervention]
+    # Another intervention, and a related item beside it: saving the related items keeps what it presents.
+    second = make_item("Weerbaar online", item_type="interventie")
+    data.update(presents=second.key, related=other.key)
+    assert editor.post(f"/manage/kennisbank/{item.id}", data=data).status_code == 302
+    db.session.expire_all()
+    assert archive.presented(item) == [second]
+    assert archive.relations_of(item)[RelationKind.RELATED.value] == [other]
+    archive.set_related_keys(item, "")
+    db.session.commit()
+    assert archive.presented(item) == [second]
