@@ -280,3 +280,12 @@ def test_the_editor_names_the_intervention_a_session_presents(world, app, organi
     archive.set_related_keys(item, "")
     db.session.commit()
     assert archive.presented(item) == [second]
+
+
+def test_the_daily_job_takes_the_edition_up_once(world):
+    from congress.evaluations.tasks import evaluations_to_archive  # noqa: PLC0415 - the worker's task module
+
+    # In immediate mode the task runs at each call: the day's period does not hold it back, the edition's row does.
+    assert evaluations_to_archive.call_local() == 1
+    assert evaluations_to_archive.call_local() == 0
+    assert len(_evaluation_items()) == 1
