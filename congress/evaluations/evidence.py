@@ -30,7 +30,9 @@ from congress.evaluations.queries import QuestionResult, SubjectResult, min_resp
 from congress.evaluations.rules import closes_at
 from congress.programme.models import ProgrammeSession
 
-LANGUAGES = ("nl", "en")
+# The item's language: its summary and text are Dutch, like the congress; its title names it in both
+# languages, so that an English search finds it too. An editor may add an English text.
+ITEM_LANGUAGE = "nl"
 
 
 class NotClosed(Conflict):
@@ -117,18 +119,15 @@ def title_of(session: ProgrammeSession) -> str:
     return f"{dutch} · {english}: {session.title}"[:300]
 
 
-def summary_of(result: SubjectResult, congress: Congress) -> str:
-    parts = []
+def summary_of(result: SubjectResult, congress: Congress, locale: str = "nl") -> str:
     score = overall(result)
-    for locale in LANGUAGES:
-        with force_locale(locale):
-            text = _("%(n)d participants of this session at %(edition)s evaluated it.", n=result.answers,
-                     edition=congress.title(locale))
-            if score is not None and score.mean is not None and score.question.scale is not None:
-                text += " " + _("Mean score %(mean)s out of %(high)d.", mean=_number(score.mean, locale),
-                                high=score.question.scale[1])
-            parts.append(text)
-    return " / ".join(parts)
+    with force_locale(locale):
+        text = _("%(n)d participants of this session at %(edition)s evaluated it.", n=result.answers,
+                 edition=congress.title(locale))
+        if score is not None and score.mean is not None and score.question.scale is not None:
+            text += " " + _("Mean score %(mean)s out of %(high)d.", mean=_number(score.mean, locale),
+                            high=score.question.scale[1])
+    return text
 
 
 def figures_of(result: SubjectResult) -> archive.SessionFigures:
@@ -151,17 +150,17 @@ def to_archive(congress: Congress, *, now: datetime | None = None) -> EvidenceOu
         raise NotClosed(_l("The evaluation is still open: its results can become evidence once it has closed."),
                         code="not_closed")
     threshold = min_responses()
-    by_locale = {locale: [r for r in results(congress, locale) if r.session is not None] for locale in LANGUAGES}
     outcome = EvidenceOutcome()
-    for dutch, english in zip(by_locale["nl"], by_locale["en"], strict=True):
+    for dutch in results(congress, ITEM_LANGUAGE):
         session = dutch.session
-        assert session is not None and english.session is session
+        if session is None:  # the whole congress: not a session
+            continue
         if dutch.answers < threshold or not dutch.shown:
             outcome.below_threshold.append(session)
             continue
-        body = (body_in(dutch, congress, "nl") + "\n---\n\n" + body_in(english, congress, "en"))
+        body = body_in(dutch, congress, "nl")
         _row, made = archive.add_session_evaluation(
-            session, title_of(session), summary=summary_of(dutch, congress), body=body, language="nl",
+            session, title_of(session), summary=summary_of(dutch, congress), body=body, language=ITEM_LANGUAGE,
             figures=figures_of(dutch))
         (outcome.made if made else outcome.existing).append(session)
         if archive.session_item(session.id) is None:

@@ -89,8 +89,8 @@ def test_one_draft_per_session_above_the_threshold_with_the_aggregates_only(worl
         values = [a[str(q.id)] for a in above]
         if q.scale is not None:
             mean, sd = statistics.fmean(values), statistics.pstdev(values)
-            assert f"Gemiddelde {mean:.1f}".replace(".", ",") in item.body.replace(".", ",")
-            assert f"{mean:.1f}" in item.body and f"{sd:.1f}" in item.body
+            dutch = f"{mean:.1f}".replace(".", ","), f"{sd:.1f}".replace(".", ",")
+            assert f"Gemiddelde {dutch[0]}, spreiding (sd) {dutch[1]}, {len(values)} keer beantwoord" in item.body
             for point in range(q.scale[0], q.scale[1] + 1):
                 assert f"| {point} | {values.count(point)} |" in item.body
         elif q.kind == "single_choice":
