@@ -151,17 +151,17 @@ def to_archive(congress: Congress, *, now: datetime | None = None) -> EvidenceOu
                         code="not_closed")
     threshold = min_responses()
     outcome = EvidenceOutcome()
-    for dutch in results(congress, ITEM_LANGUAGE):
-        session = dutch.session
+    for result in results(congress, ITEM_LANGUAGE):
+        session = result.session
         if session is None:  # the whole congress: not a session
             continue
-        if dutch.answers < threshold or not dutch.shown:
+        if result.answers < threshold or not result.shown:
             outcome.below_threshold.append(session)
             continue
-        body = body_in(dutch, congress, "nl")
+        body = body_in(result, congress, ITEM_LANGUAGE)
         _row, made = archive.add_session_evaluation(
-            session, title_of(session), summary=summary_of(dutch, congress), body=body, language=ITEM_LANGUAGE,
-            figures=figures_of(dutch))
+            session, title_of(session), summary=summary_of(result, congress, ITEM_LANGUAGE), body=body,
+            language=ITEM_LANGUAGE, figures=figures_of(result))
         (outcome.made if made else outcome.existing).append(session)
         if archive.session_item(session.id) is None:
             outcome.not_archived.append(session)
