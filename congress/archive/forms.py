@@ -12,7 +12,13 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from congress.archive.labels import EVIDENCE_LABELS, LANGUAGE_LABELS, TYPE_LABELS
-from congress.archive.services import DATABANK_TEXTS, PROTECTIVE_FACTORS, is_web_address, item_by_key
+from congress.archive.services import (
+    DATABANK_TEXTS,
+    PROTECTIVE_FACTORS,
+    interventions_by_keys,
+    is_web_address,
+    item_by_key,
+)
 from congress.uploads import PublicationRightsFields
 
 
@@ -74,6 +80,10 @@ class ItemForm(FlaskForm):
                                       description=_l("Permalink keys of the evaluation items, separated by commas."))
     effect_evaluations = StringField(_l("Effect evaluations"),
                                      description=_l("Permalink keys of the evaluation items, separated by commas."))
+    presents = StringField(_l("Intervention presented"),
+                           description=_l("For a session's item: the permalink key of the intervention the "
+                                          "session presented. Its evaluations become the intervention's "
+                                          "process evaluations."))
     links = TextAreaField(_l("Links"), description=_l("One per line: title | https://…"))
     related = StringField(_l("Related items"),
                           description=_l("Permalink keys of related items (e.g. an intervention's evaluations), "
@@ -108,6 +118,11 @@ class ItemForm(FlaskForm):
 
     def validate_effect_evaluations(self, field: StringField) -> None:
         self._known_keys(field)
+
+    def validate_presents(self, field: StringField) -> None:
+        _found, wrong = interventions_by_keys(field.data or "")
+        if wrong:
+            raise ValidationError(_l("No intervention has the key %(keys)s.", keys=", ".join(wrong[:5])))
 
     def validate_links(self, field: TextAreaField) -> None:
         for link in parse_links(field.data):

@@ -101,11 +101,13 @@ def _load(form: ItemForm, item: KnowledgeItem) -> None:
     form.related.data = ", ".join(r.key for r in relations[RelationKind.RELATED.value])
     form.process_evaluations.data = ", ".join(r.key for r in relations[RelationKind.PROCESS_EVALUATION.value])
     form.effect_evaluations.data = ", ".join(r.key for r in relations[RelationKind.EFFECT_EVALUATION.value])
+    form.presents.data = ", ".join(r.key for r in relations[RelationKind.PRESENTS.value])
 
 
 def _set_related(item: KnowledgeItem, form: ItemForm) -> None:
     services.set_related_keys(item, form.related.data or "", process_text=form.process_evaluations.data or "",
                               effect_text=form.effect_evaluations.data or "")
+    services.set_presented(item, form.presents.data or "")
 
 
 @bp.route("/")

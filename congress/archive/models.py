@@ -18,6 +18,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -95,11 +96,18 @@ LEVELS_BACK = {
 
 
 class RelationKind(enum.StrEnum):
-    """What a related item is to an intervention: any related item, or one of its evaluations."""
+    """What a related item is to an intervention: any related item, or one of its evaluations; and
+    what an intervention is to a session's item: the intervention the session presents."""
 
     RELATED = ""
     PROCESS_EVALUATION = "process"
     EFFECT_EVALUATION = "effect"
+    PRESENTS = "presents"
+
+
+# The kinds an editor sets in the item form's key fields (the intervention presented has its own).
+EDITED_RELATIONS = (RelationKind.RELATED.value, RelationKind.PROCESS_EVALUATION.value,
+                    RelationKind.EFFECT_EVALUATION.value)
 
 
 class TermKind(enum.StrEnum):
@@ -126,7 +134,8 @@ knowledge_relations = Table(
     db.metadata,
     Column("item_id", ForeignKey("knowledge_items.id", ondelete="CASCADE"), primary_key=True),
     Column("related_id", ForeignKey("knowledge_items.id", ondelete="CASCADE"), primary_key=True),
-    # "" for any related item; "process" / "effect" for an intervention's process and effect evaluations.
+    # "" for any related item; "process" / "effect" for an intervention's process and effect evaluations;
+    # "presents" from a session's item to the intervention the session presents.
     Column("kind", String(16), nullable=False, default="", server_default=""),
     # Harvest records name relations in both directions: the items that relate to one, found by index.
     Index("ix_knowledge_relations_related_id", "related_id"),
@@ -335,3 +344,32 @@ class SpeakerInvitation(db.Model):
 
     item: Mapped[KnowledgeItem] = relationship()
     person: Mapped[Person | None] = relationship()
+
+
+class SessionEvaluation(db.Model):
+    """The evaluation item made from one session's aggregated answers, and its key figures.
+
+    One per session, guaranteed by the unique ``session_id``: the run that inserts the row (``INSERT …
+    ON CONFLICT DO NOTHING``) makes the item, in the same transaction; any other run finds the row.
+    The figures are what the intervention's page lists across editions (the item's text has them all)."""
+
+    __tablename__ = "knowledge_session_evaluations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programme_sessions.id", ondelete="SET NULL"), unique=True)
+    # Set in the transaction that claims the session; NULL only inside it.
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("knowledge_items.id", ondelete="CASCADE"), unique=True)
+    congress_id: Mapped[int | None] = mapped_column(ForeignKey("congresses.id", ondelete="SET NULL"), index=True)
+    session_title: Mapped[str] = mapped_column(String(300), default="")
+    responses: Mapped[int] = mapped_column(Integer, default=0)
+    checked_in: Mapped[int | None] = mapped_column(Integer)
+    # The mean of the form's first rating question (the overall rating) and that scale's top.
+    mean: Mapped[float | None] = mapped_column(Float)
+    scale_high: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item: Mapped[KnowledgeItem | None] = relationship()
+    congress: Mapped[Congress | None] = relationship()
+
+    __table_args__ = (CheckConstraint("responses >= 0", name="responses_positive"),)

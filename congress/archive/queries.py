@@ -23,6 +23,8 @@ from congress.archive.models import (
     KnowledgeFile,
     KnowledgeItem,
     KnowledgeTerm,
+    RelationKind,
+    SessionEvaluation,
     TermKind,
     knowledge_item_speakers,
     knowledge_relations,
@@ -38,6 +40,7 @@ __all__ = [
     "earliest_change", "harvest_counts", "harvest_editions", "harvest_item", "harvest_page",
     "harvest_relations", "harvest_track_names", "item_by_key", "item_for_session", "licence_uri",
     "level_name", "published_count", "published_item", "published_items", "published_stamps", "related_items", "search",
+    "EvaluationRow", "evaluations_of_intervention",
     "withdrawn_items",
 ]
 
@@ -371,3 +374,33 @@ def catalogue_items() -> list[CatalogueItem]:
         if item_id in items and value not in items[item_id].keywords:
             items[item_id].keywords.append(value)
     return list(items.values())
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    """One session's published evaluation of an intervention, as its page lists them."""
+
+    item: KnowledgeItem
+    congress: Congress | None
+    session_title: str
+    responses: int
+    mean: float | None
+    scale_high: int | None
+
+
+def evaluations_of_intervention(intervention: KnowledgeItem) -> list[EvaluationRow]:
+    """The published evaluation items made from sessions' answers that evaluate this intervention
+    (its process or effect evaluations), across editions: newest edition first, then by session."""
+    rows = db.session.execute(
+        sa.select(KnowledgeItem, SessionEvaluation)
+        .join(SessionEvaluation, SessionEvaluation.item_id == KnowledgeItem.id)
+        .join(knowledge_relations, knowledge_relations.c.related_id == KnowledgeItem.id)
+        .outerjoin(Congress, Congress.id == SessionEvaluation.congress_id)
+        .where(knowledge_relations.c.item_id == intervention.id,
+               knowledge_relations.c.kind.in_([RelationKind.PROCESS_EVALUATION.value,
+                                               RelationKind.EFFECT_EVALUATION.value]),
+               KnowledgeItem.status == ItemStatus.PUBLISHED.value)
+        .order_by(Congress.starts_on.desc(), SessionEvaluation.session_title, KnowledgeItem.id)
+    ).all()
+    return [EvaluationRow(item, figures.congress, figures.session_title, figures.responses, figures.mean,
+                          figures.scale_high) for item, figures in rows]

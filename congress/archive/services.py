@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from congress.archive import files as filestore
 from congress.archive import search
+from congress.archive.errors import ArchiveConflict, ArchiveError
 from congress.archive.labels import EVIDENCE_LABELS, LANGUAGE_LABELS, TYPE_LABELS
 from congress.archive.models import (
     ItemStatus,
@@ -25,17 +26,30 @@ from congress.archive.models import (
     KnowledgeTerm,
     KnowledgeVersion,
     RecognitionLevel,
-    RelationKind,
+    SessionEvaluation,
     SpeakerInvitation,
     TermKind,
-    knowledge_relations,
+)
+
+# How items relate lives beside this module (relations.py) and is part of its face: re-exported.
+from congress.archive.relations import (  # noqa: F401 - re-exported
+    SessionFigures,
+    _link_evaluation,
+    interventions_by_keys,
+    item_by_key,
+    presented,
+    relations_of,
+    session_evaluation,
+    session_item,
+    set_presented,
+    set_related,
+    set_related_keys,
 )
 from congress.audit.queries import detail_line, field_label
 from congress.audit.services import current_actor, record
 from congress.cfp.queries import slide_files
 from congress.core.models import Congress, Track
-from congress.database import transactional, utcnow
-from congress.errors import Conflict, ServiceError
+from congress.database import insert_unless_exists, transactional, utcnow
 from congress.extensions import db
 from congress.i18n import current_language
 from congress.mail.services import queue_mail
@@ -82,14 +96,6 @@ def is_web_address(value: str) -> bool:
     return (parsed.scheme in ("https", "http") and bool(parsed.netloc) and not any(c.isspace() for c in value)
             and len(value) <= 500)
 
-
-class ArchiveError(ServiceError):
-    """A rule was broken; ``str(exc)`` is a message for the user (422: the input breaks a rule)."""
-
-
-class ArchiveConflict(ArchiveError, Conflict):
-    """The item's or edition's state does not allow it (409): a status that may not follow, an
-    edition that has not ended."""
 
 
 def new_key() -> str:
@@ -243,60 +249,42 @@ def update_item(item: KnowledgeItem, *, note: str = "", **fields: Any) -> Knowle
     return version
 
 
-def relations_of(item: KnowledgeItem) -> dict[str, list[KnowledgeItem]]:
-    """The items ``item`` relates to, by kind of relation (``RelationKind``: "" any, "process" and
-    "effect" its evaluations), in the order of their titles."""
-    rows = db.session.execute(
-        sa.select(knowledge_relations.c.kind, KnowledgeItem)
-        .join(KnowledgeItem, KnowledgeItem.id == knowledge_relations.c.related_id)
-        .where(knowledge_relations.c.item_id == item.id).order_by(KnowledgeItem.title, KnowledgeItem.id)
-    ).all()
-    found: dict[str, list[KnowledgeItem]] = {kind.value: [] for kind in RelationKind}
-    for kind, other in rows:
-        found.setdefault(kind, []).append(other)
-    return found
-
-
 @transactional
-def set_related(item: KnowledgeItem, related_ids: list[int], *, process_ids: list[int] = (),
-                effect_ids: list[int] = ()) -> None:
-    """Relate ``item`` to these items: ``process_ids`` and ``effect_ids`` as its process and effect
-    evaluations, ``related_ids`` as related items (an item named twice keeps its first kind, evaluations first)."""
-    wanted: dict[int, str] = {}
-    for kind, ids in ((RelationKind.PROCESS_EVALUATION, process_ids), (RelationKind.EFFECT_EVALUATION, effect_ids),
-                      (RelationKind.RELATED, related_ids)):
-        for other_id in ids:
-            if other_id != item.id and other_id not in wanted and db.session.get(KnowledgeItem, other_id) is not None:
-                wanted[other_id] = kind.value
-    table = knowledge_relations
+def add_session_evaluation(session: ProgrammeSession, title: str, *, summary: str, body: str, language: str,
+                           figures: SessionFigures) -> tuple[SessionEvaluation, bool]:
+    """The session's evaluation item: made as a draft (type evaluatie) the first time, with its key
+    figures, related to the session's item and a process evaluation of each intervention that item
+    presents. (row, True) when this call made it; (row, False) when it was there: its item is left as
+    it is, whatever an editor did with it, and only relations to interventions linked since are added.
+
+    One per session whatever runs at once: the row is claimed first with ``INSERT … ON CONFLICT DO
+    NOTHING`` on the unique ``session_id``; the run whose insert made it makes the item."""
+    claimed = db.session.execute(
+        insert_unless_exists(SessionEvaluation, index_elements=["session_id"]).returning(SessionEvaluation.id),
+        {"session_id": session.id, "congress_id": session.congress_id, "session_title": session.title[:300],
+         "responses": figures.responses, "checked_in": figures.checked_in, "mean": figures.mean,
+         "scale_high": figures.scale_high, "created_at": utcnow()}).scalar()
+    archived = session_item(session.id)
+    if claimed is None:
+        row = session_evaluation(session.id)
+        assert row is not None and row.item_id is not None
+        _link_evaluation(row.item_id, archived)
+        return row, False
+    row = db.session.get(SessionEvaluation, claimed)
+    assert row is not None
+    item = create_item(
+        ItemType.EVALUATION.value, title, note="made from the session's evaluation",
+        summary=summary, body=body, congress_id=session.congress_id, track_id=session.track_id,
+        language=language, publication_date=None,
+        organisations=[], authors=[],
+    )
+    row.item_id = item.id
     db.session.flush()
-    db.session.execute(table.delete().where(table.c.item_id == item.id))
-    if wanted:
-        db.session.execute(table.insert(), [{"item_id": item.id, "related_id": other_id, "kind": kind}
-                                            for other_id, kind in wanted.items()])
-    db.session.expire(item, ["related"])
-    record("archive.item.relate", item, congress_id=item.congress_id, related=sorted(wanted),
-           evaluations={kind: sorted(i for i, k in wanted.items() if k == kind) for kind in ("process", "effect")})
+    _link_evaluation(item.id, archived)
+    record("archive.session.evaluation", item, congress_id=session.congress_id, session_id=session.id,
+           responses=figures.responses)
+    return row, True
 
-
-def _keys(text: str) -> list[int]:
-    keys = [k.strip() for k in (text or "").replace("\n", ",").split(",") if k.strip()]
-    found = [item_by_key(k) for k in keys[:50]]
-    return [f.id for f in found if f is not None]
-
-
-@transactional
-def set_related_keys(item: KnowledgeItem, keys_text: str, *, process_text: str = "", effect_text: str = "") -> None:
-    """Relate ``item`` to the items whose keys are listed (commas or lines, at most 50 each; unknown
-    keys are left out): related items, process evaluations and effect evaluations. Nothing is written
-    when the relations stay the same."""
-    related, process, effect = _keys(keys_text), _keys(process_text), _keys(effect_text)
-    have = relations_of(item)
-    same = (sorted(related) == sorted(r.id for r in have[RelationKind.RELATED.value])
-            and sorted(process) == sorted(r.id for r in have[RelationKind.PROCESS_EVALUATION.value])
-            and sorted(effect) == sorted(r.id for r in have[RelationKind.EFFECT_EVALUATION.value]))
-    if not same:
-        set_related(item, related, process_ids=process, effect_ids=effect)
 
 
 def items_to_review() -> sa.Select:
@@ -554,9 +542,6 @@ def contribute(invitation: SpeakerInvitation, *, summary: str | None = None,
     db.session.flush()
     return added
 
-
-def item_by_key(key: str) -> KnowledgeItem | None:
-    return db.session.scalar(sa.select(KnowledgeItem).where(KnowledgeItem.key == key))
 
 
 # ---------------------------------------------------------------- reads for the editorial pages

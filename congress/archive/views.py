@@ -31,6 +31,7 @@ from congress.archive.labels import (
 from congress.archive.manage import URL_PREFIX as MANAGE_PREFIX
 from congress.archive.manage import bp as manage_bp
 from congress.archive.models import ItemStatus, KnowledgeItem, RelationKind
+from congress.archive.queries import evaluations_of_intervention
 from congress.archive.text import render_markdown
 from congress.extensions import talisman
 from congress.i18n import current_language
@@ -174,6 +175,7 @@ def item(key: str):
         preview=knowledge.status != ItemStatus.PUBLISHED.value,
         process_evaluations=evaluations[RelationKind.PROCESS_EVALUATION],
         effect_evaluations=evaluations[RelationKind.EFFECT_EVALUATION],
+        session_evaluations=evaluations_of_intervention(knowledge) if knowledge.is_intervention else [],
     )
 
 

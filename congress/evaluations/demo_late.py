@@ -4,7 +4,12 @@ ratings and Dutch free texts, so that the results page shows charts, tables and 
 
 A ``demo_late`` module: it needs the check-ins that ``congress/manage/demo_after.py`` writes. The rows
 are written directly (the edition's evaluation closed long ago, so the service would refuse them):
-demo data only, with the same marks the service computes."""
+demo data only, with the same marks the service computes.
+
+Then the evaluation into evidence: each evaluated session's item presents one of the demo interventions
+(of its track where there is one), the sessions with enough answers get their draft evaluation items,
+and every other one of those is published, so that the interventions' pages list their evaluations
+and the editors find drafts to review."""
 
 from __future__ import annotations
 
@@ -12,11 +17,13 @@ import random
 
 import sqlalchemy as sa
 
+from congress.archive import services as archive
+from congress.archive.models import ItemStatus, ItemType, KnowledgeItem
 from congress.checkin.models import CheckIn
 from congress.core.models import Congress
 from congress.evaluations.models import EvaluationResponse
 from congress.evaluations.rules import attended_sessions, mark
-from congress.evaluations.services import TARGET, add_default_form
+from congress.evaluations.services import TARGET, add_default_form, to_archive
 from congress.extensions import db
 from congress.questions import queries as question_queries
 from congress.questions.queries import Question, QuestionKind
@@ -55,9 +62,43 @@ def _answer(question: Question, rng: random.Random, base: int) -> object:
 
 def load(report: list[str]) -> None:
     congress = db.session.scalar(sa.select(Congress).where(Congress.slug == PAST_SLUG))
-    if congress is None or db.session.scalar(sa.select(sa.func.count()).select_from(EvaluationResponse).where(
-            EvaluationResponse.congress_id == congress.id)):
+    if congress is None:
         return
+    if not db.session.scalar(sa.select(sa.func.count()).select_from(EvaluationResponse).where(
+            EvaluationResponse.congress_id == congress.id)):
+        _answers(congress, report)
+    _evidence(congress, report)
+
+
+def _evidence(congress: Congress, report: list[str]) -> None:
+    interventions = list(db.session.scalars(sa.select(KnowledgeItem).where(
+        KnowledgeItem.type == ItemType.INTERVENTION.value, KnowledgeItem.status == ItemStatus.PUBLISHED.value)
+        .order_by(KnowledgeItem.id)))
+    if not interventions:
+        return
+    evaluated = db.session.execute(
+        sa.select(EvaluationResponse.session_id, sa.func.count()).where(
+            EvaluationResponse.congress_id == congress.id, EvaluationResponse.session_id.is_not(None))
+        .group_by(EvaluationResponse.session_id).order_by(EvaluationResponse.session_id)).all()
+    for n, (session_id, _count) in enumerate(evaluated):
+        item = archive.session_item(session_id)
+        if item is None or archive.presented(item):
+            continue
+        same_track = [i for i in interventions if item.track_id is not None and i.track_id == item.track_id]
+        choice = (same_track or interventions)[n % len(same_track or interventions)]
+        archive.set_presented(item, choice.key)
+    outcome = to_archive(congress)
+    for n, session in enumerate(outcome.made):
+        figures = archive.session_evaluation(session.id)
+        if n % 2 == 0 and figures is not None and figures.item is not None:
+            archive.set_status(figures.item, ItemStatus.IN_REVIEW.value)
+            archive.set_status(figures.item, ItemStatus.PUBLISHED.value)
+    report.append(f"Evaluation into evidence for {congress.slug}: {len(outcome.made)} evaluation items made "
+                  f"({(len(outcome.made) + 1) // 2} published), {len(outcome.existing)} there already, "
+                  f"{len(outcome.below_threshold)} sessions below the threshold.")
+
+
+def _answers(congress: Congress, report: list[str]) -> None:
     add_default_form(congress)
     asked = question_queries.questions(congress, TARGET)
     rng = random.Random(f"evaluations-{congress.slug}")

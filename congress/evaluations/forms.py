@@ -33,3 +33,7 @@ class SettingsForm(FlaskForm):
     close_days = IntegerField(_l("Days after the congress during which attendees can evaluate"),
                               validators=[InputRequired(), NumberRange(min=0, max=365)])
     save = SubmitField(_l("Save"))
+
+
+class EvidenceForm(FlaskForm):
+    """The organiser's button: the sessions' aggregated evaluations into the knowledge base (CSRF only)."""

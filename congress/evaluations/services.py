@@ -5,7 +5,7 @@ read to check that the person was there and to compute the mark, never stored.""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,8 +13,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from congress.core.models import Congress
-from congress.database import transactional
+from congress.database import transactional, utcnow
 from congress.errors import ServiceError
+from congress.evaluations.evidence import EvidenceOutcome, NotClosed, evaluation_closed, to_archive
 from congress.evaluations.models import EvaluationResponse, EvaluationSettings
 from congress.evaluations.rules import (
     CONGRESS,
@@ -26,6 +27,7 @@ from congress.evaluations.rules import (
     opens_at,
 )
 from congress.extensions import db
+from congress.jobs import claim_period, release_period
 from congress.programme import queries as programme
 from congress.programme.models import ProgrammeSession
 from congress.questions import queries as question_queries
@@ -34,7 +36,8 @@ from congress.questions.queries import Problem, QuestionKind, Target
 from congress.registration.models import Registration
 
 __all__ = [
-    "CONGRESS", "DEFAULT_QUESTIONS", "BadSetting", "Evaluable", "EvaluationError", "NotOpen", "NotThere", "TARGET",
+    "CONGRESS", "DEFAULT_QUESTIONS", "BadSetting", "Evaluable", "EvaluationError", "EvidenceOutcome", "NotClosed",
+    "NotOpen", "NotThere", "TARGET", "editions_to_archive", "evaluation_closed", "run_to_archive_once", "to_archive",
     "add_default_form", "answer_of", "close_days", "closes_at", "drop_default_form", "evaluable", "evaluables",
     "mark", "opens_at", "set_close_days", "submit",
 ]
@@ -177,3 +180,37 @@ def _update(key: str, answers: dict[str, Any]) -> bool:
                                 .values(answers=answers))
     return bool(result.rowcount)
 
+
+
+# --------------------------------------------------------------- evaluation into evidence
+
+# How long after its evaluation closed the periodic job still takes an edition up (older ones: the CLI).
+EVIDENCE_WINDOW_DAYS = 60
+
+
+def editions_to_archive(now: datetime | None = None) -> list[Congress]:
+    """The editions whose evaluation has closed in the last ``EVIDENCE_WINDOW_DAYS`` days."""
+    now = now or utcnow()
+    candidates = db.session.scalars(sa.select(Congress).where(
+        Congress.ends_on >= (now - timedelta(days=EVIDENCE_WINDOW_DAYS + 366)).date(),
+        Congress.ends_on < now.date()).order_by(Congress.ends_on, Congress.id))
+    return [c for c in candidates if now - timedelta(days=EVIDENCE_WINDOW_DAYS) < closes_at(c) <= now]
+
+
+def evidence_job(congress: Congress) -> str:
+    """The name under which an edition's evaluations become evidence once (a ``job_periods`` row)."""
+    return f"evaluations.to_archive:{congress.id}"
+
+
+def run_to_archive_once(congress: Congress, *, now: datetime | None = None) -> EvidenceOutcome | None:
+    """The periodic job's step for one edition: the consumer whose insert of the edition's row into
+    ``job_periods`` succeeds runs :func:`to_archive`; every other run, now or later, gets None. A run
+    that fails gives the row back, so that the next day's job tries again."""
+    job, period = evidence_job(congress), "once"
+    if not claim_period(job, period):
+        return None
+    try:
+        return to_archive(congress, now=now)
+    except Exception:
+        release_period(job, period)
+        raise

@@ -12,7 +12,7 @@ from congress.accounts.access import roles_required
 from congress.accounts.models import Role
 from congress.core.queries import edition_or_404, public_congress_or_404
 from congress.evaluations import export, queries, services
-from congress.evaluations.forms import SettingsForm, evaluation_form
+from congress.evaluations.forms import EvidenceForm, SettingsForm, evaluation_form
 from congress.i18n import current_language
 from congress.programme import queries as programme
 from congress.questions import queries as question_queries
@@ -108,7 +108,29 @@ def results(slug: str):
     return render_template(
         "evaluations/results.html", congress=congress, form=form, results=queries.results(congress, lang),
         threshold=queries.min_responses(), closes_at=services.closes_at(congress), lang=lang,
-        zone=programme.zone(congress)), status
+        zone=programme.zone(congress), evidence_form=EvidenceForm(prefix="evidence"),
+        closed=services.evaluation_closed(congress)), status
+
+
+@bp.route("/manage/<slug>/evaluations/to-archive", methods=["POST"])
+@roles_required(Role.ORGANISER.value)
+def to_archive(slug: str):
+    """The sessions' aggregated evaluations become draft evaluation items in the knowledge base (once)."""
+    congress = edition_or_404(slug)
+    if EvidenceForm(prefix="evidence").validate_on_submit():
+        try:
+            outcome = services.to_archive(congress)
+        except services.NotClosed as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Draft evaluation items made: %(made)d; there already: %(existing)d; sessions with fewer "
+                    "answers than the threshold (nothing made): %(below)d.", made=len(outcome.made),
+                    existing=len(outcome.existing), below=len(outcome.below_threshold)), "success")
+            if outcome.not_archived:
+                flash(_("Not yet linked to a session item: %(titles)s. Archive these sessions in the knowledge "
+                        "base and press the button again.",
+                        titles=", ".join(s.title for s in outcome.not_archived)), "info")
+    return redirect(url_for("evaluations.results", slug=slug))
 
 
 @bp.route("/manage/<slug>/evaluations.csv", defaults={"fmt": "csv"})
