@@ -257,7 +257,7 @@ def update_details(registration: Registration, data: RegistrationData) -> None:
                                         errors={"email": [str(_l("Another registration uses this e-mail address."))]})
             registration.email_key = email_key
         changed = []
-        for name in ("name", "email", "organisation", "function", "sector_id", "dietary", "accessibility",
+        for name in ("name", "email", "organisation", "function", "sector_id", "municipality_id", "dietary", "accessibility",
                      "answers", "consent_attendee_list", "consent_photos"):
             value = getattr(data, name)
             if getattr(registration, name) != value:
