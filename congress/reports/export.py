@@ -15,7 +15,7 @@ def _percent(share: float | None) -> float | None:
 
 def _lines(lines: list[Line], first: str, *, code: bool = False, group: str | None = None) -> tuple[list, list]:
     header = ([_("CBS code")] if code else []) + [first] + ([group] if group else []) + [
-        _("Registered"), _("Attended"), _("Attended (%)")]
+        _("Registered"), _("Attended"), _("Attended (per cent)")]
     rows = [([line.code] if code else []) + [line.label] + ([line.group] if group else []) + [
         line.registered, line.attended, _percent(line.rate)] for line in lines]
     return header, rows
@@ -32,7 +32,7 @@ def sheets(reach: Reach) -> list[tuple[str, list[Any], list[list[Any]]]]:
         [_("Municipalities on the list"), reach.municipalities_listed],
         [_("Municipalities reached (registered)"), reach.municipalities_reached],
         [_("Municipalities reached (attended)"), reach.municipalities_attended],
-        [_("Municipalities reached (%)"), _percent(reach.municipality_share)],
+        [_("Municipalities reached (per cent)"), _percent(reach.municipality_share)],
     ]
     out: list[tuple[str, list[Any], list[list[Any]]]] = [(_("Summary"), [_("Figure"), _("Number")], summary)]
     out.append((_("Sectors"), *_lines(reach.by_sector, _("Sector"))))
@@ -50,6 +50,6 @@ def sheets(reach: Reach) -> list[tuple[str, list[Any], list[list[Any]]]]:
             rows.append([*base, None, None, None])
         for score in item.scores:
             rows.append([*base, score.question, score.answered, round(score.mean, 2)])
-    out.append((_("Evaluations"), [_("Track"), _("Answers"), _("Checked in"), _("Response rate (%)"), _("Question"),
+    out.append((_("Evaluations"), [_("Track"), _("Answers"), _("Checked in"), _("Response rate (per cent)"), _("Question"),
                                    _("Answers to the question"), _("Mean")], rows))
     return out
