@@ -16,9 +16,6 @@ from congress.municipalities.forms import AddForm, ImportForm, RemoveForm
 
 bp = Blueprint("municipalities", __name__)
 
-ACTIONS = ("import", "add", "remove")
-
-
 @bp.route("/manage/<slug>/municipalities", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER.value)
 def index(slug: str):
@@ -52,7 +49,7 @@ def index(slug: str):
                 return redirect(url_for("municipalities.index", slug=slug))
         elif action == "remove" and remove_form.validate_on_submit():
             value = remove_form.municipality_id.data or ""
-            if value.isdigit() and len(value) <= 10:
+            if value.isdigit() and len(value) <= 10 and int(value) <= 2**31 - 1:
                 try:
                     services.remove_municipality(int(value))
                 except services.MunicipalityInUse as exc:
@@ -61,10 +58,7 @@ def index(slug: str):
                 else:
                     flash(_("The municipality has been removed."), "success")
                     return redirect(url_for("municipalities.index", slug=slug))
-            else:
-                status = 400
-        elif action not in ACTIONS:
-            status = 400
+        # Anything else (no action, an id that is no number) shows the page again: 422.
     return render_template("municipalities/index.html", congress=congress, import_form=import_form,
                            add_form=add_form, remove_form=remove_form, report=report,
                            municipalities=queries.all_municipalities(), lang=current_language()), status

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, render_template
 
 from congress.accounts.access import roles_required
 from congress.accounts.models import Role
+from congress.audit.services import record_export
 from congress.core.queries import edition_or_404
 from congress.i18n import current_language
 from congress.reports import export, reach, render
@@ -27,7 +28,10 @@ def reach_report(slug: str):
 def reach_pdf(slug: str):
     congress = edition_or_404(slug)
     lang = current_language()
-    body = render.pdf(reach.report(congress, lang), lang=lang)
+    result = reach.report(congress, lang)
+    body = render.pdf(result, lang=lang)
+    # Aggregates, but with the organisations' names (a one-person business is a person): recorded.
+    record_export("reach_report", congress_id=congress.id, count=result.registered, format="pdf")
     return Response(body, mimetype="application/pdf",
                     headers={"Content-Disposition": f"attachment; filename={congress.slug}-report.pdf"})
 
@@ -37,6 +41,8 @@ def reach_pdf(slug: str):
 def reach_xlsx(slug: str):
     congress = edition_or_404(slug)
     lang = current_language()
-    body = to_xlsx_sheets(export.sheets(reach.report(congress, lang)))
+    result = reach.report(congress, lang)
+    body = to_xlsx_sheets(export.sheets(result))
+    record_export("reach_report", congress_id=congress.id, count=result.registered, format="xlsx")
     return Response(body, mimetype=XLSX_MIMETYPE,
                     headers={"Content-Disposition": f"attachment; filename={congress.slug}-report.xlsx"})
