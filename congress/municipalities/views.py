@@ -19,7 +19,8 @@ bp = Blueprint("municipalities", __name__)
 @bp.route("/manage/<slug>/municipalities", methods=["GET", "POST"])
 @roles_required(Role.ORGANISER.value)
 def index(slug: str):
-    congress = edition_or_404(slug)
+    # The list is every edition's, not this one's: it can be kept from an archived edition's report too.
+    congress = edition_or_404(slug, only_read=True)
     import_form, add_form, remove_form = ImportForm(), AddForm(), RemoveForm()
     status, report = 200, None
     action = request.form.get("action", "")
