@@ -257,8 +257,8 @@ def update_details(registration: Registration, data: RegistrationData) -> None:
                                         errors={"email": [str(_l("Another registration uses this e-mail address."))]})
             registration.email_key = email_key
         changed = []
-        for name in ("name", "email", "organisation", "function", "sector_id", "municipality_id", "dietary", "accessibility",
-                     "answers", "consent_attendee_list", "consent_photos"):
+        for name in ("name", "email", "organisation", "function", "sector_id", "municipality_id", "dietary",
+                     "accessibility", "answers", "consent_attendee_list", "consent_photos"):
             value = getattr(data, name)
             if getattr(registration, name) != value:
                 setattr(registration, name, value)

@@ -29,8 +29,8 @@ from congress.questions.signals import answers_wanted
 from congress.registration.audit_names import registrations as describe_registrations
 from congress.registration.cloning import on_congress_cloned
 from congress.registration.lifecycle import notify_enrolled_of_changes, people_to_notify_of_changes
-from congress.registration.questions import TARGET as QUESTIONS_TARGET
 from congress.registration.queries import municipality_uses
+from congress.registration.questions import TARGET as QUESTIONS_TARGET
 from congress.registration.questions import answer_usage
 from congress.registration.registering import mail_context
 from congress.registration.seats import promote_edition_after_change, seats_left_for_session

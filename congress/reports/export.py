@@ -50,6 +50,7 @@ def sheets(reach: Reach) -> list[tuple[str, list[Any], list[list[Any]]]]:
             rows.append([*base, None, None, None])
         for score in item.scores:
             rows.append([*base, score.question, score.answered, round(score.mean, 2)])
-    out.append((_("Evaluations"), [_("Track"), _("Answers"), _("Checked in"), _("Response rate (per cent)"), _("Question"),
-                                   _("Answers to the question"), _("Mean")], rows))
+    header = [_("Track"), _("Answers"), _("Checked in"), _("Response rate (per cent)"), _("Question"),
+              _("Answers to the question"), _("Mean")]
+    out.append((_("Evaluations"), header, rows))
     return out

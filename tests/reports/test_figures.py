@@ -117,8 +117,9 @@ def brute_force(congress: Congress) -> dict:
 def from_report(result: reach.Reach) -> dict:
     out: dict = {"registered": result.registered, "attended": result.attended}
     out["sector"] = {line.label: (line.registered, line.attended) for line in result.by_sector if line.registered}
-    out["organisation"] = {("" if line.label in ("Geen organisatie opgegeven", "No organisation given") else _key(line.label)):
-                           (line.registered, line.attended) for line in result.by_organisation}
+    nobody = ("Geen organisatie opgegeven", "No organisation given")
+    out["organisation"] = {("" if line.label in nobody else _key(line.label)): (line.registered, line.attended)
+                           for line in result.by_organisation}
     out["returning"] = (result.organisations_returning.registered, result.organisations_returning.attended)
     out["first_time"] = (result.organisations_first_time.registered, result.organisations_first_time.attended)
     out["municipality"] = {line.code or None: (line.registered, line.attended) for line in result.by_municipality}

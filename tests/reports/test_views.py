@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from congress.accounts import services as accounts
-from congress.reports import reach
 from congress.extensions import db
+from congress.reports import reach
 from tests.factories import PASSWORD, make_congress, make_user
 from tests.reports.factories import reach_edition
 
