@@ -165,7 +165,8 @@ def report(congress: Congress, locale: str | None = None) -> Reach:
     track_seats: dict[int, set[int]] = defaultdict(set)
     track_present: dict[int, set[int]] = defaultdict(set)
     per_workshop = []
-    for session in programme.all_sessions(congress):
+    sessions = programme.all_sessions(congress)
+    for session in sessions:
         if not (seats.get(session.id) or present.get(session.id)):
             continue
         if session.track_id is not None:
@@ -183,18 +184,20 @@ def report(congress: Congress, locale: str | None = None) -> Reach:
         per_workshop=per_workshop, municipalities_listed=len(listed), municipalities_reached=len(reached),
         municipalities_attended=len([m for m in reached if mun_ids[m] & at_door]),
         organisations_first_time=organisations_first_time, organisations_returning=organisations_returning,
-        evaluations=evaluation_lines(congress, locale, {s: len(ids) for s, ids in present.items()}, len(at_door)),
+        evaluations=evaluation_lines(congress, locale, {s.id: s.track_id for s in sessions},
+                                     {s: len(ids) for s, ids in present.items()}, len(at_door)),
         threshold=evaluations.min_responses())
 
 
-def evaluation_lines(congress: Congress, locale: str, present: dict[int, int], at_door: int) -> list[EvaluationLine]:
+def evaluation_lines(congress: Congress, locale: str, session_track: dict[int, int | None], present: dict[int, int],
+                     at_door: int) -> list[EvaluationLine]:
     """Per track (the tracks' order), then the whole congress: the answers summed over the track's
-    sessions, against the confirmed registrations checked in at them (``present``: per session; the
+    sessions (``session_track``: each session's track), against the confirmed registrations checked in at
+    them (``present``: per session; the
     whole congress: ``at_door``); each 1–5 or 0–10 question's mean over the answers of the sessions
     shown only."""
     results = evaluations.results(congress, locale)
     tracks = list(congress.tracks)
-    session_track = {s.id: s.track_id for s in programme.all_sessions(congress)}
     groups: dict[int | None, list[evaluations.SubjectResult]] = defaultdict(list)
     whole = None
     for result in results:
