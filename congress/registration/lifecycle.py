@@ -293,6 +293,8 @@ def personal_data(registration: Registration, locale: str = "nl") -> dict[str, A
         "organisation": registration.organisation,
         "function": registration.function,
         "sector": registration.sector.name(locale) if registration.sector else None,
+        "municipality": (f"{registration.municipality.name} ({registration.municipality.code})"
+                         if registration.municipality else None),
         "dietary_wishes": registration.dietary,
         "accessibility_needs": registration.accessibility,
         "answers": dict(answer(k, v) for k, v in (registration.answers or {}).items()),

@@ -11,6 +11,7 @@ from congress.extensions import db
 from congress.municipalities import services
 from congress.municipalities.models import Municipality
 from congress.registration.models import Registration
+from congress.registration.services import personal_data
 from tests.factories import make_congress
 from tests.registration.factories import form_data, open_congress, registered
 
@@ -83,3 +84,5 @@ def test_the_registration_form_asks_the_municipality_once_there_is_a_list(app, c
     assert chosen.status_code in (200, 302)
     rows = dict(db.session.execute(sa.select(Registration.email, Registration.municipality_id)).all())
     assert rows == {"form1@example.org": None, "form2@example.org": utrecht.id}
+    person = db.session.scalar(sa.select(Registration).where(Registration.email == "form2@example.org"))
+    assert personal_data(person)["municipality"] == "Utrecht (GM0344)"  # in the person's own download
