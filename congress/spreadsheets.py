@@ -61,41 +61,60 @@ def to_csv(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
 
 def to_xlsx(title: str, header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
     """One sheet with a bold, frozen header row and typed cells."""
+    return to_xlsx_sheets([(title, header, rows)])
+
+
+def sheet_title(title: str, taken: Iterable[str] = ()) -> str:
+    """A title Excel accepts (at most 31 characters, none of ``[]:*?/\\``), unique among ``taken``."""
+    base = clean_text(title).translate(str.maketrans("", "", "[]:*?/\\"))[:31] or "Sheet"
+    used = {t.casefold() for t in taken}
+    name, n = base, 2
+    while name.casefold() in used:
+        suffix = f" ({n})"
+        name, n = base[:31 - len(suffix)] + suffix, n + 1
+    return name
+
+
+def to_xlsx_sheets(sheets: Iterable[tuple[str, Sequence[Any], Iterable[Sequence[Any]]]]) -> bytes:
+    """A workbook of several sheets, ``(title, header, rows)`` each, in order: each with a bold, frozen
+    header row and typed cells."""
     from openpyxl import Workbook  # noqa: PLC0415 - heavy (0.5-0.8 s to import here), loaded only when a file is made or checked
     from openpyxl.cell.cell import TYPE_STRING  # noqa: PLC0415 - heavy (0.5-0.8 s to import here), loaded only when a file is made or checked
     from openpyxl.styles import Font  # noqa: PLC0415 - heavy (0.5-0.8 s to import here), loaded only when a file is made or checked
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = clean_text(title)[:31].translate(str.maketrans("", "", "[]:*?/\\")) or "Sheet"
-    widths: dict[int, int] = {}
-    for r, values in enumerate([header, *rows], start=1):
-        for c, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=c)
-            if value is None or value == "":
-                continue
-            if isinstance(value, bool):
-                cell.value = str(value)
-            elif isinstance(value, int | float):
-                cell.value = value
-            elif isinstance(value, datetime):
-                cell.value = value.replace(tzinfo=None)  # already in the edition's zone: Excel has none
-                cell.number_format = DATETIME_FORMAT
-            elif isinstance(value, date):
-                cell.value = value
-                cell.number_format = DATE_FORMAT
-            else:
-                cell.value = clean_text(str(value))
-                cell.data_type = TYPE_STRING  # a text cell, never a formula (no apostrophe shown)
-            if r == 1:
-                cell.font = Font(bold=True)
-            shown = len(cell.number_format) if isinstance(value, date) else len(str(cell.value))
-            widths[c] = max(widths.get(c, 0), shown)
-    sheet.freeze_panes = "A2"
     from openpyxl.utils import get_column_letter  # noqa: PLC0415 - heavy (0.5-0.8 s to import here), loaded only when a file is made or checked
 
-    for c, width in widths.items():
-        sheet.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 50)
+    workbook = Workbook()
+    titles: list[str] = []
+    for index, (title, header, rows) in enumerate(sheets):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet.title = sheet_title(title, titles)
+        titles.append(sheet.title)
+        widths: dict[int, int] = {}
+        for r, values in enumerate([header, *rows], start=1):
+            for c, value in enumerate(values, start=1):
+                cell = sheet.cell(row=r, column=c)
+                if value is None or value == "":
+                    continue
+                if isinstance(value, bool):
+                    cell.value = str(value)
+                elif isinstance(value, int | float):
+                    cell.value = value
+                elif isinstance(value, datetime):
+                    cell.value = value.replace(tzinfo=None)  # already in the edition's zone: Excel has none
+                    cell.number_format = DATETIME_FORMAT
+                elif isinstance(value, date):
+                    cell.value = value
+                    cell.number_format = DATE_FORMAT
+                else:
+                    cell.value = clean_text(str(value))
+                    cell.data_type = TYPE_STRING  # a text cell, never a formula (no apostrophe shown)
+                if r == 1:
+                    cell.font = Font(bold=True)
+                shown = len(cell.number_format) if isinstance(value, date) else len(str(cell.value))
+                widths[c] = max(widths.get(c, 0), shown)
+        sheet.freeze_panes = "A2"
+        for c, width in widths.items():
+            sheet.column_dimensions[get_column_letter(c)].width = min(max(width + 2, 8), 50)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -69,3 +69,17 @@ def test_registrations_csv_and_xlsx(app, organiser):
     response = client.get(f"/manage/registrations/{congress.slug}/sessions/{small.id}/attendance.csv")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert _csv_rows(response.data)[1][1] == "Annie de Vries"
+
+
+def test_a_workbook_of_several_sheets_keeps_each_sheets_rows_and_names():
+    body = spreadsheets.to_xlsx_sheets([("Samenvatting", ["Cijfer", "Aantal"], [["Ingeschreven", 14]]),
+                           ("Gemeenten: lijst/2025?", ["Code", "Naam"], [["GM0363", "=Amsterdam"]]),
+                           ("Samenvatting", ["Leeg"], []),
+                           ("Een heel lange naam voor een tabblad die Excel afkapt", ["A"], [[1.5]])])
+    book = load_workbook(io.BytesIO(body))
+    assert book.sheetnames == ["Samenvatting", "Gemeenten lijst2025", "Samenvatting (2)",
+                               "Een heel lange naam voor een ta"]
+    assert list(book["Samenvatting"].iter_rows(values_only=True)) == [("Cijfer", "Aantal"), ("Ingeschreven", 14)]
+    cell = book["Gemeenten lijst2025"]["B2"]
+    assert cell.value == "=Amsterdam" and cell.data_type == "s"  # text, never a formula
+    assert book["Samenvatting (2)"].freeze_panes == "A2" and book["Samenvatting (2)"]["A1"].font.bold

@@ -68,6 +68,9 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "registration.link_replaced": ("Persoonlijke link vervangen", "Personal link replaced"),
     "registration.speaker": ("Spreker aangemeld", "Speaker registered"),
     "registration.sectors": ("Sectoren gewijzigd", "Sectors changed"),
+    "municipalities.imported": ("Lijst van gemeenten geïmporteerd", "List of municipalities imported"),
+    "municipalities.added": ("Gemeente toegevoegd", "Municipality added"),
+    "municipalities.removed": ("Gemeente verwijderd", "Municipality removed"),
     "registration.window": ("Aanmeldperiode gewijzigd", "Registration window changed"),
     "registration.question_add": ("Vraag toegevoegd (aanmelding)", "Question added (registration)"),
     "registration.question_update": ("Vraag gewijzigd (aanmelding)", "Question changed (registration)"),
@@ -174,6 +177,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "invitations.declined": ("Uitnodiging afgeslagen", "Invitation declined"),
     # exports of personal data (audit.services.record_export)
     "export.registrations": ("Aanmeldingen geëxporteerd", "Registrations exported"),
+    "export.reach_report": ("Bereiksrapportage gedownload", "Reach report downloaded"),
     "export.attendance": ("Presentielijst geëxporteerd", "Attendance list exported"),
     "export.attendance_scanned": ("Lijst van wie is gescand geëxporteerd", "List of who was scanned in exported"),
     "export.badges": ("Badges (pdf) gedownload", "Badges (PDF) downloaded"),

@@ -113,3 +113,17 @@ def sessions_with_station(congress: Congress) -> set[int]:
     """The sessions that have a station of their own (scanned at their door), revoked ones included:
     who was there was scanned there."""
     return {s.session_id for s in stations_of(congress) if s.session_id is not None}
+
+
+# --- for the reach report (congress.reports) --------------------------------------------------------
+
+def venue_checked_in(congress: Congress) -> set[int]:
+    """The ids of the registrations checked in at the edition's door (not undone)."""
+    return set(db.session.scalars(sa.select(CheckIn.registration_id).where(
+        CheckIn.congress_id == congress.id, CheckIn.list_key == VENUE, CheckIn.undone_at.is_(None))))
+
+
+def session_checkins(congress: Congress) -> set[tuple[int, int]]:
+    """(registration id, session id) of every check-in at one of the edition's sessions (not undone)."""
+    return {(r, s) for r, s in db.session.execute(sa.select(CheckIn.registration_id, CheckIn.session_id).where(
+        CheckIn.congress_id == congress.id, CheckIn.session_id.is_not(None), CheckIn.undone_at.is_(None)))}

@@ -59,6 +59,7 @@ ENTRIES: list[Entry] = [
     Entry(_l("All registrations"), "manage.registrations.index", (ORGANISER,), True, "registrations"),
     Entry(_l("Workshops and waiting lists"), "registration_manage.sessions", (ORGANISER,), True, "registrations"),
     Entry(_l("Statistics"), "manage.registrations.statistics", (ORGANISER,), True, "registrations"),
+    Entry(_l("Reach report"), "reports.reach_report", (ORGANISER,), True, "registrations"),
     Entry(_l("Form and settings"), "registration_manage.settings", (ORGANISER,), True, "registrations"),
     Entry(_l("Register someone"), "registration_manage.new", (ORGANISER,), True, "registrations"),
     Entry(_l("Proposals"), "cfp.manage.proposals", (ORGANISER, TRACK_MANAGER, REVIEWER), True, "cfp"),

@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from congress.municipalities import queries as municipalities
 from congress.questions import queries as question_queries
 from congress.questions.queries import KIND_LABELS as ALL_KIND_LABELS
 from congress.questions.queries import MaxLength, QuestionKind, Required
@@ -56,6 +57,9 @@ class BaseRegistrationForm(FlaskForm):
     function = StringField(_l("Function"), validators=[MaxLength(LIMITS["function"])],
                            render_kw={"autocomplete": "organization-title"})
     sector = SelectField(_l("Sector"), choices=[], validate_choice=False, validators=[Required()])
+    # Offered when the organisers' list of municipalities is not empty; optional (the reach report).
+    municipality = SelectField(_l("Municipality"), choices=[], validate_choice=False,
+                               description=_l("If you work for a municipality: which one."))
     dietary = TextAreaField(_l("Dietary wishes"), validators=[MaxLength(LIMITS["dietary"])], render_kw={"rows": 2})
     accessibility = TextAreaField(_l("Accessibility needs"), validators=[MaxLength(LIMITS["accessibility"])],
                                   description=_l("For example a wheelchair space, a hearing loop or an interpreter."),
@@ -98,6 +102,11 @@ def registration_form(congress_sectors: list, questions: list, rounds: list[tupl
         del form.override
     if not congress_sectors:
         del form.sector
+    listed = municipalities.all_municipalities()
+    if listed:
+        form.municipality.choices = [("", _l("Not applicable"))] + [(str(m.id), m.name) for m in listed]
+    else:
+        del form.municipality
     if registration is not None and not form.is_submitted():
         fill_from(form, registration)
     return form
@@ -109,6 +118,8 @@ def fill_from(form: BaseRegistrationForm, registration: Registration) -> None:
         getattr(form, name).data = getattr(registration, name)
     if getattr(form, "sector", None) is not None:
         form.sector.data = str(registration.sector_id) if registration.sector_id else ""
+    if getattr(form, "municipality", None) is not None:
+        form.municipality.data = str(registration.municipality_id) if registration.municipality_id else ""
     if getattr(form, "role", None) is not None:
         form.role.data = registration.role
     question_queries.fill(form, form.question_fields, registration.answers)
@@ -133,6 +144,7 @@ def data_from(form: BaseRegistrationForm, locale: str) -> RegistrationData:
         organisation=form.organisation.data or "",
         function=form.function.data or "",
         sector_id=_as_id(sector),
+        municipality_id=_as_id(form.municipality.data) if getattr(form, "municipality", None) is not None else None,
         dietary=form.dietary.data or "",
         accessibility=form.accessibility.data or "",
         answers=question_queries.answers_from(form, form.question_fields),

@@ -257,8 +257,8 @@ def update_details(registration: Registration, data: RegistrationData) -> None:
                                         errors={"email": [str(_l("Another registration uses this e-mail address."))]})
             registration.email_key = email_key
         changed = []
-        for name in ("name", "email", "organisation", "function", "sector_id", "dietary", "accessibility",
-                     "answers", "consent_attendee_list", "consent_photos"):
+        for name in ("name", "email", "organisation", "function", "sector_id", "municipality_id", "dietary",
+                     "accessibility", "answers", "consent_attendee_list", "consent_photos"):
             value = getattr(data, name)
             if getattr(registration, name) != value:
                 setattr(registration, name, value)
@@ -293,6 +293,8 @@ def personal_data(registration: Registration, locale: str = "nl") -> dict[str, A
         "organisation": registration.organisation,
         "function": registration.function,
         "sector": registration.sector.name(locale) if registration.sector else None,
+        "municipality": (f"{registration.municipality.name} ({registration.municipality.code})"
+                         if registration.municipality else None),
         "dietary_wishes": registration.dietary,
         "accessibility_needs": registration.accessibility,
         "answers": dict(answer(k, v) for k, v in (registration.answers or {}).items()),

@@ -14,6 +14,7 @@ from congress.core.models import Congress
 from congress.database import UTCDateTime, utcnow
 from congress.extensions import db
 from congress.i18n import bilingual
+from congress.municipalities.models import Municipality
 from congress.programme.models import ProgrammeSession
 
 
@@ -69,6 +70,10 @@ class Registration(db.Model):
     function: Mapped[str] = mapped_column(String(200), default="")
     sector_id: Mapped[int | None] = mapped_column(ForeignKey("registration_sectors.id", ondelete="SET NULL"),
                                                   index=True)
+    # The municipality the person works for (the reach report), from the organisers' list; optional.
+    # RESTRICT: a municipality named by a registration is never removed from the list.
+    municipality_id: Mapped[int | None] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True)
     dietary: Mapped[str] = mapped_column(String(500), default="")
     accessibility: Mapped[str] = mapped_column(String(500), default="")
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -95,6 +100,7 @@ class Registration(db.Model):
 
     congress: Mapped[Congress] = relationship()
     sector: Mapped[Sector | None] = relationship()
+    municipality: Mapped[Municipality | None] = relationship()
     enrolments: Mapped[list[Enrolment]] = relationship(
         back_populates="registration", cascade="all, delete-orphan", order_by="Enrolment.id"
     )

@@ -38,7 +38,8 @@ from congress.sanitize import fold, query_int
 __all__ = [
     "ACTIVE", "ENROLMENT_LABELS", "EnrolmentStatus", "RegistrationStatus", "confirmed_for_dashboard",
     "find_for_checkin", "is_enrolled", "people_at_the_door", "person_at_the_door", "station_attendees",
-    "ROLE_LABELS", "SORTS", "STATUS_LABELS",
+    "ROLE_LABELS", "SORTS", "STATUS_LABELS", "ReachRow", "confirmed_enrolments", "confirmed_for_report",
+    "municipality_uses", "organisation_key", "organisations_of_editions_before",
     "RegistrationFilters", "SessionSeats",
     "active_count", "active_counts_by_edition", "attendance", "by_secret_or_404", "counts_by_sector",
     "counts_by_status",
@@ -299,3 +300,55 @@ def registrations_in(congress: Congress, ids: sa.Select) -> list[Registration]:
         .options(selectinload(Registration.sector)).order_by(Registration.name, Registration.id)))
 
 # === end of section: the cockpit and the lists for the day =======================================
+
+
+# --- for the reach report (congress.reports) ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReachRow:
+    """One confirmed registration as the reach report counts it."""
+
+    id: int
+    organisation: str
+    sector_id: int | None
+    municipality_id: int | None
+
+
+def confirmed_for_report(congress: Congress) -> list[ReachRow]:
+    """The edition's confirmed registrations (pending, waiting and cancelled ones do not count)."""
+    return [ReachRow(*row) for row in db.session.execute(
+        sa.select(Registration.id, Registration.organisation, Registration.sector_id, Registration.municipality_id)
+        .where(Registration.congress_id == congress.id,
+               Registration.status == RegistrationStatus.CONFIRMED.value)
+        .order_by(Registration.id))]
+
+
+def confirmed_enrolments(congress: Congress) -> list[tuple[int, int]]:
+    """(registration id, session id) of the seats (not the waiting lists) of confirmed registrations."""
+    return [(r, s) for r, s in db.session.execute(
+        sa.select(Enrolment.registration_id, Enrolment.session_id).join(Registration)
+        .where(Registration.congress_id == congress.id,
+               Registration.status == RegistrationStatus.CONFIRMED.value,
+               Enrolment.status == EnrolmentStatus.ENROLLED.value))]
+
+
+def organisations_of_editions_before(congress: Congress) -> set[str]:
+    """The organisations (folded: case, accents and spaces) of the confirmed registrations of every
+    edition that starts before this one."""
+    rows = db.session.scalars(
+        sa.select(Registration.organisation).join(Congress, Congress.id == Registration.congress_id)
+        .where(Congress.starts_on < congress.starts_on, Registration.status == RegistrationStatus.CONFIRMED.value,
+               Registration.organisation != "").distinct())
+    return {key for key in (organisation_key(name) for name in rows) if key}
+
+
+def organisation_key(name: str) -> str:
+    """An organisation's name as compared across editions: accents and case folded, spaces collapsed
+    ("Gemeente  Utrecht" = "gemeente utrecht")."""
+    return " ".join(fold(name or "").split())
+
+
+def municipality_uses(municipality_id: int) -> int:
+    """How many registrations (of any edition and status) name the municipality."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
+        Registration.municipality_id == municipality_id)) or 0

@@ -9,6 +9,7 @@
 * ``core.signals.congress_updated`` → a raised capacity promotes the edition's waiting list.
 * ``core.signals.congress_cloned`` → copy the registration form's settings (sectors) into the new edition
   (:mod:`congress.registration.cloning`).
+* ``municipalities.signals.uses_wanted`` → how many registrations name a municipality (it is then kept).
 * ``questions.signals.answers_wanted`` for the target ``registration`` → how the registration form's
   answers use a question (the questions editor asks before a change that could lose them).
 """
@@ -21,12 +22,14 @@ from congress.audit.signals import objects_described
 from congress.core.models import Congress
 from congress.core.signals import congress_cloned, congress_updated
 from congress.mail.signals import context_wanted
+from congress.municipalities.signals import uses_wanted as municipality_uses_wanted
 from congress.programme.models import ProgrammeSession
 from congress.programme.signals import recipients_wanted, seats_left_wanted, sessions_changed
 from congress.questions.signals import answers_wanted
 from congress.registration.audit_names import registrations as describe_registrations
 from congress.registration.cloning import on_congress_cloned
 from congress.registration.lifecycle import notify_enrolled_of_changes, people_to_notify_of_changes
+from congress.registration.queries import municipality_uses
 from congress.registration.questions import TARGET as QUESTIONS_TARGET
 from congress.registration.questions import answer_usage
 from congress.registration.registering import mail_context
@@ -45,6 +48,12 @@ def connect() -> None:
     congress_cloned.connect(on_congress_cloned)
     answers_wanted.connect(answer_usage, sender=QUESTIONS_TARGET)
     objects_described.connect(describe_registrations, sender="Registration")  # names in the audit log
+    municipality_uses_wanted.connect(on_municipality_uses_wanted)
+
+
+def on_municipality_uses_wanted(municipality_id: int, **_: Any) -> int:
+    """How many registrations (of any edition and status) name the municipality."""
+    return municipality_uses(municipality_id)
 
 
 def on_congress_updated(congress: Congress, *, changed: list[str], **_: Any) -> int:

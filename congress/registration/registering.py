@@ -122,6 +122,7 @@ def register(
     row = {
         "congress_id": congress_id, "name": data.name, "email": data.email, "email_key": email_key,
         "organisation": data.organisation, "function": data.function, "sector_id": data.sector_id,
+        "municipality_id": data.municipality_id,
         "dietary": data.dietary, "accessibility": data.accessibility, "answers": data.answers,
         "consent_privacy": data.consent_privacy, "consent_attendee_list": data.consent_attendee_list,
         "consent_photos": data.consent_photos, "role": BadgeRole(role).value, "status": status, "locale": locale,

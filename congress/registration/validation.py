@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from congress.core.models import Congress
 from congress.extensions import db
+from congress.municipalities import queries as municipalities
 from congress.programme.models import ProgrammeSession
 from congress.registration.errors import RegistrationError
 from congress.registration.questions import clean_answers
@@ -28,6 +29,7 @@ class RegistrationData:
     organisation: str = ""
     function: str = ""
     sector_id: int | None = None
+    municipality_id: int | None = None
     dietary: str = ""
     accessibility: str = ""
     answers: dict[str, Any] = field(default_factory=dict)
@@ -80,6 +82,8 @@ def validate_data(congress: Congress, data: RegistrationData) -> dict[str, list[
         add("sector", _l("Choose one of the options."))
     if any(not s.hidden for s in sectors(congress)) and data.sector_id is None:
         add("sector", _l("This field is required."))
+    if data.municipality_id is not None and not municipalities.exists(data.municipality_id):
+        add("municipality", _l("Choose one of the options."))
     data.answers = clean_answers(congress, data.answers, add)
     return errors
 
