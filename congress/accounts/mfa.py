@@ -206,3 +206,22 @@ def reset(user: User, *, by: User, locale: str) -> None:
         db.session.expire(locked, ["passkeys"])
         record("user.mfa_reset", locked, reset_by=by.id, **({"passkeys": removed} if removed else {}))
         queue_mail(locked.email, "mfa_reset", locale=locked.locale or locale, user=locked, by=by)
+
+
+def remove_passkey(user: User, passkey_id: int) -> str:
+    """``user`` removes one of their passkeys (audited); its name. The last second factor of a role that
+    requires one (no app code, no other passkey) stays: passkeys.PasskeyRefused."""
+    with write_transaction():
+        locked = db.session.scalar(lock_for_update(sa.select(User).where(User.id == user.id)))
+        passkey = db.session.scalar(sa.select(Passkey).where(Passkey.id == passkey_id, Passkey.user_id == locked.id))
+        if passkey is None:
+            raise passkeys.PasskeyRefused(_("That passkey has been removed already."), code="gone")
+        others = db.session.scalar(sa.select(sa.func.count(Passkey.id)).where(
+            Passkey.user_id == locked.id, Passkey.id != passkey.id)) or 0
+        if required_for(locked) and not others and not is_enrolled(locked):
+            raise passkeys.PasskeyRefused(_("Your role requires two-factor sign-in: set up the app code or another "
+                                            "passkey before you remove this one."), code="required")
+        name = passkey.name
+        db.session.delete(passkey)
+        record("user.passkey_removed", locked, passkey=name)
+    return name

@@ -10,8 +10,8 @@ the challenge, the relying party id and the origin. Those come from ``PUBLIC_BAS
 
 Signing in with a passkey checks its signature counter under the row's lock: once an authenticator
 counts, an assertion whose counter is not above the highest seen is refused (a cloned key), and so is
-a credential of another account. Adding and removing a passkey are audit events; removing the last
-second factor of a role that requires one (``MFA_REQUIRED_ROLES``) is refused.
+a credential of another account. Adding a passkey is an audit event; removing one is
+``mfa.remove_passkey`` (it keeps the last second factor of a role that requires one).
 """
 
 from __future__ import annotations
@@ -153,6 +153,13 @@ def _credential_text(credential: Any) -> str:
     return text
 
 
+def _transports(credential: dict) -> list[str]:
+    """The transports the browser named for a new passkey (the known ones), kept as hints for sign-in."""
+    response = credential.get("response")
+    listed = response.get("transports") if isinstance(response, dict) else None
+    return [t for t in listed if isinstance(t, str) and t in _TRANSPORTS] if isinstance(listed, list) else []
+
+
 def clean_name(name: Any) -> str:
     text = " ".join(name.split()) if isinstance(name, str) else ""
     if not text:
@@ -197,9 +204,7 @@ def register(user: User, *, name: Any, credential: Any, challenge: Any) -> Passk
             raise PasskeyRefused(_("The passkey could not be verified. Try again."), code="invalid")
         if db.session.scalar(sa.select(Passkey.id).where(Passkey.credential_id == credential_id)) is not None:
             raise PasskeyRefused(_("This passkey has been added already."), code="duplicate")
-        transports = credential.get("response", {}).get("transports") if isinstance(credential.get("response"),
-                                                                                       dict) else None
-        kept = [t for t in transports if isinstance(t, str) and t in _TRANSPORTS] if isinstance(transports, list) else []
+        kept = _transports(credential)
         passkey = Passkey(user_id=user.id, name=label, credential_id=credential_id,
                           public_key=verified.credential_public_key, sign_count=verified.sign_count,
                           transports=",".join(dict.fromkeys(kept))[:200], aaguid=str(verified.aaguid)[:36],
@@ -208,27 +213,6 @@ def register(user: User, *, name: Any, credential: Any, challenge: Any) -> Passk
         db.session.flush()
         record("user.passkey_added", user, passkey=label)
     return passkey
-
-
-def remove(user: User, passkey_id: int) -> str:
-    """``user`` removes one of their passkeys; its name. The last second factor of a role that
-    requires one stays (PasskeyRefused)."""
-    from congress.accounts import mfa  # noqa: PLC0415 - mfa counts passkeys as a second factor
-
-    with write_transaction():
-        locked = db.session.scalar(lock_for_update(sa.select(User).where(User.id == user.id)))
-        passkey = db.session.scalar(sa.select(Passkey).where(Passkey.id == passkey_id, Passkey.user_id == locked.id))
-        if passkey is None:
-            raise PasskeyRefused(_("That passkey has been removed already."), code="gone")
-        others = db.session.scalar(sa.select(sa.func.count(Passkey.id)).where(
-            Passkey.user_id == locked.id, Passkey.id != passkey.id)) or 0
-        if mfa.required_for(locked) and not others and not mfa.is_enrolled(locked):
-            raise PasskeyRefused(_("Your role requires two-factor sign-in: set up the app code or another "
-                                   "passkey before you remove this one."), code="required")
-        name = passkey.name
-        db.session.delete(passkey)
-        record("user.passkey_removed", locked, passkey=name)
-    return name
 
 
 # --- signing in with a passkey -------------------------------------------------------------

@@ -201,10 +201,11 @@ def _unreadable():
 
 
 def _start_again():
-    """No password given (or more than five minutes ago): back to it, with the reason on its page."""
+    """No password given (or more than five minutes ago): back to it, with the reason on its page (409:
+    nobody is signed in, and this browser is not between its password and its second factor)."""
     message = _("Log in with your e-mail address and password first.")
     flash(message, "info")
-    return _refusal(message, 401, redirect=url_for("accounts.login"))
+    return _refusal(message, 409, redirect=url_for("accounts.login"))
 
 
 def _options(ceremony: passkeys.Ceremony, key: str):
@@ -468,7 +469,7 @@ def passkey_remove(passkey_id: int):
         abort(404)
     if request.method == "POST":
         try:
-            name = passkeys.remove(me, passkey_id)
+            name = mfa.remove_passkey(me, passkey_id)
         except passkeys.PasskeyRefused as exc:
             flash(exc.message, "error")
         else:

@@ -249,7 +249,7 @@ def test_without_the_password_there_is_nothing_to_sign_in(app):
     anonymous = app.test_client()
     for url in (SIGN_IN_OPTIONS, SIGN_IN):
         answer = anonymous.post(url, json={})
-        assert answer.status_code == 401 and answer.get_json()["redirect"] == "/login"
+        assert answer.status_code == 409 and answer.get_json()["redirect"] == "/login"
 
 
 def test_wrong_passkeys_count_as_wrong_codes_and_are_rate_limited(app):
@@ -266,7 +266,7 @@ def test_wrong_passkeys_count_as_wrong_codes_and_are_rate_limited(app):
             statuses.append((answer.status_code, answer.get_json().get("redirect")))
         assert statuses[:4] == [(422, None)] * 4
         assert statuses[4] == (422, "/login")  # the fifth: the password again
-        assert browser.post(SIGN_IN_OPTIONS).status_code == 401
+        assert browser.post(SIGN_IN_OPTIONS).status_code == 409
         for _try in range(8):
             last = browser.post(SIGN_IN, json={})
         assert last.status_code == 429  # over the limit like passwords and codes
@@ -308,7 +308,7 @@ def test_hostile_json_is_refused_never_a_500(app):
                     assert browser.post(options_url).status_code == 200
                 answer = browser.post(url, json=payload) if payload is not None else \
                     browser.post(url, data="{not json", content_type="application/json")
-                assert answer.status_code in (401, 422), (url, payload, answer.status_code)
+                assert answer.status_code in (409, 422), (url, payload, answer.status_code)
                 assert "error" in answer.get_json()
             halfway, _answer = password_step(app, reviewer)  # the five tries after the password are spent quickly
     assert browser.post(SIGN_IN_OPTIONS, data="x", content_type="text/plain").status_code == 200
