@@ -9,6 +9,7 @@ and the administrator's reset removing passkeys too."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timedelta
 
 import pyotp
@@ -401,3 +402,41 @@ def test_the_service_refuses_a_challenge_twice(app):
     with pytest.raises(passkeys.PasskeyRefused):
         passkeys.authenticate(reviewer, credential=authenticator.get(options, challenge=register.challenge),
                               challenge=register.challenge)
+
+
+def test_answers_with_one_counter_at_the_same_moment_sign_in_once(app):
+    """Four answers with the same counter (a copied key used at once), each for a challenge of its own:
+    the passkey's row lock lets one through; the others see its counter and are refused."""
+    reviewer = make_user("reviewer")
+    authenticator = with_passkey(app, reviewer)
+    answers = []
+    for _n in range(4):
+        ceremony = passkeys.authentication_options(reviewer)
+        answers.append((authenticator.get(json.loads(ceremony.options_json), counter=1), ceremony.challenge))
+    db.session.commit()
+    user_id = reviewer.id
+    results: list[str] = []
+    barrier = threading.Barrier(len(answers))
+
+    def sign_in(answer: dict, challenge: str) -> None:
+        with app.app_context():
+            user = db.session.get(User, user_id)
+            barrier.wait()
+            try:
+                passkeys.authenticate(user, credential=answer, challenge=challenge)
+                results.append("ok")
+            except passkeys.ClonedPasskey:
+                results.append("refused")
+            except Exception as exc:  # database lock errors must not happen either
+                results.append(f"error: {exc}")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=sign_in, args=pair) for pair in answers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["ok", "refused", "refused", "refused"]
+    db.session.commit()  # end the test's read transaction: see what the threads wrote
+    assert db.session.scalar(sa.select(Passkey.sign_count).where(Passkey.user_id == user_id)) == 1
