@@ -382,6 +382,7 @@ def test_the_administrators_reset_removes_the_passkeys_too(app, admin, mailbox):
     assert not passkeys.has_passkeys(db.session.get(User, reviewer.id))
     assert ("user.mfa_reset", {"reset_by": admin.id, "passkeys": 1}) in audit_actions(reviewer)
     assert len(mailbox) == 1 and mailbox[0]["To"] == "rik@example.org"
+    assert "uw passkeys werken er niet meer" in mailbox[0].get_body(preferencelist=("plain",)).get_content()
     log = as_admin.get("/manage/audit").get_data(as_text=True)
     assert "Passkey toegevoegd" in log and "Yubikey" in log
     _browser, again = password_step(app, reviewer)
