@@ -93,3 +93,25 @@ def test_an_organiser_adds_a_passkey_then_signs_in_with_it(browser, live_server,
     finally:
         context.close()
     _fail_on_csp_violations(context)
+
+
+def test_where_the_browser_offers_no_passkeys_the_button_is_not_shown(browser, live_server, app):
+    """Without window.PublicKeyCredential: no passkey button after the password, and a sentence that says
+    what to do instead (this account has no app code to type)."""
+    base = f"http://localhost:{urlsplit(live_server).port}"
+    app.config["PUBLIC_BASE_URL"] = base
+    user = make_user("reviewer", email="geen-sleutel@example.org")
+    db.session.add(Passkey(user_id=user.id, name="Oude laptop", credential_id="b3VkZQ", public_key=b"cose"))
+    db.session.commit()
+    context = _watched_context(browser)
+    context.add_init_script("delete window.PublicKeyCredential;")
+    try:
+        page = context.new_page()
+        password_step(page, base, user.email)
+        page.wait_for_url(re.compile(r".*/login/code$"))
+        expect(page.get_by_text("Deze browser kan geen passkeys gebruiken")).to_be_visible()
+        expect(page.locator("#passkey-sign-in")).to_be_hidden()
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+    _fail_on_csp_violations(context)
