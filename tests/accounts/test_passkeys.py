@@ -441,3 +441,17 @@ def test_answers_with_one_counter_at_the_same_moment_sign_in_once(app):
     assert sorted(results) == ["ok", "refused", "refused", "refused"]
     db.session.commit()  # end the test's read transaction: see what the threads wrote
     assert db.session.scalar(sa.select(Passkey.sign_count).where(Passkey.user_id == user_id)) == 1
+
+
+def test_in_english_the_page_and_the_refusals_are_english(app):
+    reviewer = make_user("reviewer")
+    browser = signed_in_with_password(app, reviewer)
+    page = browser.get("/account/security?lang=en").get_data(as_text=True)
+    assert "Add a passkey" in page and "You have no passkeys yet." in page
+    assert "No passkey was added: the request was cancelled or timed out. Try again." in page  # for the script
+    answer = add_passkey(browser, SoftAuthenticator(), " ")
+    assert answer.get_json()["error"] == "Give the passkey a name, such as “Laptop” or “Phone”."
+    assert add_passkey(browser, SoftAuthenticator(), "Laptop").status_code == 200
+    passkey_id = passkeys.of(reviewer)[0].id
+    confirm = browser.get(f"/account/passkeys/{passkey_id}/remove").get_data(as_text=True)
+    assert "Remove the passkey “Laptop”" in confirm
