@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask import Flask, url_for
 
 from congress.accounts import services as accounts
+from congress.accounts.models import Passkey
 from congress.archive import services as archive
 from congress.archive.models import SpeakerInvitation
 from congress.badges import services as badges
@@ -122,6 +123,9 @@ def build_world(app: Flask) -> World:
     checkin_row = db.session.scalar(sa.text("SELECT id FROM checkins ORDER BY id LIMIT 1"))
 
     admin = make_user("admin", email="csrf-admin@example.org")
+    passkey = Passkey(user_id=admin.id, name="Laptop", credential_id="Y3NyZi1wYXNza2V5", public_key=b"cose")
+    db.session.add(passkey)
+    db.session.commit()
     with app.test_request_context():
         open_call(congress)
         speaker = make_speaker(email="csrf-speaker@example.org")
@@ -209,6 +213,7 @@ def build_world(app: Flask) -> World:
         "rule_id": scheduled,
         "token": token_for("csrf1@example.org"),
         "accreditation_id": accreditation.id,
+        "passkey_id": passkey.id,
     }
     world.per_endpoint = {
         "accounts.reset_password": {"token": reset_secret},

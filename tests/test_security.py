@@ -189,6 +189,32 @@ def test_a_session_between_password_and_code_reaches_no_guarded_endpoint(app):
             assert "/login" in response.headers["Location"], rule.rule
 
 
+def test_a_session_between_password_and_passkey_reaches_no_guarded_endpoint(app):
+    """A passkey as the only second factor, password given, passkey not yet: every guarded endpoint
+    (the passkey endpoints of /account/security too) answers as to a visitor; only the sign-in with
+    the passkey answers, with its options."""
+    from tests.accounts.test_passkeys import REGISTER, REGISTER_OPTIONS, SIGN_IN_OPTIONS, with_passkey  # noqa: PLC0415
+
+    user = make_user(Role.ADMIN.value)
+    with_passkey(app, user)
+    halfway = app.test_client()
+    assert halfway.post("/login", data={"email": user.email, "password": PASSWORD}).headers["Location"] == "/login/code"
+    endpoints = guarded_endpoints(app)
+    assert {"accounts.passkey_register_options", "accounts.passkey_register", "accounts.passkey_remove"} <= \
+        {rule.endpoint for rule, _method, _view in endpoints}
+    for rule, method, view in endpoints:
+        response = halfway.open(sample_url(rule), method=method)
+        if hasattr(view, "required_scope"):
+            assert response.status_code == 401, (rule.rule, response.status_code)
+            continue
+        assert response.status_code in (302, 401), (rule.rule, response.status_code)
+        if response.status_code == 302:
+            assert "/login" in response.headers["Location"], rule.rule
+    for url in (REGISTER_OPTIONS, REGISTER):  # as JSON, too: 401, no options, nothing stored
+        assert halfway.post(url, json={}, headers={"Accept": "application/json"}).status_code == 401
+    assert "challenge" in halfway.post(SIGN_IN_OPTIONS).get_json()
+
+
 def test_a_session_that_must_enrol_reaches_only_the_enrolment(app):
     """A role in MFA_REQUIRED_ROLES without a second factor: every guarded staff endpoint but the
     enrolment sends it there (303), GET and POST alike."""

@@ -119,7 +119,8 @@ def init_app(app: Flask) -> None:
 
 
 # What someone who must enrol a second factor may still open: the enrolment itself (and signing out).
-ENROLMENT_ENDPOINTS = frozenset({"accounts.security", "accounts.security_enrol", "accounts.logout"})
+ENROLMENT_ENDPOINTS = frozenset({"accounts.security", "accounts.security_enrol", "accounts.passkey_register_options",
+                                 "accounts.passkey_register", "accounts.logout"})
 
 
 def require_second_factor() -> Any:

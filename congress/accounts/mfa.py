@@ -6,7 +6,8 @@ first correct code confirms it (:func:`enrol`), which also hands out the recover
 their argon2 hashes are stored. At sign-in :func:`check_code` accepts a code of the current 30-second
 time step or the one either side, but never one of a step at or before the last accepted one (a code
 overheard or replayed within its window is refused). :func:`required_for` says whether the roles in
-``MFA_REQUIRED_ROLES`` oblige someone to have a second factor.
+``MFA_REQUIRED_ROLES`` oblige someone to have a second factor; a passkey (``accounts.passkeys``) counts
+as one as well as the TOTP code (:func:`has_second_factor`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from flask import current_app
 from flask_babel import gettext as _
 
-from congress.accounts.models import RecoveryCode, User
+from congress.accounts import passkeys
+from congress.accounts.models import Passkey, RecoveryCode, User
 from congress.audit.services import record
 from congress.database import lock_for_update, utcnow, write_transaction
 from congress.errors import ServiceError
@@ -47,7 +49,13 @@ class WrongCode(ServiceError):
 
 
 def is_enrolled(user: User) -> bool:
+    """Whether ``user`` has the TOTP code (and so the recovery codes) on."""
     return bool(user.totp_secret and user.totp_enabled_at)
+
+
+def has_second_factor(user: User) -> bool:
+    """The TOTP code or at least one passkey: asked after the password, and enough for MFA_REQUIRED_ROLES."""
+    return is_enrolled(user) or passkeys.has_passkeys(user)
 
 
 def required_roles() -> set[str]:
@@ -64,7 +72,7 @@ def required_for(user: User) -> bool:
 
 
 def must_enrol(user: User) -> bool:
-    return required_for(user) and not is_enrolled(user)
+    return required_for(user) and not has_second_factor(user)
 
 
 def new_secret() -> str:
@@ -179,19 +187,41 @@ def disable(user: User, code: str, *, now: float | None = None) -> None:
         step = _matching_step(locked.totp_secret or "", _clean(code), now)
         if step is None or (locked.totp_last_step is not None and step <= locked.totp_last_step):
             raise WrongCode(_("That code is not correct. Type the six digits your app shows now."))
-        if required_for(locked):
+        if required_for(locked) and not passkeys.has_passkeys(locked):
             raise WrongCode(_("Your role requires two-factor sign-in: it cannot be turned off."))
         _switch_off(locked)
         record("user.mfa_disabled", locked)
 
 
 def reset(user: User, *, by: User, locale: str) -> None:
-    """An administrator removes someone's second factor (a lost phone and no recovery codes): audited and
-    mailed to them. They enrol again at their next sign-in when their role requires it."""
+    """An administrator removes someone's second factor (a lost phone and no recovery codes): the TOTP
+    code, the recovery codes and every passkey; audited and mailed to them. They enrol again at their
+    next sign-in when their role requires it."""
     with write_transaction():
         locked = db.session.scalar(lock_for_update(sa.select(User).where(User.id == user.id)))
-        if not is_enrolled(locked):
+        if not has_second_factor(locked):
             raise WrongCode(_("%(name)s has no two-factor sign-in to reset.", name=locked.name))
         _switch_off(locked)
-        record("user.mfa_reset", locked, reset_by=by.id)
+        removed = db.session.execute(sa.delete(Passkey).where(Passkey.user_id == locked.id)).rowcount or 0
+        db.session.expire(locked, ["passkeys"])
+        record("user.mfa_reset", locked, reset_by=by.id, **({"passkeys": removed} if removed else {}))
         queue_mail(locked.email, "mfa_reset", locale=locked.locale or locale, user=locked, by=by)
+
+
+def remove_passkey(user: User, passkey_id: int) -> str:
+    """``user`` removes one of their passkeys (audited); its name. The last second factor of a role that
+    requires one (no app code, no other passkey) stays: passkeys.PasskeyRefused."""
+    with write_transaction():
+        locked = db.session.scalar(lock_for_update(sa.select(User).where(User.id == user.id)))
+        passkey = db.session.scalar(sa.select(Passkey).where(Passkey.id == passkey_id, Passkey.user_id == locked.id))
+        if passkey is None:
+            raise passkeys.PasskeyRefused(_("That passkey has been removed already."), code="gone")
+        others = db.session.scalar(sa.select(sa.func.count(Passkey.id)).where(
+            Passkey.user_id == locked.id, Passkey.id != passkey.id)) or 0
+        if required_for(locked) and not others and not is_enrolled(locked):
+            raise passkeys.PasskeyRefused(_("Your role requires two-factor sign-in: set up the app code or another "
+                                            "passkey before you remove this one."), code="required")
+        name = passkey.name
+        db.session.delete(passkey)
+        record("user.passkey_removed", locked, passkey=name)
+    return name

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from congress.database import UTCDateTime, utcnow
@@ -61,6 +61,10 @@ class User(UserMixin, db.Model):
 
     grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    # The other second factor (``accounts.passkeys``): WebAuthn credentials, the oldest first.
+    passkeys: Mapped[list[Passkey]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Passkey.id"
     )
 
     # The edition a back-office request is about (set by the guard, ``access.roles_required``, for this
@@ -148,6 +152,7 @@ class TokenKind(enum.StrEnum):
     VERIFICATION = "verification"  # a speaker's e-mail address (call for proposals)
     API = "api"
     OIDC_STATE = "oidc_state"  # the state of a single sign-on on its way to the provider and back
+    WEBAUTHN = "webauthn"  # the challenge of one passkey registration or sign-in (accounts.passkeys)
 
 
 class Token(db.Model):
@@ -232,6 +237,15 @@ class OidcStateToken(Token):
     __mapper_args__ = {"polymorphic_identity": TokenKind.OIDC_STATE.value}
 
 
+class PasskeyChallengeToken(Token):
+    """The challenge of one passkey ceremony (``accounts.passkeys``): adding a passkey (``scope``
+    ``register``) or signing in with one (``sign-in``), for ``user_id``. The browser's session holds the
+    challenge itself; this row (its SHA-256) makes it single-use (``used_at``) and expiring
+    (``expires_at``), also for a copied cookie."""
+
+    __mapper_args__ = {"polymorphic_identity": TokenKind.WEBAUTHN.value}
+
+
 class UserIdentity(db.Model):
     """An account's identity at an OpenID provider: the provider's ``issuer`` and its ``subject`` (the
     ``sub`` claim, stable for that person at that provider). Single sign-on finds the account by this
@@ -287,3 +301,27 @@ class RecoveryCode(db.Model):
     code_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Passkey(db.Model):
+    """A passkey (a WebAuthn credential) of an account, a second factor next to the TOTP code.
+    ``credential_id`` is the authenticator's id of it (base64url, unique: one credential is one
+    account's), ``public_key`` its COSE public key, ``sign_count`` the highest signature counter seen
+    (an assertion with a counter at or below it, once counting began, is refused: a cloned key).
+    ``name`` is the owner's ("Laptop"); ``last_used_at`` the last sign-in with it."""
+
+    __tablename__ = "passkeys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    credential_id: Mapped[str] = mapped_column(String(1400), unique=True)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    transports: Mapped[str] = mapped_column(String(200), default="")
+    aaguid: Mapped[str] = mapped_column(String(36), default="")
+    backed_up: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(back_populates="passkeys")

@@ -24,8 +24,9 @@ METHOD_OIDC = "oidc"  # single sign-on through the organisation's OpenID provide
 METHOD_OIDC_MFA = "oidc+mfa"  # single sign-on that counts as the second factor (OIDC_SATISFIES_MFA)
 METHOD_OIDC_TOTP = "oidc+totp"  # single sign-on and a time-based one-time code of Congres
 METHOD_OIDC_RECOVERY_CODE = "oidc+recovery-code"  # single sign-on and a recovery code
+METHOD_OIDC_PASSKEY = "oidc+passkey"  # single sign-on and a passkey of Congres
 METHODS = (METHOD_PASSWORD, METHOD_LINK, METHOD_TOTP, METHOD_RECOVERY_CODE, METHOD_PASSKEY, METHOD_OIDC,
-           METHOD_OIDC_MFA, METHOD_OIDC_TOTP, METHOD_OIDC_RECOVERY_CODE)
+           METHOD_OIDC_MFA, METHOD_OIDC_TOTP, METHOD_OIDC_RECOVERY_CODE, METHOD_OIDC_PASSKEY)
 # Sessions whose second factor the provider asked: MFA_REQUIRED_ROLES does not ask one of Congres too.
 PROVIDER_MFA_METHODS = frozenset({METHOD_OIDC_MFA})
 

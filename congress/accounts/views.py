@@ -3,11 +3,11 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from congress.accounts import mfa, oidc, permissions, services, sessions, signin
+from congress.accounts import mfa, oidc, passkeys, permissions, services, sessions, signin
 from congress.accounts.access import roles_required
 from congress.accounts.forms import ChangePasswordForm, CodeForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from congress.accounts.models import Role, User
@@ -114,7 +114,7 @@ def _password_proved(user: User, method: str, target: str):
     """After the password (or a single sign-on that does not count as the second factor): with a second
     factor, ask for its code first; without one, sign in (and a role that requires one is led to the
     enrolment page, where the guard keeps it until enrolled)."""
-    if mfa.is_enrolled(user):
+    if mfa.has_second_factor(user):
         session[_PENDING_KEY] = {"user": user.id, "at": time.time(), "method": method, "next": target, "tries": 0}
         return redirect(url_for("accounts.login_code"))
     signin.sign_in(user, method=method)
@@ -131,7 +131,7 @@ def _pending_user() -> tuple[User | None, dict]:
         session.pop(_PENDING_KEY, None)
         return None, {}
     user = db.session.get(User, int(pending.get("user", 0)))
-    if user is None or not user.active or not mfa.is_enrolled(user):
+    if user is None or not user.active or not mfa.has_second_factor(user):
         session.pop(_PENDING_KEY, None)
         return None, {}
     return user, pending
@@ -140,7 +140,8 @@ def _pending_user() -> tuple[User | None, dict]:
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login_code():
-    """The second step of signing in: the code of the authenticator app, or a recovery code."""
+    """The second step of signing in: the code of the authenticator app, a recovery code, or a passkey
+    (``login_passkey``, where the browser offers them)."""
     user, pending = _pending_user()
     if user is None:
         flash(_("Log in with your e-mail address and password first."), "info")
@@ -151,12 +152,8 @@ def login_code():
             how = mfa.check_code(user, form.code.data)
         except mfa.WrongCode as exc:
             signin.sign_in_failed(email=user.email, method=signin.METHOD_TOTP, reason="wrong-code", user=user)
-            pending["tries"] = int(pending.get("tries", 0)) + 1
-            if pending["tries"] >= PENDING_TRIES:
-                session.pop(_PENDING_KEY, None)
-                flash(_("Too many wrong codes. Log in again."), "error")
+            if _one_try_less(pending):
                 return redirect(url_for("accounts.login"))
-            session[_PENDING_KEY] = pending
             form.code.errors = [*form.code.errors, str(exc)]
         else:
             session.pop(_PENDING_KEY, None)
@@ -169,7 +166,88 @@ def login_code():
                 flash(_("You used a recovery code; %(n)d are left.", n=mfa.recovery_codes_left(user)), "info")
             flash(_("You are logged in."), "success")
             return redirect(_safe_next(pending.get("next")))
-    return render_template("accounts/login_code.html", form=form), 422 if form.errors else 200
+    return render_template("accounts/login_code.html", form=form, totp=mfa.is_enrolled(user),
+                           passkey=passkeys.has_passkeys(user)), 422 if form.errors else 200
+
+
+def _one_try_less(pending: dict) -> bool:
+    """A wrong code or passkey: one try less; True (and the password is asked again) when none are left."""
+    pending["tries"] = int(pending.get("tries", 0)) + 1
+    if pending["tries"] >= PENDING_TRIES:
+        session.pop(_PENDING_KEY, None)
+        flash(_("Too many wrong codes. Log in again."), "error")
+        return True
+    session[_PENDING_KEY] = pending
+    return False
+
+
+# Passkeys (WebAuthn): JSON in and out, for congress/static/js/passkeys.js. The challenge of each
+# ceremony waits in the session (and, single-use, in the token table) between its two requests.
+_REGISTER_CHALLENGE = "passkey_register_challenge"
+_SIGN_IN_CHALLENGE = "passkey_sign_in_challenge"
+
+
+def _json_body() -> dict | None:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else None
+
+
+def _refusal(message: str, status: int = 422, **extra):
+    return jsonify({"error": message, **extra}), status
+
+
+def _unreadable():
+    return _refusal(_("The browser's answer could not be read. Try again."))
+
+
+def _start_again():
+    """No password given (or more than five minutes ago): back to it, with the reason on its page (409:
+    nobody is signed in, and this browser is not between its password and its second factor)."""
+    message = _("Log in with your e-mail address and password first.")
+    flash(message, "info")
+    return _refusal(message, 409, redirect=url_for("accounts.login"))
+
+
+def _options(ceremony: passkeys.Ceremony, key: str):
+    session[key] = ceremony.challenge
+    response = current_app.response_class(ceremony.options_json, mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/account/passkeys/sign-in/options", methods=["POST"])
+@limiter.limit(_login_limit)
+def login_passkey_options():
+    """After the password: the options to sign in with one of one's passkeys."""
+    user, _pending = _pending_user()
+    if user is None or not passkeys.has_passkeys(user):
+        return _start_again()
+    return _options(passkeys.authentication_options(user), _SIGN_IN_CHALLENGE)
+
+
+@bp.route("/account/passkeys/sign-in", methods=["POST"])
+@limiter.limit(_login_limit)
+def login_passkey():
+    """After the password: the browser's answer with a passkey; signed in when it is verified. A wrong
+    answer counts as a wrong code (the tries after the password, the audit log, the rate limit)."""
+    user, pending = _pending_user()
+    if user is None:
+        return _start_again()
+    data = _json_body()
+    challenge = session.pop(_SIGN_IN_CHALLENGE, None)
+    try:
+        passkeys.authenticate(user, credential=data.get("credential") if data else None, challenge=challenge)
+    except passkeys.PasskeyRefused as exc:
+        reason = "sign-count" if isinstance(exc, passkeys.ClonedPasskey) else "wrong-passkey"
+        signin.sign_in_failed(email=user.email, method=signin.METHOD_PASSKEY, reason=reason, user=user)
+        if _one_try_less(pending):
+            return _refusal(_("Too many wrong codes. Log in again."), 422, redirect=url_for("accounts.login"))
+        return _refusal(exc.message)
+    session.pop(_PENDING_KEY, None)
+    method = signin.METHOD_OIDC_PASSKEY if pending.get("method") == signin.METHOD_OIDC else signin.METHOD_PASSKEY
+    signin.sign_in(user, method=method)
+    flash(_("You are logged in."), "success")
+    return jsonify({"redirect": _safe_next(pending.get("next"))})
 
 
 @bp.route("/logout", methods=["POST"])
@@ -287,14 +365,19 @@ def change_password():
 _ENROL_KEY = "mfa_enrol_secret"
 
 
+def _security_context(me: User) -> dict:
+    return {"required": mfa.required_for(me), "passkeys": passkeys.of(me), "has_factor": mfa.has_second_factor(me)}
+
+
 @bp.route("/account/security", endpoint="security")
 @roles_required(*_ANY_ROLE)
 def security_page():
-    """Two-factor sign-in: set it up (a QR code and a confirmation code), or turn it off."""
+    """Two-factor sign-in: set up the app code (a QR code and a confirmation code) or turn it off; add,
+    list and remove passkeys."""
     me = _me()
     if mfa.is_enrolled(me):
-        return render_template("accounts/security.html", enrolled=True, form=CodeForm(), required=mfa.required_for(me),
-                               codes_left=mfa.recovery_codes_left(me))
+        return render_template("accounts/security.html", enrolled=True, form=CodeForm(),
+                               codes_left=mfa.recovery_codes_left(me), **_security_context(me))
     return _enrol_page(me, CodeForm())
 
 
@@ -305,7 +388,7 @@ def _enrol_page(me: User, form: CodeForm, status: int = 200):
         session[_ENROL_KEY] = secret
     uri = mfa.provisioning_uri(me, secret)
     return render_template("accounts/security.html", enrolled=False, form=form, secret=secret, uri=uri,
-                           qr=mfa.qr_svg(uri), required=mfa.required_for(me)), status
+                           qr=mfa.qr_svg(uri), **_security_context(me)), status
 
 
 @bp.route("/account/security/enrol", methods=["POST"])
@@ -346,8 +429,53 @@ def security_disable():
         else:
             flash(_("Two-factor sign-in is off."), "success")
             return redirect(url_for("accounts.security"))
-    return render_template("accounts/security.html", enrolled=True, form=form, required=mfa.required_for(me),
-                           codes_left=mfa.recovery_codes_left(me)), 422
+    return render_template("accounts/security.html", enrolled=True, form=form, codes_left=mfa.recovery_codes_left(me),
+                           **_security_context(me)), 422
+
+
+@bp.route("/account/passkeys/register/options", methods=["POST"])
+@roles_required(*_ANY_ROLE)
+@limiter.limit(_login_limit)
+def passkey_register_options():
+    """The options to create a passkey for one's own account."""
+    return _options(passkeys.registration_options(_me()), _REGISTER_CHALLENGE)
+
+
+@bp.route("/account/passkeys/register", methods=["POST"])
+@roles_required(*_ANY_ROLE)
+@limiter.limit(_login_limit)
+def passkey_register():
+    """The browser's new passkey, with the name given to it; kept when verified."""
+    data = _json_body()
+    if data is None:
+        return _unreadable()
+    challenge = session.pop(_REGISTER_CHALLENGE, None)
+    try:
+        passkey = passkeys.register(_me(), name=data.get("name"), credential=data.get("credential"),
+                                    challenge=challenge)
+    except passkeys.PasskeyRefused as exc:
+        return _refusal(exc.message, field=exc.field or "passkey")
+    flash(_("The passkey “%(name)s” has been added.", name=passkey.name), "success")
+    return jsonify({"redirect": url_for("accounts.security")})
+
+
+@bp.route("/account/passkeys/<int:passkey_id>/remove", methods=["GET", "POST"])
+@roles_required(*_ANY_ROLE)
+def passkey_remove(passkey_id: int):
+    """Remove one of one's passkeys, after a confirmation."""
+    me = _me()
+    passkey = next((p for p in passkeys.of(me) if p.id == passkey_id), None)
+    if passkey is None:
+        abort(404)
+    if request.method == "POST":
+        try:
+            name = mfa.remove_passkey(me, passkey_id)
+        except passkeys.PasskeyRefused as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("The passkey “%(name)s” has been removed.", name=name), "success")
+        return redirect(url_for("accounts.security"))
+    return render_template("accounts/passkey_remove.html", passkey=passkey)
 
 
 @bp.route("/account/security/reset/<int:user_id>", methods=["POST"])
