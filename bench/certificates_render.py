@@ -34,6 +34,15 @@ PLAIN_SAMPLE = 20 if QUICK else 100  # the one-process renderer, on a sample (it
 SLUG = "bench-certificaten"
 
 
+def _own_and_children_mb() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    status = Path("/proc/self/status")
+    if status.exists():
+        own = next((int(line.split()[1]) for line in status.read_text().splitlines()
+                    if line.startswith("VmHWM:")), own)
+    return own / 1024, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def _peak_mb() -> float:
     """The high-water mark of this process (VmHWM: its own, not inherited across exec) and of its
     waited-for children (the render processes)."""
@@ -130,7 +139,7 @@ def prepare(database: Path, count: int) -> None:
         _edition(count)
 
 
-def measure(mode: str, source: Path) -> dict:
+def measure(mode: str, source: Path, limit: int | None = None) -> dict:
     """In this fresh process, on a copy of the prepared database: issue, render one way; seconds, rate,
     peak memory."""
     import shutil  # noqa: PLC0415
@@ -144,7 +153,7 @@ def measure(mode: str, source: Path) -> dict:
     with app.app_context(), app.test_request_context("/"):
         congress = congress_by_slug(SLUG)
         started = time.perf_counter()
-        items = _issued(congress)
+        items = _issued(congress)[:limit]
         issue_seconds = time.perf_counter() - started
         started = time.perf_counter()
         if mode == "combined":
@@ -174,7 +183,9 @@ def measure(mode: str, source: Path) -> dict:
         else:
             raise ValueError(mode)
     shutil.rmtree(workdir, ignore_errors=True)
-    return {"count": len(items), "seconds": seconds, "rate": len(items) / seconds, "peak_mb": _peak_mb(),
+    own, children = _own_and_children_mb()
+    return {"count": len(items), "seconds": seconds, "rate": len(items) / seconds, "peak_mb": max(own, children),
+            "own_mb": own, "children_mb": children,
             "pdf_mb": size / 1e6, "issue_seconds": issue_seconds}
 
 
@@ -224,8 +235,8 @@ if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "prepare":  # a child of run(): the database
         prepare(Path(sys.argv[2]), int(sys.argv[3]))
         print(json.dumps({"prepared": sys.argv[2]}))
-    elif len(sys.argv) == 3:  # a child of run(): one way, the result as JSON on the last line
-        print(json.dumps(measure(sys.argv[1], Path(sys.argv[2]))))
+    elif len(sys.argv) in (3, 4):  # a child of run(): one way, the result as JSON on the last line
+        print(json.dumps(measure(sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) == 4 else None)))
     else:
         for row in run():
             print(row)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import os
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -130,9 +129,10 @@ def _pdfs_job(jobs: list[tuple[str, list[str]]]) -> list[bytes]:
 
 
 def _pool(processes: int) -> ProcessPoolExecutor:
-    # fork is cheapest, but forking a multi-threaded process (the job worker, a test server) can deadlock.
-    method = "fork" if threading.active_count() == 1 else "forkserver"
-    return ProcessPoolExecutor(max_workers=processes, mp_context=get_context(method))
+    """Children from the fork server: they start small (weasyprint and this module, not a copy of a
+    caller that holds a thousand certificates), and forking a multi-threaded process (the job worker, a
+    test server) cannot deadlock them."""
+    return ProcessPoolExecutor(max_workers=processes, mp_context=get_context("forkserver"))
 
 
 def _processes(jobs: int, processes: int | None) -> int:
@@ -140,7 +140,7 @@ def _processes(jobs: int, processes: int | None) -> int:
 
 
 def render_batch(items: Sequence[Issued], *, lang: str = "nl", processes: int | None = None,
-                 chunk_size: int = 50) -> bytes:
+                 chunk_size: int = 25) -> bytes:
     """Many certificates as one PDF for printing, in the order given: the HTML is made here, chunks of
     ``chunk_size`` certificates are laid out in parallel child processes (weasyprint alone, one font
     configuration each) and joined page by page. Each chunk is tagged; the joined document keeps the
@@ -161,8 +161,8 @@ def render_batch(items: Sequence[Issued], *, lang: str = "nl", processes: int | 
         with _pool(workers) as pool:
             parts = list(pool.map(_pdf_job, jobs))
     writer = PdfWriter()
-    for part in parts:
-        writer.append(io.BytesIO(part))
+    while parts:
+        writer.append(io.BytesIO(parts.pop(0)))
     writer.add_metadata({"/Title": _title(items, lang)})
     out = io.BytesIO()
     writer.write(out)
