@@ -30,16 +30,16 @@ def register(group: click.Group) -> None:
         people = list(with_attendance(congress, context, utcnow()))
         if not people:
             raise click.ClickException("nobody attended a session that has ended: no certificate written")
-        issued: list[render.Issued] = []
-        with click.progressbar(people, label="Certificates", show_pos=True) as bar:
-            for cert in bar:
-                _record, code = services.issue(cert)
-                item = render.Issued(cert, code)
-                issued.append(item)
-                name = f"{congress.slug}-{cert.registration.id:06d}-{file_part(cert.registration.name)}.pdf"
-                (folder / name).write_bytes(render.render([item]))
+        issued = [render.Issued(cert, services.issue(cert)[1]) for cert in people]
+        # Rendered in child processes (render.render_each / render_batch), written as they come.
+        with click.progressbar(length=len(issued), label="Certificates", show_pos=True) as bar:
+            for item, pdf in zip(issued, render.render_each(issued), strict=True):
+                registration = item.certificate.registration
+                name = f"{congress.slug}-{registration.id:06d}-{file_part(registration.name)}.pdf"
+                (folder / name).write_bytes(pdf)
+                bar.update(1)
         click.echo(f"{len(issued)} certificates written to {folder}")
         if combined:
             path = folder / f"{congress.slug}-certificates.pdf"
-            path.write_bytes(render.render(issued, lang="nl"))
+            path.write_bytes(render.render_batch(issued, lang="nl"))
             click.echo(f"combined: {path}")

@@ -5,8 +5,12 @@ the tagged structure holds only the text (the link is printed beside it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import io
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 from pathlib import Path
 
 from flask import render_template
@@ -71,19 +75,111 @@ def _stamp(urls: Sequence[str]) -> Callable:
     return finisher
 
 
-def render(items: Sequence[Issued], *, lang: str | None = None) -> bytes:
-    """One PDF of these certificates (one or more pages each)."""
+_FONTS: list = []  # this process's one weasyprint FontConfiguration (fonts found once, not per document)
+
+
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 - heavy
+
+    if not _FONTS:
+        _FONTS.append(FontConfiguration())
+    return _FONTS[0]
+
+
+def pdf_from_html(source: str, urls: Sequence[str]) -> bytes:
+    """weasyprint alone (no application context): the HTML of :func:`html` and the verification
+    addresses of its certificates, in order, to a tagged PDF with the QR codes stamped on."""
     from weasyprint import HTML  # noqa: PLC0415 - heavy (Pango, fonts): loaded by the first certificate
 
-    if not items:
-        raise ValueError("no certificates to render")
-    lang = lang or items[0].locale
+    document = HTML(string=source, base_url=str(BASE)).render(font_config=_font_config())
+    return document.write_pdf(finisher=_stamp(list(urls)), pdf_tags=True)
+
+
+def _title(items: Sequence[Issued], lang: str) -> str:
     with force_locale(lang):
         cert = items[0].certificate
         if len(items) == 1:
             parts = [_("Certificate of attendance"), cert.registration.name, cert.congress.title(lang)]
         else:
             parts = [_("Certificates of attendance"), cert.congress.title(lang)]
-        title = " · ".join(parts)
-        document = HTML(string=html(items, title=title, lang=lang), base_url=str(BASE)).render()
-    return document.write_pdf(finisher=_stamp([item.url for item in items]), pdf_tags=True)
+        return " · ".join(parts)
+
+
+def _source(items: Sequence[Issued], lang: str | None = None) -> tuple[str, list[str]]:
+    """The document's HTML and its verification addresses (made here, in the application context)."""
+    lang = lang or items[0].locale
+    with force_locale(lang):
+        return html(items, title=_title(items, lang), lang=lang), [item.url for item in items]
+
+
+def render(items: Sequence[Issued], *, lang: str | None = None) -> bytes:
+    """One PDF of these certificates (one or more pages each), in this process: the plain way, which
+    the web download uses and :func:`render_batch` and :func:`render_each` are tested against."""
+    if not items:
+        raise ValueError("no certificates to render")
+    return pdf_from_html(*_source(items, lang))
+
+
+def _pdf_job(job: tuple[str, list[str]]) -> bytes:
+    return pdf_from_html(*job)
+
+
+def _pdfs_job(jobs: list[tuple[str, list[str]]]) -> list[bytes]:
+    return [pdf_from_html(*job) for job in jobs]
+
+
+def _pool(processes: int) -> ProcessPoolExecutor:
+    """Children from the fork server: they start small (weasyprint and this module, not a copy of a
+    caller that holds a thousand certificates), and forking a multi-threaded process (the job worker, a
+    test server) cannot deadlock them."""
+    return ProcessPoolExecutor(max_workers=processes, mp_context=get_context("forkserver"))
+
+
+def _processes(jobs: int, processes: int | None) -> int:
+    return max(1, min(jobs, processes or os.cpu_count() or 1))
+
+
+def render_batch(items: Sequence[Issued], *, lang: str = "nl", processes: int | None = None,
+                 chunk_size: int = 25) -> bytes:
+    """Many certificates as one PDF for printing, in the order given: the HTML is made here, chunks of
+    ``chunk_size`` certificates are laid out in parallel child processes (weasyprint alone, one font
+    configuration each) and joined page by page. Each chunk is tagged; the joined document keeps the
+    pages, text and QR codes (pypdf does not join the tag trees: the per-person files are the
+    accessible ones)."""
+    from pypdf import PdfWriter  # noqa: PLC0415 - only batches split over processes need it
+
+    if not items:
+        raise ValueError("no certificates to render")
+    chunks = [items[i:i + chunk_size] for i in range(0, len(items), chunk_size)]
+    jobs = [_source(chunk, lang) for chunk in chunks]
+    if len(jobs) == 1:
+        return _pdf_job(jobs[0])
+    workers = _processes(len(jobs), processes)
+    if workers == 1:
+        parts = [_pdf_job(job) for job in jobs]
+    else:
+        with _pool(workers) as pool:
+            parts = list(pool.map(_pdf_job, jobs))
+    writer = PdfWriter()
+    while parts:
+        writer.append(io.BytesIO(parts.pop(0)))
+    writer.add_metadata({"/Title": _title(items, lang)})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def render_each(items: Sequence[Issued], *, processes: int | None = None, chunk_size: int = 20
+                ) -> Iterator[bytes]:
+    """One PDF per certificate (each as :func:`render` makes it, tagged, in the person's language), in
+    the order given, rendered in parallel child processes in chunks of ``chunk_size``."""
+    jobs = [_source([item]) for item in items]
+    chunks = [jobs[i:i + chunk_size] for i in range(0, len(jobs), chunk_size)]
+    workers = _processes(len(chunks), processes)
+    if workers == 1:
+        for chunk in chunks:
+            yield from _pdfs_job(chunk)
+        return
+    with _pool(workers) as pool:
+        for pdfs in pool.map(_pdfs_job, chunks):
+            yield from pdfs

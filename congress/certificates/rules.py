@@ -157,3 +157,24 @@ def with_attendance(congress: Congress, context: Edition, now: datetime) -> Iter
         cert = certificate(registration, now=now, context=context)
         if cert.lines and cert.minutes > 0:
             yield cert
+
+
+def with_certificate(congress: Congress, registration_ids: Iterable[int], *, now: datetime | None = None
+                     ) -> list[Registration]:
+    """Of these registrations, those who get a certificate now (active, attended time in a session that
+    has ended): a batch, the edition's scans read once."""
+    now = now or utcnow()
+    context = edition(congress, with_presences=True)
+    ids = [i for i in registration_ids if i in context.presences]
+    if not ids:
+        return []
+    people = db.session.scalars(sa.select(Registration).where(
+        Registration.id.in_(ids), Registration.congress_id == congress.id,
+        Registration.status != RegistrationStatus.CANCELLED.value, Registration.erased_at.is_(None))
+        .order_by(Registration.id))
+    found = []
+    for registration in people:
+        cert = certificate(registration, now=now, context=context)
+        if cert.lines and cert.minutes > 0:
+            found.append(registration)
+    return found

@@ -48,6 +48,7 @@ from congress.communications.audience import (
     audience_recipients,
 )
 from congress.communications.sandbox import (
+    LINKS,
     PLACEHOLDERS,
     Checked,
     MailingError,
@@ -56,6 +57,7 @@ from congress.communications.sandbox import (
     fill,
     markdown_literal,
 )
+from congress.communications.signals import recipient_values_wanted
 from congress.communications.unsubscribe import headers_for, opted_out, url_for_address
 from congress.core.models import Congress
 from congress.database import UTCDateTime, end_transaction, lock_for_update, utcnow, write_transaction
@@ -71,8 +73,8 @@ __all__ = [  # the parts' names that pages, commands and tests use through this 
     "KIND_INVITEES", "KIND_LABELS", "KIND_REGISTRATIONS", "KIND_SPEAKERS", "PLACEHOLDERS", "Audience", "Checked",
     "Draft", "Mailing", "MailingConflict", "MailingError", "MailingRecipient", "MailingStatus", "Recipient",
     "audience_recipients", "check_text", "check_texts", "counts", "counts_from", "counts_of", "create_mailing",
-    "delete_draft", "failures", "mailings_of", "preview", "render_message", "send_pending", "stalled_mailings",
-    "start_sending", "update_mailing",
+    "delete_draft", "failures", "mailings_of", "preview", "recipient_values", "render_message", "send_pending",
+    "stalled_mailings", "start_sending", "update_mailing",
 ]
 
 # The outbox template that takes a prepared subject, text and HTML (templates/email/communications/).
@@ -177,25 +179,46 @@ class Rendered:
     locale: str
 
 
-def render_message(mailing: Mailing, congress: Congress, recipient: Recipient) -> Rendered:
+def recipient_values(congress: Congress, people: Iterable[Recipient]) -> dict[int, dict[str, str]]:
+    """The placeholders the capabilities above fill per registration (``signals.recipient_values_wanted``:
+    the evaluations' and the certificate's links), for a batch of recipients in one question each."""
+    ids = sorted({p.registration_id for p in people if p.registration_id is not None})
+    found: dict[int, dict[str, str]] = {}
+    if not ids:
+        return found
+    for _receiver, answer in recipient_values_wanted.send(congress, registration_ids=ids):
+        for registration_id, values in (answer or {}).items():
+            found.setdefault(registration_id, {}).update(
+                {k: str(v or "") for k, v in values.items() if k in PLACEHOLDERS})
+    return found
+
+
+def render_message(mailing: Mailing, congress: Congress, recipient: Recipient,
+                   values: dict[str, str] | None = None) -> Rendered:
     """Subject, text and HTML for ``recipient``: their language when the mailing has it (else Dutch),
-    the placeholders filled in, the Markdown turned into HTML, and the unsubscribe link added."""
+    the placeholders filled in, the Markdown turned into HTML, and the unsubscribe link added.
+    ``values``: the recipient's values from :func:`recipient_values` (asked here when not given)."""
     if has_request_context():
-        return _render_message(mailing, congress, recipient)
+        return _render_message(mailing, congress, recipient, values)
     # A job or a command: templates and links as in a request on the configured base.
     with current_app.test_request_context("/", base_url=public_base_url() + "/"):
-        return _render_message(mailing, congress, recipient)
+        return _render_message(mailing, congress, recipient, values)
 
 
-def _render_message(mailing: Mailing, congress: Congress, recipient: Recipient) -> Rendered:
+def _render_message(mailing: Mailing, congress: Congress, recipient: Recipient,
+                    values: dict[str, str] | None) -> Rendered:
     locale = "en" if recipient.locale == "en" and mailing.has_english else "nl"
     subject_source = mailing.subject_en if locale == "en" else mailing.subject_nl
     text_source = mailing.text_en if locale == "en" else mailing.text_nl
     edition = congress.title(locale)
-    plain = {"name": recipient.name, "manage_url": recipient.link, "edition": edition}
-    markdown = {"name": markdown_literal(recipient.name), "edition": markdown_literal(edition),
-                # an autolink, so that the HTML part links it; "[text]({{ manage_url }})" works too
-                "manage_url": f"<{recipient.link}>" if recipient.link else ""}
+    if values is None:
+        values = recipient_values(congress, [recipient]).get(recipient.registration_id or 0, {})
+    plain = {name: "" for name in PLACEHOLDERS} | dict(values)
+    plain |= {"name": recipient.name, "manage_url": recipient.link, "edition": edition}
+    # Links as autolinks, so that the HTML part links them ("[text]({{ manage_url }})" works too); the
+    # rest as literal text.
+    markdown = {name: (f"<{value}>" if value else "") if name in LINKS else markdown_literal(value)
+                for name, value in plain.items()}
     subject = " ".join(fill(subject_source, plain).split())
     body_text = fill(text_source, plain).strip("\n")
     content = render_markdown(fill(text_source, markdown))
@@ -395,7 +418,9 @@ def send_pending(mailing_id: int, *, batch_size: int | None = None) -> SendRepor
         mailing = db.session.get(Mailing, mailing_id)
         if mailing is None:
             return report
-        rendered = {p.email: render_message(mailing, congress, p) for p in batch}
+        values = recipient_values(congress, batch)
+        rendered = {p.email: render_message(mailing, congress, p, values.get(p.registration_id or 0, {}))
+                    for p in batch}
         end_transaction()
         with write_transaction():
             mailing = _locked(mailing_id)

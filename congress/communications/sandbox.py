@@ -26,7 +26,13 @@ PLACEHOLDERS = {
     "name": _l("the recipient's name"),
     "manage_url": _l("the recipient's personal link (speakers: their page of proposals)"),
     "edition": _l("the title of the edition"),
+    "evaluations_url": _l("the recipient's evaluations: the workshops they attended and the congress, to evaluate "
+                          "(empty for someone who was not checked in, or once the evaluations have closed)"),
+    "certificate_url": _l("the recipient's certificate of attendance, to download (empty for someone without "
+                          "attended time: use {% if certificate_url %}…{% endif %})"),
 }
+# The placeholders whose value is a link (an autolink in the HTML part).
+LINKS = frozenset({"manage_url", "evaluations_url", "certificate_url"})
 FILTERS = frozenset({"upper", "lower", "title", "capitalize", "trim", "default"})
 _ALLOWED_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const, nodes.If,
                   nodes.Filter, nodes.Not, nodes.And, nodes.Or, nodes.Compare, nodes.Operand, nodes.CondExpr)

@@ -1,6 +1,6 @@
 """Scheduled mails: rules per edition that send a mailing by themselves at a moment relative to the
 congress, e.g. "3 days before the start, to confirmed attendees: their programme, e-ticket and route"
-and "1 day after the end, to attendees who were checked in: thanks, the evaluations, the archive".
+and "1 day after the end, to attendees who were checked in: thanks, the evaluations, the certificate".
 
 A rule fires once. Its moment is 09:00 in the edition's timezone, ``days`` before the first day or
 after the last. The periodic job :func:`fire_due` (``tasks.fire_scheduled_mails``) finds every rule
@@ -78,16 +78,22 @@ DEFAULT_TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     },
     Moment.AFTER_END.value: {
         "nl": ("Bedankt voor uw komst naar {{ edition }}",
-               "Beste {{ name }},\n\nBedankt dat u erbij was. Wilt u ons helpen het congres en de workshops "
-               "beter te maken? Op uw persoonlijke pagina kunt u de workshops die u bezocht evalueren; het "
-               "kost een paar minuten en uw antwoorden blijven anoniem:\n\n{{ manage_url }}\n\nDe "
-               "presentaties en verslagen komen in de kennisbank, zodat wat werkt ook in uw gemeente of "
-               "organisatie gebruikt kan worden."),
+               "Beste {{ name }},\n\nBedankt dat u erbij was.\n\n{% if evaluations_url %}Wilt u ons helpen het "
+               "congres en de workshops beter te maken? Evalueer de workshops die u bezocht; het kost een paar "
+               "minuten en uw antwoorden blijven anoniem:\n\n{{ evaluations_url }}\n\n{% endif %}"
+               "{% if certificate_url %}Uw bewijs van deelname, met de uren die u aanwezig was en de "
+               "accreditatiepunten, downloadt u hier (geef daar eerst uw registratienummer op als u punten wilt "
+               "laten bijschrijven):\n\n{{ certificate_url }}\n\n{% endif %}Uw persoonlijke pagina:\n\n"
+               "{{ manage_url }}\n\nDe presentaties en verslagen komen in de kennisbank, zodat wat werkt ook in "
+               "uw gemeente of organisatie gebruikt kan worden."),
         "en": ("Thank you for coming to {{ edition }}",
-               "Dear {{ name }},\n\nThank you for taking part. Would you help us make the congress and its "
-               "workshops better? On your personal page you can evaluate the workshops you attended; it "
-               "takes a few minutes and your answers stay anonymous:\n\n{{ manage_url }}\n\nThe "
-               "presentations and reports go into the knowledge base, so that what works can be used in "
+               "Dear {{ name }},\n\nThank you for taking part.\n\n{% if evaluations_url %}Would you help us make "
+               "the congress and its workshops better? Evaluate the workshops you attended; it takes a few "
+               "minutes and your answers stay anonymous:\n\n{{ evaluations_url }}\n\n{% endif %}"
+               "{% if certificate_url %}Download your certificate of attendance, with the hours you attended and "
+               "the accredited points, here (first give your registration number there if you want the points "
+               "registered):\n\n{{ certificate_url }}\n\n{% endif %}Your personal page:\n\n{{ manage_url }}"
+               "\n\nThe presentations and reports go into the knowledge base, so that what works can be used in "
                "your municipality or organisation too."),
     },
 }

@@ -5,7 +5,8 @@ A session's (or the congress's) results are computed only from ``EVALUATION_MIN_
 
 from __future__ import annotations
 
-import statistics
+import math
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,18 +64,24 @@ class SubjectResult:
         return self.answers / self.checked_in
 
 
+def mean_and_spread(numbers: list[int]) -> tuple[float, float]:
+    """The mean and the population standard deviation, in floats (``statistics.pstdev`` computes in
+    exact fractions: a fifth of the results page's time with 4,000 answers)."""
+    mean = math.fsum(numbers) / len(numbers)
+    return mean, math.sqrt(math.fsum((n - mean) ** 2 for n in numbers) / len(numbers))
+
+
 def _aggregate(question: Question, answer_sets: list[dict[str, Any]], locale: str) -> QuestionResult:
     key = str(question.id)
-    values = [a.get(key) for a in answer_sets]
-    values = [v for v in values if v not in (None, "", [], False)]
+    values = [v for v in (a.get(key) for a in answer_sets) if v is not None and v != "" and v != [] and v is not False]
     result = QuestionResult(question, answered=len(values))
     if question.scale is not None:
-        numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+        numbers = [v for v in values if type(v) is int]
         low, high = question.scale
-        result.distribution = [(str(n), numbers.count(n)) for n in range(low, high + 1)]
+        tally = Counter(numbers)
+        result.distribution = [(str(n), tally[n]) for n in range(low, high + 1)]
         if numbers:
-            result.mean = statistics.fmean(numbers)
-            result.spread = statistics.pstdev(numbers)
+            result.mean, result.spread = mean_and_spread(numbers)
     elif question.kind in CHOICE_KINDS:
         chosen = [c for v in values for c in (v if isinstance(v, list) else [v])]
         result.distribution = [(label, chosen.count(value)) for value, label in question.choices(locale, hidden=True)]

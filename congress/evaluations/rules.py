@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -101,6 +102,13 @@ def was_at_congress(registration: Registration) -> bool:
     """Checked in at the door, or at any session: the whole-congress evaluation is theirs to give."""
     return bool(checkin.venue_checkins(registration.congress, [registration.id])
                 or checkin.sessions_checked_in(registration.id))
+
+
+def present_among(congress: Congress, registration_ids: Iterable[int]) -> set[int]:
+    """Of these registrations, those checked in at the door or at any session (a batch; the same
+    people :func:`was_at_congress` names one by one)."""
+    wanted = set(registration_ids)
+    return {c.registration_id for c in checkin.active_checkins(congress) if c.registration_id in wanted}
 
 
 def evaluables(registration: Registration) -> list[Evaluable]:

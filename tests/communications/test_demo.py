@@ -55,6 +55,10 @@ def test_the_demo_has_scheduled_mails_one_sent_two_waiting(app):
     assert "Over een paar dagen: {{ edition }}" in page and "3 dagen voor de start" in page
     detail = client.get(f"/manage/congres-2025/mailings/scheduled/{waiting[0].id}")
     assert detail.status_code == 200
+    after = next(r for r in waiting if r.moment == "after_end")  # the evaluations and the certificate linked
+    assert "{{ evaluations_url }}" in after.text_nl and "{{ certificate_url }}" in after.text_en
+    edit = client.get(f"/manage/congres-2025/mailings/scheduled/{after.id}/edit").get_data(as_text=True)
+    assert "{% if certificate_url %}" in edit and "certificate_url" in edit
 def test_the_demo_shows_its_edited_text_with_a_preview_for_a_real_registration(app):
     load_demo()
     upcoming = core.congress_by_slug("congres-2025")
