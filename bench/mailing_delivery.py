@@ -220,12 +220,7 @@ def run_one(label: str, database_url: str, workdir: Path, count: int) -> list[di
         rss = {pid: _peak_rss_mb(pid) for pid in children}
         load = os.getloadavg()[0]  # a shared 2-core machine: how many others wanted the CPU meanwhile
     finally:
-        parent.send_signal(signal.SIGTERM)
-        try:
-            parent.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            parent.kill()
-            parent.wait()
+        stop_worker(parent)
         controller.stop()
     distinct, total, _last = handler.counts()
     with app.app_context():
@@ -253,6 +248,16 @@ def run_one(label: str, database_url: str, workdir: Path, count: int) -> list[di
          "value": f"{duplicates} / {lost}", "target": "0 / 0", "ok": duplicates == 0 and lost == 0
          and total == count and statuses == Counter({MailStatus.SENT.value: count})},
     ]
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    """SIGTERM, as a service manager stops the worker; killed if it has not ended within a minute."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_for_children(log_path: Path, parent: subprocess.Popen, timeout: float = 60) -> list[int]:

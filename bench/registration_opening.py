@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from bench._support import ROOT, on_both_databases, percentile
-from bench.mailing_delivery import PROCESSES, CountingHandler, _peak_rss_mb, _wait_for_children
+from bench.mailing_delivery import PROCESSES, CountingHandler, _peak_rss_mb, _wait_for_children, stop_worker
 from bench.registration_rush import payloads, prepare
 from tests.support import free_port, post_json_concurrently, start_gunicorn
 
@@ -112,12 +111,7 @@ def run_one(label: str, database_url: str, workdir: Path, *, count: int, concurr
         load = os.getloadavg()[0]
         worker_cpu = sum(_cpu_seconds(pid) for pid in children) - cpu_before
     finally:
-        worker.send_signal(signal.SIGTERM)
-        try:
-            worker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop_worker(worker)
         server.stop()
         controller.stop()
     distinct, total, _last = handler.counts()
