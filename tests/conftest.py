@@ -28,7 +28,7 @@ from flask_login import FlaskLoginClient
 from flask_migrate import upgrade
 
 from config import TestConfig
-from congress import create_app
+from congress import create_app, jobs
 from congress.accounts import sessions
 from congress.database import write_transaction
 from congress.extensions import db, limiter
@@ -256,6 +256,15 @@ class IsolatedClient(FlaskLoginClient):
 @pytest.fixture
 def client(app: Flask):
     return app.test_client()
+
+
+@pytest.fixture
+def restore_extensions(app):
+    """Apps made in a test re-configure the shared queue and limiter: give them back to the test app."""
+    yield
+    jobs.init_app(app)
+    limiter.init_app(app)
+    limiter.reset()
 
 
 @pytest.fixture

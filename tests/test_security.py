@@ -24,6 +24,7 @@ PUBLIC_ENDPOINTS = {
     "public.index",
     "public.edition",
     "public.healthz",
+    "public.readyz",
     "public.sitemap",
     "public.sitemap_part",
     "public.robots",

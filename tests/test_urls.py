@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from flask import has_request_context
 
 from config import ProductionConfig
-from congress import ConfigurationError, create_app, jobs, urls
+from congress import ConfigurationError, create_app, urls
 from congress.extensions import db, limiter
 from congress.mail.models import OutboxMessage
 from congress.programme import caching
@@ -45,15 +45,6 @@ def _production_settings(tmp_path: Path, app, **overrides) -> dict:
     )
     settings.update(overrides)
     return settings
-
-
-@pytest.fixture
-def restore_extensions(app):
-    """Apps made in a test re-configure the shared queue and limiter: give them back to the test app."""
-    yield
-    jobs.init_app(app)
-    limiter.init_app(app)
-    limiter.reset()
 
 
 # --- congress.urls ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, jsonify, render_template
 from sqlalchemy import text
 
 from congress.core import queries as core
@@ -12,6 +12,7 @@ from congress.extensions import db
 from congress.programme import queries as programme
 from congress.public import sitemap as maps
 from congress.public import structured_data
+from congress.readiness import readiness
 
 bp = Blueprint("public", __name__)
 
@@ -70,3 +71,13 @@ def robots():
 def healthz():
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}
+
+
+@bp.route("/readyz")
+def readyz():
+    """200 when the database, the job queue and the storage all answer; 503 naming what does not."""
+    ready, checks = readiness()
+    response = jsonify({"status": "ready" if ready else "not ready", "checks": checks})
+    response.status_code = 200 if ready else 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
