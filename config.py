@@ -60,6 +60,8 @@ class Config:
     # Sites that may show the embeddable programme (/<slug>/programme/embed) in an <iframe>: origins,
     # comma-separated, e.g. "https://www.weerbaresamenleving.nl". Every other page refuses framing.
     EMBED_ORIGINS = os.environ.get("EMBED_ORIGINS", "")
+    # Who may read /metrics without a token (CIDR, comma-separated); a `read` API token always may.
+    METRICS_ALLOW_NETWORKS = os.environ.get("METRICS_ALLOW_NETWORKS", "")
 
     # Who publishes this installation's programme and knowledge base: the feed-level author of the
     # Atom feed, the repository name harvesters show, the publisher of open data.

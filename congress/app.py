@@ -35,7 +35,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     # These load every capability (congress.models registers every table), so they are imported here,
     # when an app is made, and not when this module is imported.
-    from congress import cli, models, templating  # noqa: F401, PLC0415 - loads every capability (above)
+    from congress import cli, metrics, models, templating  # noqa: F401, PLC0415 - loads every capability (above)
     from congress.accounts import access  # noqa: PLC0415 - loads every capability (above)
     from congress.accounts import services as accounts  # noqa: PLC0415 - loads every capability (above)
     from congress.mail import services as mail  # noqa: PLC0415 - loads every capability (above)
@@ -69,6 +69,10 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _connect_capabilities()
     cli.init_app(app)
+    try:
+        metrics.init_app(app)
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from exc
     security.refuse_untrusted_hosts(app)  # last: its hook runs first, and inside ProxyFix
     _trust_proxies(app)
     return app

@@ -25,6 +25,7 @@ PUBLIC_ENDPOINTS = {
     "public.edition",
     "public.healthz",
     "public.readyz",
+    "metrics",  # guards itself: a `read` API token or a client of METRICS_ALLOW_NETWORKS (tests/test_metrics.py)
     "public.sitemap",
     "public.sitemap_part",
     "public.robots",

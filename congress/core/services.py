@@ -27,8 +27,8 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 # edition's back office lives at /manage/<slug>/); an edition may not take them as its slug.
 # tests/core/test_reserved_slugs.py derives them from the url_map and fails when one is missing.
 RESERVED_SLUGS = frozenset(
-    {"api", "manage", "login", "logout", "password", "invitation", "vendor", "static", "healthz", "readyz", "register",
-     "station", "archive", "kennisbank", "speaker", "cfp", "r", "my"}
+    {"api", "manage", "login", "logout", "password", "invitation", "vendor", "static", "healthz", "readyz",
+     "metrics", "register", "station", "archive", "kennisbank", "speaker", "cfp", "r", "my"}
     | {"editions", "registrations", "programme", "badges", "checkin", "users", "outbox", "audit", "tokens",
        "staff", "roles", "settings", "privacy", "mail", "questions", "sectors", "dashboard", "cockpit",
        "accessibility", "toegankelijkheid", "new", "clone", "retention", "print", "stations", "reviews",
