@@ -62,6 +62,8 @@ class Config:
     EMBED_ORIGINS = os.environ.get("EMBED_ORIGINS", "")
     # Who may read /metrics without a token (CIDR, comma-separated); a `read` API token always may.
     METRICS_ALLOW_NETWORKS = os.environ.get("METRICS_ALLOW_NETWORKS", "")
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json": one JSON object per log line (congress/logs.py)
+    DATABASE_POOL_SIZE = os.environ.get("DATABASE_POOL_SIZE", "")  # PostgreSQL connections per process
 
     # Who publishes this installation's programme and knowledge base: the feed-level author of the
     # Atom feed, the repository name harvesters show, the publisher of open data.

@@ -13,7 +13,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, ProductionConfig, config_from_env, public_base_url_problem, trusted_hosts
-from congress import assets, capabilities, database, errors, i18n, jobs, sanitize, security
+from congress import assets, capabilities, database, errors, i18n, jobs, logs, sanitize, security
 from congress.extensions import csrf, db, limiter, login_manager, migrate
 
 
@@ -70,6 +70,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     _connect_capabilities()
     cli.init_app(app)
     try:
+        logs.init_app(app)
         metrics.init_app(app)
     except ValueError as exc:
         raise ConfigurationError(str(exc)) from exc
@@ -126,8 +127,20 @@ def _check_database_url(app: Flask) -> None:
         # Copies: the configuration class's dict is shared by every app made from it.
         options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("pool_pre_ping", True)
+        options.update(_pool_size(app.config.get("DATABASE_POOL_SIZE")))
         options["connect_args"] = {"connect_timeout": 5, **options.get("connect_args", {})}
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _pool_size(value: Any) -> dict[str, int]:
+    """``DATABASE_POOL_SIZE``: connections each process keeps (SQLAlchemy's default 5 when unset), with as
+    many again allowed for a burst; behind PgBouncer in transaction mode size it to PgBouncer's pool."""
+    text = str(value or "").strip()
+    if not text:
+        return {}
+    if not text.isdigit() or not 1 <= int(text) <= 1000:
+        raise ConfigurationError(f"DATABASE_POOL_SIZE '{text}' is not a number of connections (1 to 1000).")
+    return {"pool_size": int(text), "max_overflow": int(text)}
 
 
 def _check_writable(directory: Path, setting: str) -> None:
