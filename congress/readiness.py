@@ -19,6 +19,7 @@ from collections.abc import Callable
 from flask import current_app
 from sqlalchemy import text
 
+from congress.database import end_transaction
 from congress.extensions import db, huey
 from congress.storage import AREAS, root_of
 
@@ -30,7 +31,7 @@ def _database() -> None:
     try:
         db.session.execute(text("SELECT 1"))
     finally:
-        db.session.rollback()  # nothing held open, and a failed connection goes back to the pool as dead
+        end_transaction()  # nothing held open, and a failed connection goes back to the pool as dead
 
 
 def _queue() -> None:
