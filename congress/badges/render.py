@@ -105,6 +105,8 @@ def release_fonts() -> None:
     at exit, before the interpreter tears its modules down, makes the end of the cache's life
     deterministic; the next render simply builds a new one.
     """
+    if _stylesheet.cache_info().currsize == 0:
+        return  # nothing rendered in this process (a web worker, mostly): no full collection at exit
     _stylesheet.cache_clear()
     gc.collect()
 
