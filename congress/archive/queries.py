@@ -37,8 +37,8 @@ from congress.extensions import db
 __all__ = [
     "TYPE_LABELS", "HarvestScope", "Harvested", "Hit", "ItemType", "SearchFilters", "SearchResult", "TermKind",
     "CatalogueFile", "CatalogueItem", "archived_sessions", "catalogue_items",
-    "earliest_change", "harvest_counts", "harvest_editions", "harvest_item", "harvest_page",
-    "harvest_relations", "harvest_track_names", "item_by_key", "item_for_session", "licence_uri",
+    "earliest_change", "harvest_changed_after", "harvest_counts", "harvest_editions", "harvest_item", "harvest_page",
+    "harvest_track_names", "item_by_key", "item_for_session", "licence_uri",
     "level_name", "published_count", "published_item", "published_items", "published_stamps", "related_items", "search",
     "EvaluationRow", "evaluations_of_intervention",
     "withdrawn_items",
@@ -224,25 +224,56 @@ def _harvest(where: list[sa.ColumnElement[bool]], *, limit: int, full: bool) -> 
     if not full or not found:
         return found
     by_id = {item.id: item for item in found}
-    ids = list(by_id)
-    for item_id, kind, value in db.session.execute(
-            sa.select(KnowledgeTerm.item_id, KnowledgeTerm.kind, KnowledgeTerm.value)
-            .where(KnowledgeTerm.item_id.in_(ids)).order_by(KnowledgeTerm.id)):
-        by_id[item_id].terms.setdefault(kind, []).append(value)
-    for item_id, name in db.session.execute(
-            sa.select(knowledge_item_speakers.c.item_id, Person.name)
-            .join(Person, Person.id == knowledge_item_speakers.c.person_id)
-            .where(knowledge_item_speakers.c.item_id.in_(ids))
-            .order_by(knowledge_item_speakers.c.item_id, knowledge_item_speakers.c.position)):
-        by_id[item_id].speakers.append(name)
-    for item_id, content_type in db.session.execute(
-            sa.select(KnowledgeFile.item_id, KnowledgeFile.content_type)
-            .where(KnowledgeFile.item_id.in_(ids), KnowledgeFile.publication_consent.is_(True))
-            .order_by(KnowledgeFile.id)):
-        by_id[item_id].formats.append(content_type)
-    for item_id, keys in harvest_relations(ids).items():
-        by_id[item_id].related = keys
+    related: dict[int, set[str]] = {}
+    for item_id, part, value, _order in db.session.execute(_SHOWN, {"ids": list(by_id)}):
+        item = by_id[item_id]
+        if part == "speaker":
+            item.speakers.append(value)
+        elif part == "format":
+            item.formats.append(value)
+        elif part == "related":
+            related.setdefault(item_id, set()).add(value)
+        else:
+            item.terms.setdefault(part, []).append(value)
+    for item_id, keys in related.items():
+        by_id[item_id].related = sorted(keys)
     return found
+
+
+def _shown_statement() -> sa.CompoundSelect:
+    """What a page's records show of their relations, in **one** query for the whole page (rows of
+    item id, part, value, order): terms (part = the term's kind), speakers' names, the formats of
+    the files their uploader agreed to publish, and the keys of harvestable related items in both
+    directions. Built once; the page's ids are an expanding parameter."""
+    ids = sa.bindparam("ids", expanding=True)
+    other = aliased(KnowledgeItem)
+    harvestable = sa.or_(other.status.in_([ItemStatus.PUBLISHED.value, ItemStatus.WITHDRAWN.value]),
+                         other.published_at.is_not(None))
+    part = sa.String(32)
+    shown = sa.union_all(
+        sa.select(KnowledgeTerm.item_id.label("item_id"), sa.cast(KnowledgeTerm.kind, part).label("part"),
+                  sa.cast(KnowledgeTerm.value, sa.String(300)).label("value"), KnowledgeTerm.id.label("ord"))
+        .where(KnowledgeTerm.item_id.in_(ids)),
+        sa.select(knowledge_item_speakers.c.item_id, sa.cast(sa.literal_column("'speaker'"), part),
+                  sa.cast(Person.name, sa.String(300)), knowledge_item_speakers.c.position)
+        .join(Person, Person.id == knowledge_item_speakers.c.person_id)
+        .where(knowledge_item_speakers.c.item_id.in_(ids)),
+        sa.select(KnowledgeFile.item_id, sa.cast(sa.literal_column("'format'"), part),
+                  sa.cast(KnowledgeFile.content_type, sa.String(300)), KnowledgeFile.id)
+        .where(KnowledgeFile.item_id.in_(ids), KnowledgeFile.publication_consent.is_(True)),
+        sa.select(knowledge_relations.c.item_id, sa.cast(sa.literal_column("'related'"), part),
+                  sa.cast(other.key, sa.String(300)), sa.literal_column("0"))
+        .join(other, other.id == knowledge_relations.c.related_id)
+        .where(knowledge_relations.c.item_id.in_(ids), harvestable),
+        sa.select(knowledge_relations.c.related_id, sa.cast(sa.literal_column("'related'"), part),
+                  sa.cast(other.key, sa.String(300)), sa.literal_column("0"))
+        .join(other, other.id == knowledge_relations.c.item_id)
+        .where(knowledge_relations.c.related_id.in_(ids), harvestable),
+    )
+    return shown.order_by(sa.literal_column("item_id"), sa.literal_column("part"), sa.literal_column("ord"))
+
+
+_SHOWN = _shown_statement()
 
 
 def harvest_page(scope: HarvestScope, *, after: tuple[datetime, int] | None = None, limit: int = 100,
@@ -262,32 +293,17 @@ def harvest_counts(scope: HarvestScope, *, through: tuple[datetime, int] | None 
     return int(total), int(upto)
 
 
+def harvest_changed_after(moment: datetime) -> bool:
+    """Whether any item changed (or was added) after ``moment``: one step down the index on the last
+    change. When none did, a paged list frozen at ``moment`` is exactly as it was (items are never
+    deleted), so its size and a position's cursor need no counting."""
+    return db.session.scalar(sa.select(sa.exists().where(KnowledgeItem.updated_at > moment))) or False
+
+
 def harvest_item(key: str) -> Harvested | None:
     """The harvestable item with this key (published, or published once), with its record fields."""
     found = _harvest([KnowledgeItem.key == key, _HARVESTABLE], limit=1, full=True)
     return found[0] if found else None
-
-
-def harvest_relations(item_ids: Sequence[int]) -> dict[int, list[str]]:
-    """For each item, the keys of the harvestable items it is related to, in both directions (an
-    intervention and its evaluations name each other), sorted."""
-    if not item_ids:
-        return {}
-    other = aliased(KnowledgeItem)
-    ids = list(item_ids)
-    harvestable = sa.or_(other.status.in_([ItemStatus.PUBLISHED.value, ItemStatus.WITHDRAWN.value]),
-                         other.published_at.is_not(None))
-    outgoing = (sa.select(knowledge_relations.c.item_id, other.key)
-                .join(other, other.id == knowledge_relations.c.related_id)
-                .where(knowledge_relations.c.item_id.in_(ids), harvestable))
-    incoming = (sa.select(knowledge_relations.c.related_id, other.key)
-                .join(other, other.id == knowledge_relations.c.item_id)
-                .where(knowledge_relations.c.related_id.in_(ids), harvestable))
-    found: dict[int, set[str]] = {}
-    for stmt in (outgoing, incoming):
-        for item_id, key in db.session.execute(stmt):
-            found.setdefault(item_id, set()).add(key)
-    return {item_id: sorted(keys) for item_id, keys in found.items()}
 
 
 def earliest_change() -> datetime | None:
