@@ -38,7 +38,7 @@ __all__ = [
     "TYPE_LABELS", "HarvestScope", "Harvested", "Hit", "ItemType", "SearchFilters", "SearchResult", "TermKind",
     "CatalogueFile", "CatalogueItem", "archived_sessions", "catalogue_items",
     "earliest_change", "harvest_changed_after", "harvest_counts", "harvest_editions", "harvest_item", "harvest_page",
-    "harvest_track_names", "item_by_key", "item_for_session", "licence_uri",
+    "harvest_track_names", "item_by_key", "item_for_session", "items_stamp", "licence_uri",
     "level_name", "published_count", "published_item", "published_items", "published_stamps", "related_items", "search",
     "EvaluationRow", "evaluations_of_intervention",
     "withdrawn_items",
@@ -106,6 +106,15 @@ def published_stamps(*, after_id: int = 0, limit: int = 50_000) -> list[tuple[in
         .order_by(KnowledgeItem.id).limit(limit)
     )
     return [(row.id, row.key, row.updated_at) for row in rows]
+
+
+def items_stamp() -> tuple[int, datetime | None]:
+    """(how many items, the latest change of any): changes whenever an item is added or changed
+    (every change raises ``updated_at``; items are never deleted). What is cached of the published
+    items (the sitemap's lines) is cached under it."""
+    count, latest = db.session.execute(sa.select(sa.func.count(KnowledgeItem.id),
+                                                 sa.func.max(KnowledgeItem.updated_at))).one()
+    return int(count), latest
 
 
 def published_count() -> int:
