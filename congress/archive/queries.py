@@ -31,6 +31,7 @@ from congress.archive.models import (
 )
 from congress.archive.search import Hit, SearchFilters, SearchResult, related_items, search
 from congress.archive.services import item_by_key
+from congress.cfp import queries as cfp
 from congress.core.models import Congress, Person
 from congress.extensions import db
 
@@ -41,7 +42,7 @@ __all__ = [
     "harvest_track_names", "item_by_key", "item_for_session", "items_stamp", "licence_uri",
     "level_name", "published_count", "published_item", "published_items", "published_stamps", "related_items", "search",
     "EvaluationRow", "evaluations_of_intervention",
-    "withdrawn_items",
+    "withdrawn_items", "withheld_for_want_of_consent", "WITHHELD",
 ]
 
 
@@ -51,6 +52,26 @@ def level_name(value: str | None, locale: str = "nl") -> str | None:
         return None
     with force_locale(locale):
         return str(EVIDENCE_LABELS[value])
+
+
+def _withheld() -> sa.ColumnElement[bool]:
+    """A recording of a session whose speakers have not all consented to its publication
+    (``cfp.queries.sessions_without_recording_consent``): kept from OAI-PMH (a deleted record),
+    DCAT and the sitemap, whatever its status."""
+    return sa.and_(KnowledgeItem.type == ItemType.RECORDING.value,
+                   KnowledgeItem.session_id.in_(cfp.sessions_without_recording_consent()))
+
+
+WITHHELD = _withheld()
+# Published and not withheld: what the sitemap and DCAT list.
+_LISTED = sa.and_(KnowledgeItem.status == ItemStatus.PUBLISHED.value, sa.not_(WITHHELD))
+
+
+def withheld_for_want_of_consent(item: KnowledgeItem) -> bool:
+    """Whether this item is a recording whose session's speakers have not all consented."""
+    if item.type != ItemType.RECORDING.value or item.session_id is None:
+        return False
+    return db.session.scalar(sa.select(sa.exists().where(KnowledgeItem.id == item.id, WITHHELD))) or False
 
 
 def published_item(key: str) -> KnowledgeItem | None:
@@ -102,7 +123,7 @@ def published_stamps(*, after_id: int = 0, limit: int = 50_000) -> list[tuple[in
     lists, read as plain rows (no items loaded) so that 50,000 of them take milliseconds."""
     rows = db.session.execute(
         sa.select(KnowledgeItem.id, KnowledgeItem.key, KnowledgeItem.updated_at)
-        .where(KnowledgeItem.status == ItemStatus.PUBLISHED.value, KnowledgeItem.id > after_id)
+        .where(_LISTED, KnowledgeItem.id > after_id)
         .order_by(KnowledgeItem.id).limit(limit)
     )
     return [(row.id, row.key, row.updated_at) for row in rows]
@@ -118,8 +139,8 @@ def items_stamp() -> tuple[int, datetime | None]:
 
 
 def published_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(KnowledgeItem)
-                             .where(KnowledgeItem.status == ItemStatus.PUBLISHED.value)) or 0
+    """Published items the sitemap lists (recordings without their speakers' consent are not)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(KnowledgeItem).where(_LISTED)) or 0
 
 
 # --- Harvesting (OAI-PMH) --------------------------------------------------------------------------------
@@ -192,6 +213,7 @@ class Harvested:
     updated_at: datetime
     track_name: str
     edition: str | None
+    withheld: bool = False  # a recording without its speakers' consent: reported deleted, nothing shown
     title: str = ""
     summary: str = ""
     language: str = ""
@@ -207,12 +229,14 @@ class Harvested:
 
     @property
     def deleted(self) -> bool:
-        """No longer public (withdrawn, or back to draft after that): a harvester reports it deleted."""
-        return self.status != ItemStatus.PUBLISHED.value
+        """No longer public (withdrawn, or back to draft after that) or withheld (a recording without its
+        speakers' consent): a harvester reports it deleted."""
+        return self.status != ItemStatus.PUBLISHED.value or self.withheld
 
 
 _HEADER_COLUMNS = (KnowledgeItem.id, KnowledgeItem.key, KnowledgeItem.type, KnowledgeItem.status,
-                   KnowledgeItem.updated_at, KnowledgeItem.track_name, Congress.slug)
+                   KnowledgeItem.updated_at, KnowledgeItem.track_name, Congress.slug,
+                   sa.case((WITHHELD, True), else_=False).label("withheld"))
 _RECORD_COLUMNS = (KnowledgeItem.title, KnowledgeItem.summary, KnowledgeItem.language, KnowledgeItem.licence,
                    KnowledgeItem.publication_date, KnowledgeItem.session_id, KnowledgeItem.authors,
                    KnowledgeItem.organisations)
@@ -224,16 +248,21 @@ def _harvest(where: list[sa.ColumnElement[bool]], *, limit: int, full: bool) -> 
             .order_by(KnowledgeItem.updated_at, KnowledgeItem.id).limit(limit))
     found: list[Harvested] = []
     for row in db.session.execute(stmt):
-        item = Harvested(*row[:7])
+        item = Harvested(*row[:7], withheld=bool(row[7]))
         if full:
             (item.title, item.summary, item.language, item.licence, item.publication_date, item.session_id,
-             authors, organisations) = row[7:]
+             authors, organisations) = row[8:]
             item.authors, item.organisations = list(authors or []), list(organisations or [])
         found.append(item)
     if not full or not found:
         return found
     by_id = {item.id: item for item in found}
     related: dict[int, set[str]] = {}
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The five-part union's estimate makes PostgreSQL plan two parallel workers for a read of a few
+        # hundred index rows: starting them cost 20-30 ms of each 35 ms page at 50,000 items (EXPLAIN
+        # ANALYZE, docs/opendata.md). For this transaction only.
+        db.session.execute(_NO_PARALLEL)
     for item_id, part, value, _order in db.session.execute(_SHOWN, {"ids": list(by_id)}):
         item = by_id[item_id]
         if part == "speaker":
@@ -283,6 +312,7 @@ def _shown_statement() -> sa.CompoundSelect:
 
 
 _SHOWN = _shown_statement()
+_NO_PARALLEL = sa.text("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def harvest_page(scope: HarvestScope, *, after: tuple[datetime, int] | None = None, limit: int = 100,
@@ -376,14 +406,14 @@ def catalogue_items() -> list[CatalogueItem]:
                       KnowledgeItem.summary, KnowledgeItem.language, KnowledgeItem.licence,
                       KnowledgeItem.publication_date, KnowledgeItem.published_at, KnowledgeItem.updated_at,
                       KnowledgeItem.track_name, KnowledgeItem.authors, KnowledgeItem.organisations)
-            .where(KnowledgeItem.status == ItemStatus.PUBLISHED.value, has_files).order_by(KnowledgeItem.id))
+            .where(_LISTED, has_files).order_by(KnowledgeItem.id))
     items: dict[int, CatalogueItem] = {}
     for row in db.session.execute(stmt):
         *head, authors, organisations = row
         items[row.id] = CatalogueItem(*head, authors=list(authors or []), organisations=list(organisations or []))
     if not items:
         return []
-    published = KnowledgeItem.status == ItemStatus.PUBLISHED.value  # joined, not a list of ids: no bind limit
+    published = _LISTED  # joined, not a list of ids: no bind limit
     for row in db.session.execute(
             sa.select(KnowledgeFile.item_id, KnowledgeFile.id, KnowledgeFile.filename, KnowledgeFile.content_type,
                       KnowledgeFile.size, KnowledgeFile.description, KnowledgeFile.created_at, KnowledgeFile.licence)
