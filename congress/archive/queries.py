@@ -42,7 +42,7 @@ __all__ = [
     "harvest_track_names", "item_by_key", "item_for_session", "items_stamp", "licence_uri",
     "level_name", "published_count", "published_item", "published_items", "published_stamps", "related_items", "search",
     "EvaluationRow", "evaluations_of_intervention",
-    "withdrawn_items", "withheld_for_want_of_consent", "WITHHELD",
+    "withdrawn_items", "withheld_for_want_of_consent", "WITHHELD", "published_lastmods",
 ]
 
 
@@ -127,6 +127,22 @@ def published_stamps(*, after_id: int = 0, limit: int = 50_000) -> list[tuple[in
         .order_by(KnowledgeItem.id).limit(limit)
     )
     return [(row.id, row.key, row.updated_at) for row in rows]
+
+
+def _lastmod_text() -> sa.ColumnElement[str]:
+    """The last change as the sitemap writes it (``YYYY-MM-DDThh:mm:ssZ``), formatted by the database:
+    50,000 datetimes made into Python objects and formatted one by one cost more than reading the rows."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.to_char(sa.func.timezone("UTC", KnowledgeItem.updated_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+    return sa.func.strftime("%Y-%m-%dT%H:%M:%SZ", KnowledgeItem.updated_at)  # SQLite stores naive UTC
+
+
+def published_lastmods(*, limit: int = 50_000) -> list[tuple[str, str]]:
+    """``(key, last change as text)`` of the items the sitemap lists, in id order: what
+    :func:`published_stamps` gives, with the moment already written by the database."""
+    rows = db.session.execute(sa.select(KnowledgeItem.key, _lastmod_text()).where(_LISTED)
+                              .order_by(KnowledgeItem.id).limit(limit))
+    return [(key, text) for key, text in rows]
 
 
 def items_stamp() -> tuple[int, datetime | None]:

@@ -9,8 +9,10 @@ come from ``PUBLIC_BASE_URL``, never from the request.
 
 The items' lines (50,000 of them take a few hundred milliseconds to read and write) are kept in
 memory under ``archive.queries.items_stamp()`` (how many items, the latest change), the base URL and
-the part: any change of an item makes new lines. :func:`plain_part` writes a part without that
-cache; tests/public/test_sitemap.py compares the two.
+the part: any change of an item makes new lines, written from one escaped URL template and the
+moments as the database formats them (``archive.queries.published_lastmods``). :func:`plain_part`
+writes a part without any of that (no cache, every URL through the URL map, each moment formatted in
+Python); tests/public/test_sitemap.py compares the two.
 """
 
 from __future__ import annotations
@@ -115,9 +117,9 @@ def _part(number: int, editions: list[Url]) -> str:
         key = (archive.items_stamp(), item_url_template(), skip, wanted)
         cached = item_lines.get(key)
         if cached is None:
-            template = item_url_template()
-            stamps = archive.published_stamps(limit=skip + wanted)[skip:]
-            cached = "\n".join(_lines((template.replace(_KEY, k), changed) for _id, k, changed in stamps))
+            before, after = escape(item_url_template()).split(_KEY)
+            cached = "\n".join(f"<url><loc>{before}{escape(k)}{after}</loc><lastmod>{lastmod}</lastmod></url>"
+                               for k, lastmod in archive.published_lastmods(limit=skip + wanted)[skip:])
             item_lines.put(key, cached)
         items = cached
     return "\n".join([*head, *([items] if items else []), "</urlset>\n"])

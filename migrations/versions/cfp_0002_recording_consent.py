@@ -6,7 +6,8 @@ Create Date: 2026-12-04 22:00:00
 
 Nobody has consented yet: recordings of sessions that came through the call for proposals leave the
 public archive, OAI-PMH (as deleted records), DCAT and the sitemap until every speaker of the
-session consents on their speaker page.
+session consents on their speaker page. Those recordings count as changed now, so that a harvester's
+next incremental harvest hears they are withheld (a deleted record).
 """
 from alembic import op
 import sqlalchemy as sa
@@ -25,6 +26,14 @@ def upgrade():
     with op.batch_alter_table('cfp_proposal_speakers', schema=None) as batch_op:
         batch_op.add_column(sa.Column('recording_consent', sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(sa.Column('recording_consent_at', congress.database.UTCDateTime(timezone=True), nullable=True))
+    items = sa.table('knowledge_items', sa.column('type', sa.String), sa.column('session_id', sa.Integer),
+                     sa.column('updated_at', congress.database.UTCDateTime(timezone=True)))
+    proposals = sa.table('cfp_proposals', sa.column('session_id', sa.Integer))
+    op.execute(items.update()
+               .where(items.c.type == 'opname',
+                      items.c.session_id.in_(sa.select(proposals.c.session_id)
+                                             .where(proposals.c.session_id.is_not(None))))
+               .values(updated_at=congress.database.utcnow()))
 
 
 def downgrade():
