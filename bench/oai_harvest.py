@@ -36,6 +36,7 @@ from congress.core.models import Person
 from congress.database import utcnow
 from congress.extensions import db
 from congress.opendata import records
+from congress.public import sitemap
 
 ROOT = Path(__file__).resolve().parent.parent
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -119,6 +120,31 @@ def _fill(rng: random.Random) -> int:
     return harvestable
 
 
+def _server_cpu(label: str) -> float | None:
+    """CPU seconds used so far by the PostgreSQL server's processes (the postmaster's children: the
+    backends, the checkpointer, …) of this cluster, read from /proc; None on SQLite (it runs in this
+    process, so its time is in the process's own CPU time)."""
+    if label != "PostgreSQL":
+        return None
+    backend = db.session.scalar(sa.text("SELECT pg_backend_pid()"))
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def fields(pid: int | str) -> list[str]:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+    postmaster = fields(backend)[1]
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = fields(entry.name)
+            except OSError:
+                continue
+            if stat[1] == postmaster:
+                total += int(stat[11]) + int(stat[12])  # utime, stime
+    return total / ticks
+
+
 def _measure(label: str, database_url: str, workdir: Path) -> list[dict]:
     settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
     settings.update(SQLALCHEMY_DATABASE_URI=database_url, HUEY_SQLITE_PATH=str(workdir / "huey.db"),
@@ -136,12 +162,15 @@ def _measure(label: str, database_url: str, workdir: Path) -> list[dict]:
         db.session.remove()
     records.record_xml.cache_clear()
     records.header_xml.cache_clear()
+    sitemap.item_lines.clear()
 
     client = app.test_client()
     schema = _schema()
     timings: list[float] = []
     bodies: list[bytes] = []
     query = {"verb": "ListRecords", "metadataPrefix": "oai_dc"}
+    with app.app_context():
+        server_started = _server_cpu(label)
     started, cpu_started = time.perf_counter(), time.process_time()
     while True:
         t = time.perf_counter()
@@ -156,6 +185,8 @@ def _measure(label: str, database_url: str, workdir: Path) -> list[dict]:
             break
         query = {"verb": "ListRecords", "resumptionToken": match.group(1).decode()}
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    with app.app_context():
+        server_cpu = None if server_started is None else _server_cpu(label) - server_started
 
     identifiers: set[bytes] = set()
     deleted = total = 0
@@ -169,11 +200,14 @@ def _measure(label: str, database_url: str, workdir: Path) -> list[dict]:
         if not schema.validate(etree.fromstring(body)):
             raise RuntimeError(f"invalid response: {schema.error_log}")
     # The sitemap over the same archive: every published item in one file (under 50,000 URLs).
+    # The first request writes every line (cold), the next four find the items' lines cached.
     sitemap_ms: list[float] = []
+    sitemap_cpu_ms: list[float] = []
     for _ in range(5):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         response = client.get("/sitemap.xml")
         sitemap_ms.append((time.perf_counter() - t) * 1000)
+        sitemap_cpu_ms.append((time.process_time() - c) * 1000)
     published = harvestable - deleted
     listed = response.data.count(b"/kennisbank/item/")
     if response.status_code != 200 or listed != published:
@@ -201,9 +235,26 @@ def _measure(label: str, database_url: str, workdir: Path) -> list[dict]:
         # The shared machine's load bends wall-clock figures; CPU time of this process bends less.
         {"benchmark": name, "database": label, "metric": "whole harvest (records per CPU second of the harvester "
          "and app process)", "value": round(total / cpu) if cpu else "", "target": "", "ok": None},
-        {"benchmark": name, "database": label, "metric": f"sitemap.xml with {published:,} items, median of 5 (ms)",
-         "value": round(statistics.median(sitemap_ms), 1), "target": f"< {TARGET_SITEMAP_MS:,}",
-         "ok": statistics.median(sitemap_ms) < TARGET_SITEMAP_MS},
+        {"benchmark": name, "database": label, "metric": "CPU time per page of 100 (ms)",
+         "value": round(cpu / len(timings) * 1000, 1), "target": "", "ok": None},
+    ]
+    if server_cpu is not None:
+        rows += [
+            {"benchmark": name, "database": label, "metric": "database server's CPU time per page of 100 (ms)",
+             "value": round(server_cpu / len(timings) * 1000, 1), "target": "", "ok": None},
+            {"benchmark": name, "database": label, "metric": "whole harvest (records per CPU second of the process "
+             "and the database server together)", "value": round(total / (cpu + server_cpu)), "target": "",
+             "ok": None},
+        ]
+    rows += [
+        {"benchmark": name, "database": label, "metric": f"sitemap.xml with {published:,} items, first request: "
+         "nothing cached (ms)", "value": round(sitemap_ms[0], 1), "target": f"< {TARGET_SITEMAP_MS:,}",
+         "ok": sitemap_ms[0] < TARGET_SITEMAP_MS},
+        {"benchmark": name, "database": label, "metric": "sitemap.xml, first request, CPU time of the process (ms)",
+         "value": round(sitemap_cpu_ms[0], 1), "target": "", "ok": None},
+        {"benchmark": name, "database": label, "metric": "sitemap.xml, items' lines cached: median of the next 4 (ms)",
+         "value": round(statistics.median(sitemap_ms[1:]), 1), "target": f"< {TARGET_SITEMAP_MS:,}",
+         "ok": statistics.median(sitemap_ms[1:]) < TARGET_SITEMAP_MS},
     ]
     for row in rows:
         print(f"  {row['database']}: {row['metric']}: {row['value']}", flush=True)

@@ -31,17 +31,18 @@ from congress.archive.models import (
 )
 from congress.archive.search import Hit, SearchFilters, SearchResult, related_items, search
 from congress.archive.services import item_by_key
+from congress.cfp import queries as cfp
 from congress.core.models import Congress, Person
 from congress.extensions import db
 
 __all__ = [
     "TYPE_LABELS", "HarvestScope", "Harvested", "Hit", "ItemType", "SearchFilters", "SearchResult", "TermKind",
     "CatalogueFile", "CatalogueItem", "archived_sessions", "catalogue_items",
-    "earliest_change", "harvest_counts", "harvest_editions", "harvest_item", "harvest_page",
-    "harvest_relations", "harvest_track_names", "item_by_key", "item_for_session", "licence_uri",
+    "earliest_change", "harvest_changed_after", "harvest_counts", "harvest_editions", "harvest_item", "harvest_page",
+    "harvest_track_names", "item_by_key", "item_for_session", "items_stamp", "licence_uri",
     "level_name", "published_count", "published_item", "published_items", "published_stamps", "related_items", "search",
     "EvaluationRow", "evaluations_of_intervention",
-    "withdrawn_items",
+    "withdrawn_items", "withheld_for_want_of_consent", "WITHHELD", "published_lastmods",
 ]
 
 
@@ -51,6 +52,26 @@ def level_name(value: str | None, locale: str = "nl") -> str | None:
         return None
     with force_locale(locale):
         return str(EVIDENCE_LABELS[value])
+
+
+def _withheld() -> sa.ColumnElement[bool]:
+    """A recording of a session whose speakers have not all consented to its publication
+    (``cfp.queries.sessions_without_recording_consent``): kept from OAI-PMH (a deleted record),
+    DCAT and the sitemap, whatever its status."""
+    return sa.and_(KnowledgeItem.type == ItemType.RECORDING.value,
+                   KnowledgeItem.session_id.in_(cfp.sessions_without_recording_consent()))
+
+
+WITHHELD = _withheld()
+# Published and not withheld: what the sitemap and DCAT list.
+_LISTED = sa.and_(KnowledgeItem.status == ItemStatus.PUBLISHED.value, sa.not_(WITHHELD))
+
+
+def withheld_for_want_of_consent(item: KnowledgeItem) -> bool:
+    """Whether this item is a recording whose session's speakers have not all consented."""
+    if item.type != ItemType.RECORDING.value or item.session_id is None:
+        return False
+    return db.session.scalar(sa.select(sa.exists().where(KnowledgeItem.id == item.id, WITHHELD))) or False
 
 
 def published_item(key: str) -> KnowledgeItem | None:
@@ -102,15 +123,40 @@ def published_stamps(*, after_id: int = 0, limit: int = 50_000) -> list[tuple[in
     lists, read as plain rows (no items loaded) so that 50,000 of them take milliseconds."""
     rows = db.session.execute(
         sa.select(KnowledgeItem.id, KnowledgeItem.key, KnowledgeItem.updated_at)
-        .where(KnowledgeItem.status == ItemStatus.PUBLISHED.value, KnowledgeItem.id > after_id)
+        .where(_LISTED, KnowledgeItem.id > after_id)
         .order_by(KnowledgeItem.id).limit(limit)
     )
     return [(row.id, row.key, row.updated_at) for row in rows]
 
 
+def _lastmod_text() -> sa.ColumnElement[str]:
+    """The last change as the sitemap writes it (``YYYY-MM-DDThh:mm:ssZ``), formatted by the database:
+    50,000 datetimes made into Python objects and formatted one by one cost more than reading the rows."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.to_char(sa.func.timezone("UTC", KnowledgeItem.updated_at), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+    return sa.func.strftime("%Y-%m-%dT%H:%M:%SZ", KnowledgeItem.updated_at)  # SQLite stores naive UTC
+
+
+def published_lastmods(*, limit: int = 50_000) -> list[tuple[str, str]]:
+    """``(key, last change as text)`` of the items the sitemap lists, in id order: what
+    :func:`published_stamps` gives, with the moment already written by the database."""
+    rows = db.session.execute(sa.select(KnowledgeItem.key, _lastmod_text()).where(_LISTED)
+                              .order_by(KnowledgeItem.id).limit(limit))
+    return [(key, text) for key, text in rows]
+
+
+def items_stamp() -> tuple[int, datetime | None]:
+    """(how many items, the latest change of any): changes whenever an item is added or changed
+    (every change raises ``updated_at``; items are never deleted). What is cached of the published
+    items (the sitemap's lines) is cached under it."""
+    count, latest = db.session.execute(sa.select(sa.func.count(KnowledgeItem.id),
+                                                 sa.func.max(KnowledgeItem.updated_at))).one()
+    return int(count), latest
+
+
 def published_count() -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(KnowledgeItem)
-                             .where(KnowledgeItem.status == ItemStatus.PUBLISHED.value)) or 0
+    """Published items the sitemap lists (recordings without their speakers' consent are not)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(KnowledgeItem).where(_LISTED)) or 0
 
 
 # --- Harvesting (OAI-PMH) --------------------------------------------------------------------------------
@@ -183,6 +229,7 @@ class Harvested:
     updated_at: datetime
     track_name: str
     edition: str | None
+    withheld: bool = False  # a recording without its speakers' consent: reported deleted, nothing shown
     title: str = ""
     summary: str = ""
     language: str = ""
@@ -198,12 +245,14 @@ class Harvested:
 
     @property
     def deleted(self) -> bool:
-        """No longer public (withdrawn, or back to draft after that): a harvester reports it deleted."""
-        return self.status != ItemStatus.PUBLISHED.value
+        """No longer public (withdrawn, or back to draft after that) or withheld (a recording without its
+        speakers' consent): a harvester reports it deleted."""
+        return self.status != ItemStatus.PUBLISHED.value or self.withheld
 
 
 _HEADER_COLUMNS = (KnowledgeItem.id, KnowledgeItem.key, KnowledgeItem.type, KnowledgeItem.status,
-                   KnowledgeItem.updated_at, KnowledgeItem.track_name, Congress.slug)
+                   KnowledgeItem.updated_at, KnowledgeItem.track_name, Congress.slug,
+                   sa.case((WITHHELD, True), else_=False).label("withheld"))
 _RECORD_COLUMNS = (KnowledgeItem.title, KnowledgeItem.summary, KnowledgeItem.language, KnowledgeItem.licence,
                    KnowledgeItem.publication_date, KnowledgeItem.session_id, KnowledgeItem.authors,
                    KnowledgeItem.organisations)
@@ -215,34 +264,71 @@ def _harvest(where: list[sa.ColumnElement[bool]], *, limit: int, full: bool) -> 
             .order_by(KnowledgeItem.updated_at, KnowledgeItem.id).limit(limit))
     found: list[Harvested] = []
     for row in db.session.execute(stmt):
-        item = Harvested(*row[:7])
+        item = Harvested(*row[:7], withheld=bool(row[7]))
         if full:
             (item.title, item.summary, item.language, item.licence, item.publication_date, item.session_id,
-             authors, organisations) = row[7:]
+             authors, organisations) = row[8:]
             item.authors, item.organisations = list(authors or []), list(organisations or [])
         found.append(item)
     if not full or not found:
         return found
     by_id = {item.id: item for item in found}
-    ids = list(by_id)
-    for item_id, kind, value in db.session.execute(
-            sa.select(KnowledgeTerm.item_id, KnowledgeTerm.kind, KnowledgeTerm.value)
-            .where(KnowledgeTerm.item_id.in_(ids)).order_by(KnowledgeTerm.id)):
-        by_id[item_id].terms.setdefault(kind, []).append(value)
-    for item_id, name in db.session.execute(
-            sa.select(knowledge_item_speakers.c.item_id, Person.name)
-            .join(Person, Person.id == knowledge_item_speakers.c.person_id)
-            .where(knowledge_item_speakers.c.item_id.in_(ids))
-            .order_by(knowledge_item_speakers.c.item_id, knowledge_item_speakers.c.position)):
-        by_id[item_id].speakers.append(name)
-    for item_id, content_type in db.session.execute(
-            sa.select(KnowledgeFile.item_id, KnowledgeFile.content_type)
-            .where(KnowledgeFile.item_id.in_(ids), KnowledgeFile.publication_consent.is_(True))
-            .order_by(KnowledgeFile.id)):
-        by_id[item_id].formats.append(content_type)
-    for item_id, keys in harvest_relations(ids).items():
-        by_id[item_id].related = keys
+    related: dict[int, set[str]] = {}
+    if db.session.get_bind().dialect.name == "postgresql":
+        # The five-part union's estimate makes PostgreSQL plan two parallel workers for a read of a few
+        # hundred index rows: starting them cost 20-30 ms of each 35 ms page at 50,000 items (EXPLAIN
+        # ANALYZE, docs/opendata.md). For this transaction only.
+        db.session.execute(_NO_PARALLEL)
+    for item_id, part, value, _order in db.session.execute(_SHOWN, {"ids": list(by_id)}):
+        item = by_id[item_id]
+        if part == "speaker":
+            item.speakers.append(value)
+        elif part == "format":
+            item.formats.append(value)
+        elif part == "related":
+            related.setdefault(item_id, set()).add(value)
+        else:
+            item.terms.setdefault(part, []).append(value)
+    for item_id, keys in related.items():
+        by_id[item_id].related = sorted(keys)
     return found
+
+
+def _shown_statement() -> sa.CompoundSelect:
+    """What a page's records show of their relations, in **one** query for the whole page (rows of
+    item id, part, value, order): terms (part = the term's kind), speakers' names, the formats of
+    the files their uploader agreed to publish, and the keys of harvestable related items in both
+    directions. Built once; the page's ids are an expanding parameter."""
+    ids = sa.bindparam("ids", expanding=True)
+    other = aliased(KnowledgeItem)
+    harvestable = sa.or_(other.status.in_([ItemStatus.PUBLISHED.value, ItemStatus.WITHDRAWN.value]),
+                         other.published_at.is_not(None))
+    part = sa.String(32)
+    shown = sa.union_all(
+        sa.select(KnowledgeTerm.item_id.label("item_id"), sa.cast(KnowledgeTerm.kind, part).label("part"),
+                  sa.cast(KnowledgeTerm.value, sa.String(300)).label("value"), KnowledgeTerm.id.label("ord"))
+        .where(KnowledgeTerm.item_id.in_(ids)),
+        sa.select(knowledge_item_speakers.c.item_id, sa.cast(sa.literal_column("'speaker'"), part),
+                  sa.cast(Person.name, sa.String(300)), knowledge_item_speakers.c.position)
+        .join(Person, Person.id == knowledge_item_speakers.c.person_id)
+        .where(knowledge_item_speakers.c.item_id.in_(ids)),
+        sa.select(KnowledgeFile.item_id, sa.cast(sa.literal_column("'format'"), part),
+                  sa.cast(KnowledgeFile.content_type, sa.String(300)), KnowledgeFile.id)
+        .where(KnowledgeFile.item_id.in_(ids), KnowledgeFile.publication_consent.is_(True)),
+        sa.select(knowledge_relations.c.item_id, sa.cast(sa.literal_column("'related'"), part),
+                  sa.cast(other.key, sa.String(300)), sa.literal_column("0"))
+        .join(other, other.id == knowledge_relations.c.related_id)
+        .where(knowledge_relations.c.item_id.in_(ids), harvestable),
+        sa.select(knowledge_relations.c.related_id, sa.cast(sa.literal_column("'related'"), part),
+                  sa.cast(other.key, sa.String(300)), sa.literal_column("0"))
+        .join(other, other.id == knowledge_relations.c.item_id)
+        .where(knowledge_relations.c.related_id.in_(ids), harvestable),
+    )
+    return shown.order_by(sa.literal_column("item_id"), sa.literal_column("part"), sa.literal_column("ord"))
+
+
+_SHOWN = _shown_statement()
+_NO_PARALLEL = sa.text("SET LOCAL max_parallel_workers_per_gather = 0")
 
 
 def harvest_page(scope: HarvestScope, *, after: tuple[datetime, int] | None = None, limit: int = 100,
@@ -262,32 +348,17 @@ def harvest_counts(scope: HarvestScope, *, through: tuple[datetime, int] | None 
     return int(total), int(upto)
 
 
+def harvest_changed_after(moment: datetime) -> bool:
+    """Whether any item changed (or was added) after ``moment``: one step down the index on the last
+    change. When none did, a paged list frozen at ``moment`` is exactly as it was (items are never
+    deleted), so its size and a position's cursor need no counting."""
+    return db.session.scalar(sa.select(sa.exists().where(KnowledgeItem.updated_at > moment))) or False
+
+
 def harvest_item(key: str) -> Harvested | None:
     """The harvestable item with this key (published, or published once), with its record fields."""
     found = _harvest([KnowledgeItem.key == key, _HARVESTABLE], limit=1, full=True)
     return found[0] if found else None
-
-
-def harvest_relations(item_ids: Sequence[int]) -> dict[int, list[str]]:
-    """For each item, the keys of the harvestable items it is related to, in both directions (an
-    intervention and its evaluations name each other), sorted."""
-    if not item_ids:
-        return {}
-    other = aliased(KnowledgeItem)
-    ids = list(item_ids)
-    harvestable = sa.or_(other.status.in_([ItemStatus.PUBLISHED.value, ItemStatus.WITHDRAWN.value]),
-                         other.published_at.is_not(None))
-    outgoing = (sa.select(knowledge_relations.c.item_id, other.key)
-                .join(other, other.id == knowledge_relations.c.related_id)
-                .where(knowledge_relations.c.item_id.in_(ids), harvestable))
-    incoming = (sa.select(knowledge_relations.c.related_id, other.key)
-                .join(other, other.id == knowledge_relations.c.item_id)
-                .where(knowledge_relations.c.related_id.in_(ids), harvestable))
-    found: dict[int, set[str]] = {}
-    for stmt in (outgoing, incoming):
-        for item_id, key in db.session.execute(stmt):
-            found.setdefault(item_id, set()).add(key)
-    return {item_id: sorted(keys) for item_id, keys in found.items()}
 
 
 def earliest_change() -> datetime | None:
@@ -351,14 +422,14 @@ def catalogue_items() -> list[CatalogueItem]:
                       KnowledgeItem.summary, KnowledgeItem.language, KnowledgeItem.licence,
                       KnowledgeItem.publication_date, KnowledgeItem.published_at, KnowledgeItem.updated_at,
                       KnowledgeItem.track_name, KnowledgeItem.authors, KnowledgeItem.organisations)
-            .where(KnowledgeItem.status == ItemStatus.PUBLISHED.value, has_files).order_by(KnowledgeItem.id))
+            .where(_LISTED, has_files).order_by(KnowledgeItem.id))
     items: dict[int, CatalogueItem] = {}
     for row in db.session.execute(stmt):
         *head, authors, organisations = row
         items[row.id] = CatalogueItem(*head, authors=list(authors or []), organisations=list(organisations or []))
     if not items:
         return []
-    published = KnowledgeItem.status == ItemStatus.PUBLISHED.value  # joined, not a list of ids: no bind limit
+    published = _LISTED  # joined, not a list of ids: no bind limit
     for row in db.session.execute(
             sa.select(KnowledgeFile.item_id, KnowledgeFile.id, KnowledgeFile.filename, KnowledgeFile.content_type,
                       KnowledgeFile.size, KnowledgeFile.description, KnowledgeFile.created_at, KnowledgeFile.licence)

@@ -302,6 +302,19 @@ def confirm_level(item: KnowledgeItem) -> None:
 
 
 @transactional
+def recordings_consent_changed(session_id: int) -> int:
+    """A speaker of the session gave or withdrew their recording consent (``cfp.signals``, inside
+    their transaction): the session's recordings change now — a harvester's next incremental harvest
+    gets them (as records, or as deleted ones), and what is cached of them is written again. The
+    number of recordings touched."""
+    result = db.session.execute(
+        sa.update(KnowledgeItem)
+        .where(KnowledgeItem.session_id == session_id, KnowledgeItem.type == ItemType.RECORDING.value)
+        .values(updated_at=utcnow()).execution_options(synchronize_session="fetch"))
+    return int(result.rowcount or 0)
+
+
+@transactional
 def set_status(item: KnowledgeItem, status: str, *, reason: str = "") -> None:
     status = ItemStatus(status).value
     if status not in TRANSITIONS[item.status]:

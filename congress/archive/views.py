@@ -31,7 +31,7 @@ from congress.archive.labels import (
 from congress.archive.manage import URL_PREFIX as MANAGE_PREFIX
 from congress.archive.manage import bp as manage_bp
 from congress.archive.models import ItemStatus, KnowledgeItem, RelationKind
-from congress.archive.queries import evaluations_of_intervention
+from congress.archive.queries import evaluations_of_intervention, withheld_for_want_of_consent
 from congress.archive.text import render_markdown
 from congress.extensions import talisman
 from congress.i18n import current_language
@@ -147,6 +147,8 @@ def _public_item_or_abort(key: str) -> KnowledgeItem:
         raise Gone(item)
     if item.status != ItemStatus.PUBLISHED.value and not is_editor():
         abort(404)
+    if withheld_for_want_of_consent(item) and not is_editor():
+        abort(404)  # a recording its speakers have not (all) consented to: the editors' preview only
     return item
 
 
@@ -172,7 +174,7 @@ def item(key: str):
     return render_template(
         "archive/item.html", item=knowledge, body=render_markdown(knowledge.body),
         related=[r for r in search.related_items(knowledge) if r.id not in shown],
-        preview=knowledge.status != ItemStatus.PUBLISHED.value,
+        preview=knowledge.status != ItemStatus.PUBLISHED.value or withheld_for_want_of_consent(knowledge),
         process_evaluations=evaluations[RelationKind.PROCESS_EVALUATION],
         effect_evaluations=evaluations[RelationKind.EFFECT_EVALUATION],
         session_evaluations=evaluations_of_intervention(knowledge) if knowledge.is_intervention else [],

@@ -15,6 +15,7 @@ from congress.cfp.errors import CfpError
 from congress.cfp.models import CoSpeakerInvitation, Proposal, ProposalSpeaker, ProposalStatus
 from congress.cfp.proposals import _count_active, _lock_user, _locked, _require_speaker, is_speaker
 from congress.cfp.settings import settings_for
+from congress.cfp.signals import recording_consent_changed
 from congress.cfp.speakers import person_for
 from congress.database import lock_for_update, transactional, utcnow, write_transaction
 from congress.extensions import db
@@ -96,6 +97,8 @@ def accept_invitation(secret: str, user: User) -> Proposal:
             raise CfpError(_("This invitation has already been used."))
         proposal.speakers.append(ProposalSpeaker(person=person, is_owner=False, position=len(proposal.speakers)))
         record("cfp.co_speaker_joined", proposal)
+        if proposal.session_id is not None:  # a new speaker has not consented to a recording yet
+            recording_consent_changed.send(proposal, session_id=proposal.session_id)
     return proposal
 
 

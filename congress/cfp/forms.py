@@ -73,6 +73,19 @@ class InviteForm(FlaskForm):
     )
 
 
+class RecordingConsentForm(FlaskForm):
+    """The speaker's consent to the recording of their session (per proposal, so per session)."""
+
+    recording_consent = BooleanField(
+        _l("I agree that my session is recorded (image and sound) and that the recording is published in the "
+           "knowledge base."),
+        description=_l("Published means: anyone can watch it on the knowledge base, and open-data services "
+                       "(repositories, search engines, data portals) may list it, under the licence the editors "
+                       "give the recording. It is published only when every speaker of the session agrees. You "
+                       "can withdraw your consent here at any time: the recording then leaves the public "
+                       "knowledge base and the open-data listings (harvesters are told it was deleted)."))
+
+
 class SlidesForm(PublicationRightsFields, FlaskForm):
     slides = FileField(_l("Slides"), description=_l("PDF or PowerPoint (.pptx), at most 40 MB."))
 

@@ -188,6 +188,11 @@ class ProposalSpeaker(db.Model):
     is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
     registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The speaker's consent that the session is recorded and the recording published in the knowledge
+    # archive (and so in OAI-PMH, DCAT and the sitemap), given on the speaker's page, and when. A
+    # recording of the session is public only while every speaker of the proposal consents.
+    recording_consent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    recording_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     proposal: Mapped[Proposal] = relationship(back_populates="speakers")
     person: Mapped[Person] = relationship()

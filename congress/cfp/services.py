@@ -51,6 +51,9 @@ from congress.cfp.questions import check_answers as check_answers
 from congress.cfp.questions import questions as questions
 from congress.cfp.questions import questions_text as questions_text
 from congress.cfp.questions import sync_questions as sync_questions
+from congress.cfp.recording import recording_consent_of as recording_consent_of
+from congress.cfp.recording import recording_consented as recording_consented
+from congress.cfp.recording import set_recording_consent as set_recording_consent
 from congress.cfp.retention import anonymise_speakers as anonymise_speakers  # manage.retention
 from congress.cfp.review import REDACTED as REDACTED
 from congress.cfp.review import REDACTED_FIELDS as REDACTED_FIELDS

@@ -20,6 +20,7 @@ from congress.cfp.forms import (
     InviteForm,
     ProfileForm,
     ProposalForm,
+    RecordingConsentForm,
     SignupForm,
     SlidesForm,
     VerifyForm,
@@ -227,6 +228,8 @@ def proposal(proposal_id: int):
     settings = services.settings_for(item.congress)
     return render_template(
         "cfp/proposal.html", proposal=item, settings=settings, invite_form=InviteForm(), slides_form=SlidesForm(),
+        recording_form=RecordingConsentForm(recording_consent=services.recording_consent_of(item, current_user)),
+        recording_consented=services.recording_consented(item),
         invitations=services.pending_invitations(item), slides=services.slides_of(item),
         questions=services.questions(item.congress),
         # Comments for the speaker once the decision has been sent to them.
@@ -334,6 +337,19 @@ def upload_slides(proposal_id: int):
             flash(_("Your slides have been uploaded."), "success")
         except services.CfpError as exc:
             flash(str(exc), "error")
+    return redirect(url_for("cfp.proposal", proposal_id=item.id))
+
+
+@bp.route("/speaker/proposals/<int:proposal_id>/recording", methods=["POST"])
+@roles_required(SPEAKER)
+def recording_consent(proposal_id: int):
+    item = _own(proposal_id)
+    form = RecordingConsentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    services.set_recording_consent(item, current_user, bool(form.recording_consent.data))
+    flash(_("You agreed to the recording of your session.") if form.recording_consent.data
+          else _("You did not agree to the recording of your session: it will not be published."), "success")
     return redirect(url_for("cfp.proposal", proposal_id=item.id))
 
 

@@ -193,14 +193,23 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT)
 
 
-def _token(query: ListQuery, upto: datetime, last: tuple[datetime, int], cursor: int) -> str:
+def _token(query: ListQuery, upto: datetime, last: tuple[datetime, int], cursor: int, total: int) -> str:
     return _serializer().dumps({
         "v": query.verb, "p": query.prefix, "s": query.set_spec, "f": query.from_, "u": query.until,
-        "t": upto.isoformat(), "a": last[0].isoformat(), "i": last[1], "c": cursor,
+        "t": upto.isoformat(), "a": last[0].isoformat(), "i": last[1], "c": cursor, "n": total,
     })
 
 
-def _resume(verb: str, token: str) -> tuple[ListQuery, datetime, tuple[datetime, int], int]:
+@dataclass(frozen=True)
+class Resumed:
+    query: ListQuery
+    upto: datetime
+    last: tuple[datetime, int]
+    cursor: int
+    total: int | None  # the list's size when the token was given (None in a token without it)
+
+
+def _resume(verb: str, token: str) -> Resumed:
     bad = OAIError("badResumptionToken", _("The resumptionToken is not valid (altered, from another "
                                            "repository or another list); start the list again."))
     try:
@@ -214,11 +223,12 @@ def _resume(verb: str, token: str) -> tuple[ListQuery, datetime, tuple[datetime,
         upto = datetime.fromisoformat(data["t"])
         last = (datetime.fromisoformat(data["a"]), int(data["i"]))
         cursor = int(data["c"])
-    except (KeyError, TypeError, ValueError):
+        total = int(data["n"]) if data.get("n") is not None else None
+    except (KeyError, TypeError, ValueError, AttributeError):
         raise bad from None
     if query.verb != verb:
         raise bad
-    return query, upto, last, cursor
+    return Resumed(query, upto, last, cursor, total)
 
 
 # --- the response ----------------------------------------------------------------------------------------
@@ -362,9 +372,14 @@ def _get_record(root: etree._Element, identifier: str, prefix: str) -> bytes:
 
 def _list(root: etree._Element, verb: str, given: dict[str, str], now: datetime) -> bytes:
     if "resumptionToken" in given:
-        query, upto, last, cursor = _resume(verb, given["resumptionToken"])
+        resumed = _resume(verb, given["resumptionToken"])
+        query, upto, last, cursor = resumed.query, resumed.upto, resumed.last, resumed.cursor
         scope = _scope(query, upto)
-        total, through = archive.harvest_counts(scope, through=last)
+        if resumed.total is not None and not archive.harvest_changed_after(upto):
+            # Nothing changed since the list was frozen: it is the list the token counted (signed).
+            total, through = resumed.total, cursor
+        else:
+            total, through = archive.harvest_counts(scope, through=last)
         if through != cursor:
             raise OAIError("badResumptionToken", _("The list has changed since this resumptionToken was given "
                                                    "(a record already harvested changed); start the list again."))
@@ -392,5 +407,5 @@ def _list(root: etree._Element, verb: str, given: dict[str, str], now: datetime)
         token = etree.SubElement(listing, _oai("resumptionToken"), attrs)
         if returned < total:
             token.set("expirationDate", datestamp(now + TOKEN_MAX_AGE))
-            token.text = _token(query, upto, (page[-1].updated_at, page[-1].id), returned)
+            token.text = _token(query, upto, (page[-1].updated_at, page[-1].id), returned, total)
     return _document(root, body)

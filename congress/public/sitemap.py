@@ -6,13 +6,23 @@ URLs (the protocol's limit per file) ``/sitemap.xml`` is an index of ``/sitemap-
 at most 50,000 each; items fill the parts after the editions' pages, in id order, so a part's
 contents only grow at the end. Drafts, withdrawn items and staff pages are never listed; URLs
 come from ``PUBLIC_BASE_URL``, never from the request.
+
+The items' lines (50,000 of them take a few hundred milliseconds to read and write) are kept in
+memory under ``archive.queries.items_stamp()`` (how many items, the latest change), the base URL and
+the part: any change of an item makes new lines, written from one escaped URL template and the
+moments as the database formats them (``archive.queries.published_lastmods``). :func:`plain_part`
+writes a part without any of that (no cache, every URL through the URL map, each moment formatted in
+Python); tests/public/test_sitemap.py compares the two.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from xml.sax.saxutils import escape
+
+from cachetools import LRUCache
 
 from congress.archive import queries as archive
 from congress.core import queries as core
@@ -57,26 +67,77 @@ def part_count(editions: int | None = None) -> int:
     return max(1, -(-total // LIMIT))
 
 
-def part_urls(number: int, editions: list[Url]) -> Iterator[Url]:
-    """The URLs of part ``number`` (1-based): the editions' pages first, then items in id order."""
+def _item_range(number: int, editions: list[Url]) -> tuple[int, int]:
+    """How many published items come before part ``number``, and how many it holds."""
     start = (number - 1) * LIMIT
     end = start + LIMIT
-    yield from editions[start:end]
-    skip = max(0, start - len(editions))
-    wanted = end - max(start, len(editions))
-    if wanted <= 0:
-        return
-    template = item_url_template()
-    stamps = archive.published_stamps(limit=skip + wanted)[skip:]
-    for _id, key, changed in stamps:
-        yield template.replace(_KEY, key), changed
+    return max(0, start - len(editions)), max(0, end - max(start, len(editions)))
+
+
+def _lines(urls: Iterator[Url]) -> list[str]:
+    return [f"<url><loc>{escape(loc)}</loc>{_stamp(changed)}</url>" for loc, changed in urls]
 
 
 def urlset(urls: Iterator[Url]) -> str:
-    lines = [f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NAMESPACE}">']
-    lines += [f"<url><loc>{escape(loc)}</loc>{_stamp(changed)}</url>" for loc, changed in urls]
-    lines.append("</urlset>\n")
+    lines = [f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NAMESPACE}">', *_lines(urls), "</urlset>\n"]
     return "\n".join(lines)
+
+
+class _ItemLines:
+    """The items' lines of the recent parts, behind a lock (threaded workers)."""
+
+    def __init__(self) -> None:
+        self.entries: LRUCache[tuple, str] = LRUCache(maxsize=8)
+        self.lock = threading.Lock()
+
+    def get(self, key: tuple) -> str | None:
+        with self.lock:
+            return self.entries.get(key)
+
+    def put(self, key: tuple, value: str) -> None:
+        with self.lock:
+            self.entries[key] = value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+item_lines = _ItemLines()
+
+
+def _part(number: int, editions: list[Url]) -> str:
+    """Part ``number``: the editions' lines written now, the items' from the cache while no item changed."""
+    skip, wanted = _item_range(number, editions)
+    start = (number - 1) * LIMIT
+    head = [f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NAMESPACE}">',
+            *_lines(iter(editions[start:start + LIMIT]))]
+    items = ""
+    if wanted > 0:
+        key = (archive.items_stamp(), item_url_template(), skip, wanted)
+        cached = item_lines.get(key)
+        if cached is None:
+            before, after = escape(item_url_template()).split(_KEY)
+            cached = "\n".join(f"<url><loc>{before}{escape(k)}{after}</loc><lastmod>{lastmod}</lastmod></url>"
+                               for k, lastmod in archive.published_lastmods(limit=skip + wanted)[skip:])
+            item_lines.put(key, cached)
+        items = cached
+    return "\n".join([*head, *([items] if items else []), "</urlset>\n"])
+
+
+def plain_part(number: int) -> str | None:
+    """Part ``number`` written from scratch, every URL built through the URL map (no cache, no
+    template): the reference the cached :func:`part` is compared with."""
+    editions = edition_urls()
+    if not 1 <= number <= part_count(len(editions)):
+        return None
+    skip, wanted = _item_range(number, editions)
+    start = (number - 1) * LIMIT
+    urls = editions[start:start + LIMIT]
+    if wanted > 0:
+        urls += [(external_url("archive.item", key=key), changed)
+                 for _id, key, changed in archive.published_stamps(limit=skip + wanted)[skip:]]
+    return urlset(iter(urls))
 
 
 def index(parts: int) -> str:
@@ -91,7 +152,7 @@ def sitemap() -> str:
     """``/sitemap.xml``: every URL in one file, or the index of the parts above 50,000."""
     editions = edition_urls()
     parts = part_count(len(editions))
-    return urlset(part_urls(1, editions)) if parts == 1 else index(parts)
+    return _part(1, editions) if parts == 1 else index(parts)
 
 
 def part(number: int) -> str | None:
@@ -99,7 +160,7 @@ def part(number: int) -> str | None:
     editions = edition_urls()
     if not 1 <= number <= part_count(len(editions)):
         return None
-    return urlset(part_urls(number, editions))
+    return _part(number, editions)
 
 
 # Staff and personal pages: nothing for a search engine (and they need a sign-in anyway).

@@ -16,6 +16,7 @@ from usp.web_client.abstract_client import (
     WebClientErrorResponse,
 )
 
+from congress.archive import services as archive
 from congress.archive.models import ItemStatus
 from congress.extensions import db
 from congress.public import sitemap as maps
@@ -139,3 +140,28 @@ def test_above_the_limit_the_sitemap_is_an_index_of_parts(client, site, monkeypa
     assert client.get("/sitemap-4.xml").status_code == 404
     assert client.get("/sitemap-0.xml").status_code == 404
     assert client.get(f"/sitemap-{2**70}.xml").status_code == 404
+
+
+def test_the_cached_items_lines_are_the_plain_sitemap_and_follow_every_change(client, site, monkeypatch):
+    _edition, _sessions, _speaker, items, _hidden = site
+    maps.item_lines.clear()
+    with client.application.test_request_context():
+        plain = maps.plain_part(1)
+    first = client.get("/sitemap.xml").get_data(as_text=True)
+    assert first == plain
+    assert client.get("/sitemap.xml").get_data(as_text=True) == first and len(maps.item_lines.entries) == 1
+    # Withdrawn, edited, newly published: each change is in the next answer, as the plain way writes it.
+    archive.set_status(items[0], ItemStatus.WITHDRAWN.value, reason="Verouderd.")
+    db.session.commit()
+    archive.update_item(items[1], summary="Bijgewerkt")
+    db.session.commit()
+    fresh = make_item("Nieuw verslag")
+    after = client.get("/sitemap.xml").get_data(as_text=True)
+    with client.application.test_request_context():
+        assert after == maps.plain_part(1)
+    assert items[0].key not in after and fresh.key in after
+    # The same for the parts of a split sitemap.
+    monkeypatch.setattr(maps, "LIMIT", 5)
+    for number in (1, 2, 3):
+        with client.application.test_request_context():
+            assert client.get(f"/sitemap-{number}.xml").get_data(as_text=True) == maps.plain_part(number)
