@@ -81,7 +81,8 @@ def test_stored_by_hash_outside_static(app):
     item = make_item("Met bijlage")
     stored = services.add_file(item, io.BytesIO(minimal_pdf("Bijlage")), "bijlage.pdf")
     db.session.commit()
-    path = filestore.path_for(stored.sha256)
+    assert filestore.read_stored(stored.sha256) == minimal_pdf("Bijlage")
+    path = filestore.area().path(filestore.key_for(stored.sha256))
     assert path.exists() and path.name == stored.sha256
     static = Path(app.static_folder).resolve()
     assert static not in path.resolve().parents

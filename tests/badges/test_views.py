@@ -22,7 +22,7 @@ def run(app, monkeypatch, tmp_path):
 def test_the_pdf_is_stored_in_the_badges_area(app, run, tmp_path):
     _, run = run
     assert services.print_run_ready(run)
-    assert services.print_run_path(run) == tmp_path / run.file_name
+    assert services.print_run_pdf(run) == (tmp_path / run.file_name).read_bytes()
     assert (tmp_path / run.file_name).read_bytes().startswith(b"%PDF")
     app.config.pop("BADGE_DIR")
     assert services.badge_storage().root == Path(app.instance_path) / "badges"  # the folder of before
@@ -46,7 +46,7 @@ def test_another_editions_run_is_not_found(app, run, organiser):
 def test_a_run_whose_file_is_gone_is_not_ready(app, run, organiser, tmp_path):
     slug, run = run
     (tmp_path / run.file_name).unlink()
-    assert not services.print_run_ready(run) and services.print_run_path(run) is None
+    assert not services.print_run_ready(run) and services.print_run_pdf(run) is None
     client = app.test_client(user=organiser)
     response = client.get(f"/manage/badges/{slug}/runs/{run.id}/badges.pdf")
     assert response.status_code == 302
