@@ -39,7 +39,7 @@ from urllib.parse import quote, urlsplit
 import boto3
 from botocore.config import Config as BotoConfig
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
-from flask import Flask, Response, abort, current_app, redirect, request, send_file, stream_with_context
+from flask import Flask, Response, abort, current_app, redirect, request, send_file
 from werkzeug.http import dump_options_header
 
 # Area → (config key that may move it, default folder under the instance directory).
@@ -247,8 +247,8 @@ class S3Storage:
     def object_key(self, key: str) -> str:
         return self.base + check_key(key)
 
-    def _unavailable(self, exc: BaseException, action: str) -> StorageUnavailable:
-        error = StorageUnavailable(self.area, _reason(exc), f"{action} in bucket {self.bucket!r}: "
+    def _unavailable(self, exc: BaseException, action: str, reason: str = "") -> StorageUnavailable:
+        error = StorageUnavailable(self.area, reason or _reason(exc), f"{action} in bucket {self.bucket!r}: "
                                                            f"{type(exc).__name__}")
         log.error("%s", error)
         return error
@@ -261,6 +261,8 @@ class S3Storage:
                 raise FileNotFoundError(params.get("Key", "")) from None
             if _status(exc) == 304:
                 raise
+            if action == "head_bucket" and _status(exc) == 404:  # HeadBucket has no body to name it
+                raise self._unavailable(exc, action, "no-bucket") from exc
             raise self._unavailable(exc, action) from exc
         except BotoCoreError as exc:
             raise self._unavailable(exc, action) from exc
@@ -359,7 +361,7 @@ class S3Storage:
                 body.close()
 
         status = 206 if "ContentRange" in result else 200
-        response = Response(stream_with_context(chunks()), status=status, mimetype=mimetype, direct_passthrough=True)
+        response = Response(chunks(), status=status, mimetype=mimetype, direct_passthrough=True)
         response.headers["Content-Length"] = str(result["ContentLength"])
         if "ContentRange" in result:
             response.headers["Content-Range"] = result["ContentRange"]
@@ -416,9 +418,13 @@ class MigrationError(RuntimeError):
 
 def migration_target(url: str) -> dict[str, S3Storage]:
     """The areas of the object storage ``url`` names; the same storage as now is refused."""
-    location = parse_storage_url(url)
+    try:
+        location = parse_storage_url(url)
+    except StorageConfigError:
+        location = None
     if location is None:
-        raise StorageConfigError("--to must name object storage: s3://bucket/prefix")
+        raise StorageConfigError(f"--to must name object storage as s3://bucket/prefix (the bucket's name in lower "
+                                 f"case), not {url!r}")
     current = parse_storage_url(current_app.config.get("STORAGE_URL"))
     if current == location:
         raise StorageConfigError(f"{url} is the storage in use already (STORAGE_URL)")
