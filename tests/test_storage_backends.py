@@ -14,6 +14,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from congress import backup as backups
 from congress import create_app, storage
 from congress.app import ConfigurationError
 from congress.archive import files as filestore
@@ -327,6 +328,22 @@ def test_migrate_when_the_server_goes_away_midway(app, tmp_path, monkeypatch):
         assert "unavailable (unreachable)" in result.output and "run the command again" in result.output
     finally:
         server.stop()
+
+
+def test_backup_fetches_the_objects_and_restore_goes_through_the_local_folders(app, s3_storage, tmp_path):
+    files = {("archive", "ab/" + "ab" * 32): minimal_pdf("Archief"), ("cfp", "photos/sanne.png"): png_bytes(),
+             ("badges", "badges-7-a6.pdf"): PDF}
+    for (area, key), data in files.items():
+        storage.storage(area).put(key, data)
+    result = backups.backup(tmp_path / "kopie")
+    manifest = backups.verify(tmp_path / "kopie")
+    for (area, key), data in files.items():
+        name = f"files/{backups.BACKUP_NAMES.get(area, area)}/{key}"
+        assert (tmp_path / "kopie" / name).read_bytes() == data
+        assert manifest["files"][name]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert result.files >= len(files)
+    with pytest.raises(backups.BackupError, match="STORAGE_URL unset"):
+        backups.restore(tmp_path / "kopie", force=True)
 
 
 def test_a_storage_url_that_names_nothing_stops_the_start(app):
