@@ -147,7 +147,7 @@ def database_url(tmp_dir: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory, smtp_server) -> Iterator[Flask]:
+def app(request, tmp_path_factory, smtp_server) -> Iterator[Flask]:
     tmp_dir = tmp_path_factory.mktemp("congress")
     controller, _ = smtp_server
     settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
@@ -157,6 +157,10 @@ def app(tmp_path_factory, smtp_server) -> Iterator[Flask]:
         MAIL_PORT=controller.port,
         HUEY_SQLITE_PATH=str(tmp_dir / "huey.db"),
     )
+    if os.environ.get("TEST_STORAGE") == "s3":
+        # Every test on object storage (the local S3 server) instead of the local folders.
+        server = request.getfixturevalue("s3_server")
+        settings.update(server.config(server.make_bucket()))
     application = create_app(settings)
     application.test_client_class = IsolatedClient
     with application.app_context():

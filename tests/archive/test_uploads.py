@@ -18,6 +18,7 @@ from congress.extensions import db
 from congress.tokens import hash_secret
 from tests.archive.factories import jpeg_bytes, make_item, minimal_pdf, office_bytes, png_bytes
 from tests.factories import make_congress, make_session
+from tests.support.s3 import local_storage_only
 
 
 @pytest.mark.parametrize(("data", "name", "kind", "stored_name"), [
@@ -77,6 +78,7 @@ def test_size_limit_is_configurable(app):
     assert filestore.max_bytes() == 50 * 1024 * 1024
 
 
+@local_storage_only
 def test_stored_by_hash_outside_static(app):
     item = make_item("Met bijlage")
     stored = services.add_file(item, io.BytesIO(minimal_pdf("Bijlage")), "bijlage.pdf")

@@ -18,10 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 from botocore.config import Config as BotoConfig
 
 from tests.support.gunicorn import free_port
 
+# For the few tests that look at the local folders themselves: skipped when the whole run is on object
+# storage (``TEST_STORAGE=s3``).
+local_storage_only = pytest.mark.skipif(os.environ.get("TEST_STORAGE") == "s3",
+                                        reason="looks at the local folders (TEST_STORAGE=s3)")
 MOTO_SERVER = Path(sys.executable).with_name("moto_server")
 REGION = "eu-west-1"
 # Calls made before authentication starts: create_user, put_user_policy, create_access_key.
