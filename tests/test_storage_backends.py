@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import os
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -349,3 +350,18 @@ def test_backup_fetches_the_objects_and_restore_goes_through_the_local_folders(a
 def test_a_storage_url_that_names_nothing_stops_the_start(app):
     with pytest.raises(ConfigurationError, match="STORAGE_URL must be empty or s3://bucket/prefix"):
         create_app({**app.config, "STORAGE_URL": "ftp://elders/map", "TESTING": True})
+
+
+def test_a_download_cut_off_when_the_server_goes_away_is_short_and_logged(app, vanishing_server, caplog):
+    data = os.urandom(16 * 1024 * 1024)  # far more than the sockets buffer between the two processes
+    storage.storage("badges").put("groot.pdf", data)
+    with app.test_request_context("/"), caplog.at_level(logging.ERROR, logger="congress.storage"):
+        response = storage.storage("badges").send("groot.pdf", mimetype="application/pdf")
+        assert response.status_code == 200 and response.headers["Content-Length"] == str(len(data))
+        chunks = iter(response.response)
+        received = len(next(chunks))
+        vanishing_server.stop()
+        received += sum(len(chunk) for chunk in chunks)
+        response.close()
+    assert received < len(data)  # the client sees a body shorter than its Content-Length: never a whole file
+    assert any("broke off while streaming" in r.getMessage() for r in caplog.records)
