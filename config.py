@@ -187,6 +187,20 @@ class Config:
     ARCHIVE_MAX_FILE_BYTES = int(os.environ.get("ARCHIVE_MAX_FILE_BYTES", str(50 * 1024 * 1024)))
     ARCHIVE_UPLOAD_DIR = os.environ.get("ARCHIVE_UPLOAD_DIR")  # default: instance/uploads
     CFP_UPLOAD_DIR = os.environ.get("CFP_UPLOAD_DIR")  # default: instance/cfp
+    # Object storage instead of those folders (congress/storage.py, docs/deploy.md "Object storage"):
+    # STORAGE_URL=s3://bucket/prefix; endpoint and credentials of any S3-compatible service (empty
+    # credentials: boto3's own chain, e.g. AWS_ACCESS_KEY_ID or an instance role).
+    STORAGE_URL = os.environ.get("STORAGE_URL", "")
+    STORAGE_S3_ENDPOINT_URL = os.environ.get("STORAGE_S3_ENDPOINT_URL", "")
+    STORAGE_S3_REGION = os.environ.get("STORAGE_S3_REGION", "")
+    STORAGE_S3_ACCESS_KEY_ID = os.environ.get("STORAGE_S3_ACCESS_KEY_ID", "")
+    STORAGE_S3_SECRET_ACCESS_KEY = os.environ.get("STORAGE_S3_SECRET_ACCESS_KEY", "")
+    STORAGE_S3_ADDRESSING_STYLE = os.environ.get("STORAGE_S3_ADDRESSING_STYLE", "path")  # or "virtual"
+    STORAGE_S3_TIMEOUT_SECONDS = float(os.environ.get("STORAGE_S3_TIMEOUT_SECONDS", "10"))
+    STORAGE_S3_MAX_ATTEMPTS = int(os.environ.get("STORAGE_S3_MAX_ATTEMPTS", "3"))
+    # Downloads: 0 streams the object through the app; N > 0 redirects (after the same access checks)
+    # to a presigned URL valid N seconds.
+    STORAGE_PRESIGNED_SECONDS = int(os.environ.get("STORAGE_PRESIGNED_SECONDS", "0"))
 
     # Front-end packages installed by npm at set-up (never committed).
     NODE_MODULES_DIR = os.environ.get("NODE_MODULES_DIR", str(BASE_DIR / "node_modules"))

@@ -13,7 +13,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, ProductionConfig, config_from_env, public_base_url_problem, trusted_hosts
-from congress import assets, capabilities, database, errors, i18n, jobs, logs, sanitize, security
+from congress import assets, capabilities, database, errors, i18n, jobs, logs, sanitize, security, storage
 from congress.extensions import csrf, db, limiter, login_manager, migrate
 
 
@@ -59,6 +59,10 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     assets.init_app(app)
     errors.init_app(app)
+    try:
+        storage.init_app(app)
+    except storage.StorageConfigError as exc:
+        raise ConfigurationError(str(exc)) from None
     jobs.init_app(app)
 
     with app.app_context():

@@ -188,9 +188,14 @@ def backup(target: Path) -> Result:
             _run([_pg_binary("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
                   f"--file={staging / PG_FILE}", *arguments], env)
         copied = []
-        for name, root in file_roots().items():
-            if root.is_dir():
-                copied += _copy_tree(root, staging / "files" / name)
+        if storage.is_object_storage():
+            # The objects are fetched into the backup, so that it restores on any installation.
+            for area in storage.AREAS:
+                copied += _copy_objects(storage.storage(area), staging / "files" / BACKUP_NAMES.get(area, area))
+        else:
+            for name, root in file_roots().items():
+                if root.is_dir():
+                    copied += _copy_tree(root, staging / "files" / name)
         files = {}
         for path in sorted(p for p in staging.rglob("*") if p.is_file()):
             os.chmod(path, FILE_MODE)
@@ -297,6 +302,16 @@ def _database_has_rows() -> bool:
     return False
 
 
+def _copy_objects(area: storage.Storage, target: Path) -> list[Path]:
+    copied = []
+    for key in area.list_keys():
+        path = target / storage.check_key(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(area.read(key))
+        copied.append(path)
+    return copied
+
+
 def _has_files(root: Path) -> bool:
     return root.is_dir() and any(p.is_file() for p in root.rglob("*"))
 
@@ -309,6 +324,9 @@ def restore(source: Path, *, force: bool = False) -> Result:
     kind = manifest["database"]["kind"]
     if kind != dialect:
         raise BackupError(f"this is a backup of a {kind} database; the configured database is {dialect}")
+    if storage.is_object_storage():
+        raise BackupError("restore into the local directories (STORAGE_URL unset), then copy the files into object "
+                          "storage with `flask --app wsgi congress storage migrate --to s3://…`")
     roots = file_roots()
     if not force:
         occupied = []

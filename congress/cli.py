@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 
 from congress import backup as backups
 from congress import capabilities
+from congress import storage as files
 from congress.accounts import services as accounts
 from congress.accounts.models import ApiToken, Role, TokenScope
 from congress.core.models import Congress, Track
@@ -154,6 +155,41 @@ def restore(directory: str, force: bool) -> None:
     except backups.BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Restored the {result.database} database and {result.files} files from {result.path}")
+
+
+storage_cli = AppGroup("storage", help="The files the app writes and serves (docs/deploy.md, \"Object storage\").")
+congress_cli.add_command(storage_cli)
+
+
+@storage_cli.command("migrate")
+@click.option("--to", "target_url", required=True, metavar="s3://BUCKET/PREFIX",
+              help="The object storage to copy every file into (endpoint and credentials: STORAGE_S3_*).")
+def storage_migrate(target_url: str) -> None:
+    """Copy every stored file (archive, speaker photos and slides, print runs) into object storage and
+    verify each copy's SHA-256; files already there with the same hash are left alone, so it may be
+    run again (after an interruption, or just before switching STORAGE_URL)."""
+    try:
+        targets = files.migration_target(target_url)
+        plan = files.migration_plan()
+    except (files.StorageConfigError, files.StorageUnavailable) as exc:
+        raise click.ClickException(str(exc)) from None
+    counts = {"copied": 0, "present": 0}
+    failed: list[str] = []
+    with click.progressbar(plan, label=f"Copying {len(plan)} files", show_pos=True,
+                           item_show_func=lambda item: f"{item[0]}/{item[1]}" if item else "") as bar:
+        for area, key in bar:
+            try:
+                counts[files.migrate_file(area, key, targets[area])] += 1
+            except (files.MigrationError, files.StorageUnavailable, FileNotFoundError) as exc:
+                failed.append(f"{area}/{key}: {exc}")
+    click.echo(f"{counts['copied']} copied and verified, {counts['present']} already there with the same hash, "
+               f"{len(failed)} failed.")
+    if failed:
+        for line in failed:
+            click.echo(f"  {line}", err=True)
+        raise click.ClickException("not every file was copied: run the command again once the cause is fixed")
+    click.echo(f"Every file is in {target_url}: set STORAGE_URL={target_url} (and the STORAGE_S3_* settings) "
+               "on every host and restart.")
 
 
 def init_app(app: Flask) -> None:

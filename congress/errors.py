@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from congress.database import end_transaction, is_transient
+from congress.storage import StorageUnavailable
 
 TRANSIENT_RETRY_AFTER_SECONDS = 2
 
@@ -75,6 +76,10 @@ MESSAGES = {
 STORAGE_REFUSED = (_l("Temporarily unavailable"),
                    _l("The server cannot store anything right now (its storage is full or read-only). What you sent "
                       "has not been saved. Please try again later."))
+# Object storage that cannot be reached (or refuses us): a 503 that says nothing was saved either.
+STORAGE_UNAVAILABLE = (_l("Temporarily unavailable"),
+                       _l("Files cannot be stored or fetched right now. Nothing of what you sent has been saved. "
+                          "Please try again in a few minutes."))
 CSRF_MESSAGE = _l("This form has expired or did not come from this site. Go back, reload the page and try again.")
 
 # Storage that refuses writes: the database or the disk is full, or it is read-only.
@@ -133,8 +138,8 @@ def render_error(code: int, description: str | None = None):
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
-def render_storage_refused():
-    title, message = STORAGE_REFUSED
+def render_storage_refused(texts: tuple[Any, Any] = STORAGE_REFUSED):
+    title, message = texts
     headers = {"Retry-After": "120"}
     if wants_json():
         return jsonify({"error": {"code": 503, "title": str(title), "message": str(message)}}), 503, headers
@@ -181,6 +186,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
         end_transaction()
+        if isinstance(exc, StorageUnavailable):
+            # Logged by congress.storage with the area and the reason; any transaction was rolled back.
+            app.logger.error("Storage unavailable, answered 503: %s", exc)
+            return render_storage_refused(STORAGE_UNAVAILABLE)
         if storage_refused(exc):
             # The transaction was rolled back: nothing of this request is stored, and the answer says so.
             app.logger.error("Storage refused a write (full or read-only): %s", exc)

@@ -6,7 +6,8 @@ request or a job needs and says which one is missing, with 503 until all are bac
 * ``database``: ``SELECT 1`` on a pooled connection (a connection the database dropped is replaced by
   the pool's pre-ping, so the first check after a restart already sees the database again);
 * ``queue``: the job queue's storage answers (Redis ``PING``, or the SQLite queue file can be read);
-* ``storage``: every storage area's directory exists (or can be made) and is writable.
+* ``storage``: every storage area's directory exists (or can be made) and is writable; with object
+  storage (``STORAGE_URL=s3://…``) the bucket answers to the configured credentials (``HeadBucket``).
 
 What failed is named, never how (no addresses, paths or driver messages: the page is public).
 """
@@ -21,7 +22,7 @@ from sqlalchemy import text
 
 from congress.database import end_transaction
 from congress.extensions import db, huey
-from congress.storage import AREAS, root_of
+from congress.storage import AREAS, S3Storage, root_of, storage
 
 OK = "ok"
 UNAVAILABLE = "unavailable"
@@ -44,6 +45,10 @@ def _queue() -> None:
 
 
 def _storage() -> None:
+    first = storage(next(iter(AREAS)))
+    if isinstance(first, S3Storage):
+        first.check()  # one bucket for every area
+        return
     for area in AREAS:
         root = root_of(area)
         root.mkdir(parents=True, exist_ok=True)

@@ -28,12 +28,13 @@ from flask_login import FlaskLoginClient
 from flask_migrate import upgrade
 
 from config import TestConfig
-from congress import create_app, jobs
+from congress import create_app, jobs, storage
 from congress.accounts import sessions
 from congress.database import write_transaction
 from congress.extensions import db, limiter
 from congress.tokens import hash_secret
 from tests.factories import make_congress, make_user
+from tests.support.s3 import S3Server, start_s3_server
 
 ROOT = Path(__file__).resolve().parent.parent
 # The exchange schemas the exports are validated against, kept in the repository (tests/schemas/).
@@ -146,7 +147,7 @@ def database_url(tmp_dir: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory, smtp_server) -> Iterator[Flask]:
+def app(request, tmp_path_factory, smtp_server) -> Iterator[Flask]:
     tmp_dir = tmp_path_factory.mktemp("congress")
     controller, _ = smtp_server
     settings = {key: getattr(TestConfig, key) for key in dir(TestConfig) if key.isupper()}
@@ -156,6 +157,10 @@ def app(tmp_path_factory, smtp_server) -> Iterator[Flask]:
         MAIL_PORT=controller.port,
         HUEY_SQLITE_PATH=str(tmp_dir / "huey.db"),
     )
+    if os.environ.get("TEST_STORAGE") == "s3":
+        # Every test on object storage (the local S3 server) instead of the local folders.
+        server = request.getfixturevalue("s3_server")
+        settings.update(server.config(server.make_bucket()))
     application = create_app(settings)
     application.test_client_class = IsolatedClient
     with application.app_context():
@@ -256,6 +261,43 @@ class IsolatedClient(FlaskLoginClient):
 @pytest.fixture
 def client(app: Flask):
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory) -> Iterator[S3Server]:
+    """moto's standalone S3-compatible server on 127.0.0.1 (tests/support/s3.py), for the whole run."""
+    server = start_s3_server(tmp_path_factory.mktemp("s3") / "moto.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server_without_auth(tmp_path_factory) -> Iterator[S3Server]:
+    """The same server checking no signatures: moto's authentication cannot check a presigned URL."""
+    server = start_s3_server(tmp_path_factory.mktemp("s3-open") / "moto.log", auth=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_storage(app, s3_server: S3Server) -> str:
+    """The app's storage in a bucket of its own on the local S3 server, for this test (the settings
+    come back as they were after it); the bucket's name."""
+    bucket = s3_server.make_bucket()
+    app.config.update(s3_server.config(bucket))
+    return bucket
+
+
+@pytest.fixture(params=["local", "s3"])
+def any_storage(request, app, tmp_path) -> str:
+    """Each backend in turn, for the tests that must hold on both: the local directories (under this
+    test's tmp_path) and object storage on the local S3 server. The backend's name."""
+    for config_key, folder in storage.AREAS.values():
+        app.config[config_key] = str(tmp_path / folder)
+    app.config["STORAGE_URL"] = ""
+    if request.param == "s3":
+        request.getfixturevalue("s3_storage")
+    return request.param
 
 
 @pytest.fixture

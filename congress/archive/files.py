@@ -1,31 +1,26 @@
 """The archive's documents: checked by :mod:`congress.uploads`, stored under their SHA-256 in the
-``archive`` area of :mod:`congress.storage` (outside the static folder; ``ARCHIVE_UPLOAD_DIR`` or
-``instance/uploads``), with the key ``<sha[:2]>/<sha>``."""
+``archive`` area of :mod:`congress.storage` (a local folder outside the static folder,
+``ARCHIVE_UPLOAD_DIR`` or ``instance/uploads``, or object storage), with the key ``<sha[:2]>/<sha>``."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 from flask import Response
 
-from congress.storage import LocalStorage, storage
+from congress.storage import LocalStorage, S3Storage, storage
 from congress.uploads import CONTENT_TYPES, EXTENSIONS, FILE_CSP, CheckedFile, UploadRefused, check_upload, max_bytes
 
 AREA = "archive"
 
 # The face of before: callers and tests import these from here.
 __all__ = ["AREA", "CONTENT_TYPES", "EXTENSIONS", "FILE_CSP", "CheckedFile", "UploadRefused", "check_upload",
-           "key_for", "max_bytes", "path_for", "send_stored", "store", "upload_dir"]
+           "key_for", "max_bytes", "read_stored", "send_stored", "store"]
 
 
-def area() -> LocalStorage:
+def area() -> LocalStorage | S3Storage:
     return storage(AREA)
-
-
-def upload_dir() -> Path:
-    return area().root
 
 
 def key_for(sha256: str) -> str:
@@ -35,16 +30,17 @@ def key_for(sha256: str) -> str:
     return f"{sha256[:2]}/{sha256}"
 
 
-def path_for(sha256: str) -> Path:
-    return area().path(key_for(sha256))
+def read_stored(sha256: str) -> bytes:
+    """The bytes stored under this hash (FileNotFoundError when they are gone)."""
+    return area().read(key_for(sha256))
 
 
-def store(checked: CheckedFile) -> Path:
-    """Write the bytes under their hash (once; the same content is stored once)."""
+def store(checked: CheckedFile) -> str:
+    """Write the bytes under their hash (once; the same content is stored once); the key."""
     files, key = area(), key_for(checked.sha256)
     if not files.exists(key):
         files.put(key, checked.data)
-    return files.path(key)
+    return key
 
 
 def send_stored(stored: Any) -> Response:

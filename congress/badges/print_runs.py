@@ -1,5 +1,5 @@
 """Print runs in the background: the job that renders a run and stores its PDF, and where the PDF is
-kept (the storage area ``badges``: instance/badges/ unless ``BADGE_DIR`` moves it).
+kept (the storage area ``badges``: instance/badges/ unless ``BADGE_DIR`` moves it, or object storage).
 
 Starting a run (``services.start_print_run``) queues the job; the job module imports this one, so
 this module does not import the job (no cycle)."""
@@ -7,7 +7,6 @@ this module does not import the job (no cycle)."""
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -17,12 +16,12 @@ from congress.badges.printing import render_registrations, surname_key
 from congress.database import end_transaction, is_transient, lock_for_update, utcnow, write_transaction
 from congress.extensions import db
 from congress.registration.models import Registration
-from congress.storage import LocalStorage, storage
+from congress.storage import LocalStorage, S3Storage, storage
 
 AREA = "badges"
 
 
-def badge_storage() -> LocalStorage:
+def badge_storage() -> LocalStorage | S3Storage:
     """Where print runs are kept."""
     return storage(AREA)
 
@@ -68,6 +67,11 @@ def print_run_ready(run: PrintRun) -> bool:
     return run.status == "done" and bool(run.file_name) and badge_storage().exists(run.file_name)
 
 
-def print_run_path(run: PrintRun) -> Path | None:
-    """The run's PDF on disk, if it is ready."""
-    return badge_storage().path(run.file_name) if print_run_ready(run) else None
+def print_run_pdf(run: PrintRun) -> bytes | None:
+    """The run's PDF, if it is ready."""
+    if run.status != "done" or not run.file_name:
+        return None
+    try:
+        return badge_storage().read(run.file_name)
+    except FileNotFoundError:
+        return None

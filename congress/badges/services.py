@@ -19,7 +19,7 @@ from congress.badges.codes import (
 )
 from congress.badges.layouts import get_layout
 from congress.badges.models import PrintRun
-from congress.badges.print_runs import badge_storage, execute_print_run, print_run_path, print_run_ready
+from congress.badges.print_runs import badge_storage, execute_print_run, print_run_pdf, print_run_ready
 from congress.badges.printing import (
     SELECTIONS,
     TITLES,
@@ -44,7 +44,7 @@ from congress.extensions import db
 __all__ = [
     "MAX_CODE_LENGTH", "SELECTIONS", "TITLES", "BadgeCode", "EmptySelection", "InvalidCode", "WrongCongress",
     "badge_data", "badge_storage", "ensure_edition_key", "execute_print_run", "is_revoked", "issue_code",
-    "issue_codes", "print_run_path", "print_run_ready", "public_key_b64", "qr_svg", "reissue_code",
+    "issue_codes", "print_run_pdf", "print_run_ready", "public_key_b64", "qr_svg", "reissue_code",
     "render_registrations", "revocations", "select_registrations", "sign_code", "start_print_run",
     "surname_key", "ticket_attachment", "ticket_pdf", "verify_code",
     # for other signed documents of an edition (certificates): its key, and the QR code as PDF operators

@@ -93,7 +93,7 @@ class SlideFile:
     content_type: str
     size: int
     sha256: str
-    path: Path
+    key: str  # in the storage area ``cfp``
     uploaded_at: datetime
     publication_consent: bool
     licence: str
@@ -105,10 +105,9 @@ def session_slides(session_id: int) -> list[SlideFile]:
         sa.select(SlideUpload).where(SlideUpload.session_id == session_id).order_by(SlideUpload.uploaded_at,
                                                                                      SlideUpload.id)
     ).all()
-    files = storage("cfp")
     return [
         SlideFile(id=r.id, session_id=session_id, original_name=r.original_name, content_type=r.content_type,
-                  size=r.size, sha256=r.stored_name.split(".")[0], path=files.path(slide_key(r.stored_name)),
+                  size=r.size, sha256=r.stored_name.split(".")[0], key=slide_key(r.stored_name),
                   uploaded_at=r.uploaded_at, publication_consent=r.publication_consent, licence=r.licence)
         for r in rows
     ]
@@ -133,5 +132,12 @@ class SlideContent:
 def slide_files(session_id: int) -> list[SlideContent]:
     """Every slide deck uploaded for a programme session with its content and the speaker's consent,
     oldest first: the knowledge archive takes them up when it archives the session."""
-    return [SlideContent(slide.original_name, slide.path.read_bytes(), slide.publication_consent, slide.licence)
-            for slide in session_slides(session_id) if slide.path.exists()]
+    files = storage("cfp")
+    found = []
+    for slide in session_slides(session_id):
+        try:
+            data = files.read(slide.key)
+        except FileNotFoundError:  # removed (retention): nothing to take up
+            continue
+        found.append(SlideContent(slide.original_name, data, slide.publication_consent, slide.licence))
+    return found

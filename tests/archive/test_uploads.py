@@ -18,6 +18,7 @@ from congress.extensions import db
 from congress.tokens import hash_secret
 from tests.archive.factories import jpeg_bytes, make_item, minimal_pdf, office_bytes, png_bytes
 from tests.factories import make_congress, make_session
+from tests.support.s3 import local_storage_only
 
 
 @pytest.mark.parametrize(("data", "name", "kind", "stored_name"), [
@@ -77,11 +78,13 @@ def test_size_limit_is_configurable(app):
     assert filestore.max_bytes() == 50 * 1024 * 1024
 
 
+@local_storage_only
 def test_stored_by_hash_outside_static(app):
     item = make_item("Met bijlage")
     stored = services.add_file(item, io.BytesIO(minimal_pdf("Bijlage")), "bijlage.pdf")
     db.session.commit()
-    path = filestore.path_for(stored.sha256)
+    assert filestore.read_stored(stored.sha256) == minimal_pdf("Bijlage")
+    path = filestore.area().path(filestore.key_for(stored.sha256))
     assert path.exists() and path.name == stored.sha256
     static = Path(app.static_folder).resolve()
     assert static not in path.resolve().parents

@@ -9,6 +9,7 @@ import pytest
 
 from congress.badges import services
 from tests.registration.factories import open_congress, registered
+from tests.support.s3 import local_storage_only
 
 
 @pytest.fixture
@@ -19,10 +20,11 @@ def run(app, monkeypatch, tmp_path):
     return congress.slug, services.start_print_run(congress, "a6", "everyone")  # the job runs at once in tests
 
 
+@local_storage_only
 def test_the_pdf_is_stored_in_the_badges_area(app, run, tmp_path):
     _, run = run
     assert services.print_run_ready(run)
-    assert services.print_run_path(run) == tmp_path / run.file_name
+    assert services.print_run_pdf(run) == (tmp_path / run.file_name).read_bytes()
     assert (tmp_path / run.file_name).read_bytes().startswith(b"%PDF")
     app.config.pop("BADGE_DIR")
     assert services.badge_storage().root == Path(app.instance_path) / "badges"  # the folder of before
@@ -45,8 +47,8 @@ def test_another_editions_run_is_not_found(app, run, organiser):
 
 def test_a_run_whose_file_is_gone_is_not_ready(app, run, organiser, tmp_path):
     slug, run = run
-    (tmp_path / run.file_name).unlink()
-    assert not services.print_run_ready(run) and services.print_run_path(run) is None
+    services.badge_storage().delete(run.file_name)
+    assert not services.print_run_ready(run) and services.print_run_pdf(run) is None
     client = app.test_client(user=organiser)
     response = client.get(f"/manage/badges/{slug}/runs/{run.id}/badges.pdf")
     assert response.status_code == 302

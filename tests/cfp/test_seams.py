@@ -18,6 +18,7 @@ from congress.storage import storage
 from congress.tokens import hash_secret
 from tests.cfp.factories import make_proposal, make_speaker, open_call
 from tests.factories import make_user
+from tests.support.s3 import local_storage_only
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
 
@@ -45,6 +46,7 @@ def test_the_archive_reads_a_sessions_slides_through_the_query(app, congress, mo
     assert queries.slide_files(proposal.session_id + 1000) == []
 
 
+@local_storage_only
 def test_slides_and_photos_go_to_the_cfp_storage_area(app, congress, monkeypatch):
     proposal, speaker = _confirmed(app, congress, monkeypatch)
     upload = services.upload_slides(proposal, speaker, "deck.pdf", PDF)

@@ -270,7 +270,7 @@ def test_a_print_run_waits_for_another_writer(app):
     db.session.rollback()
     run = db.session.get(PrintRun, run.id)
     assert (run.status, run.done, run.error) == ("done", 3, "")
-    assert badges.print_run_path(run) is not None
+    assert badges.print_run_pdf(run).startswith(b"%PDF")
 
 
 @sqlite_only
