@@ -45,7 +45,7 @@ from congress.archive.search_facets import (
     facet_rows,
     search_rows,
 )
-from congress.archive.search_index import document_for, engine, index_item, index_items, reindex_all
+from congress.archive.search_index import add_words, document_for, engine, index_item, index_items, reindex_all
 from congress.archive.search_postgres import PostgresEngine
 from congress.archive.search_query import (
     FACETS,
@@ -71,7 +71,8 @@ __all__ = [
     "FACETS", "MAX_PAGE", "MAX_PHRASES", "MAX_QUERY_CHARS", "MAX_TERMS", "PER_PAGE", "PHRASE", "SMALL_MATCH",
     "TERM_SEPARATOR", "Engine", "F", "Hit", "ParsedQuery", "PostgresEngine", "SearchFilters", "SearchResult",
     "SqliteEngine", "_ACTIVE", "_FACET_TERMS", "_columns_only", "_conditions", "_counted", "_has_term", "_sorted",
-    "_split", "_terms_only", "document_for", "engine", "facet_counts", "facet_rows", "index_item", "index_items",
+    "_split", "_terms_only", "add_words", "document_for", "engine", "facet_counts", "facet_rows", "index_item",
+    "index_items",
     "parse_query", "reindex_all", "related_items", "search", "search_rows", "snippet_for", "suggestion",
     "synonym_groups",
 ]
