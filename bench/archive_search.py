@@ -1,13 +1,15 @@
 """Knowledge-base search: 50,000 generated items; p50/p95 latency over 200 mixed queries with
-facets on SQLite (FTS5) and PostgreSQL (dutch, GIN); indexing throughput. Statistics are gathered
+facets on SQLite (FTS5) and PostgreSQL (GIN); indexing throughput. Statistics are gathered
 after the bulk load (VACUUM ANALYZE, as autovacuum does on a real installation); no result cache.
 
 BENCH_QUICK=1 shrinks the run to a few seconds; BENCH_DATABASES=postgresql (or sqlite) measures
 one database; BENCH_ITEMS=200000 sets the archive's size (50,000 by default). The query mix has
 the search syntax (AND, OR, -word, phrases), verb forms the stemming joins to their nouns
 (polariseren finds polarisatie) and the demo's synonym list; besides wall time, each query's CPU
-time in this process is measured (the machine is shared: wall time includes waiting for a core). PostgreSQL runs on a throw-away server of scripts/pg_test_server.sh (its own data
-directory and port), stopped afterwards; without PostgreSQL binaries only SQLite is measured.
+time in this process is measured (the machine is shared: wall time includes waiting for a core).
+
+PostgreSQL runs on a throw-away server of scripts/pg_test_server.sh (its own data directory and
+port), stopped afterwards; without PostgreSQL binaries only SQLite is measured.
 
 After the bulk load, PostgreSQL gets what autovacuum gives an installation (within a minute or so of
 such a load): VACUUM ANALYZE, i.e. planner statistics and a visibility map. The searches are then

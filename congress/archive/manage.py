@@ -13,8 +13,8 @@ from congress.accounts.models import Role
 from congress.accounts.permissions import my_editions
 from congress.archive import files as filestore
 from congress.archive import services
-from congress.archive.files import FILE_CSP
 from congress.archive.errors import ArchiveError
+from congress.archive.files import FILE_CSP
 from congress.archive.forms import (
     ArchiveSessionsForm,
     ConfirmLevelForm,

@@ -25,7 +25,6 @@ from congress.archive.search_facets import (
 from congress.archive.search_query import ParsedQuery, SearchFilters
 from congress.extensions import db
 
-
 MAX_POSITION = 16_383
 MAX_POSITIONS = 256
 
