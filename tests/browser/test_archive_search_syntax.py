@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 from tests.browser.conftest import _fail_on_csp_violations, _watched_context, axe_violations, sign_in_staff
 
 TEXTS = {
-    "nl": {"results": "resultaten", "help": "Zo zoekt u", "mean": "Bedoelde u:", "search": "Zoeken"},
-    "en": {"results": "results", "help": "How to search", "mean": "Did you mean:", "search": "Search"},
+    "nl": {"results": "resulta", "help": "Zo zoekt u", "mean": "Bedoelde u:", "search": "Zoeken"},
+    "en": {"results": "result", "help": "How to search", "mean": "Did you mean:", "search": "Search"},
 }
 
 
@@ -37,7 +37,8 @@ def sized_page(request, browser):
 
 def _search(page, text: str, query: str) -> None:
     page.fill("#q", query)
-    page.locator("button[type=submit]", has_text=text).first.click()
+    with page.expect_navigation():
+        page.locator("button[type=submit]", has_text=text).first.click()
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -50,6 +51,7 @@ def test_the_examples_give_results_and_did_you_mean_works(sized_page, live_serve
     for query in ["polariseren", "polarisatie AND jongeren", "radicalisering OR polarisatie -wijk",
                   '"digitale weerbaarheid" -ouders', "jeugd"]:
         _search(page, text["search"], query)
+        expect(page.locator("#q")).to_have_value(query)
         expect(page.locator("#results-heading")).to_contain_text(text["results"])
         expect(page.locator(".archive-hit").first).to_be_visible()
         assert page.locator(".archive-hit mark").count() > 0, query
