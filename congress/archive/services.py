@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 
 from congress.archive import files as filestore
 from congress.archive import search
-from congress.archive import text as textmod
 from congress.archive.errors import ArchiveConflict, ArchiveError
 from congress.archive.labels import EVIDENCE_LABELS, LANGUAGE_LABELS, TYPE_LABELS
 from congress.archive.models import (
@@ -27,7 +26,6 @@ from congress.archive.models import (
     KnowledgeTerm,
     KnowledgeVersion,
     RecognitionLevel,
-    SearchSynonym,
     SessionEvaluation,
     SpeakerInvitation,
     TermKind,
@@ -47,6 +45,9 @@ from congress.archive.relations import (  # noqa: F401 - re-exported
     set_related,
     set_related_keys,
 )
+
+# The search's synonym list lives beside this module (synonyms.py) and is part of its face: re-exported.
+from congress.archive.synonyms import delete_synonym, save_synonym, synonyms  # noqa: F401 - re-exported
 from congress.audit.queries import detail_line, field_label
 from congress.audit.services import current_actor, record
 from congress.cfp.queries import slide_files
@@ -572,45 +573,3 @@ def tracks_of_editions() -> list[Track]:
     return list(db.session.scalars(sa.select(Track).join(Congress).order_by(Congress.starts_on.desc(),
                                                                              Track.position)))
 
-
-# The editors' synonym list: one group a line, its members separated by commas.
-MAX_SYNONYM_WORDS = 500
-
-
-def _synonym_members(words: str) -> list[str]:
-    members: list[str] = []
-    for member in words.split(","):
-        member = " ".join(member.split())
-        if member and member.casefold() not in {m.casefold() for m in members}:
-            members.append(member)
-    if len(members) < 2 or any(not textmod.words(m) for m in members):
-        raise ArchiveError(_("Give two or more words or phrases, separated by commas."), code="synonyms", field="words")
-    joined = ", ".join(members)
-    if len(joined) > MAX_SYNONYM_WORDS:
-        raise ArchiveError(_("At most %(n)s characters.", n=MAX_SYNONYM_WORDS), code="synonyms", field="words")
-    return members
-
-
-def synonyms() -> list[SearchSynonym]:
-    return list(db.session.scalars(sa.select(SearchSynonym).order_by(SearchSynonym.words, SearchSynonym.id)))
-
-
-@transactional
-def save_synonym(words: str, synonym: SearchSynonym | None = None) -> SearchSynonym:
-    """Add a group of equivalent search words, or change one: the search uses it at once (no
-    reindex: queries are widened, the index stays as it is)."""
-    joined = ", ".join(_synonym_members(words))
-    if synonym is None:
-        synonym = SearchSynonym(words=joined)
-        db.session.add(synonym)
-    else:
-        synonym.words = joined
-    db.session.flush()
-    record("archive.synonym.save", synonym, words=joined)
-    return synonym
-
-
-@transactional
-def delete_synonym(synonym: SearchSynonym) -> None:
-    record("archive.synonym.delete", synonym, words=synonym.words)
-    db.session.delete(synonym)
