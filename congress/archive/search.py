@@ -45,7 +45,15 @@ from congress.archive.search_facets import (
     facet_rows,
     search_rows,
 )
-from congress.archive.search_index import add_words, document_for, engine, index_item, index_items, reindex_all
+from congress.archive.search_index import (
+    MAX_WORD,
+    add_words,
+    document_for,
+    engine,
+    index_item,
+    index_items,
+    reindex_all,
+)
 from congress.archive.search_postgres import PostgresEngine
 from congress.archive.search_query import (
     FACETS,
@@ -297,12 +305,15 @@ def suggestion(raw_query: str | None, filters: SearchFilters | None = None) -> s
     index's vocabulary replaced by the nearest word that is, offered only if it finds items."""
     raw = (raw_query or "")[:MAX_QUERY_CHARS]
     changed = False
+    looked_up = 0
 
     def replace(token: re.Match[str]) -> str:
-        nonlocal changed
+        nonlocal changed, looked_up
         word = textmod.fold(token.group())
-        if len(word) < 3 or word.isdigit() or token.group() in ("OR", "OF", "AND", "EN"):
+        if (len(word) < 3 or len(word) > MAX_WORD or word.isdigit() or token.group() in ("OR", "OF", "AND", "EN")
+                or looked_up >= MAX_TERMS):
             return token.group()
+        looked_up += 1  # at most as many look-ups as a query has words
         better = _closest_word(word)
         if better is None:
             return token.group()
