@@ -186,3 +186,22 @@ def test_brute_force_equals_the_engine_on_the_demo_archive(runner):
     # The examples on the demo: a verb finds the noun, AND is a conjunction.
     assert _brute_force("polariseren", documents) and search.search("polariseren").total
     assert search.search("polarisatie AND jongeren").total
+
+
+def test_the_synonyms_page(app, organiser, corpus):
+    editor = app.test_client(user=organiser)
+    assert editor.get("/manage/kennisbank/synoniemen").status_code == 200
+    assert editor.post("/manage/kennisbank/synoniemen", data={"words": "jongeren, jeugd"}).status_code == 302
+    synonym = db.session.scalars(sa.select(SearchSynonym)).one()
+    assert "Jeugd in de wijk" in titles("jongeren")
+    refused = editor.post(f"/manage/kennisbank/synoniemen/{synonym.id}", data={f"s{synonym.id}-words": "jongeren"})
+    assert refused.status_code == 422 and "Geef twee of meer" in refused.get_data(as_text=True)
+    assert editor.post(f"/manage/kennisbank/synoniemen/{synonym.id}",
+                       data={f"s{synonym.id}-words": "wijk, klas"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(SearchSynonym, synonym.id).words == "wijk, klas"
+    assert "Jeugd in de wijk" not in titles("jongeren") and "Polarisatie in de klas" in titles("wijk")
+    assert editor.post(f"/manage/kennisbank/synoniemen/{synonym.id}/delete").status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SearchSynonym)) == 0
+    assert editor.post("/manage/kennisbank/synoniemen/999/delete").status_code == 404
+    assert app.test_client().get("/manage/kennisbank/synoniemen").status_code in (302, 401, 403)
