@@ -160,6 +160,7 @@ def build_world(app: Flask) -> World:
     archive.update_item(item, note="tweede versie", summary="Nieuwe samenvatting")
     db.session.commit()
     draft = make_item("CSRF-concept", status="draft")
+    synonym = archive.save_synonym("jongeren, jeugd")
     person = Person(name="Archief Spreker", email="csrf-archive@example.org")
     db.session.add(person)
     contribute_secret = "c" * 43
@@ -196,6 +197,7 @@ def build_world(app: Flask) -> World:
         "checkin_id": checkin_row,
         "station_id": station.id,
         "item_id": item.id,
+        "synonym_id": synonym.id,
         "file_id": item.files[0].id,
         "number": 1,
         "room_id": congress.rooms[0].id,

@@ -80,7 +80,9 @@ def knowledge_item(key: str):
 
 _filter_params = [
     {"name": "q", "in": "query", "schema": {"type": "string"},
-     "description": 'Words (Dutch stemming, accents ignored) and "quoted phrases"; any text is accepted.'},
+     "description": 'Words (all must match; Dutch word forms and the editors\' synonyms, accents ignored), '
+                    '"quoted phrases", OR between alternatives, -word to exclude, AND as a plain conjunction '
+                    '(docs/archive-search.md); any text is accepted.'},
     {"name": "type", "in": "query", "schema": {"type": "array", "items": {"type": "string", "enum": [
         "sessieverslag", "presentatie", "opname", "interventie", "evaluatie", "rapport", "nieuws", "mijlpaal"]}},
      "style": "form", "explode": True},

@@ -268,10 +268,25 @@ def _publish(item: KnowledgeItem) -> None:
         services.set_status(item, ItemStatus.PUBLISHED.value)
 
 
+# The search's synonym list as an editor starts it: the Agenda's own pairs of words.
+SYNONYMS = [
+    "jongeren, jeugd",
+    "radicalisering, extremisme",
+    "weerbaarheid, veerkracht",
+    "mediawijsheid, digitale geletterdheid",
+    "jeugdcriminaliteit, criminaliteit onder jongeren",
+    "sleutelfiguren, sleutelpersonen",
+]
+
+
 def load(report: list[str]) -> None:
     edition = congress_by_slug("congres-2024")
     if edition is None:
         return
+    if not services.synonyms():
+        for words in SYNONYMS:
+            services.save_synonym(words)
+        report.append(f"Knowledge base search: {len(SYNONYMS)} groups of synonyms.")
     if db.session.scalar(sa.select(sa.func.count()).select_from(KnowledgeItem)):
         report.append("Knowledge base has items; demo items left as they are.")
         return

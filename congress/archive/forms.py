@@ -153,3 +153,14 @@ class ContributeForm(PublicationRightsFields, FlaskForm):
 
 class ArchiveSessionsForm(FlaskForm):
     sessions = CheckboxListField(_l("Sessions"), coerce=int, choices=[])
+
+
+class SynonymForm(FlaskForm):
+    """One group of the search's synonym list: words or phrases separated by commas."""
+
+    words = StringField(_l("Words that mean the same"), validators=[DataRequired(), Length(max=500)],
+                        description=_l("Two or more words or phrases, separated by commas, e.g. jongeren, jeugd."))
+
+
+class DeleteSynonymForm(FlaskForm):
+    """Removing a group (the CSRF token only)."""

@@ -13,10 +13,20 @@ from congress.accounts.models import Role
 from congress.accounts.permissions import my_editions
 from congress.archive import files as filestore
 from congress.archive import services
+from congress.archive.errors import ArchiveError
 from congress.archive.files import FILE_CSP
-from congress.archive.forms import ArchiveSessionsForm, ConfirmLevelForm, ItemForm, StatusForm, UploadForm, parse_links
+from congress.archive.forms import (
+    ArchiveSessionsForm,
+    ConfirmLevelForm,
+    DeleteSynonymForm,
+    ItemForm,
+    StatusForm,
+    SynonymForm,
+    UploadForm,
+    parse_links,
+)
 from congress.archive.labels import EVIDENCE_EXPLANATIONS, EVIDENCE_LABELS, STATUS_LABELS
-from congress.archive.models import ItemStatus, KnowledgeItem, RelationKind
+from congress.archive.models import ItemStatus, KnowledgeItem, RelationKind, SearchSynonym
 from congress.core.queries import edition_or_404
 from congress.extensions import db, talisman
 from congress.i18n import current_language
@@ -261,6 +271,64 @@ def restore(item_id: int, number: int):
         abort(404)
     flash(_("Version %(old)d restored as version %(new)d.", old=number, new=version.number), "success")
     return redirect(url_for("archive_manage.edit_item", item_id=item.id))
+
+
+@bp.route("/synoniemen", methods=["GET", "POST"])
+@roles_required(EDITOR)
+def synonyms():
+    """The search's synonym list: add a group (POST here), change or remove one (below)."""
+    form = SynonymForm()
+    if form.validate_on_submit():
+        try:
+            services.save_synonym(form.words.data)
+        except ArchiveError as exc:
+            form.words.errors = [exc.message]
+        else:
+            flash(_("The words have been added to the search."), "success")
+            return redirect(url_for("archive_manage.synonyms"))
+    return _synonyms_page(form)
+
+
+def _synonyms_page(form: SynonymForm, failed: SynonymForm | None = None, failed_id: int | None = None):
+    groups = services.synonyms()
+    edit_forms = {g.id: SynonymForm(prefix=f"s{g.id}", formdata=None, words=g.words) for g in groups}
+    if failed is not None and failed_id is not None:
+        edit_forms[failed_id] = failed
+    return render_template("archive/manage/synonyms.html", form=form, groups=groups, edit_forms=edit_forms,
+                           delete_form=DeleteSynonymForm(prefix="delete"))
+
+
+def _synonym_or_404(synonym_id: int) -> SearchSynonym:
+    synonym = db.session.get(SearchSynonym, synonym_id)
+    if synonym is None:
+        abort(404)
+    return synonym
+
+
+@bp.route("/synoniemen/<int:synonym_id>", methods=["POST"])
+@roles_required(EDITOR)
+def edit_synonym(synonym_id: int):
+    synonym = _synonym_or_404(synonym_id)
+    form = SynonymForm(prefix=f"s{synonym.id}")
+    if form.validate_on_submit():
+        try:
+            services.save_synonym(form.words.data, synonym)
+        except ArchiveError as exc:
+            form.words.errors = [exc.message]
+        else:
+            flash(_("The words have been saved."), "success")
+            return redirect(url_for("archive_manage.synonyms"))
+    return _synonyms_page(SynonymForm(formdata=None), form, synonym.id), 422
+
+
+@bp.route("/synoniemen/<int:synonym_id>/delete", methods=["POST"])
+@roles_required(EDITOR)
+def delete_synonym(synonym_id: int):
+    synonym = _synonym_or_404(synonym_id)
+    if DeleteSynonymForm(prefix="delete").validate_on_submit():
+        services.delete_synonym(synonym)
+        flash(_("The words have been removed from the search."), "success")
+    return redirect(url_for("archive_manage.synonyms"))
 
 
 @bp.route("/sessions")

@@ -373,3 +373,31 @@ class SessionEvaluation(db.Model):
     congress: Mapped[Congress | None] = relationship()
 
     __table_args__ = (CheckConstraint("responses >= 0", name="responses_positive"),)
+
+
+class SearchSynonym(db.Model):
+    """A group of words (or phrases) the search treats as one: a query for any of them also finds
+    the others ("jongeren", "jeugd"; "jeugdcriminaliteit", "jeugd criminaliteit"). Editors keep the
+    list in the back office; the search reads it for every query."""
+
+    __tablename__ = "knowledge_search_synonyms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The words as the editor wrote them, comma-separated (two or more).
+    words: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def members(self) -> list[str]:
+        return [w.strip() for w in self.words.split(",") if w.strip()]
+
+
+class SearchWord(db.Model):
+    """A word (folded, as written) that occurs in an indexed item: the vocabulary a "did you mean"
+    suggestion is taken from. Added as items are indexed, never counted: a suggestion is only
+    offered after the suggested query was found to give results."""
+
+    __tablename__ = "knowledge_search_words"
+
+    word: Mapped[str] = mapped_column(String(40), primary_key=True)

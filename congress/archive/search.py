@@ -1,9 +1,11 @@
-"""One search service, two engines: SQLite FTS5 (Python-side Dutch stemming) and PostgreSQL
-full-text search (the `dutch` configuration, a GIN index).
+"""One search service, two engines: SQLite FTS5 and PostgreSQL full-text search (a GIN index),
+both holding the same Python-side Dutch stems (:func:`congress.archive.text.stem`), so both find
+the same items.
 
-User text never reaches the engine as query syntax: :func:`parse_query` turns it into words and
-phrases, and each engine gets a query built from those (quoted FTS5 strings, or
-``plainto_tsquery``/``phraseto_tsquery`` arguments). Any input therefore yields results or none.
+User text never reaches the engine as query syntax: :func:`parse_query` turns it into clauses of
+words and phrases (``OR``, ``-word``, ``AND`` and quotes read forgivingly), the editors' synonym
+list widens them, and each engine builds its query from the stems with fixed operators (quoted
+FTS5 strings, or a tsquery of quoted lexemes as one bound value). Any input yields results or none.
 
 Filters, facet counts, totals and the date order read the narrow ``knowledge_search_facets`` table
 (kept by database triggers, migration archive_0002), never the wide item rows.
@@ -16,6 +18,7 @@ results), :mod:`~congress.archive.search_facets` (filters and facet counts in SQ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,7 +27,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from congress.archive import text as textmod
-from congress.archive.models import ItemStatus, KnowledgeItem, KnowledgeTerm
+from congress.archive.models import ItemStatus, KnowledgeItem, KnowledgeTerm, SearchSynonym, SearchWord
 from congress.archive.search_engine import Engine
 from congress.archive.search_facets import (
     _ACTIVE,
@@ -42,7 +45,15 @@ from congress.archive.search_facets import (
     facet_rows,
     search_rows,
 )
-from congress.archive.search_index import document_for, engine, index_item, index_items, reindex_all
+from congress.archive.search_index import (
+    MAX_WORD,
+    add_words,
+    document_for,
+    engine,
+    index_item,
+    index_items,
+    reindex_all,
+)
 from congress.archive.search_postgres import PostgresEngine
 from congress.archive.search_query import (
     FACETS,
@@ -68,8 +79,10 @@ __all__ = [
     "FACETS", "MAX_PAGE", "MAX_PHRASES", "MAX_QUERY_CHARS", "MAX_TERMS", "PER_PAGE", "PHRASE", "SMALL_MATCH",
     "TERM_SEPARATOR", "Engine", "F", "Hit", "ParsedQuery", "PostgresEngine", "SearchFilters", "SearchResult",
     "SqliteEngine", "_ACTIVE", "_FACET_TERMS", "_columns_only", "_conditions", "_counted", "_has_term", "_sorted",
-    "_split", "_terms_only", "document_for", "engine", "facet_counts", "facet_rows", "index_item", "index_items",
-    "parse_query", "reindex_all", "related_items", "search", "search_rows", "snippet_for",
+    "_split", "_terms_only", "add_words", "document_for", "engine", "facet_counts", "facet_rows", "index_item",
+    "index_items",
+    "parse_query", "reindex_all", "related_items", "search", "search_rows", "snippet_for", "suggestion",
+    "synonym_groups",
 ]
 
 
@@ -158,7 +171,7 @@ def search(
     """One page of items for ``raw_query`` and ``filters``, with facet counts. ``full`` also loads
     each item's terms and edition (for the API)."""
     filters = filters or SearchFilters()
-    query = parse_query(raw_query)
+    query = parse_query(raw_query).expanded(synonym_groups())
     page = min(max(page, 1), MAX_PAGE)
     ranked = not query.empty and sort != "date"
     offset = (page - 1) * per_page
@@ -243,6 +256,74 @@ def search(
     hits = [Hit(loaded[i], snippet_for(loaded[i], stems)) for i in page_ids if i in loaded]
 
     return SearchResult(hits=hits, total=total or 0, page=page, per_page=per_page, facets=facet_values, query=query)
+
+
+def synonym_groups() -> list[list[tuple[str, ...]]]:
+    """The editors' synonym list as groups of folded words (each member a word or a phrase)."""
+    groups = []
+    for (words,) in db.session.execute(sa.select(SearchSynonym.words)):
+        group = [tuple(textmod.words(member)) for member in words.split(",")]
+        group = [m for m in group if m]
+        if len(group) > 1:
+            groups.append(group)
+    return groups
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of two words, or ``limit + 1`` once it is certain to exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def _closest_word(word: str) -> str | None:
+    """The indexed word nearest to ``word`` (at most 1 edit for words up to 5 letters, 2 beyond),
+    from the words starting with the same letter; None when ``word`` is itself indexed."""
+    limit = 1 if len(word) <= 5 else 2
+    lower, upper = word[0], chr(ord(word[0]) + 1)
+    candidates = db.session.scalars(
+        sa.select(SearchWord.word).where(
+            SearchWord.word >= lower, SearchWord.word < upper,
+            sa.func.length(SearchWord.word).between(len(word) - limit, len(word) + limit))
+    ).all()
+    if word in candidates:
+        return None
+    scored = sorted((_distance(word, c, limit), abs(len(c) - len(word)), c) for c in candidates)
+    return scored[0][2] if scored and scored[0][0] <= limit else None
+
+
+def suggestion(raw_query: str | None, filters: SearchFilters | None = None) -> str | None:
+    """A "did you mean" query for a search that found nothing: each word of the query not in the
+    index's vocabulary replaced by the nearest word that is, offered only if it finds items."""
+    raw = (raw_query or "")[:MAX_QUERY_CHARS]
+    changed = False
+    looked_up = 0
+
+    def replace(token: re.Match[str]) -> str:
+        nonlocal changed, looked_up
+        word = textmod.fold(token.group())
+        if (len(word) < 3 or len(word) > MAX_WORD or word.isdigit() or token.group() in ("OR", "OF", "AND", "EN")
+                or looked_up >= MAX_TERMS):
+            return token.group()
+        looked_up += 1  # at most as many look-ups as a query has words
+        better = _closest_word(word)
+        if better is None:
+            return token.group()
+        changed = True
+        return better
+
+    suggested = textmod.WORD.sub(replace, raw)
+    if not changed or parse_query(suggested).empty:
+        return None
+    return suggested if search(suggested, filters, facets=False, per_page=1).total else None
 
 
 def snippet_for(item: KnowledgeItem, stems: set[str]) -> Markup | None:

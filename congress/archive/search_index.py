@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from congress.archive import text as textmod
-from congress.archive.models import KnowledgeItem
+from congress.archive.models import KnowledgeItem, SearchWord
 from congress.archive.search_engine import Engine
 from congress.archive.search_postgres import PostgresEngine
 from congress.archive.search_sqlite import SqliteEngine
@@ -30,9 +30,34 @@ def document_for(item: KnowledgeItem) -> dict[str, Any]:
     return {"id": item.id, "title": item.title, "summary": summary, "body": body}
 
 
+# Longer runs of letters are not words anyone misspells (codes, URLs): not in the vocabulary.
+MAX_WORD = 40
+
+
 def index_items(items: Sequence[KnowledgeItem]) -> None:
-    """(Re)write the index rows of ``items`` in the current transaction."""
-    engine().index([document_for(item) for item in items])
+    """(Re)write the index rows of ``items`` in the current transaction, and add their words to
+    the vocabulary of "did you mean"."""
+    rows = [document_for(item) for item in items]
+    engine().index(rows)
+    add_words(rows)
+
+
+def add_words(rows: Sequence[dict[str, Any]]) -> None:
+    """Add the words of index rows to ``knowledge_search_words`` (those not there yet)."""
+    found = {w for r in rows for field in ("title", "summary", "body") for w in textmod.words(r[field] or "")
+             if 2 < len(w) <= MAX_WORD and not w.isdigit()}
+    if not found:
+        return
+    wanted = sorted(found)
+    known: set[str] = set()
+    for start in range(0, len(wanted), 900):
+        chunk = wanted[start:start + 900]
+        known.update(db.session.scalars(sa.select(SearchWord.word).where(SearchWord.word.in_(chunk))))
+    new = [{"word": w} for w in wanted if w not in known]
+    if new:
+        # Another transaction may add the same word at the same time: the key keeps one.
+        db.session.execute(sa.text("INSERT INTO knowledge_search_words (word) VALUES (:word) "
+                                   "ON CONFLICT (word) DO NOTHING"), new)
 
 
 def index_item(item: KnowledgeItem) -> None:

@@ -1,4 +1,4 @@
-"""PostgreSQL full-text search: the ``dutch`` configuration, a GIN index, and (the search rows
+"""PostgreSQL full-text search: documents of the application's Dutch stems, a GIN index, and (the search rows
 carrying the facet columns) a text search with its facets in one statement."""
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from congress.archive.search_facets import (
 )
 from congress.archive.search_query import ParsedQuery, SearchFilters
 from congress.extensions import db
+
+MAX_POSITION = 16_383
+MAX_POSITIONS = 256
 
 
 class PostgresEngine(Engine):
@@ -130,27 +133,45 @@ class PostgresEngine(Engine):
             return
         db.session.execute(
             sa.text(
-                "INSERT INTO knowledge_search (item_id, document) VALUES (:id, "
-                "setweight(to_tsvector('dutch', :title), 'A') || setweight(to_tsvector('dutch', :summary), 'B') "
-                "|| setweight(to_tsvector('dutch', :body), 'C')) "
+                "INSERT INTO knowledge_search (item_id, document) VALUES (:id, CAST(:document AS tsvector)) "
                 "ON CONFLICT (item_id) DO UPDATE SET document = excluded.document"
             ),
-            # Accents folded here (as unaccent would), so the stored vectors and the index stay immutable.
-            [{"id": r["id"], "title": textmod.fold(r["title"]), "summary": textmod.fold(r["summary"]),
-              "body": textmod.fold(r["body"])} for r in rows],
+            [{"id": r["id"], "document": self.document(r)} for r in rows],
         )
 
     @staticmethod
+    def document(row: dict[str, Any]) -> str:
+        """The tsvector of an item, written here from the stems the SQLite index stores (the same
+        Python analysis on both databases, so both find the same items): title weighted A, summary
+        B, body C, positions counted on across the fields with a gap, so that a phrase never spans
+        two fields (as FTS5's columns). Stems hold letters and digits only: quoted, they are
+        literal lexemes. PostgreSQL keeps positions up to 16,383 and 256 of them a lexeme."""
+        positions: dict[str, list[str]] = {}
+        at = 0
+        for field, weight in (("title", "A"), ("summary", "B"), ("body", "C")):
+            for word in textmod.words(row[field] or ""):
+                at += 1
+                found = positions.setdefault(textmod.stem(word), [])
+                if len(found) < MAX_POSITIONS:
+                    found.append(f"{min(at, MAX_POSITION)}{weight}")
+            at += 1
+        return " ".join(f"'{lexeme}':{','.join(p)}" for lexeme, p in positions.items())
+
+    @staticmethod
     def _tsquery(query: ParsedQuery) -> tuple[str, dict[str, str]]:
-        parts, params = [], {}
-        if query.terms:
-            parts.append("plainto_tsquery('dutch', :terms)")
-            params["terms"] = " ".join(query.terms)
-        for i, phrase in enumerate(query.phrases):
-            parts.append(f"phraseto_tsquery('dutch', :phrase{i})")
-            params[f"phrase{i}"] = " ".join(phrase)
-        # Only fixed SQL fragments are joined here; the user's words are bound parameters.
-        return " && ".join(parts), params
+        """The tsquery of ``query`` as one bound text cast to tsquery: its lexemes are stems
+        (letters and digits, quoted) and its operators fixed here, so the user's text is never
+        tsquery syntax and the stems are taken as they are (no second analysis)."""
+        def alternative(match: tuple[str, ...]) -> str:
+            return "(" + " <-> ".join(f"'{textmod.stem(w)}'" for w in match) + ")"
+
+        def clause(alternatives: Sequence[tuple[str, ...]]) -> str:
+            return "(" + " | ".join(alternative(m) for m in alternatives) + ")"
+
+        expression = " & ".join(clause(c) for c in query.include)
+        if query.exclude:
+            expression = f"({expression}) & !" + clause([m for c in query.exclude for m in c])
+        return "CAST(:tsquery AS tsquery)", {"tsquery": expression}
 
     def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
         tsquery, params = self._tsquery(query)

@@ -1,5 +1,5 @@
-"""What a search asks and gets: the user's text parsed into words and phrases (never query
-syntax), the filters, and a page of results."""
+"""What a search asks and gets: the user's text parsed into clauses of words and phrases (never
+query syntax), the filters, and a page of results."""
 
 from __future__ import annotations
 
@@ -26,39 +26,123 @@ PHRASE = re.compile(r'"([^"]*)"')
 FACETS = ("type", "level", "track", "year", "factor", "target_group", "language")
 
 
+# One alternative: the folded words of a word (one) or a phrase (several, in order).
+Match = tuple[str, ...]
+# Alternatives of which one must match ("a OR b", or a word and its synonyms).
+Clause = tuple[Match, ...]
+
+OR_WORDS = frozenset({"OR", "OF"})  # as typed, in capitals; "of" in lower case is a word
+AND_WORDS = frozenset({"AND", "EN"})
+# A quoted phrase (a minus before it excludes it), a run of other characters, or a lone quote.
+TOKEN = re.compile(r'(-?)"([^"]*)"|([^\s"]+)|"')
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
-    terms: tuple[str, ...] = ()  # folded words, stop words left out
-    phrases: tuple[tuple[str, ...], ...] = ()  # folded words of each phrase, in order
+    """What the user asked, as data: every clause of ``include`` must match (one of its
+    alternatives), no clause of ``exclude`` may. Never query syntax: each engine builds its own
+    query from these words (see :meth:`SqliteEngine.fts_query`, :meth:`PostgresEngine._tsquery`)."""
+
+    include: tuple[Clause, ...] = ()
+    exclude: tuple[Clause, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not self.terms and not self.phrases
+        return not self.include
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """The single words asked for (not excluded), in order."""
+        return tuple(m[0] for clause in self.include for m in clause if len(m) == 1)
+
+    @property
+    def phrases(self) -> tuple[Match, ...]:
+        return tuple(m for clause in self.include for m in clause if len(m) > 1)
 
     @property
     def stems(self) -> set[str]:
-        found = {textmod.stem(t) for t in self.terms}
-        for phrase in self.phrases:
-            found |= {textmod.stem(w) for w in phrase}
-        return found
+        """The stems to mark in snippets: of every word asked for (excluded words are not)."""
+        return {textmod.stem(w) for clause in self.include for m in clause for w in m}
+
+    def expanded(self, groups: Sequence[Sequence[Match]]) -> ParsedQuery:
+        """The query with each alternative's equivalents of ``groups`` (the editors' word list)
+        added to its clause: "jongeren" also finds "jeugd" when both are in one group."""
+        if not groups:
+            return self
+        keyed = [{tuple(textmod.stem(w) for w in m) for m in group} for group in groups]
+
+        def widen(clause: Clause) -> Clause:
+            out = list(clause)
+            for match in clause:
+                key = tuple(textmod.stem(w) for w in match)
+                for group, keys in zip(groups, keyed, strict=True):
+                    if key in keys:
+                        out += [m for m in group if m not in out]
+            return tuple(out)
+
+        return ParsedQuery(tuple(widen(c) for c in self.include), tuple(widen(c) for c in self.exclude))
+
+
+def _matches(text: str, quoted: bool) -> list[Match]:
+    words = textmod.words(text)
+    if not words:
+        return []
+    if quoted or len(words) > 1:
+        # "quoted words" and words joined by a hyphen or other marks (ouder-netwerken) are a phrase.
+        if len(words) == 1:
+            return [] if words[0] in textmod.STOP_WORDS and not quoted else [(words[0],)]
+        return [tuple(words[:MAX_TERMS])]
+    return [] if words[0] in textmod.STOP_WORDS else [(words[0],)]
 
 
 def parse_query(raw: str | None) -> ParsedQuery:
-    """Words and "quoted phrases"; operators, stars and unbalanced quotes are just text."""
+    """The query syntax people type, parsed forgivingly: words (all must match), "quoted
+    phrases", ``OR`` between alternatives, ``-word`` or ``-"a phrase"`` to exclude, ``AND`` as a
+    plain conjunction. Whatever is not syntax is text: a lone quote, a lone ``-``, ``OR OR``, a
+    leading ``OR``, stars, brackets and ``NEAR`` are left out or read as words. A query of only
+    exclusions lists everything (nothing to exclude from)."""
     raw = (raw or "")[:MAX_QUERY_CHARS]
-    phrases: list[tuple[str, ...]] = []
-    for match in PHRASE.finditer(raw):
-        phrase = tuple(textmod.words(match.group(1)))
-        if len(phrase) > 1 and len(phrases) < MAX_PHRASES:
-            phrases.append(phrase[:MAX_TERMS])
-        elif phrase:
-            raw += " " + " ".join(phrase)
-    loose = PHRASE.sub(" ", raw)
-    terms: list[str] = []
-    for word in textmod.words(loose):
-        if word not in textmod.STOP_WORDS and word not in terms:
-            terms.append(word)
-    return ParsedQuery(tuple(terms[:MAX_TERMS]), tuple(phrases))
+    include: list[list[Match]] = []
+    exclude: list[list[Match]] = []
+    joining = False  # an OR came after the last clause
+    words_used = phrases_used = 0
+    for token in TOKEN.finditer(raw):
+        negated, quoted, bare = token.group(1), token.group(2), token.group(3)
+        if quoted is None and bare is None:
+            continue  # an unbalanced quote
+        if bare is not None:
+            if bare in OR_WORDS:
+                joining = bool(include)
+                continue
+            if bare in AND_WORDS:
+                joining = False
+                continue
+            negated = "-" if bare.startswith("-") else ""
+            text, is_quoted = bare.lstrip("-"), False
+        else:
+            text, is_quoted = quoted, True
+        for match in _matches(text, is_quoted):
+            if len(match) > 1:
+                if phrases_used >= MAX_PHRASES:
+                    continue
+                phrases_used += 1
+            if words_used >= MAX_TERMS:
+                break
+            words_used += 1
+            if negated:
+                if [match] not in exclude:
+                    exclude.append([match])
+                joining = False
+            elif joining and include:
+                if match not in include[-1]:
+                    include[-1].append(match)
+                joining = False
+            else:
+                if [match] not in include:
+                    include.append([match])
+    if not include:
+        return ParsedQuery()
+    return ParsedQuery(tuple(tuple(c) for c in include), tuple(tuple(c) for c in exclude))
 
 
 @dataclass

@@ -30,10 +30,16 @@ class SqliteEngine(Engine):
 
     @staticmethod
     def fts_query(query: ParsedQuery) -> str:
-        # Stems hold letters and digits only, so double quotes make each one a plain FTS5 string.
-        parts = [f'"{textmod.stem(t)}"' for t in query.terms]
-        parts += ['"' + " ".join(textmod.stem(w) for w in phrase) + '"' for phrase in query.phrases]
-        return " AND ".join(parts)
+        """The FTS5 expression of ``query``: each alternative a double-quoted string of stems
+        (letters and digits only, so never FTS5 syntax), joined by fixed operators."""
+        def clause(alternatives: Sequence[tuple[str, ...]]) -> str:
+            return "(" + " OR ".join('"' + " ".join(textmod.stem(w) for w in m) + '"' for m in alternatives) + ")"
+
+        expression = " AND ".join(clause(c) for c in query.include)
+        if query.exclude:
+            # FTS5's NOT is binary: (what must match) NOT (any excluded alternative).
+            expression = f"({expression}) NOT " + clause([m for c in query.exclude for m in c])
+        return expression
 
     def matches(self, query: ParsedQuery, ranked: bool = True) -> sa.Subquery:
         sql = (

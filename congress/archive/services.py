@@ -45,6 +45,9 @@ from congress.archive.relations import (  # noqa: F401 - re-exported
     set_related,
     set_related_keys,
 )
+
+# The search's synonym list lives beside this module (synonyms.py) and is part of its face: re-exported.
+from congress.archive.synonyms import delete_synonym, save_synonym, synonyms  # noqa: F401 - re-exported
 from congress.audit.queries import detail_line, field_label
 from congress.audit.services import current_actor, record
 from congress.cfp.queries import slide_files
@@ -582,3 +585,4 @@ def tracks_of_editions() -> list[Track]:
     """Every edition's tracks, newest edition first, in their order."""
     return list(db.session.scalars(sa.select(Track).join(Congress).order_by(Congress.starts_on.desc(),
                                                                              Track.position)))
+

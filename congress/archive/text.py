@@ -39,9 +39,24 @@ def words(text: str) -> list[str]:
     return WORD.findall(fold(text))
 
 
+# Derivations the stemmer leaves apart: a noun in -atie (-aties) and its verb in -eren (also
+# -ering, -eringen) share the root: polarisatie, polariseren, polarisering -> "polaris"; evaluatie,
+# evalueren -> "evalu". Applied to Snowball's stem, only to long stems (jongeren stays "jonger").
+_VERB = re.compile(r"(?:eren|ering|eringen)$")
+_NOUN = re.compile(r"(?:atie|aties)$")
+_ROOT_MIN = 5
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    """The index key of a folded word: Snowball's Dutch stem, then the -atie/-eren derivation
+    folded onto one root. The same function indexes and queries on both databases."""
+    base = _stemmer.stemWord(word)
+    if _VERB.search(word) and base.endswith("er") and len(base) - 2 >= _ROOT_MIN:
+        return base[:-2]
+    if _NOUN.search(word) and base.endswith("atie") and len(base) - 4 >= _ROOT_MIN - 1:
+        return base[:-4]
+    return base
 
 
 def analyse(text: str) -> str:

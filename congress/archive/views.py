@@ -116,12 +116,14 @@ def index():
     q, sort, page = query_args(request.args)
     filters = filters_from_args(request.args)
     result = search.search(q, filters, sort=sort, page=page)
+    # A misspelling: "did you mean" the nearest indexed words (only offered when they find items).
+    suggested = search.suggestion(q, filters) if not result.total and q.strip() else None
     if result.facets.get("level"):  # the levels in the scale's order, lowest first
         result.facets["level"] = sorted(result.facets["level"], key=lambda vc: EVIDENCE_RANKS.get(str(vc[0]), 0))
     selected = {param: {str(v) for v in getattr(filters, attr)} for param, attr in FILTER_PARAMS.items()}
     return render_template(
         "archive/index.html", result=result, q=q, sort=sort, selected=selected, facet_labels=FACET_LABELS,
-        facet_value_label=facet_value_label,
+        facet_value_label=facet_value_label, suggested=suggested,
     )
 
 
