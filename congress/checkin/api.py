@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, Response, abort, g, jsonify, request
 from flask_babel import gettext as _
 
 from congress import schemas
@@ -10,6 +10,7 @@ from congress.checkin import api_schemas, services
 from congress.checkin.access import checkin_auth
 from congress.checkin.api_schemas import CheckinQuery, CheckinRequest, PeopleQuery
 from congress.core.queries import congress_by_slug
+from congress.schemas import compressed_json
 
 bp = Blueprint("checkin_api", __name__)
 
@@ -91,8 +92,22 @@ def people():
 @bp.route("/congresses/<slug>/checkin-bundle")
 @checkin_auth
 def bundle(slug: str):
+    """The full bundle, or with ``?since=<version>`` what changed since then; 304 when the station's
+    ETag (``If-None-Match``) is the current version: that poll reads one row and builds nothing."""
     congress = _congress_for_request(slug)
-    return jsonify(services.bundle(congress)), 200, _PRIVATE
+    version = services.bundle_version(congress)
+    if request.if_none_match.contains_weak(version):
+        response = Response(status=304, headers=_PRIVATE)
+    else:
+        since = request.args.get("since", "")
+        body = (services.bundle_since(congress, since) if since else None) or services.bundle(congress)
+        response = compressed_json(body)
+        response.headers.update(_PRIVATE)
+        # The body may be newer than the version read above; it names its own version.
+        version = body["version"]
+    response.set_etag(version, weak=True)
+    response.vary.add("Accept-Encoding")
+    return response
 
 
 @bp.route("/stations/me")
