@@ -12,9 +12,11 @@ import random
 
 import brotli
 import pytest
+import sqlalchemy as sa
 
 from congress.badges import services as badges
 from congress.checkin import services
+from congress.database import write_transaction
 from congress.extensions import db
 from congress.registration import services as registration
 from congress.registration.models import Registration
@@ -199,3 +201,48 @@ def test_another_editions_station_is_still_refused(client, edition, station):
     other = checkin_edition("ander-bundel", people=1)[0]
     assert client.get(_url(other), headers=station).status_code == 403
     assert client.get(_url(other), headers={**station, "If-None-Match": "*"}).status_code == 403
+
+
+def test_versions_follow_the_commit_order_not_the_order_of_the_writes(app, edition):
+    """PostgreSQL: a transaction that writes first but commits last gets the later version, so a
+    station that synchronised in between still receives its change. (On SQLite one writer holds the
+    database from its first write to its commit: the interleaving cannot happen there.)"""
+    congress, _, people, _ = edition
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    first, second = people[0].id, people[1].id
+    start = services.bundle(congress)
+    db.session.rollback()  # nothing loaded stays in the session: what it reads next comes from the rows
+    slow, fast = db.engine.connect(), db.engine.connect()
+    try:
+        slow_tx = slow.begin()
+        slow.execute(sa.update(Registration).where(Registration.id == first).values(name="Eerst Geschreven"))
+        with fast.begin():
+            fast.execute(sa.update(Registration).where(Registration.id == second).values(name="Eerst Vastgelegd"))
+        between = services.bundle_since(congress, start["version"])
+        assert between["changed"] == [second]
+        held = services.apply_bundle_delta(start, between)
+        db.session.rollback()
+        slow_tx.commit()
+    finally:
+        slow.close()
+        fast.close()
+    after = services.bundle_since(congress, held["version"])
+    assert after["changed"] == [first]
+    held = services.apply_bundle_delta(held, after)
+    assert _held(held) == _held(services.bundle(congress))
+    assert [a["name"] for a in held["attendees"][:2]] == ["Eerst Geschreven", "Eerst Vastgelegd"]
+
+
+def test_deleting_an_edition_takes_its_counter_along(edition):
+    congress, _, _, _ = edition
+    from congress.checkin.models import BundleChange, BundleVersion  # noqa: PLC0415
+
+    db.session.rollback()
+    assert db.session.get(BundleVersion, congress.id) is not None
+    congress_id = congress.id
+    with write_transaction():
+        db.session.delete(db.session.get(type(congress), congress_id))
+    assert db.session.get(BundleVersion, congress_id) is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(BundleChange)
+                             .where(BundleChange.congress_id == congress_id)) == 0
