@@ -185,12 +185,28 @@ OPENAPI_PATHS = {
     },
     "/congresses/{slug}/checkin-bundle": {
         "get": {
-            "summary": "Public key, revocations and attendees for offline stations",
+            "summary": "Public key, revocations and attendees for offline stations; what changed since a version",
+            "description": "Every bundle has a `version`, also its weak `ETag`. With `If-None-Match` equal to the "
+                           "current version the answer is 304 without a body. With `since=<version>` the answer "
+                           "is a delta (`since`, `changed`): remove every attendee and revocation of a `changed` "
+                           "registration and add the delta's to hold the full bundle. A `since` that is no "
+                           "version of this edition gets the full bundle. Compressed with brotli or gzip as "
+                           "`Accept-Encoding` allows. See docs/checkin-stations.md.",
             "operationId": "checkinBundle",
             "security": _SECURITY,
-            "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "parameters": [
+                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "since", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 64},
+                 "description": "The version the station holds: answer only what changed since"},
+                {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                 "description": "The ETag of the bundle the station holds"},
+            ],
             "responses": {
-                "200": {"description": "The bundle", "content": schemas.json_content(schemas.ref("CheckinBundle"))},
+                "200": {"description": "The full bundle, or a delta when `since` was a version of this edition",
+                        "headers": {"ETag": {"schema": {"type": "string"}, "description": "W/\"<version>\""}},
+                        "content": schemas.json_content(schemas.ref("CheckinBundle"))},
+                "304": {"description": "Unchanged since the ETag sent (no body)",
+                        "headers": {"ETag": {"schema": {"type": "string"}}}},
                 **_AUTH,
                 "404": _E("No such edition"),
             },
