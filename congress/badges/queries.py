@@ -18,18 +18,23 @@ from congress.registration.models import Registration, RegistrationStatus
 __all__ = ["LAYOUTS", "holder_select", "is_revoked", "recent_print_runs", "revocations"]
 
 
-def revocations(congress: Congress) -> list[dict[str, object]]:
+def revocations(congress: Congress, *, only: sa.Select | None = None) -> list[dict[str, object]]:
     """What stations must refuse although the signature verifies: replaced codes and the codes of
-    cancelled registrations, as (registration id, nonce) pairs."""
-    rows = db.session.execute(
+    cancelled registrations, as (registration id, nonce) pairs, by registration and then as issued.
+    ``only``: a select of registration ids, to read those registrations' revocations alone (the
+    station bundle's delta)."""
+    query = (
         sa.select(IssuedCode.registration_id, IssuedCode.nonce)
         .join(Registration, Registration.id == IssuedCode.registration_id)
         .where(
             IssuedCode.congress_id == congress.id,
             sa.or_(IssuedCode.revoked_at.is_not(None), Registration.status == RegistrationStatus.CANCELLED.value),
         )
-        .order_by(IssuedCode.id)
+        .order_by(IssuedCode.registration_id, IssuedCode.id)
     )
+    if only is not None:
+        query = query.where(IssuedCode.registration_id.in_(only))
+    rows = db.session.execute(query)
     return [{"registration": registration_id, "nonce": nonce} for registration_id, nonce in rows]
 
 

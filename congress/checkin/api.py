@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, jsonify, request
+from flask import Blueprint, Response, abort, g, jsonify, request
 from flask_babel import gettext as _
 
 from congress import schemas
@@ -10,6 +10,7 @@ from congress.checkin import api_schemas, services
 from congress.checkin.access import checkin_auth
 from congress.checkin.api_schemas import CheckinQuery, CheckinRequest, PeopleQuery
 from congress.core.queries import congress_by_slug
+from congress.schemas import compressed_json
 
 bp = Blueprint("checkin_api", __name__)
 
@@ -91,8 +92,22 @@ def people():
 @bp.route("/congresses/<slug>/checkin-bundle")
 @checkin_auth
 def bundle(slug: str):
+    """The full bundle, or with ``?since=<version>`` what changed since then; 304 when the station's
+    ETag (``If-None-Match``) is the current version: that poll reads one row and builds nothing."""
     congress = _congress_for_request(slug)
-    return jsonify(services.bundle(congress)), 200, _PRIVATE
+    version = services.bundle_version(congress)
+    if request.if_none_match.contains_weak(version):
+        response = Response(status=304, headers=_PRIVATE)
+    else:
+        since = request.args.get("since", "")
+        body = (services.bundle_since(congress, since) if since else None) or services.bundle(congress)
+        response = compressed_json(body)
+        response.headers.update(_PRIVATE)
+        # The body may be newer than the version read above; it names its own version.
+        version = body["version"]
+    response.set_etag(version, weak=True)
+    response.vary.add("Accept-Encoding")
+    return response
 
 
 @bp.route("/stations/me")
@@ -170,12 +185,28 @@ OPENAPI_PATHS = {
     },
     "/congresses/{slug}/checkin-bundle": {
         "get": {
-            "summary": "Public key, revocations and attendees for offline stations",
+            "summary": "Public key, revocations and attendees for offline stations; what changed since a version",
+            "description": "Every bundle has a `version`, also its weak `ETag`. With `If-None-Match` equal to the "
+                           "current version the answer is 304 without a body. With `since=<version>` the answer "
+                           "is a delta (`since`, `changed`): remove every attendee and revocation of a `changed` "
+                           "registration and add the delta's to hold the full bundle. A `since` that is no "
+                           "version of this edition gets the full bundle. Compressed with brotli or gzip as "
+                           "`Accept-Encoding` allows. See docs/checkin-stations.md.",
             "operationId": "checkinBundle",
             "security": _SECURITY,
-            "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "parameters": [
+                {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}},
+                {"name": "since", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 64},
+                 "description": "The version the station holds: answer only what changed since"},
+                {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                 "description": "The ETag of the bundle the station holds"},
+            ],
             "responses": {
-                "200": {"description": "The bundle", "content": schemas.json_content(schemas.ref("CheckinBundle"))},
+                "200": {"description": "The full bundle, or a delta when `since` was a version of this edition",
+                        "headers": {"ETag": {"schema": {"type": "string"}, "description": "W/\"<version>\""}},
+                        "content": schemas.json_content(schemas.ref("CheckinBundle"))},
+                "304": {"description": "Unchanged since the ETag sent (no body)",
+                        "headers": {"ETag": {"schema": {"type": "string"}}}},
                 **_AUTH,
                 "404": _E("No such edition"),
             },

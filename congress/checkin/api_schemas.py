@@ -113,14 +113,23 @@ class BundleAttendee(ResponseModel):
 
 
 class CheckinBundle(ResponseModel):
+    """The full bundle (no ``since``), or with ``since`` and ``changed`` a delta: remove every attendee
+    and revocation of a ``changed`` registration, add these; docs/checkin-stations.md."""
+
     congress: str
     congress_id: int
+    version: Annotated[str, Field(description="Opaque; also the (weak) ETag. Send it back as since= and "
+                                              "If-None-Match.")]
     algorithm: Literal["Ed25519"]
     public_key: str
     code_format: str
     revocations: list[Revocation]
     attendees: list[BundleAttendee]
     generated_at: Annotated[str, Field(json_schema_extra=_DATE_TIME)]
+    since: Annotated[str | None, Field(description="Only in a delta: the version it starts from.")] = None
+    changed: Annotated[list[int] | None, Field(
+        description="Only in a delta: every registration changed since then; attendees and revocations "
+                    "list those of them a full bundle holds now.")] = None
 
 
 class StationMe(ResponseModel):

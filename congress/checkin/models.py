@@ -100,3 +100,28 @@ class ScanEvent(db.Model):
     __table_args__ = (
         Index("uq_checkin_scans_nonce_code", "nonce", "code_digest", unique=True),
     )
+
+
+class BundleVersion(db.Model):
+    """The station bundle's counter of an edition: raised by database triggers (migration
+    checkin_0003) in the transaction of every change to what the bundle describes. ``epoch`` is random
+    per counter, so that a version of another edition, or of a counter made anew, is never current."""
+
+    __tablename__ = "checkin_bundle_versions"
+
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), primary_key=True)
+    epoch: Mapped[str] = mapped_column(String(32))
+    seq: Mapped[int] = mapped_column()
+
+
+class BundleChange(db.Model):
+    """The counter's value at the last change of one registration in the bundle (kept by the same
+    triggers). No foreign key to the registration: the change of a deleted one must outlive it."""
+
+    __tablename__ = "checkin_bundle_changes"
+
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), primary_key=True)
+    registration_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column()
+
+    __table_args__ = (Index("ix_checkin_bundle_changes_congress_seq", "congress_id", "seq"),)

@@ -17,6 +17,11 @@ from congress.audit.services import record
 from congress.badges import queries as badge_queries
 from congress.badges import services as badges
 from congress.checkin import queries
+from congress.checkin.bundle import _attendee, _iso
+from congress.checkin.bundle import apply_bundle_delta as apply_bundle_delta
+from congress.checkin.bundle import bundle as bundle
+from congress.checkin.bundle import bundle_since as bundle_since
+from congress.checkin.bundle import bundle_version as bundle_version
 from congress.checkin.models import VENUE, CheckIn, ScanEvent, Station, list_key
 from congress.checkin.retention import anonymise_checkins as anonymise_checkins  # manage.retention
 from congress.core.models import Congress
@@ -64,15 +69,6 @@ class Scan:
     station_label: str = ""  # third-party scanners name their device with a free label
     registration: int | None = None  # a check-in by name (check_in_person): the registration, not a code
     direction: str = "in"  # "out": a check-out (scan_out)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
-
-
-def _attendee(registration: Registration | sa.Row) -> dict[str, str]:
-    notes = "; ".join(part for part in (registration.accessibility, registration.dietary) if part)
-    return {"name": registration.name, "organisation": registration.organisation, "notes": notes}
 
 
 def _answer(result: Result, registration: Registration | sa.Row | None = None, **extra: Any) -> dict[str, Any]:
@@ -384,32 +380,22 @@ def revoke_station(station: Station) -> None:
     record("checkin.station_revoke", station, congress_id=station.congress_id)
 
 
-@transactional
+# A station polls its bundle every minute; when it was last heard of is kept to within this, so that
+# most polls (an unchanged bundle answers 304) read and write nothing but the one counter row.
+STATION_SEEN_EVERY = timedelta(minutes=5)
+
+
 def station_seen(station: Station) -> None:
-    """When the station was last heard of (it downloads its bundle every minute)."""
-    station.last_seen_at = utcnow()
+    """When the station was last heard of (it downloads its bundle every minute): written when it was
+    never, or more than :data:`STATION_SEEN_EVERY` ago (a scan writes it every time, with the scan)."""
+    now = utcnow()
+    if station.last_seen_at is not None and now - station.last_seen_at < STATION_SEEN_EVERY:
+        return
+    with write_transaction():
+        station.last_seen_at = now
 
 
-# --- what stations download and synchronise ---------------------------------------------------
-
-def bundle(congress: Congress) -> dict[str, Any]:
-    attendees = registrations.station_attendees(congress)
-    return {
-        "congress": congress.slug,
-        "congress_id": congress.id,
-        "algorithm": "Ed25519",
-        "public_key": badges.public_key_b64(congress),
-        "code_format": "C1 + base32(version u8 | congress u32 | registration u32 | nonce 6 bytes | signature 64)",
-        "revocations": badge_queries.revocations(congress),
-        "attendees": [
-            {**_attendee(r), "id": r.id,
-             "sessions": [e.session_id for e in r.enrolments if e.status == EnrolmentStatus.ENROLLED.value],
-             "status": r.status}
-            for r in attendees
-        ],
-        "generated_at": _iso(utcnow()),
-    }
-
+# --- what stations download and synchronise (the bundle: congress/checkin/bundle.py) -------------
 
 def people_at_the_door(congress: Congress, text: str, *, list: str | int | None = VENUE,
                        station: Station | None = None, limit: int = 20) -> dict[str, Any]:

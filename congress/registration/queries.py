@@ -176,16 +176,20 @@ def is_enrolled(registration_id: int, session_id: int) -> bool:
     ) > 0
 
 
-def station_attendees(congress: Congress) -> list[Registration]:
+def station_attendees(congress: Congress, *, only: sa.Select | None = None) -> list[Registration]:
     """Who a check-in station must know offline: confirmed and pending registrations, by id, with
-    their enrolments loaded."""
-    return list(db.session.scalars(
+    their enrolments loaded. ``only``: a select of registration ids to read among (the station
+    bundle's delta)."""
+    query = (
         sa.select(Registration)
         .where(Registration.congress_id == congress.id,
                Registration.status.in_([RegistrationStatus.CONFIRMED.value, RegistrationStatus.PENDING.value]))
         .options(selectinload(Registration.enrolments))
         .order_by(Registration.id)
-    ))
+    )
+    if only is not None:
+        query = query.where(Registration.id.in_(only))
+    return list(db.session.scalars(query))
 
 
 def confirmed_for_dashboard(congress: Congress) -> list[Registration]:

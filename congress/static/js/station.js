@@ -15,6 +15,7 @@ const statusLine = $("[data-status]");
 const queueLine = $("[data-queue]");
 let station = null;
 let bundle = null;
+let publicKey = null; // the bundle's key, imported for WebCrypto once per key
 let stopped = false;
 // Who is checked in where, as the server knows it (GET /api/v1/checkins, read since the last time):
 // {checkin id: {registration, list, scanned_at, station}}, kept in IndexedDB for offline answers.
@@ -60,7 +61,10 @@ function api(path, options = {}) {
   return fetch(path, {
     method: options.method || "GET",
     body: options.body ? JSON.stringify(options.body) : undefined,
-    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: "application/json" },
+    headers: {
+      Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: "application/json",
+      ...(options.headers || {}),
+    },
     signal: controller.signal,
     credentials: "omit",
     cache: "no-store",
@@ -84,6 +88,58 @@ async function checkStopped(response) {
 }
 
 // --- the bundle: public key, revocations and attendees, refreshed every minute -----------------
+// The station sends the version it holds as ETag (If-None-Match) and as ?since=: unchanged, the
+// server answers 304 (nothing to download); changed, only the registrations changed since then
+// (docs/checkin-stations.md). Whatever the answer, the bundle is kept in IndexedDB for offline use.
+
+// The rule the server's checkin.bundle.apply_bundle_delta follows too: drop every attendee and
+// revocation of a changed registration, add the delta's, keep attendees by id and revocations by
+// registration (a stable sort keeps them as issued within one registration).
+function applyDelta(held, delta) {
+  const changed = new Set(delta.changed);
+  const attendees = held.attendees.filter((a) => !changed.has(a.id)).concat(delta.attendees);
+  const revocations = held.revocations.filter((r) => !changed.has(r.registration)).concat(delta.revocations);
+  const { since: _since, changed: _changed, ...rest } = delta;
+  return {
+    ...held,
+    ...rest,
+    attendees: attendees.sort((a, b) => a.id - b.id),
+    revocations: revocations.sort((a, b) => a.registration - b.registration),
+  };
+}
+
+async function downloadBundle() {
+  const held = bundle || (await db.get("meta", "bundle"));
+  const current = held && held.congress === station.congress && held.version ? held : null;
+  const path = root.dataset.bundlePattern.replace("__slug__", station.congress);
+  const query = current ? `?since=${encodeURIComponent(current.version)}` : "";
+  const headers = current ? { "If-None-Match": `W/"${current.version}"` } : {};
+  const response = await api(path + query, { timeout: 15000, headers });
+  if (await checkStopped(response)) return null;
+  if (response.status === 304) {
+    root.dataset.bundleAnswer = "unchanged";
+    return current;
+  }
+  if (!response.ok) throw new Error(`bundle: ${response.status}`);
+  const body = await response.json();
+  let fresh = body;
+  if ("since" in body) {
+    if (!current || body.since !== current.version) {
+      // A delta for another version than the one held (never expected): download it whole.
+      bundle = null;
+      await db.delete("meta", "bundle");
+      return downloadBundle();
+    }
+    fresh = applyDelta(current, body);
+    root.dataset.bundleAnswer = "delta";
+  } else {
+    root.dataset.bundleAnswer = "full";
+  }
+  if (!current || fresh.public_key !== current.public_key) publicKey = null;
+  await db.put("meta", fresh, "bundle");
+  return fresh;
+}
+
 async function refresh() {
   if (stopped) return;
   try {
@@ -91,10 +147,9 @@ async function refresh() {
     if (await checkStopped(me)) return;
     station = await me.json();
     await db.put("meta", station, "station");
-    const response = await api(root.dataset.bundlePattern.replace("__slug__", station.congress), { timeout: 15000 });
-    if (await checkStopped(response)) return;
-    bundle = await response.json();
-    await db.put("meta", bundle, "bundle");
+    const fresh = await downloadBundle();
+    if (!fresh) return;
+    bundle = fresh;
     await syncPresence();
     statusLine.textContent = fill(messages.updated, {
       time: new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }),
@@ -164,7 +219,6 @@ function toHex(bytes) {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-let publicKey = null;
 async function verifyOffline(code) {
   const answer = (result, attendee = null, extra = {}) => ({ result, attendee, ...extra });
   if (!bundle) return answer("invalid");
