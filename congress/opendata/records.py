@@ -76,8 +76,8 @@ class RecordData:
     datestamp: str
     sets: tuple[str, ...]
     deleted: bool
-    title: str = ""
-    description: str = ""
+    titles: tuple[tuple[str, str], ...] = ()  # (language, text): the Dutch, the English (either may be left out)
+    descriptions: tuple[tuple[str, str], ...] = ()
     language: str = ""
     creators: tuple[str, ...] = ()
     subjects: tuple[tuple[str, str], ...] = ()  # (value, language or "")
@@ -100,6 +100,11 @@ def _link_templates(base_url: str) -> tuple[str, str, str]:
             external_url("programme.session_page", slug=_SLUG, session_id=_ID))
 
 
+def _versions(nl: str | None, en: str | None) -> tuple[tuple[str, str], ...]:
+    """A bilingual text as ``dc`` elements show it: each language it exists in, Dutch first."""
+    return tuple((lang, text) for lang, text in (("nl", nl), ("en", en)) if text)
+
+
 def record_data(item: Harvested) -> RecordData:
     """The record of an item read by ``archive.queries.harvest_page``/``harvest_item``."""
     header = {"identifier": oai_identifier(item.key), "datestamp": datestamp(item.updated_at),
@@ -118,7 +123,8 @@ def record_data(item: Harvested) -> RecordData:
         relations.append(edition_link.replace(_SLUG, item.edition))
     relations += [item_link.replace(_KEY, key) for key in item.related]
     return RecordData(
-        **header, deleted=False, title=item.title, description=item.summary or "", language=item.language or "",
+        **header, deleted=False, titles=_versions(item.title, item.title_en),
+        descriptions=_versions(item.summary, item.summary_en), language=item.language or "",
         creators=tuple(dict.fromkeys(creators)), subjects=tuple(dict.fromkeys(subjects)), item_type=item.type,
         date=item.publication_date.isoformat() if item.publication_date else "",
         formats=tuple(dict.fromkeys(item.formats)), permalink=item_link.replace(_KEY, item.key),
@@ -154,11 +160,11 @@ def _dc(name: str, text: str, lang: str = "") -> str:
 
 
 def _metadata(data: RecordData) -> str:
-    parts = [_DC_OPEN, _dc("title", data.title, data.language)]
+    # Title and description once per language they exist in, each with its xml:lang.
+    parts = [_DC_OPEN, *(_dc("title", text, lang) for lang, text in data.titles)]
     parts += [_dc("creator", creator) for creator in data.creators]
     parts += [_dc("subject", subject, lang) for subject, lang in data.subjects]
-    if data.description:
-        parts.append(_dc("description", data.description, data.language))
+    parts += [_dc("description", text, lang) for lang, text in data.descriptions]
     if data.date:
         parts.append(_dc("date", data.date))
     parts += [_dc("type", DCMI_TYPES.get(data.item_type, "Text")), _dc("type", data.item_type, "nl")]

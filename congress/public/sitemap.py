@@ -21,6 +21,10 @@ from congress.urls import external_url
 
 LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
+# Every page exists in both languages (``?lang=``, as the pages' own ``hreflang`` links name them):
+# each URL lists them as alternates (Google's sitemap extension, ``xhtml:link``).
+LANGUAGES = ("nl", "en")
 _KEY = "__KEY__"  # placeholder built once, so 50,000 item URLs are string joins, not URL builds
 
 Url = tuple[str, datetime | None]
@@ -72,9 +76,18 @@ def part_urls(number: int, editions: list[Url]) -> Iterator[Url]:
         yield template.replace(_KEY, key), changed
 
 
+def _alternates(loc: str) -> str:
+    """The page in each language: the same URL with ``?lang=`` (``&`` already escaped in ``loc``)."""
+    joiner = "&amp;" if "?" in loc else "?"
+    return "".join(f'<xhtml:link rel="alternate" hreflang="{code}" href="{loc}{joiner}lang={code}"/>'
+                   for code in LANGUAGES)
+
+
 def urlset(urls: Iterator[Url]) -> str:
-    lines = [f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NAMESPACE}">']
-    lines += [f"<url><loc>{escape(loc)}</loc>{_stamp(changed)}</url>" for loc, changed in urls]
+    lines = [f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NAMESPACE}" xmlns:xhtml="{XHTML}">']
+    for loc, changed in urls:
+        safe = escape(loc)
+        lines.append(f"<url><loc>{safe}</loc>{_stamp(changed)}{_alternates(safe)}</url>")
     lines.append("</urlset>\n")
     return "\n".join(lines)
 
