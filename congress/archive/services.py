@@ -80,7 +80,8 @@ TRANSITIONS: dict[str, set[str]] = {
 
 # The fields a version records (and a restore puts back).
 VERSIONED = (
-    "type", "title", "title_en", "summary", "summary_en", "body", "congress_id", "track_id", "session_id", "authors", "organisations",
+    "type", "title", "title_en", "summary", "summary_en", "body", "congress_id", "track_id", "session_id", "authors",
+    "organisations",
     "links", "language", "licence", "publication_date", "evidence_status", "setting", "tags", "factors",
     "target_groups", "aim", "approach", "active_ingredients", "implementers", "tested_at", "manual", "manual_url",
     "databank_url",

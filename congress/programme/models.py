@@ -159,8 +159,8 @@ _PROGRAMME_CLASSES = (ProgrammeSession, Track, Room, SignupRound, ProgrammeVersi
 # capabilities may add (counters and the like) do not invalidate its cache nor lock the edition.
 _WATCHED = {
     ProgrammeSession: ("title", "abstract", "title_en", "abstract_en", "format", "language", "target_audience",
-                       "starts_at", "ends_at", "room_id", "track_id", "room", "track", "capacity", "signup_round_id", "signup_required",
-                       "is_cancelled", "sequence", "speakers"),
+                       "starts_at", "ends_at", "room_id", "track_id", "room", "track", "capacity", "signup_round_id",
+                       "signup_required", "is_cancelled", "sequence", "speakers"),
     Person: ("name", "organisation", "function", "bio", "email"),
     Congress: ("slug", "title_nl", "title_en", "description_nl", "description_en", "starts_on", "ends_on",
                "timezone", "venue_name", "venue_address", "status"),
