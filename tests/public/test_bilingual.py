@@ -9,9 +9,12 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from lxml import etree
 from lxml import html as lxml_html
 
+from congress.archive.models import KnowledgeItem
+from congress.core.models import Congress
 from congress.extensions import db
 from tests.archive.factories import make_item
 from tests.factories import make_congress, make_session
@@ -110,3 +113,23 @@ def test_the_sitemap_names_every_urls_language_versions_as_its_page_does(client,
                  if link.get("hreflang")}
         assert named["en"] == f"{BASE}{path}?lang=en" and named["nl"] == f"{BASE}{path}?lang=nl"
         assert page.findtext(".//h1").strip().startswith("Self-determination")
+
+
+def test_the_demo_speaks_english_where_it_has_english_texts(runner, client):
+    result = runner.invoke(args=["congress", "demo"])
+    assert result.exit_code == 0, result.output
+    congress = db.session.scalar(sa.select(Congress).where(Congress.slug == "congres-2025"))
+    english = [s for s in congress.sessions if s.title_en]
+    assert len(english) >= 5 and all(s.abstract_en for s in english)
+    assert all(t.name_en and t.description_en for t in congress.tracks) and congress.description_en
+    session = next(s for s in english if s.title == "Gastlessen mediawijsheid die blijven hangen")
+    page = lxml_html.fromstring(client.get(f"/congres-2025/programme/sessions/{session.id}?lang=en").data)
+    assert page.findtext(".//h1").strip() == "Media literacy guest lessons that stick"
+    programme = client.get("/congres-2025/programme?lang=en").get_data(as_text=True)
+    assert "Closing debate: resilience after 2025" in programme
+    items = db.session.scalars(sa.select(KnowledgeItem).where(KnowledgeItem.title_en != "")).all()
+    assert len(items) >= 5
+    homebase = next(i for i in items if i.title.startswith("Homebase"))
+    page = lxml_html.fromstring(client.get(f"/kennisbank/item/{homebase.key}?lang=en").data)
+    assert page.findtext(".//h1").strip() == "Homebase. A basis for interventions to prevent youth crime"
+    assert "Homebase. A basis for interventions" in client.get("/kennisbank/feed.atom?lang=en").get_data(as_text=True)
