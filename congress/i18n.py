@@ -135,6 +135,16 @@ class BilingualField:
                 if text]
 
 
+def lang_attribute(obj: object, name: str, locale: str | None = None) -> str:
+    """`` lang="nl"`` (with its leading space) when ``obj.<name>(locale)`` falls back to the other
+    language than the page's, else "": templates put it on the element that shows the text, so that a
+    screen reader pronounces the fallback in its own language (WCAG 3.1.2)."""
+    wanted = locale or current_language()
+    field = getattr(type(obj), name)
+    shown = field.language(obj, wanted)
+    return f' lang="{shown}"' if shown != wanted and field.__get__(obj)(wanted) else ""
+
+
 def bilingual(field: str, *, nl: str | None = None) -> BilingualField:
     """Declare ``title = bilingual("title")`` on a model with ``title_nl`` and ``title_en`` columns
     (``title_for = bilingual("title", nl="title")`` where the Dutch column is plain ``title``)."""

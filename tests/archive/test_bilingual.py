@@ -45,6 +45,14 @@ def test_the_item_page_in_either_language(client, items):
     assert _page(client, both, "nl") == ("Zelfbeschikking in de praktijk", "Over eigen regie.")
     assert _page(client, dutch, "en") == ("Weerbaar online", "Jongeren leren nepnieuws herkennen.")
     assert _page(client, english_only, "nl") == ("Buurtnetwerken", "Neighbourhood networks that last.")
+    # A fallback says its language, so that a screen reader reads it as such (WCAG 3.1.2).
+    page = lxml_html.fromstring(client.get(f"/kennisbank/item/{dutch.key}?lang=en").data)
+    assert page.find(".//h1").get("lang") == "nl"
+    page = lxml_html.fromstring(client.get(f"/kennisbank/item/{english_only.key}?lang=nl").data)
+    assert page.find(".//h1").get("lang") is None
+    assert page.find(".//p[@class='utrecht-paragraph archive-item__summary']").get("lang") == "en"
+    page = lxml_html.fromstring(client.get(f"/kennisbank/item/{both.key}?lang=en").data)
+    assert page.find(".//h1").get("lang") is None
     results = client.get("/kennisbank/?lang=en").get_data(as_text=True)
     assert "Self-determination in practice" in results and "Weerbaar online" in results
 

@@ -54,6 +54,13 @@ def test_the_session_page_shows_the_readers_language_with_the_other_as_fallback(
     assert "Weerbaar online" in page(dutch, "en") and "nepnieuws" in page(dutch, "en")
     assert "Neighbourhood networks that last." in page(english_only, "nl")
     assert "Buurtnetwerken" in page(english_only, "en")
+    # A fallback says its language (WCAG 3.1.2): the Dutch title on the English page, the English abstract
+    # on the Dutch one.
+    fallback = lxml_html.fromstring(page(dutch, "en"))
+    assert fallback.find(".//h1/span[@lang='nl']").text == "Weerbaar online"
+    assert lxml_html.fromstring(page(english_only, "nl")).find(".//p[@lang='en']").text == (
+        "Neighbourhood networks that last.")
+    assert lxml_html.fromstring(page(both, "en")).find(".//h1/span[@lang]") is None
     programme = client.get(f"/{congress.slug}/programme?lang=en").get_data(as_text=True)
     assert "Self-determination in practice" in programme and "Weerbaar online" in programme
     edition = client.get(f"/{congress.slug}/?lang=en").get_data(as_text=True)
