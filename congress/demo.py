@@ -143,6 +143,31 @@ PROGRAMME_2025 = [
      ["visser", "osei", "elhaddad"]),
 ]
 
+# The English title and abstract of several sessions of the upcoming edition (issue 18: both languages);
+# the others show their Dutch texts to English readers.
+ENGLISH_2025 = {
+    "Opening: van testen wat werkt naar doen wat werkt": (
+        "Opening: from testing what works to doing what works",
+        "The Agenda for a Resilient Society closes its development phase. Which methods and interventions have "
+        "proven themselves in practice, and how will municipalities and professionals use them nationwide?"),
+    "Gastlessen mediawijsheid die blijven hangen": (
+        "Media literacy guest lessons that stick",
+        "How do you discuss disinformation and online polarisation in class? Experiences of municipalities that "
+        "organise guest lessons on media literacy and democratic values with the decentralised grant."),
+    "Eigen keuzes maken: zelfbeschikking in het gesprek met jongeren": (
+        "Making your own choices: self-determination in conversations with young people",
+        "A practical method for talking with young people and parents about freedom, identity and the limits "
+        "others set."),
+    "Homebase: wat maakt een jongerenwerkplaats succesvol?": (
+        "Homebase: what makes a youth workshop succeed?",
+        "Research into existing youth workshops found what makes them succeed. New workshops are now being set "
+        "up in three neighbourhoods: what have we learned so far?"),
+    "Slotdebat: veerkracht en weerbaarheid na 2025": (
+        "Closing debate: resilience after 2025",
+        "With the Social Council and participants on the future of the Agenda: which interventions deserve "
+        "national use, and what do municipalities need for it?"),
+}
+
 PROGRAMME_2024 = [
     ("09:30", "10:15", SessionFormat.PLENARY, None, 0,
      "Opening van het eerste Congres Veerkrachtige & Weerbare Samenleving",
@@ -242,10 +267,13 @@ def _build_edition(slug: str, day: date, status: str, title_suffix: str, program
                 rounds[start] = SignupRound(congress=congress, name_nl=f"Workshopronde {number}",
                                             name_en=f"Workshop round {number}", position=number)
             signup_round = rounds[start]
+        title_en, abstract_en = ENGLISH_2025.get(title, ("", "")) if programme is PROGRAMME_2025 else ("", "")
         congress.sessions.append(
             ProgrammeSession(
                 title=title,
                 abstract=abstract,
+                title_en=title_en,
+                abstract_en=abstract_en,
                 format=fmt.value,
                 track=congress.tracks[track_index] if track_index is not None else None,
                 room=congress.rooms[room_index],

@@ -81,36 +81,71 @@ def format_date_range(start: date, end: date) -> str:
 # --- bilingual fields ------------------------------------------------------------------------
 # Content is written in Dutch and, optionally, in English: ``title_nl`` / ``title_en``. English
 # readers see the English text where there is one, everyone else (and English readers where
-# there is none) the Dutch. This is the one place that rule is written.
+# there is none) the Dutch; where the Dutch is empty and the English is not, everyone sees the
+# English. This is the one place that rule is written.
+
+
+def pick_language(nl: str | None, en: str | None, locale: str | None = None) -> str:
+    """The language :func:`pick` answers in: ``en`` or ``nl``."""
+    if (locale or current_language()) == "en":
+        return "en" if en or not nl else "nl"
+    return "nl" if nl or not en else "en"
 
 
 def pick(nl: str | None, en: str | None, locale: str | None = None) -> str:
-    """The English text when the locale is English and one was given; else the Dutch."""
-    return en if (locale or current_language()) == "en" and en else (nl or "")
+    """The English text when the locale is English and one was given, else the Dutch; the other one
+    when the one chosen is empty."""
+    return (en if pick_language(nl, en, locale) == "en" else nl) or ""
 
 
 class BilingualField:
     """A model attribute ``name`` read from ``name_nl`` / ``name_en``: ``obj.name(locale)``.
 
-    ``locale`` may be left out inside a request (the request's language is used)."""
+    ``locale`` may be left out inside a request (the request's language is used). ``nl`` names the
+    attribute holding the Dutch text when it is not ``<field>_nl``: sessions and knowledge items kept
+    their ``title`` (and ``abstract`` / ``summary``) as the Dutch text when they became bilingual, and
+    read the pair through ``title_for(locale)``."""
 
-    def __init__(self, field: str) -> None:
+    def __init__(self, field: str, nl: str | None = None) -> None:
         self.field = field
+        self.nl = nl or f"{field}_nl"
+        self.en = f"{field}_en"
 
     def __set_name__(self, owner: type, name: str) -> None:
-        self.__doc__ = f"``{self.field}_nl`` or, in English, ``{self.field}_en``."
+        self.__doc__ = f"``{self.nl}`` or, in English, ``{self.en}``."
 
     def __get__(self, obj: object, owner: type | None = None) -> Any:
         if obj is None:
             return self
-        field = self.field
+        nl, en = self.nl, self.en
 
         def read(locale: str | None = None) -> str:
-            return pick(getattr(obj, f"{field}_nl"), getattr(obj, f"{field}_en"), locale)
+            return pick(getattr(obj, nl), getattr(obj, en), locale)
 
         return read
 
+    def language(self, obj: object, locale: str | None = None) -> str:
+        """The language of the text ``obj.<name>(locale)`` gives, ``en`` or ``nl`` (for a ``lang`` /
+        ``xml:lang`` beside it)."""
+        return pick_language(getattr(obj, self.nl), getattr(obj, self.en), locale)
 
-def bilingual(field: str) -> BilingualField:
-    """Declare ``title = bilingual("title")`` on a model with ``title_nl`` and ``title_en`` columns."""
-    return BilingualField(field)
+    def versions(self, obj: object) -> list[tuple[str, str]]:
+        """Every language the text exists in, Dutch first: ``[("nl", …), ("en", …)]`` (empty ones left out)."""
+        return [(lang, text) for lang, text in (("nl", getattr(obj, self.nl)), ("en", getattr(obj, self.en)))
+                if text]
+
+
+def lang_attribute(obj: object, name: str, locale: str | None = None) -> str:
+    """`` lang="nl"`` (with its leading space) when ``obj.<name>(locale)`` falls back to the other
+    language than the page's, else "": templates put it on the element that shows the text, so that a
+    screen reader pronounces the fallback in its own language (WCAG 3.1.2)."""
+    wanted = locale or current_language()
+    field = getattr(type(obj), name)
+    shown = field.language(obj, wanted)
+    return f' lang="{shown}"' if shown != wanted and field.__get__(obj)(wanted) else ""
+
+
+def bilingual(field: str, *, nl: str | None = None) -> BilingualField:
+    """Declare ``title = bilingual("title")`` on a model with ``title_nl`` and ``title_en`` columns
+    (``title_for = bilingual("title", nl="title")`` where the Dutch column is plain ``title``)."""
+    return BilingualField(field, nl)

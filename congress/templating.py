@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import Flask, abort, current_app, request, send_from_directory
+from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from congress import i18n
@@ -67,6 +68,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["decimal"] = i18n.format_decimal
     app.jinja_env.globals["date_range"] = i18n.format_date_range
     app.jinja_env.globals["lang_url"] = lang_url
+    app.jinja_env.globals["lang_attribute"] = lambda obj, name: Markup(i18n.lang_attribute(obj, name))  # noqa: S704
     app.jinja_env.globals["page_links"] = page_links
     app.jinja_env.globals["external_url"] = external_url
     app.jinja_env.filters["format_label"] = format_label

@@ -7,10 +7,12 @@ from blinker import Namespace
 from flask import Flask
 from werkzeug.exceptions import NotFound
 
+from congress.archive.models import KnowledgeItem
 from congress.core.models import Congress
 from congress.core.queries import edition_or_404, of_edition_or_404
 from congress.errors import Conflict, InvalidInput, ServiceError
-from congress.i18n import pick
+from congress.i18n import pick, pick_language
+from congress.programme.models import ProgrammeSession
 from congress.signals import NoReceiver, first_answer, one_answer
 from congress.storage import StorageKeyError, storage
 from congress.tokens import hash_secret, new_secret
@@ -22,14 +24,35 @@ def test_pick_prefers_english_only_for_english_readers_with_a_text() -> None:
     assert pick("Nederlands", "English", "nl") == "Nederlands"
     assert pick("Nederlands", "", "en") == "Nederlands"
     assert pick("Nederlands", None, "en") == "Nederlands"
+    # The other language is the fallback both ways: only English is what a Dutch reader gets too.
+    assert pick("", "English", "nl") == "English"
+    assert pick(None, "English", "nl") == "English"
+    assert pick("", "", "en") == "" and pick(None, None, "nl") == ""
+    assert [pick_language(*pair, locale) for pair, locale in [(("N", "E"), "en"), (("N", ""), "en"),
+                                                             (("", "E"), "nl"), (("N", "E"), "nl")]] == [
+        "en", "nl", "en", "nl"]
 
 
 def test_bilingual_field_reads_the_columns() -> None:
     congress = Congress(title_nl="Congres", title_en="Congress", tagline_nl="", tagline_en="Only English")
     assert congress.title("en") == "Congress"
     assert congress.title("nl") == "Congres"
-    assert congress.tagline("nl") == ""
+    assert congress.tagline("nl") == "Only English"  # the other language as fallback
     assert Congress.title.field == "title"
+    assert Congress.tagline.language(congress, "nl") == "en"
+    assert Congress.title.versions(congress) == [("nl", "Congres"), ("en", "Congress")]
+
+
+def test_bilingual_field_with_a_plain_dutch_column() -> None:
+    """Sessions and knowledge items kept ``title`` as the Dutch text beside a new ``title_en``."""
+    session = ProgrammeSession(title="Weerbaar online", title_en="", abstract="", abstract_en="Only English")
+    assert session.title_for("en") == "Weerbaar online" and session.abstract_for("nl") == "Only English"
+    session.title_en = "Resilient online"
+    assert (session.title_for("en"), session.title_for("nl")) == ("Resilient online", "Weerbaar online")
+    assert ProgrammeSession.title_for.language(session, "en") == "en"
+    item = KnowledgeItem(title="Verslag", title_en="Report", summary="Kort.", summary_en="")
+    assert (item.title_for("en"), item.summary_for("en")) == ("Report", "Kort.")
+    assert KnowledgeItem.summary_for.versions(item) == [("nl", "Kort.")]
 
 
 def test_hash_secret_is_sha256_and_takes_hostile_text() -> None:

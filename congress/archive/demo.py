@@ -89,6 +89,24 @@ def sample_pdf(text: str) -> bytes:
     return HTML(string=f"<!doctype html><html lang='nl'><body><p>{escape(text)}</p></body></html>").write_pdf()
 
 
+# The English title and summary of several items (issue 18: both languages), by key.
+ENGLISH = {
+    "homebase": ("Homebase. A basis for interventions to prevent youth crime",
+                 "Research into what makes the existing youth workshops in the Netherlands succeed, commissioned by "
+                 "the Ministry of Social Affairs and Employment with a contribution from the Ministry of Justice "
+                 "and Security."),
+    "sociallabs": ("Social Labs: young people's resilience against criminal temptation",
+                   "Social Labs strengthen young people's resilience, so that they are less susceptible when they "
+                   "come into contact with crime."),
+    "weerbaarheidstraining": ("Resilience training and media literacy guest lessons",
+                              "Pupils learn to recognise disinformation and to talk about online polarisation."),
+    "mentorprogramma": ("Eigen Koers mentoring programme for young people at risk of crime", ""),
+    "raad": ("Social Council for the Agenda appointed", ""),
+    "congres-2024": ("First Congress on a Resilient Society",
+                     "Experts from ministries, municipalities, civil-society organisations, citizens and scientists "
+                     "met for the first congress of the Agenda."),
+}
+
 # (key, type, title, summary, body, fields)
 ITEMS = [
     ("homebase", "rapport", "Homebase. Een basis voor interventies ter preventie van jeugdcriminaliteit",
@@ -309,7 +327,9 @@ def load(report: list[str]) -> None:
         fields = dict(fields)
         relations = {kind: fields.pop(kind, []) for kind in ("related", "process", "effect")}
         track = fields.pop("track", None)
+        title_en, summary_en = ENGLISH.get(key, ("", ""))
         item = services.create_item(item_type, title, summary=summary, body=body, note="demo",
+                                    title_en=title_en, summary_en=summary_en,
                                     track_id=tracks.get(track) if track else None,
                                     congress_id=edition.id if track else None, **fields)
         by_key[key] = item

@@ -39,9 +39,12 @@ def parse_links(text: str) -> list[dict[str, str]]:
 
 class ItemForm(FlaskForm):
     type = SelectField(_l("Type"), choices=[])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    summary = TextAreaField(_l("Summary"), validators=[Length(max=5000)],
+    title = StringField(_l("Title (Dutch)"), validators=[DataRequired(), Length(max=300)])
+    title_en = StringField(_l("Title (English)"), validators=[Length(max=300)],
+                           description=_l("Optional: English readers see the Dutch title without it."))
+    summary = TextAreaField(_l("Summary (Dutch)"), validators=[Length(max=5000)],
                             description=_l("Plain text, shown in search results."))
+    summary_en = TextAreaField(_l("Summary (English)"), validators=[Length(max=5000)])
     body = TextAreaField(_l("Text"), validators=[Length(max=100_000)],
                          description=_l("Markdown: headings, lists, links and emphasis."))
     congress_id = SelectField(_l("Edition"), coerce=int, choices=[])

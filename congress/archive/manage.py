@@ -55,7 +55,9 @@ def _fields(form: ItemForm) -> dict:
     return {
         "type": form.type.data,
         "title": form.title.data,
+        "title_en": form.title_en.data or "",
         "summary": form.summary.data or "",
+        "summary_en": form.summary_en.data or "",
         "body": form.body.data or "",
         "congress_id": form.congress_id.data or None,
         "track_id": form.track_id.data or None,
@@ -84,7 +86,9 @@ def _fields(form: ItemForm) -> dict:
 def _load(form: ItemForm, item: KnowledgeItem) -> None:
     form.type.data = item.type
     form.title.data = item.title
+    form.title_en.data = item.title_en
     form.summary.data = item.summary
+    form.summary_en.data = item.summary_en
     form.body.data = item.body
     form.congress_id.data = item.congress_id or 0
     form.track_id.data = item.track_id or 0

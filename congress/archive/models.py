@@ -35,6 +35,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from congress.core.models import Congress, Person, Track
 from congress.database import UTCDateTime, utcnow
 from congress.extensions import db
+from congress.i18n import bilingual
 
 if TYPE_CHECKING:
     from congress.programme.models import ProgrammeSession
@@ -152,6 +153,9 @@ class KnowledgeItem(db.Model):
     status: Mapped[str] = mapped_column(String(16), default=ItemStatus.DRAFT.value, index=True)
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")
+    # The English title and summary (optional): ``title`` and ``summary`` are the Dutch ones.
+    title_en: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    summary_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     body: Mapped[str] = mapped_column(Text, default="")
     congress_id: Mapped[int | None] = mapped_column(ForeignKey("congresses.id", ondelete="SET NULL"), index=True)
     track_id: Mapped[int | None] = mapped_column(ForeignKey("tracks.id", ondelete="SET NULL"), index=True)
@@ -221,6 +225,10 @@ class KnowledgeItem(db.Model):
         # Harvesters (OAI-PMH) page by the last change: keyset on (updated_at, id), status filtered in the index.
         Index("ix_knowledge_items_harvest", "updated_at", "id", "status"),
     )
+
+    # The title and summary in the reader's language, the other as fallback: ``title_for(locale)``.
+    title_for = bilingual("title", nl="title")
+    summary_for = bilingual("summary", nl="summary")
 
     def term_values(self, kind: str) -> list[str]:
         return [t.value for t in self.terms if t.kind == kind]

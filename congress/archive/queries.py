@@ -232,6 +232,8 @@ class Harvested:
     withheld: bool = False  # a recording without its speakers' consent: reported deleted, nothing shown
     title: str = ""
     summary: str = ""
+    title_en: str = ""
+    summary_en: str = ""
     language: str = ""
     licence: str = ""
     publication_date: date | None = None
@@ -255,7 +257,7 @@ _HEADER_COLUMNS = (KnowledgeItem.id, KnowledgeItem.key, KnowledgeItem.type, Know
                    sa.case((WITHHELD, True), else_=False).label("withheld"))
 _RECORD_COLUMNS = (KnowledgeItem.title, KnowledgeItem.summary, KnowledgeItem.language, KnowledgeItem.licence,
                    KnowledgeItem.publication_date, KnowledgeItem.session_id, KnowledgeItem.authors,
-                   KnowledgeItem.organisations)
+                   KnowledgeItem.organisations, KnowledgeItem.title_en, KnowledgeItem.summary_en)
 
 
 def _harvest(where: list[sa.ColumnElement[bool]], *, limit: int, full: bool) -> list[Harvested]:
@@ -267,7 +269,7 @@ def _harvest(where: list[sa.ColumnElement[bool]], *, limit: int, full: bool) -> 
         item = Harvested(*row[:7], withheld=bool(row[7]))
         if full:
             (item.title, item.summary, item.language, item.licence, item.publication_date, item.session_id,
-             authors, organisations) = row[8:]
+             authors, organisations, item.title_en, item.summary_en) = row[8:]
             item.authors, item.organisations = list(authors or []), list(organisations or [])
         found.append(item)
     if not full or not found:
@@ -411,6 +413,8 @@ class CatalogueItem:
     organisations: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
     files: list[CatalogueFile] = field(default_factory=list)
+    title_en: str = ""
+    summary_en: str = ""
 
 
 def catalogue_items() -> list[CatalogueItem]:
@@ -421,12 +425,14 @@ def catalogue_items() -> list[CatalogueItem]:
     stmt = (sa.select(KnowledgeItem.id, KnowledgeItem.key, KnowledgeItem.type, KnowledgeItem.title,
                       KnowledgeItem.summary, KnowledgeItem.language, KnowledgeItem.licence,
                       KnowledgeItem.publication_date, KnowledgeItem.published_at, KnowledgeItem.updated_at,
-                      KnowledgeItem.track_name, KnowledgeItem.authors, KnowledgeItem.organisations)
+                      KnowledgeItem.track_name, KnowledgeItem.authors, KnowledgeItem.organisations,
+                      KnowledgeItem.title_en, KnowledgeItem.summary_en)
             .where(_LISTED, has_files).order_by(KnowledgeItem.id))
     items: dict[int, CatalogueItem] = {}
     for row in db.session.execute(stmt):
-        *head, authors, organisations = row
-        items[row.id] = CatalogueItem(*head, authors=list(authors or []), organisations=list(organisations or []))
+        *head, authors, organisations, title_en, summary_en = row
+        items[row.id] = CatalogueItem(*head, authors=list(authors or []), organisations=list(organisations or []),
+                                      title_en=title_en, summary_en=summary_en)
     if not items:
         return []
     published = _LISTED  # joined, not a list of ids: no bind limit

@@ -329,7 +329,10 @@ def suggestion(raw_query: str | None, filters: SearchFilters | None = None) -> s
 def snippet_for(item: KnowledgeItem, stems: set[str]) -> Markup | None:
     """The summary (or body, or file text) around the first matching word, escaped then marked."""
     def sources() -> Iterator[str]:
-        yield item.summary
+        # The summary in the reader's language first, then the other one (both are indexed).
+        shown = item.summary_for()
+        yield shown
+        yield item.summary_en if shown == item.summary else item.summary
         yield textmod.markdown_to_text(item.body)
         for stored in item.public_files:
             yield stored.extracted_text
@@ -339,7 +342,7 @@ def snippet_for(item: KnowledgeItem, stems: set[str]) -> Markup | None:
             marked = textmod.highlight(source, stems)
             if marked is not None:
                 return marked
-    summary = item.summary or textmod.markdown_to_text(item.body)
+    summary = item.summary_for() or textmod.markdown_to_text(item.body)
     if not summary:
         return None
     return Markup.escape(summary if len(summary) <= 300 else summary[:300].rsplit(" ", 1)[0] + " …")

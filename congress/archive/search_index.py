@@ -21,13 +21,15 @@ def engine() -> Engine:
 
 
 def document_for(item: KnowledgeItem) -> dict[str, Any]:
-    summary = " ".join([item.summary, " ".join(item.authors or []), " ".join(item.organisations or []),
+    summary = " ".join([item.summary, item.summary_en, " ".join(item.authors or []), " ".join(item.organisations or []),
                         " ".join(t.value for t in item.terms), item.track_name or "", item.setting or "",
                         item.aim or "", " ".join(item.implementers or [])])
     # An intervention's descriptions (the databanks' fields) are found like its text.
     body = " ".join([textmod.markdown_to_text(item.body), item.approach or "", item.active_ingredients or "",
                      item.tested_at or "", item.manual or "", *(f.extracted_text for f in item.public_files)])
-    return {"id": item.id, "title": item.title, "summary": summary, "body": body}
+    # Both languages' titles and summaries are found (a Dutch reader may search in English and back).
+    title = f"{item.title} {item.title_en}" if item.title_en else item.title
+    return {"id": item.id, "title": title, "summary": summary, "body": body}
 
 
 # Longer runs of letters are not words anyone misspells (codes, URLs): not in the vocabulary.

@@ -83,7 +83,8 @@ TRANSITIONS: dict[str, set[str]] = {
 
 # The fields a version records (and a restore puts back).
 VERSIONED = (
-    "type", "title", "summary", "body", "congress_id", "track_id", "session_id", "authors", "organisations",
+    "type", "title", "title_en", "summary", "summary_en", "body", "congress_id", "track_id", "session_id", "authors",
+    "organisations",
     "links", "language", "licence", "publication_date", "evidence_status", "setting", "tags", "factors",
     "target_groups", "aim", "approach", "active_ingredients", "implementers", "tested_at", "manual", "manual_url",
     "databank_url",
@@ -165,6 +166,10 @@ def _apply(item: KnowledgeItem, fields: dict[str, Any]) -> None:
             if not title:
                 raise ArchiveError("A title is required.")
             item.title = title[:300]
+        elif name == "title_en":  # optional: English readers see the Dutch title without it
+            item.title_en = " ".join(str(value or "").split())[:300]
+        elif name == "summary_en":
+            item.summary_en = str(value or "").strip()[:5000]
         else:
             setattr(item, name, value if value is not None or name.endswith("_id") else "")
     if "track_id" in fields:
@@ -187,6 +192,9 @@ def snapshot(item: KnowledgeItem) -> dict[str, Any]:
         "title": item.title,
         "summary": item.summary,
         "body": item.body,
+        # The English texts only once given: versions saved before items were bilingual stay equal.
+        **({"title_en": item.title_en} if item.title_en else {}),
+        **({"summary_en": item.summary_en} if item.summary_en else {}),
         "congress_id": item.congress_id,
         "track_id": item.track_id,
         "session_id": item.session_id,
@@ -342,7 +350,8 @@ def restore_version(item: KnowledgeItem, number: int) -> KnowledgeVersion:
     version = next((v for v in item.versions if v.number == number), None)
     if version is None:
         raise ArchiveError("There is no such version.")
-    data = dict(version.data)
+    # A version without English texts (none given then, or saved before items were bilingual) had none.
+    data = {"title_en": "", "summary_en": "", **version.data}
     _apply(item, data)
     new = _add_version(item, f"restored version {number}")
     db.session.flush()
@@ -358,7 +367,9 @@ def _lines(data: dict[str, Any]) -> list[str]:
     lines: list[str] = []
     for name in VERSIONED:
         value = data.get(name)
-        if name in ("summary", "body"):
+        if name in ("title_en", "summary_en") and not value:
+            continue
+        if name in ("summary", "summary_en", "body"):
             lines.append(f"{field_label(name, locale)}:")
             lines += [f"  {line}" for line in str(value or "").splitlines()]
         else:
@@ -477,6 +488,8 @@ def archive_sessions(congress: Congress, session_ids: list[int] | None = None, *
             session.title,
             note="archived from the programme",
             summary=session.abstract,
+            title_en=session.title_en,
+            summary_en=session.abstract_en,
             congress_id=congress.id,
             track_id=session.track_id,
             session_id=session.id,

@@ -200,7 +200,9 @@ def feed():
     ET.register_namespace("", atom)
     # The feed's language (RFC 4287 §2: xml:lang) and a feed-level author (§4.1.1: required when an
     # entry has none of its own, as items without named authors do).
-    root = ET.Element(f"{{{atom}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": current_language()})
+    lang = current_language()
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    root = ET.Element(f"{{{atom}}}feed", {xml_lang: lang})
     ET.SubElement(root, f"{{{atom}}}title").text = _("Knowledge base") + " · " + _("Congres")
     publisher = ET.SubElement(root, f"{{{atom}}}author")
     ET.SubElement(publisher, f"{{{atom}}}name").text = current_app.config["PUBLISHER_NAME"]
@@ -215,7 +217,12 @@ def feed():
         entry_item = hit.item
         entry = ET.SubElement(root, f"{{{atom}}}entry")
         link = external_url("archive.item", key=entry_item.key)
-        ET.SubElement(entry, f"{{{atom}}}title").text = entry_item.title
+        # The title and summary in the feed's language, the other as fallback: an entry's text in the
+        # other language says so with its own xml:lang (RFC 4287 §2).
+        title = ET.SubElement(entry, f"{{{atom}}}title")
+        title.text = entry_item.title_for(lang)
+        if KnowledgeItem.title_for.language(entry_item, lang) != lang:
+            title.set(xml_lang, KnowledgeItem.title_for.language(entry_item, lang))
         ET.SubElement(entry, f"{{{atom}}}id").text = link
         ET.SubElement(entry, f"{{{atom}}}link", href=link, rel="alternate")
         stamp = entry_item.published_at or entry_item.updated_at
@@ -224,7 +231,10 @@ def feed():
         for name in entry_item.authors or []:
             author = ET.SubElement(entry, f"{{{atom}}}author")
             ET.SubElement(author, f"{{{atom}}}name").text = name
-        ET.SubElement(entry, f"{{{atom}}}summary", type="text").text = entry_item.summary
+        summary = ET.SubElement(entry, f"{{{atom}}}summary", type="text")
+        summary.text = entry_item.summary_for(lang)
+        if KnowledgeItem.summary_for.language(entry_item, lang) != lang:
+            summary.set(xml_lang, KnowledgeItem.summary_for.language(entry_item, lang))
         ET.SubElement(entry, f"{{{atom}}}rights").text = entry_item.licence
     body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return Response(body, mimetype="application/atom+xml")

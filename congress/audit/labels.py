@@ -260,7 +260,9 @@ FIELDS: dict[str, tuple[str, str]] = {
     "reset_by": ("Hersteld door (gebruiker)", "Reset by (user)"),
     "passkey": ("Passkey", "Passkey"), "passkeys": ("Passkeys verwijderd", "Passkeys removed"),
     # the knowledge base's versioned fields (archive.services.VERSIONED)
-    "summary": ("Samenvatting", "Summary"), "body": ("Tekst", "Text"), "congress_id": ("Editie", "Edition"),
+    "summary": ("Samenvatting", "Summary"), "body": ("Tekst", "Text"),
+    "title_en": ("Titel (Engels)", "Title (English)"), "summary_en": ("Samenvatting (Engels)", "Summary (English)"),
+    "congress_id": ("Editie", "Edition"),
     "track_id": ("Track", "Track"), "authors": ("Auteurs", "Authors"),
     "organisations": ("Organisaties", "Organisations"),
     "links": ("Links", "Links"), "language": ("Taal", "Language"), "licence": ("Licentie", "Licence"),

@@ -136,8 +136,14 @@ def _item_dataset(graph: Graph, item: archive.CatalogueItem, publisher: URIRef, 
     language = item.language if item.language in _LANGUAGES else "nl"
     graph.add((dataset, RDF.type, DCAT.Dataset))
     graph.add((dataset, DCTERMS.identifier, Literal(page)))
-    graph.add((dataset, DCTERMS.title, Literal(item.title, lang=language)))
-    graph.add((dataset, DCTERMS.description, Literal(item.summary or item.title, lang=language)))
+    # Title and description in each language they exist in (the Dutch one always; the English where
+    # given); without a summary the title describes the dataset (dct:description is mandatory).
+    titles = [(lang, text) for lang, text in (("nl", item.title), ("en", item.title_en)) if text]
+    descriptions = [(lang, text) for lang, text in (("nl", item.summary), ("en", item.summary_en)) if text]
+    for lang, text in titles:
+        graph.add((dataset, DCTERMS.title, Literal(text, lang=lang)))
+    for lang, text in descriptions or titles:
+        graph.add((dataset, DCTERMS.description, Literal(text, lang=lang)))
     _published(graph, dataset, publisher, contact)
     graph.add((dataset, DCAT.landingPage, URIRef(page)))
     graph.add((dataset, DCTERMS.language, LANGUAGE[_LANGUAGES[language]]))

@@ -79,8 +79,8 @@ class RecordData:
     datestamp: str
     sets: tuple[str, ...]
     deleted: bool
-    title: str = ""
-    description: str = ""
+    titles: tuple[tuple[str, str], ...] = ()  # (language, text): the Dutch, the English (either may be left out)
+    descriptions: tuple[tuple[str, str], ...] = ()
     language: str = ""
     creators: tuple[str, ...] = ()
     subjects: tuple[tuple[str, str], ...] = ()  # (value, language or "")
@@ -103,6 +103,11 @@ def _link_templates(base_url: str) -> tuple[str, str, str]:
             external_url("programme.session_page", slug=_SLUG, session_id=_ID))
 
 
+def _versions(nl: str | None, en: str | None) -> tuple[tuple[str, str], ...]:
+    """A bilingual text as ``dc`` elements show it: each language it exists in, Dutch first."""
+    return tuple((lang, text) for lang, text in (("nl", nl), ("en", en)) if text)
+
+
 def record_data(item: Harvested) -> RecordData:
     """The record of an item read by ``archive.queries.harvest_page``/``harvest_item``."""
     header = {"identifier": oai_identifier(item.key), "datestamp": datestamp(item.updated_at),
@@ -121,7 +126,8 @@ def record_data(item: Harvested) -> RecordData:
         relations.append(edition_link.replace(_SLUG, item.edition))
     relations += [item_link.replace(_KEY, key) for key in item.related]
     return RecordData(
-        **header, deleted=False, title=item.title, description=item.summary or "", language=item.language or "",
+        **header, deleted=False, titles=_versions(item.title, item.title_en),
+        descriptions=_versions(item.summary, item.summary_en), language=item.language or "",
         creators=tuple(dict.fromkeys(creators)), subjects=tuple(dict.fromkeys(subjects)), item_type=item.type,
         date=item.publication_date.isoformat() if item.publication_date else "",
         formats=tuple(dict.fromkeys(item.formats)), permalink=item_link.replace(_KEY, item.key),
@@ -179,11 +185,11 @@ _dc_repeated = lru_cache(maxsize=16_384)(_dc)
 
 
 def _metadata(data: RecordData) -> str:
-    parts = [_DC_OPEN, _dc("title", data.title, data.language)]
+    # Title and description once per language they exist in, each with its xml:lang.
+    parts = [_DC_OPEN, *(_dc("title", text, lang) for lang, text in data.titles)]
     parts += [_dc_repeated("creator", creator) for creator in data.creators]
     parts += [_dc_repeated("subject", subject, lang) for subject, lang in data.subjects]
-    if data.description:
-        parts.append(_dc("description", data.description, data.language))
+    parts += [_dc("description", text, lang) for lang, text in data.descriptions]
     if data.date:
         parts.append(_dc_repeated("date", data.date))
     parts += [_dc_repeated("type", DCMI_TYPES.get(data.item_type, "Text")), _dc_repeated("type", data.item_type, "nl")]
@@ -220,13 +226,14 @@ def plain_record_xml(data: RecordData) -> bytes:
                 element.set(f"{{{XML_NS}}}lang", clean(lang))
             element.text = clean(text)
 
-        add("title", data.title, data.language)
+        for lang, text in data.titles:
+            add("title", text, lang)
         for creator in data.creators:
             add("creator", creator)
         for subject, lang in data.subjects:
             add("subject", subject, lang)
-        if data.description:
-            add("description", data.description, data.language)
+        for lang, text in data.descriptions:
+            add("description", text, lang)
         if data.date:
             add("date", data.date)
         add("type", DCMI_TYPES.get(data.item_type, "Text"))

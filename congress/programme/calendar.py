@@ -33,7 +33,7 @@ def session_event(
     event.add("dtstamp", session.updated_at or session.created_at)
     event.add("dtstart", session.starts_at)
     event.add("dtend", session.ends_at)
-    event.add("summary", session.title)
+    event.add("summary", session.title_for(locale))
     event.add("sequence", session.sequence)
     event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
     location = ", ".join(part for part in (session.room.name if session.room else "", congress.venue_name) if part)
@@ -41,7 +41,8 @@ def session_event(
         event.add("location", location)
     if url:
         event.add("url", url)
-    lines = [session.abstract.strip()] if session.abstract else []
+    abstract = session.abstract_for(locale).strip()
+    lines = [abstract] if abstract else []
     if session.speakers:
         lines.append(", ".join(p.name for p in session.speakers))
     lines.append(format_label(session.format))

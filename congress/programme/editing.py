@@ -26,6 +26,9 @@ class SessionData:
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     abstract: str = ""
+    # The English title and abstract (optional; English readers see the Dutch without them).
+    title_en: str = ""
+    abstract_en: str = ""
     format: str = SessionFormat.WORKSHOP.value
     language: str = "nl"
     target_audience: str = ""
@@ -92,6 +95,9 @@ def _resolve(congress: Congress, data: SessionData) -> tuple[Track | None, Room 
         raise ProgrammeError(_("The capacity cannot be negative."), "capacity")
     if not data.title.strip():
         raise ProgrammeError(_("Give a title."), "title")
+    if len(data.title.strip()) > 250 or len(data.title_en.strip()) > 250:
+        raise ProgrammeError(_("A title is at most 250 characters."), "title_en" if len(data.title.strip()) <= 250
+                             else "title")
     return track, room, signup_round
 
 
@@ -118,6 +124,8 @@ def save_session(congress: Congress, session: ProgrammeSession | None, data: Ses
         db.session.add(session)
     session.title = data.title.strip()
     session.abstract = data.abstract.strip()
+    session.title_en = data.title_en.strip()
+    session.abstract_en = data.abstract_en.strip()
     session.format = data.format
     session.language = data.language
     session.target_audience = data.target_audience.strip()

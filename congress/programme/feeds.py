@@ -66,9 +66,10 @@ def duration(session: ProgrammeSession) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def description(session: ProgrammeSession) -> str:
-    """The session's text for conference apps: its abstract, and who it is for on a line of its own."""
-    parts = [session.abstract.strip()]
+def description(session: ProgrammeSession, locale: str = "nl") -> str:
+    """The session's text for conference apps: its abstract (in ``locale``, the other language as
+    fallback), and who it is for on a line of its own."""
+    parts = [session.abstract_for(locale).strip()]
     if session.target_audience:
         parts.append(f"{_('Target audience')}: {session.target_audience.strip()}")
     return "\n\n".join(part for part in parts if part)
@@ -123,14 +124,14 @@ def schedule_json(congress: Congress, urls: Urls, *, version: str, locale: str =
                 "room": room_name,
                 "slug": event_slug(congress, s),
                 "url": urls.session(s),
-                "title": s.title + (f" ({_('cancelled')})" if s.is_cancelled else ""),
+                "title": s.title_for(locale) + (f" ({_('cancelled')})" if s.is_cancelled else ""),
                 "subtitle": "",
                 "track": s.track.name(locale) if s.track else None,
                 "type": TYPES.get(s.format, "other"),
                 "language": s.language,
-                "abstract": s.abstract,
+                "abstract": s.abstract_for(locale),
                 # What the apps show as the session's text: the abstract, then who it is for.
-                "description": description(s),
+                "description": description(s, locale),
                 "do_not_record": False,
                 "persons": [
                     {"name": p.name, "id": p.id, "guid": person_guid(p), "url": urls.person(p),
@@ -139,7 +140,7 @@ def schedule_json(congress: Congress, urls: Urls, *, version: str, locale: str =
                     for p in s.speakers
                 ],
                 "links": [
-                    {"url": urls.session(s), "title": s.title, "type": "related"},
+                    {"url": urls.session(s), "title": s.title_for(locale), "type": "related"},
                     {"url": urls.ics(s), "title": "iCalendar", "type": "related"},
                 ],
                 "origin_url": urls.session(s),

@@ -36,8 +36,11 @@ def _optional_int(value: object) -> int | None:
 
 
 class SessionForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=250)])
-    abstract = TextAreaField(_l("Abstract"), validators=[Length(max=10000)])
+    title = StringField(_l("Title (Dutch)"), validators=[InputRequired(), Length(max=250)])
+    title_en = StringField(_l("Title (English)"), validators=[Length(max=250)],
+                           description=_l("Optional: English readers see the Dutch title without it."))
+    abstract = TextAreaField(_l("Abstract (Dutch)"), validators=[Length(max=10000)])
+    abstract_en = TextAreaField(_l("Abstract (English)"), validators=[Length(max=10000)])
     format = SelectField(_l("Format"), choices=[])
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     target_audience = StringField(_l("Target audience"), validators=[Length(max=250)])

@@ -78,6 +78,9 @@ class ProgrammeSession(db.Model):
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="SET NULL"), index=True)
     title: Mapped[str] = mapped_column(String(250))
     abstract: Mapped[str] = mapped_column(Text, default="")
+    # The English title and abstract (optional): ``title`` and ``abstract`` are the Dutch ones.
+    title_en: Mapped[str] = mapped_column(String(250), default="", server_default="")
+    abstract_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     format: Mapped[str] = mapped_column(String(32), default=SessionFormat.WORKSHOP.value)
     language: Mapped[str] = mapped_column(String(8), default="nl")
     target_audience: Mapped[str] = mapped_column(String(250), default="")
@@ -115,6 +118,10 @@ class ProgrammeSession(db.Model):
         ),
     )
 
+    # The title and abstract in the reader's language, the other as fallback: ``title_for(locale)``.
+    title_for = bilingual("title", nl="title")
+    abstract_for = bilingual("abstract", nl="abstract")
+
     @property
     def effective_capacity(self) -> int | None:
         """The session's own capacity, else its room's."""
@@ -151,9 +158,9 @@ _PROGRAMME_CLASSES = (ProgrammeSession, Track, Room, SignupRound, ProgrammeVersi
 # Only these attributes of a changed row matter to the public programme; columns other
 # capabilities may add (counters and the like) do not invalidate its cache nor lock the edition.
 _WATCHED = {
-    ProgrammeSession: ("title", "abstract", "format", "language", "target_audience", "starts_at", "ends_at",
-                       "room_id", "track_id", "room", "track", "capacity", "signup_round_id", "signup_required",
-                       "is_cancelled", "sequence", "speakers"),
+    ProgrammeSession: ("title", "abstract", "title_en", "abstract_en", "format", "language", "target_audience",
+                       "starts_at", "ends_at", "room_id", "track_id", "room", "track", "capacity", "signup_round_id",
+                       "signup_required", "is_cancelled", "sequence", "speakers"),
     Person: ("name", "organisation", "function", "bio", "email"),
     Congress: ("slug", "title_nl", "title_en", "description_nl", "description_en", "starts_on", "ends_on",
                "timezone", "venue_name", "venue_address", "status"),

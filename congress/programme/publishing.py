@@ -82,7 +82,14 @@ def snapshot_of(session: ProgrammeSession) -> dict[str, Any]:
         "cancelled": session.is_cancelled,
         "details": [session.abstract, session.format, session.language, session.track_id,
                     session.target_audience, session.capacity, [p.id for p in session.speakers]],
+        # The English title and abstract (empty when none); versions published before sessions were
+        # bilingual have no such key, which reads as none.
+        "english": [session.title_en, session.abstract_en],
     }
+
+
+def _english(state: dict[str, Any]) -> list[str]:
+    return list(state.get("english") or ["", ""])
 
 
 # Where the capacity sits in a snapshot's ``details`` (kept in the snapshot, but no change of the programme).
@@ -114,8 +121,8 @@ def pending_changes(congress: Congress) -> tuple[list[dict[str, Any]], dict[str,
                 kinds.append(ChangeKind.MOVED.value)
             if state["room_id"] != old["room_id"]:
                 kinds.append(ChangeKind.ROOM.value)
-            if state["title"] != old["title"] or (_programme_details(state["details"])
-                                                  != _programme_details(old["details"])):
+            if (state["title"] != old["title"] or _english(state) != _english(old)
+                    or _programme_details(state["details"]) != _programme_details(old["details"])):
                 kinds.append(ChangeKind.CHANGED.value)
         if kinds:
             changes.append({

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from congress.core.models import Congress, Person, Room, Track
 from congress.errors import InvalidInput
 from congress.extensions import db
+from congress.i18n import bilingual
 from congress.programme.models import ProgrammeSession, ProgrammeVersion, SessionFormat
 from congress.programme.signals import seats_left_wanted
 from congress.signals import first_answer
@@ -51,9 +52,14 @@ class PublishedSession:
         self.track = tracks.get(self.track_id) if self.track_id is not None else None
         self.target_audience, self.capacity = details[4], details[5]
         self.speakers = [people[pid] for pid in details[6] if pid in people]
+        self.title_en, self.abstract_en = state.get("english") or ("", "")
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._live, name)
+
+    # As published, like the rest: the texts in the reader's language, the other as fallback.
+    title_for = bilingual("title", nl="title")
+    abstract_for = bilingual("abstract", nl="abstract")
 
     @property
     def effective_capacity(self) -> int | None:

@@ -203,7 +203,7 @@ def track_ics(congress: Congress, track_id: int):
 @cached_programme(html=False)
 def session_ics(congress: Congress, session_id: int):
     session = _public_session_or_404(congress, session_id)
-    return _ics(congress, [session], session.title, f"{congress.slug}-session-{session.id}.ics")
+    return _ics(congress, [session], session.title_for(current_language()), f"{congress.slug}-session-{session.id}.ics")
 
 
 def _export_urls(congress: Congress) -> feeds.Urls:
@@ -369,6 +369,7 @@ def edit_session(slug: str, session_id: int | None = None):
                                                          form.new_speaker_email.data).id)
             data = programme.SessionData(
                 title=form.title.data or "", abstract=form.abstract.data or "", format=form.format.data,
+                title_en=form.title_en.data or "", abstract_en=form.abstract_en.data or "",
                 language=form.language.data, target_audience=form.target_audience.data or "",
                 track_id=form.track_id.data, room_id=form.room_id.data,
                 starts_at=_to_utc(congress, form.starts_at.data), ends_at=_to_utc(congress, form.ends_at.data),

@@ -31,6 +31,10 @@ from congress.urls import external_url
 
 LIMIT = 50_000  # URLs per sitemap file (sitemaps.org)
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML = "http://www.w3.org/1999/xhtml"
+# Every page exists in both languages (``?lang=``, as the pages' own ``hreflang`` links name them):
+# each URL lists them as alternates (Google's sitemap extension, ``xhtml:link``).
+LANGUAGES = ("nl", "en")
 _KEY = "__KEY__"  # placeholder built once, so 50,000 item URLs are string joins, not URL builds
 
 Url = tuple[str, datetime | None]
@@ -75,11 +79,20 @@ def _item_range(number: int, editions: list[Url]) -> tuple[int, int]:
 
 
 def _lines(urls: Iterator[Url]) -> list[str]:
-    return [f"<url><loc>{escape(loc)}</loc>{_stamp(changed)}</url>" for loc, changed in urls]
+    return [f"<url><loc>{(safe := escape(loc))}</loc>{_stamp(changed)}{_alternates(safe)}</url>"
+            for loc, changed in urls]
+
+
+def _alternates(loc: str) -> str:
+    """The page in each language: the same URL with ``?lang=`` (``&`` already escaped in ``loc``)."""
+    joiner = "&amp;" if "?" in loc else "?"
+    return "".join(f'<xhtml:link rel="alternate" hreflang="{code}" href="{loc}{joiner}lang={code}"/>'
+                   for code in LANGUAGES)
 
 
 def urlset(urls: Iterator[Url]) -> str:
-    lines = [f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NAMESPACE}">', *_lines(urls), "</urlset>\n"]
+    lines = [f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NAMESPACE}" xmlns:xhtml="{XHTML}">',
+             *_lines(urls), "</urlset>\n"]
     return "\n".join(lines)
 
 
@@ -110,7 +123,7 @@ def _part(number: int, editions: list[Url]) -> str:
     """Part ``number``: the editions' lines written now, the items' from the cache while no item changed."""
     skip, wanted = _item_range(number, editions)
     start = (number - 1) * LIMIT
-    head = [f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NAMESPACE}">',
+    head = [f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{NAMESPACE}" xmlns:xhtml="{XHTML}">',
             *_lines(iter(editions[start:start + LIMIT]))]
     items = ""
     if wanted > 0:
@@ -118,8 +131,9 @@ def _part(number: int, editions: list[Url]) -> str:
         cached = item_lines.get(key)
         if cached is None:
             before, after = escape(item_url_template()).split(_KEY)
-            cached = "\n".join(f"<url><loc>{before}{escape(k)}{after}</loc><lastmod>{lastmod}</lastmod></url>"
-                               for k, lastmod in archive.published_lastmods(limit=skip + wanted)[skip:])
+            cached = "\n".join(
+                f"<url><loc>{(loc := before + escape(k) + after)}</loc><lastmod>{lastmod}</lastmod>"
+                f"{_alternates(loc)}</url>" for k, lastmod in archive.published_lastmods(limit=skip + wanted)[skip:])
             item_lines.put(key, cached)
         items = cached
     return "\n".join([*head, *([items] if items else []), "</urlset>\n"])

@@ -71,6 +71,22 @@ def _place(congress: Congress) -> dict[str, Any]:
     return {"@type": "Place", "name": congress.venue_name or congress.title(current_language()), "address": address}
 
 
+def _texts(data: dict[str, Any], obj: Any, lang: str, *, title: str = "title_for", description: str) -> None:
+    """``name`` and ``description`` of an edition, session or item in the page's language ``lang``,
+    the other as fallback, as plain text (what search engines read); a title that also exists in the
+    other language is added as a language-tagged ``alternateName`` (JSON-LD ``@value`` / ``@language``)."""
+    field = getattr(type(obj), title)
+    data["name"] = getattr(obj, title)(lang)
+    shown = field.language(obj, lang)
+    others = [{"@value": text, "@language": code} for code, text in field.versions(obj)
+              if code != shown and text != data["name"]]
+    if others:
+        data["alternateName"] = others[0]
+    text = getattr(obj, description)(lang)
+    if text:
+        data["description"] = text
+
+
 def _person(person: Person, congress: Congress | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {"@type": "Person", "name": person.name}
     if person.organisation:
@@ -89,7 +105,6 @@ def session_event(congress: Congress, session: Any, *, with_parent: bool = True)
         "@type": "EducationEvent",
         "@id": external_url("programme.session_page", slug=congress.slug, session_id=session.id),
         "url": external_url("programme.session_page", slug=congress.slug, session_id=session.id),
-        "name": session.title,
         "startDate": _iso(session.starts_at, congress),
         "endDate": _iso(session.ends_at, congress),
         "eventStatus": f"{CONTEXT}/EventCancelled" if session.is_cancelled else f"{CONTEXT}/EventScheduled",
@@ -99,8 +114,7 @@ def session_event(congress: Congress, session: Any, *, with_parent: bool = True)
         "performer": [_person(p, congress) for p in session.speakers],
         "organizer": _organisation(),
     }
-    if session.abstract:
-        data["description"] = session.abstract
+    _texts(data, session, lang, description="abstract_for")
     if session.target_audience:
         data["audience"] = {"@type": "Audience", "audienceType": session.target_audience}
     if session.track is not None:
@@ -122,7 +136,6 @@ def edition_event(congress: Congress) -> dict[str, Any]:
         "@type": "Event",
         "@id": external_url("public.edition", slug=congress.slug),
         "url": external_url("public.edition", slug=congress.slug),
-        "name": congress.title(lang),
         "startDate": _iso(congress.starts_at, congress) if congress.starts_at_time else congress.starts_on.isoformat(),
         "endDate": ends.isoformat() if ends else congress.ends_on.isoformat(),
         "eventStatus": f"{CONTEXT}/{status}",
@@ -132,9 +145,9 @@ def edition_event(congress: Congress) -> dict[str, Any]:
         "inLanguage": ["nl", "en"],
         "subEvent": [session_event(congress, s, with_parent=False) for s in programme.public_sessions(congress)],
     }
-    description = congress.description(lang) or congress.tagline(lang)
-    if description:
-        data["description"] = description
+    _texts(data, congress, lang, title="title", description="description")
+    if "description" not in data and congress.tagline(lang):
+        data["description"] = congress.tagline(lang)
     return data
 
 
@@ -144,7 +157,8 @@ def speaker(congress: Congress, person: Person, sessions: list[Any]) -> dict[str
     if person.bio:
         data["description"] = person.bio
     data["performerIn"] = [{"@type": "EducationEvent", "@id": external_url(
-        "programme.session_page", slug=congress.slug, session_id=s.id), "name": s.title} for s in sessions]
+        "programme.session_page", slug=congress.slug, session_id=s.id), "name": s.title_for(current_language())}
+        for s in sessions]
     return data
 
 
@@ -156,13 +170,11 @@ def knowledge_item(item: Any) -> dict[str, Any]:
         "@type": ITEM_TYPES.get(item.type, "CreativeWork"),
         "@id": url,
         "url": url,
-        "name": item.title,
         "inLanguage": item.language,
         "publisher": _organisation(),
         "isPartOf": {"@type": "Collection", "@id": external_url("archive.index"), "name": "Kennisbank"},
     }
-    if item.summary:
-        data["description"] = item.summary
+    _texts(data, item, current_language(), description="summary_for")
     authors = [{"@type": "Person", "name": name} for name in item.authors or []]
     authors += [{"@type": "Organization", "name": name} for name in item.organisations or []]
     if authors:

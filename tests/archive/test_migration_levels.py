@@ -95,7 +95,7 @@ def test_old_evidence_values_migrate_up_and_down(app, empty_database):
                 raise AssertionError("the old value was accepted")
 
         # The application works on the migrated database: the triggers keep the facet rows, search finds by level.
-        # (It needs the later migrations too: the search's vocabulary is archive_0008's.)
+        # (It needs the later migrations too: the search's vocabulary is archive_0008's, and the models are the head's.)
         upgrade(directory=MIGRATIONS)
         search.reindex_all()
         db.session.commit()

@@ -38,7 +38,10 @@ def generated(rng: random.Random, deleted: bool) -> RecordData:
     return RecordData(
         identifier=f"oai:example.org:k{rng.randrange(10**6)}", datestamp="2026-12-04T21:00:00Z",
         sets=("type:rapport", "track:digitale-weerbaarheid", "edition:congres-2025")[:rng.randint(1, 3)],
-        deleted=deleted, title=pick() or "Titel", description=pick(), language=rng.choice(["nl", "en", ""]),
+        deleted=deleted,
+        titles=(("nl", pick() or "Titel"), *((("en", pick() or "Title"),) if rng.random() < 0.5 else ())),
+        descriptions=tuple((lang, text) for lang in ("nl", "en") if (text := pick())),
+        language=rng.choice(["nl", "en", ""]),
         creators=tuple(dict.fromkeys(pick() for _ in range(rng.randint(0, 3)))),
         subjects=tuple(dict.fromkeys((pick(), rng.choice(["nl", ""])) for _ in range(rng.randint(0, 4)))),
         item_type=rng.choice(["rapport", "opname", "interventie", "onbekend"]),
