@@ -282,6 +282,7 @@ FIELDS: dict[str, tuple[str, str]] = {
     "dietary": ("Dieetwensen", "Dietary wishes"),
     "accessibility": ("Toegankelijkheid", "Accessibility needs"), "answers": ("Antwoorden", "Answers"),
     "consent_attendee_list": ("Op de deelnemerslijst", "On the attendee list"),
+    "consent_network": ("In het deelnemersnetwerk", "In the participants' network"),
     "consent_photos": ("Toestemming foto's", "Consent to photos"), "role": ("Badgerol", "Badge role"),
 }
 
