@@ -36,7 +36,8 @@ def participants(secret: str):
     viewer = _looking(secret)
     congress = viewer.congress
     if not queries.may_look(viewer):
-        return _page("network/not_yet.html", 403, registration=viewer, congress=congress, secret=secret)
+        return _page("network/not_yet.html", 403, registration=viewer, congress=congress, secret=secret,
+                     blocked=queries.is_blocked(viewer))
     filters = queries.Filters.from_args(request.args)
     found = queries.participants(viewer, filters)
     return _page("network/participants.html", registration=viewer, congress=congress, secret=secret,
@@ -49,7 +50,8 @@ def person(secret: str, registration_id: int):
     viewer = _looking(secret)
     congress = viewer.congress
     if not queries.may_look(viewer):
-        return _page("network/not_yet.html", 403, registration=viewer, congress=congress, secret=secret)
+        return _page("network/not_yet.html", 403, registration=viewer, congress=congress, secret=secret,
+                     blocked=queries.is_blocked(viewer))
     other = queries.partner(viewer, registration_id)
     if other is None:
         abort(404)
