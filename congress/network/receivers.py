@@ -23,7 +23,7 @@ from congress.registration.signals import personal_data_wanted, personal_page_wa
 def personal_section(registration: Registration, *, secret: str, **_: Any) -> Markup | None:
     if registration.erased_at is not None:
         return None
-    return Markup(render_template(
+    return Markup(render_template(  # noqa: S704 - our own template, autoescaped
         "network/_personal.html", registration=registration, congress=registration.congress, secret=secret,
         lang=current_language(), listed=queries.is_listed(registration), may_look=queries.may_look(registration),
         blocked=queries.is_blocked(registration), messages=queries.inbox(registration),

@@ -16,8 +16,8 @@ from congress.i18n import current_language
 from congress.network import queries, services
 from congress.network.forms import ActionForm, BlockForm, ConsentForm, MessageForm, ReportForm, ShareForm
 from congress.programme import queries as programme
-from congress.registration.queries import by_secret_or_404
 from congress.registration.models import Registration
+from congress.registration.queries import by_secret_or_404
 from congress.security import private_page
 
 bp = Blueprint("network", __name__)

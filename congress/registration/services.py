@@ -27,7 +27,6 @@ from congress.registration.lifecycle import (
     move_enrolment,
     notify_enrolled_of_changes,
     personal_data,
-    set_network_consent,
     set_role,
     update_details,
 )

@@ -10,9 +10,9 @@ import pytest
 import sqlalchemy as sa
 
 from congress.extensions import db
-from congress.network import services
+from congress.network import queries
 from congress.network.models import NetworkMessage
-from congress.registration import services as registration
+from congress.registration.models import Registration
 from tests.factories import make_user
 from tests.network.factories import link, network_edition
 from tests.registration.factories import registered
@@ -133,8 +133,6 @@ def test_hostile_posts(app, edition):
 def test_nobody_appears_without_consent_brute_force_over_the_demo(app, runner):
     """Every confirmed registration of every edition of the demo looks at its list: each person listed
     consented, is confirmed, of the same edition, not blocked; and each such person is listed."""
-    from congress.network import queries
-    from congress.registration.models import Registration
     assert runner.invoke(args=["congress", "demo"]).exit_code == 0
     everyone = list(db.session.scalars(sa.select(Registration)))
     consenting = {r.id for r in everyone if r.consent_network and r.status == "confirmed" and r.erased_at is None
