@@ -11,9 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from congress.extensions import db
+from congress.municipalities.models import Municipality
 from congress.network.models import NetworkBlock, NetworkMessage, NetworkReport, NetworkShare
 from congress.programme.models import ProgrammeSession
-from congress.registration.models import Enrolment, EnrolmentStatus, Registration, RegistrationStatus
+from congress.registration.models import Enrolment, EnrolmentStatus, Registration, RegistrationStatus, Sector
 from congress.sanitize import fold, query_int
 
 PAGE_SIZE = 50
@@ -137,21 +138,20 @@ def listed_ids(congress_id: int) -> set[int]:
     return set(db.session.scalars(sa.select(Registration.id).where(listed_condition(congress_id))))
 
 
-def filter_choices(viewer: Registration) -> dict[str, list[tuple[int, str]]]:
-    """The sectors, municipalities and workshops that occur among the listed participants (the filters)."""
-    listed = sa.select(Registration.id).where(listed_condition(viewer.congress_id),
-                                              Registration.id != viewer.id)
-    people = list(db.session.scalars(sa.select(Registration).where(Registration.id.in_(listed)).options(
-        selectinload(Registration.sector), selectinload(Registration.municipality))))
-    sectors = {r.sector.id: r.sector for r in people if r.sector is not None}
-    places = {r.municipality.id: r.municipality.name for r in people if r.municipality is not None}
-    sessions = db.session.scalars(sa.select(ProgrammeSession).where(ProgrammeSession.id.in_(
-        sa.select(Enrolment.session_id).where(Enrolment.registration_id.in_(listed),
-                                              Enrolment.status == EnrolmentStatus.ENROLLED.value)))
+def filter_choices(viewer: Registration) -> dict[str, list]:
+    """The sectors, municipalities and workshops that occur among the listed participants (the filters),
+    read as three small queries over the listed ids (never the people themselves)."""
+    listed = sa.select(Registration.id).where(listed_condition(viewer.congress_id), Registration.id != viewer.id)
+    sectors = db.session.scalars(sa.select(Sector).where(Sector.id.in_(
+        sa.select(Registration.sector_id).where(Registration.id.in_(listed)))).order_by(Sector.position, Sector.id))
+    places = db.session.execute(sa.select(Municipality.id, Municipality.name).where(Municipality.id.in_(
+        sa.select(Registration.municipality_id).where(Registration.id.in_(listed)))).order_by(Municipality.name))
+    sessions = db.session.execute(sa.select(ProgrammeSession.id, ProgrammeSession.title).where(
+        ProgrammeSession.id.in_(sa.select(Enrolment.session_id).where(
+            Enrolment.registration_id.in_(listed), Enrolment.status == EnrolmentStatus.ENROLLED.value)))
         .order_by(ProgrammeSession.starts_at, ProgrammeSession.id))
-    return {"sectors": sorted(((s.id, s) for s in sectors.values()), key=lambda p: p[1].position),
-            "municipalities": sorted(places.items(), key=lambda p: p[1]),
-            "workshops": [(s.id, s.title) for s in sessions]}
+    return {"sectors": [(s.id, s) for s in sectors], "municipalities": [tuple(row) for row in places],
+            "workshops": [tuple(row) for row in sessions]}
 
 
 def partner(viewer: Registration, other_id: int) -> Registration | None:
