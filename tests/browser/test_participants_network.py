@@ -16,12 +16,12 @@ TEXTS = {
            "sent": "Uw bericht is verstuurd.", "received": "Berichten die u ontving",
            "reply": "Antwoorden, uw adres delen of melden (bericht van {name})",
            "share": "Mijn e-mailadres delen", "filter": "Filteren", "workshop": "Workshop",
-           "shared_one": "U hebt uw e-mailadres gedeeld.", "both": "U hebt allebei uw e-mailadres gedeeld"},
+           "shared_one": "U hebt uw e-mailadres gedeeld.", "report": "Dit bericht melden", "both": "U hebt allebei uw e-mailadres gedeeld"},
     "en": {"contact": "Contact {name}", "message": "Your message", "send": "Send message",
            "sent": "Your message has been sent.", "received": "Messages you received",
            "reply": "Reply, share your address or report (message from {name})",
            "share": "Share my e-mail address", "filter": "Filter", "workshop": "Workshop",
-           "shared_one": "You have shared your e-mail address.", "both": "You have both shared your e-mail address"},
+           "shared_one": "You have shared your e-mail address.", "report": "Report this message", "both": "You have both shared your e-mail address"},
 }
 
 
@@ -59,6 +59,9 @@ def test_one_contacts_the_other_who_shares_the_address_back(app, browser, live_s
     _look(page, width, "personal page")
     page.get_by_role("link", name=text["reply"].format(name=anna.name)).click()
     expect(page.get_by_role("heading", level=1, name=anna.name)).to_be_visible()
+    page.locator("summary", has_text=text["report"]).click()  # the report form, unfolded
+    expect(page.locator("textarea[id^=report-reason-]")).to_be_visible()
+    _look(page, width, "conversation with the report form")
     page.get_by_role("button", name=text["share"]).click()
     expect(page.get_by_text(text["shared_one"])).to_be_visible()
     assert anna.email not in page.content()
@@ -69,5 +72,32 @@ def test_one_contacts_the_other_who_shares_the_address_back(app, browser, live_s
     expect(page.get_by_text(text["both"]).first).to_be_visible()
     expect(page.locator(f'a[href="mailto:{bram.email}"]')).to_be_visible()
     _look(page, width, "both shared")
+    context.close()
+    _fail_on_csp_violations(context)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_organiser_blocks_a_reported_sender(app, browser, live_server, width):
+    from congress.network import services  # noqa: PLC0415 - the factories load the app's models
+    from tests.browser.conftest import sign_in_staff  # noqa: PLC0415
+    from tests.factories import make_user  # noqa: PLC0415
+
+    congress, _, (anna, bram, carla, _) = network_edition(f"netwerk-melding-{width}", people=4)
+    message = services.send_message(anna, bram.id, "Koop nu onze training met korting!")
+    services.report(bram, message.id, "Reclame")
+    organiser = make_user("organiser", email=f"netwerk-melding-{width}@example.org")
+    context = _watched_context(browser, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    sign_in_staff(page, live_server, organiser.email)
+    page.goto(f"{live_server}/manage/{congress.slug}/network")
+    expect(page.get_by_text("Koop nu onze training")).to_be_visible()
+    _look(page, width, "reports")
+    page.get_by_role("button", name=f"{anna.name} uit het netwerk weren").click()
+    expect(page.get_by_text("De deelnemer is uit het netwerk geweerd.")).to_be_visible()
+    expect(page.get_by_role("button", name=f"{anna.name} weer toelaten")).to_be_visible()
+    _look(page, width, "blocked")
+    page.goto(f"{live_server}/my/{link(carla)}/participants")
+    expect(page.get_by_role("heading", name=bram.name)).to_be_visible()
+    expect(page.get_by_role("heading", name=anna.name)).to_have_count(0)
     context.close()
     _fail_on_csp_violations(context)
