@@ -16,12 +16,14 @@ TEXTS = {
            "sent": "Uw bericht is verstuurd.", "received": "Berichten die u ontving",
            "reply": "Antwoorden, uw adres delen of melden (bericht van {name})",
            "share": "Mijn e-mailadres delen", "filter": "Filteren", "workshop": "Workshop",
-           "shared_one": "U hebt uw e-mailadres gedeeld.", "report": "Dit bericht melden", "both": "U hebt allebei uw e-mailadres gedeeld"},
+           "shared_one": "U hebt uw e-mailadres gedeeld.",
+           "report": "Dit bericht melden", "both": "U hebt allebei uw e-mailadres gedeeld"},
     "en": {"contact": "Contact {name}", "message": "Your message", "send": "Send message",
            "sent": "Your message has been sent.", "received": "Messages you received",
            "reply": "Reply, share your address or report (message from {name})",
            "share": "Share my e-mail address", "filter": "Filter", "workshop": "Workshop",
-           "shared_one": "You have shared your e-mail address.", "report": "Report this message", "both": "You have both shared your e-mail address"},
+           "shared_one": "You have shared your e-mail address.",
+           "report": "Report this message", "both": "You have both shared your e-mail address"},
 }
 
 
