@@ -31,7 +31,8 @@ from congress.sanitize import clean
 from congress.urls import external_url
 
 __all__ = ["NetworkError", "NotListed", "RateLimited", "block", "mark_read", "report", "send_message",
-           "set_consent", "share_address", "unblock", "forget", "handle_report"]
+           "set_consent", "share_address", "unblock", "forget", "handle_report",
+           "anonymise_network"]
 
 DEFAULT_PER_HOUR = 5
 DEFAULT_PER_DAY = 20
@@ -204,3 +205,18 @@ def forget(registration: Registration) -> None:
     db.session.execute(sa.delete(NetworkMessage).where(sa.or_(NetworkMessage.sender_id.in_(ids),
                                                               NetworkMessage.recipient_id.in_(ids))))
     db.session.execute(sa.delete(NetworkBlock).where(NetworkBlock.registration_id.in_(ids)))
+
+
+def anonymise_network(congress, *, dry_run: bool = False) -> dict[str, int]:
+    """Retention (``manage.retention``, inside its transaction): once the edition's retention period has
+    passed, its messages, shares, reports and blocks go. ``{"network_messages": n}``."""
+    messages = sa.select(NetworkMessage.id).where(NetworkMessage.congress_id == congress.id)
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(messages.subquery())) or 0
+    if dry_run:
+        return {"network_messages": count}
+    people = sa.select(Registration.id).where(Registration.congress_id == congress.id)
+    db.session.execute(sa.delete(NetworkReport).where(NetworkReport.congress_id == congress.id))
+    db.session.execute(sa.delete(NetworkMessage).where(NetworkMessage.congress_id == congress.id))
+    db.session.execute(sa.delete(NetworkShare).where(NetworkShare.owner_id.in_(people)))
+    db.session.execute(sa.delete(NetworkBlock).where(NetworkBlock.congress_id == congress.id))
+    return {"network_messages": count}

@@ -153,3 +153,22 @@ def test_withdrawing_consent_removes_at_once_and_erasure_forgets(app, edition):
     registration.erase(anna)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(NetworkMessage)) == 0
     assert "Deelnemer 0" not in _listed(carla)
+
+
+def test_retention_removes_the_editions_network(app, edition):
+    from congress.manage import retention  # noqa: PLC0415 - the back office's retention run, above the network
+
+    congress, _, (anna, bram, carla, _) = edition
+    message = services.send_message(anna, bram.id, "Hallo")
+    services.share_address(bram, anna.id)
+    services.report(bram, message.id, "")
+    services.block(congress.id, carla.id, "")
+    other = network_edition("netwerk-blijft", people=2)[2]
+    services.send_message(other[0], other[1].id, "Blijft staan")
+    later = congress.ends_on + timedelta(days=3 * 366)
+    due = {r.slug: r for r in retention.run(dry_run=True, today=later)}
+    assert due[congress.slug].counts["network_messages"] == 1
+    retention.run(today=later)
+    left = list(db.session.scalars(sa.select(NetworkMessage)))
+    assert [m.body for m in left] == ["Blijft staan"] or all(m.congress_id != congress.id for m in left)
+    assert not queries.is_blocked(carla) and not queries.shared(bram.id, anna.id)
