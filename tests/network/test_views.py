@@ -4,10 +4,13 @@ never a 500 on hostile input."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
 import sqlalchemy as sa
+from flask import url_for
 
 from congress.extensions import db
 from congress.network import queries
@@ -163,3 +166,14 @@ def test_nobody_appears_without_consent_brute_force_over_the_demo(app, runner):
         html = client.get(f"/my/{link(viewer)}/participants").get_data(as_text=True)
         shown = set(re.findall(r'network-person__name">([^<]+)<', html))
         assert shown <= {r.name for r in everyone if r.id in consenting and r.congress_id == congress_id}
+
+
+def test_the_registrations_export_says_who_is_in_the_network(app, edition):
+    congress, _, people = edition
+    organiser = app.test_client(user=make_user("organiser", email="netwerk-export@example.org"))
+    with app.test_request_context():
+        path = url_for("manage.registrations.export", slug=congress.slug, fmt="csv")
+    text = organiser.get(path).get_data(as_text=True).lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text), dialect=csv.Sniffer().sniff(text.splitlines()[0])))
+    column = rows[0].index("Deelnemersnetwerk")
+    assert {row[column] for row in rows[1:]} == {"ja"} and len(rows) == len(people) + 1
