@@ -12,6 +12,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from congress.audit.services import record
+from congress.core.services import ensure_writable
 from congress.database import lock_for_update, transactional, utcnow
 from congress.errors import Conflict, InvalidInput, NotPermitted, ServiceError
 from congress.extensions import db
@@ -79,6 +80,8 @@ def send_message(sender: Registration, recipient_id: int, body: str) -> NetworkM
     if len(text) > MESSAGE_LIMIT:
         raise InvalidInput(_l("At most %(n)d characters.", n=MESSAGE_LIMIT), field="body")
     sender = _lock(sender.id)
+    if sender is not None:
+        ensure_writable(sender.congress)  # an archived edition is read-only: its network too
     if sender is None or not queries.is_listed(sender):
         raise NotListed(_l("Only participants who appear in the network themselves can send messages."))
     recipient = db.session.get(Registration, recipient_id)

@@ -172,3 +172,14 @@ def test_retention_removes_the_editions_network(app, edition):
     left = list(db.session.scalars(sa.select(NetworkMessage)))
     assert [m.body for m in left] == ["Blijft staan"] or all(m.congress_id != congress.id for m in left)
     assert not queries.is_blocked(carla) and not queries.shared(bram.id, anna.id)
+
+
+def test_an_archived_editions_network_sends_nothing(app, edition):
+    from congress.errors import ServiceError  # noqa: PLC0415
+
+    congress, _, (anna, bram, *_rest) = edition
+    congress.status = "archived"
+    db.session.commit()
+    with pytest.raises(ServiceError):
+        services.send_message(anna, bram.id, "Hallo")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(NetworkMessage)) == 0
