@@ -183,6 +183,14 @@ def build_world(app: Flask) -> World:
 
     accreditation = certificates.add_accreditation(congress, register="SKJ", number="SKJ-1", basis="day",
                                                    points=Decimal(4), unit_hundredths=100)
+    # The participants' network: regs[1] and regs[2] joined, regs[2] wrote to regs[1], who reported it.
+    from congress.network import services as network  # noqa: PLC0415 - a message, its report
+
+    for result in regs[1:3]:
+        registration.set_network_consent(result.registration, True)
+    network_message = network.send_message(regs[2].registration, regs[1].registration.id, "Hallo")
+    network_report = network.report(regs[1].registration, network_message.id, "test")
+    db.session.commit()
     # The evaluation: regs[0] was checked in at the door and the first workshop's room has no station, so it
     # counts as attended once the workshop has ended.
     sessions[0].starts_at, sessions[0].ends_at = utcnow() - timedelta(hours=2), utcnow() - timedelta(hours=1)
@@ -216,6 +224,7 @@ def build_world(app: Flask) -> World:
         "token": token_for("csrf1@example.org"),
         "accreditation_id": accreditation.id,
         "passkey_id": passkey.id,
+        "report_id": network_report.id,
     }
     world.per_endpoint = {
         "accounts.reset_password": {"token": reset_secret},
@@ -232,6 +241,7 @@ def build_world(app: Flask) -> World:
         "evaluations.evaluate": {"secret": regs[0].link, "session_id": sessions[0].id},
         "communications.mail_texts.edit": {"kind": "registration.link", "locale": "nl"},
         "communications.mail_texts.reset": {"kind": "registration.link", "locale": "en"},
+        "network.report": {"message_id": network_message.id},
     }
     return world
 

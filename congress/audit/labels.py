@@ -70,6 +70,16 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "registration.link_replaced": ("Persoonlijke link vervangen", "Personal link replaced"),
     "registration.speaker": ("Spreker aangemeld", "Speaker registered"),
     "registration.sectors": ("Sectoren gewijzigd", "Sectors changed"),
+    "network.message_sent": ("Bericht via het deelnemersnetwerk verstuurd",
+                             "Message sent through the participants' network"),
+    "network.address_shared": ("E-mailadres gedeeld in het deelnemersnetwerk",
+                               "E-mail address shared in the participants' network"),
+    "network.message_reported": ("Bericht uit het deelnemersnetwerk gemeld",
+                                 "Message of the participants' network reported"),
+    "network.report_handled": ("Melding uit het deelnemersnetwerk afgehandeld",
+                               "Report of the participants' network handled"),
+    "network.blocked": ("Uit het deelnemersnetwerk geweerd", "Blocked from the participants' network"),
+    "network.unblocked": ("Weer toegelaten tot het deelnemersnetwerk", "Allowed in the participants' network again"),
     "municipalities.imported": ("Lijst van gemeenten geïmporteerd", "List of municipalities imported"),
     "municipalities.added": ("Gemeente toegevoegd", "Municipality added"),
     "municipalities.removed": ("Gemeente verwijderd", "Municipality removed"),
@@ -284,7 +294,11 @@ FIELDS: dict[str, tuple[str, str]] = {
     "dietary": ("Dieetwensen", "Dietary wishes"),
     "accessibility": ("Toegankelijkheid", "Accessibility needs"), "answers": ("Antwoorden", "Answers"),
     "consent_attendee_list": ("Op de deelnemerslijst", "On the attendee list"),
+    "consent_network": ("In het deelnemersnetwerk", "In the participants' network"),
     "consent_photos": ("Toestemming foto's", "Consent to photos"), "role": ("Badgerol", "Badge role"),
+    # the participants' network's details
+    "message": ("Bericht", "Message"), "length": ("Lengte", "Length"),
+    "other": ("Met", "With"), "sender": ("Afzender", "Sender"), "report": ("Melding", "Report"),
 }
 
 # details whose values are themselves field names ("fields": ["dietary"]) -> shown by their labels

@@ -31,7 +31,7 @@ def registration_rows(congress: Congress, registrations: Iterable[Registration],
     questions = services.questions(congress)
     header = [_("Number"), _("Name"), _("E-mail address"), _("Organisation"), _("Function"), _("Sector"),
               _("Badge role"), _("Status"), _("Registered at"), _("Confirmed at"), _("Dietary wishes"),
-              _("Accessibility needs"), _("Attendee list"), _("Photos"), _("Sessions")]
+              _("Accessibility needs"), _("Attendee list"), _("Photos"), _("Participants' network"), _("Sessions")]
     header += [q.label(locale) for q in questions]
     rows = []
     for r in registrations:
@@ -42,7 +42,7 @@ def registration_rows(congress: Congress, registrations: Iterable[Registration],
                str(ROLE_LABELS.get(r.role, r.role)), str(STATUS_LABELS.get(r.status, r.status)),
                _local(r.created_at, congress), _local(r.confirmed_at, congress),
                r.dietary, r.accessibility, _("yes") if r.consent_attendee_list else _("no"),
-               _("yes") if r.consent_photos else _("no"), sessions]
+               _("yes") if r.consent_photos else _("no"), _("yes") if r.consent_network else _("no"), sessions]
         row += [q.display((r.answers or {}).get(str(q.id)), locale) for q in questions]
         rows.append(row)
     return header, rows

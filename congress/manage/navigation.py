@@ -71,6 +71,7 @@ ENTRIES: list[Entry] = [
     Entry(_l("Mail texts"), "communications.mail_texts.index", (ORGANISER,), True, "communications"),
     Entry(_l("Scheduled mails"), "communications.schedules.index", (ORGANISER,), True, "communications"),
     Entry(_l("Invitations"), "invitations.index", (ORGANISER,), True, "communications"),
+    Entry(_l("Participants' network"), "network.manage", (ORGANISER,), True, "communications"),
     Entry(_l("Badges and print runs"), "badges.index", (ORGANISER,), True, "day"),
     Entry(_l("Check-in stations"), "checkin.stations", (ORGANISER,), True, "day"),
     Entry(_l("Arrivals dashboard"), "checkin.dashboard", (ORGANISER,), True, "day"),

@@ -1,7 +1,8 @@
 """Retention, across capabilities: once an edition's retention period (legal settings, default 12
 months after its end) has passed, its personal data is anonymised by the capabilities that hold it —
 registrations and the e-mail sent to them (registration), speakers' private fields (cfp), the
-check-in logs (checkin) and the printed badges' PDFs (badges) — in one transaction per edition,
+check-in logs (checkin), the printed badges' PDFs (badges) and the participants' network's
+messages (network) — in one transaction per edition,
 with one audit event. Counts (registrations per status and sector, check-ins per session) and the
 archive stay.
 
@@ -25,6 +26,7 @@ from congress.core.models import Congress
 from congress.database import lock_for_update, write_transaction
 from congress.extensions import db
 from congress.legal import services as legal
+from congress.network import services as network
 from congress.registration import services as registration
 
 # The parts, in the order they run; each returns what it anonymised, by kind.
@@ -35,6 +37,8 @@ PARTS = (
     ("badges", badges.remove_print_files),
     # the attendees' register numbers; the certificates' verification records stay for their own period
     ("certificates", certificates.anonymise_professional_registrations),
+    # the participants' network: messages, address shares, reports, blocks
+    ("network", network.anonymise_network),
 )
 
 

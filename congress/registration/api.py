@@ -102,6 +102,7 @@ def create_registration(slug: str):
         accessibility=request_data.accessibility, answers=dict(request_data.answers),
         consent_privacy=request_data.consent_privacy is True,
         consent_attendee_list=request_data.consent_attendee_list, consent_photos=request_data.consent_photos,
+        consent_network=request_data.consent_network,
         locale=request_data.language or "nl",
     )
     session_ids = list(request_data.sessions)

@@ -24,6 +24,8 @@ class RegistrationRequest(RequestModel):
     consent_privacy: Literal[True] = Field(description="Must be true: the person agreed to the privacy statement")
     consent_attendee_list: StrictBool = False
     consent_photos: StrictBool = False
+    consent_network: StrictBool = Field(False, description="true: the person appears in the participants' network "
+                                        "and may be contacted through it")
     sessions: Annotated[list[Id], Field(max_length=50, description="Session ids, at most one per round")] = []
     answers: Annotated[dict[QuestionId, Answer], Field(max_length=100,
                                                        description="Custom question id → answer")] = {}

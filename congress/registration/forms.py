@@ -67,6 +67,11 @@ class BaseRegistrationForm(FlaskForm):
     consent_privacy = BooleanField(_l("I agree to the privacy statement."), validators=[Required()])
     consent_attendee_list = BooleanField(_l("My name and organisation may appear on the attendee list."))
     consent_photos = BooleanField(_l("I do not mind appearing in photos of the congress."))
+    consent_network = BooleanField(
+        _l("I want to appear in the participants' network and be contactable by other participants."),
+        description=_l("Other confirmed participants of this edition then see your name, organisation, function, "
+                       "sector, municipality and workshops, and can send you a message through the system. Your "
+                       "e-mail address stays hidden unless you share it. You can withdraw this at any time."))
     role = SelectField(_l("Badge role"), choices=[(k, v) for k, v in ROLE_LABELS.items()], validate_choice=True)
     override = BooleanField(_l("Go over capacity if a session or the edition is full (recorded in the audit log)"))
     submit = SubmitField(_l("Register"))
@@ -114,7 +119,7 @@ def registration_form(congress_sectors: list, questions: list, rounds: list[tupl
 
 def fill_from(form: BaseRegistrationForm, registration: Registration) -> None:
     for name in ("name", "email", "organisation", "function", "dietary", "accessibility",
-                 "consent_privacy", "consent_attendee_list", "consent_photos"):
+                 "consent_privacy", "consent_attendee_list", "consent_photos", "consent_network"):
         getattr(form, name).data = getattr(registration, name)
     if getattr(form, "sector", None) is not None:
         form.sector.data = str(registration.sector_id) if registration.sector_id else ""
@@ -151,6 +156,7 @@ def data_from(form: BaseRegistrationForm, locale: str) -> RegistrationData:
         consent_privacy=bool(form.consent_privacy.data) if getattr(form, "consent_privacy", None) is not None else True,
         consent_attendee_list=bool(form.consent_attendee_list.data),
         consent_photos=bool(form.consent_photos.data),
+        consent_network=bool(form.consent_network.data),
         locale=locale,
     )
 

@@ -258,13 +258,27 @@ def update_details(registration: Registration, data: RegistrationData) -> None:
             registration.email_key = email_key
         changed = []
         for name in ("name", "email", "organisation", "function", "sector_id", "municipality_id", "dietary",
-                     "accessibility", "answers", "consent_attendee_list", "consent_photos"):
+                     "accessibility", "answers", "consent_attendee_list", "consent_photos",
+                     "consent_network"):
             value = getattr(data, name)
             if getattr(registration, name) != value:
                 setattr(registration, name, value)
                 changed.append(name)
         if changed:
             record("registration.update", registration, fields=changed)
+
+
+@transactional
+def set_network_consent(registration: Registration, consent: bool) -> bool:
+    """Give or withdraw the consent to appear in the participants' network (its own consent, on the form
+    and the personal page): withdrawn, the person leaves the list in this transaction. Answers whether
+    anything changed."""
+    registration = db.session.get(Registration, registration.id)
+    if registration.consent_network == consent or registration.erased_at is not None:
+        return False
+    registration.consent_network = consent
+    record("registration.update", registration, fields=["consent_network"])
+    return True
 
 
 @transactional
@@ -299,7 +313,8 @@ def personal_data(registration: Registration, locale: str = "nl") -> dict[str, A
         "accessibility_needs": registration.accessibility,
         "answers": dict(answer(k, v) for k, v in (registration.answers or {}).items()),
         "consents": {"privacy_statement": registration.consent_privacy,
-                     "attendee_list": registration.consent_attendee_list, "photos": registration.consent_photos},
+                     "attendee_list": registration.consent_attendee_list, "photos": registration.consent_photos,
+                     "participants_network": registration.consent_network},
         "role": registration.role,
         "status": registration.status,
         "language": registration.locale,
@@ -327,6 +342,7 @@ def anonymise(registration: Registration, now: datetime) -> None:
     registration.answers = {}
     registration.consent_attendee_list = False
     registration.consent_photos = False
+    registration.consent_network = False
     registration.erased_at = now
     _new_link(registration)
 

@@ -80,6 +80,8 @@ class Registration(db.Model):
     consent_privacy: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_attendee_list: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_photos: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Appear in the participants' network (congress/network) and be contactable through it: its own consent.
+    consent_network: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa.false())
     role: Mapped[str] = mapped_column(String(16), default=BadgeRole.ATTENDEE.value)
     status: Mapped[str] = mapped_column(String(16), default=RegistrationStatus.PENDING.value, index=True)
     locale: Mapped[str] = mapped_column(String(8), default="nl")

@@ -27,6 +27,7 @@ from congress.registration.lifecycle import (
     move_enrolment,
     notify_enrolled_of_changes,
     personal_data,
+    set_network_consent,
     set_role,
     update_details,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "hold_hours", "mail_context", "manage_secret", "manage_url", "move_enrolment", "new_link", "normalise_email",
     "notify_enrolled_of_changes", "personal_data", "promote_after_change", "promote_waiting_list", "questions",
     "register", "register_speaker", "registration_state", "rounds_with_seats", "save_sectors", "save_window",
-    "seat_overview", "seats_left_for_session", "sectors", "send_link", "set_role", "set_session_capacity",
+    "seat_overview", "seats_left_for_session", "sectors", "send_link", "set_network_consent", "set_role",
+    "set_session_capacity",
     "signup_sessions", "update_details", "validate_data", "waiting_rank", "window_state", "attendee_changes_allowed",
 ]

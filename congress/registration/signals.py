@@ -27,3 +27,12 @@ reserved_places_wanted = signals.signal("reserved-places-wanted")
 # ``first_answer(invitation_wanted, congress_id, secret=str)`` → ``{"name", "email", "organisation",
 # "sector"}`` of the invitee, or None for a secret that names nobody of this edition.
 invitation_wanted = signals.signal("invitation-wanted")
+
+# Asked while rendering the personal page (``/my/<secret>``): ``personal_page_wanted.send(registration,
+# secret=str)`` → each receiver's section of the page as HTML (Markup), or None; shown in the order of the
+# answers (the participants' network: its consent and the messages received).
+personal_page_wanted = signals.signal("personal-page-wanted")
+
+# Asked while building the personal data download: ``personal_data_wanted.send(registration, locale=str)``
+# → ``{section: data}`` of what a capability above keeps about the person (the network's messages).
+personal_data_wanted = signals.signal("personal-data-wanted")

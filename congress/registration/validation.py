@@ -36,6 +36,7 @@ class RegistrationData:
     consent_privacy: bool = False
     consent_attendee_list: bool = False
     consent_photos: bool = False
+    consent_network: bool = False
     locale: str = "nl"
     email_key: str = ""  # the normalised e-mail, set by validate_data
 

@@ -31,7 +31,7 @@ from congress.registration.forms import (
 )
 from congress.registration.links import by_secret_or_404
 from congress.registration.models import EnrolmentStatus
-from congress.registration.signals import invitation_wanted
+from congress.registration.signals import invitation_wanted, personal_data_wanted, personal_page_wanted
 from congress.security import private_page
 from congress.signals import first_answer
 from congress.urls import external_url, public_domain
@@ -169,6 +169,7 @@ def manage(secret: str):
         can_change=services.window_state(congress) == "open" and registration.holds_place,
         changes_allowed=services.attendee_changes_allowed(congress), closed_message=EDITION_CLOSED_MESSAGE,
         started=congress.starts_at <= utcnow(),  # from then on the evaluations (their own pages) are linked
+        sections=[html for _receiver, html in personal_page_wanted.send(registration, secret=secret) if html],
     )))
 
 
@@ -250,7 +251,11 @@ def cancel(secret: str):
 @bp.route("/my/<secret>/data.json")
 def download_data(secret: str):
     registration = by_secret_or_404(secret)
-    body = json.dumps(services.personal_data(registration, current_language()), ensure_ascii=False, indent=2)
+    locale = current_language()
+    data = services.personal_data(registration, locale)
+    for _receiver, more in personal_data_wanted.send(registration, locale=locale):
+        data.update(more or {})
+    body = json.dumps(data, ensure_ascii=False, indent=2)
     response = Response(body, mimetype="application/json")
     response.headers["Content-Disposition"] = f'attachment; filename="registration-{registration.congress.slug}.json"'
     return private_page(response)

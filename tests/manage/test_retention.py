@@ -91,7 +91,8 @@ def test_dry_run_counts_and_changes_nothing(app):
     result = _by(congress.slug, retention.run(dry_run=True, today=DUE))
     assert result.due and delivered >= 1
     assert result.counts == {"registrations": 3, "mail_messages": delivered, "proposals": 1, "invitations": 1,
-                             "speakers": 1, "checkins": 3, "scan_events": 2, "print_files": 1, "register_numbers": 0}
+                             "speakers": 1, "checkins": 3, "scan_events": 2, "print_files": 1, "register_numbers": 0,
+                             "network_messages": 0}
     db.session.expire_all()
     assert db.session.get(Registration, people[0].id).dietary == "vegetarisch"
     assert db.session.get(Person, speaker.id).email is not None
