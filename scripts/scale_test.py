@@ -775,9 +775,8 @@ from congress.registration.models import Registration
 with app.app_context():
     regs = db.session.scalars(sa.select(Registration).where(Registration.congress_id == {cid},
         Registration.status.in_(('pending', 'confirmed'))).order_by(Registration.id).limit({n})).all()
-    codes = [(r.id, badges.issue_code(r)) for r in regs]
-    db.session.commit()
-    print(json.dumps(codes))
+    codes = badges.issue_codes(regs)  # one write transaction, as a print run issues them
+    print(json.dumps([(r.id, codes[r.id]) for r in regs]))
 """
 
 FILE_PUT = """
