@@ -795,6 +795,20 @@ with app.app_context():
 """
 
 
+def minutes_without(periods: list[str], start: datetime, end: datetime) -> list[str]:
+    """The whole minutes from ``start`` to ``end`` (UTC) that have no period in ``periods``
+    ("2026-12-04T22:18"): a once-a-minute job that did not run then (late, or not at all)."""
+    have = set(periods)
+    minute = start.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    missing = []
+    while minute + timedelta(minutes=1) <= end:
+        key = minute.strftime("%Y-%m-%dT%H:%M")
+        if key not in have:
+            missing.append(key)
+        minute += timedelta(minutes=1)
+    return missing
+
+
 def s3_supported() -> bool:
     return "STORAGE_URL" in (ROOT / "config.py").read_text()
 
@@ -966,6 +980,8 @@ def run(args: argparse.Namespace, results: dict) -> list[Check]:
             "smtp span": (min((d["at"] for d in delivered_lines), default=0),
                           max((d["at"] for d in delivered_lines), default=0)),
             "periods": periods_rows, "cpu total": meter.totals(),
+            "minutes without send_due_mail": minutes_without(
+                [p for j, p, _h in periods_rows if j.endswith(".send_due_mail")], workers_started, datetime.now(UTC)),
             "load average at the end": load_average(),
             "tracebacks": {s.name: s.logfile.read_text(errors="replace").count("Traceback")
                            for s in cluster.services if s.logfile.exists()},
@@ -1102,7 +1118,11 @@ def report(args: argparse.Namespace, results: dict, outcome: list[Check], second
                   "- periodic jobs during the run (job_periods: who claimed each period): "
                   + ", ".join(f"{job.rsplit('.', 1)[-1]} {period} by {host}" for job, period, host in
                               results.get("periods", [])[:12])
-                  + (" …" if len(results.get("periods", [])) > 12 else "")]
+                  + (" …" if len(results.get("periods", [])) > 12 else ""),
+                  "- minutes of the run in which the once-a-minute `send_due_mail` claimed no period: "
+                  + (", ".join(m[-5:] for m in results.get("minutes without send_due_mail", [])) or "none")
+                  + " (a periodic job is a job on the same queue: behind a burst of mail jobs it runs late, and "
+                  "claims the minute it runs in; once per period holds, every minute does not)"]
     if "cpu total" in results:
         lines += ["", "CPU seconds over the whole run (from /proc, each host's process trees): "
                   + ", ".join(f"{h} {v:.1f}" for h, v in sorted(results["cpu total"].items())) + "."]

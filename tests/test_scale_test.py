@@ -133,3 +133,9 @@ def test_percentiles_of_the_latency_table():
     assert scale.percentile(values, 50) == pytest.approx(0.51, abs=0.011)
     assert scale.percentile(values, 99) == pytest.approx(0.99, abs=0.011)
     assert scale.percentile([], 50) is None
+
+
+def test_minutes_in_which_a_minute_job_claimed_no_period():
+    start, end = datetime(2026, 12, 4, 22, 16, 40, tzinfo=UTC), datetime(2026, 12, 4, 22, 21, 30, tzinfo=UTC)
+    got = scale.minutes_without(["2026-12-04T22:17", "2026-12-04T22:20"], start, end)
+    assert got == ["2026-12-04T22:18", "2026-12-04T22:19"]  # 22:16 and 22:21 are not whole minutes of the run
