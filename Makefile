@@ -7,7 +7,7 @@ PORT ?= 5000
 export FLASK_APP := wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test test-sqlite test-postgres lint bench bench-compare reliability screenshots system-deps system-deps-test translations translations-update worker clean
+.PHONY: run test test-sqlite test-postgres lint bench bench-compare reliability scale-test screenshots system-deps system-deps-test translations translations-update worker clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -90,6 +90,13 @@ bench: system-deps-test $(VENV)/.dev translations
 bench-compare: system-deps-test $(VENV)/.dev translations
 	@test -n "$(BASE)" || { echo "usage: make bench-compare BASE=<git rev> [ONLY=a,b] [ROUNDS=2]" >&2; exit 2; }
 	$(BIN)/python -m bench._compare "$(BASE)" --only "$(ONLY)" --rounds "$(or $(ROUNDS),2)"
+
+## make scale-test: (as root) a simulated venue network of Linux namespaces — 3 app hosts, database/Redis/SMTP
+## host, load host, 10 stations — registration opening with a host killed, door rush with 2 stations cut off;
+## checks PASS/FAIL, figures into docs/scale.md between its markers; stops itself within 15 minutes.
+## Not part of make test. SCALE_ARGS="--registrations 300 --scans 200" for a small run.
+scale-test: $(VENV)/.dev translations
+	$(BIN)/python scripts/scale_test.py $(SCALE_ARGS)
 
 ## make reliability: faults injected into a running installation (SQLite and PostgreSQL), written to docs/reliability.md.
 reliability: system-deps-test $(VENV)/.dev translations
