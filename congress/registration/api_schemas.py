@@ -24,6 +24,8 @@ class RegistrationRequest(RequestModel):
     consent_privacy: Literal[True] = Field(description="Must be true: the person agreed to the privacy statement")
     consent_attendee_list: StrictBool = False
     consent_photos: StrictBool = False
+    attendance_mode: Literal["in_person", "online"] = Field(
+        "in_person", description="In the venue, or online (only where the edition offers online places)")
     sessions: Annotated[list[Id], Field(max_length=50, description="Session ids, at most one per round")] = []
     answers: Annotated[dict[QuestionId, Answer], Field(max_length=100,
                                                        description="Custom question id → answer")] = {}
@@ -59,6 +61,7 @@ class Registration(ResponseModel):
     id: int
     status: Literal["pending", "confirmed", "waitlisted", "cancelled"]
     role: str = "attendee"
+    attendance_mode: Literal["in_person", "online"] = "in_person"
     manage_url: Annotated[str | None, Field(description="The personal link; null for an existing registration",
                                             json_schema_extra={"format": "uri"})]
     duplicate: bool = False
