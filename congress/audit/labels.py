@@ -84,6 +84,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "municipalities.added": ("Gemeente toegevoegd", "Municipality added"),
     "municipalities.removed": ("Gemeente verwijderd", "Municipality removed"),
     "registration.window": ("Aanmeldperiode gewijzigd", "Registration window changed"),
+    "registration.online_places": ("Online plaatsen gewijzigd", "Online places changed"),
+    "checkin.online_join": ("Online deelgenomen aan een sessie", "Joined a session online"),
     "registration.question_add": ("Vraag toegevoegd (aanmelding)", "Question added (registration)"),
     "registration.question_update": ("Vraag gewijzigd (aanmelding)", "Question changed (registration)"),
     "registration.question_delete": ("Vraag verwijderd (aanmelding)", "Question deleted (registration)"),

@@ -61,6 +61,8 @@ class CheckIn(db.Model):
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # when the scan happened (client)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # when the server stored it
     offline: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "in_person" (a scan) or "online" (the registrant opened the session's stream during it).
+    mode: Mapped[str] = mapped_column(String(16), default="in_person", server_default="in_person")
     admitted_without_enrolment: Mapped[bool] = mapped_column(Boolean, default=False)
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -23,6 +23,7 @@ from congress.checkin.bundle import bundle as bundle
 from congress.checkin.bundle import bundle_since as bundle_since
 from congress.checkin.bundle import bundle_version as bundle_version
 from congress.checkin.models import VENUE, CheckIn, ScanEvent, Station, list_key
+from congress.checkin.online import ONLINE, JoinWindow, join_window, record_online_join  # noqa: F401 - the face
 from congress.checkin.retention import anonymise_checkins as anonymise_checkins  # manage.retention
 from congress.core.models import Congress
 from congress.database import insert_unless_exists, lock_for_update, transactional, utcnow, write_transaction
@@ -436,8 +437,10 @@ def dashboard(congress: Congress, locale: str = "nl") -> dict[str, Any]:
     checkins = queries.active_checkins(congress)
     at_venue = {c.registration_id: c for c in checkins if c.list_key == VENUE}
     per_session: dict[str, set[int]] = {}
+    online_per_session: dict[str, set[int]] = {}  # joined through the stream link, counted apart
     for c in checkins:
-        per_session.setdefault(c.list_key, set()).add(c.registration_id)
+        (online_per_session if c.mode == ONLINE else per_session).setdefault(c.list_key, set()).add(
+            c.registration_id)
 
     buckets: dict[str, int] = {}
     for c in sorted(at_venue.values(), key=lambda c: c.scanned_at):
@@ -462,13 +465,19 @@ def dashboard(congress: Congress, locale: str = "nl") -> dict[str, Any]:
         present = per_session.get(list_key(session.id), set())
         workshops.append({"id": session.id, "title": session.title, "enrolled": seats.enrolled,
                           "waiting": seats.waiting, "checked_in": len(present),
-                          "not_enrolled_admitted": len(present - enrolled)})
+                          "not_enrolled_admitted": len(present - enrolled),
+                          "online": len(online_per_session.get(list_key(session.id), set()))})
 
-    no_shows = [r for r in confirmed if r.id not in at_venue]
+    online = [r for r in confirmed if r.attendance_mode == ONLINE]
+    joined_online = set().union(*online_per_session.values()) if online_per_session else set()
+    # Someone taking part online is no no-show for not passing the door.
+    no_shows = [r for r in confirmed if r.id not in at_venue and r.attendance_mode != ONLINE]
     return {
         "generated_at": _iso(utcnow()),
         "registered": len(confirmed),
         "checked_in": len(at_venue),
+        "registered_online": len(online),
+        "joined_online": len(joined_online),
         "arrivals": [{"time": t, "count": n} for t, n in buckets.items()],
         "sectors": [{"sector": k, **v} for k, v in sorted(sectors.items())],
         "workshops": workshops,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -32,11 +33,13 @@ from congress.checkin import queries, services
 from congress.checkin.forms import ScanForm, SearchForm, StationForm
 from congress.checkin.models import VENUE, CheckIn, Station
 from congress.core.queries import edition_or_404, of_edition_or_404
+from congress.database import utcnow
 from congress.extensions import talisman
 from congress.i18n import current_language
+from congress.programme.models import ProgrammeSession
 from congress.registration import queries as registrations
 from congress.registration.models import Registration
-from congress.security import CONTENT_SECURITY_POLICY
+from congress.security import CONTENT_SECURITY_POLICY, private_page
 from congress.urls import external_url
 
 bp = Blueprint("checkin", __name__)
@@ -211,3 +214,31 @@ def dashboard(slug: str):
 def dashboard_json(slug: str):
     congress = edition_or_404(slug)
     return jsonify(services.dashboard(congress, current_language()))
+
+
+# --- online participation: the registrant's way into a session's stream ------------------------------
+
+@bp.route("/my/<secret>/join/<int:session_id>")
+def join(secret: str, session_id: int):
+    """Open a session's stream or meeting link from the personal page. During the session (from 15
+    minutes before its start) this records the registrant's online attendance, once, then sends them
+    on; before or after it, a page says when the session is, with the link. Only a confirmed
+    registrant of the session's edition gets here: the link is never on a public page."""
+    registration = registrations.by_secret_or_404(secret)
+    if registration.status != "confirmed":
+        abort(404)
+    session = of_edition_or_404(ProgrammeSession, session_id, registration.congress)
+    target = session.effective_stream_url
+    if session.is_cancelled or not target:
+        abort(404)
+    window = services.join_window(session)
+    state = window.state(utcnow())
+    if state == "open":
+        services.record_online_join(registration.id, registration.congress_id, session)
+        response = redirect(target, code=303)
+    else:
+        response = Response(render_template("checkin/join.html", congress=registration.congress, session=session,
+                                            state=state, target=target, secret=secret))
+    # The path holds the personal secret: the site-wide Referrer-Policy (strict-origin-when-cross-origin)
+    # gives the stream's host the origin at most, and the links carry rel="noreferrer".
+    return private_page(response)

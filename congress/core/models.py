@@ -159,6 +159,8 @@ class Room(db.Model):
     capacity: Mapped[int] = mapped_column(Integer)
     accessibility_notes: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    # The room's stream or meeting link, for its sessions without one of their own (never public).
+    stream_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     # When the room can be used (None: the whole congress); the schedule editor warns outside it.
     available_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
     available_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

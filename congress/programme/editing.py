@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -39,6 +40,28 @@ class SessionData:
     signup_required: bool = False
     is_cancelled: bool = False
     speaker_ids: list[int] = dataclasses.field(default_factory=list)
+    stream_url: str = ""  # a stream or meeting link, shown to registrants only
+
+
+STREAM_URL_LIMIT = 500
+
+
+def clean_stream_url(value: str) -> str:
+    """A stream or meeting link as organisers paste it: empty, or an https URL with a host, at most 500
+    characters, without spaces or control characters; else a ProgrammeError next to ``stream_url``."""
+    url = (value or "").strip()
+    if not url:
+        return ""
+    if len(url) > STREAM_URL_LIMIT:
+        raise ProgrammeError(_("Use at most %(n)d characters.", n=STREAM_URL_LIMIT), "stream_url")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        parts, host = None, None
+    if parts is None or parts.scheme != "https" or not host or any(c.isspace() or ord(c) < 32 for c in url):
+        raise ProgrammeError(_("Enter a link that starts with https://."), "stream_url")
+    return url
 
 
 def _check_times(congress: Congress, starts_at: datetime | None, ends_at: datetime | None,
@@ -137,6 +160,7 @@ def save_session(congress: Congress, session: ProgrammeSession | None, data: Ses
     session.signup_round = signup_round
     session.signup_required = data.signup_required
     session.is_cancelled = data.is_cancelled
+    session.stream_url = clean_stream_url(data.stream_url)
     session.speakers = speakers
     db.session.flush()
     record("programme.session.create" if created else "programme.session.update", session,

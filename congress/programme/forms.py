@@ -58,6 +58,9 @@ class SessionForm(FlaskForm):
     new_speaker_email = EmailField(_l("New speaker: e-mail address"),
                                    validators=[Optional(), Length(max=254), Email()])
     is_cancelled = BooleanField(_l("Cancelled"))
+    stream_url = StringField(_l("Stream or meeting link"), validators=[Length(max=500)],
+                             description=_l("Only registrants see it, on their personal page; opening it "
+                                            "during the session counts them as present online."))
 
 
 class MoveForm(FlaskForm):
@@ -86,6 +89,9 @@ class RoomForm(FlaskForm):
     available_from = DateTimeLocalField(_l("Available from"), format=LOCAL, validators=[Optional()],
                                         description=_l("Leave empty if the room is available all congress."))
     available_until = DateTimeLocalField(_l("Available until"), format=LOCAL, validators=[Optional()])
+    stream_url = StringField(_l("Stream or meeting link"), validators=[Length(max=500)],
+                             description=_l("For the room's sessions without a link of their own; only "
+                                            "registrants see it."))
 
 
 class SignupRoundForm(FlaskForm):

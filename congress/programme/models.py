@@ -94,6 +94,9 @@ class ProgrammeSession(db.Model):
     )
     signup_required: Mapped[bool] = mapped_column(Boolean, default=False)
     is_cancelled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A stream or meeting link (else the room's): shown only to registrants, on their personal page,
+    # and opened through /my/<secret>/join/<id>, which records online attendance. Never public.
+    stream_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     # Raised when a published session changes, so that calendar apps replace their copy.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -128,6 +131,11 @@ class ProgrammeSession(db.Model):
         if self.capacity is not None:
             return self.capacity
         return self.room.capacity if self.room is not None else None
+
+    @property
+    def effective_stream_url(self) -> str:
+        """The session's own stream or meeting link, else its room's ("" for none)."""
+        return self.stream_url or (self.room.stream_url if self.room is not None else "") or ""
 
 
 class ProgrammeVersion(db.Model):

@@ -18,6 +18,7 @@ from congress.audit.services import record
 from congress.core.models import Congress, Room, Track
 from congress.database import transactional
 from congress.extensions import db
+from congress.programme.editing import clean_stream_url
 from congress.programme.errors import ProgrammeError
 from congress.programme.models import SignupRound
 
@@ -90,7 +91,8 @@ def track_manager_candidates() -> list[User]:
 
 @transactional
 def save_room(congress: Congress, room: Room | None, *, name: str, capacity: int, accessibility_notes: str = "",
-              available_from: datetime | None = None, available_until: datetime | None = None) -> Room:
+              available_from: datetime | None = None, available_until: datetime | None = None,
+              stream_url: str = "") -> Room:
     if name_taken(Room, Room.name, congress, name, room.id if room else None):
         raise ProgrammeError(_("Another room already has this name."), "name")
     if capacity < 0:
@@ -104,6 +106,7 @@ def save_room(congress: Congress, room: Room | None, *, name: str, capacity: int
     room.name = name.strip()
     room.capacity = capacity
     room.accessibility_notes = accessibility_notes.strip()
+    room.stream_url = clean_stream_url(stream_url)
     room.available_from, room.available_until = available_from, available_until
     db.session.flush()
     record("programme.room.create" if created else "programme.room.update", room, name=room.name)

@@ -375,7 +375,7 @@ def edit_session(slug: str, session_id: int | None = None):
                 starts_at=_to_utc(congress, form.starts_at.data), ends_at=_to_utc(congress, form.ends_at.data),
                 capacity=form.capacity.data, signup_round_id=form.signup_round_id.data,
                 signup_required=form.signup_required.data, is_cancelled=form.is_cancelled.data,
-                speaker_ids=speaker_ids,
+                speaker_ids=speaker_ids, stream_url=form.stream_url.data or "",
             )
             saved = programme.save_session(congress, session, data, current_user)
         except programme.ProgrammeError as exc:
@@ -557,7 +557,7 @@ def edit_room(slug: str, room_id: int | None = None):
         try:
             saved = programme.save_room(
                 congress, room, name=form.name.data, capacity=form.capacity.data,
-                accessibility_notes=form.accessibility_notes.data or "",
+                accessibility_notes=form.accessibility_notes.data or "", stream_url=form.stream_url.data or "",
                 available_from=_to_utc(congress, form.available_from.data),
                 available_until=_to_utc(congress, form.available_until.data),
             )

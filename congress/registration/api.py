@@ -52,6 +52,7 @@ def registration_json(registration: Registration, link: str | None) -> dict[str,
         "id": registration.id,
         "status": registration.status,
         "role": registration.role,
+        "attendance_mode": registration.attendance_mode,
         "manage_url": link,
         "waiting_position": services.edition_waiting_rank(registration),
         "enrolments": [
@@ -103,7 +104,7 @@ def create_registration(slug: str):
         consent_privacy=request_data.consent_privacy is True,
         consent_attendee_list=request_data.consent_attendee_list, consent_photos=request_data.consent_photos,
         consent_network=request_data.consent_network,
-        locale=request_data.language or "nl",
+        attendance_mode=request_data.attendance_mode, locale=request_data.language or "nl",
     )
     session_ids = list(request_data.sessions)
     confirmed = request_data.confirmed
@@ -119,7 +120,8 @@ def create_registration(slug: str):
         payload["duplicate"] = True
         return jsonify(payload), 200
     return jsonify({
-        "id": result.id, "status": result.status, "role": result.role, "manage_url":
+        "id": result.id, "status": result.status, "role": result.role,
+        "attendance_mode": data.attendance_mode, "manage_url":
         external_url("registration.manage", secret=result.link), "waiting_position": result.waiting_rank,
         "enrolments": [{"session": sid, "status": status, "position": rank} for sid, status, rank in result.enrolments],
     }), 201

@@ -26,6 +26,8 @@ class RegistrationRequest(RequestModel):
     consent_photos: StrictBool = False
     consent_network: StrictBool = Field(False, description="true: the person appears in the participants' network "
                                         "and may be contacted through it")
+    attendance_mode: Literal["in_person", "online"] = Field(
+        "in_person", description="In the venue, or online (only where the edition offers online places)")
     sessions: Annotated[list[Id], Field(max_length=50, description="Session ids, at most one per round")] = []
     answers: Annotated[dict[QuestionId, Answer], Field(max_length=100,
                                                        description="Custom question id → answer")] = {}
@@ -61,6 +63,7 @@ class Registration(ResponseModel):
     id: int
     status: Literal["pending", "confirmed", "waitlisted", "cancelled"]
     role: str = "attendee"
+    attendance_mode: Literal["in_person", "online"] = "in_person"
     manage_url: Annotated[str | None, Field(description="The personal link; null for an existing registration",
                                             json_schema_extra={"format": "uri"})]
     duplicate: bool = False

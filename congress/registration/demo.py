@@ -124,3 +124,30 @@ def load(report: list[str]) -> None:
                           notify=False, role="pers" if i == 7 else ("vrijwilliger" if i == 11 else "deelnemer"))
     report.append(f"Registration for {congress.slug} is open until "
                   f"{congress.registration_closes_at:%Y-%m-%d}; 40 demo registrations added.")
+    _online(congress, sectors, report)
+
+
+STREAM_HOST = "https://live.congres.example"  # the organisers' own streaming (example.org-style name)
+
+
+def _online(congress, sectors: list, report: list[str]) -> None:
+    """Online places beside the venue's: 150, the plenary sessions streamed, eight people online."""
+    services.save_window(congress, opens_at=congress.registration_opens_at,
+                         closes_at=congress.registration_closes_at, capacity=congress.capacity,
+                         waiting_list=services.offers_waiting_list(congress.id), online_places=True,
+                         online_capacity=150)
+    streamed = [s for s in congress.sessions if not s.is_cancelled and s.starts_at and not s.signup_required
+                and s.signup_round_id is None]
+    for s in streamed:
+        s.stream_url = f"{STREAM_HOST}/{congress.slug}/sessie-{s.id}"
+    db.session.flush()
+    for i in range(8):
+        organisation, sector_index = ORGANISATIONS[(i * 5 + 2) % len(ORGANISATIONS)]
+        data = services.RegistrationData(
+            name=f"{FIRST[(i * 7 + 3) % len(FIRST)]} {LAST[(i * 5 + 1) % len(LAST)]}",
+            email=f"deelnemer{i + 1}@online.example", organisation=organisation,
+            function=FUNCTIONS[(i + 2) % len(FUNCTIONS)], sector_id=sectors[sector_index].id if sectors else None,
+            consent_privacy=True, attendance_mode="online")
+        services.register(congress, data, [], confirmed=True, source="organiser", ignore_window=True, notify=False)
+    report.append(f"{congress.slug} offers 150 online places; {len(streamed)} plenary sessions are streamed; "
+                  "8 people take part online.")

@@ -72,6 +72,11 @@ class BaseRegistrationForm(FlaskForm):
         description=_l("Other confirmed participants of this edition then see your name, organisation, function, "
                        "sector, municipality and workshops, and can send you a message through the system. Your "
                        "e-mail address stays hidden unless you share it. You can withdraw this at any time."))
+    # Offered when the edition has online places beside the venue's.
+    attendance_mode = RadioField(_l("How will you take part?"), choices=[
+        ("in_person", _l("In the venue")), ("online", _l("Online, through the stream or meeting link"))],
+        default="in_person", validate_choice=False,
+        description=_l("Online you can join every streamed session; workshop places are for the venue."))
     role = SelectField(_l("Badge role"), choices=[(k, v) for k, v in ROLE_LABELS.items()], validate_choice=True)
     override = BooleanField(_l("Go over capacity if a session or the edition is full (recorded in the audit log)"))
     submit = SubmitField(_l("Register"))
@@ -79,7 +84,7 @@ class BaseRegistrationForm(FlaskForm):
 
 def registration_form(congress_sectors: list, questions: list, rounds: list[tuple[Any, list[SessionSeats]]],
                       locale: str, *, organiser: bool = False, registration: Registration | None = None,
-                      formdata: Any = None, sessions: bool = True) -> BaseRegistrationForm:
+                      formdata: Any = None, sessions: bool = True, online: bool = False) -> BaseRegistrationForm:
     """A form class with this edition's sectors, sign-up rounds and custom questions."""
 
     class RegistrationForm(BaseRegistrationForm):
@@ -105,6 +110,9 @@ def registration_form(congress_sectors: list, questions: list, rounds: list[tupl
     if not organiser:
         del form.role
         del form.override
+    if not online or registration is not None:
+        # Chosen when registering; a registration keeps its mode (the places are another pool).
+        del form.attendance_mode
     if not congress_sectors:
         del form.sector
     listed = municipalities.all_municipalities()
@@ -127,6 +135,8 @@ def fill_from(form: BaseRegistrationForm, registration: Registration) -> None:
         form.municipality.data = str(registration.municipality_id) if registration.municipality_id else ""
     if getattr(form, "role", None) is not None:
         form.role.data = registration.role
+    if getattr(form, "attendance_mode", None) is not None:
+        form.attendance_mode.data = registration.attendance_mode
     question_queries.fill(form, form.question_fields, registration.answers)
     for enrolment in registration.enrolments:
         if enrolment.round_id is not None and getattr(form, f"round_{enrolment.round_id}", None) is not None:
@@ -157,6 +167,8 @@ def data_from(form: BaseRegistrationForm, locale: str) -> RegistrationData:
         consent_attendee_list=bool(form.consent_attendee_list.data),
         consent_photos=bool(form.consent_photos.data),
         consent_network=bool(form.consent_network.data),
+        attendance_mode=(form.attendance_mode.data or "in_person") if getattr(form, "attendance_mode", None)
+        is not None else "in_person",
         locale=locale,
     )
 
@@ -211,6 +223,12 @@ class WindowForm(FlaskForm):
     waiting_list = BooleanField(_l("Offer a waiting list when the edition is full"),
                                 description=_l("People who register when every place is taken join the list; "
                                                "a freed place goes to the first person waiting at once."))
+    online_places = BooleanField(_l("Offer online places beside the places in the venue"),
+                                 description=_l("Registrants choose: in the venue or online. Online registrants "
+                                                "see the stream or meeting links of the sessions on their "
+                                                "personal page; their attendance is recorded when they join."))
+    online_capacity = IntegerField(_l("Online places"), validators=[Optional(), NumberRange(min=0, max=1_000_000)],
+                                   description=_l("Leave empty for no limit."))
     submit = SubmitField(_l("Save"))
 
 

@@ -233,7 +233,9 @@ def settings(slug: str):
 
     window = WindowForm(prefix="window", opens_at=local(congress.registration_opens_at),
                         closes_at=local(congress.registration_closes_at), capacity=congress.capacity,
-                        waiting_list=services.offers_waiting_list(congress.id))
+                        waiting_list=services.offers_waiting_list(congress.id),
+                        online_places=services.online_places(congress.id)[0],
+                        online_capacity=services.online_places(congress.id)[1])
     status = 200
     if window.submit.data and window.validate_on_submit():
         try:
@@ -241,7 +243,8 @@ def settings(slug: str):
                 congress,
                 opens_at=window.opens_at.data.replace(tzinfo=zone) if window.opens_at.data else None,
                 closes_at=window.closes_at.data.replace(tzinfo=zone) if window.closes_at.data else None,
-                capacity=window.capacity.data, waiting_list=bool(window.waiting_list.data))
+                capacity=window.capacity.data, waiting_list=bool(window.waiting_list.data),
+                online_places=bool(window.online_places.data), online_capacity=window.online_capacity.data)
         except services.RegistrationError as exc:
             show_errors(window, {exc.field or "capacity": [str(exc)]})
             status = 422

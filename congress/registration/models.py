@@ -33,6 +33,13 @@ class BadgeRole(enum.StrEnum):
     ORGANISATION = "organisatie"
 
 
+class AttendanceMode(enum.StrEnum):
+    """Where a registrant takes part: in the venue (the edition's capacity) or online (its online places)."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+
 class EnrolmentStatus(enum.StrEnum):
     ENROLLED = "enrolled"
     WAITLISTED = "waitlisted"
@@ -82,6 +89,8 @@ class Registration(db.Model):
     consent_photos: Mapped[bool] = mapped_column(Boolean, default=False)
     # Appear in the participants' network (congress/network) and be contactable through it: its own consent.
     consent_network: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa.false())
+    # In the room or online (an edition's online places are a pool of their own: seats.py).
+    attendance_mode: Mapped[str] = mapped_column(String(16), default="in_person", server_default="in_person")
     role: Mapped[str] = mapped_column(String(16), default=BadgeRole.ATTENDEE.value)
     status: Mapped[str] = mapped_column(String(16), default=RegistrationStatus.PENDING.value, index=True)
     locale: Mapped[str] = mapped_column(String(8), default="nl")
@@ -169,3 +178,6 @@ class EditionSettings(db.Model):
     congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), primary_key=True)
     # When the edition is full, people may join its waiting list (else they are refused).
     waiting_list: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa.false())
+    # Online places beside the ones in the venue: offered or not, and their own limit (None: no limit).
+    online_places: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa.false())
+    online_capacity: Mapped[int | None] = mapped_column(Integer)

@@ -20,7 +20,14 @@ from congress.extensions import db
 from congress.mail.services import RenderedLater, queue_mail, queue_mail_later
 from congress.registration.errors import RegistrationError
 from congress.registration.links import _new_link, _secret_for_nonce, manage_secret
-from congress.registration.models import BadgeRole, Enrolment, EnrolmentStatus, Registration, RegistrationStatus
+from congress.registration.models import (
+    AttendanceMode,
+    BadgeRole,
+    Enrolment,
+    EnrolmentStatus,
+    Registration,
+    RegistrationStatus,
+)
 from congress.registration.seats import (
     Outcome,
     _edition_pool,
@@ -30,9 +37,10 @@ from congress.registration.seats import (
     _seat_facts_of,
     decide,
     edition_waiting_rank,
+    online_places,
 )
 from congress.registration.signals import registration_confirmed
-from congress.registration.state import hold_hours, waiting_rank, window_state
+from congress.registration.state import hold_hours, online_places_left, waiting_rank, window_state
 from congress.registration.validation import RegistrationData, _choose_sessions, normalise_email, validate_data
 from congress.tokens import hash_secret
 from congress.urls import external_url
@@ -98,12 +106,18 @@ def register(
         chosen = _choose_sessions(congress, session_ids)
     except RegistrationError as exc:
         errors.setdefault("sessions", []).append(str(exc))
+    else:
+        if chosen and data.attendance_mode == AttendanceMode.ONLINE.value:
+            # Workshop seats are places in a room; online, every streamed session is open to join.
+            errors.setdefault("sessions", []).append(str(_l(
+                "Workshop places are for taking part in the venue; online you can join every streamed session.")))
     if errors:
         raise RegistrationError(_l("Some of what you entered is not valid."), code="invalid", errors=errors)
     email_key = data.email_key or normalise_email(data.email)
     congress_id = congress.id
     now = now or utcnow()
-    limited = congress.capacity is not None
+    online = data.attendance_mode == AttendanceMode.ONLINE.value
+    limited = (online_places(congress_id)[1] if online else congress.capacity) is not None
     # What needs no lock is done before taking it, so that the write lock (on SQLite the whole
     # database) is held only to count seats and store. A second registration of the same address
     # is found by the unique constraint on (edition, e-mail) when storing, and answered with the
@@ -126,6 +140,7 @@ def register(
         "dietary": data.dietary, "accessibility": data.accessibility, "answers": data.answers,
         "consent_privacy": data.consent_privacy, "consent_attendee_list": data.consent_attendee_list,
         "consent_photos": data.consent_photos, "consent_network": data.consent_network,
+        "attendance_mode": data.attendance_mode,
         "role": BadgeRole(role).value, "status": status, "locale": locale,
         "source": source, "manage_nonce": nonce, "manage_secret_hash": hash_secret(secret),
         "created_at": now, "updated_at": now, "confirmed_at": now if confirmed else None,
@@ -140,7 +155,8 @@ def register(
             _lock_sessions(chosen)
             # The edition's place, by the one seat rule (see seats.decide): a place, its waiting list or
             # refused. Someone waiting for the edition holds no workshop seats (chosen once promoted).
-            place = decide(_edition_pool(congress_id, email_key), override=override) if limited else None
+            place = (decide(_edition_pool(congress_id, email_key, data.attendance_mode), override=override)
+                     if limited else None)
             if place is not None and place.outcome is Outcome.REFUSED:
                 raise _EditionFull
             waiting = place is not None and place.outcome is Outcome.WAITLIST
@@ -190,6 +206,10 @@ def register(
     except _AlreadyRegistered:
         return _existing_or_raise(congress_id, email_key, RuntimeError("registration vanished"))
     except _EditionFull:
+        if not online and online_places_left(congress_id) != 0:
+            message = _l("The venue is full, but you can still take part online.")
+            return _existing_or_raise(congress_id, email_key, RegistrationError(
+                message, field="attendance_mode", errors={"attendance_mode": [str(message)]}))
         return _existing_or_raise(congress_id, email_key, RegistrationError(_l("This edition is full."),
                                                                             code="full"))
     except IntegrityError as exc:

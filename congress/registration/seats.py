@@ -18,11 +18,12 @@ everyone else; an invitee is ``entitled_to_held`` and may take one of them. The 
 to the invitations capability, which answers through ``registration.signals.reserved_places_wanted``,
 asked under the edition's lock (:func:`_edition_pool`).
 
-**Extension point** (not built; it plugs in here, in the same transaction and the same rule):
-
-* *Online places* (public side: attending online). The edition gets a second pool (its own capacity and
-  waiting list), chosen by the registration's attendance mode; :func:`_edition_pool` takes the mode
-  and filters the counts by it, the rule stays the same, the same edition lock guards both pools.
+**Online places.** An edition may offer online places beside the venue's (``EditionSettings``): a
+second pool with its own capacity (``online_capacity``, None: no limit) and its own waiting list,
+chosen by the registration's ``attendance_mode``. :func:`_edition_pool` takes the mode and counts only
+that mode's registrations; the rule is the same, the same edition lock guards both pools. Places held
+for invitation lists are places in the venue. Online registrants take no workshop seats (they can
+join every streamed session).
 """
 
 from __future__ import annotations
@@ -44,7 +45,14 @@ from congress.mail.services import RenderedLater, queue_mail
 from congress.programme.models import ProgrammeSession
 from congress.registration.errors import RegistrationError
 from congress.registration.links import manage_secret, manage_url
-from congress.registration.models import EditionSettings, Enrolment, EnrolmentStatus, Registration, RegistrationStatus
+from congress.registration.models import (
+    AttendanceMode,
+    EditionSettings,
+    Enrolment,
+    EnrolmentStatus,
+    Registration,
+    RegistrationStatus,
+)
 from congress.registration.signals import registration_confirmed, reserved_places_wanted
 from congress.registration.state import ACTIVE, enrolled_counts, hold_hours
 from congress.signals import first_answer
@@ -274,30 +282,46 @@ def offers_waiting_list(congress_id: int) -> bool:
 
 
 @functools.cache
-def _edition_pool_query() -> sa.Select:
+def _edition_pool_query(online: bool) -> sa.Select:
     congress_id = sa.bindparam("congress_id")
+    mode = AttendanceMode.ONLINE.value if online else AttendanceMode.IN_PERSON.value
 
     def count(*statuses: str):
         return (sa.select(sa.func.count()).select_from(Registration)
-                .where(Registration.congress_id == congress_id, Registration.status.in_(statuses))
+                .where(Registration.congress_id == congress_id, Registration.status.in_(statuses),
+                       Registration.attendance_mode == mode)
                 .scalar_subquery())
 
+    # Ticket numbers are shared by the two waiting lists (each keeps its own order).
     last = (sa.select(sa.func.coalesce(sa.func.max(Registration.waitlist_position), 0))
             .where(Registration.congress_id == congress_id).scalar_subquery())
-    offered = (sa.select(EditionSettings.waiting_list).where(EditionSettings.congress_id == congress_id)
-               .scalar_subquery())
-    return sa.select(Congress.capacity, count(*ACTIVE), count(RegistrationStatus.WAITLISTED.value), last,
-                     sa.func.coalesce(offered, sa.false())).where(Congress.id == congress_id)
+
+    def setting(column):
+        return sa.select(column).where(EditionSettings.congress_id == congress_id).scalar_subquery()
+
+    capacity = setting(EditionSettings.online_capacity) if online else Congress.capacity
+    return sa.select(capacity, count(*ACTIVE), count(RegistrationStatus.WAITLISTED.value), last,
+                     sa.func.coalesce(setting(EditionSettings.waiting_list), sa.false())).where(
+        Congress.id == congress_id)
 
 
-def _edition_pool(congress_id: int, email_key: str | None = None) -> Pool:
-    """The edition's places, in one query; read under the edition's lock (:func:`_lock_congress`).
-    With a limit, the places reserved for invitation lists are asked too (``email_key``: whether this
-    address may take one of them)."""
+def online_places(congress_id: int) -> tuple[bool, int | None]:
+    """(whether the edition offers online places, their limit or None)."""
+    row = db.session.execute(sa.select(EditionSettings.online_places, EditionSettings.online_capacity).where(
+        EditionSettings.congress_id == congress_id)).first()
+    return (bool(row[0]), row[1]) if row is not None else (False, None)
+
+
+def _edition_pool(congress_id: int, email_key: str | None = None,
+                  mode: str = AttendanceMode.IN_PERSON.value) -> Pool:
+    """The places of the edition's pool for ``mode`` (the venue or online), in one query; read under
+    the edition's lock (:func:`_lock_congress`). With a limit, the venue's places reserved for
+    invitation lists are asked too (``email_key``: whether this address may take one of them)."""
+    online = mode == AttendanceMode.ONLINE.value
     capacity, taken, waiting, last, offered = db.session.execute(
-        _edition_pool_query(), {"congress_id": congress_id}).one()
+        _edition_pool_query(online), {"congress_id": congress_id}).one()
     held, entitled = 0, False
-    if capacity is not None and reserved_places_wanted.receivers:
+    if capacity is not None and not online and reserved_places_wanted.receivers:
         held, entitled = first_answer(reserved_places_wanted, congress_id, default=(0, False),
                                       email_key=email_key, today=utcnow().date())
     return Pool(capacity, taken or 0, waiting or 0, last or 0, offers_waitlist=bool(offered), held=held,
@@ -305,8 +329,8 @@ def _edition_pool(congress_id: int, email_key: str | None = None) -> Pool:
 
 
 def edition_waiting_count(congress_id: int) -> int:
-    """How many people are on the edition's waiting list."""
-    return _edition_pool(congress_id).waiting
+    """How many people are on the edition's waiting lists (the venue's and the online one)."""
+    return sum(_edition_pool(congress_id, mode=mode.value).waiting for mode in AttendanceMode)
 
 
 def edition_waiting_rank(registration: Registration) -> int | None:
@@ -316,6 +340,7 @@ def edition_waiting_rank(registration: Registration) -> int | None:
     ahead = db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
         Registration.congress_id == registration.congress_id,
         Registration.status == RegistrationStatus.WAITLISTED.value,
+        Registration.attendance_mode == registration.attendance_mode,
         Registration.waitlist_position < registration.waitlist_position)) or 0
     return ahead + 1
 
@@ -329,12 +354,20 @@ def promote_edition_waiting_list(congress_id: int, now: datetime | None = None) 
     """
     now = now or utcnow()
     promoted: list[Registration] = []
+    for mode in AttendanceMode:
+        promoted += _promote_pool(congress_id, mode.value, now)
+    return promoted
+
+
+def _promote_pool(congress_id: int, mode: str, now: datetime) -> list[Registration]:
+    promoted: list[Registration] = []
     while True:
-        pool = _edition_pool(congress_id)
+        pool = _edition_pool(congress_id, mode=mode)
         if pool.waiting == 0 or decide(_without_waitlist(pool)).outcome is not Outcome.PLACE:
             break
         first = db.session.scalar(sa.select(Registration).where(
             Registration.congress_id == congress_id, Registration.status == RegistrationStatus.WAITLISTED.value,
+            Registration.attendance_mode == mode,
         ).order_by(Registration.waitlist_position).limit(1))
         if first is None:
             break

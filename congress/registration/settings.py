@@ -63,7 +63,8 @@ def save_sectors(congress: Congress, lines: list[tuple[str, str]]) -> None:
 
 @transactional
 def save_window(congress: Congress, *, opens_at: datetime | None, closes_at: datetime | None,
-                capacity: int | None, waiting_list: bool | None = None) -> None:
+                capacity: int | None, waiting_list: bool | None = None, online_places: bool | None = None,
+                online_capacity: int | None = None) -> None:
     """The window, the edition's capacity and (unless None) whether a full edition offers its waiting
     list; a raised capacity promotes the first people waiting in this transaction."""
     if opens_at and closes_at and closes_at <= opens_at:
@@ -79,9 +80,27 @@ def save_window(congress: Congress, *, opens_at: datetime | None, closes_at: dat
            closes_at=closes_at.isoformat() if closes_at else None, capacity=capacity)
     if waiting_list is not None:
         set_waiting_list(congress, waiting_list)
+    if online_places is not None:
+        _set_online_places(congress, online_places, online_capacity)
     db.session.flush()
     # A raised (or lifted) capacity gives the free places to the people waiting, in this transaction.
     promote_edition_waiting_list(congress.id)
+
+
+def _set_online_places(congress: Congress, offered: bool, capacity: int | None) -> None:
+    """Offer online places (their own limit, None: none) or stop offering them; people registered online
+    keep their places. Called under the edition's lock (``save_window``)."""
+    if capacity is not None and capacity < 0:
+        raise RegistrationError(_l("Capacity cannot be negative."), field="online_capacity")
+    settings = db.session.get(EditionSettings, congress.id)
+    if settings is None:
+        settings = EditionSettings(congress_id=congress.id)
+        db.session.add(settings)
+    if (bool(settings.online_places), settings.online_capacity) == (bool(offered), capacity):
+        return
+    settings.online_places = bool(offered)
+    settings.online_capacity = capacity
+    record("registration.online_places", congress, congress_id=congress.id, offered=bool(offered), capacity=capacity)
 
 
 @transactional

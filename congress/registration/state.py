@@ -16,7 +16,15 @@ from congress.core.models import Congress
 from congress.database import utcnow
 from congress.extensions import db
 from congress.programme.models import ProgrammeSession, SignupRound
-from congress.registration.models import Enrolment, EnrolmentStatus, Registration, RegistrationStatus, Sector
+from congress.registration.models import (
+    AttendanceMode,
+    EditionSettings,
+    Enrolment,
+    EnrolmentStatus,
+    Registration,
+    RegistrationStatus,
+    Sector,
+)
 from congress.registration.request_cache import per_request as _per_request
 
 DEFAULT_HOLD_HOURS = 48
@@ -29,12 +37,24 @@ def hold_hours() -> int:
     return int(value or DEFAULT_HOLD_HOURS)
 
 
-def active_count(congress_id: int) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Registration).where(
-            Registration.congress_id == congress_id, Registration.status.in_(ACTIVE)
-        )
-    ) or 0
+def active_count(congress_id: int, mode: str | None = None) -> int:
+    """Registrations holding a place (of one attendance mode, or all)."""
+    query = sa.select(sa.func.count()).select_from(Registration).where(
+        Registration.congress_id == congress_id, Registration.status.in_(ACTIVE))
+    if mode is not None:
+        query = query.where(Registration.attendance_mode == mode)
+    return db.session.scalar(query) or 0
+
+
+def online_places_left(congress_id: int) -> int | None:
+    """Online places still free: None when there is no limit, 0 when the edition offers none or they are taken."""
+    row = db.session.execute(sa.select(EditionSettings.online_places, EditionSettings.online_capacity).where(
+        EditionSettings.congress_id == congress_id)).first()
+    if row is None or not row[0]:
+        return 0
+    if row[1] is None:
+        return None
+    return max(row[1] - active_count(congress_id, AttendanceMode.ONLINE.value), 0)
 
 
 def window_state(congress: Congress, now: datetime | None = None) -> str:
@@ -58,8 +78,10 @@ def attendee_changes_allowed(congress: Congress) -> bool:
 def registration_state(congress: Congress, now: datetime | None = None) -> str:
     """``not_open``, ``open``, ``full`` or ``closed``."""
     state = window_state(congress, now)
-    if state == "open" and congress.capacity is not None and active_count(congress.id) >= congress.capacity:
-        return "full"
+    if state == "open" and congress.capacity is not None and (
+            active_count(congress.id, AttendanceMode.IN_PERSON.value) >= congress.capacity) and (
+            online_places_left(congress.id) == 0):
+        return "full"  # the venue is full, and no online place is left either
     return state
 
 

@@ -16,6 +16,7 @@ from congress.extensions import db
 from congress.municipalities import queries as municipalities
 from congress.programme.models import ProgrammeSession
 from congress.registration.errors import RegistrationError
+from congress.registration.models import AttendanceMode, EditionSettings
 from congress.registration.questions import clean_answers
 from congress.registration.state import sectors
 
@@ -37,6 +38,7 @@ class RegistrationData:
     consent_attendee_list: bool = False
     consent_photos: bool = False
     consent_network: bool = False
+    attendance_mode: str = "in_person"  # AttendanceMode: "in_person" or "online"
     locale: str = "nl"
     email_key: str = ""  # the normalised e-mail, set by validate_data
 
@@ -86,6 +88,11 @@ def validate_data(congress: Congress, data: RegistrationData) -> dict[str, list[
     if data.municipality_id is not None and not municipalities.exists(data.municipality_id):
         add("municipality", _l("Choose one of the options."))
     data.answers = clean_answers(congress, data.answers, add)
+    if data.attendance_mode not in {mode.value for mode in AttendanceMode}:
+        add("attendance_mode", _l("Choose one of the options."))
+    elif data.attendance_mode == AttendanceMode.ONLINE.value and not db.session.scalar(
+            sa.select(EditionSettings.online_places).where(EditionSettings.congress_id == congress.id)):
+        add("attendance_mode", _l("This edition has no online places."))
     return errors
 
 

@@ -64,7 +64,8 @@ def register(slug: str):
     locale = current_language()
     state = services.registration_state(congress)
     rounds = services.rounds_with_seats(congress)
-    form = registration_form(services.sectors(congress), services.questions(congress), rounds, locale)
+    form = registration_form(services.sectors(congress), services.questions(congress), rounds, locale,
+                             online=services.online_places(congress.id)[0])
     # A full edition that offers a waiting list keeps its form open: who registers joins the list.
     waiting_list = state == "full" and services.offers_waiting_list(congress.id)
     if state != "open" and not waiting_list:
@@ -170,6 +171,10 @@ def manage(secret: str):
         changes_allowed=services.attendee_changes_allowed(congress), closed_message=EDITION_CLOSED_MESSAGE,
         started=congress.starts_at <= utcnow(),  # from then on the evaluations (their own pages) are linked
         sections=[html for _receiver, html in personal_page_wanted.send(registration, secret=secret) if html],
+        offers_online=services.online_places(congress.id)[0],
+        # Stream links are for confirmed registrants only (never on a public page, feed or export).
+        streamed=sorted((s for s in congress.sessions if not s.is_cancelled and s.starts_at and s.effective_stream_url),
+                        key=lambda s: (s.starts_at, s.id)) if registration.status == "confirmed" else [],
     )))
 
 

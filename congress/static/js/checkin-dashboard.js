@@ -22,12 +22,13 @@
   }
 
   function draw(data) {
-    ["checked_in", "registered", "no_shows"].forEach(function (field) {
-      root.querySelector('[data-field="' + field + '"]').textContent = data[field];
+    ["checked_in", "registered", "no_shows", "registered_online", "joined_online"].forEach(function (field) {
+      var node = root.querySelector('[data-field="' + field + '"]');
+      if (node) node.textContent = data[field];
     });
     rows("arrivals-table", data.arrivals.map(function (a) { return [a.time, a.count]; }));
     rows("sectors-table", data.sectors.map(function (s) { return [s.sector, s.registered, s.checked_in]; }));
-    rows("workshops-table", data.workshops.map(function (w) { return [w.title, w.enrolled, w.waiting, w.checked_in]; }));
+    rows("workshops-table", data.workshops.map(function (w) { return [w.title, w.enrolled, w.waiting, w.checked_in, w.online]; }));
     if (!window.Chart) return;
     var labels = data.arrivals.map(function (a) { return a.time; });
     var counts = data.arrivals.map(function (a) { return a.count; });
