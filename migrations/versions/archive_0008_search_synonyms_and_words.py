@@ -6,7 +6,7 @@ Python, as the FTS5 rows on SQLite), so both databases find the same items; and 
 fills the vocabulary).
 
 Revision ID: archive_0008
-Revises: accounts_0007
+Revises: cfp_0002
 Create Date: 2026-12-04 21:50:00
 
 """
@@ -17,7 +17,7 @@ import congress.database
 
 
 revision = 'archive_0008'
-down_revision = 'accounts_0007'
+down_revision = 'cfp_0002'
 branch_labels = None
 depends_on = None
 

@@ -15,7 +15,7 @@ An unchanged poll compares the counter (one row) with the station's ETag; ``?sin
 registrations changed after the station's version.
 
 Revision ID: checkin_0003
-Revises: accounts_0007
+Revises: archive_0008
 Create Date: 2026-12-04 21:50:00
 
 """
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'checkin_0003'
-down_revision = 'accounts_0007'
+down_revision = 'archive_0008'
 branch_labels = None
 depends_on = None
 

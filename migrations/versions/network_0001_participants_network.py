@@ -7,7 +7,7 @@ shown when both rows exist), ``network_reports`` (one per message) and ``network
 organiser's block, one per registration).
 
 Revision ID: network_0001
-Revises: accounts_0007
+Revises: programme_0002
 Create Date: 2026-12-04 22:05:00
 
 """
@@ -19,7 +19,7 @@ import congress.database
 
 # revision identifiers, used by Alembic.
 revision = 'network_0001'
-down_revision = 'accounts_0007'
+down_revision = 'programme_0002'
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ existing value stays the Dutch one, nothing is moved) and gain optional English 
 editor fills them in (issue 18, item 8). Downgrading drops the English texts.
 
 Revision ID: programme_0002
-Revises: accounts_0007
+Revises: checkin_0003
 Create Date: 2026-12-04 21:50:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'programme_0002'
-down_revision = 'accounts_0007'
+down_revision = 'checkin_0003'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 mode of a registration, stream links on sessions and rooms, and online check-ins
 
 Revision ID: registration_0004
-Revises: accounts_0007
+Revises: network_0001
 Create Date: 2026-12-04 22:10:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'registration_0004'
-down_revision = 'accounts_0007'
+down_revision = 'network_0001'
 branch_labels = None
 depends_on = None
 
