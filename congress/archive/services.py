@@ -101,7 +101,6 @@ def is_web_address(value: str) -> bool:
             and len(value) <= 500)
 
 
-
 def new_key() -> str:
     return "".join(secrets.choice(KEY_ALPHABET) for _ in range(10))
 

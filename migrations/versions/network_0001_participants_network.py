@@ -25,8 +25,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('registrations', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('consent_network', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Plain ADD/DROP COLUMN on registrations: a batch would copy the table on SQLite and drop the
+    # triggers checkin_0003 puts on it.
+    op.add_column('registrations', sa.Column('consent_network', sa.Boolean(), server_default=sa.false(),
+                                             nullable=False))
     op.create_table(
         'network_messages',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -105,5 +107,4 @@ def downgrade():
     op.drop_table('network_reports')
     op.drop_table('network_shares')
     op.drop_table('network_messages')
-    with op.batch_alter_table('registrations', schema=None) as batch_op:
-        batch_op.drop_column('consent_network')
+    op.drop_column('registrations', 'consent_network')

@@ -17,30 +17,24 @@ branch_labels = None
 depends_on = None
 
 
+# Plain ADD/DROP COLUMN, not batch operations: on SQLite a batch copies the table, which drops the
+# triggers other migrations put on it (checkin_0003's bundle versions on registrations).
+COLUMNS = [
+    ('registrations', sa.Column('attendance_mode', sa.String(length=16), server_default='in_person', nullable=False)),
+    ('registration_edition_settings', sa.Column('online_places', sa.Boolean(), server_default=sa.false(),
+                                                nullable=False)),
+    ('registration_edition_settings', sa.Column('online_capacity', sa.Integer(), nullable=True)),
+    ('programme_sessions', sa.Column('stream_url', sa.String(length=500), server_default='', nullable=False)),
+    ('rooms', sa.Column('stream_url', sa.String(length=500), server_default='', nullable=False)),
+    ('checkins', sa.Column('mode', sa.String(length=16), server_default='in_person', nullable=False)),
+]
+
+
 def upgrade():
-    with op.batch_alter_table('registrations', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('attendance_mode', sa.String(length=16), server_default='in_person',
-                                      nullable=False))
-    with op.batch_alter_table('registration_edition_settings', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('online_places', sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch_op.add_column(sa.Column('online_capacity', sa.Integer(), nullable=True))
-    with op.batch_alter_table('programme_sessions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('stream_url', sa.String(length=500), server_default='', nullable=False))
-    with op.batch_alter_table('rooms', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('stream_url', sa.String(length=500), server_default='', nullable=False))
-    with op.batch_alter_table('checkins', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('mode', sa.String(length=16), server_default='in_person', nullable=False))
+    for table, column in COLUMNS:
+        op.add_column(table, column)
 
 
 def downgrade():
-    with op.batch_alter_table('checkins', schema=None) as batch_op:
-        batch_op.drop_column('mode')
-    with op.batch_alter_table('rooms', schema=None) as batch_op:
-        batch_op.drop_column('stream_url')
-    with op.batch_alter_table('programme_sessions', schema=None) as batch_op:
-        batch_op.drop_column('stream_url')
-    with op.batch_alter_table('registration_edition_settings', schema=None) as batch_op:
-        batch_op.drop_column('online_capacity')
-        batch_op.drop_column('online_places')
-    with op.batch_alter_table('registrations', schema=None) as batch_op:
-        batch_op.drop_column('attendance_mode')
+    for table, column in reversed(COLUMNS):
+        op.drop_column(table, column.name)
