@@ -32,7 +32,9 @@ from congress.badges.printing import (
 from congress.badges.qr import pdf_operators as qr_pdf_operators
 from congress.badges.qr import svg as qr_svg
 from congress.badges.queries import is_revoked, revocations
+from congress.badges.render import font_config as pdf_font_config
 from congress.badges.render import stamp_qr_codes
+from congress.badges.render import stylesheet_file as pdf_stylesheet
 from congress.badges.retention import remove_print_files as remove_print_files  # manage.retention
 from congress.badges.tasks import render_print_run
 from congress.badges.ticket import ticket_attachment, ticket_pdf
@@ -49,6 +51,8 @@ __all__ = [
     "surname_key", "ticket_attachment", "ticket_pdf", "verify_code",
     # for other signed documents of an edition (certificates): its key, and the QR code as PDF operators
     "qr_pdf_operators", "sign_with_edition_key", "stamp_qr_codes", "verify_with_edition_key",
+    # for other weasyprint documents: the process's one font configuration, stylesheet files parsed once
+    "pdf_font_config", "pdf_stylesheet",
 ]
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -21,7 +21,6 @@ from congress.badges import services as badges
 from congress.certificates.rules import Certificate
 from congress.urls import external_url
 
-PX_TO_PT = 0.75
 QR_ANCHOR = "certificate-qr-"
 BASE = Path(__file__).resolve().parents[2] / "templates" / "certificates"
 
@@ -54,44 +53,29 @@ def html(items: Sequence[Issued], *, title: str, lang: str) -> str:
     return render_template("certificates/document.html", sections=sections, title=title, lang=lang)
 
 
+STYLESHEET = BASE / "certificates.css"
+
+
 def _stamp(urls: Sequence[str]) -> Callable:
     """A weasyprint finisher drawing each page's QR codes into its content stream, as artifacts."""
-
-    def finisher(document, pdf) -> None:
-        kids = pdf.pages["Kids"][::3]
-        for page, number in zip(document.pages, kids, strict=True):
-            stamps = []
-            for anchor, (x1, y1, x2, y2) in page.anchors.items():
-                if anchor.startswith(QR_ANCHOR):
-                    side = min(x2 - x1, y2 - y1) * PX_TO_PT
-                    ops = badges.qr_pdf_operators(urls[int(anchor[len(QR_ANCHOR):])], x1 * PX_TO_PT, y1 * PX_TO_PT,
-                                                  side)
-                    stamps.append(b"/Artifact BMC\n" + ops + b"\nEMC")
-            if stamps:
-                contents = pdf.objects[number]["Contents"]
-                stream = int(contents.split()[0]) if isinstance(contents, bytes | str) else contents
-                pdf.objects[stream].stream.extend(stamps)
-
-    return finisher
+    return badges.stamp_qr_codes(urls, prefix=QR_ANCHOR)
 
 
-_FONTS: list = []  # this process's one weasyprint FontConfiguration (fonts found once, not per document)
-
-
-def _font_config():
-    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 - heavy
-
-    if not _FONTS:
-        _FONTS.append(FontConfiguration())
-    return _FONTS[0]
-
-
-def pdf_from_html(source: str, urls: Sequence[str]) -> bytes:
+def pdf_from_html(source: str, urls: Sequence[str], *, reuse: bool = True) -> bytes:
     """weasyprint alone (no application context): the HTML of :func:`html` and the verification
-    addresses of its certificates, in order, to a tagged PDF with the QR codes stamped on."""
-    from weasyprint import HTML  # noqa: PLC0415 - heavy (Pango, fonts): loaded by the first certificate
+    addresses of its certificates, in order, to a tagged PDF with the QR codes stamped on.
 
-    document = HTML(string=source, base_url=str(BASE)).render(font_config=_font_config())
+    ``reuse`` (the render processes): the process's one font configuration and the stylesheet parsed
+    once; without it (:func:`render`, the plain way) both are made again for this document."""
+    from weasyprint import CSS, HTML  # noqa: PLC0415 - heavy (Pango, fonts): loaded by the first certificate
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 - as above
+
+    if reuse:
+        fonts, stylesheet = badges.pdf_font_config(), badges.pdf_stylesheet(str(STYLESHEET))
+    else:
+        fonts = FontConfiguration()
+        stylesheet = CSS(filename=str(STYLESHEET), font_config=fonts)
+    document = HTML(string=source, base_url=str(BASE)).render(stylesheets=[stylesheet], font_config=fonts)
     return document.write_pdf(finisher=_stamp(list(urls)), pdf_tags=True)
 
 
@@ -117,7 +101,7 @@ def render(items: Sequence[Issued], *, lang: str | None = None) -> bytes:
     the web download uses and :func:`render_batch` and :func:`render_each` are tested against."""
     if not items:
         raise ValueError("no certificates to render")
-    return pdf_from_html(*_source(items, lang))
+    return pdf_from_html(*_source(items, lang), reuse=False)
 
 
 def _pdf_job(job: tuple[str, list[str]]) -> bytes:
@@ -139,15 +123,83 @@ def _processes(jobs: int, processes: int | None) -> int:
     return max(1, min(jobs, processes or os.cpu_count() or 1))
 
 
+def join_tagged(parts: Iterable[bytes], *, title: str) -> bytes:
+    """Tagged PDFs of weasyprint (``pdf_tags``) joined into one tagged PDF, with pikepdf (qpdf), part
+    by part as they come (each part is read, copied and let go: memory holds the joined document, not
+    every part as well). The pages follow each other; each part's structure elements become children
+    of one ``Document`` element, in the same order, and its parent tree is renumbered after the parts
+    before it (``/StructParents`` of its pages and ``/StructParent`` of their annotations with it), so
+    that every marked-content sequence still belongs to its structure element. The document keeps the
+    first part's language and marks, and gets ``title``."""
+    import pikepdf  # noqa: PLC0415 - only joined batches need it
+    from pikepdf import Array, Dictionary, Name  # noqa: PLC0415 - as above
+
+    out = pikepdf.new()
+
+    def copy(obj):  # copy_foreign takes indirect objects; direct arrays and dictionaries are rebuilt here
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            return out.copy_foreign(obj)
+        if isinstance(obj, Array):
+            return Array([copy(item) for item in obj])
+        if isinstance(obj, Dictionary):
+            return Dictionary({key: copy(value) for key, value in obj.items()})
+        return obj
+
+    tree = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array(), P=tree))
+    nums = Array()
+    tree.K = Array([document])
+    tree.ParentTree = out.make_indirect(Dictionary(Nums=nums))
+    offset = 0
+    first = True
+    for part in parts:
+        with pikepdf.open(io.BytesIO(part)) as source:
+            start = len(out.pages)
+            out.pages.extend(source.pages)
+            root = source.Root
+            if first:
+                for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
+                    if key in root:
+                        out.Root[key] = copy(root[key])
+                first = False
+            if "/StructTreeRoot" not in root:
+                raise ValueError("a part of the batch is not tagged")
+            source_tree = root.StructTreeRoot
+            # copy_foreign maps objects already copied from this part (its pages) to their copies, so
+            # the elements' /Pg and the parent tree's entries point at the pages of the joined document.
+            keys = []
+            source_nums = source_tree.ParentTree.Nums
+            for index in range(0, len(source_nums), 2):
+                key = int(source_nums[index])
+                keys.append(key)
+                nums.append(key + offset)
+                nums.append(copy(source_nums[index + 1]))
+            for kid in source_tree.K[0].K if "/K" in source_tree.K[0] else ():
+                copied = copy(kid)
+                if isinstance(copied, Dictionary) and "/P" in copied:
+                    copied.P = document
+                document.K.append(copied)
+            for page in out.pages[start:]:
+                if "/StructParents" in page.obj:
+                    page.obj.StructParents = int(page.obj.StructParents) + offset
+                for annotation in page.obj.get("/Annots", ()):
+                    if "/StructParent" in annotation:
+                        annotation.StructParent = int(annotation.StructParent) + offset
+            offset += max(keys, default=-1) + 1
+    out.Root.StructTreeRoot = tree
+    tree.ParentTreeNextKey = offset
+    out.docinfo[Name.Title] = title
+    buffer = io.BytesIO()
+    out.save(buffer, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buffer.getvalue()
+
+
 def render_batch(items: Sequence[Issued], *, lang: str = "nl", processes: int | None = None,
                  chunk_size: int = 25) -> bytes:
-    """Many certificates as one PDF for printing, in the order given: the HTML is made here, chunks of
-    ``chunk_size`` certificates are laid out in parallel child processes (weasyprint alone, one font
-    configuration each) and joined page by page. Each chunk is tagged; the joined document keeps the
-    pages, text and QR codes (pypdf does not join the tag trees: the per-person files are the
-    accessible ones)."""
-    from pypdf import PdfWriter  # noqa: PLC0415 - only batches split over processes need it
-
+    """Many certificates as one tagged PDF for printing, in the order given: the HTML is made here,
+    chunks of ``chunk_size`` certificates are laid out in parallel child processes (weasyprint alone,
+    the process's one font configuration and stylesheet) and joined as they come back, tags included
+    (:func:`join_tagged`)."""
     if not items:
         raise ValueError("no certificates to render")
     chunks = [items[i:i + chunk_size] for i in range(0, len(items), chunk_size)]
@@ -156,17 +208,9 @@ def render_batch(items: Sequence[Issued], *, lang: str = "nl", processes: int | 
         return _pdf_job(jobs[0])
     workers = _processes(len(jobs), processes)
     if workers == 1:
-        parts = [_pdf_job(job) for job in jobs]
-    else:
-        with _pool(workers) as pool:
-            parts = list(pool.map(_pdf_job, jobs))
-    writer = PdfWriter()
-    while parts:
-        writer.append(io.BytesIO(parts.pop(0)))
-    writer.add_metadata({"/Title": _title(items, lang)})
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        return join_tagged((_pdf_job(job) for job in jobs), title=_title(items, lang))
+    with _pool(workers) as pool:
+        return join_tagged(pool.map(_pdf_job, jobs), title=_title(items, lang))
 
 
 def render_each(items: Sequence[Issued], *, processes: int | None = None, chunk_size: int = 20

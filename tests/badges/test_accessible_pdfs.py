@@ -11,7 +11,7 @@ import zxingcpp
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from congress.badges import services
+from congress.badges import services, ticket
 from congress.extensions import db
 from tests.programme.factories import publish
 from tests.registration.factories import add_round, open_congress, registered
@@ -103,3 +103,25 @@ def test_the_programme_pdf_is_tagged(app, client):
     response = client.get(f"/{congress.slug}/programme.pdf", headers={"Accept-Language": "en"})
     assert response.status_code == 200
     assert_tagged(response.data, "en", "Programme", {"H1"})
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    document = pypdfium2.PdfDocument(io.BytesIO(pdf))
+    return [page.get_textpage().get_text_range() for page in document]
+
+
+def test_the_reused_fonts_and_stylesheet_make_the_same_e_ticket_as_the_plain_way(app):
+    """ticket_pdf reuses one font configuration and the parsed stylesheet across tickets; rendered
+    again after others (warm caches) it still says what the plain rendering says, with the same
+    structure and the same code."""
+    congress, person = _person(app)
+    other = registered(congress, [], confirmed=True).registration
+    db.session.commit()
+    services.ticket_pdf(other, "en")  # the caches warmed by someone else's ticket in the other language
+    for lang in ("nl", "en"):
+        fast, plain = services.ticket_pdf(person, lang), ticket.ticket_pdf_plain(person, lang)
+        assert page_texts(fast) == page_texts(plain)
+        assert person.name in page_texts(fast)[0]
+        assert qr_codes(fast) == qr_codes(plain) == [services.badge_data(person, lang).code]
+        assert structure_roles(fast) == structure_roles(plain)
+        assert_tagged(fast, lang, "E-ticket", {"H1", "H2"})

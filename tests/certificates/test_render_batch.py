@@ -10,10 +10,12 @@ import pypdfium2
 import pytest
 import zxingcpp
 from pypdf import PdfReader
+from pypdf.generic import ContentStream
 
 from congress.certificates import render, services
 from congress.certificates.rules import with_attendance
 from congress.database import utcnow
+from tests.badges.test_accessible_pdfs import structure_roles, untagged_text_runs
 from tests.certificates.factories import at, certificate_edition, scan
 
 
@@ -59,3 +61,45 @@ def test_one_process_and_one_chunk_take_the_plain_path(issued):
     assert _pages(render.render_batch(issued[:2], lang="nl")) == _pages(render.render(issued[:2], lang="nl"))
     with pytest.raises(ValueError):
         render.render_batch([], lang="nl")
+
+
+def _marked_content_owners(pdf: bytes) -> list[list[tuple[int, str]]]:
+    """Per page, each marked-content id used in its content stream with the structure type that the
+    parent tree says owns it — after checking that the owner's page (``/Pg``) is this very page."""
+    reader = PdfReader(io.BytesIO(pdf))
+    tree = reader.trailer["/Root"]["/StructTreeRoot"]
+    nums = tree["/ParentTree"].get_object()["/Nums"]
+    parents = {int(nums[i]): nums[i + 1].get_object() for i in range(0, len(nums), 2)}
+    owners = []
+    for page in reader.pages:
+        found = []
+        table = parents[int(page["/StructParents"])]
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"BDC" and len(operands) > 1 and hasattr(operands[1], "get") and "/MCID" in operands[1]:
+                mcid = int(operands[1]["/MCID"])
+                element = table[mcid].get_object()
+                assert element["/Pg"].indirect_reference == page.indirect_reference
+                found.append((mcid, str(element["/S"])))
+        owners.append(found)
+    if "/ParentTreeNextKey" in tree:  # written by the join (weasyprint leaves it out)
+        assert int(tree["/ParentTreeNextKey"]) == max(parents) + 1
+    return owners
+
+
+def test_the_joined_document_keeps_the_tags_of_the_plain_one(issued):
+    """The chunks' structure trees are joined, not dropped: the same structure, in the same reading
+    order, as the one-process document, and every marked run of every page still belongs to an element
+    of that page."""
+    plain = render.render(issued, lang="nl")
+    fast = render.render_batch(issued, lang="nl", processes=2, chunk_size=2)
+    assert structure_roles(fast) == structure_roles(plain)
+    owners = _marked_content_owners(fast)
+    assert len(owners) == len(issued) and all(owners)  # one page each, every page with tagged runs
+    assert owners == _marked_content_owners(plain)
+    assert untagged_text_runs(fast) == 0
+    catalog = PdfReader(io.BytesIO(fast)).trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"] and catalog["/Lang"] == "nl"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"]
+    title = pypdfium2.PdfDocument(io.BytesIO(fast)).get_metadata_dict()["Title"]
+    assert title == pypdfium2.PdfDocument(io.BytesIO(plain)).get_metadata_dict()["Title"]
+    assert {"H1", "H2", "Table"} <= set(structure_roles(fast))
