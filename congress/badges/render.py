@@ -122,7 +122,7 @@ def release_fonts() -> None:
     at exit, before the interpreter tears its modules down, makes the end of the cache's life
     deterministic; the next render simply builds a new one.
     """
-    if _stylesheet.cache_info().currsize == 0:
+    if not any(cache.cache_info().currsize for cache in (_stylesheet, stylesheet_file, font_config)):
         return  # nothing rendered in this process (a web worker, mostly): no full collection at exit
     _stylesheet.cache_clear()
     stylesheet_file.cache_clear()
