@@ -119,7 +119,9 @@ def build_world(app: Flask) -> World:
     code = badges.issue_code(regs[0].registration)
     db.session.commit()
     with app.test_request_context():
-        checkin.scan(checkin.Scan(code=code, congress=congress))
+        # At the door 3 hours ago: before the first workshop (moved to 2 hours ago below) on any clock, also
+        # when "2 hours ago" is yesterday in Amsterdam (the door counts on or before the session's day).
+        checkin.scan(checkin.Scan(code=code, congress=congress, scanned_at=utcnow() - timedelta(hours=3)))
     checkin_row = db.session.scalar(sa.text("SELECT id FROM checkins ORDER BY id LIMIT 1"))
 
     admin = make_user("admin", email="csrf-admin@example.org")
