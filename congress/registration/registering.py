@@ -37,10 +37,9 @@ from congress.registration.seats import (
     _seat_facts_of,
     decide,
     edition_waiting_rank,
-    online_places,
 )
 from congress.registration.signals import registration_confirmed
-from congress.registration.state import hold_hours, online_places_left, waiting_rank, window_state
+from congress.registration.state import hold_hours, online_places, online_places_left, waiting_rank, window_state
 from congress.registration.validation import RegistrationData, _choose_sessions, normalise_email, validate_data
 from congress.tokens import hash_secret
 from congress.urls import external_url

@@ -305,13 +305,6 @@ def _edition_pool_query(online: bool) -> sa.Select:
         Congress.id == congress_id)
 
 
-def online_places(congress_id: int) -> tuple[bool, int | None]:
-    """(whether the edition offers online places, their limit or None)."""
-    row = db.session.execute(sa.select(EditionSettings.online_places, EditionSettings.online_capacity).where(
-        EditionSettings.congress_id == congress_id)).first()
-    return (bool(row[0]), row[1]) if row is not None else (False, None)
-
-
 def _edition_pool(congress_id: int, email_key: str | None = None,
                   mode: str = AttendanceMode.IN_PERSON.value) -> Pool:
     """The places of the edition's pool for ``mode`` (the venue or online), in one query; read under

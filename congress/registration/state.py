@@ -46,15 +46,21 @@ def active_count(congress_id: int, mode: str | None = None) -> int:
     return db.session.scalar(query) or 0
 
 
-def online_places_left(congress_id: int) -> int | None:
-    """Online places still free: None when there is no limit, 0 when the edition offers none or they are taken."""
+def online_places(congress_id: int) -> tuple[bool, int | None]:
+    """(whether the edition offers online places, their limit or None)."""
     row = db.session.execute(sa.select(EditionSettings.online_places, EditionSettings.online_capacity).where(
         EditionSettings.congress_id == congress_id)).first()
-    if row is None or not row[0]:
+    return (bool(row[0]), row[1]) if row is not None else (False, None)
+
+
+def online_places_left(congress_id: int) -> int | None:
+    """Online places still free: None when there is no limit, 0 when the edition offers none or they are taken."""
+    offered, capacity = online_places(congress_id)
+    if not offered:
         return 0
-    if row[1] is None:
+    if capacity is None:
         return None
-    return max(row[1] - active_count(congress_id, AttendanceMode.ONLINE.value), 0)
+    return max(capacity - active_count(congress_id, AttendanceMode.ONLINE.value), 0)
 
 
 def window_state(congress: Congress, now: datetime | None = None) -> str:
