@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from threading import Barrier, Thread
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
@@ -28,8 +29,11 @@ def mailing_messages(mailbox) -> list:
 
 
 def _in_days(congress, days: int) -> None:
-    """The congress starts ``days`` from today (one day long)."""
-    congress.starts_on = congress.ends_on = utcnow().date() + timedelta(days=days)
+    """The congress starts ``days`` from today in its own time zone (one day long). Today by UTC would be
+    yesterday in Amsterdam between 23:00 and 01:00 UTC: a congress "tomorrow" would then start at the
+    coming midnight, already past, and its rules be missed."""
+    today = datetime.now(ZoneInfo(congress.timezone)).date()
+    congress.starts_on = congress.ends_on = today + timedelta(days=days)
     db.session.commit()
 
 
