@@ -55,10 +55,19 @@ const db = await openDB("congres-station", 1, {
   },
 });
 
+// A request that is not answered in time is given up: aborted, and (should the browser never settle
+// an aborted request, as seen with an intercepted one after the network came back) rejected by the
+// timer itself, so that a hung request can never hold the queue's upload for good.
 function api(path, options = {}) {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeout || 5000);
-  return fetch(path, {
+  let timer;
+  const givenUp = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error("timeout"));
+    }, options.timeout || 5000);
+  });
+  return Promise.race([fetch(path, {
     method: options.method || "GET",
     body: options.body ? JSON.stringify(options.body) : undefined,
     headers: {
@@ -68,7 +77,7 @@ function api(path, options = {}) {
     signal: controller.signal,
     credentials: "omit",
     cache: "no-store",
-  }).finally(() => clearTimeout(timer));
+  }), givenUp]).finally(() => clearTimeout(timer));
 }
 
 function stop(message) {
@@ -356,8 +365,13 @@ async function checkInPerson(registration, admit = false) {
 }
 
 let flushing = false;
+let flushAgain = false; // asked (e.g. the network came back) while a flush was still waiting for an answer
 async function flush() {
-  if (flushing || stopped) return;
+  if (stopped) return;
+  if (flushing) {
+    flushAgain = true;
+    return;
+  }
   flushing = true;
   try {
     for (const queued of await db.getAll("queue")) {
@@ -370,6 +384,10 @@ async function flush() {
   } finally {
     flushing = false;
     await updateQueueLine();
+    if (flushAgain) {
+      flushAgain = false;
+      flush();
+    }
   }
 }
 
