@@ -1,6 +1,6 @@
 """Rendering badges to PDF with weasyprint, fast.
 
-Three things make it fast: the stylesheet and fonts are parsed once per process and reused; QR
+Three things make it fast: the stylesheet and fonts are parsed once per thread and reused; QR
 codes are not drawn by weasyprint's SVG renderer but stamped onto each page as raw PDF rectangles
 through weasyprint's documented ``finisher`` hook, at the position weasyprint laid out for them
 (an empty anchor box); and large batches are rendered in chunks by several processes whose PDFs
@@ -83,37 +83,60 @@ def _jinja() -> Environment:
     return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
 
 
-@lru_cache(maxsize=1)
+# Per thread: Pango's font map may not be shared between threads (the mail worker renders e-tickets
+# in two at once; with one configuration for the process about one worker in four died on its first
+# two tickets, SIGSEGV or SIGABRT). Keyed by thread ident: a thread that ended leaves its entry to
+# the next thread with its ident, never to two live threads at once. tests/badges/test_render_threads.py.
+_per_thread: dict[int, dict] = {}
+_per_thread_lock = threading.Lock()
+
+
+def _thread_cache() -> dict:
+    """This thread's font configuration and the stylesheets parsed with it."""
+    ident = threading.get_ident()
+    with _per_thread_lock:
+        return _per_thread.setdefault(ident, {})
+
+
 def font_config():
-    """This process's one weasyprint ``FontConfiguration``, shared by every PDF it renders (badges,
+    """This thread's one weasyprint ``FontConfiguration``, shared by every PDF it renders (badges,
     e-tickets, certificates): fonts are found once, and Pango's shaping caches stay warm. A new one per
     document costs about a third of an e-ticket's rendering time."""
-    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 - heavy (Pango, fonts): loaded by the first render
+    cache = _thread_cache()
+    if "fonts" not in cache:
+        from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 - heavy (Pango, fonts): loaded by the first render
 
-    return FontConfiguration()
+        cache["fonts"] = FontConfiguration()
+    return cache["fonts"]
 
 
-@lru_cache(maxsize=16)
 def stylesheet_file(path: str):
-    """A stylesheet file (``templates/...``), parsed once per process with the shared font configuration."""
-    from weasyprint import CSS  # noqa: PLC0415 - heavy, as above
+    """A stylesheet file (``templates/...``), parsed once per thread with its font configuration."""
+    cache = _thread_cache()
+    key = ("file", path)
+    if key not in cache:
+        from weasyprint import CSS  # noqa: PLC0415 - heavy, as above
 
-    return CSS(filename=path, font_config=font_config())
+        cache[key] = CSS(filename=path, font_config=font_config())
+    return cache[key]
 
 
-@lru_cache(maxsize=8)
 def _stylesheet(layout_name: str):
-    """Parsed once per process and layout, with the process's shared font configuration."""
-    from weasyprint import CSS  # noqa: PLC0415 - heavy (Pango, fonts): loaded by the first render, not at start-up
+    """Parsed once per thread and layout, with the thread's font configuration."""
+    cache = _thread_cache()
+    key = ("layout", layout_name)
+    if key not in cache:
+        from weasyprint import CSS  # noqa: PLC0415 - heavy (Pango, fonts): loaded by the first render, not at start-up
 
-    fonts = font_config()
-    layout = get_layout(layout_name)
-    css = _jinja().get_template("badges.css").render(layout=layout)
-    return CSS(string=css, font_config=fonts), fonts
+        fonts = font_config()
+        layout = get_layout(layout_name)
+        css = _jinja().get_template("badges.css").render(layout=layout)
+        cache[key] = (CSS(string=css, font_config=fonts), fonts)
+    return cache[key]
 
 
 def release_fonts() -> None:
-    """Free the cached stylesheets and their font configuration now, while Pango is still loaded.
+    """Free the cached stylesheets and font configurations of every thread now, while Pango is still loaded.
 
     A ``FontConfiguration`` holds a PangoFT2 font map that cffi unrefs when the object is collected.
     Left in the cache until interpreter shutdown, it is collected after the interpreter has already
@@ -122,11 +145,11 @@ def release_fonts() -> None:
     at exit, before the interpreter tears its modules down, makes the end of the cache's life
     deterministic; the next render simply builds a new one.
     """
-    if not any(cache.cache_info().currsize for cache in (_stylesheet, stylesheet_file, font_config)):
+    with _per_thread_lock:
+        held = any(_per_thread.values())
+        _per_thread.clear()
+    if not held:
         return  # nothing rendered in this process (a web worker, mostly): no full collection at exit
-    _stylesheet.cache_clear()
-    stylesheet_file.cache_clear()
-    font_config.cache_clear()
     gc.collect()
 
 

@@ -51,7 +51,7 @@ __all__ = [
     "surname_key", "ticket_attachment", "ticket_pdf", "verify_code",
     # for other signed documents of an edition (certificates): its key, and the QR code as PDF operators
     "qr_pdf_operators", "sign_with_edition_key", "stamp_qr_codes", "verify_with_edition_key",
-    # for other weasyprint documents: the process's one font configuration, stylesheet files parsed once
+    # for other weasyprint documents: the thread's one font configuration, stylesheet files parsed once
     "pdf_font_config", "pdf_stylesheet",
 ]
 

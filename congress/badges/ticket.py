@@ -2,8 +2,8 @@
 mail worker, not in the request: ``receivers`` answers mail's ``attachment_wanted`` for "ticket")
 and downloadable through the attendee's personal link.
 
-The mail worker renders one for every confirmation, so it is kept cheap: the process's one font
-configuration and the stylesheet (``templates/badges/ticket.css``) parsed once are reused by every
+The mail worker renders one for every confirmation, so it is kept cheap: the thread's one font
+configuration (Pango's font map is not shared between threads: tests/badges/test_render_threads.py) and the stylesheet (``templates/badges/ticket.css``) parsed once are reused by every
 ticket (:func:`ticket_pdf`); :func:`ticket_pdf_plain` makes the same document the plain way (a new
 font configuration, the stylesheet parsed again) and the tests compare the two."""
 

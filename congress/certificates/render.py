@@ -65,7 +65,7 @@ def pdf_from_html(source: str, urls: Sequence[str], *, reuse: bool = True) -> by
     """weasyprint alone (no application context): the HTML of :func:`html` and the verification
     addresses of its certificates, in order, to a tagged PDF with the QR codes stamped on.
 
-    ``reuse`` (the render processes): the process's one font configuration and the stylesheet parsed
+    ``reuse`` (the render processes): the thread's one font configuration and the stylesheet parsed
     once; without it (:func:`render`, the plain way) both are made again for this document."""
     from weasyprint import CSS, HTML  # noqa: PLC0415 - heavy (Pango, fonts): loaded by the first certificate
     from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 - as above
@@ -198,7 +198,7 @@ def render_batch(items: Sequence[Issued], *, lang: str = "nl", processes: int | 
                  chunk_size: int = 25) -> bytes:
     """Many certificates as one tagged PDF for printing, in the order given: the HTML is made here,
     chunks of ``chunk_size`` certificates are laid out in parallel child processes (weasyprint alone,
-    the process's one font configuration and stylesheet) and joined as they come back, tags included
+    the thread's one font configuration and stylesheet) and joined as they come back, tags included
     (:func:`join_tagged`)."""
     if not items:
         raise ValueError("no certificates to render")
