@@ -319,7 +319,8 @@ def recordings_consent_changed(session_id: int) -> int:
     number of recordings touched."""
     result = db.session.execute(
         sa.update(KnowledgeItem)
-        .where(KnowledgeItem.session_id == session_id, KnowledgeItem.type == ItemType.RECORDING.value)
+        .where(KnowledgeItem.session_id == session_id, sa.or_(KnowledgeItem.type == ItemType.RECORDING.value,
+                                                               KnowledgeItem.recordings.any()))
         .values(updated_at=utcnow()).execution_options(synchronize_session="fetch"))
     return int(result.rowcount or 0)
 
