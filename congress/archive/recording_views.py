@@ -88,7 +88,8 @@ def page(item_id: int):
     try:
         captions = {}
         for language in recordings.CAPTION_LANGUAGES:
-            data = _read_file(getattr(form, f"captions_{language}").data, max_caption_bytes() + 1, f"captions_{language}")
+            name = f"captions_{language}"
+            data = _read_file(getattr(form, name).data, max_caption_bytes() + 1, name)
             if data is not None:
                 captions[language] = data
         video = form.video.data

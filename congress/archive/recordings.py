@@ -239,7 +239,8 @@ def add_recording(item: KnowledgeItem, *, video: tuple[BinaryIO, str] | None = N
             raise RecordingRefused(str(exc), field="video") from exc
         filestore.store(checked)
         recording.source, recording.sha256 = RecordingSource.FILE.value, checked.sha256
-        recording.filename, recording.content_type, recording.size = checked.filename, checked.content_type, checked.size
+        recording.filename, recording.content_type = checked.filename, checked.content_type
+        recording.size = checked.size
     else:
         recording.source, recording.url = RecordingSource.URL.value, check_url(url)
     for language, parsed in checked_captions.items():

@@ -22,6 +22,7 @@ MAX_LINE_CHARS = 10_000
 
 _TIME = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
 _TIMING = re.compile(rf"^{_TIME}[ \t]+-->[ \t]+{_TIME}(?:[ \t]+(.*))?$")
+_LOOKS_LIKE_TIME = re.compile(r"^\s*\d+:\d")
 _SIGNATURE = re.compile(r"^WEBVTT(?:[ \t].*)?$")
 _TAG = re.compile(r"<[^>]*>")
 
@@ -115,8 +116,11 @@ def parse(data: bytes, *, limit: int | None = None) -> Captions:
             raise _refuse(block_start + 1, _l("STYLE and REGION blocks must come before the first cue."))
         timing_index = 0 if "-->" in first else 1
         if timing_index == 1 and (len(block) < 2 or "-->" not in block[1]):
-            raise _refuse(block_start + 1 + (1 if len(block) > 1 else 0),
-                          _l('a cue needs a timing line such as "00:00:01.000 --> 00:00:04.000".'))
+            if _LOOKS_LIKE_TIME.match(first):  # a timing line written wrongly ("->", commas): that line
+                timing_index = 0
+            else:
+                raise _refuse(block_start + 1 + (1 if len(block) > 1 else 0),
+                              _l('a cue needs a timing line such as "00:00:01.000 --> 00:00:04.000".'))
         line_number = block_start + timing_index + 1
         match = _TIMING.match(block[timing_index].strip())
         if match is None:
@@ -127,8 +131,9 @@ def parse(data: bytes, *, limit: int | None = None) -> Captions:
             raise _refuse(line_number, _l("the cue ends before (or when) it starts."))
         if start < previous_start:
             raise _refuse(line_number, _l("the cue starts before the cue above it: cues must be in order of time."))
-        if any("-->" in line for line in block[timing_index + 1:]):
-            raise _refuse(line_number + 1, _l("a blank line must separate one cue from the next."))
+        later = [i for i, line in enumerate(block[timing_index + 1:]) if "-->" in line]
+        if later:
+            raise _refuse(line_number + 1 + later[0], _l("a blank line must separate one cue from the next."))
         previous_start = start
         cues.append(Cue(start, end, plain_text("\n".join(block[timing_index + 1:]))))
         if len(cues) > MAX_CUES:

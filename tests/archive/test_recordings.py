@@ -218,8 +218,10 @@ def test_the_files_are_served_with_their_types_and_ranges(client, session_item):
     vtt = client.get(f"{base}/captions/nl.vtt")
     assert vtt.status_code == 200 and vtt.headers["Content-Type"] == "text/vtt; charset=utf-8"
     assert vtt.get_data(as_text=True).startswith("WEBVTT")
-    for url in (f"{base}/captions/en.vtt", f"{base}/captions/de.vtt", f"/kennisbank/item/{item.key}/recordings/999/video",
-                f"/kennisbank/item/onbekend/recordings/{recording.id}/video", f"/kennisbank/item/{'x' * 300}/recordings/1/video"):
+    for url in (f"{base}/captions/en.vtt", f"{base}/captions/de.vtt",
+                f"/kennisbank/item/{item.key}/recordings/999/video",
+                f"/kennisbank/item/onbekend/recordings/{recording.id}/video",
+                f"/kennisbank/item/{'x' * 300}/recordings/1/video"):
         assert client.get(url).status_code == 404, url
 
 

@@ -53,7 +53,7 @@ def test_byte_order_mark_and_windows_line_ends_are_accepted(app):
     (b"WEBVTTX\n\n00:00.000 --> 00:01.000\nHoi\n", 1, "WEBVTT"),
     (b"1\n00:00.000 --> 00:01.000\nHoi\n", 1, "WEBVTT"),
     (b"WEBVTT\n00:00.000 --> 00:01.000\nHoi\n", 2, "blank line"),
-    (b"WEBVTT\n\n00:00.000 -> 00:01.000\nHoi\n", 3, "timing line"),
+    (b"WEBVTT\n\n00:00.000 -> 00:01.000\nHoi\n", 3, "not well-formed"),
     (b"WEBVTT\n\n00:00.000 --> 00:01\nHoi\n", 3, "not well-formed"),
     (b"WEBVTT\n\n00:61.000 --> 00:62.000\nHoi\n", 3, "not well-formed"),
     (b"WEBVTT\n\n00:00:00,000 --> 00:00:01,000\nHoi\n", 3, "not well-formed"),
