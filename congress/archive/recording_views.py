@@ -139,10 +139,11 @@ def remove_captions(item_id: int, recording_id: int, language: str):
     return redirect(url_for("archive_manage.recordings.page", item_id=item.id), 303)
 
 
-@manage_bp.route("/<int:item_id>/recordings/<int:recording_id>/<any(publish, unpublish, delete):action>",
-                 methods=["POST"])
+@manage_bp.route("/<int:item_id>/recordings/<int:recording_id>/<action>", methods=["POST"])
 @roles_required(EDITOR)
 def act(item_id: int, recording_id: int, action: str):
+    if action not in ("publish", "unpublish", "delete"):
+        abort(404)
     item = _item_or_404(item_id)
     recording = _recording_or_404(item, recording_id)
     if not RecordingActionForm(prefix="action").validate_on_submit():
@@ -170,7 +171,7 @@ def preview_video(item_id: int, recording_id: int):
     return _send_video(_recording_or_404(_item_or_404(item_id), recording_id))
 
 
-@manage_bp.route("/<int:item_id>/recordings/<int:recording_id>/captions/<any(nl, en):language>.vtt")
+@manage_bp.route("/<int:item_id>/recordings/<int:recording_id>/captions/<language>.vtt")
 @roles_required(EDITOR)
 def preview_captions(item_id: int, recording_id: int, language: str):
     return _send_captions(_recording_or_404(_item_or_404(item_id), recording_id), language)
@@ -214,7 +215,7 @@ def video(key: str, recording_id: int):
     return _send_video(_public_recording_or_404(key, recording_id))
 
 
-@public_bp.route("/item/<key>/recordings/<int:recording_id>/captions/<any(nl, en):language>.vtt")
+@public_bp.route("/item/<key>/recordings/<int:recording_id>/captions/<language>.vtt")
 @talisman(content_security_policy=FILE_CSP)
 def captions_file(key: str, recording_id: int, language: str):
     return _send_captions(_public_recording_or_404(key, recording_id), language)
