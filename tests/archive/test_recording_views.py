@@ -13,7 +13,6 @@ from congress.archive.models import KnowledgeRecording
 from congress.cfp import services as cfp
 from congress.extensions import db
 from tests.archive.factories import captions_vtt, make_item, minimal_mp4, minimal_pdf
-from tests.archive.test_recordings import session_item  # noqa: F401 - the fixture
 from tests.factories import make_user
 
 
@@ -65,8 +64,9 @@ def test_the_editor_adds_a_video_with_captions_and_sees_who_has_not_consented(ap
     ({"url": "https://video.congres.example/" + "x" * 3000}, "recording-url", None),
     ({"url": "https://[::1"}, "recording-url", "https"),
     ({}, "recording-video", "één van beide"),
-    ({"url": "https://video.congres.example/v/1", "captions_en": (io.BytesIO(b"WEBVTT\n\n00:02.000 --> 00:01.000\nx\n"),
-                                                                  "en.vtt")}, "recording-captions_en", "Regel 3"),
+    ({"url": "https://video.congres.example/v/1",
+      "captions_en": (io.BytesIO(b"WEBVTT\n\n00:02.000 --> 00:01.000\nx\n"), "en.vtt")},
+     "recording-captions_en", "Regel 3"),
     ({"url": "https://video.congres.example/v/1", "captions_nl": (io.BytesIO(b"\xff\xfe\x00W\x00E"), "nl.vtt")},
      "recording-captions_nl", "NUL"),
     ({"url": "https://video.congres.example/v/1", "captions_nl": (io.BytesIO(b"SRT\n1\n"), "nl.vtt")},
@@ -103,8 +103,9 @@ def test_captions_form_refusals_and_forged_ids(app, organiser, session_item):
                                                                                      "nl.vtt")},
                          content_type="multipart/form-data")
     assert answer.status_code == 422 and "Regel 2" in answer.get_data(as_text=True)
-    answer = editor.post(f"{base}/captions", data={f"captions-{recording.id}-language": "de",
-                                                   f"captions-{recording.id}-file": (io.BytesIO(captions_vtt()), "x.vtt")},
+    german = {f"captions-{recording.id}-language": "de",
+              f"captions-{recording.id}-file": (io.BytesIO(captions_vtt()), "x.vtt")}
+    answer = editor.post(f"{base}/captions", data=german,
                          content_type="multipart/form-data")
     assert answer.status_code == 422
     answer = editor.post(f"{base}/captions", data={f"captions-{recording.id}-language": "en",
