@@ -184,11 +184,11 @@ class RecordingForm(FlaskForm):
     title = StringField(_l("Title of the recording (Dutch)"), validators=[Length(max=200)],
                         description=_l("Optional, e.g. \"Opening plenary\"; without it the item's title is used."))
     title_en = StringField(_l("Title of the recording (English)"), validators=[Length(max=200)])
-    video = FileField(_l("Video file"), description=_l("MP4 or WebM. Leave empty when you enter an address below."))
+    video = FileField(_l("Video file"))
     url = StringField(_l("Or: address on the organisation's video platform"), validators=[Length(max=2000)],
                       description=_l("https://… — shown as a link, never embedded."))
-    captions_nl = FileField(_l("Captions in Dutch (WebVTT)"), description=_l("A .vtt file; optional."))
-    captions_en = FileField(_l("Captions in English (WebVTT)"), description=_l("A .vtt file; optional."))
+    captions_nl = FileField(_l("Captions in Dutch (WebVTT)"))
+    captions_en = FileField(_l("Captions in English (WebVTT)"))
     publish = BooleanField(_l("Publish the recording with the item now (only when every speaker of the session "
                               "consented to its publication)"))
 

@@ -21,6 +21,7 @@ from congress.archive.services import item_by_key
 from congress.archive.webvtt import max_caption_bytes
 from congress.errors import show_refusal
 from congress.extensions import db, talisman
+from congress.i18n import current_language
 from congress.uploads import UploadRefused, read_limited
 
 manage_bp = Blueprint("recordings", __name__)
@@ -41,6 +42,15 @@ def default_caption(recording: KnowledgeRecording, lang: str) -> str:
     return lang if lang in languages else (languages[0] if languages else "")
 
 
+@public_bp.app_template_filter("file_size")
+def file_size(size: int) -> str:
+    """``840 kB`` or ``12,5 MB`` (a decimal comma in Dutch)."""
+    if size < 1024 * 1024:
+        return f"{max(-(-size // 1024), 1)} kB"
+    text = f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+    return (text.replace(".", ",") if current_language() == "nl" else text) + " MB"
+
+
 # --- the editors' page --------------------------------------------------------------------------------
 
 def _item_or_404(item_id: int) -> KnowledgeItem:
@@ -59,12 +69,18 @@ def _recording_or_404(item: KnowledgeItem, recording_id: int) -> KnowledgeRecord
 def _page(item: KnowledgeItem, form: RecordingForm | None = None, captions_forms: dict[int, CaptionsForm] | None = None,
           status: int = 200) -> Any:
     forms = captions_forms or {}
+    form = form or RecordingForm(prefix="recording")
+    form.video.description = _("MP4 or WebM, at most %(size)s. Larger recordings: put them on the organisation's "
+                               "video platform and enter the address below.", size=file_size(recordings.max_video_bytes()))
+    for language in recordings.CAPTION_LANGUAGES:
+        getattr(form, f"captions_{language}").description = _(
+            "Optional: a WebVTT file (.vtt) of at most %(size)s, starting with the line WEBVTT.",
+            size=file_size(max_caption_bytes()))
     return render_template(
-        "archive/manage/recordings.html", item=item, form=form or RecordingForm(prefix="recording"),
+        "archive/manage/recordings.html", item=item, form=form,
         captions_forms={r.id: forms.get(r.id) or CaptionsForm(prefix=f"captions-{r.id}") for r in item.recordings},
         action_form=RecordingActionForm(prefix="action"), missing=recordings.consent_missing(item),
         public={r.id: recordings.is_public(r) for r in item.recordings},
-        max_video_mb=recordings.max_video_bytes() // (1024 * 1024), max_caption_kb=max_caption_bytes() // 1024,
         hosts=recordings.allowed_hosts(),
     ), status
 
