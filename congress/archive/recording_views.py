@@ -71,7 +71,8 @@ def _page(item: KnowledgeItem, form: RecordingForm | None = None, captions_forms
     forms = captions_forms or {}
     form = form or RecordingForm(prefix="recording")
     form.video.description = _("MP4 or WebM, at most %(size)s. Larger recordings: put them on the organisation's "
-                               "video platform and enter the address below.", size=file_size(recordings.max_video_bytes()))
+                               "video platform and enter the address below.",
+                               size=file_size(recordings.max_video_bytes()))
     for language in recordings.CAPTION_LANGUAGES:
         getattr(form, f"captions_{language}").description = _(
             "Optional: a WebVTT file (.vtt) of at most %(size)s, starting with the line WEBVTT.",
