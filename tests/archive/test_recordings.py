@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from datetime import timedelta
 
 import pytest
 from lxml import etree
@@ -15,6 +16,7 @@ from congress.archive import recordings
 from congress.archive.models import KnowledgeRecording
 from congress.audit.models import AuditEvent
 from congress.cfp import services as cfp
+from congress.database import utcnow
 from congress.extensions import db
 from tests.archive.factories import captions_vtt, make_item, minimal_mp4, minimal_pdf, minimal_webm
 from tests.opendata.test_oai import NS, harvest, oai_id
@@ -64,8 +66,11 @@ def test_a_withdrawn_consent_takes_a_published_recording_off_everywhere(client, 
     video = f"/kennisbank/item/{item.key}/recordings/{recording.id}/video"
     assert client.get(video).status_code == 200
     assert "<video" in client.get(f"/kennisbank/item/{item.key}").get_data(as_text=True)
+    before = utcnow() - timedelta(seconds=1)
     cfp.set_recording_consent(proposal, co_speaker, False)
     db.session.commit()
+    db.session.refresh(item)
+    assert item.updated_at >= before  # an incremental harvest hears of it
     assert client.get(video).status_code == 404
     assert client.get(f"/kennisbank/item/{item.key}/recordings/{recording.id}/captions/nl.vtt").status_code == 404
     page = client.get(f"/kennisbank/item/{item.key}").get_data(as_text=True)
@@ -224,3 +229,16 @@ def test_open_data_mention_a_recording_only_when_it_is_published(client, session
     assert link.url in relations
     listed = etree.tostring(harvest(client, verb="ListRecords", metadataPrefix="oai_dc"))
     assert b"video/mp4" in listed and re.search(rb"/recordings/\d+/video", listed)
+
+
+def test_the_video_is_served_with_ranges_from_either_storage(client, session_item, any_storage):
+    item, proposal, speaker, co_speaker = session_item
+    consent_all(proposal, speaker, co_speaker)
+    data = minimal_mp4(bytes(range(256)) * 4)
+    recording = recordings.add_recording(item, video=(io.BytesIO(data), "opname.mp4"), publish=True)
+    db.session.commit()
+    video = f"/kennisbank/item/{item.key}/recordings/{recording.id}/video"
+    part = client.get(video, headers={"Range": "bytes=100-199"})
+    assert (part.status_code, part.mimetype, part.data) == (206, "video/mp4", data[100:200]), any_storage
+    assert part.headers["Content-Range"] == f"bytes 100-199/{len(data)}"
+    assert client.get(video).data == data
