@@ -52,6 +52,10 @@ def _not_an_image() -> PhotoRefused:
     return PhotoRefused(_("The photo must be a JPEG, PNG or WebP image."), field="photo", code="photo_type")
 
 
+def _too_many_pixels() -> PhotoRefused:
+    return PhotoRefused(_("The photo has too many pixels."), field="photo", code="photo_pixels")
+
+
 def clean_photo(data: bytes) -> bytes:
     """A JPEG, PNG or WebP re-encoded as a small square JPEG without metadata.
 
@@ -66,7 +70,7 @@ def clean_photo(data: bytes) -> bytes:
     try:
         with Image.open(io.BytesIO(data), formats=("JPEG", "PNG", "WEBP")) as probe:
             if probe.width * probe.height > PHOTO_MAX_PIXELS or getattr(probe, "n_frames", 1) > 1:
-                raise PhotoRefused(_("The photo has too many pixels."), field="photo", code="photo_pixels")
+                raise _too_many_pixels()
             probe.verify()
         with Image.open(io.BytesIO(data), formats=("JPEG", "PNG", "WEBP")) as image:
             image.load()
@@ -80,8 +84,9 @@ def clean_photo(data: bytes) -> bytes:
             square = ImageOps.fit(image, (PHOTO_SIDE, PHOTO_SIDE), Image.Resampling.LANCZOS)
     except PhotoRefused:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise _not_an_image() from None
     # A new image with only the pixels: no EXIF, ICC, text chunks or comments survive.
     clean = Image.new("RGB", square.size)

@@ -19,7 +19,9 @@ from congress.core.models import STATUS_MOVES, Congress, CongressStatus, Room, T
 # The people's photos and biographies (written once, in core.photos).
 from congress.core.photos import (
     BIO_MAX,
+    PHOTO_AREA,
     PHOTO_MAX_BYTES,
+    PHOTO_SIDE,
     PhotoRefused,
     ProfileRefused,
     check_biography,
@@ -34,7 +36,7 @@ from congress.database import transactional, utcnow
 from congress.errors import Conflict, InvalidInput, NotPermitted
 from congress.extensions import db
 
-__all__ = ["BIO_MAX", "PHOTO_MAX_BYTES", "PhotoRefused", "ProfileRefused", "check_biography", "clean_photo",
+__all__ = ["BIO_MAX", "PHOTO_AREA", "PHOTO_MAX_BYTES", "PHOTO_SIDE", "PhotoRefused", "ProfileRefused", "check_biography", "clean_photo",
            "congress_created", "initials", "photo_key", "remove_photo", "set_photo"]
 # (congress_created is declared in core.signals; kept here for the callers of before.)
 

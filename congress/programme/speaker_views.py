@@ -19,6 +19,7 @@ from congress.core import services as core
 from congress.core.models import Congress
 from congress.core.queries import edition_or_404
 from congress.errors import InvalidInput
+from congress.extensions import talisman
 from congress.programme import services as programme
 from congress.programme import visits
 from congress.storage import storage
@@ -48,6 +49,7 @@ def speakers_alias(slug: str):
 
 
 @bp.route("/<slug>/programme/speakers/<int:person_id>/photo/<name>")
+@talisman(content_security_policy=FILE_CSP)
 def photo(slug: str, person_id: int, name: str):
     """A speaker's photo, only while they speak in the published programme and it is their photo."""
     congress = edition_or_404(slug)
@@ -66,7 +68,6 @@ def photo(slug: str, person_id: int, name: str):
     response.set_etag(etag)
     response.headers["Cache-Control"] = PHOTO_CACHE
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = FILE_CSP
     return response
 
 
