@@ -36,8 +36,8 @@ from congress.database import transactional, utcnow
 from congress.errors import Conflict, InvalidInput, NotPermitted
 from congress.extensions import db
 
-__all__ = ["BIO_MAX", "PHOTO_AREA", "PHOTO_MAX_BYTES", "PHOTO_SIDE", "PhotoRefused", "ProfileRefused", "check_biography", "clean_photo",
-           "congress_created", "initials", "photo_key", "remove_photo", "set_photo"]
+__all__ = ["BIO_MAX", "PHOTO_AREA", "PHOTO_MAX_BYTES", "PHOTO_SIDE", "PhotoRefused", "ProfileRefused",
+           "check_biography", "clean_photo", "congress_created", "initials", "photo_key", "remove_photo", "set_photo"]
 # (congress_created is declared in core.signals; kept here for the callers of before.)
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")

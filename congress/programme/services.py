@@ -5,7 +5,9 @@ The rules live in modules split along the old sections of this file:
 * ``reading``: the published programme, its filters, days and times (and the seats left);
 * ``grid``: the day grid of 15-minute rows × rooms;
 * ``rights``: who may edit what (the rules themselves are in ``congress.accounts.permissions``);
-* ``editing``: sessions and speakers; ``speakers``: a speaker's profile and photo (the back office); ``setup``: tracks, rooms and sign-up rounds;
+* ``editing``: sessions and speakers; ``setup``: tracks, rooms and sign-up rounds;
+* ``speakers``: a speaker's profile and photo as the organisers edit it (``visits``: "new since
+  your last visit" on the programme page);
 * ``conflicts``: what refuses publishing, and what only warns;
 * ``publishing``: numbered versions with a changelog, ``programme.signals.sessions_changed``;
 * ``errors``: ``ProgrammeError`` (422) and ``NotAllowed`` (403).
@@ -66,13 +68,6 @@ from congress.programme.reading import (
     versions,
     zone,
 )
-from congress.programme.speakers import (
-    SpeakerData,
-    SpeakerRefused,
-    speaker_of_edition,
-    speakers_of_edition,
-    update_speaker,
-)
 from congress.programme.rights import can_edit_session, can_manage_congress, editable_tracks, manages_everything
 from congress.programme.setup import (
     managers_by_track,
@@ -83,6 +78,13 @@ from congress.programme.setup import (
     signup_rounds,
     track_manager_candidates,
     track_manager_ids,
+)
+from congress.programme.speakers import (
+    SpeakerData,
+    SpeakerRefused,
+    speaker_of_edition,
+    speakers_of_edition,
+    update_speaker,
 )
 
 __all__ = [
