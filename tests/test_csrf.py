@@ -165,6 +165,7 @@ def build_world(app: Flask) -> World:
     synonym = archive.save_synonym("jongeren, jeugd")
     person = Person(name="Archief Spreker", email="csrf-archive@example.org")
     db.session.add(person)
+    session.speakers.append(person)  # a speaker of the edition: the organisers' speaker profile
     contribute_secret = "c" * 43
     db.session.add(SpeakerInvitation(item=draft, person=person, email=person.email,
                                      token_hash=accounts.hash_secret(contribute_secret),
@@ -244,6 +245,7 @@ def build_world(app: Flask) -> World:
         "communications.mail_texts.edit": {"kind": "registration.link", "locale": "nl"},
         "communications.mail_texts.reset": {"kind": "registration.link", "locale": "en"},
         "network.report": {"message_id": network_message.id},
+        "programme_speakers.edit_speaker": {"person_id": person.id},
     }
     return world
 

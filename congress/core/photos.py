@@ -73,6 +73,8 @@ def clean_photo(data: bytes) -> bytes:
                 raise _too_many_pixels()
             probe.verify()
         with Image.open(io.BytesIO(data), formats=("JPEG", "PNG", "WEBP")) as image:
+            if image.format == "JPEG":  # decode at 1/2 … 1/8 scale: a 6-MP photo in ~140 ms here, not ~470
+                image.draft("RGB", (PHOTO_SIDE * 2, PHOTO_SIDE * 2))
             image.load()
             image = ImageOps.exif_transpose(image)  # a phone's portrait stays upright once EXIF is gone
             if image.mode in ("RGBA", "LA", "P", "PA"):
