@@ -5,6 +5,7 @@ its hash as ETag), the pages that show it or the initials, and the organisers' s
 from __future__ import annotations
 
 import io
+import json
 import struct
 import zlib
 
@@ -167,6 +168,16 @@ def test_pages_show_the_photo_with_the_name_as_alt_and_initials_without_one(app,
     dutch = client.get(f"/{congress.slug}/programme/speakers/{person.id}",
                        headers={"Accept-Language": "nl"}).get_data(as_text=True)
     assert "Zij werkt in de wijk." in dutch
+
+
+def test_the_speaker_pages_structured_data_names_the_photo_and_the_readers_biography(app, client):
+    congress, person, _ = _published_speaker(_image())
+    html = client.get(f"/{congress.slug}/programme/speakers/{person.id}",
+                      headers={"Accept-Language": "en"}).get_data(as_text=True)
+    data = json.loads(html.split('<script type="application/ld+json"', 1)[1].split(">", 1)[1].split("</script>")[0])
+    assert data["image"].endswith(f"/{congress.slug}/programme/speakers/{person.id}/photo/{person.photo}")
+    assert data["image"].startswith(("http://", "https://"))  # absolute, from PUBLIC_BASE_URL
+    assert data["description"] == "She works in the neighbourhood."
 
 
 def test_pretalx_address_of_the_speakers_leads_to_the_speakers_page(app, client):
