@@ -73,7 +73,9 @@ def test_speaker_photo_and_the_new_badge_on_a_second_visit(browser, live_server,
         assert page.locator(".since-visit").count() == 0  # a first visit tells nothing
         photo = page.locator(f'.session img.avatar[alt="{fatima.name}"]').first
         photo.wait_for()
-        assert page.evaluate("(img) => img.complete && img.naturalWidth === 256", photo.element_handle())
+        handle = photo.element_handle()
+        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=handle, timeout=10_000)
+        assert page.evaluate("(img) => img.naturalWidth", handle) == 256  # loaded: the served square
         assert page.locator(".session .avatar--initials", has_text="BV").count() == 2
         cookies = {c["name"]: c for c in context.cookies()}
         assert cookies["programme_seen"]["sameSite"] == "Lax" and cookies["programme_seen"]["httpOnly"]
