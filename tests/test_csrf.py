@@ -168,6 +168,7 @@ def build_world(app: Flask) -> World:
     synonym = archive.save_synonym("jongeren, jeugd")
     person = Person(name="Archief Spreker", email="csrf-archive@example.org")
     db.session.add(person)
+    session.speakers.append(person)  # a speaker of the edition: the organisers' speaker profile
     contribute_secret = "c" * 43
     db.session.add(SpeakerInvitation(item=draft, person=person, email=person.email,
                                      token_hash=accounts.hash_secret(contribute_secret),
@@ -250,6 +251,7 @@ def build_world(app: Flask) -> World:
         "network.report": {"message_id": network_message.id},
         "archive_manage.recordings.act": {"action": "unpublish"},
         "archive_manage.recordings.remove_captions": {"language": "nl"},
+        "programme_speakers.edit_speaker": {"person_id": person.id},
     }
     return world
 

@@ -136,6 +136,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "cfp.signup_existing": ("Aanmelding met bestaand account", "Sign-up with an existing account"),
     "cfp.profile": ("Sprekersprofiel gewijzigd", "Speaker profile changed"),
     "cfp.photo": ("Sprekersfoto gewijzigd", "Speaker photo changed"),
+    "cfp.photo_removed": ("Sprekersfoto verwijderd", "Speaker photo removed"),
+    "programme.speaker.update": ("Sprekersprofiel bewerkt", "Speaker profile edited"),
     "cfp.proposal_created": ("Voorstel opgeslagen als concept", "Proposal saved as draft"),
     "cfp.proposal_updated": ("Voorstel gewijzigd", "Proposal changed"),
     "cfp.proposal_submitted": ("Voorstel ingediend", "Proposal submitted"),

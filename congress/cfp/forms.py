@@ -46,8 +46,14 @@ class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
     function = StringField(_l("Function"), validators=[Optional(), Length(max=200)])
-    bio = TextAreaField(_l("Biography"), validators=[Optional()])
-    photo = FileField(_l("Photo"), description=_l("JPEG or PNG, at most 3 MB."))
+    bio = TextAreaField(_l("Biography"), validators=[Optional()],
+                        description=_l("In Dutch; shown on the programme's speaker pages."))
+    bio_en = TextAreaField(_l("Biography in English"), validators=[Optional()],
+                           description=_l("Optional; English readers see the Dutch one without it."))
+    photo = FileField(_l("Photo"), description=_l("JPEG, PNG or WebP, at most 3 MB. It is cropped to a square "
+                                                  "and shown once a session of yours is in the published "
+                                                  "programme."))
+    remove_photo = BooleanField(_l("Remove my photo"))
 
 
 def protective_factor_choices() -> list[SelectChoice]:

@@ -108,14 +108,13 @@ from congress.cfp.slides import slides_of as slides_of
 from congress.cfp.slides import sniff_slides as sniff_slides
 from congress.cfp.slides import upload_slides as upload_slides
 from congress.cfp.speakers import PHOTO_MAX_BYTES as PHOTO_MAX_BYTES
-from congress.cfp.speakers import PHOTO_MAX_PIXELS as PHOTO_MAX_PIXELS
-from congress.cfp.speakers import PHOTO_MAX_SIDE as PHOTO_MAX_SIDE
 from congress.cfp.speakers import PURPOSE_VERIFY as PURPOSE_VERIFY
 from congress.cfp.speakers import VERIFY_DAYS as VERIFY_DAYS
 from congress.cfp.speakers import PhotoRefused as PhotoRefused
 from congress.cfp.speakers import clean_photo as clean_photo
 from congress.cfp.speakers import person_for as person_for
 from congress.cfp.speakers import photo_key as photo_key
+from congress.cfp.speakers import remove_photo as remove_photo
 from congress.cfp.speakers import save_profile as save_profile
 from congress.cfp.speakers import set_photo as set_photo
 from congress.cfp.speakers import sign_up_speaker as sign_up_speaker

@@ -1,35 +1,32 @@
 """Call for proposals: speakers' sign-up and verification, their profile and photo.
 
-Photos are re-encoded without metadata and kept in the storage area ``cfp`` under ``photos/``,
-named by their hash (never under static/).
+Photos are checked, made square and stored by ``congress.core.photos`` (the one place, also used
+by the organisers' speaker pages): re-encoded without metadata in the storage area ``cfp`` under
+``photos/``, named by their hash (never under static/).
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from congress.accounts import services as accounts
 from congress.accounts.models import Role, User
 from congress.audit.services import record
 from congress.cfp.errors import CfpError
+from congress.core import services as core
 from congress.core.models import Person
 from congress.database import transactional, write_transaction
 from congress.extensions import db
 from congress.mail.services import queue_mail
-from congress.storage import StorageKeyError, storage
+from congress.sanitize import has_forbidden_characters
 from congress.urls import external_url
 
 PURPOSE_VERIFY = "verify"
 VERIFY_DAYS = 3
-PHOTO_MAX_BYTES = 3 * 1024 * 1024
-PHOTO_MAX_PIXELS = 40_000_000
-PHOTO_MAX_SIDE = 1024
+PHOTO_MAX_BYTES = core.PHOTO_MAX_BYTES
 
 
 # --- speakers: sign-up, profile, photo -----------------------------------------------------
@@ -90,57 +87,31 @@ def person_for(user: User) -> Person:
 
 @transactional
 def update_profile(person: Person, *, name: str, organisation: str, function: str, bio: str,
-                   bio_max: int = 1500) -> Person:
+                   bio_en: str | None = None, bio_max: int = core.BIO_MAX) -> Person:
     name = name.strip()
     if not name:
         raise CfpError(_("Fill in your name."))
     if len(name) > 200 or len(organisation) > 200 or len(function) > 200:
         raise CfpError(_("Name, organisation and function may each be at most 200 characters."))
-    if len(bio) > bio_max:
-        raise CfpError(_("The biography may be at most %(n)d characters.", n=bio_max))
-    person.name, person.organisation, person.function, person.bio = name, organisation.strip(), function.strip(), bio
+    if any(has_forbidden_characters(text) for text in (name, organisation, function)):
+        raise CfpError(_("Name, organisation and function contain characters that cannot be stored."))
+    try:
+        bio, english = core.check_biography(bio, person.bio_en if bio_en is None else bio_en, limit=bio_max)
+    except core.ProfileRefused as exc:
+        raise CfpError(str(exc)) from None
+    person.name, person.organisation, person.function = name, organisation.strip(), function.strip()
+    person.bio, person.bio_en = bio, english
     record("cfp.profile", person)
     return person
 
 
-def clean_photo(data: bytes) -> tuple[bytes, str]:
-    """A JPEG or PNG re-encoded by Pillow without metadata, at most 1024 px a side.
-
-    The type is read from the content, never from the name or the browser's claim; anything else
-    (a script named .jpg, a GIF, a corrupt file, a decompression bomb) raises :class:`CfpError`.
-    """
-    if len(data) > PHOTO_MAX_BYTES:
-        raise CfpError(_("The photo is too large (at most %(mb)d MB).", mb=PHOTO_MAX_BYTES // (1024 * 1024)))
-    if not (data.startswith(b"\xff\xd8\xff") or data.startswith(b"\x89PNG\r\n\x1a\n")):
-        raise CfpError(_("The photo must be a JPEG or PNG image."))
+def clean_photo(data: bytes) -> bytes:
+    """The photo as it is kept (core.photos: JPEG, PNG or WebP in, a small square JPEG out), or
+    :class:`CfpError`."""
     try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in ("JPEG", "PNG"):
-                raise CfpError(_("The photo must be a JPEG or PNG image."))
-            if probe.width * probe.height > PHOTO_MAX_PIXELS:
-                raise CfpError(_("The photo has too many pixels."))
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            fmt = image.format
-            if fmt == "PNG":
-                image = image.convert("RGBA") if image.mode in ("RGBA", "LA", "P") else image.convert("RGB")
-            else:
-                image = image.convert("RGB")
-            image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-            # A new image with only the pixels: no EXIF, ICC, text chunks or comments survive.
-            clean = Image.new(image.mode, image.size)
-            clean.paste(image)
-            out = io.BytesIO()
-            if fmt == "PNG":
-                clean.save(out, "PNG", optimize=True)
-                return out.getvalue(), "png"
-            clean.save(out, "JPEG", quality=88)
-            return out.getvalue(), "jpg"
-    except CfpError:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise CfpError(_("The photo must be a JPEG or PNG image.")) from None
+        return core.clean_photo(data)
+    except core.PhotoRefused as exc:
+        raise CfpError(str(exc)) from None
 
 
 class PhotoRefused(CfpError):
@@ -149,36 +120,30 @@ class PhotoRefused(CfpError):
 
 @transactional
 def save_profile(person: Person, *, name: str, organisation: str, function: str, bio: str,
-                 photo: bytes | None = None) -> Person:
+                 bio_en: str | None = None, photo: bytes | None = None, remove_photo: bool = False) -> Person:
     """The profile's text and photo together: nothing half-saved when either is refused."""
-    update_profile(person, name=name, organisation=organisation, function=function, bio=bio)
+    update_profile(person, name=name, organisation=organisation, function=function, bio=bio, bio_en=bio_en)
     if photo is not None:
         try:
-            set_photo(person, photo)
-        except CfpError as exc:
+            core.set_photo(person, photo)
+        except core.PhotoRefused as exc:
             raise PhotoRefused(str(exc)) from None
+    elif remove_photo:
+        core.remove_photo(person)
     return person
 
 
 @transactional
 def set_photo(person: Person, data: bytes) -> str:
-    cleaned, ext = clean_photo(data)
-    name = f"{hashlib.sha256(cleaned).hexdigest()}.{ext}"
-    files = storage("cfp")
-    if not files.exists(f"photos/{name}"):
-        files.put(f"photos/{name}", cleaned)
-    person.photo = name
-    record("cfp.photo", person)
-    return name
-
-
-def photo_key(name: str) -> str | None:
-    """The storage key (area ``cfp``) of a speaker's photo by its name, None for a name that is not
-    one (a path, a hidden file) or whose file is gone."""
-    if not name or "/" in name or "\\" in name or name.startswith("."):
-        return None
-    key = f"photos/{name}"
     try:
-        return key if storage("cfp").exists(key) else None
-    except StorageKeyError:
-        return None
+        return core.set_photo(person, data)
+    except core.PhotoRefused as exc:
+        raise PhotoRefused(str(exc)) from None
+
+
+def remove_photo(person: Person) -> None:
+    """The speaker takes their photo away: the public pages show their initials again."""
+    core.remove_photo(person)
+
+
+photo_key = core.photo_key

@@ -141,7 +141,9 @@ def profile():
         try:
             # Nothing half-saved: neither the text nor the photo.
             services.save_profile(person, name=form.name.data, organisation=form.organisation.data or "",
-                                  function=form.function.data or "", bio=form.bio.data or "", photo=photo)
+                                  function=form.function.data or "", bio=form.bio.data or "",
+                                  bio_en=form.bio_en.data or "", photo=photo,
+                                  remove_photo=bool(form.remove_photo.data))
         except services.CfpError as exc:
             field = form.photo if isinstance(exc, services.PhotoRefused) else form.name
             field.errors = [str(exc)]

@@ -188,7 +188,12 @@ class Person(db.Model):
     organisation: Mapped[str] = mapped_column(String(200), default="")
     function: Mapped[str] = mapped_column(String(200), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
+    # The English biography (optional): ``bio`` is the Dutch one; ``bio_for(locale)`` falls back.
+    bio_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
-    # Stored name of the re-encoded profile photo (call for proposals), under the instance folder.
+    # Stored name (``<sha256>.jpg``) of the re-encoded square photo in the storage area ``cfp``
+    # (congress/core/photos.py); shown publicly only for speakers of the published programme.
     photo: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    bio_for = bilingual("bio", nl="bio")

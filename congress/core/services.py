@@ -15,12 +15,30 @@ from flask_login import current_user
 
 from congress.audit.services import record
 from congress.core.models import STATUS_MOVES, Congress, CongressStatus, Room, Track
+
+# The people's photos and biographies (written once, in core.photos).
+from congress.core.photos import (
+    BIO_MAX,
+    PHOTO_AREA,
+    PHOTO_MAX_BYTES,
+    PHOTO_SIDE,
+    PhotoRefused,
+    ProfileRefused,
+    check_biography,
+    clean_photo,
+    initials,
+    photo_key,
+    remove_photo,
+    set_photo,
+)
 from congress.core.signals import congress_created, congress_updated
 from congress.database import transactional, utcnow
 from congress.errors import Conflict, InvalidInput, NotPermitted
 from congress.extensions import db
 
-__all__ = ["congress_created"]  # declared in core.signals; kept here for the callers of before
+__all__ = ["BIO_MAX", "PHOTO_AREA", "PHOTO_MAX_BYTES", "PHOTO_SIDE", "PhotoRefused", "ProfileRefused",
+           "check_biography", "clean_photo", "congress_created", "initials", "photo_key", "remove_photo", "set_photo"]
+# (congress_created is declared in core.signals; kept here for the callers of before.)
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 # First path segments the application itself uses, publicly and under /manage/ (its sections: an

@@ -169,7 +169,7 @@ _WATCHED = {
     ProgrammeSession: ("title", "abstract", "title_en", "abstract_en", "format", "language", "target_audience",
                        "starts_at", "ends_at", "room_id", "track_id", "room", "track", "capacity", "signup_round_id",
                        "signup_required", "is_cancelled", "sequence", "speakers"),
-    Person: ("name", "organisation", "function", "bio", "email"),
+    Person: ("name", "organisation", "function", "bio", "bio_en", "photo", "email"),
     Congress: ("slug", "title_nl", "title_en", "description_nl", "description_en", "starts_on", "ends_on",
                "timezone", "venue_name", "venue_address", "status"),
 }

@@ -6,6 +6,8 @@ The rules live in modules split along the old sections of this file:
 * ``grid``: the day grid of 15-minute rows × rooms;
 * ``rights``: who may edit what (the rules themselves are in ``congress.accounts.permissions``);
 * ``editing``: sessions and speakers; ``setup``: tracks, rooms and sign-up rounds;
+* ``speakers``: a speaker's profile and photo as the organisers edit it (``visits``: "new since
+  your last visit" on the programme page);
 * ``conflicts``: what refuses publishing, and what only warns;
 * ``publishing``: numbered versions with a changelog, ``programme.signals.sessions_changed``;
 * ``errors``: ``ProgrammeError`` (422) and ``NotAllowed`` (403).
@@ -77,6 +79,13 @@ from congress.programme.setup import (
     track_manager_candidates,
     track_manager_ids,
 )
+from congress.programme.speakers import (
+    SpeakerData,
+    SpeakerRefused,
+    speaker_of_edition,
+    speakers_of_edition,
+    update_speaker,
+)
 
 __all__ = [
     "BadFilter", "ChangeKind", "Conflict", "ConflictKind", "GridCell", "GridRow", "LANGUAGES", "NotAllowed",
@@ -90,4 +99,5 @@ __all__ = [
     "sessions_of_speaker", "signup_rounds", "snapshot_of", "speakers_of", "track_manager_candidates",
     "track_manager_ids", "versions", "zone",
     "MailPreview", "NothingToPublish", "mail_preview",
+    "SpeakerData", "SpeakerRefused", "speaker_of_edition", "speakers_of_edition", "update_speaker",
 ]

@@ -17,7 +17,7 @@ from congress.core.models import Congress, Person, Room, Track
 from congress.core.queries import all_congresses, edition_or_404, of_edition_or_404
 from congress.extensions import db
 from congress.i18n import current_language, format_in_zone
-from congress.programme import feeds
+from congress.programme import feeds, speaker_views, visits
 from congress.programme import services as programme
 from congress.programme.caching import cached_programme
 from congress.programme.calendar import calendar_for_sessions
@@ -39,6 +39,7 @@ from congress.urls import external_url, public_base_url, public_domain, webcal_u
 bp = Blueprint("programme", __name__)
 
 EDITORS = (Role.ORGANISER, Role.TRACK_MANAGER)
+bp.record_once(lambda state: state.app.register_blueprint(speaker_views.bp))  # photos, speakers' profiles
 
 
 @bp.app_template_filter("change_label")
@@ -68,7 +69,8 @@ def _session_url(congress: Congress, s: ProgrammeSession) -> str:
 
 
 @bp.route("/<slug>/programme")
-@cached_programme()
+@visits.remember_version
+@cached_programme(extra=visits.cache_key)
 def programme_page(congress: Congress):
     flt = _filter_or_400(congress)
     view = "grid" if request.args.get("view") == "grid" else "list"
@@ -90,7 +92,7 @@ def programme_page(congress: Congress):
         formats=format_choices(), filter_args=flt.query_args(),
         ics_url=url_for("programme.programme_ics", slug=congress.slug, **ics_args),
         webcal_url=webcal_url("programme.programme_ics", slug=congress.slug, **ics_args),
-        version=programme.latest_version(congress),
+        version=programme.latest_version(congress), **visits.since_last_visit(congress),
     )
 
 

@@ -154,8 +154,12 @@ def edition_event(congress: Congress) -> dict[str, Any]:
 def speaker(congress: Congress, person: Person, sessions: list[Any]) -> dict[str, Any]:
     data = {"@context": CONTEXT, **_person(person, congress),
             "@id": external_url("programme.speaker_page", slug=congress.slug, person_id=person.id)}
-    if person.bio:
-        data["description"] = person.bio
+    bio = person.bio_for(current_language())
+    if bio:
+        data["description"] = bio
+    if person.photo:  # the page exists only for speakers of the published programme, whose photo is public
+        data["image"] = external_url("programme_speakers.photo", slug=congress.slug, person_id=person.id,
+                                     name=person.photo)
     data["performerIn"] = [{"@type": "EducationEvent", "@id": external_url(
         "programme.session_page", slug=congress.slug, session_id=s.id), "name": s.title_for(current_language())}
         for s in sessions]

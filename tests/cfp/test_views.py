@@ -102,7 +102,7 @@ def test_profile_photo_upload_cleans_and_refuses_scripts(app, congress):
               "photo": (io.BytesIO(b"<script>alert(1)</script>"), "foto.jpg", "image/jpeg")}
     response = client.post("/speaker/profile", data=script, content_type="multipart/form-data")
     assert response.status_code == 422
-    assert "De foto moet een JPEG of PNG-afbeelding zijn." in response.get_data(as_text=True)
+    assert "De foto moet een JPEG-, PNG- of WebP-afbeelding zijn." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalar(sa.select(Person).where(Person.user_id == user.id)).photo == before
     assert client.get("/speaker/photos/..%2F..%2Fetc%2Fpasswd").status_code == 404

@@ -21,6 +21,7 @@ from congress.archive.models import KnowledgeItem
 from congress.badges import services as badges
 from congress.checkin import services as checkin
 from congress.communications import mailings
+from congress.core.models import Person
 from congress.database import write_transaction
 from congress.extensions import db
 from congress.manage import navigation
@@ -141,6 +142,8 @@ def make_busy_edition():
     person = registered(congress, [small.id], n=1, confirmed=True).registration
     open_call(congress)
     make_proposal(congress, make_speaker())
+    small.speakers.append(Person(name="Navigatie Spreker"))  # a speaker of the edition: their profile page
+    db.session.commit()
     badges.start_print_run(congress, "a6", "everyone")
     checkin.create_station(congress, "Ingang")
     with write_transaction():

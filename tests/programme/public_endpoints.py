@@ -14,6 +14,8 @@ PUBLIC_ENDPOINTS = {
     "programme.changes_page",
     "programme.changes_atom",
     "programme.tracks_css",
+    "programme_speakers.photo",
+    "programme_speakers.speakers_alias",
     "programme_api.programme",
     "programme_api.tracks",
     "programme_api.rooms",
