@@ -6,7 +6,7 @@ optional English one, empty until the speaker or an organiser fills it in, shown
 re-encoded JPEG, congress/core/photos.py). Downgrading drops the English biographies.
 
 Revision ID: programme_0003
-Revises: registration_0004
+Revises: archive_0009
 Create Date: 2026-12-06 21:00:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'programme_0003'
-down_revision = 'registration_0004'
+down_revision = 'archive_0009'
 branch_labels = None
 depends_on = None
 
