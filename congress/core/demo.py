@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw, ImageFont
 from congress.core import services as core
 
 UPCOMING = "congres-2025"
-ACCENT = "#00695c"  # white text on it: 6.8:1
+ACCENT = "#00695c"  # white text on it: 6.6:1
 
 TRAVEL_NL = (
     "De Jaarbeurs ligt naast station Utrecht Centraal: volg de borden ‘Jaarbeurszijde’, de ingang is vijf minuten "

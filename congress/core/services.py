@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import sqlalchemy as sa
 from flask import abort, has_request_context
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -262,8 +263,8 @@ def _check_accent(colour: str, fail) -> None:
         return
     ratio = contrast_ratio(colour, WHITE)
     if ratio < MIN_CONTRAST:
-        # Rounded down, so that a refused colour never reads as "4.50:1".
-        measured = f"{int(ratio * 100) / 100:.2f}"
+        # Rounded down, so that a refused colour never reads as "4.50:1"; a decimal comma in Dutch.
+        measured = format_decimal(int(ratio * 100) / 100, format="0.00")
         fail("accent_colour", _l("White text on this colour has a contrast of %(ratio)s:1; it needs at least "
                                  "4.5:1. Choose a darker colour.", ratio=measured))
 

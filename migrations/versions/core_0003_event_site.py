@@ -3,7 +3,7 @@
 ``congresses`` gets the venue's accessibility and the travel and parking information in Dutch and English,
 the stored name of the edition's logo and its accent colour (``#rrggbb``); ``edition_faqs`` holds the
 edition's questions and answers in the organiser's order. Plain ``ADD COLUMN`` (no table copy): every
-new column is empty or has a constant default.
+new column is empty or has a constant default; the downgrade drops them the same way.
 
 Revision ID: core_0003
 Revises: registration_0004
@@ -47,8 +47,7 @@ def upgrade():
 def downgrade():
     op.drop_index(op.f('ix_edition_faqs_congress_id'), table_name='edition_faqs')
     op.drop_table('edition_faqs')
-    with op.batch_alter_table('congresses', schema=None) as batch_op:
-        batch_op.drop_column('accent_colour')
-        batch_op.drop_column('logo')
-        for name in reversed(TEXTS):
-            batch_op.drop_column(name)
+    # Plain DROP COLUMN (SQLite 3.35 and later, PostgreSQL): a batch copy of ``congresses`` would break the
+    # check-in triggers that name it.
+    for name in ('accent_colour', 'logo', *reversed(TEXTS)):
+        op.drop_column('congresses', name)
