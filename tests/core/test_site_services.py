@@ -36,7 +36,8 @@ def _actions(congress) -> list[str]:
 
 
 def test_faqs_keep_the_organisers_order_through_moves_and_removals(congress):
-    first, second, third = (core.add_faq(congress, question_nl=q, answer_nl="Antwoord.") for q in ("Een", "Twee", "Drie"))
+    first, second, third = (core.add_faq(congress, question_nl=q, answer_nl="Antwoord.")
+                            for q in ("Een", "Twee", "Drie"))
     assert _questions(congress) == ["Een", "Twee", "Drie"]
     core.move_faq(third, "up")
     assert _questions(congress) == ["Een", "Drie", "Twee"]
@@ -55,7 +56,8 @@ def test_faqs_keep_the_organisers_order_through_moves_and_removals(congress):
 
 def test_a_faq_is_bilingual_with_the_dutch_as_fallback(congress):
     faq = core.add_faq(congress, question_nl="Wat kost het?", answer_nl="Niets.", question_en="What does it cost?")
-    assert (faq.question("en"), faq.answer("en"), faq.question("nl")) == ("What does it cost?", "Niets.", "Wat kost het?")
+    assert (faq.question("en"), faq.answer("en"), faq.question("nl")) == (
+        "What does it cost?", "Niets.", "Wat kost het?")
     core.update_faq(faq, question_nl="Wat kost deelname?", answer_nl="Niets.", question_en="", answer_en="Nothing.")
     assert (faq.question("en"), faq.answer("en")) == ("Wat kost deelname?", "Nothing.")
     assert "congress.faq.update" in _actions(congress)

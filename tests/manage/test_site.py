@@ -48,7 +48,8 @@ def test_the_screen_shows_the_fields_with_their_limits_up_front(staff, congress)
     assert tree.get_element_by_id("travel_nl").get("aria-describedby").split() == ["travel_nl-description",
                                                                                  "travel_nl-limit"]
     # One click from the edition's menu.
-    assert f'href="/manage/{congress.slug}/site"' in staff.get(f"/manage/{congress.slug}/settings").get_data(as_text=True)
+    settings = staff.get(f"/manage/{congress.slug}/settings").get_data(as_text=True)
+    assert f'href="/manage/{congress.slug}/site"' in settings
 
 
 def test_the_practical_information_is_saved_and_shown_on_the_public_page(staff, client, congress):
@@ -129,8 +130,8 @@ def test_questions_are_added_edited_reordered_and_removed(staff, client, congres
     edit = staff.get(f"/manage/{congress.slug}/site/faq/{first.id}")
     assert edit.status_code == 200 and 'value="Wat kost het?"' in edit.get_data(as_text=True)
     assert staff.post(f"/manage/{congress.slug}/site/faq/{first.id}",
-                      data={"question_nl": "Wat kost deelname?", "answer_nl": "Niets.", "question_en": "What does it cost?",
-                            "answer_en": "Nothing."}).status_code == 303
+                      data={"question_nl": "Wat kost deelname?", "answer_nl": "Niets.",
+                            "question_en": "What does it cost?", "answer_en": "Nothing."}).status_code == 303
     assert staff.post(f"/manage/{congress.slug}/site/faq/{second.id}/move", data={"direction": "up"}).status_code == 303
     db.session.expire_all()
     assert [f.question_nl for f in congress.faqs] == ["Is er lunch?", "Wat kost deelname?"]
@@ -165,7 +166,8 @@ def test_a_forged_direction_moves_nothing(staff, congress, direction):
     faq = core.add_faq(congress, question_nl="Een", answer_nl="Ja.")
     core.add_faq(congress, question_nl="Twee", answer_nl="Ja.")
     db.session.commit()
-    assert staff.post(f"/manage/{congress.slug}/site/faq/{faq.id}/move", data={"direction": direction}).status_code == 303
+    moved = staff.post(f"/manage/{congress.slug}/site/faq/{faq.id}/move", data={"direction": direction})
+    assert moved.status_code == 303
     db.session.expire_all()
     assert [f.question_nl for f in congress.faqs] == ["Een", "Twee"]
 
