@@ -6,7 +6,6 @@ and the organiser's screen refuses a light accent next to the field and saves a 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -17,7 +16,6 @@ from tests.browser.conftest import _fail_on_csp_violations, _watched_context, ax
 SIZES = {375: 812, 1280: 900}
 MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
              "november", "december")
-SHOTS = Path("/tmp/congres-event-site")
 TEXTS = {
     "nl": {"when": "Wanneer", "where": "Waar", "places": "Plaatsen", "register": "Aanmelden", "left": "plaatsen vrij",
            "faq": "Wat kost deelname aan het congres?", "answer": "Deelname is kosteloos", "route": "Route plannen",
@@ -36,7 +34,7 @@ def demo(runner):
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 @pytest.mark.parametrize("width", [375, 1280])
-def test_the_hero_the_faq_and_the_accent(browser, live_server, demo, width, lang):
+def test_the_hero_the_faq_and_the_accent(browser, live_server, demo, width, lang, tmp_path):
     text = TEXTS[lang]
     upcoming, _past = edition_days(date.today())
     context = _watched_context(browser, viewport={"width": width, "height": SIZES[width]}, is_mobile=width < 500)
@@ -68,8 +66,7 @@ def test_the_hero_the_faq_and_the_accent(browser, live_server, demo, width, lang
     assert page.locator(".edition-hero__logo").evaluate("img => img.complete && img.naturalWidth > 0")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     assert axe_violations(page) == []
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"edition-{width}-{lang}.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / f"edition-{width}-{lang}.png"), full_page=True)  # to look at
     context.close()
     _fail_on_csp_violations(context)
 
@@ -88,7 +85,7 @@ def test_the_hero_the_faq_and_the_accent(browser, live_server, demo, width, lang
 
 
 @pytest.mark.parametrize("width", [375, 1280])
-def test_the_organiser_sets_a_readable_accent_and_the_public_page_follows(browser, live_server, width):
+def test_the_organiser_sets_a_readable_accent_and_the_public_page_follows(browser, live_server, width, tmp_path):
     from congress.extensions import db  # noqa: PLC0415 - the factories load the app's models
     from tests.factories import make_congress, make_user  # noqa: PLC0415
 
@@ -107,6 +104,7 @@ def test_the_organiser_sets_a_readable_accent_and_the_public_page_follows(browse
     expect(error).to_contain_text("contrast of 1.51:1; it needs at least 4.5:1")
     assert page.locator("#accent_colour").get_attribute("aria-describedby").split()[-1] == "accent_colour-error"
     assert axe_violations(page) == []
+    page.screenshot(path=str(tmp_path / f"manage-{width}-en.png"), full_page=True)  # to look at
     page.fill("#accent_colour", "#8a2a72")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".utrecht-alert, .flashes").first).to_contain_text("saved")
