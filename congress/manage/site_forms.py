@@ -52,7 +52,8 @@ class SiteForm(FlaskForm):
 
 
 class LogoForm(FlaskForm):
-    logo = FileField(_l("Image file"), description=_l("A PNG or JPEG image of at most 2 MB; shown at most 80 pixels high."))
+    logo = FileField(_l("Image file"),
+                     description=_l("A PNG or JPEG image of at most 2 MB; shown at most 80 pixels high."))
 
 
 class FaqForm(FlaskForm):
