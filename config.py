@@ -186,6 +186,13 @@ class Config:
     # Uploads (kept outside the static folder, under content-hash names).
     ARCHIVE_MAX_FILE_BYTES = int(os.environ.get("ARCHIVE_MAX_FILE_BYTES", str(50 * 1024 * 1024)))
     ARCHIVE_UPLOAD_DIR = os.environ.get("ARCHIVE_UPLOAD_DIR")  # default: instance/uploads
+    # Recordings on a session's item (docs/online-participation.md "Recordings"): an uploaded MP4/WebM
+    # up to this size (keep it below MAX_CONTENT_LENGTH), WebVTT captions up to this size, and the
+    # hosts (comma-separated; subdomains included) a link to the organisation's video platform may
+    # name: empty accepts any https address.
+    ARCHIVE_MAX_VIDEO_BYTES = int(os.environ.get("ARCHIVE_MAX_VIDEO_BYTES", str(50 * 1024 * 1024)))
+    ARCHIVE_MAX_CAPTION_BYTES = int(os.environ.get("ARCHIVE_MAX_CAPTION_BYTES", str(1024 * 1024)))
+    RECORDING_URL_HOSTS = os.environ.get("RECORDING_URL_HOSTS", "")
     CFP_UPLOAD_DIR = os.environ.get("CFP_UPLOAD_DIR")  # default: instance/cfp
     SITE_UPLOAD_DIR = os.environ.get("SITE_UPLOAD_DIR")  # default: instance/site (the editions' logos)
     # Object storage instead of those folders (congress/storage.py, docs/deploy.md "Object storage"):

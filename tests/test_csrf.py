@@ -22,6 +22,7 @@ from flask import Flask, url_for
 
 from congress.accounts import services as accounts
 from congress.accounts.models import Passkey
+from congress.archive import recordings
 from congress.archive import services as archive
 from congress.archive.models import SpeakerInvitation
 from congress.badges import services as badges
@@ -38,7 +39,7 @@ from congress.invitations.models import Invitee
 from congress.mail import services as mail
 from congress.registration import services as registration
 from congress.registration.models import Registration
-from tests.archive.factories import make_item, minimal_pdf
+from tests.archive.factories import captions_vtt, make_item, minimal_pdf
 from tests.cfp.factories import make_proposal, make_speaker, open_call
 from tests.factories import make_session, make_user
 from tests.invitations.support import contacts, csv_bytes
@@ -161,6 +162,8 @@ def build_world(app: Flask) -> World:
     item = make_item("CSRF-item")
     archive.add_file(item, io.BytesIO(minimal_pdf()), "verslag.pdf")
     archive.update_item(item, note="tweede versie", summary="Nieuwe samenvatting")
+    recording = recordings.add_recording(item, url="https://video.congres.example/v/csrf",
+                                         captions={"nl": captions_vtt("nl")})
     db.session.commit()
     draft = make_item("CSRF-concept", status="draft")
     synonym = archive.save_synonym("jongeren, jeugd")
@@ -213,6 +216,7 @@ def build_world(app: Flask) -> World:
         "item_id": item.id,
         "synonym_id": synonym.id,
         "file_id": item.files[0].id,
+        "recording_id": recording.id,
         "number": 1,
         "room_id": congress.rooms[0].id,
         "round_id": signup_round.id,
@@ -249,6 +253,8 @@ def build_world(app: Flask) -> World:
         "communications.mail_texts.edit": {"kind": "registration.link", "locale": "nl"},
         "communications.mail_texts.reset": {"kind": "registration.link", "locale": "en"},
         "network.report": {"message_id": network_message.id},
+        "archive_manage.recordings.act": {"action": "unpublish"},
+        "archive_manage.recordings.remove_captions": {"language": "nl"},
     }
     return world
 

@@ -21,6 +21,9 @@ def item_json(item: KnowledgeItem, snippet: str | None = None) -> dict[str, Any]
         "type": item.type,
         "title": item.title,
         "summary": item.summary,
+        # English beside the Dutch (null when not written): docs/both-languages.md
+        "title_en": item.title_en or None,
+        "summary_en": item.summary_en or None,
         "year": item.year,
         "publication_date": item.publication_date.isoformat() if item.publication_date else None,
         "track": item.track_name or None,

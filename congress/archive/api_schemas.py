@@ -42,6 +42,8 @@ class KnowledgeItem(ResponseModel):
     type: str
     title: str
     summary: str
+    title_en: str | None = Field(None, description="The English title, when written (title is the Dutch one)")
+    summary_en: str | None = Field(None, description="The English summary, when written")
     snippet: str | None = Field(None, description="HTML: escaped text with <mark> around matches")
     year: int | None = None
     publication_date: Annotated[str | None, Field(json_schema_extra={"format": "date"})] = None

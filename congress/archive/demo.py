@@ -18,7 +18,7 @@ from html import escape
 
 import sqlalchemy as sa
 
-from congress.archive import services
+from congress.archive import demo_recordings, services
 from congress.archive.models import ItemStatus, KnowledgeItem
 from congress.core.queries import congress_by_slug
 from congress.extensions import db
@@ -307,6 +307,7 @@ def load(report: list[str]) -> None:
         report.append(f"Knowledge base search: {len(SYNONYMS)} groups of synonyms.")
     if db.session.scalar(sa.select(sa.func.count()).select_from(KnowledgeItem)):
         report.append("Knowledge base has items; demo items left as they are.")
+        demo_recordings.load(report)
         return
     outcome = services.archive_sessions(edition, invite=False, today=date.today())  # the past edition has ended
     for item in outcome.items:
@@ -350,3 +351,4 @@ def load(report: list[str]) -> None:
     db.session.flush()
     report.append(f"Knowledge base: {len(outcome.items)} session items of congres-2024 and {len(by_key)} "
                   "interventions, evaluations, reports, news and milestones published, one report withdrawn.")
+    demo_recordings.load(report)

@@ -7,8 +7,17 @@ from urllib.parse import urlparse
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import DateField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from congress.archive.labels import EVIDENCE_LABELS, LANGUAGE_LABELS, TYPE_LABELS
@@ -167,3 +176,28 @@ class SynonymForm(FlaskForm):
 
 class DeleteSynonymForm(FlaskForm):
     """Removing a group (the CSRF token only)."""
+
+
+class RecordingForm(FlaskForm):
+    """A recording for the item: an uploaded video or the address on the video platform, its captions."""
+
+    title = StringField(_l("Title of the recording (Dutch)"), validators=[Length(max=200)],
+                        description=_l("Optional, e.g. \"Opening plenary\"; without it the item's title is used."))
+    title_en = StringField(_l("Title of the recording (English)"), validators=[Length(max=200)])
+    video = FileField(_l("Video file"))
+    url = StringField(_l("Or: address on the organisation's video platform"), validators=[Length(max=2000)],
+                      description=_l("https://… — shown as a link, never embedded."))
+    captions_nl = FileField(_l("Captions in Dutch (WebVTT)"))
+    captions_en = FileField(_l("Captions in English (WebVTT)"))
+    publish = BooleanField(_l("Publish the recording with the item now (only when every speaker of the session "
+                              "consented to its publication)"))
+
+
+class CaptionsForm(FlaskForm):
+    language = SelectField(_l("Language of the captions"), choices=[("nl", _l("Dutch")), ("en", _l("English"))],
+                           validators=[AnyOf(("nl", "en"))])
+    file = FileField(_l("Captions file (WebVTT)"), validators=[DataRequired()], description=_l("A .vtt file."))
+
+
+class RecordingActionForm(FlaskForm):
+    """Publish, unpublish or remove a recording, or remove its captions: a button with its CSRF token."""

@@ -12,7 +12,7 @@ from congress.accounts.access import require_edition, roles_required
 from congress.accounts.models import Role
 from congress.accounts.permissions import my_editions
 from congress.archive import files as filestore
-from congress.archive import services
+from congress.archive import recording_views, services
 from congress.archive.errors import ArchiveError
 from congress.archive.files import FILE_CSP
 from congress.archive.forms import (
@@ -34,6 +34,7 @@ from congress.sanitize import query_int
 
 bp = Blueprint("archive_manage", __name__)
 URL_PREFIX = "/manage/kennisbank"
+bp.register_blueprint(recording_views.manage_bp)  # /manage/kennisbank/<id>/recordings: the item's recordings
 EDITOR = Role.ORGANISER.value
 PAGE_SIZE = 50
 

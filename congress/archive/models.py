@@ -204,6 +204,9 @@ class KnowledgeItem(db.Model):
     files: Mapped[list[KnowledgeFile]] = relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="KnowledgeFile.id"
     )
+    recordings: Mapped[list[KnowledgeRecording]] = relationship(
+        back_populates="item", cascade="all, delete-orphan", order_by="KnowledgeRecording.id"
+    )
     versions: Mapped[list[KnowledgeVersion]] = relationship(
         back_populates="item", cascade="all, delete-orphan", order_by="KnowledgeVersion.number"
     )
@@ -409,3 +412,72 @@ class SearchWord(db.Model):
     __tablename__ = "knowledge_search_words"
 
     word: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
+class RecordingSource(enum.StrEnum):
+    FILE = "file"  # a video uploaded to the archive's storage (MP4 or WebM)
+    URL = "url"  # a page on the organisation's own video platform: shown as a link, never embedded
+
+
+class KnowledgeRecording(db.Model):
+    """A recording of the session an item belongs to, added after the congress (congress/archive/recordings.py).
+
+    Public only while ``published``, the item is published and every speaker of the session consents
+    to the recording's publication (``cfp.queries.sessions_without_recording_consent``), checked
+    whenever it is shown: a consent withdrawn later takes it off at once."""
+
+    __tablename__ = "knowledge_recordings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("knowledge_items.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    title_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # An uploaded file: stored under its SHA-256 in the archive's storage area.
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    content_type: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    size: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    # An external recording: an https address on the organisation's video platform.
+    url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    published: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    added_by: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item: Mapped[KnowledgeItem] = relationship(back_populates="recordings")
+    captions: Mapped[list[KnowledgeCaption]] = relationship(
+        back_populates="recording", cascade="all, delete-orphan", order_by="KnowledgeCaption.language"
+    )
+
+    title_for = bilingual("title", nl="title")
+
+    def caption(self, language: str) -> KnowledgeCaption | None:
+        return next((c for c in self.captions if c.language == language), None)
+
+    __table_args__ = (
+        CheckConstraint("source IN ('file', 'url')", name="source_known"),
+        CheckConstraint("(source = 'file' AND sha256 IS NOT NULL) OR (source = 'url' AND url <> '')",
+                        name="source_complete"),
+    )
+
+
+class KnowledgeCaption(db.Model):
+    """The WebVTT captions of a recording in one language (checked by congress/archive/webvtt.py)."""
+
+    __tablename__ = "knowledge_recording_captions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("knowledge_recordings.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(2))
+    # The file as checked: UTF-8, newlines normalised (at most ARCHIVE_MAX_CAPTION_BYTES).
+    text: Mapped[str] = mapped_column(Text)
+    cue_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    recording: Mapped[KnowledgeRecording] = relationship(back_populates="captions")
+
+    __table_args__ = (
+        UniqueConstraint("recording_id", "language"),
+        CheckConstraint("language IN ('nl', 'en')", name="language_known"),
+    )

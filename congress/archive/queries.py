@@ -15,14 +15,18 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from sqlalchemy.orm import aliased, selectinload
 
+from congress.archive import recordings
 from congress.archive.labels import EVIDENCE_LABELS, TYPE_LABELS
 from congress.archive.licences import licence_uri
 from congress.archive.models import (
     ItemStatus,
     ItemType,
+    KnowledgeCaption,
     KnowledgeFile,
     KnowledgeItem,
+    KnowledgeRecording,
     KnowledgeTerm,
+    RecordingSource,
     RelationKind,
     SessionEvaluation,
     TermKind,
@@ -42,8 +46,10 @@ __all__ = [
     "harvest_track_names", "item_by_key", "item_for_session", "items_stamp", "licence_uri",
     "level_name", "published_count", "published_item", "published_items", "published_stamps", "related_items", "search",
     "EvaluationRow", "evaluations_of_intervention",
-    "withdrawn_items", "withheld_for_want_of_consent", "WITHHELD", "published_lastmods",
+    "withdrawn_items", "withheld_for_want_of_consent", "WITHHELD", "published_lastmods", "public_recordings",
 ]
+
+public_recordings = recordings.public_recordings
 
 
 def level_name(value: str | None, locale: str = "nl") -> str | None:
@@ -244,6 +250,8 @@ class Harvested:
     terms: dict[str, list[str]] = field(default_factory=dict)
     formats: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
+    # Its published recordings (every speaker consenting): "file:<recording id>" or "url:<address>".
+    recordings: list[str] = field(default_factory=list)
 
     @property
     def deleted(self) -> bool:
@@ -289,6 +297,8 @@ def _harvest(where: list[sa.ColumnElement[bool]], *, limit: int, full: bool) -> 
             item.formats.append(value)
         elif part == "related":
             related.setdefault(item_id, set()).add(value)
+        elif part == "recording":
+            item.recordings.append(value)
         else:
             item.terms.setdefault(part, []).append(value)
     for item_id, keys in related.items():
@@ -305,26 +315,45 @@ def _shown_statement() -> sa.CompoundSelect:
     other = aliased(KnowledgeItem)
     harvestable = sa.or_(other.status.in_([ItemStatus.PUBLISHED.value, ItemStatus.WITHDRAWN.value]),
                          other.published_at.is_not(None))
-    part = sa.String(32)
+    part, value = sa.String(32), sa.String(600)
+    recording = sa.and_(KnowledgeRecording.item_id.in_(ids), recordings.public_clause())
     shown = sa.union_all(
         sa.select(KnowledgeTerm.item_id.label("item_id"), sa.cast(KnowledgeTerm.kind, part).label("part"),
-                  sa.cast(KnowledgeTerm.value, sa.String(300)).label("value"), KnowledgeTerm.id.label("ord"))
+                  sa.cast(KnowledgeTerm.value, value).label("value"), KnowledgeTerm.id.label("ord"))
         .where(KnowledgeTerm.item_id.in_(ids)),
         sa.select(knowledge_item_speakers.c.item_id, sa.cast(sa.literal_column("'speaker'"), part),
-                  sa.cast(Person.name, sa.String(300)), knowledge_item_speakers.c.position)
+                  sa.cast(Person.name, value), knowledge_item_speakers.c.position)
         .join(Person, Person.id == knowledge_item_speakers.c.person_id)
         .where(knowledge_item_speakers.c.item_id.in_(ids)),
         sa.select(KnowledgeFile.item_id, sa.cast(sa.literal_column("'format'"), part),
-                  sa.cast(KnowledgeFile.content_type, sa.String(300)), KnowledgeFile.id)
+                  sa.cast(KnowledgeFile.content_type, value), KnowledgeFile.id)
         .where(KnowledgeFile.item_id.in_(ids), KnowledgeFile.publication_consent.is_(True)),
         sa.select(knowledge_relations.c.item_id, sa.cast(sa.literal_column("'related'"), part),
-                  sa.cast(other.key, sa.String(300)), sa.literal_column("0"))
+                  sa.cast(other.key, value), sa.literal_column("0"))
         .join(other, other.id == knowledge_relations.c.related_id)
         .where(knowledge_relations.c.item_id.in_(ids), harvestable),
         sa.select(knowledge_relations.c.related_id, sa.cast(sa.literal_column("'related'"), part),
-                  sa.cast(other.key, sa.String(300)), sa.literal_column("0"))
+                  sa.cast(other.key, value), sa.literal_column("0"))
         .join(other, other.id == knowledge_relations.c.item_id)
         .where(knowledge_relations.c.related_id.in_(ids), harvestable),
+        # Published recordings: the video's type (an uploaded file) and its captions' as formats, and
+        # the recording itself as a relation.
+        sa.select(KnowledgeRecording.item_id, sa.cast(sa.literal_column("'format'"), part),
+                  sa.cast(KnowledgeRecording.content_type, value), KnowledgeRecording.id)
+        .join(KnowledgeItem, KnowledgeItem.id == KnowledgeRecording.item_id)
+        .where(recording, KnowledgeRecording.source == RecordingSource.FILE.value),
+        sa.select(KnowledgeRecording.item_id, sa.cast(sa.literal_column("'format'"), part),
+                  sa.cast(sa.literal_column("'text/vtt'"), value), sa.func.min(KnowledgeRecording.id))
+        .join(KnowledgeItem, KnowledgeItem.id == KnowledgeRecording.item_id)
+        .join(KnowledgeCaption, KnowledgeCaption.recording_id == KnowledgeRecording.id)
+        .where(recording).group_by(KnowledgeRecording.item_id),
+        sa.select(KnowledgeRecording.item_id, sa.cast(sa.literal_column("'recording'"), part),
+                  sa.cast(sa.case((KnowledgeRecording.source == RecordingSource.FILE.value,
+                                   sa.literal("file:") + sa.cast(KnowledgeRecording.id, sa.String(20))),
+                                  else_=sa.literal("url:") + KnowledgeRecording.url), value),
+                  KnowledgeRecording.id)
+        .join(KnowledgeItem, KnowledgeItem.id == KnowledgeRecording.item_id)
+        .where(recording),
     )
     return shown.order_by(sa.literal_column("item_id"), sa.literal_column("part"), sa.literal_column("ord"))
 

@@ -313,13 +313,13 @@ def confirm_level(item: KnowledgeItem) -> None:
 
 @transactional
 def recordings_consent_changed(session_id: int) -> int:
-    """A speaker of the session gave or withdrew their recording consent (``cfp.signals``, inside
-    their transaction): the session's recordings change now — a harvester's next incremental harvest
-    gets them (as records, or as deleted ones), and what is cached of them is written again. The
-    number of recordings touched."""
+    """A speaker of the session gave or withdrew their recording consent (``cfp.signals``, inside their
+    transaction): the session's recordings (``opname`` items, items with recordings) change now — the next
+    incremental harvest gets them (as records or deleted ones), their caches are rewritten. How many."""
     result = db.session.execute(
         sa.update(KnowledgeItem)
-        .where(KnowledgeItem.session_id == session_id, KnowledgeItem.type == ItemType.RECORDING.value)
+        .where(KnowledgeItem.session_id == session_id, sa.or_(KnowledgeItem.type == ItemType.RECORDING.value,
+                                                               KnowledgeItem.recordings.any()))
         .values(updated_at=utcnow()).execution_options(synchronize_session="fetch"))
     return int(result.rowcount or 0)
 

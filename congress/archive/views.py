@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from congress import spreadsheets
 from congress.accounts.models import Role
 from congress.archive import files as filestore
-from congress.archive import search, services
+from congress.archive import recording_views, recordings, search, services
 from congress.archive.catalogue import FILTERS as CATALOGUE_FILTERS
 from congress.archive.catalogue import CatalogueFilters, catalogue
 from congress.archive.files import FILE_CSP
@@ -40,6 +40,7 @@ from congress.urls import external_url
 
 bp = Blueprint("archive", __name__)
 URL_PREFIX = "/kennisbank"
+bp.register_blueprint(recording_views.public_bp)  # /kennisbank/item/<key>/recordings/…: the video and captions
 
 FILTER_PARAMS = {
     "type": "types", "track": "tracks", "year": "years", "factor": "factors",
@@ -180,6 +181,7 @@ def item(key: str):
         process_evaluations=evaluations[RelationKind.PROCESS_EVALUATION],
         effect_evaluations=evaluations[RelationKind.EFFECT_EVALUATION],
         session_evaluations=evaluations_of_intervention(knowledge) if knowledge.is_intervention else [],
+        recordings=recordings.public_recordings(knowledge),
     )
 
 

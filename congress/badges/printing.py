@@ -41,7 +41,7 @@ def badge_data(registration: Registration, locale: str = "nl", *, code: str | No
         session = enrolment.session
         programme.append(ProgrammeLine(
             time=format_time_in_zone(session.starts_at, congress.timezone),
-            title=session.title,
+            title=session.title_for(locale),
             room=session.room.name if session.room else "",
         ))
     with force_locale(locale):

@@ -3,7 +3,8 @@ mail worker, not in the request: ``receivers`` answers mail's ``attachment_wante
 and downloadable through the attendee's personal link.
 
 The mail worker renders one for every confirmation, so it is kept cheap: the thread's one font
-configuration (Pango's font map is not shared between threads: tests/badges/test_render_threads.py) and the stylesheet (``templates/badges/ticket.css``) parsed once are reused by every
+configuration (Pango's font map is never shared between threads: tests/badges/test_render_threads.py)
+and the stylesheet (``templates/badges/ticket.css``) parsed once are reused by every
 ticket (:func:`ticket_pdf`); :func:`ticket_pdf_plain` makes the same document the plain way (a new
 font configuration, the stylesheet parsed again) and the tests compare the two."""
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from congress.cfp.models import Proposal, ProposalSpeaker, ProposalStatus, Review
-from congress.cfp.recording import sessions_without_recording_consent
+from congress.cfp.recording import sessions_without_recording_consent, speakers_without_recording_consent
 from congress.cfp.slides import slide_files
 from congress.core.models import Person
 from congress.extensions import db
 
-__all__ = ["accepted_speakers", "proposal_counts", "sessions_without_recording_consent", "slide_files"]
+__all__ = ["accepted_speakers", "proposal_counts", "sessions_without_recording_consent", "slide_files",
+           "speakers_without_recording_consent"]
 
 
 # --- the cockpit (a14-cockpit) -------------------------------------------------------------------

@@ -16,6 +16,7 @@ from congress.cfp.models import Proposal, ProposalSpeaker
 from congress.cfp.proposals import _require_speaker
 from congress.cfp.signals import recording_consent_changed
 from congress.cfp.speakers import person_for
+from congress.core.models import Person
 from congress.database import transactional, utcnow
 from congress.extensions import db
 
@@ -56,3 +57,13 @@ def sessions_without_recording_consent() -> sa.Select:
     return (sa.select(Proposal.session_id)
             .join(ProposalSpeaker, ProposalSpeaker.proposal_id == Proposal.id)
             .where(Proposal.session_id.is_not(None), ProposalSpeaker.recording_consent.is_(False)))
+
+
+def speakers_without_recording_consent(session_id: int) -> list[str]:
+    """The names of the speakers of the session's proposal who have not consented to the recording
+    (empty when every speaker consents, or when the session did not come through the call)."""
+    return list(db.session.scalars(
+        sa.select(Person.name).join(ProposalSpeaker, ProposalSpeaker.person_id == Person.id)
+        .join(Proposal, ProposalSpeaker.proposal_id == Proposal.id)
+        .where(Proposal.session_id == session_id, ProposalSpeaker.recording_consent.is_(False))
+        .order_by(ProposalSpeaker.id)))

@@ -144,9 +144,10 @@ def _session_line(session: Any, timezone: str) -> str:
     if getattr(session, "ends_at", None) is not None:
         when += "–" + format_time_in_zone(session.ends_at, timezone)
     room = getattr(getattr(session, "room", None), "name", "")
-    line = f"{session.title}: {when}" + (f", {room}" if room else "")
+    title = session.title_for() if hasattr(session, "title_for") else session.title  # the current locale's
+    line = f"{title}: {when}" + (f", {room}" if room else "")
     if getattr(session, "is_cancelled", False):
-        line = f"{session.title}: {_('cancelled')}"
+        line = f"{title}: {_('cancelled')}"
     return line
 
 

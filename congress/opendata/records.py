@@ -103,6 +103,11 @@ def _link_templates(base_url: str) -> tuple[str, str, str]:
             external_url("programme.session_page", slug=_SLUG, session_id=_ID))
 
 
+@lru_cache(maxsize=8)
+def _video_template(base_url: str) -> str:
+    return external_url("archive.recordings.video", key=_KEY, recording_id=_ID)
+
+
 def _versions(nl: str | None, en: str | None) -> tuple[tuple[str, str], ...]:
     """A bilingual text as ``dc`` elements show it: each language it exists in, Dutch first."""
     return tuple((lang, text) for lang, text in (("nl", nl), ("en", en)) if text)
@@ -125,6 +130,9 @@ def record_data(item: Harvested) -> RecordData:
     if item.edition:
         relations.append(edition_link.replace(_SLUG, item.edition))
     relations += [item_link.replace(_KEY, key) for key in item.related]
+    # Its published recordings: the video file on this site, or the page on the video platform.
+    relations += [_video_template(public_base_url()).replace(_KEY, item.key).replace(str(_ID), value[5:])
+                  if value.startswith("file:") else value[4:] for value in item.recordings]
     return RecordData(
         **header, deleted=False, titles=_versions(item.title, item.title_en),
         descriptions=_versions(item.summary, item.summary_en), language=item.language or "",

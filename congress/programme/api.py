@@ -26,6 +26,9 @@ def _session(congress: Congress, s: ProgrammeSession) -> dict[str, Any]:
         "guid": feeds.session_guid(congress, s),
         "title": s.title,
         "abstract": s.abstract,
+        # English beside the Dutch (null when not written): docs/both-languages.md
+        "title_en": s.title_en or None,
+        "abstract_en": s.abstract_en or None,
         "format": s.format,
         "language": s.language,
         "target_audience": s.target_audience,

@@ -23,6 +23,8 @@ class ProgrammeSession(ResponseModel):
     guid: Annotated[str, Field(json_schema_extra=_UUID)]
     title: str
     abstract: str | None = None
+    title_en: str | None = Field(None, description="The English title, when written (title is the Dutch one)")
+    abstract_en: str | None = Field(None, description="The English abstract, when written")
     format: Literal["plenair", "workshop", "lezing", "paneldiscussie", "dialoogsessie"]
     language: str
     target_audience: str | None = None

@@ -199,6 +199,9 @@ def knowledge_item(item: Any) -> dict[str, Any]:
         data["recordedAt" if item.type == "opname" else "mentions"] = {
             "@type": "Event", "@id": external_url("public.edition", slug=item.congress.slug),
             "name": item.congress.title(current_language())}
+    videos = [_video(item, recording) for recording in archive.public_recordings(item)]
+    if videos:
+        data["video"] = videos
     if item.type == "interventie" and item.evidence_status:
         # The intervention's recognition level (erkenningsniveau), as Dutch databases of effective
         # interventions state it.
@@ -206,3 +209,25 @@ def knowledge_item(item: Any) -> dict[str, Any]:
                                       "name": "Erkenningsniveau",
                                       "value": archive.level_name(item.evidence_status) or item.evidence_status}
     return data
+
+
+def _video(item: Any, recording: Any) -> dict[str, Any]:
+    """A published recording as a ``VideoObject``: the file on this site (``contentUrl``) or its page on
+    the organisation's video platform (``url``), with its WebVTT captions (``caption``)."""
+    lang = current_language()
+    video: dict[str, Any] = {"@type": "VideoObject", "name": recording.title_for(lang) or item.title_for(lang),
+                             "inLanguage": item.language}
+    if recording.published_at:
+        video["uploadDate"] = recording.published_at.isoformat()
+    if recording.source == "file":
+        video["contentUrl"] = external_url("archive.recordings.video", key=item.key, recording_id=recording.id)
+        video["encodingFormat"] = recording.content_type
+    else:
+        video["url"] = recording.url
+    captions = [{"@type": "MediaObject", "encodingFormat": "text/vtt", "inLanguage": caption.language,
+                 "contentUrl": external_url("archive.recordings.captions_file", key=item.key,
+                                            recording_id=recording.id, language=caption.language)}
+                for caption in recording.captions]
+    if captions:
+        video["caption"] = captions
+    return video

@@ -96,11 +96,11 @@ def registration_form(congress_sectors: list, questions: list, rounds: list[tupl
             if signup_round is not None:
                 setattr(RegistrationForm, f"round_{signup_round.id}", RadioField(
                     signup_round.name(locale), choices=[("", _l("No workshop in this round"))]
-                    + [(str(s.session.id), s.session.title) for s in seats],
+                    + [(str(s.session.id), s.session.title_for(locale)) for s in seats],
                     validate_choice=False, default=""))
             else:
                 for s in seats:
-                    setattr(RegistrationForm, f"session_{s.session.id}", BooleanField(s.session.title))
+                    setattr(RegistrationForm, f"session_{s.session.id}", BooleanField(s.session.title_for(locale)))
     form = RegistrationForm(formdata=formdata) if formdata is not None else RegistrationForm()
     form.question_fields = question_fields
     # Hidden sectors are no longer offered; a registration that chose one keeps seeing it.

@@ -58,3 +58,24 @@ def office_bytes(kind: str, text: str = "Dia over veerkracht") -> bytes:
             document = f"<w:document xmlns:w='urn:w'><w:body>{paragraph}</w:body></w:document>"
             archive.writestr("word/document.xml", document)
     return buffer.getvalue()
+
+
+def minimal_mp4(payload: bytes = b"\x00" * 64) -> bytes:
+    """The boxes of an MP4 file that its check reads: ``ftyp`` (brand isom), an empty ``moov``, ``mdat``."""
+    ftyp = b"ftyp" + b"isom" + b"\x00\x00\x02\x00" + b"isom" + b"mp41"
+    return ((len(ftyp) + 4).to_bytes(4, "big") + ftyp + (8).to_bytes(4, "big") + b"moov"
+            + (8 + len(payload)).to_bytes(4, "big") + b"mdat" + payload)
+
+
+def minimal_webm() -> bytes:
+    """An EBML header of document type webm and an empty segment."""
+    header = (b"\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04\x42\xf3\x81\x08"
+              b"\x42\x82\x84webm\x42\x87\x81\x04\x42\x85\x81\x02")
+    return b"\x1a\x45\xdf\xa3" + bytes([0x80 | len(header)]) + header + b"\x18\x53\x80\x67\x80"
+
+
+def captions_vtt(language: str = "nl") -> bytes:
+    lines = {"nl": ("Welkom bij de sessie over veerkracht.", "Wij beginnen met een vraag aan de zaal."),
+             "en": ("Welcome to the session on resilience.", "We begin with a question to the audience.")}[language]
+    return (f"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n{lines[0]}\n\n"
+            f"00:00:02.000 --> 00:00:04.000\n{lines[1]}\n").encode()

@@ -2,6 +2,8 @@ PUBLIC_ENDPOINTS = {
     "archive.index",
     "archive.item",
     "archive.download",
+    "archive.recordings.video",
+    "archive.recordings.captions_file",
     "archive.feed",
     "archive.export",
     "archive.interventions",

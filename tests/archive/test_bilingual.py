@@ -126,3 +126,18 @@ def test_an_item_saved_again_without_english_adds_no_version(app):
     db.session.commit()
     assert len(item.versions) == versions
     assert "title_en" not in item.versions[-1].data
+
+
+def test_the_api_gives_the_english_beside_the_dutch(client, items):
+    """The API's fields stay as they were (title and summary are the Dutch); the English comes beside
+    them, null when not written, and the OpenAPI description names the two fields."""
+    dutch, _english_only, both = items
+    found = {i["key"]: i for i in client.get("/api/v1/knowledge?per_page=50").get_json()["items"]}
+    assert (found[both.key]["title"], found[both.key]["title_en"]) == ("Zelfbeschikking in de praktijk",
+                                                                        "Self-determination in practice")
+    assert found[both.key]["summary_en"] == "On being in charge of one's life."
+    assert found[dutch.key]["title_en"] is None and found[dutch.key]["summary_en"] is None
+    one = client.get(f"/api/v1/knowledge/{both.key}").get_json()
+    assert one["title_en"] == "Self-determination in practice"
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["KnowledgeItem"]
+    assert {"title_en", "summary_en"} <= set(schema["properties"])

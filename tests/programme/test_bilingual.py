@@ -170,3 +170,18 @@ def test_the_session_form_takes_the_english_beside_the_dutch(app, sessions):
                            data={**form, "title": "", "title_en": ""})
     assert response.status_code == 200
     assert 'aria-invalid="true"' in response.get_data(as_text=True)
+
+
+def test_the_programme_api_gives_the_english_beside_the_dutch(client, sessions):
+    """title and abstract stay the Dutch (an interface); title_en and abstract_en come beside them, null
+    when not written, and the OpenAPI description names them."""
+    congress, dutch, english_only, both = sessions
+    data = client.get(f"/api/v1/congresses/{congress.slug}/programme").get_json()
+    found = {s["id"]: s for s in data["sessions"]}
+    assert (found[both.id]["title"], found[both.id]["title_en"]) == ("Zelfbeschikking in de praktijk",
+                                                                      "Self-determination in practice")
+    assert found[both.id]["abstract_en"] == "On being in charge of one's life."
+    assert found[dutch.id]["title_en"] is None and found[dutch.id]["abstract_en"] is None
+    assert found[english_only.id]["abstract_en"] == "Neighbourhood networks that last."
+    schema = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["ProgrammeSession"]
+    assert {"title_en", "abstract_en"} <= set(schema["properties"])
