@@ -6,7 +6,7 @@ edition's questions and answers in the organiser's order. Plain ``ADD COLUMN`` (
 new column is empty or has a constant default; the downgrade drops them the same way.
 
 Revision ID: core_0003
-Revises: registration_0004
+Revises: archive_0009 (registration_0004 when written; main merged archive_0009 on the same parent meanwhile)
 Create Date: 2026-12-06 21:05:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'core_0003'
-down_revision = 'registration_0004'
+down_revision = 'archive_0009'
 branch_labels = None
 depends_on = None
 
