@@ -194,6 +194,7 @@ class Config:
     ARCHIVE_MAX_CAPTION_BYTES = int(os.environ.get("ARCHIVE_MAX_CAPTION_BYTES", str(1024 * 1024)))
     RECORDING_URL_HOSTS = os.environ.get("RECORDING_URL_HOSTS", "")
     CFP_UPLOAD_DIR = os.environ.get("CFP_UPLOAD_DIR")  # default: instance/cfp
+    SITE_UPLOAD_DIR = os.environ.get("SITE_UPLOAD_DIR")  # default: instance/site (the editions' logos)
     # Object storage instead of those folders (congress/storage.py, docs/deploy.md "Object storage"):
     # STORAGE_URL=s3://bucket/prefix; endpoint and credentials of any S3-compatible service (empty
     # credentials: boto3's own chain, e.g. AWS_ACCESS_KEY_ID or an instance role).

@@ -1,9 +1,9 @@
 """Files the application writes and serves, through one interface.
 
 Every file goes through an *area*: ``archive`` (documents of the knowledge archive), ``cfp``
-(speaker photos and slides), ``badges`` (print runs). A key is a relative path inside its area
-(``slides/ab12.pdf``); keys come from the application (hashes, generated names), never from a
-request, and are checked all the same.
+(speaker photos and slides), ``badges`` (print runs), ``site`` (the editions' logos). A key is a
+relative path inside its area (``slides/ab12.pdf``); keys come from the application (hashes,
+generated names), never from a request, and are checked all the same.
 
 Two backends with the same methods, chosen by ``STORAGE_URL``:
 
@@ -47,6 +47,7 @@ AREAS: dict[str, tuple[str | None, str]] = {
     "archive": ("ARCHIVE_UPLOAD_DIR", "uploads"),
     "cfp": ("CFP_UPLOAD_DIR", "cfp"),
     "badges": ("BADGE_DIR", "badges"),
+    "site": ("SITE_UPLOAD_DIR", "site"),
 }
 _KEY = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$")
 CHUNK = 256 * 1024

@@ -28,6 +28,7 @@ from congress.archive.models import SpeakerInvitation
 from congress.badges import services as badges
 from congress.cfp import services as cfp
 from congress.checkin import services as checkin
+from congress.core import services as core
 from congress.core.models import Person
 from congress.database import utcnow
 from congress.extensions import csrf, db
@@ -202,6 +203,9 @@ def build_world(app: Flask) -> World:
     sessions[0].starts_at, sessions[0].ends_at = utcnow() - timedelta(hours=2), utcnow() - timedelta(hours=1)
     db.session.commit()
 
+    faq = core.add_faq(congress, question_nl="Wat kost het?", answer_nl="Niets.")
+    db.session.commit()
+
     world.users = {"admin": admin, "speaker": speaker, "co_speaker": co_speaker, "reviewer": reviewer}
     world.args = {
         "slug": congress.slug,
@@ -232,6 +236,7 @@ def build_world(app: Flask) -> World:
         "accreditation_id": accreditation.id,
         "passkey_id": passkey.id,
         "report_id": network_report.id,
+        "faq_id": faq.id,
     }
     world.per_endpoint = {
         "accounts.reset_password": {"token": reset_secret},

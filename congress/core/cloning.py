@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from congress.audit.services import record
-from congress.core.models import Congress, CongressStatus, Room, Track
+from congress.core.models import Congress, CongressStatus, EditionFaq, Room, Track
 from congress.core.services import RESERVED_SLUGS, SLUG_PATTERN, congress_by_slug, create_congress
 from congress.core.signals import congress_cloned
 from congress.database import UTCDateTime, transactional
@@ -175,6 +175,8 @@ def clone_edition(source: Congress, new_slug: str, starts_on: date, *, title_nl:
     track_ids = {old: new.id for old, new in track_ids.items()}
     room_ids = {old: new.id for old, new in room_ids.items()}
     result.copied.update(tracks=len(track_ids), rooms=len(room_ids))
+    if source.faqs:  # the event site's questions and answers, in their order
+        result.copied["faqs"] = len(_copy_rows(source.faqs, target.faqs, EditionFaq))
     for _receiver, copied in congress_cloned.send(source, target=target, shift=shift, track_ids=track_ids,
                                                   room_ids=room_ids):
         # A receiver answers {kind: number copied}; one that answers nothing (None) copied what it did silently.

@@ -65,12 +65,24 @@ class Congress(db.Model):
     # Raised on every change to the programme (sessions, tracks, rooms, speakers): public pages and
     # feeds are cached under this stamp (programme capability).
     programme_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The event site's practical information (docs/event-site.md): the venue's accessibility, travel and
+    # parking; the logo (a stored name, ``<sha256>.png`` in the storage area ``site``) and the accent colour
+    # of buttons and headings (``#rrggbb``, at least 4.5:1 against white text; empty: the house colour).
+    accessibility_nl: Mapped[str] = mapped_column(Text, default="", server_default="")
+    accessibility_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    travel_nl: Mapped[str] = mapped_column(Text, default="", server_default="")
+    travel_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    logo: Mapped[str | None] = mapped_column(String(80))
+    accent_colour: Mapped[str] = mapped_column(String(7), default="", server_default="")
 
     tracks: Mapped[list[Track]] = relationship(
         back_populates="congress", order_by="Track.position", cascade="all, delete-orphan"
     )
     rooms: Mapped[list[Room]] = relationship(
         back_populates="congress", order_by="Room.position", cascade="all, delete-orphan"
+    )
+    faqs: Mapped[list[EditionFaq]] = relationship(
+        back_populates="congress", order_by="EditionFaq.position", cascade="all, delete-orphan"
     )
     # ``sessions`` (the edition's programme sessions) is declared by the programme capability, which
     # sits above this one: ``ProgrammeSession.congress`` adds it as a backref.
@@ -86,6 +98,10 @@ class Congress(db.Model):
     tagline = bilingual("tagline")
 
     description = bilingual("description")
+
+    accessibility = bilingual("accessibility")
+
+    travel = bilingual("travel")
 
     @property
     def is_public(self) -> bool:
@@ -148,6 +164,26 @@ class Track(db.Model):
     name = bilingual("name")
 
     description = bilingual("description")
+
+
+class EditionFaq(db.Model):
+    """A question and its answer on the edition's site, in Dutch and English, in the organiser's order."""
+
+    __tablename__ = "edition_faqs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    congress_id: Mapped[int] = mapped_column(ForeignKey("congresses.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    question_nl: Mapped[str] = mapped_column(String(300))
+    question_en: Mapped[str] = mapped_column(String(300), default="")
+    answer_nl: Mapped[str] = mapped_column(Text)
+    answer_en: Mapped[str] = mapped_column(Text, default="")
+
+    congress: Mapped[Congress] = relationship(back_populates="faqs")
+
+    question = bilingual("question")
+
+    answer = bilingual("answer")
 
 
 class Room(db.Model):

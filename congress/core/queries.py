@@ -14,6 +14,7 @@ from flask import abort, has_request_context, request
 
 from congress.core.models import Congress
 from congress.core.services import (
+    LOGO_AREA,
     STATUS_LABELS,
     all_congresses,
     allowed_moves,
@@ -22,6 +23,7 @@ from congress.core.services import (
     current_congress,
     ensure_writable,
     is_staff,
+    logo_stored_key,
     public_congress_or_404,
     public_congresses,
 )
@@ -31,8 +33,9 @@ from congress.sanitize import MAX_ID
 T = TypeVar("T")
 
 __all__ = [
-    "STATUS_LABELS", "all_congresses", "allowed_moves", "congress_by_slug", "current_congress", "edition_or_404",
-    "ensure_writable", "is_staff", "of_edition_or_404", "public_congress_or_404", "public_congresses",
+    "LOGO_AREA", "STATUS_LABELS", "all_congresses", "allowed_moves", "congress_by_slug", "current_congress",
+    "edition_or_404", "ensure_writable", "is_staff", "logo_stored_key", "of_edition_or_404", "public_congress_or_404",
+    "public_congresses",
 ]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -10,11 +10,15 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import sqlalchemy as sa
 from flask import abort, has_request_context
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from congress.audit.services import record
-from congress.core.models import STATUS_MOVES, Congress, CongressStatus, Room, Track
+from congress.core.contrast import HEX_COLOUR, MIN_CONTRAST, WHITE, contrast_ratio
+from congress.core.logo import AREA as LOGO_AREA
+from congress.core.logo import LOGO_NAME, clean_logo, logo_key, logo_name
+from congress.core.models import STATUS_MOVES, Congress, CongressStatus, EditionFaq, Room, Track
 
 # The people's photos and biographies (written once, in core.photos).
 from congress.core.photos import (
@@ -35,6 +39,8 @@ from congress.core.signals import congress_created, congress_updated
 from congress.database import transactional, utcnow
 from congress.errors import Conflict, InvalidInput, NotPermitted
 from congress.extensions import db
+from congress.sanitize import clean as without_forbidden
+from congress.storage import storage
 
 __all__ = ["BIO_MAX", "PHOTO_AREA", "PHOTO_MAX_BYTES", "PHOTO_SIDE", "PhotoRefused", "ProfileRefused",
            "check_biography", "clean_photo", "congress_created", "initials", "photo_key", "remove_photo", "set_photo"]
@@ -55,14 +61,22 @@ RESERVED_SLUGS = frozenset(
 )
 # The statuses staff see a draft in (any back-office role; speakers are not staff).
 STAFF_ROLES = ("organiser", "track_manager", "reviewer", "checkin")
+# The event site's fields an organiser edits (docs/event-site.md), and their limits.
+SITE_FIELDS = ("accessibility_nl", "accessibility_en", "travel_nl", "travel_en", "accent_colour")
+SITE_LIMITS = {"accessibility_nl": 4000, "accessibility_en": 4000, "travel_nl": 4000, "travel_en": 4000,
+               "accent_colour": 7}
+FAQ_LIMITS = {"question_nl": 300, "question_en": 300, "answer_nl": 4000, "answer_en": 4000}
+MAX_FAQS = 50
 MAX_CAPACITY = 1_000_000
 EDITABLE = (
     "title_nl", "title_en", "tagline_nl", "tagline_en", "description_nl", "description_en", "starts_on", "ends_on",
     "starts_at_time", "ends_at_time", "timezone", "venue_name", "venue_address", "capacity",
     "registration_opens_at", "registration_closes_at", "contact_email",
+    *SITE_FIELDS, "logo",
 )
 LIMITS = {"title_nl": 200, "title_en": 200, "tagline_nl": 300, "tagline_en": 300, "venue_name": 200,
-          "venue_address": 300, "contact_email": 254, "description_nl": 20_000, "description_en": 20_000}
+          "venue_address": 300, "contact_email": 254, "description_nl": 20_000, "description_en": 20_000,
+          **SITE_LIMITS}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -205,7 +219,7 @@ def _check_fields(fields: dict[str, object], congress: Congress | None = None) -
     clean = dict(fields)
     for name, limit in LIMITS.items():
         if name in clean:
-            value = str(clean[name] or "").replace("\x00", "").strip()
+            value = without_forbidden(str(clean[name] or "")).strip()
             clean[name] = value
             if len(value) > limit:
                 fail(name, _l("At most %(n)d characters.", n=limit))
@@ -249,10 +263,28 @@ def _check_fields(fields: dict[str, object], congress: Congress | None = None) -
     if isinstance(opens, datetime) and isinstance(closes, datetime) and opens.tzinfo and closes.tzinfo \
             and closes <= opens:
         fail("registration_closes_at", _l("Registration must close after it opens."))
+    if clean.get("accent_colour") and "accent_colour" not in errors:
+        _check_accent(str(clean["accent_colour"]), fail)
+        clean["accent_colour"] = str(clean["accent_colour"]).lower()
+    if clean.get("logo") is not None and not (isinstance(clean["logo"], str) and LOGO_NAME.match(clean["logo"])):
+        raise TypeError("a logo is the stored name of one (set_logo)")
     if errors:
         first = next(iter(errors))
         raise InvalidInput(errors[first][0], field=first, errors=errors)
     return clean
+
+
+def _check_accent(colour: str, fail) -> None:
+    """A colour #rrggbb on which white text reaches 4.5:1 (buttons carry white text on the accent)."""
+    if not HEX_COLOUR.match(colour):
+        fail("accent_colour", _l("Enter a colour as # and six hexadecimal digits, such as #154273."))
+        return
+    ratio = contrast_ratio(colour, WHITE)
+    if ratio < MIN_CONTRAST:
+        # Rounded down, so that a refused colour never reads as "4.50:1"; a decimal comma in Dutch.
+        measured = format_decimal(int(ratio * 100) / 100, format="0.00")
+        fail("accent_colour", _l("White text on this colour has a contrast of %(ratio)s:1; it needs at least "
+                                 "4.5:1. Choose a darker colour.", ratio=measured))
 
 
 @functools.cache
@@ -332,3 +364,123 @@ def add_room(congress: Congress, name: str, capacity: int, **fields: object) -> 
     room = Room(name=name, capacity=capacity, position=len(congress.rooms), **fields)
     congress.rooms.append(room)
     return room
+
+
+# --- the event site: logo and questions ---------------------------------------------------------------
+
+
+@transactional
+def set_logo(congress: Congress, data: bytes) -> str:
+    """Check, re-encode and store the edition's logo (under its content hash); its stored name."""
+    ensure_writable(congress)
+    cleaned = clean_logo(data)
+    name = logo_name(cleaned)
+    files = storage(LOGO_AREA)
+    if not files.exists(logo_key(name)):
+        files.put(logo_key(name), cleaned)
+    old, congress.logo = congress.logo, name
+    db.session.flush()
+    record("congress.logo", congress, congress_id=congress.id, old=old, new=name)
+    return name
+
+
+@transactional
+def remove_logo(congress: Congress) -> None:
+    """The edition shows no logo any more (the file stays: a clone or an older page may name it)."""
+    ensure_writable(congress)
+    if congress.logo is None:
+        return
+    old, congress.logo = congress.logo, None
+    db.session.flush()
+    record("congress.logo", congress, congress_id=congress.id, old=old, new=None)
+
+
+def logo_stored_key(name: str) -> str | None:
+    """The storage key of a logo by its stored name; None for a name that is not one or whose file is gone."""
+    if not isinstance(name, str) or not LOGO_NAME.match(name):
+        return None
+    key = logo_key(name)
+    return key if storage(LOGO_AREA).exists(key) else None
+
+
+def _faq_fields(question_nl: object, question_en: object, answer_nl: object, answer_en: object) -> dict[str, str]:
+    values = {"question_nl": question_nl, "question_en": question_en, "answer_nl": answer_nl, "answer_en": answer_en}
+    clean = {name: without_forbidden(value if isinstance(value, str) else "").strip() for name, value in values.items()}
+    errors: dict[str, list[str]] = {}
+    for name, limit in FAQ_LIMITS.items():
+        if len(clean[name]) > limit:
+            errors.setdefault(name, []).append(str(_l("At most %(n)d characters.", n=limit)))
+    if not clean["question_nl"]:
+        errors.setdefault("question_nl", []).append(str(_l("Enter the question.")))
+    if not clean["answer_nl"]:
+        errors.setdefault("answer_nl", []).append(str(_l("Enter the answer.")))
+    if errors:
+        first = next(iter(errors))
+        raise InvalidInput(errors[first][0], field=first, errors=errors)
+    return clean
+
+
+def _renumber(congress: Congress) -> None:
+    for position, faq in enumerate(congress.faqs):
+        faq.position = position
+
+
+@transactional
+def add_faq(congress: Congress, *, question_nl: str, answer_nl: str, question_en: str = "",
+            answer_en: str = "") -> EditionFaq:
+    """A question and its answer at the end of the edition's list."""
+    ensure_writable(congress)
+    fields = _faq_fields(question_nl, question_en, answer_nl, answer_en)
+    if len(congress.faqs) >= MAX_FAQS:
+        raise Conflict(_l("An edition has at most %(n)d questions.", n=MAX_FAQS), field="question_nl", code="too_many")
+    faq = EditionFaq(position=len(congress.faqs), **fields)
+    congress.faqs.append(faq)
+    db.session.flush()
+    record("congress.faq.add", congress, congress_id=congress.id, faq_id=faq.id)
+    return faq
+
+
+@transactional
+def update_faq(faq: EditionFaq, *, question_nl: str, answer_nl: str, question_en: str = "",
+               answer_en: str = "") -> EditionFaq:
+    ensure_writable(faq.congress)
+    fields = _faq_fields(question_nl, question_en, answer_nl, answer_en)
+    changed = sorted(name for name, value in fields.items() if getattr(faq, name) != value)
+    for name in changed:
+        setattr(faq, name, fields[name])
+    db.session.flush()
+    if changed:
+        record("congress.faq.update", faq.congress, congress_id=faq.congress_id, faq_id=faq.id, fields=changed)
+    return faq
+
+
+@transactional
+def move_faq(faq: EditionFaq, direction: str) -> EditionFaq:
+    """One place up or down in the list (``"up"``/``"down"``); at either end it stays."""
+    if direction not in ("up", "down"):
+        raise InvalidInput(_l("Choose up or down."), field="direction", code="direction")
+    congress = faq.congress
+    ensure_writable(congress)
+    faqs = list(congress.faqs)
+    index = faqs.index(faq)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(faqs):
+        faqs[index], faqs[other] = faqs[other], faqs[index]
+        for position, row in enumerate(faqs):
+            row.position = position
+        db.session.flush()
+        db.session.expire(congress, ["faqs"])
+        record("congress.faq.move", congress, congress_id=congress.id, faq_id=faq.id, direction=direction)
+    return faq
+
+
+@transactional
+def remove_faq(faq: EditionFaq) -> None:
+    congress = faq.congress
+    ensure_writable(congress)
+    faq_id = faq.id
+    congress.faqs.remove(faq)
+    db.session.flush()
+    _renumber(congress)
+    db.session.flush()
+    record("congress.faq.remove", congress, congress_id=congress.id, faq_id=faq_id)

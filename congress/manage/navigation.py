@@ -99,6 +99,7 @@ ENTRIES: list[Entry] = [
     Entry(_l("Two-factor sign-in"), "accounts.security", (ORGANISER, TRACK_MANAGER, REVIEWER, CHECKIN, SPEAKER),
           False, "office"),
     Entry(_l("Edition settings"), "manage.editions.settings", (ORGANISER,), True, "edition"),
+    Entry(_l("Event site"), "manage.site.index", (ORGANISER,), True, "edition"),
     Entry(_l("Privacy statement and retention"), "legal.manage_privacy", (ORGANISER,), True, "edition"),
     Entry(_l("Clone into a new edition"), "manage.cloning.clone", (ORGANISER,), True, "edition"),
     Entry(_l("New edition"), "manage.editions.new", (ORGANISER,), False, "office", outside=True),

@@ -25,7 +25,7 @@ from congress.i18n import current_language
 from congress.mail import queries as mail_queries
 from congress.mail import services as mail
 from congress.mail.models import OutboxMessage
-from congress.manage import cloning, cockpit, editions, navigation, registrations
+from congress.manage import cloning, cockpit, editions, navigation, registrations, site
 from congress.manage import outbox as outbox_actions
 from congress.manage.audit_forms import AuditFilterForm, OutboxFilterForm
 from congress.manage.forms import TOKEN_SCOPE_LABELS, InviteForm, RoleForm, TokenForm
@@ -36,6 +36,7 @@ URL_PREFIX = "/manage"
 bp.register_blueprint(registrations.bp, url_prefix=registrations.URL_PREFIX)
 bp.register_blueprint(editions.bp)  # /manage/editions/new, /manage/<slug>/settings, /manage/<slug>/status
 bp.register_blueprint(cloning.bp)  # /manage/<slug>/clone
+bp.register_blueprint(site.bp)  # /manage/<slug>/site: the event site (practical information, logo, questions)
 bp.register_blueprint(cockpit.bp, url_prefix=cockpit.URL_PREFIX)  # /manage/<slug>/: last, after the sections
 
 STAFF = (Role.ORGANISER, Role.TRACK_MANAGER, Role.REVIEWER, Role.CHECKIN, Role.SPEAKER)

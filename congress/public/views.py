@@ -10,9 +10,12 @@ from sqlalchemy import text
 from congress.core import queries as core
 from congress.extensions import db
 from congress.programme import queries as programme
+from congress.public import site, structured_data
 from congress.public import sitemap as maps
-from congress.public import structured_data
 from congress.readiness import readiness
+from congress.storage import storage
+
+YEAR = 365 * 24 * 3600
 
 bp = Blueprint("public", __name__)
 
@@ -39,7 +42,37 @@ def edition(slug: str):
         (day, list(items))
         for day, items in groupby(sessions, key=lambda s: programme.local_day(s, congress))
     ]
-    return render_template("public/edition.html", congress=congress, days=days)
+    return render_template("public/edition.html", congress=congress, days=days,
+                           tracks=site.tracks_with_sessions(congress, sessions),
+                           plenary_days=site.plenary_days(congress, days), seats=site.seats(congress),
+                           route_url=site.route_url(congress))
+
+
+def _immutable(response: Response) -> Response:
+    """Served under a name that changes with its content: cached for a year."""
+    response.cache_control.public = True
+    response.cache_control.max_age = YEAR
+    response.cache_control.immutable = True
+    return response
+
+
+@bp.route("/<slug>/logo/<name>")
+def logo(slug: str, name: str):
+    """The edition's logo, under its content hash (a new logo is a new address)."""
+    congress = core.public_congress_or_404(slug)
+    key = core.logo_stored_key(name) if name == congress.logo else None
+    if key is None:
+        abort(404)
+    return _immutable(storage(core.LOGO_AREA).send(key, mimetype="image/png", max_age=YEAR))
+
+
+@bp.route("/<slug>/accent-<colour>.css")
+def accent_css(slug: str, colour: str):
+    """The edition's accent colour as a custom property (a stylesheet: the CSP forbids inline styles)."""
+    congress = core.public_congress_or_404(slug)
+    if not congress.accent_colour or congress.accent_colour != f"#{colour}":
+        abort(404)
+    return _immutable(Response(site.accent_css(congress.accent_colour), mimetype="text/css"))
 
 
 def _for_crawlers(body: str, mimetype: str) -> Response:

@@ -19,12 +19,13 @@ from congress.registration.forms import ENROLMENT_LABELS, ROLE_LABELS, STATUS_LA
 from congress.registration.links import by_secret_or_404, find_by_secret, manage_url
 from congress.registration.models import Enrolment, EnrolmentStatus, Registration, RegistrationStatus, Sector
 from congress.registration.registering import mail_context
-from congress.registration.seats import seats_left_for_session
+from congress.registration.seats import edition_places_left, offers_waiting_list, seats_left_for_session
 from congress.registration.state import (
     ACTIVE,
     SessionSeats,
     active_count,
     enrolled_counts,
+    online_places_left,
     registration_state,
     rounds_with_seats,
     seat_overview,
@@ -42,7 +43,7 @@ __all__ = [
     "municipality_uses", "organisation_key", "organisations_of_editions_before",
     "RegistrationFilters", "SessionSeats",
     "active_count", "active_counts_by_edition", "attendance", "by_secret_or_404", "counts_by_sector",
-    "counts_by_status",
+    "counts_by_status", "edition_places_left", "offers_waiting_list", "online_places_left",
     "enrolled_counts", "find_by_secret", "mail_context", "manage_url", "registration_state", "rounds_with_seats",
     "search", "seat_overview", "seats_left_for_session", "sectors", "signup_sessions", "waiting_rank",
     "window_state",

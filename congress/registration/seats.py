@@ -321,6 +321,13 @@ def _edition_pool(congress_id: int, email_key: str | None = None,
                 entitled_to_held=entitled)
 
 
+def edition_places_left(congress_id: int) -> int | None:
+    """The venue's places a visitor can still take (places held for invitation lists count as taken),
+    for the public pages; None when the edition has no limit. A read outside any lock: a hint, the
+    registration itself decides under the lock."""
+    return _edition_pool(congress_id).free
+
+
 def edition_waiting_count(congress_id: int) -> int:
     """How many people are on the edition's waiting lists (the venue's and the online one)."""
     return sum(_edition_pool(congress_id, mode=mode.value).waiting for mode in AttendanceMode)

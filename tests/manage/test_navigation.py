@@ -54,6 +54,8 @@ EXEMPT = {
     "communications.mail_texts.reset": "depth 3: mail texts → one edited mail → restore the default (its "
                                        "confirmation step)",
     "invitations.detail": "one invitation list (invitations → the list): the crawled edition has no list",
+    "manage.site.edit_faq": "one question of the event site (event site → the question): the crawled edition has "
+                            "none",
     "accounts.passkey_remove": "the confirmation step of removing one's own passkey (security → remove): the "
                                "crawling accounts have none",
 }
