@@ -159,9 +159,9 @@ def remove_captions(item_id: int, recording_id: int, language: str):
 @manage_bp.route("/<int:item_id>/recordings/<int:recording_id>/<action>", methods=["POST"])
 @roles_required(EDITOR)
 def act(item_id: int, recording_id: int, action: str):
+    item = _item_or_404(item_id)  # first: an item of another's edition is refused (403) whatever the action
     if action not in ("publish", "unpublish", "delete"):
         abort(404)
-    item = _item_or_404(item_id)
     recording = _recording_or_404(item, recording_id)
     if not RecordingActionForm(prefix="action").validate_on_submit():
         flash(_("The form has expired. Please try again."), "error")

@@ -42,6 +42,9 @@ EXEMPT = {
     # Depth 3: pages of one object, linked from that object's page (itself two clicks away).
     "archive_manage.versions": "depth 3: knowledge base → item → its versions",
     "archive_manage.version_diff": "depth 4: … → its versions → one version's differences",
+    "archive_manage.recordings.page": "depth 3: knowledge base → item → its recordings",
+    "archive_manage.recordings.preview_video": "a file: a recording's video (… → its recordings → the video)",
+    "archive_manage.recordings.preview_captions": "a file: a recording's captions (… → its recordings → a .vtt)",
     "registration_manage.edit": "depth 3: registrations → one registration → edit",
     "registration_manage.cancel": "depth 3: registrations → one registration → cancel (its confirmation step)",
     "questions.edit": "depth 3: form and settings → the questions editor → one question",
