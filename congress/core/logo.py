@@ -9,8 +9,9 @@ import io
 import re
 
 from flask_babel import lazy_gettext as _l
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
+from congress.core.images import open_upload
 from congress.errors import InvalidInput
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -36,30 +37,22 @@ def clean_logo(data: bytes) -> bytes:
         raise refuse(_l("The logo is larger than %(mb)d MB.", mb=LOGO_MAX_BYTES // (1024 * 1024)))
     if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
         raise refuse(_l("The logo must be a PNG or JPEG image."))
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in ("PNG", "JPEG"):
-                raise refuse(_l("The logo must be a PNG or JPEG image."))
-            if probe.width * probe.height > LOGO_MAX_PIXELS:
-                raise refuse(_l("The logo has too many pixels."))
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            had_palette = image.mode == "P"
-            image = image.convert("RGBA")
-            image.thumbnail(LOGO_BOX)
-            # Only the pixels: no EXIF, ICC profile, text chunks or comments survive.
-            clean = Image.new("RGBA", image.size)
-            clean.paste(image)
-            if had_palette:  # a logo of few colours stays one: a fraction of the bytes
-                clean = clean.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
-            out = io.BytesIO()
-            clean.save(out, "PNG", optimize=True)
-            return out.getvalue()
-    except InvalidInput:
-        raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise refuse(_l("The logo must be a PNG or JPEG image.")) from None
+    def not_an_image() -> InvalidInput:
+        return refuse(_l("The logo must be a PNG or JPEG image."))
+
+    image = open_upload(data, formats=("PNG", "JPEG"), max_pixels=LOGO_MAX_PIXELS, not_an_image=not_an_image,
+                        too_many_pixels=lambda: refuse(_l("The logo has too many pixels.")))
+    had_palette = image.mode == "P"
+    image = image.convert("RGBA")
+    image.thumbnail(LOGO_BOX)
+    # Only the pixels: no EXIF, ICC profile, text chunks or comments survive.
+    clean = Image.new("RGBA", image.size)
+    clean.paste(image)
+    if had_palette:  # a logo of few colours stays one: a fraction of the bytes
+        clean = clean.quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+    out = io.BytesIO()
+    clean.save(out, "PNG", optimize=True)
+    return out.getvalue()
 
 
 def logo_name(cleaned: bytes) -> str:
